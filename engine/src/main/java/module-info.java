@@ -1,0 +1,12 @@
+/**
+ * The Basalt engine. Only {@code dev.basalt} is exported; everything under
+ * {@code dev.basalt.internal} is the engine's own business.
+ */
+module dev.basalt.engine {
+    requires transitive tools.jackson.databind;
+    requires org.agrona;
+    requires chronicle.bytes;
+    requires chronicle.core;
+
+    exports dev.basalt;
+}
