@@ -8,7 +8,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
 
 /** The expiration rules of API.md, checked over random clocks, minimums and requests. */
-class PutOptionsProperties {
+class PutOptionsPropertyTest {
     private static final long YEAR_3000 = 32_503_680_000L;
 
     @Property
