@@ -121,7 +121,7 @@ class BasaltOptionsTest {
         BasaltOptions oneTooMany = exactFit.withMaxValueSize(MIB - RECORD_OVERHEAD + 1);
         assertThatThrownBy(oneTooMany::validate)
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("max value size is 1046977 bytes")
+                .hasMessageContaining("max value size is 1046865 bytes")
                 .hasMessageContaining("segment size of 1048576 bytes")
                 .hasMessageContaining("at most 1046864");
     }
