@@ -1,0 +1,201 @@
+package dev.basalt.internal.log;
+
+import static dev.basalt.internal.log.LogFormat.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hint files: written when a segment is sealed, trusted on reopen only when every check passes,
+ * otherwise ignored with a warning, the segment rescanned and the hint written again.
+ */
+class HintFileTest {
+    private static final long SEGMENT_BYTES = 16 * 1024;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void hintIsWrittenWhenASegmentIsSealedAndOnlyThen() throws IOException {
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            int records = 0;
+            while (log.log.segmentCount() < 2) {
+                assertThat(log.hintFile(1)).as("no hint for the active segment").doesNotExist();
+                log.put("NS", "key-" + records++, "v".repeat(1000));
+            }
+            int inFirst = records - 1; // the last put rolled to segment 2
+
+            assertThat(log.hintFile(1)).exists();
+            assertThat(log.hintFile(2)).doesNotExist();
+            // header, one entry per record (32 bytes + "NS" + "key-N", padded to 8), trailer
+            long entries = 0;
+            for (int i = 0; i < inFirst; i++) {
+                entries += align(HINT_ENTRY_FIXED_LENGTH + 2 + ("key-" + i).length());
+            }
+            assertThat(Files.size(log.hintFile(1))).isEqualTo(HINT_HEADER_LENGTH + entries + HINT_TRAILER_LENGTH);
+        }
+    }
+
+    @Test
+    void recoveryFromHintsDeliversExactlyWhatAFullScanDelivers() throws IOException {
+        fillThreeSegments();
+        List<CollectingSink.Entry> fromHints;
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            fromHints = log.recovered.entries;
+            assertThat(log.report.warnings()).isEmpty();
+        }
+        byte[] hint1 = Files.readAllBytes(dir.resolve(hintFileName(1)));
+        Files.delete(dir.resolve(hintFileName(1)));
+        Files.delete(dir.resolve(hintFileName(2)));
+
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            assertThat(log.recovered.entries).isEqualTo(fromHints);
+            assertThat(log.report.warnings()).as("a missing hint is no problem, only start-up time").isEmpty();
+        }
+        assertThat(Files.readAllBytes(dir.resolve(hintFileName(1)))).as("the hint is written again, identical")
+                .isEqualTo(hint1);
+        assertThat(dir.resolve(hintFileName(2))).exists();
+    }
+
+    @Test
+    void hintIsTrustedSoOpeningDoesNotReadValuesOfSealedSegments() throws IOException {
+        long victim = fillThreeSegments().get(3).location();
+        Path segment = dir.resolve(segmentFileName(1));
+        LogFixture probe = LogFixture.open(dir, SEGMENT_BYTES);
+        int valueOffset;
+        int recordLength;
+        try {
+            valueOffset = Records.valueOffset(probe.log.segment(1).buffer(), Locations.offset(victim));
+            recordLength = Records.length(probe.log.segment(1).buffer(), Locations.offset(victim));
+        } finally {
+            probe.close();
+        }
+        FileBytes.flipBit(segment, valueOffset + 10, 4);
+
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            assertThat(log.recovered.entries).as("from the hint: values are not read")
+                    .anyMatch(e -> e.location() == victim);
+            assertThat(log.report.corruptRecords()).isEmpty();
+        }
+        Files.delete(dir.resolve(hintFileName(1)));
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            assertThat(log.recovered.entries).as("a scan checks the body").noneMatch(e -> e.location() == victim);
+            assertThat(log.report.corruptRecords()).containsExactly(new RecoveryReport.Damage(segment,
+                    Locations.offset(victim), recordLength, "body checksum mismatch"));
+        }
+    }
+
+    @Test
+    void hintWithOneFlippedBitIsIgnoredWithAWarningAndRewritten() throws IOException {
+        List<CollectingSink.Entry> expected = fillThreeSegments();
+        Path hint = dir.resolve(hintFileName(1));
+        byte[] intact = Files.readAllBytes(hint);
+        FileBytes.flipBit(hint, HINT_HEADER_LENGTH + HINT_ENTRY_SEQUENCE_OFFSET, 0); // first entry's sequence
+
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            assertThat(log.recovered.entries).isEqualTo(expected);
+            assertThat(log.report.warnings()).singleElement().asString()
+                    .startsWith("hint file ignored, segment rescanned")
+                    .contains(hint.toString())
+                    .contains("crc=");
+        }
+        assertThat(Files.readAllBytes(hint)).isEqualTo(intact);
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            assertThat(log.report.warnings()).as("the rewritten hint is trusted").isEmpty();
+            assertThat(log.recovered.entries).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void hintOfAnotherSegmentIsRejected() throws IOException {
+        List<CollectingSink.Entry> expected = fillThreeSegments();
+        Files.copy(dir.resolve(hintFileName(1)), dir.resolve(hintFileName(2)),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            assertThat(log.recovered.entries).isEqualTo(expected);
+            assertThat(log.report.warnings()).singleElement().asString().contains(hintFileName(2));
+        }
+    }
+
+    @Test
+    void hintOfAnotherStoreIsRejected() {
+        fillThreeSegments();
+        List<String> problems = new ArrayList<>();
+
+        long dataEnd = HintFile.read(dir.resolve(hintFileName(1)), ~LogFixture.STORE_ID, 1, SEGMENT_BYTES,
+                (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) -> {
+                    throw new AssertionError("no entry of a rejected hint is visited");
+                }, problems::add);
+
+        assertThat(dataEnd).isEqualTo(-1);
+        assertThat(problems).hasSize(1);
+    }
+
+    @Test
+    void truncatedHintIsRejected() throws IOException {
+        List<CollectingSink.Entry> expected = fillThreeSegments();
+        Path hint = dir.resolve(hintFileName(1));
+        FileBytes.truncate(hint, Files.size(hint) - HINT_TRAILER_LENGTH);
+
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            assertThat(log.recovered.entries).isEqualTo(expected);
+            assertThat(log.report.warnings()).singleElement().asString().contains(hint.toString());
+        }
+    }
+
+    @Test
+    void everySingleBitFlipOfAHintFileIsRejected() throws IOException {
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            for (int i = 0; log.log.segmentCount() < 2; i++) {
+                log.put("NS", "key-" + i, "v".repeat(5000)); // three records fill a segment: a small hint
+            }
+        }
+        Path hint = dir.resolve(hintFileName(1));
+        byte[] intact = Files.readAllBytes(hint);
+        assertThat(readHint(hint, new ArrayList<>())).isPositive();
+
+        java.util.SortedSet<Integer> acceptedBytes = new java.util.TreeSet<>();
+        for (int bit = 0; bit < intact.length * 8; bit++) {
+            byte[] flipped = intact.clone();
+            flipped[bit / 8] ^= (byte) (1 << bit % 8);
+            Files.write(hint, flipped);
+            List<String> problems = new ArrayList<>();
+            if (readHint(hint, problems) >= 0 || problems.isEmpty()) {
+                acceptedBytes.add(bit / 8);
+            }
+        }
+
+        assertThat(acceptedBytes).as("offsets of bytes (in a %d-byte hint file) where a flipped bit is let through",
+                intact.length).isEmpty();
+    }
+
+    private long readHint(Path hint, List<String> problems) {
+        return HintFile.read(hint, LogFixture.STORE_ID, 1, SEGMENT_BYTES,
+                (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) -> {
+                }, problems::add);
+    }
+
+    /** Segments 1 and 2 sealed with their hints, 3 active; returns what a reopen recovers. */
+    private List<CollectingSink.Entry> fillThreeSegments() {
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            log.append(TYPE_NAMESPACE_CREATE, NO_EXPIRATION, "NS", null);
+            for (int i = 0; log.log.segmentCount() < 3; i++) {
+                log.put("NS", "key-" + i, "value-" + i + "-" + "v".repeat(i % 7 * 300));
+                if (i % 5 == 4) {
+                    log.append(TYPE_TOMBSTONE, NO_EXPIRATION, "NS", "key-" + (i - 2));
+                }
+            }
+            log.log.force();
+        }
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            return log.recovered.entries;
+        }
+    }
+}
