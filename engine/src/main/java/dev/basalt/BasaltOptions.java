@@ -1,0 +1,252 @@
+package dev.basalt;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How {@code Basalt.open} sets up an engine. Start from {@link #defaults()} and change what
+ * you need; every {@code with} method returns a new instance, so instances are immutable,
+ * thread-safe and can be shared.
+ *
+ * <pre>{@code
+ * Basalt db = Basalt.open(dir, BasaltOptions.defaults()
+ *         .withDurability(Durability.PERIODIC)
+ *         .withSegmentSize(256L << 20));
+ * }</pre>
+ *
+ * <table>
+ *   <caption>Settings, defaults and allowed values</caption>
+ *   <tr><th>setting</th><th>default</th><th>allowed</th></tr>
+ *   <tr><td>{@link #withClock clock}</td><td>{@code Clock.systemUTC()}</td><td>any clock</td></tr>
+ *   <tr><td>{@link #withMinExpirationTtl minExpirationTtl}</td><td>60 s</td><td>0 or more</td></tr>
+ *   <tr><td>{@link #withDurability durability}</td><td>{@link Durability#GROUP_COMMIT}</td>
+ *       <td>any</td></tr>
+ *   <tr><td>{@link #withSegmentSize segmentSize}</td><td>64 MiB</td><td>1 MiB .. 1 GiB</td></tr>
+ *   <tr><td>{@link #withMaxValueSize maxValueSize}</td><td>25 MiB (26,214,400 bytes), less if
+ *       the segment is too small</td><td>0 or more, fitting one segment</td></tr>
+ *   <tr><td>{@link #withBackgroundCompaction backgroundCompaction}</td><td>true</td>
+ *       <td>true or false</td></tr>
+ *   <tr><td>{@link #withPeriodicSyncInterval periodicSyncInterval}</td><td>1 s</td>
+ *       <td>more than 0</td></tr>
+ * </table>
+ *
+ * <p>Each {@code with} method checks its own argument at once ({@link NullPointerException}
+ * for null, {@link IllegalArgumentException} naming the figure and the range otherwise).
+ * One rule spans two settings and is checked by {@code Basalt.open}: a value of the largest
+ * size must fit in one segment together with the largest key (512 bytes), the largest
+ * metadata (1024 bytes) and a 64-byte record header.
+ */
+public final class BasaltOptions {
+    private static final Duration DEFAULT_MIN_EXPIRATION_TTL = Duration.ofSeconds(60);
+    private static final Duration DEFAULT_PERIODIC_SYNC_INTERVAL = Duration.ofSeconds(1);
+    /** Sentinel: the caller never set a maximum value size, so the default (clamped) applies. */
+    private static final long MAX_VALUE_SIZE_NOT_SET = -1;
+    /** The largest record beyond its value: key, metadata and header allowance (1712 bytes). */
+    private static final long LARGEST_RECORD_OVERHEAD_BYTES =
+            Limits.MAX_KEY_BYTES + Limits.MAX_METADATA_BYTES + Limits.RECORD_HEADER_ALLOWANCE_BYTES;
+
+    private static final BasaltOptions DEFAULTS = new BasaltOptions(Clock.systemUTC(),
+            DEFAULT_MIN_EXPIRATION_TTL, Durability.GROUP_COMMIT, Limits.DEFAULT_SEGMENT_BYTES,
+            MAX_VALUE_SIZE_NOT_SET, true, DEFAULT_PERIODIC_SYNC_INTERVAL);
+
+    private final Clock clock;
+    private final Duration minExpirationTtl;
+    private final Durability durability;
+    private final long segmentSizeBytes;
+    private final long maxValueSizeBytesSet;
+    private final boolean backgroundCompaction;
+    private final Duration periodicSyncInterval;
+
+    private BasaltOptions(Clock clock, Duration minExpirationTtl, Durability durability,
+                          long segmentSizeBytes, long maxValueSizeBytesSet,
+                          boolean backgroundCompaction, Duration periodicSyncInterval) {
+        this.clock = clock;
+        this.minExpirationTtl = minExpirationTtl;
+        this.durability = durability;
+        this.segmentSizeBytes = segmentSizeBytes;
+        this.maxValueSizeBytesSet = maxValueSizeBytesSet;
+        this.backgroundCompaction = backgroundCompaction;
+        this.periodicSyncInterval = periodicSyncInterval;
+    }
+
+    /** The defaults of the table above. */
+    public static BasaltOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * The clock behind every expiry decision: "now" is its epoch second, rounded down. Tests
+     * pass a clock they move by hand instead of sleeping. The engine never reads the wall
+     * clock any other way.
+     */
+    public BasaltOptions withClock(Clock clock) {
+        return new BasaltOptions(Objects.requireNonNull(clock, "clock"), minExpirationTtl,
+                durability, segmentSizeBytes, maxValueSizeBytesSet, backgroundCompaction,
+                periodicSyncInterval);
+    }
+
+    /**
+     * How far ahead of now an expiration must be (default 60 s, as in Workers KV). Tests may
+     * lower it to 0; a TTL must still be at least 1 second. A fraction of a second counts as a
+     * whole second, since expirations are whole epoch seconds.
+     *
+     * @throws IllegalArgumentException if {@code minimum} is negative
+     */
+    public BasaltOptions withMinExpirationTtl(Duration minimum) {
+        Objects.requireNonNull(minimum, "minimum");
+        if (minimum.isNegative()) {
+            throw new IllegalArgumentException(
+                    "minExpirationTtl is " + minimum + "; it must be 0 or more");
+        }
+        return new BasaltOptions(clock, minimum, durability, segmentSizeBytes,
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval);
+    }
+
+    /** When a write returns and what a crash can take; see {@link Durability}. */
+    public BasaltOptions withDurability(Durability durability) {
+        return new BasaltOptions(clock, minExpirationTtl,
+                Objects.requireNonNull(durability, "durability"), segmentSizeBytes,
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval);
+    }
+
+    /**
+     * Bytes per log segment file. Larger segments mean fewer files; smaller ones let
+     * compaction reclaim space in smaller steps. A segment must hold the largest record.
+     *
+     * @throws IllegalArgumentException unless 1 MiB (1,048,576) <= {@code bytes} <= 1 GiB
+     *     (1,073,741,824)
+     */
+    public BasaltOptions withSegmentSize(long bytes) {
+        if (bytes < Limits.MIN_SEGMENT_BYTES || bytes > Limits.MAX_SEGMENT_BYTES) {
+            throw new IllegalArgumentException("segment size is " + bytes + " bytes; it must be "
+                    + Limits.MIN_SEGMENT_BYTES + ".." + Limits.MAX_SEGMENT_BYTES);
+        }
+        return new BasaltOptions(clock, minExpirationTtl, durability, bytes,
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval);
+    }
+
+    /**
+     * The largest value a {@code put} accepts, in bytes; a larger one is an
+     * {@link IllegalArgumentException} and nothing is written. Once set, {@code Basalt.open}
+     * fails if such a value cannot fit in one segment (see the class comment). Left unset,
+     * it is 25 MiB, or less when the segment is too small for that, so small test segments
+     * work without setting it.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public BasaltOptions withMaxValueSize(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException(
+                    "max value size is " + bytes + " bytes; it must be 0 or more");
+        }
+        return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, bytes,
+                backgroundCompaction, periodicSyncInterval);
+    }
+
+    /**
+     * Whether a background thread compacts segments as dead records pile up (default true).
+     * When false, space is reclaimed only by {@code Basalt.compact()}.
+     */
+    public BasaltOptions withBackgroundCompaction(boolean enabled) {
+        return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes,
+                maxValueSizeBytesSet, enabled, periodicSyncInterval);
+    }
+
+    /**
+     * How often {@link Durability#PERIODIC} fsyncs in the background (default 1 s), which
+     * bounds what a power loss can take. Ignored by the other modes.
+     *
+     * @throws IllegalArgumentException unless {@code interval} is more than 0
+     */
+    public BasaltOptions withPeriodicSyncInterval(Duration interval) {
+        Objects.requireNonNull(interval, "interval");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException(
+                    "periodic sync interval is " + interval + "; it must be more than 0");
+        }
+        return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes,
+                maxValueSizeBytesSet, backgroundCompaction, interval);
+    }
+
+    /** The clock behind every expiry decision. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** How far ahead of now an expiration must be. */
+    public Duration minExpirationTtl() {
+        return minExpirationTtl;
+    }
+
+    /** {@link #minExpirationTtl()} in whole seconds, a fraction rounded up. */
+    long minExpirationTtlSeconds() {
+        long seconds = minExpirationTtl.getSeconds();
+        boolean hasFraction = minExpirationTtl.getNano() != 0;
+        return hasFraction && seconds < Long.MAX_VALUE ? seconds + 1 : seconds;
+    }
+
+    /** When a write returns. */
+    public Durability durability() {
+        return durability;
+    }
+
+    /** Bytes per log segment file. */
+    public long segmentSizeBytes() {
+        return segmentSizeBytes;
+    }
+
+    /**
+     * The largest value a {@code put} accepts: as set, or when unset the smaller of 25 MiB and
+     * what fits in one segment.
+     */
+    public long maxValueSizeBytes() {
+        if (maxValueSizeBytesSet != MAX_VALUE_SIZE_NOT_SET) {
+            return maxValueSizeBytesSet;
+        }
+        return Math.min(Limits.DEFAULT_MAX_VALUE_BYTES, largestValueFittingSegment());
+    }
+
+    /** Whether a background thread compacts. */
+    public boolean backgroundCompaction() {
+        return backgroundCompaction;
+    }
+
+    /** How often {@link Durability#PERIODIC} fsyncs. */
+    public Duration periodicSyncInterval() {
+        return periodicSyncInterval;
+    }
+
+    /**
+     * Checks the rules that span settings; {@code Basalt.open} calls it before touching the
+     * directory.
+     *
+     * @throws IllegalArgumentException if a value of the maximum size cannot fit in a segment
+     */
+    void validate() {
+        long largestValue = largestValueFittingSegment();
+        if (maxValueSizeBytes() > largestValue) {
+            throw new IllegalArgumentException("max value size is " + maxValueSizeBytes()
+                    + " bytes; with a segment size of " + segmentSizeBytes
+                    + " bytes it must be at most " + largestValue
+                    + " (the segment less " + LARGEST_RECORD_OVERHEAD_BYTES
+                    + " bytes for the largest key, metadata and record header)");
+        }
+    }
+
+    private long largestValueFittingSegment() {
+        return segmentSizeBytes - LARGEST_RECORD_OVERHEAD_BYTES;
+    }
+
+    @Override
+    public String toString() {
+        return "BasaltOptions[clock=" + clock
+                + ", minExpirationTtl=" + minExpirationTtl
+                + ", durability=" + durability
+                + ", segmentSizeBytes=" + segmentSizeBytes
+                + ", maxValueSizeBytes=" + maxValueSizeBytes()
+                + (maxValueSizeBytesSet == MAX_VALUE_SIZE_NOT_SET ? " (default)" : "")
+                + ", backgroundCompaction=" + backgroundCompaction
+                + ", periodicSyncInterval=" + periodicSyncInterval + "]";
+    }
+}

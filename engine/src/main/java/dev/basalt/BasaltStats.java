@@ -1,0 +1,34 @@
+package dev.basalt;
+
+/**
+ * A snapshot of an engine's size and work, returned by {@code Basalt.stats()}. The figures
+ * are read one after another while the engine runs, so under concurrent writes they may not
+ * agree with each other exactly; each one alone is accurate to within writes in flight.
+ * Counters ({@code expiredAndPurged}, {@code compactionsRun}, {@code corruptRecordsSkipped})
+ * count since the engine was opened, not over the directory's life.
+ *
+ * @param liveKeys keys that exist now across all namespaces; a key past its expiration that
+ *     the background expiry has not purged yet may still be counted
+ * @param liveBytes bytes on disk of the records that hold live keys, record headers included;
+ *     {@code totalLogBytes - liveBytes} is roughly what compaction can reclaim
+ * @param totalLogBytes bytes of every segment file, live and dead records alike
+ * @param segmentCount the number of segment files
+ * @param offHeapIndexBytes bytes of native memory the in-memory index holds, outside the
+ *     Java heap and so outside {@code -Xmx}
+ * @param expiredAndPurged expired keys the background expiry has removed from the index
+ * @param compactionsRun compactions completed, background and {@code compact()} alike
+ * @param corruptRecordsSkipped records that recovery at open found damaged (bad checksum,
+ *     torn tail) and skipped rather than trusted
+ * @param namespaces the number of namespaces
+ */
+public record BasaltStats(
+        long liveKeys,
+        long liveBytes,
+        long totalLogBytes,
+        int segmentCount,
+        long offHeapIndexBytes,
+        long expiredAndPurged,
+        long compactionsRun,
+        long corruptRecordsSkipped,
+        long namespaces) {
+}

@@ -1,0 +1,25 @@
+package dev.basalt;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A value read together with its metadata: what {@code getWithMetadata} returns, like Workers
+ * KV's {@code { value, metadata }}.
+ *
+ * <p>When the key is absent or expired both components are null (see {@link #absent()});
+ * when it exists {@code value} is never null (an empty value is {@code ""} or an empty
+ * array) and {@code metadata} is null only if the key has none.
+ *
+ * <p>The record holds what the read produced: a {@code byte[]} or {@code JsonNode} in it is
+ * the caller's own copy, and an {@code InputStream} value is the caller's to read and close.
+ *
+ * @param value the value as the requested {@link ValueType}, or null when absent
+ * @param metadata the key's metadata, or null when absent or when the key has none
+ * @param <T> the type of the value
+ */
+public record ValueWithMetadata<T>(T value, JsonNode metadata) {
+    /** The result for an absent or expired key: value and metadata both null. */
+    public static <T> ValueWithMetadata<T> absent() {
+        return new ValueWithMetadata<>(null, null);
+    }
+}

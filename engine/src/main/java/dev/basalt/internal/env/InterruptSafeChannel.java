@@ -1,0 +1,111 @@
+package dev.basalt.internal.env;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A file channel that a caller's {@link Thread#interrupt()} cannot break for everyone.
+ *
+ * <p>Why: an interrupt during {@code FileChannel} I/O closes the channel for every thread, and
+ * writes run on callers' threads. Each operation runs with the caller's interrupt flag cleared
+ * and restored afterwards; if an interrupt still lands mid-call (and closes the channel), the
+ * channel is reopened and the positional operation retried, which is safe because every write
+ * names its position.
+ *
+ * <p>Threads: callers serialise writes and forces (the log's append lock, or the group-commit
+ * leader); {@link #reopenIfClosed} is synchronized so two threads never reopen at once.
+ */
+public final class InterruptSafeChannel implements AutoCloseable {
+    private static final int MAX_ATTEMPTS = 8;
+    private final Path path;
+    private volatile FileChannel channel;
+    private volatile boolean closed;
+
+    public InterruptSafeChannel(Path path) throws IOException {
+        this.path = path;
+        this.channel = open(path);
+    }
+
+    private static FileChannel open(Path path) throws IOException {
+        return FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Writes all of {@code source} at {@code position}. */
+    public void write(ByteBuffer source, long position) throws IOException {
+        int start = source.position();
+        run(() -> {
+            source.position(start);
+            long at = position;
+            while (source.hasRemaining()) {
+                at += channel.write(source, at);
+            }
+        });
+    }
+
+    public void force() throws IOException {
+        run(() -> channel.force(false));
+    }
+
+    public void truncate(long size) throws IOException {
+        run(() -> channel.truncate(size));
+    }
+
+    public long size() throws IOException {
+        long[] size = new long[1];
+        run(() -> size[0] = channel.size());
+        return size[0];
+    }
+
+    private interface Io {
+        void run() throws IOException;
+    }
+
+    private void run(Io io) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    io.run();
+                    return;
+                } catch (ClosedByInterruptException e) {
+                    interrupted = true;
+                    Thread.interrupted();
+                    if (attempt == MAX_ATTEMPTS) {
+                        throw e;
+                    }
+                    reopenIfClosed();
+                } catch (ClosedChannelException e) {
+                    if (closed || attempt == MAX_ATTEMPTS) {
+                        throw e;
+                    }
+                    reopenIfClosed();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private synchronized void reopenIfClosed() throws IOException {
+        if (!closed && !channel.isOpen()) {
+            channel = open(path);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        closed = true;
+        channel.close();
+    }
+}

@@ -1,0 +1,189 @@
+package dev.basalt.internal.log;
+
+import static dev.basalt.internal.log.LogFormat.*;
+
+import dev.basalt.internal.env.DurableFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Hint files (format in {@code docs/format.md}): what recovery needs from each record of a
+ * sealed segment, without its values. A hint file is derived data: one that fails any check is
+ * ignored, its segment rescanned and the hint written again.
+ *
+ * <p>Threads: a {@link Builder} belongs to the active segment and is used under the log's
+ * append lock (or by recovery, alone).
+ */
+public final class HintFile {
+    private HintFile() {
+    }
+
+    /** Accumulates the entries of the active segment off-heap, ready to be written at seal. */
+    public static final class Builder {
+        private final ExpandableDirectByteBuffer entries = new ExpandableDirectByteBuffer(64 * 1024);
+        private int length;
+        private int count;
+
+        /**
+         * Adds the record found at {@code offset} of {@code segment} (a header that checked
+         * valid), which lies at {@code recordOffset} of its segment file.
+         */
+        public void add(DirectBuffer segment, int offset, int recordOffset) {
+            int nsLength = Records.namespaceLength(segment, offset);
+            int keyLength = Records.keyLength(segment, offset);
+            int entryLength = (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
+            MutableDirectBuffer b = entries;
+            int at = length;
+            b.checkLimit(at + entryLength);
+            b.putLong(at + HINT_ENTRY_SEQUENCE_OFFSET, Records.sequence(segment, offset), BYTE_ORDER);
+            b.putLong(at + HINT_ENTRY_EXPIRATION_OFFSET, Records.expirationEpochSeconds(segment, offset), BYTE_ORDER);
+            b.putInt(at + HINT_ENTRY_RECORD_OFFSET_OFFSET, recordOffset, BYTE_ORDER);
+            b.putInt(at + HINT_ENTRY_RECORD_LENGTH_OFFSET, Records.length(segment, offset), BYTE_ORDER);
+            b.putShort(at + HINT_ENTRY_KEY_LENGTH_OFFSET, (short) keyLength, BYTE_ORDER);
+            b.putByte(at + HINT_ENTRY_TYPE_OFFSET, Records.type(segment, offset));
+            b.putByte(at + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET, (byte) nsLength);
+            b.setMemory(at + HINT_ENTRY_FIXED_LENGTH - 4, 4, (byte) 0);
+            int body = at + HINT_ENTRY_FIXED_LENGTH;
+            b.putBytes(body, segment, Records.namespaceOffset(offset), nsLength + keyLength);
+            b.setMemory(body + nsLength + keyLength, entryLength - HINT_ENTRY_FIXED_LENGTH - nsLength - keyLength,
+                    (byte) 0);
+            length += entryLength;
+            count++;
+        }
+
+        public int count() {
+            return count;
+        }
+
+        /** Writes {@code segmentId}'s hint file by the tmp-force-move-fsync protocol. */
+        public void write(Path dir, long storeId, long segmentId, long dataEnd) {
+            int total = HINT_HEADER_LENGTH + length + HINT_TRAILER_LENGTH;
+            ByteBuffer file = ByteBuffer.allocateDirect(total);
+            UnsafeBuffer b = new UnsafeBuffer(file);
+            b.putLong(0, HINT_MAGIC, BYTE_ORDER);
+            b.putInt(HINT_VERSION_OFFSET, FORMAT_VERSION, BYTE_ORDER);
+            b.putInt(HINT_VERSION_OFFSET + 4, 0, BYTE_ORDER);
+            b.putLong(HINT_STORE_ID_OFFSET, storeId, BYTE_ORDER);
+            b.putLong(HINT_SEGMENT_ID_OFFSET, segmentId, BYTE_ORDER);
+            b.putInt(HINT_DATA_END_OFFSET, (int) dataEnd, BYTE_ORDER);
+            b.putInt(HINT_ENTRY_COUNT_OFFSET, count, BYTE_ORDER);
+            b.putBytes(HINT_HEADER_LENGTH, entries, 0, length);
+            int trailer = HINT_HEADER_LENGTH + length;
+            b.putInt(trailer, Checksums.masked(b, 0, trailer, Checksums.mask(storeId, segmentId)), BYTE_ORDER);
+            b.putInt(trailer + 4, 0, BYTE_ORDER);
+            DurableFiles.writeAtomically(dir.resolve(hintFileName(segmentId)), file);
+        }
+    }
+
+    /** What recovery learns from one entry. */
+    public interface EntryVisitor {
+        /** {@code entry} holds namespace then key at {@code nameOffset}. */
+        void visit(byte type, long sequence, long expirationEpochSeconds, int recordOffset, int recordLength,
+                DirectBuffer entry, int nameOffset, int namespaceLength, int keyLength);
+    }
+
+    /**
+     * Reads and verifies a hint file, then visits its entries. Returns the segment's data end,
+     * or -1 (visiting nothing) when the file is absent or fails any check; {@code problem}
+     * receives the reason for a file that exists but is rejected.
+     */
+    public static long read(Path file, long storeId, long segmentId, long capacityBytes, EntryVisitor visitor,
+            java.util.function.Consumer<String> problem) {
+        if (!Files.exists(file)) {
+            return -1;
+        }
+        ByteBuffer content;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size < HINT_HEADER_LENGTH + HINT_TRAILER_LENGTH || size > capacityBytes) {
+                problem.accept(file + ": size " + size + " is outside " + (HINT_HEADER_LENGTH + HINT_TRAILER_LENGTH)
+                        + ".." + capacityBytes);
+                return -1;
+            }
+            content = ByteBuffer.allocateDirect((int) size);
+            while (content.hasRemaining() && channel.read(content) >= 0) {
+                // keep reading
+            }
+            content.flip();
+        } catch (IOException e) {
+            problem.accept(file + ": " + e);
+            return -1;
+        }
+        UnsafeBuffer b = new UnsafeBuffer(content);
+        int trailer = b.capacity() - HINT_TRAILER_LENGTH;
+        String bad = checkHeader(b, storeId, segmentId, capacityBytes, trailer);
+        if (bad != null) {
+            problem.accept(file + ": " + bad);
+            return -1;
+        }
+        int count = b.getInt(HINT_ENTRY_COUNT_OFFSET, BYTE_ORDER);
+        if (!entriesFit(b, count, trailer)) {
+            problem.accept(file + ": entries=" + count + " do not fit in " + trailer + " bytes");
+            return -1;
+        }
+        for (int i = 0, at = HINT_HEADER_LENGTH; i < count; i++) {
+            int nsLength = b.getByte(at + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;
+            int keyLength = b.getShort(at + HINT_ENTRY_KEY_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
+            visitor.visit(b.getByte(at + HINT_ENTRY_TYPE_OFFSET),
+                    b.getLong(at + HINT_ENTRY_SEQUENCE_OFFSET, BYTE_ORDER),
+                    b.getLong(at + HINT_ENTRY_EXPIRATION_OFFSET, BYTE_ORDER),
+                    b.getInt(at + HINT_ENTRY_RECORD_OFFSET_OFFSET, BYTE_ORDER),
+                    b.getInt(at + HINT_ENTRY_RECORD_LENGTH_OFFSET, BYTE_ORDER),
+                    b, at + HINT_ENTRY_FIXED_LENGTH, nsLength, keyLength);
+            at += (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
+        }
+        return b.getInt(HINT_DATA_END_OFFSET, BYTE_ORDER) & 0xFFFFFFFFL;
+    }
+
+    private static String checkHeader(UnsafeBuffer b, long storeId, long segmentId, long capacityBytes, int trailer) {
+        int storedCrc = b.getInt(trailer, BYTE_ORDER);
+        int actualCrc = Checksums.masked(b, 0, trailer, Checksums.mask(storeId, segmentId));
+        if (b.getLong(0, BYTE_ORDER) != HINT_MAGIC) {
+            return "magic=" + Long.toHexString(b.getLong(0, BYTE_ORDER)) + ", expected " + Long.toHexString(HINT_MAGIC);
+        }
+        if (storedCrc != actualCrc) {
+            return "crc=" + Integer.toHexString(storedCrc) + ", computed " + Integer.toHexString(actualCrc);
+        }
+        int version = b.getInt(HINT_VERSION_OFFSET, BYTE_ORDER);
+        if (version != FORMAT_VERSION) {
+            return "version=" + version + ", expected " + FORMAT_VERSION;
+        }
+        if (b.getLong(HINT_STORE_ID_OFFSET, BYTE_ORDER) != storeId
+                || b.getLong(HINT_SEGMENT_ID_OFFSET, BYTE_ORDER) != segmentId) {
+            return "belongs to another store or segment";
+        }
+        long dataEnd = b.getInt(HINT_DATA_END_OFFSET, BYTE_ORDER) & 0xFFFFFFFFL;
+        if (dataEnd < SEGMENT_HEADER_LENGTH || dataEnd > capacityBytes) {
+            return "dataEnd=" + dataEnd + " is outside " + SEGMENT_HEADER_LENGTH + ".." + capacityBytes;
+        }
+        return null;
+    }
+
+    /** Walks the entries' lengths once so that no later read leaves the buffer. */
+    private static boolean entriesFit(UnsafeBuffer b, int count, int trailer) {
+        if (count < 0) {
+            return false;
+        }
+        long at = HINT_HEADER_LENGTH;
+        for (int i = 0; i < count; i++) {
+            if (at + HINT_ENTRY_FIXED_LENGTH > trailer) {
+                return false;
+            }
+            int nsLength = b.getByte((int) at + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;
+            int keyLength = b.getShort((int) at + HINT_ENTRY_KEY_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
+            if (nsLength > MAX_NAMESPACE_BYTES || keyLength > MAX_KEY_BYTES) {
+                return false;
+            }
+            at += align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
+        }
+        return at == trailer;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.basalt.internal.log;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Receives every intact record recovery finds, from hint files or segment scans, in file order
+ * (which is not sequence order once compaction has copied records forward). The names buffer
+ * is valid only during the call.
+ */
+@FunctionalInterface
+public interface RecoverySink {
+    void accept(long location, byte type, long sequence, long expirationEpochSeconds, int recordLength,
+            DirectBuffer names, int namesOffset, int namespaceLength, int keyLength);
+}
