@@ -49,6 +49,7 @@ import org.openjdk.jmh.infra.ThreadParams;
         JvmFlags.EXPORT_JDK_INTERNAL_REF,
         JvmFlags.OPEN_JAVA_LANG_REFLECT,
         JvmFlags.OPEN_SUN_NIO_CH,
+        JvmFlags.OPEN_JAVA_UTIL_ZIP,
         JvmFlags.BENCHMARK_HEAP})
 public class ReadBenchmark {
     static final int VALUE_LENGTH_BYTES = 100;
@@ -134,14 +135,20 @@ public class ReadBenchmark {
         @Setup(Level.Trial)
         public void setUp(Keys keys) {
             dir = TempDirectories.create("basalt-read-bench-");
-            db = Basalt.open(dir, BasaltOptions.defaults().withDurability(Durability.PERIODIC));
-            namespace = db.namespace(NAMESPACE);
-            for (int index : BenchmarkKeys.permutation(keys.keyCount, LOAD_ORDER_SEED)) {
-                namespace.put(BenchmarkKeys.keyString(index), valueOf(index));
+            try {
+                db = Basalt.open(dir, BasaltOptions.defaults().withDurability(Durability.PERIODIC));
+                namespace = db.namespace(NAMESPACE);
+                for (int index : BenchmarkKeys.permutation(keys.keyCount, LOAD_ORDER_SEED)) {
+                    namespace.put(BenchmarkKeys.keyString(index), valueOf(index));
+                }
+                // Flush the load now so that the periodic fsync's disk writes do not overlap warmup.
+                db.sync();
+                verify(keys);
+            } catch (RuntimeException | Error e) {
+                // JMH skips @TearDown when @Setup fails; without this the directory would stay behind.
+                tearDown();
+                throw e;
             }
-            // Flush the load now so that the periodic fsync's disk writes do not overlap warmup.
-            db.sync();
-            verify(keys);
         }
 
         /** Fails the trial before measuring if reads do not return what was loaded. */
@@ -172,10 +179,14 @@ public class ReadBenchmark {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            if (db != null) {
-                db.close();
+            try {
+                if (db != null) {
+                    db.close();
+                }
+            } finally {
+                db = null;
+                TempDirectories.deleteRecursively(dir);
             }
-            TempDirectories.deleteRecursively(dir);
         }
     }
 
