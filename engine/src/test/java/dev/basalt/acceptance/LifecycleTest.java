@@ -177,7 +177,7 @@ class LifecycleTest extends AcceptanceTestBase {
     @Test
     void reopenAcrossSmallSegmentsKeepsEverything() throws Exception {
         db.close();
-        BasaltOptions small = options().withSegmentSize(1L << 20);
+        BasaltOptions small = options().withSegmentSize(1L << 20).withMaxValueSize(256L << 10);
         try (Basalt rolling = Basalt.open(dir, small)) {
             KvNamespace n = rolling.namespace(NAMESPACE);
             for (int i = 0; i < 40; i++) {
