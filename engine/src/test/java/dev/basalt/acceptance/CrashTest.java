@@ -6,7 +6,6 @@ import dev.basalt.Basalt;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,7 +208,8 @@ class CrashTest {
 
     /** This JVM's --add-opens/--add-exports flags (Surefire sets them), so the child runs like the tests. */
     private static List<String> engineFlags() {
-        List<String> arguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        // ProcessHandle rather than the RuntimeMXBean: the test module does not read java.management.
+        List<String> arguments = List.of(ProcessHandle.current().info().arguments().orElse(new String[0]));
         Set<String> flags = new LinkedHashSet<>();
         for (int i = 0; i < arguments.size(); i++) {
             String argument = arguments.get(i);

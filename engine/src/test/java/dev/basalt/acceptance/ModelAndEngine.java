@@ -9,6 +9,7 @@ import dev.basalt.ValueType;
 import dev.basalt.ValueWithMetadata;
 import dev.basalt.testing.ManualClock;
 import dev.basalt.testing.TestFiles;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -163,6 +164,19 @@ final class ModelAndEngine {
         if (checkMetadata) {
             assertThat(metadata).as(description + " metadata").isEqualTo(entry.metadata());
         }
+    }
+
+    /**
+     * Checks a TEXT read: API.md's TEXT decodes UTF-8 with malformed sequences as U+FFFD, which
+     * is what {@code new String(bytes, UTF_8)} does, so binary values are compared decoded.
+     */
+    void assertTextAgrees(ModelKey key, String text, String how) {
+        Entry entry = model.get(key);
+        byte[] observed = text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+        if (text != null && entry != null && text.equals(new String(entry.value(), StandardCharsets.UTF_8))) {
+            observed = entry.value(); // same text; the stored bytes may be malformed UTF-8
+        }
+        assertAgrees(key, observed, null, false, how);
     }
 
     /** The invariant after every action: every key of both namespaces reads as the model says. */
