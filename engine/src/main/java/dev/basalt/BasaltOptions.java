@@ -42,7 +42,7 @@ public final class BasaltOptions {
     private static final Duration DEFAULT_PERIODIC_SYNC_INTERVAL = Duration.ofSeconds(1);
     /** Sentinel: the caller never set a maximum value size, so the default (clamped) applies. */
     private static final long MAX_VALUE_SIZE_NOT_SET = -1;
-    /** The largest record beyond its value: key, metadata and header allowance (1600 bytes). */
+    /** The largest record beyond its value: key, metadata and header allowance (1712 bytes). */
     private static final long LARGEST_RECORD_OVERHEAD_BYTES =
             Limits.MAX_KEY_BYTES + Limits.MAX_METADATA_BYTES + Limits.RECORD_HEADER_ALLOWANCE_BYTES;
 

@@ -36,9 +36,10 @@ final class Limits {
     /**
      * Bytes the log may add around one record (its header) beyond key, metadata and value.
      * {@link BasaltOptions#validate()} requires the largest possible record, this allowance
-     * included, to fit in one segment; the log's record header must not exceed it.
+     * included, to fit in one segment: the 64-byte segment header, the 40-byte record header,
+     * a namespace of up to 64 bytes and up to 8 bytes of alignment padding (docs/format.md).
      */
-    static final int RECORD_HEADER_ALLOWANCE_BYTES = 64;
+    static final int RECORD_HEADER_ALLOWANCE_BYTES = 176;
 
     private Limits() {
     }

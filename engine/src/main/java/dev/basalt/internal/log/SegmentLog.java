@@ -67,26 +67,39 @@ public final class SegmentLog implements AutoCloseable {
      */
     public static SegmentLog open(Path dir, long storeId, long segmentCapacityBytes, RecoverySink sink,
             RecoveryReport report) {
-        SegmentLog log = new SegmentLog(dir, storeId, segmentCapacityBytes);
+        SegmentLog log = create(dir, storeId, segmentCapacityBytes);
+        log.recover(sink, report);
+        return log;
+    }
+
+    /** A log not yet recovered: call {@link #recover} before anything else. */
+    public static SegmentLog create(Path dir, long storeId, long segmentCapacityBytes) {
+        return new SegmentLog(dir, storeId, segmentCapacityBytes);
+    }
+
+    /** Replays the directory's segments into {@code sink} and readies the active segment. */
+    public void recover(RecoverySink sink, RecoveryReport report) {
+        if (active != null) {
+            throw new IllegalStateException("the log is already recovered");
+        }
         try {
             deleteTemporaryFiles(dir, report);
             List<Long> ids = segmentIds(dir);
             for (int i = 0; i < ids.size(); i++) {
                 if (i < ids.size() - 1) {
-                    log.recoverSealed(ids.get(i), sink, report);
+                    recoverSealed(ids.get(i), sink, report);
                 } else {
-                    log.recoverActive(ids.get(i), sink, report);
+                    recoverActive(ids.get(i), sink, report);
                 }
             }
-            if (log.active == null) {
-                log.active = log.createSegment(ids.isEmpty() ? 1 : ids.get(ids.size() - 1) + 1);
+            if (active == null) {
+                active = createSegment(ids.isEmpty() ? 1 : ids.get(ids.size() - 1) + 1);
             }
-            return log;
         } catch (IOException e) {
-            log.closeQuietly();
+            closeQuietly();
             throw new BasaltException("cannot open the log in " + dir + ": " + e, e);
         } catch (RuntimeException e) {
-            log.closeQuietly();
+            closeQuietly();
             throw e;
         }
     }

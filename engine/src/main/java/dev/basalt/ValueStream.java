@@ -1,0 +1,102 @@
+package dev.basalt;
+
+import dev.basalt.internal.log.Segment;
+import java.io.InputStream;
+
+/**
+ * A stored value read straight from the segment's memory map, never copied whole onto the
+ * heap. Holds a reference on the segment until closed or read to the end, so the mapping
+ * stays valid however long the caller takes. Not thread-safe, like any InputStream.
+ */
+final class ValueStream extends InputStream {
+    private Segment segment;
+    private final int start;
+    private final int length;
+    private int position;
+    private int mark;
+
+    ValueStream(Segment segment, int start, int length) {
+        this.segment = segment;
+        this.start = start;
+        this.length = length;
+    }
+
+    @Override
+    public int read() {
+        if (!ensureOpen()) {
+            return -1;
+        }
+        int b = segment.buffer().getByte(start + position) & 0xFF;
+        position++;
+        releaseAtEnd();
+        return b;
+    }
+
+    @Override
+    public int read(byte[] target, int offset, int count) {
+        java.util.Objects.checkFromIndexSize(offset, count, target.length);
+        if (count == 0) {
+            return 0;
+        }
+        if (!ensureOpen()) {
+            return -1;
+        }
+        int n = Math.min(count, length - position);
+        segment.buffer().getBytes(start + position, target, offset, n);
+        position += n;
+        releaseAtEnd();
+        return n;
+    }
+
+    @Override
+    public long skip(long n) {
+        if (n <= 0 || segment == null) {
+            return 0;
+        }
+        int skipped = (int) Math.min(n, length - position);
+        position += skipped;
+        releaseAtEnd();
+        return skipped;
+    }
+
+    @Override
+    public int available() {
+        return segment == null ? 0 : length - position;
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    @Override
+    public synchronized void mark(int readLimit) {
+        mark = position;
+    }
+
+    @Override
+    public synchronized void reset() throws java.io.IOException {
+        throw new java.io.IOException("mark/reset not supported (mark at " + mark + ")");
+    }
+
+    private boolean ensureOpen() {
+        return segment != null && position < length || releaseAtEnd();
+    }
+
+    /** Releases the segment once everything is read; returns false (nothing left). */
+    private boolean releaseAtEnd() {
+        if (segment != null && position >= length) {
+            segment.release();
+            segment = null;
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        if (segment != null) {
+            segment.release();
+            segment = null;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.basalt.internal.store;
+
+import java.nio.charset.StandardCharsets;
+import org.agrona.DirectBuffer;
+
+/**
+ * What a key may be: 1..512 bytes of well-formed UTF-8, and not "." or "..". The API edge
+ * turns a bad {@code String} into an {@link IllegalArgumentException}; the hot path asks
+ * {@link #isLegal} and answers -1, allocating nothing.
+ */
+public final class Keys {
+    public static final int MAX_KEY_BYTES = 512;
+
+    private Keys() {
+    }
+
+    /** The key's UTF-8 bytes; throws {@link IllegalArgumentException} naming the rule broken. */
+    public static byte[] encode(String key) {
+        if (key == null) {
+            throw new IllegalArgumentException("key is null");
+        }
+        int surrogate = firstUnpairedSurrogate(key);
+        if (surrogate >= 0) {
+            throw new IllegalArgumentException("key has an unpaired surrogate at index " + surrogate
+                    + "; it cannot round-trip through UTF-8");
+        }
+        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0) {
+            throw new IllegalArgumentException("key is 0 bytes of UTF-8; it must be 1..512");
+        }
+        if (bytes.length > MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("key is " + bytes.length + " bytes of UTF-8; the limit is " + MAX_KEY_BYTES);
+        }
+        if (key.equals(".") || key.equals("..")) {
+            throw new IllegalArgumentException("key \"" + key + "\" is reserved; \".\" and \"..\" are not legal keys");
+        }
+        return bytes;
+    }
+
+    static int firstUnpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** True when {@code [offset, offset + length)} could be a stored key. Allocation-free. */
+    public static boolean isLegal(DirectBuffer b, int offset, int length) {
+        if (length < 1 || length > MAX_KEY_BYTES) {
+            return false;
+        }
+        if (b.getByte(offset) == '.' && (length == 1 || (length == 2 && b.getByte(offset + 1) == '.'))) {
+            return false;
+        }
+        return isWellFormedUtf8(b, offset, length);
+    }
+
+    /** Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF), as Java's encoder writes it. */
+    static boolean isWellFormedUtf8(DirectBuffer b, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        while (i < end) {
+            int c = b.getByte(i) & 0xFF;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int need;
+            int min;
+            if (c >= 0xC2 && c <= 0xDF) {
+                need = 1;
+                min = 0x80;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                need = 2;
+                min = 0x800;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                need = 3;
+                min = 0x10000;
+            } else {
+                return false;
+            }
+            int cp = c & (0x3F >> need);
+            for (int k = 1; k <= need; k++) {
+                if (i + k >= end) {
+                    return false;
+                }
+                int cc = b.getByte(i + k) & 0xFF;
+                if ((cc & 0xC0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (cc & 0x3F);
+            }
+            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                return false;
+            }
+            i += need + 1;
+        }
+        return true;
+    }
+}

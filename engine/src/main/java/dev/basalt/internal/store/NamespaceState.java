@@ -1,0 +1,49 @@
+package dev.basalt.internal.store;
+
+import dev.basalt.internal.index.HashIndex;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One live namespace: its name, its hash index and the matcher that resolves the index's
+ * collisions. Created and dropped by the store under its append lock; read lock-free.
+ * A dropped state stays dropped: a namespace created again under the same name is a new state,
+ * so an old handle can tell it is stale.
+ */
+public final class NamespaceState {
+    private final String name;
+    private final byte[] nameBytes;
+    private final HashIndex index;
+    private final RecordMatcher matcher;
+    private volatile boolean dropped;
+
+    NamespaceState(String name, HashIndex index, RecordMatcher matcher) {
+        this.name = name;
+        this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        this.index = index;
+        this.matcher = matcher;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    byte[] nameBytes() {
+        return nameBytes;
+    }
+
+    HashIndex index() {
+        return index;
+    }
+
+    RecordMatcher matcher() {
+        return matcher;
+    }
+
+    public boolean dropped() {
+        return dropped;
+    }
+
+    void markDropped() {
+        dropped = true;
+    }
+}

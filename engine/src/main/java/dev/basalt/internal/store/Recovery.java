@@ -1,0 +1,158 @@
+package dev.basalt.internal.store;
+
+import dev.basalt.internal.index.HashIndex;
+import dev.basalt.internal.index.KeyHash;
+import dev.basalt.internal.log.Locations;
+import dev.basalt.internal.log.LogFormat;
+import dev.basalt.internal.log.RecoverySink;
+import dev.basalt.internal.log.Records;
+import dev.basalt.internal.log.Segment;
+import dev.basalt.internal.log.SegmentLog;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.agrona.DirectBuffer;
+
+/**
+ * Rebuilds the namespaces and their indexes from the records the log replays at open.
+ *
+ * <p>Records arrive in file order, which compaction may make differ from sequence order, so
+ * every decision compares sequence numbers: a record replaces the indexed one only when its
+ * sequence is higher; tombstones are indexed like puts while replaying (so an older put that
+ * arrives later cannot resurrect the key) and swept out at the end; a namespace drop at
+ * sequence S discards every record of that namespace below S, whenever it arrives.
+ *
+ * <p>Threads: one, at open, before any reader exists.
+ */
+final class Recovery implements RecoverySink {
+    private final long hashSeed;
+    private final Map<String, Replayed> namespaces = new TreeMap<>();
+    private SegmentLog log;
+    private long maxSequence;
+    private Replayed last;
+
+    /** A namespace as the replay has seen it so far. */
+    static final class Replayed {
+        final String name;
+        final byte[] nameBytes;
+        final org.agrona.concurrent.UnsafeBuffer nameView;
+        HashIndex index;
+        long createSequence;
+        long dropSequence;
+        long newestKeyedSequence;
+
+        Replayed(String name) {
+            this.name = name;
+            this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
+            this.nameView = new org.agrona.concurrent.UnsafeBuffer(nameBytes);
+        }
+
+        boolean exists() {
+            return Math.max(createSequence, newestKeyedSequence) > dropSequence;
+        }
+    }
+
+    Recovery(long hashSeed) {
+        this.hashSeed = hashSeed;
+    }
+
+    /** The log whose segments the replayed locations point into (set before replay starts). */
+    void attach(SegmentLog log) {
+        this.log = log;
+    }
+
+    @Override
+    public void accept(long location, byte type, long sequence, long expirationEpochSeconds, int recordLength,
+            DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
+        maxSequence = Math.max(maxSequence, sequence);
+        Replayed ns = namespace(names, namesOffset, namespaceLength);
+        switch (type) {
+            case LogFormat.TYPE_NAMESPACE_CREATE:
+                ns.createSequence = Math.max(ns.createSequence, sequence);
+                break;
+            case LogFormat.TYPE_NAMESPACE_DROP:
+                if (sequence > ns.dropSequence) {
+                    ns.dropSequence = sequence;
+                    discardBelow(ns, sequence);
+                }
+                break;
+            default:
+                if (sequence < ns.dropSequence) {
+                    return;
+                }
+                ns.newestKeyedSequence = Math.max(ns.newestKeyedSequence, sequence);
+                index(ns, location, sequence, names, namesOffset + namespaceLength, keyLength);
+        }
+    }
+
+    private void index(Replayed ns, long location, long sequence, DirectBuffer key, int keyOffset, int keyLength) {
+        if (ns.index == null) {
+            ns.index = new HashIndex(1024);
+        }
+        RecordMatcher matcher = new RecordMatcher(log, ns.nameBytes);
+        long keyHash = KeyHash.hash(hashSeed, key, keyOffset, keyLength);
+        long existing = ns.index.get(keyHash, key, keyOffset, keyLength, matcher);
+        if (existing == HashIndex.NO_LOCATION || sequenceAt(existing) < sequence) {
+            ns.index.put(keyHash, key, keyOffset, keyLength, location, matcher);
+        }
+    }
+
+    private void discardBelow(Replayed ns, long dropSequence) {
+        if (ns.index == null) {
+            return;
+        }
+        List<long[]> stale = new ArrayList<>();
+        ns.index.forEach((keyHash, location) -> {
+            if (sequenceAt(location) < dropSequence) {
+                stale.add(new long[] {keyHash, location});
+            }
+        });
+        for (long[] entry : stale) {
+            ns.index.removeIfAt(entry[0], entry[1]);
+        }
+    }
+
+    private long sequenceAt(long location) {
+        Segment segment = log.segment(Locations.segmentId(location));
+        return Records.sequence(segment.buffer(), Locations.offset(location));
+    }
+
+    byte typeAt(long location) {
+        Segment segment = log.segment(Locations.segmentId(location));
+        return Records.type(segment.buffer(), Locations.offset(location));
+    }
+
+    private Replayed namespace(DirectBuffer names, int offset, int length) {
+        if (last != null && last.nameBytes.length == length
+                && ByteRanges.equal(names, offset, last.nameView, 0, length)) {
+            return last;
+        }
+        String name = names.getStringWithoutLengthUtf8(offset, length);
+        last = namespaces.computeIfAbsent(name, Replayed::new);
+        return last;
+    }
+
+    long maxSequence() {
+        return maxSequence;
+    }
+
+    /** The replayed namespaces, in name order; call after the replay. */
+    Map<String, Replayed> namespaces() {
+        return namespaces;
+    }
+
+    /** Removes the tombstones the replay indexed; afterwards the index holds live puts only. */
+    void sweepTombstones(Replayed ns) {
+        List<long[]> tombstones = new ArrayList<>();
+        ns.index.forEach((keyHash, location) -> {
+            if (typeAt(location) == LogFormat.TYPE_TOMBSTONE) {
+                tombstones.add(new long[] {keyHash, location});
+            }
+        });
+        for (long[] entry : tombstones) {
+            ns.index.removeIfAt(entry[0], entry[1]);
+        }
+    }
+}

@@ -1,0 +1,497 @@
+package dev.basalt.internal.store;
+
+import dev.basalt.BasaltException;
+import dev.basalt.BasaltOptions;
+import dev.basalt.BasaltStats;
+import dev.basalt.Durability;
+import dev.basalt.internal.env.DirectoryLock;
+import dev.basalt.internal.env.DurableFiles;
+import dev.basalt.internal.index.HashIndex;
+import dev.basalt.internal.index.KeyHash;
+import dev.basalt.internal.log.Locations;
+import dev.basalt.internal.log.LogFormat;
+import dev.basalt.internal.log.Records;
+import dev.basalt.internal.log.RecoveryReport;
+import dev.basalt.internal.log.Segment;
+import dev.basalt.internal.log.SegmentLog;
+import dev.basalt.internal.log.StoreFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The engine behind the public API: wires the log, the per-namespace hash indexes and the
+ * durability machinery, and owns every thread and file of one open directory.
+ *
+ * <p>Threads: callers read and write on their own threads. Appends, index mutations and
+ * namespace changes are serialised by {@code appendLock} (one writer at a time, as the indexes
+ * require); reads take no lock and run inside a read epoch, so nothing they touch is released
+ * under them. The periodic fsync (PERIODIC mode) runs on one engine-owned agent thread that
+ * {@link #close()} stops.
+ *
+ * <p>Invariant: an index points only at records that are durable per the durability mode; in
+ * GROUP_COMMIT an index update waits in {@code pending} until the fsync that covers its record.
+ */
+public final class Store implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Store.class.getName());
+
+    /** Reads a record found live in the log; runs inside a read epoch. */
+    @FunctionalInterface
+    public interface RecordReader<T> {
+        T read(UnsafeBuffer segment, int recordOffset);
+    }
+
+    private final BasaltOptions options;
+    private final Clock clock;
+    private final DirectoryLock lock;
+    private final SegmentLog log;
+    private final RecoveryReport report;
+    private final long hashSeed = new SecureRandom().nextLong();
+    private final ReadEpochs epochs = new ReadEpochs();
+    private final ConcurrentHashMap<String, NamespaceState> namespaces = new ConcurrentHashMap<>();
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final ArrayDeque<Update> pending = new ArrayDeque<>();
+    private final GroupCommit groupCommit;
+    private final AgentRunner periodicSync;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ThreadLocal<UnsafeBuffer> keyViews = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
+    private long lastSequence;
+    private volatile long appendedSequence;
+    private volatile long liveBytes;
+
+    private Store(Path dir, BasaltOptions options) {
+        this.options = options;
+        this.clock = options.clock();
+        DurableFiles.createDirectory(dir);
+        this.lock = DirectoryLock.acquire(dir, LogFormat.LOCK_FILE);
+        try {
+            long storeId = StoreFile.readOrCreate(lock.directory());
+            Recovery recovery = new Recovery(hashSeed);
+            this.report = new RecoveryReport();
+            this.log = SegmentLog.create(lock.directory(), storeId, options.segmentSizeBytes());
+            recovery.attach(log);
+            log.recover(recovery, report);
+            install(recovery);
+            this.lastSequence = recovery.maxSequence();
+            this.appendedSequence = lastSequence;
+            this.groupCommit = new GroupCommit(this::syncAllAndApply, lastSequence);
+            this.periodicSync = options.durability() == Durability.PERIODIC ? startPeriodicSync() : null;
+            for (RecoveryReport.Damage damage : report.corruptRecords()) {
+                LOG.log(System.Logger.Level.WARNING, "recovery skipped damaged records: " + damage);
+            }
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Opens (creating if absent) the store in {@code dir}; the options are already validated. */
+    public static Store open(Path dir, BasaltOptions options) {
+        return new Store(dir, options);
+    }
+
+    private void install(Recovery recovery) {
+        long bytes = 0;
+        for (Recovery.Replayed replayed : recovery.namespaces().values()) {
+            if (!replayed.exists()) {
+                if (replayed.index != null) {
+                    replayed.index.close();
+                }
+                continue;
+            }
+            HashIndex index = replayed.index != null ? replayed.index : new HashIndex(1024);
+            replayed.index = index;
+            recovery.sweepTombstones(replayed);
+            long[] sum = new long[1];
+            index.forEach((keyHash, location) -> sum[0] += recordLength(location));
+            bytes += sum[0];
+            namespaces.put(replayed.name, new NamespaceState(replayed.name, index,
+                    new RecordMatcher(log, replayed.nameBytes)));
+        }
+        liveBytes = bytes;
+    }
+
+    private AgentRunner startPeriodicSync() {
+        long intervalNs = options.periodicSyncInterval().toNanos();
+        PeriodicSyncAgent agent = new PeriodicSyncAgent(this::periodicForce, new SystemNanoClock(), intervalNs);
+        AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(Math.max(1, Math.min(50,
+                TimeUnit.NANOSECONDS.toMillis(intervalNs) / 10))),
+                error -> LOG.log(System.Logger.Level.ERROR, "periodic fsync failed; writes are refused from now on", error),
+                null, agent);
+        AgentRunner.startOnThread(runner, r -> {
+            Thread thread = new Thread(r, "basalt-periodic-sync");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return runner;
+    }
+
+    private void periodicForce() {
+        if (!log.failed()) {
+            log.force();
+        }
+    }
+
+    // ---------------------------------------------------------------- namespaces
+
+    /** The live namespace of this name, created (durably) if absent. Name already validated. */
+    public NamespaceState namespace(String name) {
+        checkOpen();
+        NamespaceState existing = namespaces.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        appendLock.lock();
+        try {
+            checkOpen();
+            existing = namespaces.get(name);
+            if (existing != null) {
+                return existing;
+            }
+            NamespaceState created = new NamespaceState(name, new HashIndex(1024),
+                    new RecordMatcher(log, name.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            appendDurably(LogFormat.TYPE_NAMESPACE_CREATE, created);
+            namespaces.put(name, created);
+            return created;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Names of the live namespaces, sorted. */
+    public List<String> namespaceNames() {
+        checkOpen();
+        List<String> names = new ArrayList<>(namespaces.keySet());
+        names.sort(null);
+        return names;
+    }
+
+    /** Drops a namespace and its data; returns false when there is none of that name. */
+    public boolean dropNamespace(String name) {
+        NamespaceState dropped;
+        appendLock.lock();
+        try {
+            checkOpen();
+            dropped = namespaces.get(name);
+            if (dropped == null) {
+                return false;
+            }
+            appendDurably(LogFormat.TYPE_NAMESPACE_DROP, dropped);
+            dropped.markDropped();
+            namespaces.remove(name);
+            liveBytes -= bytesOf(dropped.index());
+        } finally {
+            appendLock.unlock();
+        }
+        epochs.awaitReaders();
+        dropped.index().close();
+        return true;
+    }
+
+    private long bytesOf(HashIndex index) {
+        long[] sum = new long[1];
+        index.forEach((keyHash, location) -> sum[0] += recordLength(location));
+        return sum[0];
+    }
+
+    /** Namespace records are rare and structural: forced at once, whatever the durability mode. */
+    private void appendDurably(byte type, NamespaceState ns) {
+        long sequence = ++lastSequence;
+        log.append(type, sequence, LogFormat.NO_EXPIRATION, ns.nameBytes(), null, null, null, 0, 0);
+        appendedSequence = sequence;
+        log.force();
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /** Stores a put; returns once it is durable per the durability mode. Arguments validated. */
+    public void put(NamespaceState ns, byte[] key, byte[] metadata, long expirationEpochSeconds, DirectBuffer value,
+            int valueOffset, int valueLength) {
+        write(ns, LogFormat.TYPE_PUT, key, metadata, expirationEpochSeconds, value, valueOffset, valueLength);
+    }
+
+    /** Stores a delete (a tombstone); absent keys are no error. */
+    public void delete(NamespaceState ns, byte[] key) {
+        write(ns, LogFormat.TYPE_TOMBSTONE, key, null, LogFormat.NO_EXPIRATION, null, 0, 0);
+    }
+
+    private void write(NamespaceState ns, byte type, byte[] key, byte[] metadata, long expirationEpochSeconds,
+            DirectBuffer value, int valueOffset, int valueLength) {
+        long keyHash = KeyHash.hash(hashSeed, new UnsafeBuffer(key), 0, key.length);
+        long sequence;
+        appendLock.lock();
+        try {
+            checkWritable(ns);
+            sequence = ++lastSequence;
+            long location = log.append(type, sequence, expirationEpochSeconds, ns.nameBytes(), key, metadata, value,
+                    valueOffset, valueLength);
+            appendedSequence = sequence;
+            Update update = new Update(sequence, ns, keyHash, key, location, type);
+            switch (options.durability()) {
+                case SYNC_EACH_WRITE:
+                    log.force();
+                    apply(update);
+                    return;
+                case PERIODIC:
+                    apply(update);
+                    return;
+                default:
+                    pending.addLast(update);
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        groupCommit.awaitDurable(sequence);
+    }
+
+    /** Group commit's sync: force, then apply every update the force covered, in order. */
+    private long syncAllAndApply() {
+        long covered = appendedSequence;
+        log.force();
+        appendLock.lock();
+        try {
+            while (!pending.isEmpty() && pending.peekFirst().sequence() <= covered) {
+                apply(pending.pollFirst());
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        return covered;
+    }
+
+    /** Applies one durable record to its namespace's index. Caller holds the append lock. */
+    private void apply(Update update) {
+        NamespaceState ns = update.namespace();
+        if (ns.dropped()) {
+            return;
+        }
+        UnsafeBuffer key = new UnsafeBuffer(update.key());
+        long previous;
+        if (update.type() == LogFormat.TYPE_PUT) {
+            previous = ns.index().put(update.keyHash(), key, 0, key.capacity(), update.location(), ns.matcher());
+            liveBytes += recordLength(update.location());
+        } else {
+            previous = ns.index().remove(update.keyHash(), key, 0, key.capacity(), ns.matcher());
+        }
+        if (previous != HashIndex.NO_LOCATION) {
+            liveBytes -= recordLength(previous);
+        }
+    }
+
+    private int recordLength(long location) {
+        Segment segment = log.segment(Locations.segmentId(location));
+        return Records.length(segment.buffer(), Locations.offset(location));
+    }
+
+    /** Forces every acknowledged write to stable storage. */
+    public void sync() {
+        checkOpen();
+        long target = appendedSequence;
+        if (options.durability() == Durability.GROUP_COMMIT) {
+            groupCommit.awaitDurable(target);
+        }
+        log.force();
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** Epoch seconds now, rounded down, from the injected clock. Allocation-free for system clocks. */
+    public long nowEpochSeconds() {
+        return Math.floorDiv(clock.millis(), 1000L);
+    }
+
+    /**
+     * Finds the live record of a key and hands it to {@code reader} inside a read epoch; null
+     * when the key is absent, deleted or expired. Verifies the record's body checksum.
+     */
+    public <T> T readRecord(NamespaceState ns, DirectBuffer key, int keyOffset, int keyLength, RecordReader<T> reader) {
+        int token = epochs.enter();
+        try {
+            checkReadable(ns);
+            long location = locate(ns, key, keyOffset, keyLength);
+            if (location == HashIndex.NO_LOCATION) {
+                return null;
+            }
+            Segment segment = log.segment(Locations.segmentId(location));
+            return reader.read(segment.buffer(), Locations.offset(location));
+        } finally {
+            epochs.exit(token);
+        }
+    }
+
+    /**
+     * The hot path: copies the value of the key in {@code key[position, limit)} into {@code dst}.
+     * See {@code KvNamespace.read} for the contract. No lock, no allocation, no exception for
+     * key bytes no key can have.
+     */
+    public int read(NamespaceState ns, ByteBuffer key, ByteBuffer dst) {
+        int token = epochs.enter();
+        try {
+            checkReadable(ns);
+            UnsafeBuffer keyView = keyViews.get();
+            int keyLength = key.remaining();
+            if (keyLength < 1 || keyLength > Keys.MAX_KEY_BYTES) {
+                return -1;
+            }
+            keyView.wrap(key, key.position(), keyLength);
+            if (!Keys.isLegal(keyView, 0, keyLength)) {
+                return -1;
+            }
+            long location = locate(ns, keyView, 0, keyLength);
+            if (location == HashIndex.NO_LOCATION) {
+                return -1;
+            }
+            UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
+            int offset = Locations.offset(location);
+            int valueLength = Records.valueLength(segment, offset);
+            if (valueLength > dst.remaining()) {
+                return valueLength;
+            }
+            int position = dst.position();
+            segment.getBytes(Records.valueOffset(segment, offset), dst, position, valueLength);
+            dst.position(position + valueLength);
+            return valueLength;
+        } finally {
+            epochs.exit(token);
+        }
+    }
+
+    /**
+     * The location of the key's live put (checksum verified), or NO_LOCATION when absent,
+     * deleted or expired at the clock's current second. Inside a read epoch.
+     */
+    private long locate(NamespaceState ns, DirectBuffer key, int keyOffset, int keyLength) {
+        long keyHash = KeyHash.hash(hashSeed, key, keyOffset, keyLength);
+        long location = ns.index().get(keyHash, key, keyOffset, keyLength, ns.matcher());
+        if (location == HashIndex.NO_LOCATION) {
+            return location;
+        }
+        Segment segment = log.segment(Locations.segmentId(location));
+        UnsafeBuffer b = segment.buffer();
+        int offset = Locations.offset(location);
+        if (Records.type(b, offset) != LogFormat.TYPE_PUT) {
+            return HashIndex.NO_LOCATION;
+        }
+        long expiration = Records.expirationEpochSeconds(b, offset);
+        if (expiration != LogFormat.NO_EXPIRATION && expiration <= nowEpochSeconds()) {
+            return HashIndex.NO_LOCATION;
+        }
+        if (!Records.bodyIsIntact(b, offset, segment.mask())) {
+            throw new BasaltException("corrupt record in " + segment.path() + " at offset " + offset
+                    + ": body checksum mismatch");
+        }
+        return location;
+    }
+
+    /**
+     * Retains the segment of a live record so that a value stream can outlive its read epoch;
+     * returns null when the key is not live. The caller releases the segment.
+     */
+    public Segment retainSegmentOf(NamespaceState ns, DirectBuffer key, int keyOffset, int keyLength, long[] location) {
+        int token = epochs.enter();
+        try {
+            checkReadable(ns);
+            long found = locate(ns, key, keyOffset, keyLength);
+            if (found == HashIndex.NO_LOCATION) {
+                return null;
+            }
+            Segment segment = log.segment(Locations.segmentId(found));
+            if (!segment.retain()) {
+                throw new IllegalStateException("the store is closed");
+            }
+            location[0] = found;
+            return segment;
+        } finally {
+            epochs.exit(token);
+        }
+    }
+
+    // ---------------------------------------------------------------- state
+
+    public BasaltStats stats() {
+        checkOpen();
+        long keys = 0;
+        long indexBytes = 0;
+        for (NamespaceState ns : namespaces.values()) {
+            keys += ns.index().size();
+            indexBytes += ns.index().offHeapBytes();
+        }
+        return new BasaltStats(keys, liveBytes, log.totalBytes(), log.segmentCount(), indexBytes, 0, 0,
+                report.corruptRecords().size(), namespaces.size());
+    }
+
+    /** What recovery found at open. */
+    public RecoveryReport recoveryReport() {
+        return report;
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the Basalt store is closed");
+        }
+    }
+
+    private void checkReadable(NamespaceState ns) {
+        checkOpen();
+        if (ns.dropped()) {
+            throw new IllegalStateException("namespace " + ns.name() + " was dropped");
+        }
+    }
+
+    private void checkWritable(NamespaceState ns) {
+        checkReadable(ns);
+        if (log.failed()) {
+            log.force(); // throws the recorded failure
+        }
+    }
+
+    /** Idempotent: waits for background work, syncs, and releases every file, map and block. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (periodicSync != null) {
+                periodicSync.close();
+            }
+            if (!log.failed()) {
+                if (options.durability() == Durability.GROUP_COMMIT) {
+                    groupCommit.awaitDurable(appendedSequence);
+                }
+                appendLock.lock();
+                try {
+                    log.force();
+                } finally {
+                    appendLock.unlock();
+                }
+            }
+        } finally {
+            epochs.awaitReaders();
+            for (NamespaceState ns : namespaces.values()) {
+                ns.markDropped();
+                ns.index().close();
+            }
+            namespaces.clear();
+            log.close();
+            lock.close();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.basalt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** The README's example, run as written (keep the two in step). */
+class ReadmeExampleTest {
+    record Session(String user, int plan) {
+    }
+
+    @Test
+    void theReadmeExampleRuns(@TempDir Path tmp) {
+        Path dir = tmp.resolve("data");
+        // README example: begin
+        try (Basalt db = Basalt.open(dir)) {
+            KvNamespace sessions = db.namespace("SESSIONS");
+            sessions.put("session:42", "{\"user\":\"ada\",\"plan\":3}",
+                    PutOptions.expirationTtl(Duration.ofHours(1).toSeconds())
+                            .withMetadata(java.util.Map.of("ip", "10.0.0.7")));
+
+            String text = sessions.get("session:42");                           // the JSON text
+            Session session = sessions.get("session:42", ValueType.json(Session.class));
+            ValueWithMetadata<JsonNode> withMeta = sessions.getWithMetadata("session:42", ValueType.JSON);
+
+            sessions.delete("session:42");
+            assertThat(sessions.get("session:42")).isNull();
+            // README example: end
+            assertThat(text).isEqualTo("{\"user\":\"ada\",\"plan\":3}");
+            assertThat(session).isEqualTo(new Session("ada", 3));
+            assertThat(withMeta.value().get("plan").asInt()).isEqualTo(3);
+            assertThat(withMeta.metadata().get("ip").asString()).isEqualTo("10.0.0.7");
+        }
+        try (Basalt db = Basalt.open(dir)) {
+            assertThat(db.namespaces()).containsExactly("SESSIONS");
+            assertThat(db.namespace("SESSIONS").get("session:42")).isNull();
+        }
+    }
+}
