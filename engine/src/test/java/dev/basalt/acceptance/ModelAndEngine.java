@@ -68,6 +68,7 @@ final class ModelAndEngine {
     final Map<ModelKey, Entry> model = new HashMap<>();
     private final Deque<String> history = new ArrayDeque<>();
     private Basalt db;
+    private int reopens;
     private final Map<String, KvNamespace> handles = new HashMap<>();
 
     ModelAndEngine() {
@@ -93,6 +94,15 @@ final class ModelAndEngine {
     void reopen() {
         db.close();
         open();
+        reopens++;
+    }
+
+    int reopens() {
+        return reopens;
+    }
+
+    int segmentCount() {
+        return db.stats().segmentCount();
     }
 
     void sync() {
