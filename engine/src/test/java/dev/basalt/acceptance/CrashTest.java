@@ -83,9 +83,9 @@ class CrashTest {
             }
         }
 
-        System.out.printf("CrashTest %s: cycles %d, acknowledged ops %d, in-flight ops %d, key checks %d,"
-                        + " lost %d, failed opens %d%n",
-                durability, tally.opens, tally.acknowledged, tally.inFlight, tally.keyChecks,
+        System.out.printf("CrashTest %s: cycles %d, acknowledged ops %d, in-flight ops %d (seen landed %d),"
+                        + " key checks %d, lost %d, failed opens %d%n",
+                durability, tally.opens, tally.acknowledged, tally.inFlight, tally.inFlightLanded, tally.keyChecks,
                 tally.lost, tally.failedOpens);
         assertThat(violations).as("seed %d, mode %s", seed, durability).isEmpty();
         assertThat(tally.acknowledged).as("the children acknowledged something").isPositive();
@@ -108,6 +108,7 @@ class CrashTest {
                 Op pending = ledger.inFlight.get(thread);
                 if (pending != null && pending.key.equals(key) && Objects.equals(actual, pending.result())) {
                     applyTo(state, key, actual); // the in-flight operation landed
+                    tally.inFlightLanded++;
                     continue;
                 }
                 tally.lost++;
@@ -285,6 +286,7 @@ class CrashTest {
         int failedOpens;
         long acknowledged;
         long inFlight;
+        long inFlightLanded;
         long keyChecks;
         long lost;
     }
