@@ -39,6 +39,7 @@ final class Recovery implements RecoverySink {
         final byte[] nameBytes;
         final org.agrona.concurrent.UnsafeBuffer nameView;
         HashIndex index;
+        RecordMatcher matcher;
         long createSequence;
         long dropSequence;
         long newestKeyedSequence;
@@ -90,8 +91,9 @@ final class Recovery implements RecoverySink {
     private void index(Replayed ns, long location, long sequence, DirectBuffer key, int keyOffset, int keyLength) {
         if (ns.index == null) {
             ns.index = new HashIndex(1024);
+            ns.matcher = new RecordMatcher(log, ns.nameBytes);
         }
-        RecordMatcher matcher = new RecordMatcher(log, ns.nameBytes);
+        RecordMatcher matcher = ns.matcher;
         long keyHash = KeyHash.hash(hashSeed, key, keyOffset, keyLength);
         long existing = ns.index.get(keyHash, key, keyOffset, keyLength, matcher);
         if (existing == HashIndex.NO_LOCATION || sequenceAt(existing) < sequence) {

@@ -1,0 +1,41 @@
+package dev.basalt.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.basalt.Basalt;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatsCommandTest {
+    @Test
+    void printsTheFiguresOfADirectory(@TempDir Path tmp) {
+        Path dir = tmp.resolve("data");
+        try (Basalt db = Basalt.open(dir)) {
+            db.namespace("USERS").put("user:1", "ada");
+            db.namespace("USERS").put("user:2", "grace");
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = BasaltCli.run(new String[] {"stats", dir.toString()}, new PrintWriter(out, true),
+                new PrintWriter(err, true));
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("live keys             2").contains("[USERS]");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void aDirectoryHeldByAnotherStoreIsAnErrorWithExitCodeOne(@TempDir Path tmp) {
+        Path dir = tmp.resolve("data");
+        try (Basalt db = Basalt.open(dir)) {
+            StringWriter err = new StringWriter();
+            int code = BasaltCli.run(new String[] {"stats", dir.toString()}, new PrintWriter(new StringWriter(), true),
+                    new PrintWriter(err, true));
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString()).contains("already open");
+            assertThat(db.stats().liveKeys()).isZero();
+        }
+    }
+}
