@@ -63,6 +63,7 @@ public final class KeyHash {
      * @return a non-zero hash
      */
     public static long hash(long seed, DirectBuffer key, int offset, int length) {
+        assert length >= 0 : "length=" + length;
         final long seedKey = seed ^ SEED_MIX;
         long state = seed ^ STATE_MIX ^ (length * LENGTH_MIX);
         final int end = offset + length;

@@ -10,7 +10,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * 16 bytes in direct buffers, probed linearly.
  *
  * <pre>
- *   slot (16 bytes, 8-byte aligned, never straddles a 64-byte cache line)
+ *   slot (16 bytes; words 8-byte aligned, which is checked; malloc's 16-byte alignment
+ *         means in practice that a slot never straddles a 64-byte cache line)
  *   +----------------------------+----------------------------+
  *   | keyHash (8)                | location (8)               |
  *   +----------------------------+----------------------------+

@@ -1,0 +1,26 @@
+package dev.basalt.benchmarks;
+
+/**
+ * The JVM flags every fork that runs engine code needs, as compile-time constants so that
+ * {@code @Fork(jvmArgsAppend = ...)} can use them. They must match the engine's own list
+ * ({@code dev.basalt.internal.env.JvmFlags.REQUIRED}, which {@code Basalt.open} checks), the
+ * parent pom's {@code basalt.jvm.flags} and the README; {@code JvmFlagsTest} fails when they
+ * drift apart.
+ */
+final class JvmFlags {
+    static final String EXPORT_JDK_INTERNAL_MISC = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
+    static final String EXPORT_JDK_INTERNAL_REF = "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED";
+    static final String OPEN_JAVA_LANG_REFLECT = "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED";
+    static final String OPEN_SUN_NIO_CH = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
+    static final String OPEN_JAVA_UTIL_ZIP = "--add-opens=java.base/java.util.zip=ALL-UNNAMED";
+
+    /**
+     * Heap for a read-benchmark fork: the on-heap baseline holds 1,000,000 entries of about
+     * 230 bytes each (100-byte array, key buffer, map node), ~230 MB, and 4 GiB keeps GC out of
+     * the picture for larger {@code keyCount} runs too.
+     */
+    static final String BENCHMARK_HEAP = "-Xmx4g";
+
+    private JvmFlags() {
+    }
+}
