@@ -126,7 +126,11 @@ class LifecycleTest extends AcceptanceTestBase {
         } catch (UnsupportedOperationException e) {
             return; // a file system without links has no such spelling to test
         }
-        assertThatThrownBy(() -> Basalt.open(link, options()).close()).isInstanceOf(BasaltException.class);
+        try {
+            assertThatThrownBy(() -> Basalt.open(link, options()).close()).isInstanceOf(BasaltException.class);
+        } finally {
+            Files.delete(link); // JUnit would warn about a link leading out of its temp dir
+        }
     }
 
     @Test
@@ -214,5 +218,28 @@ class LifecycleTest extends AcceptanceTestBase {
     void statsOfAnIdleEngineIsStable() {
         ns.put("k", "v");
         assertThat(db.stats()).isEqualTo(db.stats());
+    }
+
+    @Test
+    void largestRecordFitsTheSmallestSegment() {
+        // 1 MiB segments: the default maximum value shrinks so the largest key, the largest
+        // metadata and the largest value still fit one record (BasaltOptions' Javadoc).
+        BasaltOptions smallest = BasaltOptions.defaults().withClock(clock).withSegmentSize(1L << 20);
+        int largestValue = (int) smallest.maxValueSizeBytes();
+        String largestKey = "K".repeat(512);
+        String largestMetadata = asciiOfLength(1022); // a JSON string of 1024 bytes
+        try (Basalt small = Basalt.open(spareDir, smallest)) {
+            KvNamespace n = small.namespace("N");
+            n.put("warm-up", patternBytes(300_000)); // the big record must roll to a new segment
+            n.put(largestKey, patternBytes(largestValue), PutOptions.none().withMetadata(largestMetadata));
+            n.put("after", "small");
+        }
+        try (Basalt small = Basalt.open(spareDir, smallest)) {
+            KvNamespace n = small.namespace("N");
+            assertThat(n.get(largestKey, ValueType.BYTES)).isEqualTo(patternBytes(largestValue));
+            assertThat(n.getWithMetadata(largestKey).metadata().asString()).isEqualTo(largestMetadata);
+            assertThat(n.get("after")).isEqualTo("small");
+            assertThat(n.get("warm-up", ValueType.BYTES)).isEqualTo(patternBytes(300_000));
+        }
     }
 }
