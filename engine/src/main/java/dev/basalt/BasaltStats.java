@@ -17,8 +17,10 @@ package dev.basalt;
  *     Java heap and so outside {@code -Xmx}
  * @param expiredAndPurged expired keys the background expiry has removed from the index
  * @param compactionsRun compactions completed, background and {@code compact()} alike
- * @param corruptRecordsSkipped records that recovery at open found damaged (bad checksum,
- *     torn tail) and skipped rather than trusted
+ * @param corruptRecordsSkipped damaged ranges (each one or more records with a bad checksum or
+ *     field) that recovery at open found inside the log and skipped rather than trusted. A torn
+ *     tail (the end of an interrupted write at the end of the active segment) is normal after a
+ *     crash: it is cut off and logged, not counted here
  * @param namespaces the number of namespaces
  */
 public record BasaltStats(

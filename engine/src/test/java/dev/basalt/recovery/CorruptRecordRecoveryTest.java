@@ -102,6 +102,34 @@ class CorruptRecordRecoveryTest {
         });
     }
 
+    @ParameterizedTest(name = "header field at record offset {0}")
+    @ValueSource(ints = {LogFormat.EXPIRATION_OFFSET, LogFormat.TYPE_OFFSET})
+    void aPutOrDeleteReplacesARecordWhoseHeaderIsDamaged(int fieldOffset) {
+        // A damaged record must not poison the write path: the next put of that key replaces
+        // it (and a delete removes it), and every other key is untouched.
+        writeLargeKeys();
+        DataDirectory.RecordAt victim = DataDirectory.newest(dir, "k3");
+        FileBytes.flipBit(victim.segment(), victim.offset() + fieldOffset, 1);
+        DataDirectory.RecordAt other = DataDirectory.newest(dir, "k4");
+        FileBytes.flipBit(other.segment(), other.offset() + fieldOffset, 1);
+
+        StoreFixture.session(dir, db -> {
+            KvNamespace ns = db.namespace("NS");
+            ns.put("k3", "repaired");
+            ns.delete("k4");
+            assertThat(ns.get("k3")).isEqualTo("repaired");
+            assertThat(ns.get("k4")).isNull();
+            ns.put("k99", "the write path still works");
+        });
+        StoreFixture.session(dir, db -> {
+            KvNamespace ns = db.namespace("NS");
+            assertThat(ns.get("k3")).isEqualTo("repaired");
+            assertThat(ns.get("k4")).isNull();
+            assertThat(ns.get("k99")).isEqualTo("the write path still works");
+            assertThat(ns.get("k7")).isEqualTo(valueOf("k7", LARGE_VALUE_BYTES));
+        });
+    }
+
     @Test
     void flippedBitInTheMiddleOfTheActiveSegmentCostsOnlyThatRecord() {
         StoreFixture.session(dir, db -> {

@@ -152,6 +152,10 @@ public final class HintFile {
         if (storedCrc != actualCrc) {
             return "crc=" + Integer.toHexString(storedCrc) + ", computed " + Integer.toHexString(actualCrc);
         }
+        int trailerPadding = b.getInt(trailer + 4, BYTE_ORDER);
+        if (trailerPadding != 0) {
+            return "trailer padding=" + Integer.toHexString(trailerPadding) + ", expected 0";
+        }
         int version = b.getInt(HINT_VERSION_OFFSET, BYTE_ORDER);
         if (version != FORMAT_VERSION) {
             return "version=" + version + ", expected " + FORMAT_VERSION;

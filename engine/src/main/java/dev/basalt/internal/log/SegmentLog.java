@@ -131,6 +131,11 @@ public final class SegmentLog implements AutoCloseable {
     private void recoverSealed(long id, RecoverySink sink, RecoveryReport report) throws IOException {
         Path file = dir.resolve(segmentFileName(id));
         long capacity = Files.size(file);
+        if (capacity < SEGMENT_HEADER_LENGTH + RECORD_HEADER_LENGTH) {
+            report.corrupt(file, 0, capacity, "segment file is " + capacity + " bytes, shorter than a header and one"
+                    + " record (" + (SEGMENT_HEADER_LENGTH + RECORD_HEADER_LENGTH) + "); skipped");
+            return;
+        }
         Segment segment = Segment.map(file, id, capacity, Checksums.mask(storeId, id), capacity);
         install(segment);
         String headerProblem = SegmentHeader.check(segment.buffer(), file, storeId, id);
@@ -307,12 +312,12 @@ public final class SegmentLog implements AutoCloseable {
         int length = recordLength(namespace.length, key == null ? 0 : key.length,
                 metadata == null ? 0 : metadata.length, valueLength);
         try {
-            if (active.tail + length > active.segment.capacityBytes()) {
-                roll();
+            if (SEGMENT_HEADER_LENGTH + (long) length > newSegmentCapacityBytes) {
+                throw new IllegalArgumentException("record is " + length + " bytes; a segment holds at most "
+                        + (newSegmentCapacityBytes - SEGMENT_HEADER_LENGTH));
             }
             if (active.tail + length > active.segment.capacityBytes()) {
-                throw new IllegalArgumentException("record is " + length + " bytes; a segment holds at most "
-                        + (active.segment.capacityBytes() - SEGMENT_HEADER_LENGTH));
+                roll();
             }
             ActiveSegment target = active;
             encoder.encode(type, sequence, expirationEpochSeconds, namespace, key, metadata, value, valueOffset,

@@ -20,6 +20,7 @@ public final class StoreFile {
     public static long readOrCreate(Path dir) {
         Path file = dir.resolve(STORE_FILE);
         if (!Files.exists(file)) {
+            refuseIfSegmentsExist(dir, file);
             long storeId = new SecureRandom().nextLong();
             DurableFiles.writeAtomically(file, encode(storeId));
             return storeId;
@@ -47,6 +48,22 @@ public final class StoreFile {
                     + ": format version=" + version + ", this Basalt reads version " + FORMAT_VERSION);
         }
         return b.getLong(STORE_ID_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * A directory with segments but no STORE has lost its identity: a fresh random id would make
+     * every existing record fail its checksum for good, so nothing is written and open fails.
+     */
+    private static void refuseIfSegmentsExist(Path dir, Path file) {
+        try (java.nio.file.DirectoryStream<Path> segments = Files.newDirectoryStream(dir, "*" + SEGMENT_SUFFIX)) {
+            if (segments.iterator().hasNext()) {
+                throw new BasaltException(file + " is missing but " + dir + " holds segment files; without the"
+                        + " store's identity their records cannot be verified. Restore " + STORE_FILE
+                        + " from a backup; nothing was changed");
+            }
+        } catch (IOException e) {
+            throw new BasaltException("cannot list " + dir + ": " + e, e);
+        }
     }
 
     private static ByteBuffer encode(long storeId) {

@@ -14,13 +14,15 @@ public final class NamespaceState {
     private final byte[] nameBytes;
     private final HashIndex index;
     private final RecordMatcher matcher;
+    private final RecordMatcher writerMatcher;
     private volatile boolean dropped;
 
-    NamespaceState(String name, HashIndex index, RecordMatcher matcher) {
+    NamespaceState(String name, HashIndex index, dev.basalt.internal.log.SegmentLog log) {
         this.name = name;
         this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
         this.index = index;
-        this.matcher = matcher;
+        this.matcher = new RecordMatcher(log, nameBytes, false);
+        this.writerMatcher = new RecordMatcher(log, nameBytes, true);
     }
 
     public String name() {
@@ -35,8 +37,14 @@ public final class NamespaceState {
         return index;
     }
 
+    /** For readers: a damaged record is an error. */
     RecordMatcher matcher() {
         return matcher;
+    }
+
+    /** For the single writer: a damaged record of the same hash is replaced. */
+    RecordMatcher writerMatcher() {
+        return writerMatcher;
     }
 
     public boolean dropped() {

@@ -1,5 +1,6 @@
 package dev.basalt.internal.store;
 
+import dev.basalt.BasaltException;
 import dev.basalt.internal.index.KeyMatcher;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.LogFormat;
@@ -17,10 +18,17 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class RecordMatcher implements KeyMatcher {
     private final SegmentLog log;
     private final UnsafeBuffer namespace;
+    private final boolean forWriter;
 
-    RecordMatcher(SegmentLog log, byte[] namespace) {
+    /**
+     * A matcher for readers ({@code forWriter} false: a damaged header is an error) or for the
+     * writer ({@code forWriter} true: a damaged record with the same 64-bit hash is taken to be
+     * the key, so a new put or delete replaces it instead of failing every later write).
+     */
+    RecordMatcher(SegmentLog log, byte[] namespace, boolean forWriter) {
         this.log = log;
         this.namespace = new UnsafeBuffer(namespace);
+        this.forWriter = forWriter;
     }
 
     @Override
@@ -31,7 +39,19 @@ final class RecordMatcher implements KeyMatcher {
         }
         UnsafeBuffer b = segment.buffer();
         int at = Locations.offset(location);
-        if (!LogFormat.isKeyed(Records.type(b, at)) || Records.keyLength(b, at) != length
+        // The index compared full 64-bit hashes before asking, so this is almost surely the key
+        // asked for. Its header (type, expiration, lengths) is checked before any field is
+        // trusted: a flipped bit there is an error naming the place, never a key that silently
+        // reads as deleted or expired, and never a read outside the record.
+        if (Records.checkHeader(b, at, segment.dataEnd(), segment.mask()) != Records.VALID
+                || !LogFormat.isKeyed(Records.type(b, at))) {
+            if (forWriter) {
+                return true;
+            }
+            throw new BasaltException("corrupt record in " + segment.path() + " at offset " + at
+                    + ": header checksum mismatch");
+        }
+        if (Records.keyLength(b, at) != length
                 || Records.namespaceLength(b, at) != namespace.capacity()) {
             return false;
         }

@@ -91,7 +91,7 @@ final class Recovery implements RecoverySink {
     private void index(Replayed ns, long location, long sequence, DirectBuffer key, int keyOffset, int keyLength) {
         if (ns.index == null) {
             ns.index = new HashIndex(1024);
-            ns.matcher = new RecordMatcher(log, ns.nameBytes);
+            ns.matcher = new RecordMatcher(log, ns.nameBytes, true);
         }
         RecordMatcher matcher = ns.matcher;
         long keyHash = KeyHash.hash(hashSeed, key, keyOffset, keyLength);

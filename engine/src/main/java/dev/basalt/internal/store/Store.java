@@ -118,8 +118,7 @@ public final class Store implements AutoCloseable {
             long[] sum = new long[1];
             index.forEach((keyHash, location) -> sum[0] += recordLength(location));
             bytes += sum[0];
-            namespaces.put(replayed.name, new NamespaceState(replayed.name, index,
-                    new RecordMatcher(log, replayed.nameBytes)));
+            namespaces.put(replayed.name, new NamespaceState(replayed.name, index, log));
         }
         liveBytes = bytes;
     }
@@ -161,8 +160,7 @@ public final class Store implements AutoCloseable {
             if (existing != null) {
                 return existing;
             }
-            NamespaceState created = new NamespaceState(name, new HashIndex(1024),
-                    new RecordMatcher(log, name.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            NamespaceState created = new NamespaceState(name, new HashIndex(1024), log);
             appendDurably(LogFormat.TYPE_NAMESPACE_CREATE, created);
             namespaces.put(name, created);
             return created;
@@ -281,10 +279,10 @@ public final class Store implements AutoCloseable {
         UnsafeBuffer key = new UnsafeBuffer(update.key());
         long previous;
         if (update.type() == LogFormat.TYPE_PUT) {
-            previous = ns.index().put(update.keyHash(), key, 0, key.capacity(), update.location(), ns.matcher());
+            previous = ns.index().put(update.keyHash(), key, 0, key.capacity(), update.location(), ns.writerMatcher());
             liveBytes += recordLength(update.location());
         } else {
-            previous = ns.index().remove(update.keyHash(), key, 0, key.capacity(), ns.matcher());
+            previous = ns.index().remove(update.keyHash(), key, 0, key.capacity(), ns.writerMatcher());
         }
         if (previous != HashIndex.NO_LOCATION) {
             liveBytes -= recordLength(previous);
