@@ -123,6 +123,11 @@ public final class Basalt implements AutoCloseable {
         handles.clear();
     }
 
+    /** The engine behind this handle; for the engine's own tests and tools, not part of the API. */
+    Store store() {
+        return store;
+    }
+
     private static String checkName(String name) {
         if (name == null || !NAMESPACE_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("namespace name " + (name == null ? "null" : "\"" + name + "\" ("

@@ -40,6 +40,8 @@ import java.util.Objects;
 public final class BasaltOptions {
     private static final Duration DEFAULT_MIN_EXPIRATION_TTL = Duration.ofSeconds(60);
     private static final Duration DEFAULT_PERIODIC_SYNC_INTERVAL = Duration.ofSeconds(1);
+    private static final int DEFAULT_EXPIRY_BATCH_SIZE = 1_000;
+    private static final Duration DEFAULT_EXPIRY_PACE = Duration.ofMillis(100);
     /** Sentinel: the caller never set a maximum value size, so the default (clamped) applies. */
     private static final long MAX_VALUE_SIZE_NOT_SET = -1;
     /** The largest record beyond its value: key, metadata and header allowance (1712 bytes). */
@@ -48,7 +50,8 @@ public final class BasaltOptions {
 
     private static final BasaltOptions DEFAULTS = new BasaltOptions(Clock.systemUTC(),
             DEFAULT_MIN_EXPIRATION_TTL, Durability.GROUP_COMMIT, Limits.DEFAULT_SEGMENT_BYTES,
-            MAX_VALUE_SIZE_NOT_SET, true, DEFAULT_PERIODIC_SYNC_INTERVAL);
+            MAX_VALUE_SIZE_NOT_SET, true, DEFAULT_PERIODIC_SYNC_INTERVAL, DEFAULT_EXPIRY_BATCH_SIZE,
+            DEFAULT_EXPIRY_PACE);
 
     private final Clock clock;
     private final Duration minExpirationTtl;
@@ -57,10 +60,13 @@ public final class BasaltOptions {
     private final long maxValueSizeBytesSet;
     private final boolean backgroundCompaction;
     private final Duration periodicSyncInterval;
+    private final int expiryBatchSize;
+    private final Duration expiryPace;
 
     private BasaltOptions(Clock clock, Duration minExpirationTtl, Durability durability,
                           long segmentSizeBytes, long maxValueSizeBytesSet,
-                          boolean backgroundCompaction, Duration periodicSyncInterval) {
+                          boolean backgroundCompaction, Duration periodicSyncInterval,
+                          int expiryBatchSize, Duration expiryPace) {
         this.clock = clock;
         this.minExpirationTtl = minExpirationTtl;
         this.durability = durability;
@@ -68,6 +74,8 @@ public final class BasaltOptions {
         this.maxValueSizeBytesSet = maxValueSizeBytesSet;
         this.backgroundCompaction = backgroundCompaction;
         this.periodicSyncInterval = periodicSyncInterval;
+        this.expiryBatchSize = expiryBatchSize;
+        this.expiryPace = expiryPace;
     }
 
     /** The defaults of the table above. */
@@ -83,7 +91,7 @@ public final class BasaltOptions {
     public BasaltOptions withClock(Clock clock) {
         return new BasaltOptions(Objects.requireNonNull(clock, "clock"), minExpirationTtl,
                 durability, segmentSizeBytes, maxValueSizeBytesSet, backgroundCompaction,
-                periodicSyncInterval);
+                periodicSyncInterval, expiryBatchSize, expiryPace);
     }
 
     /**
@@ -100,14 +108,14 @@ public final class BasaltOptions {
                     "minExpirationTtl is " + minimum + "; it must be 0 or more");
         }
         return new BasaltOptions(clock, minimum, durability, segmentSizeBytes,
-                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval);
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace);
     }
 
     /** When a write returns and what a crash can take; see {@link Durability}. */
     public BasaltOptions withDurability(Durability durability) {
         return new BasaltOptions(clock, minExpirationTtl,
                 Objects.requireNonNull(durability, "durability"), segmentSizeBytes,
-                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval);
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace);
     }
 
     /**
@@ -123,7 +131,7 @@ public final class BasaltOptions {
                     + Limits.MIN_SEGMENT_BYTES + ".." + Limits.MAX_SEGMENT_BYTES);
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, bytes,
-                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval);
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace);
     }
 
     /**
@@ -141,7 +149,7 @@ public final class BasaltOptions {
                     "max value size is " + bytes + " bytes; it must be 0 or more");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, bytes,
-                backgroundCompaction, periodicSyncInterval);
+                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace);
     }
 
     /**
@@ -150,7 +158,7 @@ public final class BasaltOptions {
      */
     public BasaltOptions withBackgroundCompaction(boolean enabled) {
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes,
-                maxValueSizeBytesSet, enabled, periodicSyncInterval);
+                maxValueSizeBytesSet, enabled, periodicSyncInterval, expiryBatchSize, expiryPace);
     }
 
     /**
@@ -166,7 +174,47 @@ public final class BasaltOptions {
                     "periodic sync interval is " + interval + "; it must be more than 0");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes,
-                maxValueSizeBytesSet, backgroundCompaction, interval);
+                maxValueSizeBytesSet, backgroundCompaction, interval, expiryBatchSize, expiryPace);
+    }
+
+    /**
+     * How many due keys the background expiry purges per batch (default 1000). Between
+     * batches it lets writers in, so a burst of expiries never starves them.
+     *
+     * @throws IllegalArgumentException unless {@code keys} is 1..1,000,000
+     */
+    public BasaltOptions withExpiryBatchSize(int keys) {
+        if (keys < 1 || keys > 1_000_000) {
+            throw new IllegalArgumentException("expiry batch size is " + keys + "; it must be 1..1000000");
+        }
+        return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
+                backgroundCompaction, periodicSyncInterval, keys, expiryPace);
+    }
+
+    /**
+     * How often the background expiry looks for due keys when there is no burst (default
+     * 100 ms). Reads hide an expired key at its second whatever this is; the pace decides only
+     * how soon its memory is reclaimed.
+     *
+     * @throws IllegalArgumentException unless {@code pace} is more than 0
+     */
+    public BasaltOptions withExpiryPace(Duration pace) {
+        Objects.requireNonNull(pace, "pace");
+        if (pace.isNegative() || pace.isZero()) {
+            throw new IllegalArgumentException("expiry pace is " + pace + "; it must be more than 0");
+        }
+        return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
+                backgroundCompaction, periodicSyncInterval, expiryBatchSize, pace);
+    }
+
+    /** Due keys purged per background expiry batch. */
+    public int expiryBatchSize() {
+        return expiryBatchSize;
+    }
+
+    /** The background expiry's idle pace. */
+    public Duration expiryPace() {
+        return expiryPace;
     }
 
     /** The clock behind every expiry decision. */
@@ -243,6 +291,8 @@ public final class BasaltOptions {
         return "BasaltOptions[clock=" + clock
                 + ", minExpirationTtl=" + minExpirationTtl
                 + ", durability=" + durability
+                + ", expiryBatchSize=" + expiryBatchSize
+                + ", expiryPace=" + expiryPace
                 + ", segmentSizeBytes=" + segmentSizeBytes
                 + ", maxValueSizeBytes=" + maxValueSizeBytes()
                 + (maxValueSizeBytesSet == MAX_VALUE_SIZE_NOT_SET ? " (default)" : "")

@@ -96,8 +96,11 @@ class CorruptRecordRecoveryTest {
                 assertThat(e).hasMessageContaining(victim.segment().toString());
                 outcome = "BasaltException naming the file";
             }
+            if (outcome.equals("null") && db.stats().corruptRecordsSkipped() == 1) {
+                outcome = "skipped at open and counted"; // the open checks each indexed header once
+            }
             assertThat(outcome).as("k3 after a flipped header bit at record offset %d", fieldOffset)
-                    .isIn("the value as written", "BasaltException naming the file");
+                    .isIn("the value as written", "BasaltException naming the file", "skipped at open and counted");
             assertLargeKeysPresentExcept(ns, 3);
         });
     }

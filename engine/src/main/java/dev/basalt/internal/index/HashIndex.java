@@ -235,6 +235,18 @@ public final class HashIndex implements AutoCloseable {
     }
 
     /**
+     * True when a slot holds exactly {@code location} (the key still points at that record).
+     * Single writer; used to judge timer-queue entries stale without changing anything.
+     *
+     * @throws IllegalStateException if closed
+     */
+    public boolean holds(long keyHash, long location) {
+        checkOpen();
+        checkLocation("location", location);
+        return slotHolding(table, keyHash, location) != NO_SLOT;
+    }
+
+    /**
      * Removes the slot that holds exactly {@code expectedLocation}. Single writer.
      *
      * @return true if removed; false if no slot holds it any more

@@ -18,6 +18,11 @@ public final class RecoveryReport {
     private final List<String> warnings = new ArrayList<>();
     private long tornTailBytes;
 
+    /** Records damage found outside the log's own scan (for example by the store's sweep). */
+    public void damagedRecord(Path file, long offset, long length, String reason) {
+        corrupt(file, offset, length, reason);
+    }
+
     void corrupt(Path file, long offset, long length, String reason) {
         corruptRecords.add(new Damage(file, offset, length, reason));
     }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
  * so an old handle can tell it is stale.
  */
 public final class NamespaceState {
+    private final int id;
     private final String name;
     private final byte[] nameBytes;
     private final HashIndex index;
@@ -17,12 +18,18 @@ public final class NamespaceState {
     private final RecordMatcher writerMatcher;
     private volatile boolean dropped;
 
-    NamespaceState(String name, HashIndex index, dev.basalt.internal.log.SegmentLog log) {
+    NamespaceState(int id, String name, HashIndex index, dev.basalt.internal.log.SegmentLog log) {
+        this.id = id;
         this.name = name;
         this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
         this.index = index;
         this.matcher = new RecordMatcher(log, nameBytes, false);
         this.writerMatcher = new RecordMatcher(log, nameBytes, true);
+    }
+
+    /** A number for this state, unique in this open store (timer-queue entries carry it). */
+    int id() {
+        return id;
     }
 
     public String name() {

@@ -145,11 +145,21 @@ final class Recovery implements RecoverySink {
         return namespaces;
     }
 
-    /** Removes the tombstones the replay indexed; afterwards the index holds live puts only. */
-    void sweepTombstones(Replayed ns) {
+    /**
+     * Removes the tombstones the replay indexed, and records whose header no longer verifies
+     * (hint files let the replay skip reading records; the header is checked here, once, before
+     * its type or expiration is trusted). Afterwards the index holds intact live puts only.
+     */
+    void sweepTombstonesAndDamage(Replayed ns, dev.basalt.internal.log.RecoveryReport report) {
         List<long[]> tombstones = new ArrayList<>();
         ns.index.forEach((keyHash, location) -> {
-            if (typeAt(location) == LogFormat.TYPE_TOMBSTONE) {
+            Segment segment = log.segment(Locations.segmentId(location));
+            int offset = Locations.offset(location);
+            if (Records.checkHeader(segment.buffer(), offset, segment.dataEnd(), segment.mask()) != Records.VALID) {
+                report.damagedRecord(segment.path(), offset, LogFormat.RECORD_HEADER_LENGTH,
+                        "header checksum mismatch (found when indexing from the hint file)");
+                tombstones.add(new long[] {keyHash, location});
+            } else if (Records.type(segment.buffer(), offset) == LogFormat.TYPE_TOMBSTONE) {
                 tombstones.add(new long[] {keyHash, location});
             }
         });

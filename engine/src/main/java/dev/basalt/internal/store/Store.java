@@ -6,6 +6,8 @@ import dev.basalt.BasaltStats;
 import dev.basalt.Durability;
 import dev.basalt.internal.env.DirectoryLock;
 import dev.basalt.internal.env.DurableFiles;
+import dev.basalt.internal.expiry.ExpiryAgent;
+import dev.basalt.internal.expiry.ExpiryQueue;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.log.Locations;
@@ -27,20 +29,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The engine behind the public API: wires the log, the per-namespace hash indexes and the
- * durability machinery, and owns every thread and file of one open directory.
+ * durability machinery and the expiry timer queue, and owns every thread and file of one open
+ * directory.
  *
  * <p>Threads: callers read and write on their own threads. Appends, index mutations and
  * namespace changes are serialised by {@code appendLock} (one writer at a time, as the indexes
  * require); reads take no lock and run inside a read epoch, so nothing they touch is released
- * under them. The periodic fsync (PERIODIC mode) runs on one engine-owned agent thread that
- * {@link #close()} stops.
+ * under them. The expiry sweep and the periodic fsync (PERIODIC mode) run as Agrona agents on
+ * one engine-owned thread that {@link #close()} stops; the sweep takes the append lock for one
+ * bounded batch at a time, because it mutates the indexes and the timer queue.
  *
  * <p>Invariant: an index points only at records that are durable per the durability mode; in
  * GROUP_COMMIT an index update waits in {@code pending} until the fsync that covers its record.
@@ -65,7 +71,14 @@ public final class Store implements AutoCloseable {
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ArrayDeque<Update> pending = new ArrayDeque<>();
     private final GroupCommit groupCommit;
-    private final AgentRunner periodicSync;
+    private final ExpiryQueue expiryQueue = new ExpiryQueue();
+    private final AgentRunner background;
+    /** Namespaces by {@link NamespaceState#id()}, for timer-queue entries; under the append lock. */
+    private NamespaceState[] namespacesById = new NamespaceState[8];
+    private int nextNamespaceId;
+    /** Live keys whose current record has an expiration; bounds the timer queue's stale entries. */
+    private long liveExpiringKeys;
+    private volatile long expiredAndPurged;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ThreadLocal<UnsafeBuffer> keyViews = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
     private long lastSequence;
@@ -88,7 +101,7 @@ public final class Store implements AutoCloseable {
             this.lastSequence = recovery.maxSequence();
             this.appendedSequence = lastSequence;
             this.groupCommit = new GroupCommit(this::syncAllAndApply, lastSequence);
-            this.periodicSync = options.durability() == Durability.PERIODIC ? startPeriodicSync() : null;
+            this.background = startBackground();
             for (RecoveryReport.Damage damage : report.corruptRecords()) {
                 LOG.log(System.Logger.Level.WARNING, "recovery skipped damaged records: " + damage);
             }
@@ -114,28 +127,105 @@ public final class Store implements AutoCloseable {
             }
             HashIndex index = replayed.index != null ? replayed.index : new HashIndex(1024);
             replayed.index = index;
-            recovery.sweepTombstones(replayed);
+            recovery.sweepTombstonesAndDamage(replayed, report);
+            NamespaceState state = register(replayed.name, index);
             long[] sum = new long[1];
-            index.forEach((keyHash, location) -> sum[0] += recordLength(location));
+            index.forEach((keyHash, location) -> {
+                sum[0] += recordLength(location);
+                queueExpiry(state, keyHash, location);
+            });
             bytes += sum[0];
-            namespaces.put(replayed.name, new NamespaceState(replayed.name, index, log));
+            namespaces.put(replayed.name, state);
         }
         liveBytes = bytes;
     }
 
-    private AgentRunner startPeriodicSync() {
-        long intervalNs = options.periodicSyncInterval().toNanos();
-        PeriodicSyncAgent agent = new PeriodicSyncAgent(this::periodicForce, new SystemNanoClock(), intervalNs);
-        AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(Math.max(1, Math.min(50,
-                TimeUnit.NANOSECONDS.toMillis(intervalNs) / 10))),
-                error -> LOG.log(System.Logger.Level.ERROR, "periodic fsync failed; writes are refused from now on", error),
+    /** One engine-owned thread runs the expiry sweep and, in PERIODIC mode, the fsync agent. */
+    private AgentRunner startBackground() {
+        SystemNanoClock nanoClock = new SystemNanoClock();
+        Agent expiry = new ExpiryAgent(this::sweepExpired, clock, nanoClock, options.expiryBatchSize(),
+                options.expiryPace().toNanos());
+        Agent agent = expiry;
+        long idleMs = Math.max(1, Math.min(50, options.expiryPace().toMillis() / 4));
+        if (options.durability() == Durability.PERIODIC) {
+            long intervalNs = options.periodicSyncInterval().toNanos();
+            agent = new CompositeAgent(expiry, new PeriodicSyncAgent(this::periodicForce, nanoClock, intervalNs));
+            idleMs = Math.max(1, Math.min(idleMs, TimeUnit.NANOSECONDS.toMillis(intervalNs) / 10));
+        }
+        AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(idleMs),
+                error -> LOG.log(System.Logger.Level.ERROR, "background work failed: " + error, error),
                 null, agent);
         AgentRunner.startOnThread(runner, r -> {
-            Thread thread = new Thread(r, "basalt-periodic-sync");
+            Thread thread = new Thread(r, "basalt-background");
             thread.setDaemon(true);
             return thread;
         });
         return runner;
+    }
+
+    private NamespaceState register(String name, HashIndex index) {
+        int id = nextNamespaceId++;
+        if (id >= namespacesById.length) {
+            namespacesById = java.util.Arrays.copyOf(namespacesById, namespacesById.length * 2);
+        }
+        NamespaceState state = new NamespaceState(id, name, index, log);
+        namespacesById[id] = state;
+        return state;
+    }
+
+    // ---------------------------------------------------------------- expiry
+
+    /** Queues the record's expiration, if it has one. Caller holds the append lock (or is recovery). */
+    private void queueExpiry(NamespaceState ns, long keyHash, long location) {
+        long expiration = expirationAt(location);
+        if (expiration == LogFormat.NO_EXPIRATION) {
+            return;
+        }
+        expiryQueue.add(expiration, ns.id(), keyHash, location);
+        liveExpiringKeys++;
+        // Overwrites and deletes leave stale entries behind; once they outnumber the live ones,
+        // drop them all in one O(n) pass, so the queue stays under twice the live TTL'd keys
+        // (plus a floor that keeps small stores from rebuilding often).
+        if (expiryQueue.size() > 2 * Math.max(liveExpiringKeys, 4096)) {
+            expiryQueue.removeIf((exp, nsId, hash, loc) -> !isCurrent(nsId, hash, loc));
+        }
+    }
+
+    private boolean isCurrent(int namespaceId, long keyHash, long location) {
+        NamespaceState ns = namespaceId < namespacesById.length ? namespacesById[namespaceId] : null;
+        return ns != null && !ns.dropped() && ns.index().holds(keyHash, location);
+    }
+
+    private long expirationAt(long location) {
+        Segment segment = log.segment(Locations.segmentId(location));
+        return Records.expirationEpochSeconds(segment.buffer(), Locations.offset(location));
+    }
+
+    /**
+     * One bounded batch of background expiry: purges due keys from their index only if it still
+     * points at the very record that expired (a newer put of the key survives the sweep).
+     */
+    public int sweepExpired(long nowEpochSeconds, int maxEntries) {
+        appendLock.lock();
+        try {
+            if (closed.get()) {
+                return 0;
+            }
+            long[] purged = new long[1];
+            int handled = expiryQueue.pollDue(nowEpochSeconds, maxEntries, (expiration, nsId, keyHash, location) -> {
+                if (isCurrent(nsId, keyHash, location)) {
+                    NamespaceState ns = namespacesById[nsId];
+                    liveBytes -= recordLength(location);
+                    ns.index().removeIfAt(keyHash, location);
+                    liveExpiringKeys--;
+                    purged[0]++;
+                }
+            });
+            expiredAndPurged += purged[0];
+            return handled;
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     private void periodicForce() {
@@ -160,7 +250,7 @@ public final class Store implements AutoCloseable {
             if (existing != null) {
                 return existing;
             }
-            NamespaceState created = new NamespaceState(name, new HashIndex(1024), log);
+            NamespaceState created = register(name, new HashIndex(1024));
             appendDurably(LogFormat.TYPE_NAMESPACE_CREATE, created);
             namespaces.put(name, created);
             return created;
@@ -190,13 +280,21 @@ public final class Store implements AutoCloseable {
             appendDurably(LogFormat.TYPE_NAMESPACE_DROP, dropped);
             dropped.markDropped();
             namespaces.remove(name);
+            namespacesById[dropped.id()] = null;
             liveBytes -= bytesOf(dropped.index());
+            liveExpiringKeys -= expiringKeysOf(dropped.index());
         } finally {
             appendLock.unlock();
         }
         epochs.awaitReaders();
         dropped.index().close();
         return true;
+    }
+
+    private long expiringKeysOf(HashIndex index) {
+        long[] count = new long[1];
+        index.forEach((keyHash, location) -> count[0] += expirationAt(location) != LogFormat.NO_EXPIRATION ? 1 : 0);
+        return count[0];
     }
 
     private long bytesOf(HashIndex index) {
@@ -286,6 +384,12 @@ public final class Store implements AutoCloseable {
         }
         if (previous != HashIndex.NO_LOCATION) {
             liveBytes -= recordLength(previous);
+            if (expirationAt(previous) != LogFormat.NO_EXPIRATION) {
+                liveExpiringKeys--;
+            }
+        }
+        if (update.type() == LogFormat.TYPE_PUT) {
+            queueExpiry(ns, update.keyHash(), update.location());
         }
     }
 
@@ -427,7 +531,7 @@ public final class Store implements AutoCloseable {
             keys += ns.index().size();
             indexBytes += ns.index().offHeapBytes();
         }
-        return new BasaltStats(keys, liveBytes, log.totalBytes(), log.segmentCount(), indexBytes, 0, 0,
+        return new BasaltStats(keys, liveBytes, log.totalBytes(), log.segmentCount(), indexBytes, expiredAndPurged, 0,
                 report.corruptRecords().size(), namespaces.size());
     }
 
@@ -467,9 +571,7 @@ public final class Store implements AutoCloseable {
             return;
         }
         try {
-            if (periodicSync != null) {
-                periodicSync.close();
-            }
+            background.close();
             if (!log.failed()) {
                 if (options.durability() == Durability.GROUP_COMMIT) {
                     groupCommit.awaitDurable(appendedSequence);
@@ -488,6 +590,7 @@ public final class Store implements AutoCloseable {
                 ns.index().close();
             }
             namespaces.clear();
+            expiryQueue.close();
             log.close();
             lock.close();
         }

@@ -1,0 +1,23 @@
+package dev.basalt;
+
+import dev.basalt.internal.store.Store;
+
+/** Test access to the engine behind a {@link Basalt}: for driving background work by hand. */
+public final class BasaltInternals {
+    private BasaltInternals() {
+    }
+
+    @SuppressWarnings("exports") // test code: Store is internal on purpose
+    public static Store store(Basalt db) {
+        return db.store();
+    }
+
+    /** Runs expiry sweeps at {@code nowEpochSeconds} until nothing due is left; returns entries handled. */
+    public static long sweepAllDue(Basalt db, long nowEpochSeconds) {
+        long handled = 0;
+        for (int n = db.store().sweepExpired(nowEpochSeconds, 1000); n > 0; n = db.store().sweepExpired(nowEpochSeconds, 1000)) {
+            handled += n;
+        }
+        return handled;
+    }
+}
