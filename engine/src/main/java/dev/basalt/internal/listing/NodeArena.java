@@ -52,6 +52,8 @@ final class NodeArena {
     static final int MIN_CHUNK_BYTES = 4 << 10;
     static final int MAX_CHUNK_BYTES = 1 << (OFFSET_BITS + UNIT_SHIFT);
     static final int MAX_CHUNKS = 1 << (Integer.SIZE - OFFSET_BITS);
+    /** Chunks 0..7 are smaller than the cap: log2(1 MiB / 4 KiB) = 8. */
+    private static final int DOUBLING_CHUNKS = Integer.numberOfTrailingZeros(MAX_CHUNK_BYTES / MIN_CHUNK_BYTES);
 
     /** What a closed arena shows readers: a zeroed head, so every scan finds nothing. */
     private static final UnsafeBuffer[] CLOSED = {new UnsafeBuffer(new byte[MAX_NODE_BYTES])};
@@ -164,6 +166,13 @@ final class NodeArena {
         retiredBytes = 0;
     }
 
+    /** Size of chunk {@code index}: 4 KiB doubling up to 1 MiB (chunk 8), then 1 MiB. */
+    static int chunkBytes(int index) {
+        assert index >= 0 && index < MAX_CHUNKS : "index=" + index;
+        // Shift only while below the cap: a long shift by 64 or more would wrap (to 0 at 52).
+        return index >= DOUBLING_CHUNKS ? MAX_CHUNK_BYTES : MIN_CHUNK_BYTES << index;
+    }
+
     private void addChunk() {
         final UnsafeBuffer[] old = chunks;
         if (old == CLOSED) {
@@ -173,7 +182,7 @@ final class NodeArena {
             throw new IllegalStateException("key listing full: " + MAX_CHUNKS + " chunks, "
                 + chunkBytes + " bytes of nodes");
         }
-        final int bytes = (int) Math.min(MAX_CHUNK_BYTES, (long) MIN_CHUNK_BYTES << old.length);
+        final int bytes = chunkBytes(old.length);
         // allocateDirect zeroes the memory. Not allocateDirectAligned: its slice could not be freed.
         final UnsafeBuffer chunk = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes));
         chunk.verifyAlignment(); // int pointers must be aligned to be read and written atomically

@@ -1,0 +1,216 @@
+package dev.basalt.internal.listing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.state.Action;
+import net.jqwik.api.state.ActionChain;
+import net.jqwik.api.state.Transformer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * {@link KeyListing} against a {@link TreeSet} ordered by {@link Arrays#compareUnsigned}: random
+ * chains of insert, remove and reclaim, interleaved with full paging under random prefixes and
+ * page sizes, scans from random positions, and scans whose visitor skips keys. Keys are drawn
+ * from a small alphabet that includes 0x00, 0x7F, 0x80 and 0xFF, so they share prefixes, differ
+ * in signedness and come and go many times; some are near 512 bytes and share a long prefix.
+ */
+class KeyListingModelTest {
+    private static final byte[] ALPHABET = Scans.bytes(0x00, 0x01, 0x61, 0x62, 0x7F, 0x80, 0xC3, 0xFF);
+    private static final int LONG_KEY_BASE = 500;
+
+    @Property(tries = 200)
+    void behavesLikeASortedSet(@ForAll("chains") ActionChain<Model> chain) {
+        chain.withInvariant("agrees with the model", Model::checkAgreement).run().close();
+    }
+
+    @Property(tries = 300)
+    void unsignedCompareAgreesWithArrays(@ForAll("keys") byte[] a, @ForAll("keys") byte[] b) {
+        final int expected = Integer.signum(Arrays.compareUnsigned(a, b));
+        assertThat(Integer.signum(UnsignedBytes.compare(new UnsafeBuffer(a), 0, a.length,
+            new UnsafeBuffer(b), 0, b.length))).isEqualTo(expected);
+    }
+
+    @Provide
+    Arbitrary<ActionChain<Model>> chains() {
+        return ActionChain.startWith(Model::new)
+            .withAction(6, action(keys().map(k -> Transformer.mutate("insert " + hex(k), m -> m.insert(k)))))
+            .withAction(3, action(keys().map(k -> Transformer.mutate("remove " + hex(k), m -> m.remove(k)))))
+            .withAction(1, action(Arbitraries.just(Transformer.mutate("reclaim", Model::reclaim))))
+            .withAction(1, action(Combinators.combine(prefixes(), pageSizes()).as((p, size) ->
+                Transformer.mutate("page prefix=" + hex(p) + " size=" + size, m -> m.page(p, size)))))
+            .withAction(1, action(Combinators.combine(keys(), Arbitraries.of(true, false), prefixes(), pageSizes())
+                .as((from, inclusive, p, max) -> Transformer.mutate("scan from=" + hex(from) + " inclusive="
+                    + inclusive + " prefix=" + hex(p) + " max=" + max, m -> m.scanFrom(from, inclusive, p, max)))))
+            .withAction(1, action(Combinators.combine(prefixes(), pageSizes()).as((p, max) ->
+                Transformer.mutate("filtered prefix=" + hex(p) + " max=" + max, m -> m.filtered(p, max)))))
+            .withMaxTransformations(250);
+    }
+
+    private static Action.Independent<Model> action(Arbitrary<Transformer<Model>> transformers) {
+        return () -> transformers;
+    }
+
+    @Provide
+    Arbitrary<byte[]> keys() {
+        final Arbitrary<byte[]> shortKeys = alphabetBytes(1, 4);
+        final Arbitrary<byte[]> mediumKeys = alphabetBytes(5, 20);
+        final Arbitrary<byte[]> longKeys = alphabetBytes(1, 512 - LONG_KEY_BASE).map(suffix -> {
+            final byte[] key = new byte[LONG_KEY_BASE + suffix.length];
+            Arrays.fill(key, 0, LONG_KEY_BASE, (byte) 0x61);
+            System.arraycopy(suffix, 0, key, LONG_KEY_BASE, suffix.length);
+            return key;
+        });
+        return Arbitraries.frequencyOf(Tuple.of(6, shortKeys), Tuple.of(3, mediumKeys), Tuple.of(1, longKeys));
+    }
+
+    private static Arbitrary<byte[]> prefixes() {
+        return Arbitraries.frequencyOf(
+            Tuple.of(2, Arbitraries.just(new byte[0])),
+            Tuple.of(4, alphabetBytes(1, 2)),
+            Tuple.of(1, alphabetBytes(3, 6)),
+            Tuple.of(1, Arbitraries.just(Scans.bytes(0x61, 0x61, 0x61))));
+    }
+
+    private static Arbitrary<Integer> pageSizes() {
+        return Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.integers().between(1, 5)),
+            Tuple.of(1, Arbitraries.integers().between(6, 1000)));
+    }
+
+    private static Arbitrary<byte[]> alphabetBytes(int minLength, int maxLength) {
+        return Arbitraries.of(boxed())
+            .list().ofMinSize(minLength).ofMaxSize(maxLength)
+            .map(list -> {
+                final byte[] bytes = new byte[list.size()];
+                for (int i = 0; i < bytes.length; i++) {
+                    bytes[i] = list.get(i);
+                }
+                return bytes;
+            });
+    }
+
+    private static Byte[] boxed() {
+        final Byte[] boxed = new Byte[ALPHABET.length];
+        for (int i = 0; i < ALPHABET.length; i++) {
+            boxed[i] = ALPHABET[i];
+        }
+        return boxed;
+    }
+
+    static String hex(byte[] bytes) {
+        final StringBuilder s = new StringBuilder(bytes.length > 16 ? "[" + bytes.length + "]" : "");
+        for (int i = Math.max(0, bytes.length - 16); i < bytes.length; i++) {
+            s.append(String.format("%02x", bytes[i] & 0xFF));
+        }
+        return s.length() == 0 ? "\"\"" : s.toString();
+    }
+
+    /** The listing under test and its model. */
+    static final class Model {
+        private final KeyListing listing = new KeyListing(12345);
+        private final NavigableSet<byte[]> model = new TreeSet<>(Scans.UNSIGNED);
+
+        void insert(byte[] key) {
+            assertThat(Scans.insert(listing, key)).as("insert result").isEqualTo(model.add(key));
+        }
+
+        void remove(byte[] key) {
+            assertThat(Scans.remove(listing, key)).as("remove result").isEqualTo(model.remove(key));
+        }
+
+        void reclaim() {
+            final long pending = listing.removedBytesPending();
+            assertThat(listing.reclaim()).isEqualTo(pending);
+        }
+
+        void page(byte[] prefix, int pageSize) {
+            final List<byte[]> expected = withPrefix(model, prefix);
+            final List<byte[]> actual = new ArrayList<>();
+            final List<List<byte[]>> pages = Scans.pages(listing, prefix, pageSize);
+            for (int i = 0; i < pages.size(); i++) {
+                final List<byte[]> page = pages.get(i);
+                assertThat(page.size()).as("size of page " + i).isEqualTo(Math.min(pageSize, expected.size() - actual.size()));
+                actual.addAll(page);
+            }
+            assertThat(actual).containsExactlyElementsOf(expected);
+        }
+
+        void scanFrom(byte[] from, boolean inclusive, byte[] prefix, int maxKeys) {
+            final List<byte[]> expected = new ArrayList<>();
+            for (byte[] key : model.tailSet(from, inclusive)) {
+                if (Scans.startsWith(key, prefix)) {
+                    expected.add(key);
+                }
+            }
+            assertThat(Scans.scan(listing, from, inclusive, prefix, maxKeys))
+                .containsExactlyElementsOf(expected.subList(0, Math.min(maxKeys, expected.size())));
+        }
+
+        /** A visitor that counts only keys of even length, as the store skips expired keys. */
+        void filtered(byte[] prefix, int maxKeys) {
+            final List<byte[]> expected = new ArrayList<>();
+            for (byte[] key : withPrefix(model, prefix)) {
+                if (key.length % 2 == 0) {
+                    if (expected.size() == maxKeys) {
+                        break;
+                    }
+                    expected.add(key);
+                }
+            }
+            final List<byte[]> counted = new ArrayList<>();
+            final int n = listing.scan(null, 0, 0, true, new UnsafeBuffer(prefix), 0, prefix.length, maxKeys,
+                (buffer, offset, length) -> {
+                    if (length % 2 != 0) {
+                        return false;
+                    }
+                    final byte[] key = new byte[length];
+                    buffer.getBytes(offset, key);
+                    counted.add(key);
+                    return true;
+                });
+            assertThat(n).isEqualTo(counted.size());
+            assertThat(counted).containsExactlyElementsOf(expected);
+        }
+
+        void checkAgreement() {
+            assertThat(listing.size()).isEqualTo(model.size());
+            listing.verifyInvariants();
+        }
+
+        void close() {
+            assertThat(Scans.all(listing)).containsExactlyElementsOf(model);
+            for (byte[] key : model) {
+                assertThat(Scans.contains(listing, key)).isTrue();
+            }
+            listing.close();
+        }
+
+        private static List<byte[]> withPrefix(NavigableSet<byte[]> keys, byte[] prefix) {
+            final List<byte[]> result = new ArrayList<>();
+            for (byte[] key : keys.tailSet(prefix, true)) {
+                if (!Scans.startsWith(key, prefix)) {
+                    break;
+                }
+                result.add(key);
+            }
+            return result;
+        }
+
+        @Override
+        public String toString() {
+            return "Model{size=" + model.size() + "}";
+        }
+    }
+}
