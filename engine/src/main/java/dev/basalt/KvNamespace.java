@@ -36,8 +36,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * is written. Expired keys are gone for every read from their expiration second on.
  *
  * <p>Caveats: a handle of a dropped namespace, or of a closed store, throws
- * {@link IllegalStateException}. {@code list} arrives with the listing index and throws
- * {@link UnsupportedOperationException} in this version.
+ * {@link IllegalStateException}.
  */
 public final class KvNamespace {
     private final Basalt owner;
@@ -283,16 +282,51 @@ public final class KvNamespace {
 
     // ------------------------------------------------------------------ listing
 
-    /** Lists keys; arrives with the prefix-sorted listing index. */
+    /** The first page (up to 1000 keys) of every key, in ascending unsigned UTF-8 byte order. */
     public ListResult list() {
         return list(ListOptions.all());
     }
 
-    /** Lists keys by prefix with limit and cursor; arrives with the prefix-sorted listing index. */
+    /**
+     * A page of keys in ascending unsigned UTF-8 byte order, filtered by prefix: exactly
+     * {@code min(limit, remaining)} keys, each with its expiration and metadata (values are not
+     * read). {@code listComplete} is true on the last page, and then the cursor is null;
+     * otherwise the cursor continues strictly after the last key returned, also across a
+     * restart of the same directory. Costs O(log n + page). Expired keys are omitted at their
+     * second. Under concurrent writes keys stay strictly ascending across pages, a key present
+     * and untouched for the whole listing appears exactly once, and a deleted key never
+     * reappears.
+     *
+     * @throws IllegalArgumentException when the cursor is malformed, tampered with, or made for
+     *     another namespace, prefix or directory
+     */
     public ListResult list(ListOptions options) {
         Objects.requireNonNull(options, "options");
-        throw new UnsupportedOperationException("list is not available yet: it arrives with the prefix-sorted"
-                + " listing index");
+        byte[] prefix = ValueCodec.utf8(options.prefix());
+        String cursor = options.cursor();
+        byte[] after = cursor == null || cursor.isEmpty() ? null : store.cursors().decode(cursor, name(), prefix);
+        int limit = options.limit();
+        java.util.List<KeyInfo> keys = new java.util.ArrayList<>(Math.min(limit + 1, 64));
+        byte[][] lastKey = new byte[1][];
+        store.list(state, prefix, after, limit + 1, (segment, offset) -> {
+            if (keys.size() == limit) {
+                return; // the extra key only says there is another page
+            }
+            int keyOffset = Records.keyOffset(segment, offset);
+            int keyLength = Records.keyLength(segment, offset);
+            lastKey[0] = ValueCodec.copy(segment, keyOffset, keyLength);
+            long expiration = Records.expirationEpochSeconds(segment, offset);
+            keys.add(new KeyInfo(new String(lastKey[0], java.nio.charset.StandardCharsets.UTF_8),
+                    expiration == PutOptions.NO_EXPIRATION ? null : expiration,
+                    codec.metadata(segment, Records.metadataOffset(segment, offset),
+                            Records.metadataLength(segment, offset))));
+        });
+        boolean complete = keys.size() < limit || !hasMore(prefix, lastKey[0]);
+        return new ListResult(keys, complete, complete ? null : store.cursors().encode(name(), prefix, lastKey[0]));
+    }
+
+    private boolean hasMore(byte[] prefix, byte[] after) {
+        return after != null && store.list(state, prefix, after, 1, (segment, offset) -> { }) > 0;
     }
 
     @Override

@@ -1,11 +1,12 @@
 package dev.basalt.internal.store;
 
 import dev.basalt.internal.index.HashIndex;
+import dev.basalt.internal.listing.KeyListing;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One live namespace: its name, its hash index and the matcher that resolves the index's
- * collisions. Created and dropped by the store under its append lock; read lock-free.
+ * One live namespace: its name, its hash index, its sorted key listing and the matchers that
+ * resolve the index's collisions. Created and dropped by the store under its append lock; read lock-free.
  * A dropped state stays dropped: a namespace created again under the same name is a new state,
  * so an old handle can tell it is stale.
  */
@@ -14,6 +15,7 @@ public final class NamespaceState {
     private final String name;
     private final byte[] nameBytes;
     private final HashIndex index;
+    private final KeyListing listing = new KeyListing();
     private final RecordMatcher matcher;
     private final RecordMatcher writerMatcher;
     private volatile boolean dropped;
@@ -42,6 +44,11 @@ public final class NamespaceState {
 
     HashIndex index() {
         return index;
+    }
+
+    /** Every live key in unsigned byte order; a superset-in-flight of the index's keys (see Store). */
+    KeyListing listing() {
+        return listing;
     }
 
     /** For readers: a damaged record is an error. */

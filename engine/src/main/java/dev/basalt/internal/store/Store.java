@@ -10,6 +10,7 @@ import dev.basalt.internal.expiry.ExpiryAgent;
 import dev.basalt.internal.expiry.ExpiryQueue;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.KeyHash;
+import dev.basalt.internal.listing.Cursors;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Records;
@@ -54,6 +55,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class Store implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Store.class.getName());
 
+    /** Receives each live record a listing finds; runs inside a read epoch. */
+    @FunctionalInterface
+    public interface ListedRecord {
+        void accept(UnsafeBuffer segment, int recordOffset);
+    }
+
     /** Reads a record found live in the log; runs inside a read epoch. */
     @FunctionalInterface
     public interface RecordReader<T> {
@@ -67,6 +74,7 @@ public final class Store implements AutoCloseable {
     private final RecoveryReport report;
     private final long hashSeed = new SecureRandom().nextLong();
     private final ReadEpochs epochs = new ReadEpochs();
+    private final Cursors cursors;
     private final ConcurrentHashMap<String, NamespaceState> namespaces = new ConcurrentHashMap<>();
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ArrayDeque<Update> pending = new ArrayDeque<>();
@@ -92,6 +100,7 @@ public final class Store implements AutoCloseable {
         this.lock = DirectoryLock.acquire(dir, LogFormat.LOCK_FILE);
         try {
             long storeId = StoreFile.readOrCreate(lock.directory());
+            this.cursors = new Cursors(Cursors.loadOrCreateKey(lock.directory()));
             Recovery recovery = new Recovery(hashSeed);
             this.report = new RecoveryReport();
             this.log = SegmentLog.create(lock.directory(), storeId, options.segmentSizeBytes());
@@ -133,6 +142,7 @@ public final class Store implements AutoCloseable {
             index.forEach((keyHash, location) -> {
                 sum[0] += recordLength(location);
                 queueExpiry(state, keyHash, location);
+                insertIntoListing(state, location);
             });
             bytes += sum[0];
             namespaces.put(replayed.name, state);
@@ -191,6 +201,40 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    private void insertIntoListing(NamespaceState ns, long location) {
+        UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
+        int offset = Locations.offset(location);
+        ns.listing().insert(segment, Records.keyOffset(segment, offset), Records.keyLength(segment, offset));
+    }
+
+    private void removeFromListing(NamespaceState ns, long location) {
+        UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
+        int offset = Locations.offset(location);
+        ns.listing().remove(segment, Records.keyOffset(segment, offset), Records.keyLength(segment, offset));
+    }
+
+    /**
+     * Lets the listings reuse the memory of removed keys once no reader can be on them (the
+     * KeyListing reclaim protocol: every reader that started before the removals has left, and
+     * no removal happens in between, which holding the append lock guarantees). Amortised: runs
+     * only when a listing holds more than {@link #RECLAIM_THRESHOLD_BYTES} of removed nodes.
+     */
+    private void reclaimListings() {
+        boolean due = false;
+        for (NamespaceState ns : namespaces.values()) {
+            due |= ns.listing().removedBytesPending() > RECLAIM_THRESHOLD_BYTES;
+        }
+        if (!due) {
+            return;
+        }
+        epochs.awaitReaders();
+        for (NamespaceState ns : namespaces.values()) {
+            ns.listing().reclaim();
+        }
+    }
+
+    private static final long RECLAIM_THRESHOLD_BYTES = 1L << 20;
+
     private boolean isCurrent(int namespaceId, long keyHash, long location) {
         NamespaceState ns = namespaceId < namespacesById.length ? namespacesById[namespaceId] : null;
         return ns != null && !ns.dropped() && ns.index().holds(keyHash, location);
@@ -217,11 +261,13 @@ public final class Store implements AutoCloseable {
                     NamespaceState ns = namespacesById[nsId];
                     liveBytes -= recordLength(location);
                     ns.index().removeIfAt(keyHash, location);
+                    removeFromListing(ns, location);
                     liveExpiringKeys--;
                     purged[0]++;
                 }
             });
             expiredAndPurged += purged[0];
+            reclaimListings();
             return handled;
         } finally {
             appendLock.unlock();
@@ -288,6 +334,7 @@ public final class Store implements AutoCloseable {
         }
         epochs.awaitReaders();
         dropped.index().close();
+        dropped.listing().close();
         return true;
     }
 
@@ -376,10 +423,17 @@ public final class Store implements AutoCloseable {
         }
         UnsafeBuffer key = new UnsafeBuffer(update.key());
         long previous;
+        // A list filters every listed key through the index, so the listing may hold a key the
+        // index lacks for a moment, and a list never shows it. An overwrite leaves the listing
+        // alone (O(1) instead of a skip-list insert).
         if (update.type() == LogFormat.TYPE_PUT) {
             previous = ns.index().put(update.keyHash(), key, 0, key.capacity(), update.location(), ns.writerMatcher());
+            if (previous == HashIndex.NO_LOCATION) {
+                ns.listing().insert(key, 0, key.capacity());
+            }
             liveBytes += recordLength(update.location());
         } else {
+            ns.listing().remove(key, 0, key.capacity());
             previous = ns.index().remove(update.keyHash(), key, 0, key.capacity(), ns.writerMatcher());
         }
         if (previous != HashIndex.NO_LOCATION) {
@@ -499,6 +553,47 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * Visits, in ascending unsigned byte order, the live keys that start with {@code prefix} and
+     * come strictly after {@code afterKey} (null: from the start of the prefix range), until
+     * {@code maxKeys} were visited. O(log n + page): a seek in the listing, then one index
+     * lookup per key to skip keys deleted or expired at the clock's current second. Metadata and
+     * expiration are read from the record headers and bodies; values are not read.
+     */
+    public int list(NamespaceState ns, byte[] prefix, byte[] afterKey, int maxKeys, ListedRecord visitor) {
+        int token = epochs.enter();
+        try {
+            checkReadable(ns);
+            UnsafeBuffer prefixBuffer = new UnsafeBuffer(prefix);
+            UnsafeBuffer after = afterKey == null ? null : new UnsafeBuffer(afterKey);
+            long now = nowEpochSeconds();
+            return ns.listing().scan(after, 0, afterKey == null ? 0 : afterKey.length, false, prefixBuffer, 0,
+                    prefix.length, maxKeys, (key, offset, length) -> {
+                        long keyHash = KeyHash.hash(hashSeed, key, offset, length);
+                        long location = ns.index().get(keyHash, key, offset, length, ns.matcher());
+                        if (location == HashIndex.NO_LOCATION) {
+                            return false;
+                        }
+                        UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
+                        int at = Locations.offset(location);
+                        long expiration = Records.expirationEpochSeconds(segment, at);
+                        if (Records.type(segment, at) != LogFormat.TYPE_PUT
+                                || (expiration != LogFormat.NO_EXPIRATION && expiration <= now)) {
+                            return false;
+                        }
+                        visitor.accept(segment, at);
+                        return true;
+                    });
+        } finally {
+            epochs.exit(token);
+        }
+    }
+
+    /** Encodes and checks this store's list cursors. */
+    public Cursors cursors() {
+        return cursors;
+    }
+
+    /**
      * Retains the segment of a live record so that a value stream can outlive its read epoch;
      * returns null when the key is not live. The caller releases the segment.
      */
@@ -529,8 +624,9 @@ public final class Store implements AutoCloseable {
         long indexBytes = 0;
         for (NamespaceState ns : namespaces.values()) {
             keys += ns.index().size();
-            indexBytes += ns.index().offHeapBytes();
+            indexBytes += ns.index().offHeapBytes() + ns.listing().offHeapBytes();
         }
+        indexBytes += expiryQueue.offHeapBytes();
         return new BasaltStats(keys, liveBytes, log.totalBytes(), log.segmentCount(), indexBytes, expiredAndPurged, 0,
                 report.corruptRecords().size(), namespaces.size());
     }
@@ -588,6 +684,7 @@ public final class Store implements AutoCloseable {
             for (NamespaceState ns : namespaces.values()) {
                 ns.markDropped();
                 ns.index().close();
+                ns.listing().close();
             }
             namespaces.clear();
             expiryQueue.close();
