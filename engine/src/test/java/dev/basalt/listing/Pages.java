@@ -30,14 +30,23 @@ final class Pages {
      * @return the number of pages
      */
     static int assertPaging(KvNamespace ns, String prefix, int limit, List<KeyInfo> expected, String context) {
-        ListOptions options = ListOptions.prefix(prefix).withLimit(limit);
+        return assertPagingFrom(ns, ListOptions.prefix(prefix).withLimit(limit), expected, context);
+    }
+
+    /**
+     * {@link #assertPaging} from where {@code options} start (its cursor, or the start):
+     * {@code expected} are the keys from there on.
+     */
+    static int assertPagingFrom(KvNamespace ns, ListOptions options, List<KeyInfo> expected, String context) {
+        int limit = options.limit();
+        ListOptions next = options;
         int from = 0;
         int pages = 0;
         while (true) {
-            ListResult page = ns.list(options);
+            ListResult page = ns.list(next);
             int to = Math.min(from + limit, expected.size());
             String where = context + ": page " + pages + " (keys " + from + ".." + to + " of " + expected.size()
-                    + ") of prefix '" + printable(prefix) + "' limit " + limit;
+                    + ") of prefix '" + printable(options.prefix()) + "' limit " + limit;
             assertThat(page.keys()).as(where).containsExactlyElementsOf(expected.subList(from, to));
             boolean last = to == expected.size();
             assertThat(page.listComplete()).as(where + ": listComplete").isEqualTo(last);
@@ -47,7 +56,7 @@ final class Pages {
                 return pages;
             }
             assertThat(page.cursor()).as(where + ": cursor").isNotEmpty();
-            options = options.withCursor(page.cursor());
+            next = next.withCursor(page.cursor());
             from = to;
         }
     }
