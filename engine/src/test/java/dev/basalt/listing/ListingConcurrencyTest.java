@@ -1,0 +1,268 @@
+package dev.basalt.listing;
+
+import static dev.basalt.listing.Utf8Order.UNSIGNED_UTF8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.basalt.Basalt;
+import dev.basalt.BasaltOptions;
+import dev.basalt.Durability;
+import dev.basalt.KeyInfo;
+import dev.basalt.KvNamespace;
+import dev.basalt.PutOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The listing's promises under concurrent writes (API.md, Listing): two writer threads put and
+ * delete keys while a reader pages through the namespace again and again with a small limit,
+ * and for every pass the reader checks that
+ * <ul>
+ *   <li>keys come strictly ascending across all pages of the pass;</li>
+ *   <li>every key present and untouched for the whole pass appears (exactly once follows
+ *       from strictly ascending): the stable keys, and the doomed keys whose deletion had not
+ *       started when the pass ended;</li>
+ *   <li>a key deleted before the pass started never appears: the keys deleted before the
+ *       writers started, and the doomed keys whose deletion had returned before the pass;</li>
+ *   <li>each {@link KeyInfo} belongs to its name (every put stores the key as its metadata).</li>
+ * </ul>
+ * After the writers stop, one more pass must show exactly the final key set.
+ *
+ * <p>Key layout: slot {@code i} has {@code k%05d-c0...} and {@code k%05d-c1...} (the churn keys
+ * of writers 0 and 1, padded to 210 bytes), {@code k%05d-d} (doomed: present at the start,
+ * deleted once by its writer during the run), {@code k%05d-s} (stable, never touched) and
+ * {@code k%05d-x} (deleted before the run), so the reader's pages always mix all of them. The
+ * long churn keys make deletes retire about 1 MiB of listing nodes every few thousand
+ * operations, so the store reclaims and reuses node memory (on its expiry sweep, every 5 ms
+ * here) while the reader is on the list.
+ *
+ * <p>Bounded by counts, not time: each writer runs at least its operation count and until the
+ * reader has finished a number of passes, so that many passes overlap the writes; the reader
+ * runs until both writers are done.
+ */
+class ListingConcurrencyTest {
+    private static final String NAMESPACE = "CONCURRENT";
+    private static final int SLOTS = 300;
+    private static final int LIMIT = 7;
+    private static final String PAD = "-".repeat(200);
+    private static final Pattern KNOWN_KEY = Pattern.compile("k\\d{5}-(s|d|x|c[01]-{200})");
+    /** A safety net: a reader that has not seen both writers finish after this many passes is stuck. */
+    private static final int MAX_PASSES = 100_000;
+
+    @TempDir
+    Path dir;
+
+    /** Per durability mode: operations per writer, doomed-key deletions spread over them, and overlapping passes. */
+    enum Mode {
+        PERIODIC(Durability.PERIODIC, 20_000, 25),
+        // Every write waits for an fsync: fewer operations, same checks.
+        GROUP_COMMIT(Durability.GROUP_COMMIT, 600, 5);
+
+        final Durability durability;
+        final int opsPerWriter;
+        final int passesDuringWrites;
+
+        Mode(Durability durability, int opsPerWriter, int passesDuringWrites) {
+            this.durability = durability;
+            this.opsPerWriter = opsPerWriter;
+            this.passesDuringWrites = passesDuringWrites;
+        }
+    }
+
+    static String stable(int slot) {
+        return String.format("k%05d-s", slot);
+    }
+
+    static String doomed(int slot) {
+        return String.format("k%05d-d", slot);
+    }
+
+    static String goneBefore(int slot) {
+        return String.format("k%05d-x", slot);
+    }
+
+    static String churn(int writer, int slot) {
+        return String.format("k%05d-c%d", slot, writer) + PAD;
+    }
+
+    private static PutOptions metadataOf(String key) {
+        return PutOptions.none().withMetadata(key);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void pagesStayAscendingAndCompleteWhileTwoWritersPutAndDelete(Mode mode) throws Exception {
+        BasaltOptions options = BasaltOptions.defaults()
+                .withDurability(mode.durability)
+                .withSegmentSize(64L << 20)
+                .withExpiryPace(Duration.ofMillis(5));
+        try (Basalt db = Basalt.open(dir, options)) {
+            KvNamespace ns = db.namespace(NAMESPACE);
+            Set<String> goneBefore = new HashSet<>();
+            for (int slot = 0; slot < SLOTS; slot++) {
+                ns.put(stable(slot), "v", metadataOf(stable(slot)));
+                ns.put(doomed(slot), "v", metadataOf(doomed(slot)));
+                ns.put(goneBefore(slot), "v", metadataOf(goneBefore(slot)));
+                ns.delete(goneBefore(slot));
+                goneBefore.add(goneBefore(slot));
+            }
+            Run run = new Run(ns, mode);
+            ExecutorService writers = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<boolean[]>> done = new ArrayList<>();
+                for (int writer = 0; writer < 2; writer++) {
+                    int id = writer;
+                    done.add(writers.submit(() -> run.write(id)));
+                }
+                run.start.countDown();
+                int passes = run.read(goneBefore);
+                boolean[][] churnPresent = {done.get(0).get(), done.get(1).get()};
+                assertThat(passes).as("passes overlapping the writes").isGreaterThanOrEqualTo(mode.passesDuringWrites);
+                assertFinalListing(ns, run, churnPresent);
+            } finally {
+                run.stop.set(true); // a failed reader must not leave the writers waiting for passes
+                writers.shutdown();
+                assertThat(writers.awaitTermination(1, TimeUnit.MINUTES)).as("writers stopped").isTrue();
+            }
+        }
+    }
+
+    /** Quiescent: the listing is exactly the final key set. */
+    private static void assertFinalListing(KvNamespace ns, Run run, boolean[][] churnPresent) {
+        TreeSet<String> expected = new TreeSet<>(UNSIGNED_UTF8);
+        for (int slot = 0; slot < SLOTS; slot++) {
+            expected.add(stable(slot));
+            if (!run.deleteStarted.contains(doomed(slot))) {
+                expected.add(doomed(slot));
+            }
+            for (int writer = 0; writer < 2; writer++) {
+                if (churnPresent[writer][slot]) {
+                    expected.add(churn(writer, slot));
+                }
+            }
+        }
+        assertThat(Pages.names(Pages.listAll(ns, "", LIMIT))).containsExactlyElementsOf(expected);
+        assertThat(Pages.names(Pages.listAll(ns, "", 1000))).containsExactlyElementsOf(expected);
+    }
+
+    /** The shared state of one run: what the writers did, as the reader may learn it. */
+    private static final class Run {
+        final KvNamespace ns;
+        final Mode mode;
+        final CountDownLatch start = new CountDownLatch(1);
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicInteger writersDone = new AtomicInteger();
+        final AtomicInteger passesCompleted = new AtomicInteger();
+        /** Doomed keys whose delete call has begun (added before the call). */
+        final Set<String> deleteStarted = ConcurrentHashMap.newKeySet();
+        /** Doomed keys whose delete call has returned (added after the call). */
+        final Set<String> deleted = ConcurrentHashMap.newKeySet();
+
+        Run(KvNamespace ns, Mode mode) {
+            this.ns = ns;
+            this.mode = mode;
+        }
+
+        /**
+         * One writer: toggles its churn keys at random slots and, spread over its operations,
+         * deletes the doomed keys of its slots (even slots for writer 0, odd for writer 1).
+         *
+         * @return which of its churn keys exist at the end
+         */
+        boolean[] write(int writer) throws InterruptedException {
+            start.await();
+            SplittableRandom random = new SplittableRandom(0x115_7000L + writer);
+            boolean[] present = new boolean[SLOTS];
+            int nextDoomed = writer;
+            int doomEvery = Math.max(1, mode.opsPerWriter / (SLOTS / 2));
+            try {
+                for (int op = 0; !stop.get()
+                        && (op < mode.opsPerWriter || passesCompleted.get() < mode.passesDuringWrites); op++) {
+                    int slot = random.nextInt(SLOTS);
+                    String key = churn(writer, slot);
+                    if (present[slot]) {
+                        ns.delete(key);
+                    } else {
+                        ns.put(key, "v", metadataOf(key));
+                    }
+                    present[slot] = !present[slot];
+                    if (op % doomEvery == 0 && nextDoomed < SLOTS) {
+                        String victim = doomed(nextDoomed);
+                        deleteStarted.add(victim);
+                        ns.delete(victim);
+                        deleted.add(victim);
+                        nextDoomed += 2;
+                    }
+                }
+                return present;
+            } finally {
+                writersDone.incrementAndGet();
+            }
+        }
+
+        /**
+         * Pages through the namespace until both writers are done, checking every pass.
+         *
+         * @return the passes that began before both writers were done
+         */
+        int read(Set<String> goneBefore) throws InterruptedException {
+            start.await();
+            int overlapping = 0;
+            for (int pass = 0; writersDone.get() < 2; pass++) {
+                assertThat(pass).as("passes; the writers should have finished long before").isLessThan(MAX_PASSES);
+                Set<String> deletedBefore = new HashSet<>(deleted);
+                deletedBefore.addAll(goneBefore);
+                List<KeyInfo> keys = Pages.listAll(ns, "", LIMIT);
+                Set<String> startedAfter = Set.copyOf(deleteStarted);
+                checkPass(pass, keys, deletedBefore, startedAfter);
+                overlapping++;
+                passesCompleted.incrementAndGet();
+            }
+            return overlapping;
+        }
+
+        private static void checkPass(int pass, List<KeyInfo> keys, Set<String> deletedBefore,
+                                      Set<String> startedAfter) {
+            String where = "pass " + pass;
+            Set<String> seen = new HashSet<>();
+            String previous = null;
+            for (KeyInfo key : keys) {
+                String name = key.name();
+                assertThat(name).as(where + ": a key no writer ever made").matches(KNOWN_KEY);
+                if (previous != null) {
+                    assertThat(UNSIGNED_UTF8.compare(previous, name)).as(where + ": '" + previous + "' then '" + name
+                            + "' are not strictly ascending").isNegative();
+                }
+                assertThat(deletedBefore).as(where + ": a key deleted before the pass started").doesNotContain(name);
+                assertThat(key.metadata() == null ? null : key.metadata().asString())
+                        .as(where + ": the metadata of " + name).isEqualTo(name);
+                assertThat(key.expiration()).as(where + ": the expiration of " + name).isNull();
+                seen.add(name);
+                previous = name;
+            }
+            for (int slot = 0; slot < SLOTS; slot++) {
+                assertThat(seen).as(where + ": a stable key").contains(stable(slot));
+                if (!startedAfter.contains(doomed(slot))) {
+                    assertThat(seen).as(where + ": a doomed key untouched for the whole pass").contains(doomed(slot));
+                }
+            }
+        }
+    }
+}
