@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +54,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * operations, so the store reclaims and reuses node memory (on its expiry sweep, every 5 ms
  * here) while the reader is on the list.
  *
+ * <p>A third thread compacts once per completed reader pass (1 MiB segments, 1000-byte churn
+ * values), so records move and segments are retired while the reader pages.
+ *
  * <p>Bounded by counts, not time: each writer runs at least its operation count and until the
  * reader has finished a number of passes, so that many passes overlap the writes; the reader
  * runs until both writers are done.
@@ -62,6 +66,9 @@ class ListingConcurrencyTest {
     private static final int SLOTS = 300;
     private static final int LIMIT = 7;
     private static final String PAD = "-".repeat(200);
+    /** 1 MiB segments and 1000-byte churn values: the writes seal segments full of dead records to compact. */
+    private static final long SEGMENT_BYTES = 1L << 20;
+    private static final String CHURN_VALUE = "c".repeat(1000);
     private static final Pattern KNOWN_KEY = Pattern.compile("k\\d{5}-(s|d|x|c[01]-{200})");
     /** A safety net: a reader that has not seen both writers finish after this many passes is stuck. */
     private static final int MAX_PASSES = 100_000;
@@ -73,7 +80,7 @@ class ListingConcurrencyTest {
     enum Mode {
         PERIODIC(Durability.PERIODIC, 20_000, 25),
         // Every write waits for an fsync: fewer operations, same checks.
-        GROUP_COMMIT(Durability.GROUP_COMMIT, 600, 5);
+        GROUP_COMMIT(Durability.GROUP_COMMIT, 1000, 5);
 
         final Durability durability;
         final int opsPerWriter;
@@ -111,7 +118,7 @@ class ListingConcurrencyTest {
     void pagesStayAscendingAndCompleteWhileTwoWritersPutAndDelete(Mode mode) throws Exception {
         BasaltOptions options = BasaltOptions.defaults()
                 .withDurability(mode.durability)
-                .withSegmentSize(64L << 20)
+                .withSegmentSize(SEGMENT_BYTES)
                 .withExpiryPace(Duration.ofMillis(5));
         try (Basalt db = Basalt.open(dir, options)) {
             KvNamespace ns = db.namespace(NAMESPACE);
@@ -124,22 +131,25 @@ class ListingConcurrencyTest {
                 goneBefore.add(goneBefore(slot));
             }
             Run run = new Run(ns, mode);
-            ExecutorService writers = Executors.newFixedThreadPool(2);
+            ExecutorService threads = Executors.newFixedThreadPool(3);
             try {
                 List<Future<boolean[]>> done = new ArrayList<>();
                 for (int writer = 0; writer < 2; writer++) {
                     int id = writer;
-                    done.add(writers.submit(() -> run.write(id)));
+                    done.add(threads.submit(() -> run.write(id)));
                 }
+                Future<Integer> compactions = threads.submit(() -> run.compact(db));
                 run.start.countDown();
                 int passes = run.read(goneBefore);
                 boolean[][] churnPresent = {done.get(0).get(), done.get(1).get()};
+                assertThat(compactions.get()).as("compactions run during the passes").isPositive();
                 assertThat(passes).as("passes overlapping the writes").isGreaterThanOrEqualTo(mode.passesDuringWrites);
                 assertFinalListing(ns, run, churnPresent);
             } finally {
-                run.stop.set(true); // a failed reader must not leave the writers waiting for passes
-                writers.shutdown();
-                assertThat(writers.awaitTermination(1, TimeUnit.MINUTES)).as("writers stopped").isTrue();
+                run.stop.set(true); // a failed reader must not leave the writers or the compactor waiting
+                run.passDone.release();
+                threads.shutdown();
+                assertThat(threads.awaitTermination(1, TimeUnit.MINUTES)).as("writers and compactor stopped").isTrue();
             }
         }
     }
@@ -170,6 +180,8 @@ class ListingConcurrencyTest {
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicInteger writersDone = new AtomicInteger();
         final AtomicInteger passesCompleted = new AtomicInteger();
+        /** Released once per completed pass: the compactor runs one pass of its own per reader pass. */
+        final Semaphore passDone = new Semaphore(0);
         /** Doomed keys whose delete call has begun (added before the call). */
         final Set<String> deleteStarted = ConcurrentHashMap.newKeySet();
         /** Doomed keys whose delete call has returned (added after the call). */
@@ -200,7 +212,7 @@ class ListingConcurrencyTest {
                     if (present[slot]) {
                         ns.delete(key);
                     } else {
-                        ns.put(key, "v", metadataOf(key));
+                        ns.put(key, CHURN_VALUE, metadataOf(key));
                     }
                     present[slot] = !present[slot];
                     if (op % doomEvery == 0 && nextDoomed < SLOTS) {
@@ -234,8 +246,29 @@ class ListingConcurrencyTest {
                 checkPass(pass, keys, deletedBefore, startedAfter);
                 overlapping++;
                 passesCompleted.incrementAndGet();
+                passDone.release();
             }
+            stop.set(true);
+            passDone.release(); // wakes the compactor to see the stop
             return overlapping;
+        }
+
+        /**
+         * Compacts once per reader pass while the reader runs, so compaction moves records (and
+         * retires segments) under the reader's feet and the writers'.
+         *
+         * @return compaction passes that rewrote at least one segment
+         */
+        int compact(Basalt db) throws InterruptedException {
+            start.await();
+            int compacted = 0;
+            while (true) {
+                passDone.acquire();
+                if (stop.get()) {
+                    return compacted;
+                }
+                compacted += db.compact().segmentsCompacted() > 0 ? 1 : 0;
+            }
         }
 
         private static void checkPass(int pass, List<KeyInfo> keys, Set<String> deletedBefore,

@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class ListingModel {
     static final List<String> NAMESPACES = List.of("ONE", "TWO");
-    /** 1 MiB segments, the smallest allowed: long chains span a few files. */
+    /** 1 MiB segments, the smallest allowed: with values of up to 300 KB, chains span a few files to compact. */
     static final long SEGMENT_BYTES = 1L << 20;
     private static final int HISTORY_LENGTH = 12;
 
@@ -52,6 +52,7 @@ final class ListingModel {
     private Basalt db;
     private int reopens;
     private int sweeps;
+    private long compactions;
     private long pagesChecked;
 
     ListingModel() {
@@ -84,9 +85,19 @@ final class ListingModel {
     }
 
     void reopen() {
+        compactions += db.stats().compactionsRun();
         db.close();
         open();
         reopens++;
+    }
+
+    void compact() {
+        db.compact();
+    }
+
+    /** Compactions that did something, over every open of this chain. */
+    long compactionsRun() {
+        return compactions + db.stats().compactionsRun();
     }
 
     void sweep() {

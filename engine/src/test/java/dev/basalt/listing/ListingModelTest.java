@@ -15,6 +15,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
@@ -27,7 +28,7 @@ import tools.jackson.databind.node.NullNode;
 /**
  * A jqwik stateful test of {@code list}: random chains of puts (with and without TTL or an
  * absolute expiration, with several kinds of metadata), deletes, forward clock moves (whole
- * and fractional seconds), expiry sweeps and close-and-reopen, in two namespaces; every list
+ * and fractional seconds), expiry sweeps, compactions and close-and-reopen, in two namespaces; every list
  * action pages through a random prefix with a random limit and compares every page with the
  * {@link ListingModel}: names in unsigned UTF-8 order, expirations, metadata, exactly
  * {@code min(limit, remaining)} keys, {@code listComplete} and the cursor. One action also
@@ -57,6 +58,7 @@ class ListingModelTest {
             }
             Statistics.label("reopened").collect(end.reopens() > 0);
             Statistics.label("swept").collect(end.sweeps() > 0);
+            Statistics.label("compacted").collect(end.compactionsRun() > 0);
             Statistics.label("keys in the model").collect(end.modelKeys() < 10 ? "<10" : end.modelKeys() < 30
                     ? "10..29" : ">=30");
             Statistics.label("pages checked").collect(end.pagesChecked() < 20 ? "<20" : ">=20");
@@ -74,6 +76,10 @@ class ListingModelTest {
                 .withAction(1, Action.just("sweep", Transformer.mutate("sweep expired keys", state -> {
                     state.note("sweep");
                     state.sweep();
+                })))
+                .withAction(2, Action.just("compact", Transformer.mutate("compact", state -> {
+                    state.note("compact");
+                    state.compact();
                 })))
                 .withAction(1, Action.just("reopen", Transformer.mutate("close and reopen", state -> {
                     state.note("reopen");
@@ -105,8 +111,15 @@ class ListingModelTest {
     /** Mostly small limits, so listings take several pages; sometimes the largest. */
     static Arbitrary<Integer> limits() {
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(8, Arbitraries.integers().between(1, 5)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(1000)));
+                Tuple.of(8, Arbitraries.integers().between(1, 5)),
+                Tuple.of(1, Arbitraries.just(1000)));
+    }
+
+    /** Mostly small values; some of 100..300 KB, so the log fills segments that compaction rewrites. */
+    static Arbitrary<Integer> valueLengths() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.integers().between(0, 100)),
+                Tuple.of(1, Arbitraries.integers().between(100_000, 300_000)));
     }
 
     static Arbitrary<String> namespaces() {
@@ -132,17 +145,18 @@ class ListingModelTest {
         public Arbitrary<Transformer<ListingModel>> transformer() {
             return Combinators.combine(namespaces(), keys(), Arbitraries.of(Expiry.class),
                             Arbitraries.integers().between(1, 4), Arbitraries.of(MetadataKind.class),
-                            Arbitraries.integers().between(0, 99))
-                    .as((namespace, key, expiry, seconds, metadataKind, n) -> {
+                            Arbitraries.integers().between(0, 99), valueLengths())
+                    .as((namespace, key, expiry, seconds, metadataKind, n, valueLength) -> {
                         String description = "put " + namespace + "/'" + Pages.printable(key) + "' expiry " + expiry
-                                + "(" + seconds + ") metadata " + metadataKind + "(" + n + ")";
+                                + "(" + seconds + ") metadata " + metadataKind + "(" + n + ") value " + valueLength + " B";
                         return Transformer.mutate(description,
-                                state -> put(state, description, namespace, key, expiry, seconds, metadataKind, n));
+                                state -> put(state, description, namespace, key, expiry, seconds, metadataKind, n,
+                                        valueLength));
                     });
         }
 
         private static void put(ListingModel state, String description, String namespace, String key, Expiry expiry,
-                                int seconds, MetadataKind metadataKind, int n) {
+                                int seconds, MetadataKind metadataKind, int n, int valueLength) {
             state.note(description);
             long now = state.now();
             PutOptions options;
@@ -184,7 +198,7 @@ class ListingModelTest {
                     throw new AssertionError(metadataKind);
             }
             JsonNode metadata = given == null || given instanceof NullNode ? null : JSON.valueToTree(given);
-            state.ns(namespace).put(key, "v" + n, options.withMetadata(given));
+            state.ns(namespace).put(key, "v".repeat(valueLength), options.withMetadata(given));
             state.recordPut(namespace, key, expiration, metadata);
         }
     }
