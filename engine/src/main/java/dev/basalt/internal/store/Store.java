@@ -444,6 +444,16 @@ public final class Store implements AutoCloseable {
         groupCommit.awaitDurable(sequence);
     }
 
+    /**
+     * The lowest segment id holding a record whose index update waits for group commit
+     * (Long.MAX_VALUE when none). Pending updates are in append order, so the first is lowest.
+     * Caller holds the append lock.
+     */
+    long firstSegmentWithPendingUpdate() {
+        Update first = pending.peekFirst();
+        return first == null ? Long.MAX_VALUE : Locations.segmentId(first.location());
+    }
+
     /** Group commit's sync: force, then apply every update the force covered, in order. */
     private long syncAllAndApply() {
         long covered = appendedSequence;
