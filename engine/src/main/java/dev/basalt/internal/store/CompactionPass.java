@@ -82,7 +82,15 @@ public final class CompactionPass {
             store.checkOpen();
             List<VictimPolicy.Candidate> candidates = new ArrayList<>();
             List<Segment> sealed = store.log.sealedSegments();
+            // A segment that holds a record whose group-commit index update is still pending
+            // looks dead to the index; it must wait for a later pass (its update is applied by
+            // then), or the acknowledged write would be dropped with it.
+            long pendingFloor = store.firstSegmentWithPendingUpdate();
             for (Segment segment : sealed) {
+                if (segment.id() >= pendingFloor) {
+                    minSequenceElsewhere = Math.min(minSequenceElsewhere, store.usage.minSequence((int) segment.id()));
+                    continue;
+                }
                 candidates.add(new VictimPolicy.Candidate(segment.id(),
                         segment.dataEnd() - LogFormat.SEGMENT_HEADER_LENGTH, store.usage.liveBytes((int) segment.id())));
             }
@@ -91,6 +99,9 @@ public final class CompactionPass {
                 picked.add(candidate.segmentId());
             }
             for (Segment segment : sealed) {
+                if (segment.id() >= pendingFloor) {
+                    continue;
+                }
                 if (picked.contains(segment.id())) {
                     victims.add(segment);
                 } else {

@@ -36,7 +36,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -93,6 +93,7 @@ public final class Store implements AutoCloseable {
     private volatile long expiredAndPurged;
     private final Object compactionLock = new Object();
     private volatile long compactionsRun;
+    private volatile long bytesReclaimed;
     private volatile java.util.function.Consumer<CompactionPass.Phase> compactionPhaseHook = phase -> { };
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ThreadLocal<UnsafeBuffer> keyViews = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
@@ -162,8 +163,11 @@ public final class Store implements AutoCloseable {
     /** One engine-owned thread runs the expiry sweep and, in PERIODIC mode, the fsync agent. */
     private AgentRunner startBackground() {
         SystemNanoClock nanoClock = new SystemNanoClock();
-        Agent expiry = new ExpiryAgent(this::sweepExpired, clock, nanoClock, options.expiryBatchSize(),
-                options.expiryPace().toNanos());
+        // The agent's own reading of the clock is ignored: "now" is read under the append lock,
+        // so no write can slip in between that reading and the purge (with a clock that moved
+        // back, a stale "now" could purge a key written in that window).
+        Agent expiry = new ExpiryAgent((agentNow, maxEntries) -> sweepDue(maxEntries), clock, nanoClock,
+                options.expiryBatchSize(), options.expiryPace().toNanos());
         List<Agent> agents = new ArrayList<>();
         agents.add(expiry);
         long idleMs = Math.max(1, Math.min(50, options.expiryPace().toMillis() / 4));
@@ -176,7 +180,10 @@ public final class Store implements AutoCloseable {
             agents.add(new CompactionAgent(this::backgroundCompaction, nanoClock, TimeUnit.SECONDS.toNanos(1)));
         }
         Agent agent = agents.size() == 1 ? expiry : new CompositeAgent(agents);
-        AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(idleMs),
+        // Backoff rather than a fixed sleep: between the batches of an expiry burst the agent
+        // idles only briefly, so a burst is not held to one batch per sleep.
+        AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(idleMs)),
                 error -> LOG.log(System.Logger.Level.ERROR, "background work failed: " + error, error),
                 null, agent);
         AgentRunner.startOnThread(runner, r -> {
@@ -271,26 +278,41 @@ public final class Store implements AutoCloseable {
     public int sweepExpired(long nowEpochSeconds, int maxEntries) {
         appendLock.lock();
         try {
-            if (closed.get()) {
-                return 0;
-            }
-            long[] purged = new long[1];
-            int handled = expiryQueue.pollDue(nowEpochSeconds, maxEntries, (expiration, nsId, keyHash, location) -> {
-                if (isCurrent(nsId, keyHash, location)) {
-                    NamespaceState ns = namespacesById[nsId];
-                    countLive(location, -1);
-                    ns.index().removeIfAt(keyHash, location);
-                    removeFromListing(ns, location);
-                    liveExpiringKeys--;
-                    purged[0]++;
-                }
-            });
-            expiredAndPurged += purged[0];
-            reclaimListings();
-            return handled;
+            return sweepLocked(nowEpochSeconds, maxEntries);
         } finally {
             appendLock.unlock();
         }
+    }
+
+    /** The background agent's batch: "now" is read under the lock. */
+    private int sweepDue(int maxEntries) {
+        appendLock.lock();
+        try {
+            return sweepLocked(nowEpochSeconds(), maxEntries);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** One batch; caller holds the append lock. */
+    private int sweepLocked(long nowEpochSeconds, int maxEntries) {
+        if (closed.get()) {
+            return 0;
+        }
+        long[] purged = new long[1];
+        int handled = expiryQueue.pollDue(nowEpochSeconds, maxEntries, (expiration, nsId, keyHash, location) -> {
+            if (isCurrent(nsId, keyHash, location)) {
+                NamespaceState ns = namespacesById[nsId];
+                countLive(location, -1);
+                ns.index().removeIfAt(keyHash, location);
+                removeFromListing(ns, location);
+                liveExpiringKeys--;
+                purged[0]++;
+            }
+        });
+        expiredAndPurged += purged[0];
+        reclaimListings();
+        return handled;
     }
 
     private void periodicForce() {
@@ -422,6 +444,16 @@ public final class Store implements AutoCloseable {
         groupCommit.awaitDurable(sequence);
     }
 
+    /**
+     * The lowest segment id holding a record whose index update waits for group commit
+     * (Long.MAX_VALUE when none). Pending updates are in append order, so the first is lowest.
+     * Caller holds the append lock.
+     */
+    long firstSegmentWithPendingUpdate() {
+        Update first = pending.peekFirst();
+        return first == null ? Long.MAX_VALUE : Locations.segmentId(first.location());
+    }
+
     /** Group commit's sync: force, then apply every update the force covered, in order. */
     private long syncAllAndApply() {
         long covered = appendedSequence;
@@ -487,6 +519,7 @@ public final class Store implements AutoCloseable {
                     .run(new VictimPolicy(deadFractionThreshold));
             if (result.segmentsCompacted() > 0) {
                 compactionsRun++;
+                bytesReclaimed += result.bytesReclaimed();
             }
             return result;
         }
@@ -685,7 +718,7 @@ public final class Store implements AutoCloseable {
         }
         indexBytes += expiryQueue.offHeapBytes();
         return new BasaltStats(keys, liveBytes, log.totalBytes(), log.segmentCount(), indexBytes, expiredAndPurged,
-                compactionsRun,
+                compactionsRun, bytesReclaimed,
                 report.corruptRecords().size(), namespaces.size());
     }
 
