@@ -9,6 +9,7 @@ import dev.basalt.Durability;
 import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
 import dev.basalt.PutOptions;
+import dev.basalt.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +31,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The listing's promises under concurrent writes (API.md, Listing): two writer threads put and
@@ -42,7 +44,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  *       started when the pass ended;</li>
  *   <li>a key deleted before the pass started never appears: the keys deleted before the
  *       writers started, and the doomed keys whose deletion had returned before the pass;</li>
- *   <li>each {@link KeyInfo} belongs to its name (every put stores the key as its metadata).</li>
+ *   <li>each {@link KeyInfo} belongs to its name (every put stores the key as its metadata);</li>
+ *   <li>no listed key has expired: a third of the churn puts expire a few seconds later, the
+ *       reader moves a {@link ManualClock} one second after each pass (so "now" is fixed during
+ *       a pass), and the background expiry (every 5 ms) purges due keys from the listing while
+ *       the reader is on it.</li>
  * </ul>
  * After the writers stop, one more pass must show exactly the final key set.
  *
@@ -63,6 +69,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ListingConcurrencyTest {
     private static final String NAMESPACE = "CONCURRENT";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final long NO_EXPIRATION = 0;
     private static final int SLOTS = 300;
     private static final int LIMIT = 7;
     private static final String PAD = "-".repeat(200);
@@ -113,10 +121,21 @@ class ListingConcurrencyTest {
         return PutOptions.none().withMetadata(key);
     }
 
+    /** A writer's view of its churn keys: which exist, and the expiration each was put with. */
+    record ChurnState(boolean[] present, long[] expirations) {
+        /** Whether the key of {@code slot} is listed at {@code nowEpochSeconds}. */
+        boolean listed(int slot, long nowEpochSeconds) {
+            return present[slot] && (expirations[slot] == NO_EXPIRATION || expirations[slot] > nowEpochSeconds);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Mode.class)
     void pagesStayAscendingAndCompleteWhileTwoWritersPutAndDelete(Mode mode) throws Exception {
+        ManualClock clock = new ManualClock();
         BasaltOptions options = BasaltOptions.defaults()
+                .withClock(clock)
+                .withMinExpirationTtl(Duration.ZERO)
                 .withDurability(mode.durability)
                 .withSegmentSize(SEGMENT_BYTES)
                 .withExpiryPace(Duration.ofMillis(5));
@@ -130,10 +149,10 @@ class ListingConcurrencyTest {
                 ns.delete(goneBefore(slot));
                 goneBefore.add(goneBefore(slot));
             }
-            Run run = new Run(ns, mode);
+            Run run = new Run(ns, mode, clock);
             ExecutorService threads = Executors.newFixedThreadPool(3);
             try {
-                List<Future<boolean[]>> done = new ArrayList<>();
+                List<Future<ChurnState>> done = new ArrayList<>();
                 for (int writer = 0; writer < 2; writer++) {
                     int id = writer;
                     done.add(threads.submit(() -> run.write(id)));
@@ -141,10 +160,10 @@ class ListingConcurrencyTest {
                 Future<Integer> compactions = threads.submit(() -> run.compact(db));
                 run.start.countDown();
                 int passes = run.read(goneBefore);
-                boolean[][] churnPresent = {done.get(0).get(), done.get(1).get()};
+                List<ChurnState> churn = List.of(done.get(0).get(), done.get(1).get());
                 assertThat(compactions.get()).as("compactions run during the passes").isPositive();
                 assertThat(passes).as("passes overlapping the writes").isGreaterThanOrEqualTo(mode.passesDuringWrites);
-                assertFinalListing(ns, run, churnPresent);
+                assertFinalListing(ns, run, churn, clock.epochSecond());
             } finally {
                 run.stop.set(true); // a failed reader must not leave the writers or the compactor waiting
                 run.passDone.release();
@@ -154,28 +173,34 @@ class ListingConcurrencyTest {
         }
     }
 
-    /** Quiescent: the listing is exactly the final key set. */
-    private static void assertFinalListing(KvNamespace ns, Run run, boolean[][] churnPresent) {
-        TreeSet<String> expected = new TreeSet<>(UNSIGNED_UTF8);
+    /** Quiescent: the listing is exactly the final key set, with the expirations the writers used. */
+    private static void assertFinalListing(KvNamespace ns, Run run, List<ChurnState> churn, long now) {
+        TreeMap<String, KeyInfo> expected = Utf8Order.newModel();
         for (int slot = 0; slot < SLOTS; slot++) {
-            expected.add(stable(slot));
+            expected.put(stable(slot), new KeyInfo(stable(slot), null, JSON.valueToTree(stable(slot))));
             if (!run.deleteStarted.contains(doomed(slot))) {
-                expected.add(doomed(slot));
+                expected.put(doomed(slot), new KeyInfo(doomed(slot), null, JSON.valueToTree(doomed(slot))));
             }
             for (int writer = 0; writer < 2; writer++) {
-                if (churnPresent[writer][slot]) {
-                    expected.add(churn(writer, slot));
+                if (churn.get(writer).listed(slot, now)) {
+                    String key = churn(writer, slot);
+                    long expiration = churn.get(writer).expirations()[slot];
+                    expected.put(key, new KeyInfo(key, expiration == NO_EXPIRATION ? null : expiration,
+                            JSON.valueToTree(key)));
                 }
             }
         }
-        assertThat(Pages.names(Pages.listAll(ns, "", LIMIT))).containsExactlyElementsOf(expected);
-        assertThat(Pages.names(Pages.listAll(ns, "", 1000))).containsExactlyElementsOf(expected);
+        List<KeyInfo> all = new ArrayList<>(expected.values());
+        Pages.assertPaging(ns, "", LIMIT, all, "after the writers stopped");
+        Pages.assertPaging(ns, "", 1000, all, "after the writers stopped");
     }
 
     /** The shared state of one run: what the writers did, as the reader may learn it. */
     private static final class Run {
         final KvNamespace ns;
         final Mode mode;
+        /** Moved only by the reader, one second after each pass, so "now" is fixed during a pass. */
+        final ManualClock clock;
         final CountDownLatch start = new CountDownLatch(1);
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicInteger writersDone = new AtomicInteger();
@@ -187,21 +212,24 @@ class ListingConcurrencyTest {
         /** Doomed keys whose delete call has returned (added after the call). */
         final Set<String> deleted = ConcurrentHashMap.newKeySet();
 
-        Run(KvNamespace ns, Mode mode) {
+        Run(KvNamespace ns, Mode mode, ManualClock clock) {
             this.ns = ns;
             this.mode = mode;
+            this.clock = clock;
         }
 
         /**
-         * One writer: toggles its churn keys at random slots and, spread over its operations,
-         * deletes the doomed keys of its slots (even slots for writer 0, odd for writer 1).
+         * One writer: toggles its churn keys at random slots (a third of the puts expire two or
+         * three seconds, that is passes, later) and, spread over its operations, deletes the
+         * doomed keys of its slots (even slots for writer 0, odd for writer 1).
          *
-         * @return which of its churn keys exist at the end
+         * @return its churn keys at the end
          */
-        boolean[] write(int writer) throws InterruptedException {
+        ChurnState write(int writer) throws InterruptedException {
             start.await();
             SplittableRandom random = new SplittableRandom(0x115_7000L + writer);
             boolean[] present = new boolean[SLOTS];
+            long[] expirations = new long[SLOTS];
             int nextDoomed = writer;
             int doomEvery = Math.max(1, mode.opsPerWriter / (SLOTS / 2));
             try {
@@ -211,10 +239,10 @@ class ListingConcurrencyTest {
                     String key = churn(writer, slot);
                     if (present[slot]) {
                         ns.delete(key);
+                        present[slot] = false;
                     } else {
-                        ns.put(key, CHURN_VALUE, metadataOf(key));
+                        present[slot] = put(key, random.nextInt(3) == 0 ? 2 + random.nextInt(2) : 0, expirations, slot);
                     }
-                    present[slot] = !present[slot];
                     if (op % doomEvery == 0 && nextDoomed < SLOTS) {
                         String victim = doomed(nextDoomed);
                         deleteStarted.add(victim);
@@ -223,14 +251,36 @@ class ListingConcurrencyTest {
                         nextDoomed += 2;
                     }
                 }
-                return present;
+                return new ChurnState(present, expirations);
             } finally {
                 writersDone.incrementAndGet();
             }
         }
 
         /**
-         * Pages through the namespace until both writers are done, checking every pass.
+         * Puts a churn key, expiring {@code seconds} after the clock's current second (0: never).
+         * The absolute expiration is recorded; should the reader move the clock past it before the
+         * engine checks it, the put is refused and the key stays absent.
+         */
+        private boolean put(String key, int seconds, long[] expirations, int slot) {
+            if (seconds == 0) {
+                ns.put(key, CHURN_VALUE, metadataOf(key));
+                expirations[slot] = NO_EXPIRATION;
+                return true;
+            }
+            long expiration = clock.epochSecond() + seconds;
+            try {
+                ns.put(key, CHURN_VALUE, metadataOf(key).withExpiration(expiration));
+            } catch (IllegalArgumentException tooLate) {
+                return false;
+            }
+            expirations[slot] = expiration;
+            return true;
+        }
+
+        /**
+         * Pages through the namespace until both writers are done, checking every pass, and
+         * moves the clock one second after each.
          *
          * @return the passes that began before both writers were done
          */
@@ -241,10 +291,12 @@ class ListingConcurrencyTest {
                 assertThat(pass).as("passes; the writers should have finished long before").isLessThan(MAX_PASSES);
                 Set<String> deletedBefore = new HashSet<>(deleted);
                 deletedBefore.addAll(goneBefore);
+                long now = clock.epochSecond();
                 List<KeyInfo> keys = Pages.listAll(ns, "", LIMIT);
                 Set<String> startedAfter = Set.copyOf(deleteStarted);
-                checkPass(pass, keys, deletedBefore, startedAfter);
+                checkPass(pass, keys, deletedBefore, startedAfter, now);
                 overlapping++;
+                clock.advanceSeconds(1);
                 passesCompleted.incrementAndGet();
                 passDone.release();
             }
@@ -272,8 +324,8 @@ class ListingConcurrencyTest {
         }
 
         private static void checkPass(int pass, List<KeyInfo> keys, Set<String> deletedBefore,
-                                      Set<String> startedAfter) {
-            String where = "pass " + pass;
+                                      Set<String> startedAfter, long now) {
+            String where = "pass " + pass + " at epoch second " + now;
             Set<String> seen = new HashSet<>();
             String previous = null;
             for (KeyInfo key : keys) {
@@ -286,7 +338,10 @@ class ListingConcurrencyTest {
                 assertThat(deletedBefore).as(where + ": a key deleted before the pass started").doesNotContain(name);
                 assertThat(key.metadata() == null ? null : key.metadata().asString())
                         .as(where + ": the metadata of " + name).isEqualTo(name);
-                assertThat(key.expiration()).as(where + ": the expiration of " + name).isNull();
+                if (key.expiration() != null) {
+                    assertThat(key.expiration()).as(where + ": an expired key was listed: " + name).isGreaterThan(now);
+                    assertThat(name).as(where + ": only churn keys expire").contains("-c");
+                }
                 seen.add(name);
                 previous = name;
             }
