@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -91,7 +91,8 @@ class CompactionConcurrencyTest {
     private final AtomicIntegerArray acked = new AtomicIntegerArray(HOT_KEYS);
     /** Expiration of each put-with-expiration version that was attempted and not rejected. */
     private final Map<Long, Long> expirations = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+    /** The first problem per subject (a key and what went wrong with it, a thread), by subject. */
+    private final Map<String, String> problems = new ConcurrentSkipListMap<>();
     private final AtomicLong problemCount = new AtomicLong();
 
     /** The fsync-bound modes (a few ms per fsync on a plain disk) do fewer writes, so each mode runs ~10 s. */
@@ -176,9 +177,11 @@ class CompactionConcurrencyTest {
         return version >= 0 && text.equals(valueOf(key, version)) ? version : MALFORMED;
     }
 
-    private void problem(String description) {
-        if (problemCount.incrementAndGet() <= MAX_PROBLEMS_KEPT) {
-            problems.add(description);
+    /** Records a problem; only the first of each subject is kept (a lost key fails every later read). */
+    private void problem(String subject, String description) {
+        problemCount.incrementAndGet();
+        if (problems.size() < MAX_PROBLEMS_KEPT) {
+            problems.putIfAbsent(subject, description);
         }
     }
 
@@ -223,18 +226,20 @@ class CompactionConcurrencyTest {
         ProcessResources.Snapshot afterClose = procReadable ? ProcessResources.of(dir) : null;
         long jdkMappedAfter = ProcessResources.jdkMappedBufferCount();
         System.out.printf("CompactionConcurrencyTest %s: before open %s; after close %s; JDK mapped pool"
-                        + " before %d, after %d%n", durability, beforeOpen, afterClose, jdkMappedBefore, jdkMappedAfter);
+                        + " before %d, after %d%n", durability, beforeOpen, afterClose, jdkMappedBefore,
+                jdkMappedAfter);
         if (procReadable) {
             assertThat(afterClose).as("back to the baseline after close").isEqualTo(beforeOpen);
         } else {
-            System.out.println("CompactionConcurrencyTest: /proc/self not readable; mappings and descriptors unchecked");
+            System.out.println("CompactionConcurrencyTest: /proc/self not readable; maps and descriptors unchecked");
         }
         try (Basalt db = Basalt.open(dir, options(durability))) {
             checkEveryKey(db.namespace("HOT"), "after a restart");
             assertThat(db.stats().corruptRecordsSkipped()).isZero();
         }
         System.out.printf("CompactionConcurrencyTest %s: %s; problems %d%n", durability, run, problemCount.get());
-        assertThat(problems).as("%d problems in all", problemCount.get()).isEmpty();
+        assertThat(problems.values()).as("%d problems in all; the first of each subject", problemCount.get())
+                .isEmpty();
         assertThat(run.passesWithVictims.get()).as("passes that compacted something").isGreaterThanOrEqualTo(3);
         assertThat(run.reads.get()).as("reads checked").isGreaterThan(1_000);
     }
@@ -286,7 +291,7 @@ class CompactionConcurrencyTest {
                     start.await();
                     work.run();
                 } catch (Throwable t) {
-                    problem(name + " died: " + t);
+                    problem(name, name + " died: " + t);
                 }
             }, "compaction-concurrency-" + name);
             thread.start();
@@ -314,13 +319,15 @@ class CompactionConcurrencyTest {
                 } catch (IllegalArgumentException e) {
                     // Documented: the clock passed the expiration before the put checked it; nothing written.
                     if (kind != Kind.PUT_WITH_EXPIRATION) {
-                        problem("writer " + writer + ": " + kind + " of " + hotKey(key) + " threw " + e);
+                        problem("writer " + writer,
+                                "writer " + writer + ": " + kind + " of " + hotKey(key) + " threw " + e);
                     }
                     expirations.remove(versionId(key, version));
                     rejectedExpirations.incrementAndGet();
                 } catch (RuntimeException e) {
                     failures++;
-                    problem("writer " + writer + ": " + kind + " of " + hotKey(key) + " v" + version + " threw " + e
+                    problem("writer " + writer, "writer " + writer + ": " + kind + " of " + hotKey(key) + " v" + version
+                            + " threw " + e
                             + (e.getCause() != null ? " caused by " + e.getCause() : ""));
                 }
             }
@@ -362,7 +369,8 @@ class CompactionConcurrencyTest {
                     int cold = random.nextInt(COLD_KEYS);
                     Observation seen = observe(ns, coldKey(cold), COLD_KEY_BASE + cold, form, keyBuffer, dst);
                     if (seen.version != 0) {
-                        problem("cold key " + cold + " read as " + describe(seen.version) + " via form " + form);
+                        problem("cold key " + cold,
+                                "cold key " + cold + " read as " + describe(seen.version) + " via form " + form);
                     }
                 } else {
                     int key = random.nextInt(HOT_KEYS);
@@ -401,7 +409,7 @@ class CompactionConcurrencyTest {
                 try {
                     result = passes.get() % 2 == 0 ? db.compact() : store.compact(0.3, (done, total) -> { });
                 } catch (BasaltException e) {
-                    problem("compact() threw " + e);
+                    problem("compactor", "compact() threw " + e);
                     continue;
                 }
                 passes.incrementAndGet();
@@ -504,35 +512,37 @@ class CompactionConcurrencyTest {
                 + ", started v" + ceiling + ")";
         int version = seen.version;
         if (version == MALFORMED) {
-            problem(where + ": a torn, mixed or foreign value");
+            problem(hotKey(key) + " torn", where + ": a torn, mixed or foreign value");
             return;
         }
         if (version == ABSENT) {
             if (!mayBeAbsent(key, floor, ceiling, nowAfter)) {
-                problem(where + ": absent, but no version in range is a delete or an expired put");
+                problem(hotKey(key) + " absent",
+                        where + ": absent, but no version in range is a delete or an expired put");
             }
             return;
         }
         if (version < floor) {
-            problem(where + ": went back to v" + version
+            problem(hotKey(key) + " went back", where + ": went back to v" + version
                     + (kindOf(key, floor) == Kind.DELETE ? " (a deleted key reappeared)" : ""));
             return;
         }
         if (version > ceiling) {
-            problem(where + ": saw v" + version + ", which was not started yet");
+            problem(hotKey(key) + " future", where + ": saw v" + version + ", which was not started yet");
             return;
         }
         Kind kind = kindOf(key, version);
         if (kind == Kind.DELETE) {
-            problem(where + ": saw a value for v" + version + ", a delete");
+            problem(hotKey(key) + " value of a delete", where + ": saw a value for v" + version + ", a delete");
             return;
         }
         if (kind == Kind.PUT_WITH_EXPIRATION) {
             Long expiration = expirations.get(versionId(key, version));
             if (expiration == null) {
-                problem(where + ": saw v" + version + ", a put the engine rejected");
+                problem(hotKey(key) + " rejected put", where + ": saw v" + version + ", a put the engine rejected");
             } else if (expiration <= nowBefore) {
-                problem(where + ": saw v" + version + " expired at " + expiration + ", read at " + nowBefore);
+                problem(hotKey(key) + " expired",
+                        where + ": saw v" + version + " expired at " + expiration + ", read at " + nowBefore);
             }
         }
         if (seen.readMetadata) {
@@ -542,7 +552,7 @@ class CompactionConcurrencyTest {
                     ? metadata != null && metadata.get("k").asInt() == key && metadata.get("v").asInt() == version
                     : metadata == null;
             if (!matches) {
-                problem(where + ": v" + version + " came with metadata " + metadata);
+                problem(hotKey(key) + " metadata", where + ": v" + version + " came with metadata " + metadata);
             }
         }
     }
@@ -587,7 +597,7 @@ class CompactionConcurrencyTest {
         for (int cold = 0; cold < COLD_KEYS; cold++) {
             int version = versionIn(ns.get(coldKey(cold)), COLD_KEY_BASE + cold);
             if (version != 0) {
-                problem("cold key " + cold + " " + when + ": " + describe(version));
+                problem("cold key " + cold, "cold key " + cold + " " + when + ": " + describe(version));
             }
         }
     }

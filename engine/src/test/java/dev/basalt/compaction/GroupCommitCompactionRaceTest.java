@@ -53,7 +53,8 @@ class GroupCommitCompactionRaceTest {
         try (Basalt db = Basalt.open(dir, options())) {
             KvNamespace ns = db.namespace("NS");
             fillActiveSegmentWithChurn(db, ns);
-            outcome = compactWhilePending(db, () -> ns.put("pending", "acknowledged value"), () -> ns.put("roller", ROLLER));
+            outcome = compactWhilePending(db, () -> ns.put("pending", "acknowledged value"),
+                    () -> ns.put("roller", ROLLER));
             System.out.println("GroupCommitCompactionRaceTest put: " + outcome);
             assertThat(outcome.pendingFailure.get()).as("the pending put must be acknowledged").isNull();
             assertThat(outcome.rollerFailure.get()).as("the rolling put must be acknowledged").isNull();
