@@ -116,6 +116,25 @@ public final class CompactionPass {
         if (victims.isEmpty()) {
             return CompactionResult.NOTHING;
         }
+        List<Segment> retained = new ArrayList<>();
+        try {
+            for (Segment victim : victims) {
+                if (!victim.retain()) {
+                    throw new IllegalStateException("the Basalt store is closed");
+                }
+                retained.add(victim);
+            }
+            return compact(victims, minSequenceElsewhere);
+        } finally {
+            // The pass's own references keep the victims mapped while it reads them, even if the
+            // store closes meanwhile; the last release unmaps.
+            for (Segment victim : retained) {
+                victim.release();
+            }
+        }
+    }
+
+    private CompactionResult compact(List<Segment> victims, long minSequenceElsewhere) {
         checkFreeSpace(victims);
         long total = 0;
         for (Segment victim : victims) {
@@ -136,19 +155,26 @@ public final class CompactionPass {
             ids[i] = victims.get(i).id();
             victimBytes += victims.get(i).dataEnd();
         }
-        CompactionCommit.write(store.log.directory(), store.log.storeId(), ids);
+        synchronized (store.compactionFiles) {
+            store.checkOpen();
+            CompactionCommit.write(store.log.directory(), store.log.storeId(), ids);
+        }
         phaseHook.accept(Phase.COMMITTED);
         store.epochs.awaitReaders();
-        store.appendLock.lock();
-        try {
-            store.log.retire(victims);
-            for (long id : ids) {
-                store.usage.forget((int) id);
+        synchronized (store.compactionFiles) {
+            store.appendLock.lock();
+            try {
+                // Closed after the commit: the next open finishes the deletion from the commit file.
+                store.checkOpen();
+                store.log.retire(victims);
+                for (long id : ids) {
+                    store.usage.forget((int) id);
+                }
+            } finally {
+                store.appendLock.unlock();
             }
-        } finally {
-            store.appendLock.unlock();
+            CompactionCommit.clear(store.log.directory());
         }
-        CompactionCommit.clear(store.log.directory());
         phaseHook.accept(Phase.RETIRED);
         return new CompactionResult(victims.size(), recordsCopied, bytesCopied, tombstonesKept, recordsDropped,
                 Math.max(0, victimBytes - bytesCopied));
@@ -163,7 +189,8 @@ public final class CompactionPass {
             long usable = Files.getFileStore(store.log.directory()).getUsableSpace();
             if (usable < needed) {
                 throw new BasaltException("compaction needs " + needed + " bytes free in " + store.log.directory()
-                        + " (the live data of " + victims.size() + " segments plus one segment of headroom); "
+                        + " (the live data of " + victims.size() + (victims.size() == 1 ? " segment" : " segments")
+                        + " plus one segment of headroom); "
                         + usable + " are free. Nothing was changed");
             }
         } catch (IOException e) {

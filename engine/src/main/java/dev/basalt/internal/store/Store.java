@@ -92,6 +92,8 @@ public final class Store implements AutoCloseable {
     private long liveExpiringKeys;
     private volatile long expiredAndPurged;
     private final Object compactionLock = new Object();
+    /** Held by a pass around its file changes and by close around the release of the directory. */
+    final Object compactionFiles = new Object();
     private volatile long compactionsRun;
     private volatile long bytesReclaimed;
     private volatile java.util.function.Consumer<CompactionPass.Phase> compactionPhaseHook = phase -> { };
@@ -515,6 +517,7 @@ public final class Store implements AutoCloseable {
     public CompactionResult compact(double deadFractionThreshold, CompactionPass.ProgressListener progress) {
         checkOpen();
         synchronized (compactionLock) {
+            checkOpen();
             CompactionResult result = new CompactionPass(this, compactionPhaseHook, progress)
                     .run(new VictimPolicy(deadFractionThreshold));
             if (result.segmentsCompacted() > 0) {
@@ -771,16 +774,25 @@ public final class Store implements AutoCloseable {
                 }
             }
         } finally {
-            epochs.awaitReaders();
-            for (NamespaceState ns : namespaces.values()) {
-                ns.markDropped();
-                ns.index().close();
-                ns.listing().close();
+            // A pass on another thread changes files only inside this lock and checks the closed
+            // flag there, so it never writes into a directory this store no longer owns; it keeps
+            // its victims mapped through its own references, so unmapping here is safe.
+            synchronized (compactionFiles) {
+                releaseEverything();
             }
-            namespaces.clear();
-            expiryQueue.close();
-            log.close();
-            lock.close();
         }
+    }
+
+    private void releaseEverything() {
+        epochs.awaitReaders();
+        for (NamespaceState ns : namespaces.values()) {
+            ns.markDropped();
+            ns.index().close();
+            ns.listing().close();
+        }
+        namespaces.clear();
+        expiryQueue.close();
+        log.close();
+        lock.close();
     }
 }
