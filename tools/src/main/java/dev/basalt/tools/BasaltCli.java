@@ -47,6 +47,16 @@ public final class BasaltCli implements Runnable {
     }
 
     private static int run(String[] args, Io io) {
+        CommandLine commandLine = newCommandLine(io);
+        try {
+            return commandLine.execute(args);
+        } finally {
+            io.flush();
+        }
+    }
+
+    /** The command tree, its commands writing to {@code io}. */
+    static CommandLine newCommandLine(Io io) {
         CommandLine commandLine = new CommandLine(new BasaltCli(), new Factory(io));
         commandLine.setOut(io.text);
         commandLine.setErr(io.err);
@@ -56,11 +66,7 @@ public final class BasaltCli implements Runnable {
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             return usage ? USAGE : FAILURE;
         });
-        try {
-            return commandLine.execute(args);
-        } finally {
-            io.flush();
-        }
+        return commandLine;
     }
 
     @Override

@@ -113,7 +113,7 @@ final class BulkReader {
                     ttl = integer(p, v, index, line, field, "seconds");
                     break;
                 case "metadata":
-                    metadata = Json.MAPPER.readTree(p);
+                    metadata = p.readValueAsTree();
                     break;
                 case "base64":
                     if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {

@@ -43,6 +43,9 @@ final class KeyListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (limit != null && (limit < 1 || limit > MAX_PAGE)) {
+            throw new UsageException("--limit is " + limit + "; it must be 1.." + MAX_PAGE);
+        }
         try (Basalt db = store.openExisting()) {
             KvNamespace namespace = store.existingNamespace(db);
             String next = cursor;

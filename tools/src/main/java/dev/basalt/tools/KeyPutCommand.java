@@ -1,14 +1,17 @@
 package dev.basalt.tools;
 
 import dev.basalt.Basalt;
+import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.PutOptions;
+import dev.basalt.internal.tooling.PutChecks;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,6 +57,7 @@ final class KeyPutCommand implements Callable<Integer> {
         if ((value == null) == (path == null)) {
             throw new UsageException("give the value either as an argument (- for stdin) or with --path FILE");
         }
+        checkBeforeOpening();
         PutOptions options = PutOptions.none();
         if (expirationEpochSeconds != null) {
             options = options.withExpiration(expirationEpochSeconds);
@@ -71,6 +75,17 @@ final class KeyPutCommand implements Callable<Integer> {
         io.err.printf("wrote %s bytes to key %s in namespace %s%n", Figures.count(written),
                 Json.MAPPER.writeValueAsString(key), store.namespace);
         return 0;
+    }
+
+    /** The engine's rules, checked before the store is opened, so a bad put creates no namespace. */
+    private void checkBeforeOpening() {
+        PutChecks.key(key);
+        if (metadata != null) {
+            PutChecks.metadata(Json.parseOption("--metadata", metadata), Json.MAPPER);
+        }
+        BasaltOptions defaults = BasaltOptions.defaults();
+        PutChecks.expiration(expirationEpochSeconds, ttlSeconds, Clock.systemUTC().instant().getEpochSecond(),
+                defaults.minExpirationTtl().toSeconds());
     }
 
     private long put(Basalt db, PutOptions options) throws IOException {

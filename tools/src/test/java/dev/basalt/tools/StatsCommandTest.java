@@ -22,7 +22,8 @@ class StatsCommandTest {
         int code = BasaltCli.run(new String[] {"stats", dir.toString()}, new PrintWriter(out, true),
                 new PrintWriter(err, true));
         assertThat(code).isZero();
-        assertThat(out.toString()).contains("live keys             2").contains("[USERS]");
+        assertThat(out.toString()).contains("live keys          2\n").contains("namespaces         1 (USERS)")
+                .containsPattern("log +\\d+(\\.\\d)? [KMG]?i?B in 1 segment, \\d+\\.\\d% live");
         assertThat(err.toString()).isEmpty();
     }
 
@@ -34,7 +35,7 @@ class StatsCommandTest {
             int code = BasaltCli.run(new String[] {"stats", dir.toString()}, new PrintWriter(new StringWriter(), true),
                     new PrintWriter(err, true));
             assertThat(code).isEqualTo(1);
-            assertThat(err.toString()).contains("already open");
+            assertThat(err.toString()).startsWith("basalt stats: ").contains("already open");
             assertThat(db.stats().liveKeys()).isZero();
         }
     }
