@@ -111,6 +111,18 @@ public final class Basalt implements AutoCloseable {
         return store.stats();
     }
 
+    /**
+     * Runs a compaction pass now: every sealed segment with dead records (overwritten, deleted,
+     * expired or of a dropped namespace) is rewritten without them and deleted. The segment
+     * being appended to is compacted once it is sealed. Safe at any moment: a crash in the middle
+     * loses nothing and brings nothing back.
+     *
+     * @throws BasaltException when the disk lacks the free space the pass needs (nothing changes)
+     */
+    public CompactionResult compact() {
+        return store.compact(0.0, (done, total) -> { });
+    }
+
     /** Forces every acknowledged write to stable storage. */
     public void sync() {
         store.sync();

@@ -4,7 +4,8 @@ package dev.basalt;
  * A snapshot of an engine's size and work, returned by {@code Basalt.stats()}. The figures
  * are read one after another while the engine runs, so under concurrent writes they may not
  * agree with each other exactly; each one alone is accurate to within writes in flight.
- * Counters ({@code expiredAndPurged}, {@code compactionsRun}, {@code corruptRecordsSkipped})
+ * Counters ({@code expiredAndPurged}, {@code compactionsRun}, {@code bytesReclaimed},
+ * {@code corruptRecordsSkipped})
  * count since the engine was opened, not over the directory's life.
  *
  * @param liveKeys keys that exist now across all namespaces; a key past its expiration that
@@ -13,10 +14,11 @@ package dev.basalt;
  *     {@code totalLogBytes - liveBytes} is roughly what compaction can reclaim
  * @param totalLogBytes bytes of every segment file, live and dead records alike
  * @param segmentCount the number of segment files
- * @param offHeapIndexBytes bytes of native memory the in-memory index holds, outside the
- *     Java heap and so outside {@code -Xmx}
+ * @param offHeapIndexBytes bytes of native memory the in-memory structures hold (hash indexes,
+ *     key listings, the expiry queue), outside the Java heap and so outside {@code -Xmx}
  * @param expiredAndPurged expired keys the background expiry has removed from the index
  * @param compactionsRun compactions completed, background and {@code compact()} alike
+ * @param bytesReclaimed log bytes those compactions freed
  * @param corruptRecordsSkipped damaged ranges (each one or more records with a bad checksum or
  *     field) that recovery at open found inside the log and skipped rather than trusted. A torn
  *     tail (the end of an interrupted write at the end of the active segment) is normal after a
@@ -31,6 +33,7 @@ public record BasaltStats(
         long offHeapIndexBytes,
         long expiredAndPurged,
         long compactionsRun,
+        long bytesReclaimed,
         long corruptRecordsSkipped,
         long namespaces) {
 }

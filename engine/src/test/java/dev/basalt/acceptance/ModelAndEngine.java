@@ -3,6 +3,7 @@ package dev.basalt.acceptance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.Basalt;
+import dev.basalt.BasaltInternals;
 import dev.basalt.BasaltOptions;
 import dev.basalt.KvNamespace;
 import dev.basalt.ValueType;
@@ -32,6 +33,11 @@ import tools.jackson.databind.JsonNode;
  * the clock has reached a key's expiration the engine may purge it at any time, so if the clock
  * later moves back before that expiration the key may read as present or absent
  * ({@link Visibility#EITHER}); it must never read as anything else.
+ *
+ * <p>After an expiry sweep by hand ({@link #sweepAndCheck()}) the model knows more: every key
+ * whose second has passed is gone from the index, so it is dropped from the model and must
+ * read as absent even if the clock goes back. Only a reopen can bring such a record back (see
+ * {@link #reopen()}).
  */
 final class ModelAndEngine {
     static final List<String> NAMESPACES = List.of("ALPHA", "BETA");
@@ -70,6 +76,14 @@ final class ModelAndEngine {
     private Basalt db;
     private int reopens;
     private final Map<String, KvNamespace> handles = new HashMap<>();
+    /**
+     * Records a sweep removed from the index (and so from the model), kept until the key is
+     * written again, because recovery can index them again at the next open.
+     */
+    private final Map<ModelKey, Entry> purgedRecords = new HashMap<>();
+    /** {@code stats().expiredAndPurged()} at the last sweep of this open: it never decreases. */
+    private long lastExpiredAndPurged;
+    private int keysSeenPurged;
 
     ModelAndEngine() {
         OPEN.add(this);
@@ -95,10 +109,24 @@ final class ModelAndEngine {
         db.close();
         open();
         reopens++;
+        lastExpiredAndPurged = 0;
+        // The purge writes nothing to the log, so recovery indexes a purged record again: it is
+        // due but unpurged once more, and if the clock stands (or later goes) before its second,
+        // reads return it. docs/expiry.md says "what was purged stays purged"; this tolerance
+        // (the record becomes EITHER) is the known gap that
+        // dev.basalt.expiry.ExpiryReopenTest.aPurgedKeyStaysPurgedAfterTheClockGoesBackAndTheStoreReopens
+        // pins down. Once the engine keeps purges across a reopen, delete these two lines.
+        purgedRecords.forEach((key, entry) -> model.put(key, entry.purgeable()));
+        purgedRecords.clear();
     }
 
     int reopens() {
         return reopens;
+    }
+
+    /** Keys that sweeps found purged from the index (for the test's statistics). */
+    int keysSeenPurged() {
+        return keysSeenPurged;
     }
 
     int segmentCount() {
@@ -126,10 +154,59 @@ final class ModelAndEngine {
 
     void recordPut(ModelKey key, byte[] value, JsonNode metadata, long expirationEpochSeconds) {
         model.put(key, new Entry(value.clone(), metadata, expirationEpochSeconds, false));
+        purgedRecords.remove(key);
     }
 
     void recordDelete(ModelKey key) {
         model.remove(key);
+        purgedRecords.remove(key);
+    }
+
+    /**
+     * Runs expiry sweeps by hand at the clock's second until nothing due is left, then checks
+     * every key: one the model says has expired must be absent (and, being purged, leaves the
+     * model for good); one that never reached its second must be present with its value; one
+     * that did and the clock went back ({@link Visibility#EITHER}) is present, or absent because
+     * it was purged, and then it too leaves the model. Then {@code liveKeys} must count exactly
+     * the keys left, give or take those EITHER keys, and {@code expiredAndPurged} must not
+     * have gone down.
+     */
+    void sweepAndCheck() {
+        long now = now();
+        BasaltInternals.sweepAllDue(db, now);
+        for (String name : NAMESPACES) {
+            for (String key : KEYS) {
+                checkAfterSweep(new ModelKey(name, key), now);
+            }
+        }
+        long present = model.values().stream().filter(e -> !e.mayBePurged()).count();
+        assertThat(db.stats().liveKeys()).as(context("liveKeys after a sweep")).isBetween(present, (long) model.size());
+        long purged = db.stats().expiredAndPurged();
+        assertThat(purged).as(context("expiredAndPurged after a sweep")).isGreaterThanOrEqualTo(lastExpiredAndPurged);
+        lastExpiredAndPurged = purged;
+    }
+
+    private void checkAfterSweep(ModelKey key, long now) {
+        Entry entry = model.get(key);
+        byte[] got = ns(key.namespace()).get(key.key(), ValueType.BYTES);
+        String description = context("get BYTES of " + key + " after a sweep");
+        if (entry == null) {
+            assertThat(got).as(description + " (model: absent)").isNull();
+        } else if (entry.expirationEpochSeconds() <= now) {
+            assertThat(got).as(description + " (model: expired)").isNull();
+            forgetPurged(key, entry);
+        } else if (got == null) {
+            assertThat(entry.mayBePurged()).as(description + " (model: present, never due)").isTrue();
+            forgetPurged(key, entry);
+        } else if (!Arrays.equals(got, entry.value())) {
+            assertThat(got).as(description + " value bytes").isEqualTo(entry.value());
+        }
+    }
+
+    private void forgetPurged(ModelKey key, Entry entry) {
+        model.remove(key);
+        purgedRecords.put(key, entry);
+        keysSeenPurged++;
     }
 
     Visibility visibility(ModelKey key) {

@@ -35,8 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A jqwik stateful test: random chains of puts (every input kind, with and without TTL,
  * expiration and metadata), gets (every value type, bulk, the hot path), deletes, clock moves
- * (mostly forward, sometimes back), syncs and close-and-reopen, checked against a map model
- * after every action ({@link ModelAndEngine#assertAllKeysAgree()}).
+ * (mostly forward, sometimes back), expiry sweeps by hand, syncs and close-and-reopen, checked
+ * against a map model after every action ({@link ModelAndEngine#assertAllKeysAgree()}).
  *
  * <p>On failure jqwik prints the seed and the list of actions; every assertion message also
  * names the action, the clock and the last actions. Replay with {@code @Property(seed = "...")}.
@@ -56,6 +56,7 @@ class ModelBasedTest {
         // Evidence that the chains reach what they are meant to: several segments, reopens.
         Statistics.label("segments").collect(end.segmentCount() > 1 ? "several" : "one");
         Statistics.label("reopened").collect(end.reopens() > 0);
+        Statistics.label("a sweep purged a key").collect(end.keysSeenPurged() > 0);
     }
 
     @Provide
@@ -66,6 +67,10 @@ class ModelBasedTest {
                 .withAction(2, new DeleteAction())
                 .withAction(1, new InvalidPutAction())
                 .withAction(2, new MoveClockAction())
+                .withAction(2, Action.just("expiry sweep", Transformer.mutate("expiry sweep", state -> {
+                    state.note("expiry sweep");
+                    state.sweepAndCheck();
+                })))
                 .withAction(1, Action.just("sync", Transformer.mutate("sync", state -> {
                     state.note("sync");
                     state.sync();

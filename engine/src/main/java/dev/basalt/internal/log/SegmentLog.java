@@ -84,6 +84,11 @@ public final class SegmentLog implements AutoCloseable {
         }
         try {
             deleteTemporaryFiles(dir, report);
+            long[] finished = CompactionCommit.finishIfPresent(dir, storeId);
+            if (finished.length > 0) {
+                report.warn("finished an interrupted compaction: deleted " + finished.length + " compacted segments");
+            }
+            deleteOrphanHints(dir, report);
             List<Long> ids = segmentIds(dir);
             for (int i = 0; i < ids.size(); i++) {
                 if (i < ids.size() - 1) {
@@ -109,6 +114,21 @@ public final class SegmentLog implements AutoCloseable {
             for (Path temp : stream) {
                 Files.deleteIfExists(temp);
                 report.warn("deleted leftover temporary file " + temp);
+            }
+        }
+    }
+
+    /** A hint whose segment is gone (a compaction deleted the segment first) is garbage. */
+    private static void deleteOrphanHints(Path dir, RecoveryReport report) throws IOException {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + HINT_SUFFIX)) {
+            for (Path hint : stream) {
+                String name = hint.getFileName().toString();
+                Path segment = hint.resolveSibling(name.substring(0, name.length() - HINT_SUFFIX.length())
+                        + SEGMENT_SUFFIX);
+                if (!Files.exists(segment)) {
+                    Files.deleteIfExists(hint);
+                    report.warn("deleted hint file without a segment " + hint);
+                }
             }
         }
     }
@@ -294,6 +314,49 @@ public final class SegmentLog implements AutoCloseable {
         Segment[] table = segmentsById.clone();
         table[(int) segment.id()] = null;
         segmentsById = table;
+    }
+
+    /** The sealed segments, in id order. Caller holds the append lock. */
+    public List<Segment> sealedSegments() {
+        List<Segment> sealed = new ArrayList<>();
+        long activeId = active.segment.id();
+        for (Segment segment : segmentsById) {
+            if (segment != null && segment.id() != activeId) {
+                sealed.add(segment);
+            }
+        }
+        return sealed;
+    }
+
+    /** The id of the segment being appended to. Caller holds the append lock. */
+    public long activeSegmentId() {
+        return active.segment.id();
+    }
+
+    /**
+     * Retires compacted segments: unlinks them so no new reader finds them, drops the log's
+     * reference (the map goes once no value stream holds it) and deletes their files. The caller
+     * has already waited for every reader that could hold one of their locations, and holds the
+     * append lock.
+     */
+    public void retire(List<Segment> victims) {
+        long[] ids = new long[victims.size()];
+        for (int i = 0; i < ids.length; i++) {
+            Segment victim = victims.get(i);
+            ids[i] = victim.id();
+            uninstall(victim);
+            sealedBytes -= victim.dataEnd();
+            victim.release();
+        }
+        CompactionCommit.deleteVictims(dir, ids);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public long storeId() {
+        return storeId;
     }
 
     /** The segment with this id, or null; lock-free. */

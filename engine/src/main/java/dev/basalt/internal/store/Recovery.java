@@ -28,6 +28,7 @@ import org.agrona.DirectBuffer;
  */
 final class Recovery implements RecoverySink {
     private final long hashSeed;
+    private final SegmentUsage usage;
     private final Map<String, Replayed> namespaces = new TreeMap<>();
     private SegmentLog log;
     private long maxSequence;
@@ -55,8 +56,9 @@ final class Recovery implements RecoverySink {
         }
     }
 
-    Recovery(long hashSeed) {
+    Recovery(long hashSeed, SegmentUsage usage) {
         this.hashSeed = hashSeed;
+        this.usage = usage;
     }
 
     /** The log whose segments the replayed locations point into (set before replay starts). */
@@ -68,6 +70,7 @@ final class Recovery implements RecoverySink {
     public void accept(long location, byte type, long sequence, long expirationEpochSeconds, int recordLength,
             DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
         maxSequence = Math.max(maxSequence, sequence);
+        usage.noteSequence(Locations.segmentId(location), sequence);
         Replayed ns = namespace(names, namesOffset, namespaceLength);
         switch (type) {
             case LogFormat.TYPE_NAMESPACE_CREATE:

@@ -6,6 +6,9 @@ import dev.basalt.BasaltStats;
 import dev.basalt.Durability;
 import dev.basalt.internal.env.DirectoryLock;
 import dev.basalt.internal.env.DurableFiles;
+import dev.basalt.CompactionResult;
+import dev.basalt.internal.compaction.CompactionAgent;
+import dev.basalt.internal.compaction.VictimPolicy;
 import dev.basalt.internal.expiry.ExpiryAgent;
 import dev.basalt.internal.expiry.ExpiryQueue;
 import dev.basalt.internal.index.HashIndex;
@@ -33,7 +36,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -67,19 +70,20 @@ public final class Store implements AutoCloseable {
         T read(UnsafeBuffer segment, int recordOffset);
     }
 
-    private final BasaltOptions options;
+    final BasaltOptions options;
     private final Clock clock;
     private final DirectoryLock lock;
-    private final SegmentLog log;
+    final SegmentLog log;
     private final RecoveryReport report;
-    private final long hashSeed = new SecureRandom().nextLong();
-    private final ReadEpochs epochs = new ReadEpochs();
+    final long hashSeed = new SecureRandom().nextLong();
+    final ReadEpochs epochs = new ReadEpochs();
+    final SegmentUsage usage = new SegmentUsage();
     private final Cursors cursors;
-    private final ConcurrentHashMap<String, NamespaceState> namespaces = new ConcurrentHashMap<>();
-    private final ReentrantLock appendLock = new ReentrantLock();
+    final ConcurrentHashMap<String, NamespaceState> namespaces = new ConcurrentHashMap<>();
+    final ReentrantLock appendLock = new ReentrantLock();
     private final ArrayDeque<Update> pending = new ArrayDeque<>();
     private final GroupCommit groupCommit;
-    private final ExpiryQueue expiryQueue = new ExpiryQueue();
+    final ExpiryQueue expiryQueue = new ExpiryQueue();
     private final AgentRunner background;
     /** Namespaces by {@link NamespaceState#id()}, for timer-queue entries; under the append lock. */
     private NamespaceState[] namespacesById = new NamespaceState[8];
@@ -87,6 +91,10 @@ public final class Store implements AutoCloseable {
     /** Live keys whose current record has an expiration; bounds the timer queue's stale entries. */
     private long liveExpiringKeys;
     private volatile long expiredAndPurged;
+    private final Object compactionLock = new Object();
+    private volatile long compactionsRun;
+    private volatile long bytesReclaimed;
+    private volatile java.util.function.Consumer<CompactionPass.Phase> compactionPhaseHook = phase -> { };
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ThreadLocal<UnsafeBuffer> keyViews = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
     private long lastSequence;
@@ -101,7 +109,7 @@ public final class Store implements AutoCloseable {
         try {
             long storeId = StoreFile.readOrCreate(lock.directory());
             this.cursors = new Cursors(Cursors.loadOrCreateKey(lock.directory()));
-            Recovery recovery = new Recovery(hashSeed);
+            Recovery recovery = new Recovery(hashSeed, usage);
             this.report = new RecoveryReport();
             this.log = SegmentLog.create(lock.directory(), storeId, options.segmentSizeBytes());
             recovery.attach(log);
@@ -140,7 +148,9 @@ public final class Store implements AutoCloseable {
             NamespaceState state = register(replayed.name, index);
             long[] sum = new long[1];
             index.forEach((keyHash, location) -> {
-                sum[0] += recordLength(location);
+                int length = recordLength(location);
+                sum[0] += length;
+                usage.addLive(Locations.segmentId(location), length);
                 queueExpiry(state, keyHash, location);
                 insertIntoListing(state, location);
             });
@@ -153,16 +163,27 @@ public final class Store implements AutoCloseable {
     /** One engine-owned thread runs the expiry sweep and, in PERIODIC mode, the fsync agent. */
     private AgentRunner startBackground() {
         SystemNanoClock nanoClock = new SystemNanoClock();
-        Agent expiry = new ExpiryAgent(this::sweepExpired, clock, nanoClock, options.expiryBatchSize(),
-                options.expiryPace().toNanos());
-        Agent agent = expiry;
+        // The agent's own reading of the clock is ignored: "now" is read under the append lock,
+        // so no write can slip in between that reading and the purge (with a clock that moved
+        // back, a stale "now" could purge a key written in that window).
+        Agent expiry = new ExpiryAgent((agentNow, maxEntries) -> sweepDue(maxEntries), clock, nanoClock,
+                options.expiryBatchSize(), options.expiryPace().toNanos());
+        List<Agent> agents = new ArrayList<>();
+        agents.add(expiry);
         long idleMs = Math.max(1, Math.min(50, options.expiryPace().toMillis() / 4));
         if (options.durability() == Durability.PERIODIC) {
             long intervalNs = options.periodicSyncInterval().toNanos();
-            agent = new CompositeAgent(expiry, new PeriodicSyncAgent(this::periodicForce, nanoClock, intervalNs));
+            agents.add(new PeriodicSyncAgent(this::periodicForce, nanoClock, intervalNs));
             idleMs = Math.max(1, Math.min(idleMs, TimeUnit.NANOSECONDS.toMillis(intervalNs) / 10));
         }
-        AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(idleMs),
+        if (options.backgroundCompaction()) {
+            agents.add(new CompactionAgent(this::backgroundCompaction, nanoClock, TimeUnit.SECONDS.toNanos(1)));
+        }
+        Agent agent = agents.size() == 1 ? expiry : new CompositeAgent(agents);
+        // Backoff rather than a fixed sleep: between the batches of an expiry burst the agent
+        // idles only briefly, so a burst is not held to one batch per sleep.
+        AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(idleMs)),
                 error -> LOG.log(System.Logger.Level.ERROR, "background work failed: " + error, error),
                 null, agent);
         AgentRunner.startOnThread(runner, r -> {
@@ -240,6 +261,11 @@ public final class Store implements AutoCloseable {
         return ns != null && !ns.dropped() && ns.index().holds(keyHash, location);
     }
 
+    long sequenceAt(long location) {
+        Segment segment = log.segment(Locations.segmentId(location));
+        return Records.sequence(segment.buffer(), Locations.offset(location));
+    }
+
     private long expirationAt(long location) {
         Segment segment = log.segment(Locations.segmentId(location));
         return Records.expirationEpochSeconds(segment.buffer(), Locations.offset(location));
@@ -252,26 +278,41 @@ public final class Store implements AutoCloseable {
     public int sweepExpired(long nowEpochSeconds, int maxEntries) {
         appendLock.lock();
         try {
-            if (closed.get()) {
-                return 0;
-            }
-            long[] purged = new long[1];
-            int handled = expiryQueue.pollDue(nowEpochSeconds, maxEntries, (expiration, nsId, keyHash, location) -> {
-                if (isCurrent(nsId, keyHash, location)) {
-                    NamespaceState ns = namespacesById[nsId];
-                    liveBytes -= recordLength(location);
-                    ns.index().removeIfAt(keyHash, location);
-                    removeFromListing(ns, location);
-                    liveExpiringKeys--;
-                    purged[0]++;
-                }
-            });
-            expiredAndPurged += purged[0];
-            reclaimListings();
-            return handled;
+            return sweepLocked(nowEpochSeconds, maxEntries);
         } finally {
             appendLock.unlock();
         }
+    }
+
+    /** The background agent's batch: "now" is read under the lock. */
+    private int sweepDue(int maxEntries) {
+        appendLock.lock();
+        try {
+            return sweepLocked(nowEpochSeconds(), maxEntries);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** One batch; caller holds the append lock. */
+    private int sweepLocked(long nowEpochSeconds, int maxEntries) {
+        if (closed.get()) {
+            return 0;
+        }
+        long[] purged = new long[1];
+        int handled = expiryQueue.pollDue(nowEpochSeconds, maxEntries, (expiration, nsId, keyHash, location) -> {
+            if (isCurrent(nsId, keyHash, location)) {
+                NamespaceState ns = namespacesById[nsId];
+                countLive(location, -1);
+                ns.index().removeIfAt(keyHash, location);
+                removeFromListing(ns, location);
+                liveExpiringKeys--;
+                purged[0]++;
+            }
+        });
+        expiredAndPurged += purged[0];
+        reclaimListings();
+        return handled;
     }
 
     private void periodicForce() {
@@ -327,7 +368,7 @@ public final class Store implements AutoCloseable {
             dropped.markDropped();
             namespaces.remove(name);
             namespacesById[dropped.id()] = null;
-            liveBytes -= bytesOf(dropped.index());
+            dropped.index().forEach((keyHash, location) -> countLive(location, -1));
             liveExpiringKeys -= expiringKeysOf(dropped.index());
         } finally {
             appendLock.unlock();
@@ -344,16 +385,18 @@ public final class Store implements AutoCloseable {
         return count[0];
     }
 
-    private long bytesOf(HashIndex index) {
-        long[] sum = new long[1];
-        index.forEach((keyHash, location) -> sum[0] += recordLength(location));
-        return sum[0];
+    /** Adds ({@code sign} 1) or removes (-1) a record from the live figures. Under the append lock. */
+    void countLive(long location, int sign) {
+        long length = sign * (long) recordLength(location);
+        liveBytes += length;
+        usage.addLive(Locations.segmentId(location), length);
     }
 
     /** Namespace records are rare and structural: forced at once, whatever the durability mode. */
     private void appendDurably(byte type, NamespaceState ns) {
         long sequence = ++lastSequence;
-        log.append(type, sequence, LogFormat.NO_EXPIRATION, ns.nameBytes(), null, null, null, 0, 0);
+        long location = log.append(type, sequence, LogFormat.NO_EXPIRATION, ns.nameBytes(), null, null, null, 0, 0);
+        usage.noteSequence(Locations.segmentId(location), sequence);
         appendedSequence = sequence;
         log.force();
     }
@@ -381,6 +424,7 @@ public final class Store implements AutoCloseable {
             sequence = ++lastSequence;
             long location = log.append(type, sequence, expirationEpochSeconds, ns.nameBytes(), key, metadata, value,
                     valueOffset, valueLength);
+            usage.noteSequence(Locations.segmentId(location), sequence);
             appendedSequence = sequence;
             Update update = new Update(sequence, ns, keyHash, key, location, type);
             switch (options.durability()) {
@@ -398,6 +442,16 @@ public final class Store implements AutoCloseable {
             appendLock.unlock();
         }
         groupCommit.awaitDurable(sequence);
+    }
+
+    /**
+     * The lowest segment id holding a record whose index update waits for group commit
+     * (Long.MAX_VALUE when none). Pending updates are in append order, so the first is lowest.
+     * Caller holds the append lock.
+     */
+    long firstSegmentWithPendingUpdate() {
+        Update first = pending.peekFirst();
+        return first == null ? Long.MAX_VALUE : Locations.segmentId(first.location());
     }
 
     /** Group commit's sync: force, then apply every update the force covered, in order. */
@@ -431,13 +485,13 @@ public final class Store implements AutoCloseable {
             if (previous == HashIndex.NO_LOCATION) {
                 ns.listing().insert(key, 0, key.capacity());
             }
-            liveBytes += recordLength(update.location());
+            countLive(update.location(), 1);
         } else {
             ns.listing().remove(key, 0, key.capacity());
             previous = ns.index().remove(update.keyHash(), key, 0, key.capacity(), ns.writerMatcher());
         }
         if (previous != HashIndex.NO_LOCATION) {
-            liveBytes -= recordLength(previous);
+            countLive(previous, -1);
             if (expirationAt(previous) != LogFormat.NO_EXPIRATION) {
                 liveExpiringKeys--;
             }
@@ -447,9 +501,45 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private int recordLength(long location) {
+    int recordLength(long location) {
         Segment segment = log.segment(Locations.segmentId(location));
         return Records.length(segment.buffer(), Locations.offset(location));
+    }
+
+    // ---------------------------------------------------------------- compaction
+
+    /**
+     * Runs one compaction pass now over the sealed segments whose dead fraction reaches
+     * {@code deadFractionThreshold} (0 compacts every segment with any dead bytes).
+     */
+    public CompactionResult compact(double deadFractionThreshold, CompactionPass.ProgressListener progress) {
+        checkOpen();
+        synchronized (compactionLock) {
+            CompactionResult result = new CompactionPass(this, compactionPhaseHook, progress)
+                    .run(new VictimPolicy(deadFractionThreshold));
+            if (result.segmentsCompacted() > 0) {
+                compactionsRun++;
+                bytesReclaimed += result.bytesReclaimed();
+            }
+            return result;
+        }
+    }
+
+    private int backgroundCompaction() {
+        if (closed.get() || log.failed()) {
+            return 0;
+        }
+        try {
+            return compact(VictimPolicy.DEFAULT_DEAD_FRACTION, (done, total) -> { }).segmentsCompacted();
+        } catch (BasaltException e) {
+            LOG.log(System.Logger.Level.WARNING, "background compaction skipped: " + e.getMessage());
+            return 0;
+        }
+    }
+
+    /** For crash tests: called at each step of every compaction pass; may throw to stop it there. */
+    public void compactionPhaseHook(java.util.function.Consumer<CompactionPass.Phase> hook) {
+        this.compactionPhaseHook = hook;
     }
 
     /** Forces every acknowledged write to stable storage. */
@@ -627,7 +717,8 @@ public final class Store implements AutoCloseable {
             indexBytes += ns.index().offHeapBytes() + ns.listing().offHeapBytes();
         }
         indexBytes += expiryQueue.offHeapBytes();
-        return new BasaltStats(keys, liveBytes, log.totalBytes(), log.segmentCount(), indexBytes, expiredAndPurged, 0,
+        return new BasaltStats(keys, liveBytes, log.totalBytes(), log.segmentCount(), indexBytes, expiredAndPurged,
+                compactionsRun, bytesReclaimed,
                 report.corruptRecords().size(), namespaces.size());
     }
 
@@ -640,7 +731,7 @@ public final class Store implements AutoCloseable {
         return closed.get();
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed.get()) {
             throw new IllegalStateException("the Basalt store is closed");
         }

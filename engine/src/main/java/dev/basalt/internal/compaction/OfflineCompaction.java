@@ -1,0 +1,34 @@
+package dev.basalt.internal.compaction;
+
+import dev.basalt.BasaltException;
+import dev.basalt.BasaltOptions;
+import dev.basalt.CompactionResult;
+import dev.basalt.internal.env.ChronicleSettings;
+import dev.basalt.internal.env.JvmFlags;
+import dev.basalt.internal.store.CompactionPass;
+import dev.basalt.internal.store.Store;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The offline compaction engine behind {@code basalt compact}: opens a closed directory (a
+ * directory that a running process holds is refused by its lock), compacts every sealed
+ * segment that has dead records, and closes it, leaving a directory that opens normally. The
+ * same pass as the background compaction, so the same protocol and the same tests cover both.
+ */
+public final class OfflineCompaction {
+    private OfflineCompaction() {
+    }
+
+    /** Compacts {@code dir}; {@code progress} hears bytes of victims done out of the total. */
+    public static CompactionResult run(Path dir, CompactionPass.ProgressListener progress) {
+        if (!Files.isDirectory(dir)) {
+            throw new BasaltException("no data directory at " + dir);
+        }
+        JvmFlags.check();
+        ChronicleSettings.apply();
+        try (Store store = Store.open(dir, BasaltOptions.defaults().withBackgroundCompaction(false))) {
+            return store.compact(0.0, progress);
+        }
+    }
+}
