@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "basalt", mixinStandardHelpOptions = true, version = "basalt 0.1.0",
         description = "Basalt: an embedded log-structured key-value engine with the Workers KV API.",
-        subcommands = {DemoCommand.class, StatsCommand.class, VerifyCommand.class, DumpSegmentCommand.class,
+        subcommands = {DemoCommand.class, StatsCommand.class, VerifyCommand.class, CompactCommand.class,
+            DumpSegmentCommand.class,
             KvCommand.class, ExportCommand.class, ImportCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure (verify: damage found), 2 usage error.",
             "Run 'basalt COMMAND --help' for a command's options."})

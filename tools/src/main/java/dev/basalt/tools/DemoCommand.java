@@ -3,6 +3,7 @@ package dev.basalt.tools;
 import dev.basalt.Basalt;
 import dev.basalt.BasaltOptions;
 import dev.basalt.BasaltStats;
+import dev.basalt.CompactionResult;
 import dev.basalt.Durability;
 import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
@@ -45,6 +46,11 @@ final class DemoCommand implements Callable<Integer> {
     private static final Duration CLOCK_BEHIND_REAL_TIME = Duration.ofHours(2);
     private static final Duration PURGE_TIMEOUT = Duration.ofSeconds(30);
     private static final int LIST_PAGE = 1000;
+    /**
+     * 8 MiB segments instead of 64: the demo writes about 46 MiB, and only sealed segments are
+     * compacted, so with the default size the compaction step would find nothing to do.
+     */
+    private static final long DEMO_SEGMENT_BYTES = 8L << 20;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = BasaltCli.DEFAULT_DIRECTORY,
             description = "data directory (default: ${DEFAULT-VALUE})")
@@ -76,12 +82,15 @@ final class DemoCommand implements Callable<Integer> {
         DemoClock clock = new DemoClock(Clock.systemUTC().instant().minus(CLOCK_BEHIND_REAL_TIME)
                 .truncatedTo(ChronoUnit.SECONDS));
         BasaltOptions options = BasaltOptions.defaults().withClock(clock).withMinExpirationTtl(Duration.ZERO)
-                .withDurability(Durability.PERIODIC);
+                .withDurability(Durability.PERIODIC).withSegmentSize(DEMO_SEGMENT_BYTES)
+                .withBackgroundCompaction(false);
         out.printf("Basalt demo in %s%n", directory.toAbsolutePath().normalize());
         out.printf("  durability: PERIODIC (a put returns once its record is in the OS page cache; an fsync runs"
                 + " every second and at close)%n");
         out.printf("  demo clock: %s, %d hours behind real time; it moves only when the demo moves it%n",
                 clock.instant(), CLOCK_BEHIND_REAL_TIME.toHours());
+        out.printf("  segments of %s; background compaction off, so step 6 shows all of it%n",
+                Figures.bytes(DEMO_SEGMENT_BYTES));
         try (Basalt db = Basalt.open(directory, options)) {
             for (String name : new String[] {USERS, SESSIONS}) {
                 if (db.dropNamespace(name)) {
@@ -94,10 +103,9 @@ final class DemoCommand implements Callable<Integer> {
             read(sessionSpace, userSpace);
             list(userSpace, sessionSpace);
             travel(db, clock, sessionSpace, byTtl);
-            out.printf("%n6. stats%n");
-            BasaltStats stats = db.stats();
-            StatsCommand.print(new Indented(out), directory, db.namespaces(), stats);
-            out.printf("  (the expired records' bytes stay in the log until compaction reclaims them)%n");
+            compact(db);
+            out.printf("%n7. stats%n");
+            StatsCommand.print(new Indented(out), directory, db.namespaces(), db.stats());
         }
         out.printf("%nDone. The data stays in %s; try:%n", directory);
         String dirOption = directory.toString().equals(BasaltCli.DEFAULT_DIRECTORY) ? "" : " --dir " + directory;
@@ -135,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
                 + " 1 h (%s), 1 day (%s): %s%n", Figures.count(sessions), DemoWorkload.sessionValue(0).length(),
                 Figures.count(byTtl[0]), Figures.count(byTtl[1]), Figures.count(byTtl[2]),
                 Figures.duration(done - usersDone));
-        out.printf("  loaded %s keys in %s: %s puts, %s of log written, one thread%n", Figures.count(users + sessions),
+        out.printf("  loaded %s keys in %s (%s), %s of log written, one thread%n", Figures.count(users + sessions),
                 Figures.duration(done - started), Figures.rate(users + sessions, done - started),
                 Figures.bytes(db.stats().totalLogBytes() - logBefore));
         return byTtl;
@@ -250,6 +258,19 @@ final class DemoCommand implements Callable<Integer> {
                 + " took %s%s%n", Figures.count(purged), Figures.duration(nanos),
                 purged < purgedTotal ? " (stopped waiting after " + PURGE_TIMEOUT.toSeconds() + " s)" : "");
         countAll(sessionSpace, "session:");
+    }
+
+    private void compact(Basalt db) {
+        out.printf("%n6. compact: rewrite the sealed segments without their expired records%n");
+        BasaltStats before = db.stats();
+        long started = System.nanoTime();
+        CompactionResult result = db.compact();
+        long nanos = System.nanoTime() - started;
+        BasaltStats after = db.stats();
+        CompactCommand.print(new Indented(out), result, nanos);
+        out.printf("  log %s in %s segments -> %s in %s segments (the active segment is compacted once sealed)%n",
+                Figures.bytes(before.totalLogBytes()), Figures.count(before.segmentCount()),
+                Figures.bytes(after.totalLogBytes()), Figures.count(after.segmentCount()));
     }
 
     /** Indents every line by two spaces. */

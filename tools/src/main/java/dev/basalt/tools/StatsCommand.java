@@ -43,10 +43,11 @@ final class StatsCommand implements Callable<Integer> {
         out.printf("log                %s in %s segment%s, %s live%n", Figures.bytes(stats.totalLogBytes()),
                 Figures.count(stats.segmentCount()), stats.segmentCount() == 1 ? "" : "s",
                 percent(stats.liveBytes(), stats.totalLogBytes()));
-        out.printf("off-heap index     %s (outside the Java heap)%n", Figures.bytes(stats.offHeapIndexBytes()));
-        out.printf("since open         %s expired keys purged, %s compactions, %s corrupt ranges skipped%n",
-                Figures.count(stats.expiredAndPurged()), Figures.count(stats.compactionsRun()),
-                Figures.count(stats.corruptRecordsSkipped()));
+        out.printf("off-heap memory    %s (indexes, listings, expiry queue; outside the Java heap)%n",
+                Figures.bytes(stats.offHeapIndexBytes()));
+        out.printf("since open         %s expired keys purged, %s compactions (%s reclaimed), %s corrupt ranges"
+                + " skipped%n", Figures.count(stats.expiredAndPurged()), Figures.count(stats.compactionsRun()),
+                Figures.bytes(stats.bytesReclaimed()), Figures.count(stats.corruptRecordsSkipped()));
     }
 
     private static String percent(long part, long whole) {

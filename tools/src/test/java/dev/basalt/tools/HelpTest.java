@@ -15,7 +15,7 @@ class HelpTest {
         List<String> paths = new ArrayList<>();
         collect(BasaltCli.newCommandLine(Io.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))),
                 "", paths);
-        assertThat(paths).contains("demo", "stats", "verify", "dump-segment", "kv key put", "kv key get",
+        assertThat(paths).contains("demo", "stats", "verify", "compact", "dump-segment", "kv key put", "kv key get",
                 "kv key delete", "kv key list", "kv bulk put", "kv bulk get", "kv bulk delete", "export", "import");
         for (String path : paths) {
             List<String> args = new ArrayList<>(List.of(path.split(" ")));

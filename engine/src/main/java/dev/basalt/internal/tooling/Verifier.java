@@ -21,7 +21,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * The read-only check behind {@code basalt verify}: STORE, every segment (header, every
  * record's two checksums, zeros after the last record), every hint file against its segment,
- * and CURSOR_KEY. It never writes, truncates or repairs.
+ * CURSOR_KEY, and the COMPACTION_COMMIT of an unfinished compaction. It never writes, truncates or repairs.
  *
  * <p>Locking: a directory that an open {@code Basalt} holds is refused, never read behind its
  * back and never unlocked. When the directory has a {@code LOCK} file the check takes the lock
@@ -94,6 +94,10 @@ public final class Verifier {
                 }
             }
             checkStrayFiles(ids);
+            Damage commit = CompactionCommitCheck.check(dir, identity, warnings::add);
+            if (commit != null) {
+                damage.add(commit);
+            }
             Damage cursorKey = CursorKeyCheck.check(dir, warnings::add);
             if (cursorKey != null) {
                 damage.add(cursorKey);
@@ -179,7 +183,8 @@ public final class Verifier {
                 if (name.endsWith(TEMP_SUFFIX)) {
                     warnings.add(name + " is a leftover temporary file; the next open deletes it");
                 } else if (name.endsWith(HINT_SUFFIX) && !hasSegment(name, ids)) {
-                    warnings.add(name + " is a hint file without a segment; the engine does not read it");
+                    warnings.add(name + " is a hint file without a segment (left by a compaction); the next open"
+                            + " deletes it");
                 }
             }
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.basalt.Basalt;
 import dev.basalt.BasaltException;
+import dev.basalt.internal.log.CompactionCommit;
 import dev.basalt.internal.log.HintFile;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Records;
@@ -185,6 +186,26 @@ class VerifierTest {
         assertThat(report.warnings()).containsExactlyInAnyOrder(
                 "000000000009.hint.tmp is a leftover temporary file; the next open deletes it",
                 "CURSOR_KEY is missing; the next open creates it (list cursors need it)");
+    }
+
+    @Test
+    void anUnfinishedCompactionIsAWarningAndItsCommitFileDamagedIsDamage(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("data");
+        TestStores.write(dir, KEYS);
+        CompactionCommit.write(dir, StoreIdentity.read(dir).storeId(), new long[] {1});
+        Files.delete(dir.resolve(LogFormat.segmentFileName(1))); // a crash after deleting the segment, before its hint
+
+        VerifyReport unfinished = Verifier.verify(dir);
+
+        assertThat(unfinished.clean()).isTrue();
+        assertThat(unfinished.warnings()).containsExactlyInAnyOrder(
+                "000000000001.hint is a hint file without a segment (left by a compaction); the next open deletes it",
+                "COMPACTION_COMMIT records a compaction whose compacted segments [1] are not all deleted yet; the"
+                        + " next open deletes them");
+
+        TestStores.flipByte(dir.resolve(CompactionCommit.FILE_NAME), 25);
+        assertThat(Verifier.verify(dir).damage()).singleElement()
+                .satisfies(d -> assertThat(d.reason()).startsWith("COMPACTION_COMMIT is damaged (crc="));
     }
 
     @Test
