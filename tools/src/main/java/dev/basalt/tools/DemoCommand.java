@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -123,7 +122,8 @@ final class DemoCommand implements Callable<Integer> {
         long logBefore = db.stats().totalLogBytes();
         for (int user = 1; user <= users; user++) {
             userSpace.put(DemoWorkload.userKey(user), DemoWorkload.userProfile(user), PutOptions.none()
-                    .withMetadata(Map.of("plan", DemoWorkload.plan(user), "country", DemoWorkload.country(user))));
+                    .withMetadata(Json.MAPPER.createObjectNode().put("plan", DemoWorkload.plan(user))
+                            .put("country", DemoWorkload.country(user))));
         }
         long usersDone = System.nanoTime();
         int[] byTtl = new int[3];
@@ -134,7 +134,8 @@ final class DemoCommand implements Callable<Integer> {
             byTtl[ttl.equals(DemoWorkload.SHORT_TTL) ? 0 : ttl.equals(DemoWorkload.HOUR_TTL) ? 1 : 2]++;
             sessionSpace.put(sessionKeys[session], DemoWorkload.sessionValue(session),
                     PutOptions.expirationTtl(ttl.toSeconds())
-                            .withMetadata(Map.of("user", DemoWorkload.userKey(DemoWorkload.sessionUser(session)))));
+                            .withMetadata(Json.MAPPER.createObjectNode().put("user",
+                                    DemoWorkload.userKey(DemoWorkload.sessionUser(session)))));
         }
         long done = System.nanoTime();
         out.printf("  %s user profiles    user:000001.., JSON of ~%d bytes, metadata {plan, country}, no expiry: %s%n",

@@ -26,7 +26,7 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Basalt db = Basalt.open(directory)) {
+        try (Basalt db = Basalt.open(directory, StoreOptions.cliOptions())) {
             print(io.text, directory, db.namespaces(), db.stats());
             return 0;
         }
@@ -37,7 +37,8 @@ final class StatsCommand implements Callable<Integer> {
         out.printf("data directory     %s%n", directory.toAbsolutePath().normalize());
         out.printf("namespaces         %s%s%n", Figures.count(stats.namespaces()),
                 namespaces.isEmpty() ? "" : " (" + String.join(", ", namespaces) + ")");
-        out.printf("live keys          %s%n", Figures.count(stats.liveKeys()));
+        out.printf("live keys          %s (a key past its expiration counts until the background expiry purges"
+                + " it)%n", Figures.count(stats.liveKeys()));
         out.printf("live bytes         %s (%s bytes)%n", Figures.bytes(stats.liveBytes()),
                 Figures.count(stats.liveBytes()));
         out.printf("log                %s in %s segment%s, %s live%n", Figures.bytes(stats.totalLogBytes()),

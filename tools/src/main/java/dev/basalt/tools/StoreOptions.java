@@ -21,9 +21,18 @@ final class StoreOptions {
             description = "namespace: 1..64 characters of [A-Za-z0-9_-] (default: ${DEFAULT-VALUE})")
     String namespace;
 
+    /**
+     * The options of every store the command line opens: the defaults without background
+     * compaction. A command opens a store for a moment; a compaction pass started at open would
+     * only be cut short by the close (run {@code basalt compact} instead).
+     */
+    static BasaltOptions cliOptions() {
+        return BasaltOptions.defaults().withBackgroundCompaction(false);
+    }
+
     /** Opens the store for writes, creating the directory if absent. */
     Basalt openForWrites(Durability durability) {
-        return Basalt.open(directory, BasaltOptions.defaults().withDurability(durability));
+        return Basalt.open(directory, cliOptions().withDurability(durability));
     }
 
     /** Opens a store that must exist already (a read never creates a directory). */

@@ -35,7 +35,7 @@ class DemoCommandTest {
                 .contains(String.format("%,d keys purged in all since open", byTtl[0] + byTtl[1]))
                 .contains(String.format(": %,d keys in", byTtl[2]))
                 .contains("6. compact: rewrite the sealed segments")
-                .contains(String.format("live keys          %,d", USERS + byTtl[2]));
+                .contains(String.format("live keys          %,d (", USERS + byTtl[2]));
         assertThat(run.out()).doesNotContain("stopped waiting");
         assertThat(run.err()).isEmpty();
 
