@@ -224,7 +224,7 @@ public final class SegmentLog implements AutoCloseable {
             if (headerProblem != null) {
                 report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
             }
-            dataEnd = scan(scanMap, capacity, sink, report, hints);
+            dataEnd = scan(scanMap, cleanCloseDataEnd(id, capacity, report), sink, report, hints);
         } finally {
             uninstall(scanMap);
             scanMap.release();
@@ -247,6 +247,24 @@ public final class SegmentLog implements AutoCloseable {
         Segment segment = Segment.map(file, id, capacity, mask, dataEnd);
         install(segment);
         active = new ActiveSegment(segment, channel, hints, dataEnd);
+    }
+
+    /**
+     * Where the active segment's scan may stop. After a clean close its hint file records the
+     * end of the data, so the scan (which still checks every record) need not walk the zero
+     * tail of a large preallocated segment (seconds at 1 GiB). The hint is deleted here, before
+     * any new append, so that after a crash it can never describe an end that has moved on;
+     * without one the scan covers the whole capacity.
+     */
+    private long cleanCloseDataEnd(long id, long capacity, RecoveryReport report) throws IOException {
+        Path hint = dir.resolve(hintFileName(id));
+        long hinted = HintFile.read(hint, storeId, id, capacity,
+                (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) -> { },
+                problem -> report.warn("active segment's hint ignored: " + problem));
+        if (Files.deleteIfExists(hint)) {
+            DurableFiles.forceDirectory(dir);
+        }
+        return hinted >= SEGMENT_HEADER_LENGTH ? hinted : capacity;
     }
 
     /** How far non-zero bytes reach past the data end (for the torn-tail report only). */
@@ -467,6 +485,16 @@ public final class SegmentLog implements AutoCloseable {
 
     private void closeQuietly() {
         if (active != null) {
+            try {
+                if (fsyncFailure == null) {
+                    // A clean close leaves the active segment's hint, so the next open need not
+                    // scan its zero tail; the open deletes it before appending anything.
+                    active.channel.force();
+                    active.hints.write(dir, storeId, active.segment.id(), active.tail);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "no hint for " + active.segment.path() + " at close: " + e);
+            }
             try {
                 active.channel.close();
             } catch (IOException e) {
