@@ -57,6 +57,9 @@ final class KeyPutCommand implements Callable<Integer> {
         if ((value == null) == (path == null)) {
             throw new UsageException("give the value either as an argument (- for stdin) or with --path FILE");
         }
+        if (path != null && !Files.isRegularFile(path)) {
+            throw new UsageException("--path: no file at " + path.toAbsolutePath());
+        }
         checkBeforeOpening();
         PutOptions options = PutOptions.none();
         if (expirationEpochSeconds != null) {

@@ -10,48 +10,60 @@ import java.nio.file.Path;
 import java.util.List;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
-import org.agrona.collections.IntHashSet;
 
 /**
- * Checks a sealed segment's hint file: that it verifies as recovery reads it, and that it says
- * exactly what the segment holds. The second matters more: recovery trusts a hint file that
- * verifies and never reads those records, so a hint that verifies but disagrees with the
- * segment would send the index to the wrong bytes. Entries must name the intact records in
- * file order (the order the log appended them), with the same type, sequence, expiration,
- * length, namespace and key, and the hint's data end must be where the records end.
+ * Checks a segment's hint file: that it verifies as recovery reads it, and that it says
+ * exactly what the segment holds. The second matters more: recovery trusts a sealed segment's
+ * hint file that verifies and never reads those records, so a hint that verifies but disagrees
+ * would send the index to the wrong bytes; and the active segment's hint (left by a clean close)
+ * sets where the next open stops scanning and cuts the file. Entries must name the intact
+ * records in file order (the order the log appended them), with the same type, sequence,
+ * expiration, length, namespace and key, and the hint's data end must be where they end.
  *
- * <p>Only the first disagreement of a file is reported: after one, the rest usually follow.
+ * <p>Damage in the segment explains a disagreement: an entry whose record lies in a damaged
+ * range was right when the hint was written (the segment's damage is reported already), and so
+ * is a data end inside or after a damaged tail. Only the first unexplained disagreement of a
+ * file is reported: after one, the rest usually follow.
  */
 final class HintCheck {
     private HintCheck() {
     }
 
     /**
-     * Checks {@code hint} against {@code segment}, whose records (those whose header checks)
-     * start at {@code recordOffsets} and end at {@code dataEnd}; the bodies of those in
-     * {@code damagedRecords} do not check, so their names are not compared (the segment's damage
-     * is reported already). Adds what is wrong with the hint to {@code damage}.
+     * Checks {@code hint} against {@code segment}, whose intact records start at
+     * {@code recordOffsets} and end at {@code dataEnd} and whose damaged ranges are
+     * {@code segmentDamage}; adds what is wrong with the hint to {@code damage}.
      */
     static void check(Path hint, long storeId, long segmentId, int segmentSizeBytes, DirectBuffer segment,
-            IntArrayList recordOffsets, IntHashSet damagedRecords, long dataEnd, List<Damage> damage) {
-        Comparison comparison = new Comparison(hint, segment, recordOffsets, damagedRecords);
+            IntArrayList recordOffsets, List<Damage> segmentDamage, long dataEnd, List<Damage> damage) {
+        Comparison comparison = new Comparison(hint, segment, recordOffsets, segmentDamage);
         String[] problem = new String[1];
         long hintDataEnd = HintFile.read(hint, storeId, segmentId, segmentSizeBytes, comparison,
                 reason -> problem[0] = withoutFilePrefix(hint, reason));
         if (hintDataEnd < 0) {
             damage.add(new Damage(hint, 0, Math.max(1, sizeOf(hint)), "hint file does not verify (" + problem[0]
-                    + "); the engine ignores it, rescans the segment and writes the hint again"));
+                    + "); the engine ignores it and rescans the segment"));
             return;
         }
         if (comparison.firstMismatch != null) {
             damage.add(comparison.firstMismatch);
-        } else if (comparison.entries != recordOffsets.size()) {
-            damage.add(new Damage(hint, HINT_ENTRY_COUNT_OFFSET, 4, "hint file lists " + comparison.entries
-                    + " records but the segment holds " + recordOffsets.size() + " records"));
-        } else if (hintDataEnd != dataEnd) {
+        } else if (comparison.matched != recordOffsets.size()) {
+            damage.add(new Damage(hint, HINT_ENTRY_COUNT_OFFSET, 4, "hint file lists " + comparison.matched
+                    + " intact records but the segment holds " + recordOffsets.size()));
+        } else if (hintDataEnd != dataEnd && !(hintDataEnd > dataEnd && damagedIn(segmentDamage, dataEnd, hintDataEnd))) {
             damage.add(new Damage(hint, HINT_DATA_END_OFFSET, 4, "hint file says the records end at offset "
                     + hintDataEnd + " but the segment's records end at " + dataEnd));
         }
+    }
+
+    /** True when a damaged range starts in {@code [from, to)}. */
+    private static boolean damagedIn(List<Damage> segmentDamage, long from, long to) {
+        for (Damage d : segmentDamage) {
+            if (d.offset() >= from && d.offset() < to) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String withoutFilePrefix(Path file, String reason) {
@@ -72,16 +84,18 @@ final class HintCheck {
         private final Path hint;
         private final DirectBuffer segment;
         private final IntArrayList recordOffsets;
-        private final IntHashSet damagedRecords;
+        private final List<Damage> segmentDamage;
         private int entries;
+        /** Entries compared with an intact record (those in damaged ranges are skipped). */
+        private int matched;
         private long entryPosition = HINT_HEADER_LENGTH;
         private Damage firstMismatch;
 
-        Comparison(Path hint, DirectBuffer segment, IntArrayList recordOffsets, IntHashSet damagedRecords) {
+        Comparison(Path hint, DirectBuffer segment, IntArrayList recordOffsets, List<Damage> segmentDamage) {
             this.hint = hint;
             this.segment = segment;
             this.recordOffsets = recordOffsets;
-            this.damagedRecords = damagedRecords;
+            this.segmentDamage = segmentDamage;
         }
 
         @Override
@@ -91,21 +105,30 @@ final class HintCheck {
             long position = entryPosition;
             int entryLength = (int) align(HINT_ENTRY_FIXED_LENGTH + namespaceLength + keyLength);
             entryPosition += entryLength;
-            if (firstMismatch != null) {
+            if (firstMismatch != null || inDamage(recordOffset)) {
                 return;
             }
-            String mismatch = compare(index, type, sequence, expirationEpochSeconds, recordOffset, recordLength, entry,
+            String mismatch = compare(matched++, type, sequence, expirationEpochSeconds, recordOffset, recordLength, entry,
                     nameOffset, namespaceLength, keyLength);
             if (mismatch != null) {
                 firstMismatch = new Damage(hint, position, entryLength, "hint entry " + index + " " + mismatch);
             }
         }
 
+        private boolean inDamage(int recordOffset) {
+            for (Damage d : segmentDamage) {
+                if (recordOffset >= d.offset() && recordOffset < d.offset() + d.length()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         private String compare(int index, byte type, long sequence, long expiration, int recordOffset,
                 int recordLength, DirectBuffer entry, int nameOffset, int namespaceLength, int keyLength) {
             if (index >= recordOffsets.size()) {
                 return "names a record at segment offset " + recordOffset + " but the segment holds only "
-                        + recordOffsets.size() + " records";
+                        + recordOffsets.size() + " intact records";
             }
             int offset = recordOffsets.getInt(index);
             if (recordOffset != offset) {
@@ -120,9 +143,6 @@ final class HintCheck {
                         + Records.type(segment, offset) + " sequence=" + Records.sequence(segment, offset)
                         + " expiration=" + Records.expirationEpochSeconds(segment, offset) + " length="
                         + Records.length(segment, offset);
-            }
-            if (damagedRecords.contains(offset)) {
-                return null;
             }
             if (namespaceLength != Records.namespaceLength(segment, offset)
                     || keyLength != Records.keyLength(segment, offset)

@@ -4,7 +4,6 @@ import static dev.basalt.internal.log.LogFormat.*;
 
 import dev.basalt.BasaltException;
 import dev.basalt.internal.env.DirectoryLock;
-import dev.basalt.internal.log.Checksums;
 import dev.basalt.internal.log.Records;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,12 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
-import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The read-only check behind {@code basalt verify}: STORE, every segment (header, every
- * record's two checksums, zeros after the last record), every hint file against its segment,
+ * record's two checksums, zeros after the last record), every hint file against its segment
+ * (the sealed segments' and the one a clean close leaves for the active segment),
  * CURSOR_KEY, and the COMPACTION_COMMIT of an unfinished compaction. It never writes, truncates or repairs.
  *
  * <p>Locking: a directory that an open {@code Basalt} holds is refused, never read behind its
@@ -38,9 +37,9 @@ public final class Verifier {
     private final List<Damage> damage = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final long[] recordsByType = new long[TYPE_NAMESPACE_DROP + 1];
-    /** Offsets of the records whose header checks, intact or not: what a hint file may list. */
+    /** The current segment's intact records and damage, for its hint file's check. */
     private final IntArrayList recordOffsets = new IntArrayList();
-    private final IntHashSet damagedRecordOffsets = new IntHashSet();
+    private final List<Damage> segmentDamage = new ArrayList<>();
     private ByteBuffer segmentBuffer;
     private int segmentsScanned;
     private long bytesScanned;
@@ -134,9 +133,8 @@ public final class Verifier {
         segmentsScanned++;
         bytesScanned += size;
         recordOffsets.clear();
-        damagedRecordOffsets.clear();
-        int mask = Checksums.mask(identity.storeId(), id);
-        SegmentCheck.check(file, segment, size, identity.storeId(), id, new SegmentCheck.Listener() {
+        segmentDamage.clear();
+        long dataEnd = SegmentCheck.check(file, segment, size, identity.storeId(), id, new SegmentCheck.Listener() {
             @Override
             public void record(DirectBuffer buffer, int offset) {
                 recordsByType[Records.type(buffer, offset)]++;
@@ -146,34 +144,22 @@ public final class Verifier {
             @Override
             public void damage(Damage found) {
                 damage.add(found);
-                // A record whose header checks but whose body does not was intact when its
-                // segment was sealed, so its hint file rightly lists it: not the hint's fault.
-                int offset = (int) found.offset();
-                if (offset >= SEGMENT_HEADER_LENGTH && Records.checkHeader(segment, offset, size, mask) == Records.VALID) {
-                    recordOffsets.addInt(offset);
-                    damagedRecordOffsets.add(offset);
-                }
+                segmentDamage.add(found);
             }
         });
         Path hint = dir.resolve(hintFileName(id));
         if (!Files.exists(hint)) {
+            // The active segment has a hint only after a clean close; without one it is scanned whole.
             if (sealed) {
                 warnings.add(hint.getFileName() + " is missing; the next open rescans " + file.getFileName()
                         + " and writes it");
             }
             return;
         }
-        if (!sealed) {
-            warnings.add(hint.getFileName() + " belongs to the active segment, which has no hint file until it is"
-                    + " sealed; the engine does not read it");
-            return;
-        }
+        // The active segment's hint (left by a clean close) matters as much: the next open scans
+        // only up to its data end and cuts the segment there.
         hintFilesChecked++;
-        long recordsEnd = recordOffsets.isEmpty() ? SEGMENT_HEADER_LENGTH
-                : recordOffsets.getInt(recordOffsets.size() - 1)
-                        + (long) Records.length(segment, recordOffsets.getInt(recordOffsets.size() - 1));
-        HintCheck.check(hint, identity.storeId(), id, size, segment, recordOffsets, damagedRecordOffsets, recordsEnd,
-                damage);
+        HintCheck.check(hint, identity.storeId(), id, size, segment, recordOffsets, segmentDamage, dataEnd, damage);
     }
 
     private void checkStrayFiles(List<Long> ids) throws IOException {

@@ -30,7 +30,8 @@ class VerifierTest {
         assertThat(report.damage()).isEmpty();
         assertThat(report.clean()).isTrue();
         assertThat(report.segmentsScanned()).isGreaterThanOrEqualTo(3);
-        assertThat(report.hintFilesChecked()).isEqualTo(report.segmentsScanned() - 1);
+        assertThat(report.hintFilesChecked()).as("a clean close leaves the active segment's hint too")
+                .isEqualTo(report.segmentsScanned());
         assertThat(report.records().puts()).isEqualTo(KEYS);
         assertThat(report.records().tombstones()).isEqualTo(1);
         assertThat(report.records().namespaceCreates()).isEqualTo(1);
@@ -127,8 +128,37 @@ class VerifierTest {
         assertThat(report.damage()).singleElement().satisfies(d -> {
             assertThat(d.file().getFileName().toString()).isEqualTo("000000000001.hint");
             assertThat(d.offset()).isEqualTo(LogFormat.HINT_ENTRY_COUNT_OFFSET);
-            assertThat(d.reason()).matches("hint file lists 1 records but the segment holds \\d+ records");
+            assertThat(d.reason()).matches("hint file lists 1 intact records but the segment holds \\d+");
         });
+    }
+
+    @Test
+    void anActiveSegmentsHintWithAWrongDataEndIsDamage(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("data");
+        TestStores.write(dir, 20); // one segment, the active one; a clean close left its hint
+        Path segment = dir.resolve(LogFormat.segmentFileName(1));
+        assertThat(dir.resolve(LogFormat.hintFileName(1))).exists();
+        long storeId = StoreIdentity.read(dir).storeId();
+        UnsafeBuffer image = new UnsafeBuffer(SegmentFiles.readAll(segment, null));
+        HintFile.Builder everyRecord = new HintFile.Builder();
+        long dataEnd = SegmentCheck.check(segment, image, image.capacity(), storeId, 1, new SegmentCheck.Listener() {
+            @Override
+            public void record(org.agrona.DirectBuffer buffer, int offset) {
+                everyRecord.add(buffer, offset, offset);
+            }
+
+            @Override
+            public void damage(Damage damage) {
+                throw new AssertionError(damage.toString());
+            }
+        });
+        everyRecord.write(dir, storeId, 1, dataEnd - 8); // the next open would cut the last record
+
+        VerifyReport report = Verifier.verify(dir);
+
+        assertThat(report.damage()).singleElement().satisfies(d -> assertThat(d.reason()).isEqualTo(
+                "hint file says the records end at offset " + (dataEnd - 8) + " but the segment's records end at "
+                        + dataEnd));
     }
 
     @Test
