@@ -25,6 +25,7 @@ public final class BasaltCli implements Runnable {
     public static final String DEFAULT_DIRECTORY = "basalt-data";
     /** Exit code of a failure (verify: damage found). */
     static final int FAILURE = 1;
+    private static final String LOG_FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
     /** Exit code of a usage error. */
     static final int USAGE = CommandLine.ExitCode.USAGE;
 
@@ -33,6 +34,11 @@ public final class BasaltCli implements Runnable {
 
     /** Runs the command line on the process's streams and exits with its code. */
     public static void main(String[] args) {
+        // The engine logs through System.Logger (java.util.logging here): one line per message
+        // on stderr, not JUL's two-line default with a timestamp.
+        if (System.getProperty(LOG_FORMAT_PROPERTY) == null) {
+            System.setProperty(LOG_FORMAT_PROPERTY, "basalt: %4$s: %5$s%6$s%n");
+        }
         int code = run(args, System.in, System.out, System.err);
         System.exit(code);
     }

@@ -100,8 +100,8 @@ final class BulkImport {
             db.sync();
         }
         long nanos = System.nanoTime() - started;
-        io.err.printf("wrote %s entries to namespace %s in %s (%s), synced%n", Figures.count(written[0]),
-                store.namespace, Figures.duration(nanos), Figures.rate(written[0], nanos));
+        io.err.printf("wrote %s entries to namespace %s in %s%s, synced%n", Figures.count(written[0]),
+                store.namespace, Figures.duration(nanos), Figures.rateNote(written[0], nanos));
     }
 
     private static void put(KvNamespace namespace, BulkEntry e, int writtenBefore) {

@@ -55,8 +55,8 @@ final class ExportCommand implements Callable<Integer> {
             }
         }
         long nanos = System.nanoTime() - started;
-        io.err.printf("exported %s keys (%s of values) from namespace %s in %s (%s)%s%n", Figures.count(totals[0]),
-                Figures.bytes(totals[1]), store.namespace, Figures.duration(nanos), Figures.rate(totals[0], nanos),
+        io.err.printf("exported %s keys (%s of values) from namespace %s in %s%s%s%n", Figures.count(totals[0]),
+                Figures.bytes(totals[1]), store.namespace, Figures.duration(nanos), Figures.rateNote(totals[0], nanos),
                 output == null ? "" : " to " + output);
         return 0;
     }

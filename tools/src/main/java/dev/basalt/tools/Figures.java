@@ -31,6 +31,11 @@ final class Figures {
         return count(Math.round(n / (Math.max(nanos, 1) / 1e9))) + "/s";
     }
 
+    /** " (123,456/s)" for a figure worth a rate (1,000 things or more), else "". */
+    static String rateNote(long n, long nanos) {
+        return n >= 1_000 ? " (" + rate(n, nanos) + ")" : "";
+    }
+
     /** "1.23 s" or "45 ms". */
     static String duration(long nanos) {
         return nanos >= 1_000_000_000L ? String.format(Locale.ROOT, "%.2f s", nanos / 1e9)

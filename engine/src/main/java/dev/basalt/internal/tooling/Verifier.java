@@ -62,7 +62,11 @@ public final class Verifier {
                     + (Files.exists(dir) ? " (it is not a directory)" : " (it does not exist)"));
         }
         if (!Files.exists(dir.resolve(LOCK_FILE))) {
-            return new Verifier(dir).run();
+            try {
+                return new Verifier(dir.toRealPath()).run();
+            } catch (IOException e) {
+                throw new BasaltException("cannot resolve data directory " + dir + ": " + e, e);
+            }
         }
         try (DirectoryLock lock = DirectoryLock.acquire(dir, LOCK_FILE)) {
             return new Verifier(lock.directory()).run();
