@@ -2,36 +2,56 @@ package dev.basalt.tools;
 
 import dev.basalt.Basalt;
 import dev.basalt.BasaltStats;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code basalt stats [DIR]}: opens the store (creating it if absent) and prints its figures. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-        description = "Open a data directory (created if absent) and print its figures.")
+        description = {"Open a data directory (created if absent) and print its figures.",
+            "Counters marked 'since open' count the work of this open only, recovery included."})
 final class StatsCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", defaultValue = BasaltCli.DEFAULT_DIRECTORY,
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = BasaltCli.DEFAULT_DIRECTORY,
             description = "data directory (default: ${DEFAULT-VALUE})")
     private Path directory;
 
-    @Spec
-    private picocli.CommandLine.Model.CommandSpec spec;
+    private final Io io;
+
+    StatsCommand(Io io) {
+        this.io = io;
+    }
 
     @Override
     public Integer call() {
-        try (Basalt db = Basalt.open(directory)) {
-            BasaltStats stats = db.stats();
-            var out = spec.commandLine().getOut();
-            out.printf("data directory        %s%n", directory.toAbsolutePath());
-            out.printf("namespaces            %,d %s%n", stats.namespaces(), db.namespaces());
-            out.printf("live keys             %,d%n", stats.liveKeys());
-            out.printf("live bytes            %,d%n", stats.liveBytes());
-            out.printf("log bytes             %,d in %,d segments%n", stats.totalLogBytes(), stats.segmentCount());
-            out.printf("off-heap index bytes  %,d%n", stats.offHeapIndexBytes());
-            out.printf("corrupt records       %,d skipped at open%n", stats.corruptRecordsSkipped());
+        try (Basalt db = Basalt.open(directory, StoreOptions.cliOptions())) {
+            print(io.text, directory, db.namespaces(), db.stats());
             return 0;
         }
+    }
+
+    /** The figures of {@code stats}, as {@code stats} and {@code demo} print them. */
+    static void print(PrintWriter out, Path directory, java.util.List<String> namespaces, BasaltStats stats) {
+        out.printf("data directory     %s%n", directory.toAbsolutePath().normalize());
+        out.printf("namespaces         %s%s%n", Figures.count(stats.namespaces()),
+                namespaces.isEmpty() ? "" : " (" + String.join(", ", namespaces) + ")");
+        out.printf("live keys          %s (a key past its expiration counts until the background expiry purges"
+                + " it)%n", Figures.count(stats.liveKeys()));
+        out.printf("live bytes         %s (%s bytes)%n", Figures.bytes(stats.liveBytes()),
+                Figures.count(stats.liveBytes()));
+        out.printf("log                %s in %s segment%s, %s live%n", Figures.bytes(stats.totalLogBytes()),
+                Figures.count(stats.segmentCount()), stats.segmentCount() == 1 ? "" : "s",
+                percent(stats.liveBytes(), stats.totalLogBytes()));
+        out.printf("off-heap memory    %s (indexes, listings, expiry queue; outside the Java heap)%n",
+                Figures.bytes(stats.offHeapIndexBytes()));
+        out.printf("since open         %s expired keys purged, %s compactions (%s reclaimed), %s corrupt ranges"
+                + " skipped%n", Figures.count(stats.expiredAndPurged()), Figures.count(stats.compactionsRun()),
+                Figures.bytes(stats.bytesReclaimed()), Figures.count(stats.corruptRecordsSkipped()));
+    }
+
+    private static String percent(long part, long whole) {
+        return whole == 0 ? "0%" : String.format(Locale.ROOT, "%.1f%%", 100.0 * part / whole);
     }
 }

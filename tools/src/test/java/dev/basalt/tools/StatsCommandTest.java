@@ -22,7 +22,9 @@ class StatsCommandTest {
         int code = BasaltCli.run(new String[] {"stats", dir.toString()}, new PrintWriter(out, true),
                 new PrintWriter(err, true));
         assertThat(code).isZero();
-        assertThat(out.toString()).contains("live keys             2").contains("[USERS]");
+        assertThat(out.toString()).contains("live keys          2 (").contains("namespaces         1 (USERS)")
+                .containsPattern("log +\\d+(\\.\\d)? [KMG]?i?B in 1 segment, \\d+\\.\\d% live")
+                .contains("since open         0 expired keys purged, 0 compactions (0 B reclaimed), 0 corrupt ranges");
         assertThat(err.toString()).isEmpty();
     }
 
@@ -34,7 +36,7 @@ class StatsCommandTest {
             int code = BasaltCli.run(new String[] {"stats", dir.toString()}, new PrintWriter(new StringWriter(), true),
                     new PrintWriter(err, true));
             assertThat(code).isEqualTo(1);
-            assertThat(err.toString()).contains("already open");
+            assertThat(err.toString()).startsWith("basalt stats: ").contains("already open");
             assertThat(db.stats().liveKeys()).isZero();
         }
     }
