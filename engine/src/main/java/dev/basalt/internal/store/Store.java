@@ -537,6 +537,11 @@ public final class Store implements AutoCloseable {
         } catch (BasaltException e) {
             LOG.log(System.Logger.Level.WARNING, "background compaction skipped: " + e.getMessage());
             return 0;
+        } catch (IllegalStateException e) {
+            if (closed.get()) {
+                return 0; // close() stopped the pass between batches, as it should
+            }
+            throw e;
         }
     }
 
