@@ -1,5 +1,6 @@
 package dev.basalt.acceptance;
 
+import dev.basalt.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.Basalt;
@@ -46,12 +47,6 @@ class CrashTest {
     private static final int EARLY_KILL_ONE_IN = 5;
     private static final long READY_TIMEOUT_MILLIS = 60_000;
     /** Flags a JVM running engine code needs, used when this JVM's own cannot be read. */
-    private static final List<String> FALLBACK_FLAGS = List.of(
-            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.zip=ALL-UNNAMED");
 
     @TempDir
     Path workDir;
@@ -143,8 +138,8 @@ class CrashTest {
         Path out = workDir.resolve("child-" + cycle + ".out");
         Path err = workDir.resolve("child-" + cycle + ".err");
         List<String> command = new ArrayList<>();
-        command.add(javaBinary());
-        command.addAll(engineFlags());
+        command.add(ChildJvm.javaBinary());
+        command.addAll(ChildJvm.engineFlags());
         command.add("-Xmx256m");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -162,12 +157,12 @@ class CrashTest {
                 Thread.sleep(MIN_RUN_MILLIS + random.nextInt((int) (MAX_RUN_MILLIS - MIN_RUN_MILLIS + 1)));
             }
             assertThat(child.isAlive())
-                    .as("child of cycle %d died by itself; stderr:%n%s", cycle, readQuietly(err)).isTrue();
+                    .as("child of cycle %d died by itself; stderr:%n%s", cycle, ChildJvm.readQuietly(err)).isTrue();
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
         }
-        return completeLines(Files.readAllBytes(out));
+        return ChildJvm.completeLines(Files.readAllBytes(out));
     }
 
     private static void awaitReady(Process child, Path out, Path err) throws IOException, InterruptedException {
@@ -178,53 +173,11 @@ class CrashTest {
             }
             if (!child.isAlive()) {
                 throw new AssertionError("child exited with " + child.exitValue() + " before READY; stderr:\n"
-                        + readQuietly(err));
+                        + ChildJvm.readQuietly(err));
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("child not READY after " + READY_TIMEOUT_MILLIS + " ms; stderr:\n" + readQuietly(err));
-    }
-
-    /** Lines that ended with a newline; a line cut off by the kill is dropped. */
-    private static List<String> completeLines(byte[] output) {
-        String text = new String(output, StandardCharsets.UTF_8);
-        int end = text.lastIndexOf('\n');
-        if (end < 0) {
-            return List.of();
-        }
-        return List.of(text.substring(0, end).split("\n"));
-    }
-
-    private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /** This JVM's --add-opens/--add-exports flags (Surefire sets them), so the child runs like the tests. */
-    private static List<String> engineFlags() {
-        // ProcessHandle rather than the RuntimeMXBean: the test module does not read java.management.
-        List<String> arguments = List.of(ProcessHandle.current().info().arguments().orElse(new String[0]));
-        Set<String> flags = new LinkedHashSet<>();
-        for (int i = 0; i < arguments.size(); i++) {
-            String argument = arguments.get(i);
-            if (argument.startsWith("--add-opens=") || argument.startsWith("--add-exports=")) {
-                flags.add(argument);
-            } else if ((argument.equals("--add-opens") || argument.equals("--add-exports")) && i + 1 < arguments.size()) {
-                flags.add(argument + "=" + arguments.get(++i));
-            }
-        }
-        if (flags.isEmpty()) {
-            flags.addAll(FALLBACK_FLAGS);
-        }
-        return new ArrayList<>(flags);
+        throw new AssertionError("child not READY after " + READY_TIMEOUT_MILLIS + " ms; stderr:\n" + ChildJvm.readQuietly(err));
     }
 
     /** One operation as the child announced it. */

@@ -1,5 +1,6 @@
 package dev.basalt.compaction;
 
+import dev.basalt.testing.ChildJvm;
 import dev.basalt.Basalt;
 import dev.basalt.KvNamespace;
 import dev.basalt.internal.log.CompactionCommit;
@@ -32,12 +33,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CompactionCloseRaceTest {
     private static final int RANDOM_ROUNDS = 15;
     private static final long CHILD_TIMEOUT_SECONDS = 120;
-    private static final List<String> FALLBACK_FLAGS = List.of(
-            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.zip=ALL-UNNAMED");
 
     @TempDir
     Path workDir;
@@ -56,7 +51,7 @@ class CompactionCloseRaceTest {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(engineFlags());
+        command.addAll(ChildJvm.engineFlags());
         command.add("-Xmx256m");
         command.add("-ea");
         command.add("-XX:ErrorFile=" + crashLog);
@@ -127,22 +122,5 @@ class CompactionCloseRaceTest {
         } catch (IOException e) {
             return "(unreadable: " + e + ")";
         }
-    }
-
-    private static List<String> engineFlags() {
-        List<String> arguments = List.of(ProcessHandle.current().info().arguments().orElse(new String[0]));
-        Set<String> flags = new LinkedHashSet<>();
-        for (int i = 0; i < arguments.size(); i++) {
-            String argument = arguments.get(i);
-            if (argument.startsWith("--add-opens=") || argument.startsWith("--add-exports=")) {
-                flags.add(argument);
-            } else if ((argument.equals("--add-opens") || argument.equals("--add-exports")) && i + 1 < arguments.size()) {
-                flags.add(argument + "=" + arguments.get(++i));
-            }
-        }
-        if (flags.isEmpty()) {
-            flags.addAll(FALLBACK_FLAGS);
-        }
-        return new ArrayList<>(flags);
     }
 }

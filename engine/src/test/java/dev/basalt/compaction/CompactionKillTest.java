@@ -1,5 +1,6 @@
 package dev.basalt.compaction;
 
+import dev.basalt.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.Basalt;
@@ -60,12 +61,6 @@ class CompactionKillTest {
     private static final long READY_TIMEOUT_MILLIS = 60_000;
     private static final long HALT_TIMEOUT_MILLIS = 20_000;
     /** Flags a JVM running engine code needs, used when this JVM's own cannot be read. */
-    private static final List<String> FALLBACK_FLAGS = List.of(
-            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.zip=ALL-UNNAMED");
 
     @TempDir
     Path workDir;
@@ -186,8 +181,8 @@ class CompactionKillTest {
         Path out = workDir.resolve("child-" + cycle + ".out");
         Path err = workDir.resolve("child-" + cycle + ".err");
         List<String> command = new ArrayList<>();
-        command.add(javaBinary());
-        command.addAll(engineFlags());
+        command.add(ChildJvm.javaBinary());
+        command.addAll(ChildJvm.engineFlags());
         command.add("-Xmx256m");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -209,7 +204,7 @@ class CompactionKillTest {
                             + HALT_TIMEOUT_MILLIS + " ms");
                 } else if (child.exitValue() != CompactionKillChild.HALT_STATUS) {
                     violations.add("cycle " + cycle + ": the child exited with " + child.exitValue() + "; stderr:\n"
-                            + readQuietly(err));
+                            + ChildJvm.readQuietly(err));
                 }
             } else if (early) {
                 tally.earlyKills++;
@@ -221,14 +216,14 @@ class CompactionKillTest {
                 Thread.sleep(killAfterMillis);
                 if (!child.isAlive()) {
                     violations.add("cycle " + cycle + ": the child died by itself with " + child.exitValue()
-                            + "; stderr:\n" + readQuietly(err));
+                            + "; stderr:\n" + ChildJvm.readQuietly(err));
                 }
             }
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
         }
-        return completeLines(Files.readAllBytes(out));
+        return ChildJvm.completeLines(Files.readAllBytes(out));
     }
 
     /**
@@ -348,50 +343,11 @@ class CompactionKillTest {
             }
             if (!child.isAlive()) {
                 throw new AssertionError("child exited with " + child.exitValue() + " before READY; stderr:\n"
-                        + readQuietly(err));
+                        + ChildJvm.readQuietly(err));
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("child not READY after " + READY_TIMEOUT_MILLIS + " ms; stderr:\n" + readQuietly(err));
-    }
-
-    /** Lines that ended with a newline; a line cut off by the kill is dropped. */
-    private static List<String> completeLines(byte[] output) {
-        String text = new String(output, StandardCharsets.UTF_8);
-        int end = text.lastIndexOf('\n');
-        return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
-    }
-
-    private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /** This JVM's --add-opens/--add-exports flags (Surefire sets them), so the child runs like the tests. */
-    private static List<String> engineFlags() {
-        // ProcessHandle rather than the RuntimeMXBean: the test module does not read java.management.
-        List<String> arguments = List.of(ProcessHandle.current().info().arguments().orElse(new String[0]));
-        Set<String> flags = new LinkedHashSet<>();
-        for (int i = 0; i < arguments.size(); i++) {
-            String argument = arguments.get(i);
-            if (argument.startsWith("--add-opens=") || argument.startsWith("--add-exports=")) {
-                flags.add(argument);
-            } else if ((argument.equals("--add-opens") || argument.equals("--add-exports")) && i + 1 < arguments.size()) {
-                flags.add(argument + "=" + arguments.get(++i));
-            }
-        }
-        if (flags.isEmpty()) {
-            flags.addAll(FALLBACK_FLAGS);
-        }
-        return new ArrayList<>(flags);
+        throw new AssertionError("child not READY after " + READY_TIMEOUT_MILLIS + " ms; stderr:\n" + ChildJvm.readQuietly(err));
     }
 
     /** One operation as the child announced it. */
