@@ -42,6 +42,8 @@ public final class BasaltOptions {
     private static final Duration DEFAULT_PERIODIC_SYNC_INTERVAL = Duration.ofSeconds(1);
     private static final int DEFAULT_EXPIRY_BATCH_SIZE = 1_000;
     private static final Duration DEFAULT_EXPIRY_PACE = Duration.ofMillis(100);
+    /** 64 MiB/s: a 64 MiB segment takes about a second, a small share of a disk's bandwidth. */
+    private static final long DEFAULT_COMPACTION_BYTES_PER_SECOND = 64L << 20;
     /** Sentinel: the caller never set a maximum value size, so the default (clamped) applies. */
     private static final long MAX_VALUE_SIZE_NOT_SET = -1;
     /** The largest record beyond its value: key, metadata and header allowance (1712 bytes). */
@@ -51,7 +53,7 @@ public final class BasaltOptions {
     private static final BasaltOptions DEFAULTS = new BasaltOptions(Clock.systemUTC(),
             DEFAULT_MIN_EXPIRATION_TTL, Durability.GROUP_COMMIT, Limits.DEFAULT_SEGMENT_BYTES,
             MAX_VALUE_SIZE_NOT_SET, true, DEFAULT_PERIODIC_SYNC_INTERVAL, DEFAULT_EXPIRY_BATCH_SIZE,
-            DEFAULT_EXPIRY_PACE);
+            DEFAULT_EXPIRY_PACE, DEFAULT_COMPACTION_BYTES_PER_SECOND);
 
     private final Clock clock;
     private final Duration minExpirationTtl;
@@ -62,11 +64,12 @@ public final class BasaltOptions {
     private final Duration periodicSyncInterval;
     private final int expiryBatchSize;
     private final Duration expiryPace;
+    private final long compactionBytesPerSecond;
 
     private BasaltOptions(Clock clock, Duration minExpirationTtl, Durability durability,
                           long segmentSizeBytes, long maxValueSizeBytesSet,
                           boolean backgroundCompaction, Duration periodicSyncInterval,
-                          int expiryBatchSize, Duration expiryPace) {
+                          int expiryBatchSize, Duration expiryPace, long compactionBytesPerSecond) {
         this.clock = clock;
         this.minExpirationTtl = minExpirationTtl;
         this.durability = durability;
@@ -76,6 +79,7 @@ public final class BasaltOptions {
         this.periodicSyncInterval = periodicSyncInterval;
         this.expiryBatchSize = expiryBatchSize;
         this.expiryPace = expiryPace;
+        this.compactionBytesPerSecond = compactionBytesPerSecond;
     }
 
     /** The defaults of the table above. */
@@ -91,7 +95,7 @@ public final class BasaltOptions {
     public BasaltOptions withClock(Clock clock) {
         return new BasaltOptions(Objects.requireNonNull(clock, "clock"), minExpirationTtl,
                 durability, segmentSizeBytes, maxValueSizeBytesSet, backgroundCompaction,
-                periodicSyncInterval, expiryBatchSize, expiryPace);
+                periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
     }
 
     /**
@@ -108,14 +112,14 @@ public final class BasaltOptions {
                     "minExpirationTtl is " + minimum + "; it must be 0 or more");
         }
         return new BasaltOptions(clock, minimum, durability, segmentSizeBytes,
-                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace);
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
     }
 
     /** When a write returns and what a crash can take; see {@link Durability}. */
     public BasaltOptions withDurability(Durability durability) {
         return new BasaltOptions(clock, minExpirationTtl,
                 Objects.requireNonNull(durability, "durability"), segmentSizeBytes,
-                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace);
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
     }
 
     /**
@@ -131,7 +135,7 @@ public final class BasaltOptions {
                     + Limits.MIN_SEGMENT_BYTES + ".." + Limits.MAX_SEGMENT_BYTES);
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, bytes,
-                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace);
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
     }
 
     /**
@@ -149,7 +153,7 @@ public final class BasaltOptions {
                     "max value size is " + bytes + " bytes; it must be 0 or more");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, bytes,
-                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace);
+                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
     }
 
     /**
@@ -158,7 +162,7 @@ public final class BasaltOptions {
      */
     public BasaltOptions withBackgroundCompaction(boolean enabled) {
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes,
-                maxValueSizeBytesSet, enabled, periodicSyncInterval, expiryBatchSize, expiryPace);
+                maxValueSizeBytesSet, enabled, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
     }
 
     /**
@@ -174,7 +178,7 @@ public final class BasaltOptions {
                     "periodic sync interval is " + interval + "; it must be more than 0");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes,
-                maxValueSizeBytesSet, backgroundCompaction, interval, expiryBatchSize, expiryPace);
+                maxValueSizeBytesSet, backgroundCompaction, interval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
     }
 
     /**
@@ -188,7 +192,7 @@ public final class BasaltOptions {
             throw new IllegalArgumentException("expiry batch size is " + keys + "; it must be 1..1000000");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
-                backgroundCompaction, periodicSyncInterval, keys, expiryPace);
+                backgroundCompaction, periodicSyncInterval, keys, expiryPace, compactionBytesPerSecond);
     }
 
     /**
@@ -204,7 +208,28 @@ public final class BasaltOptions {
             throw new IllegalArgumentException("expiry pace is " + pace + "; it must be more than 0");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
-                backgroundCompaction, periodicSyncInterval, expiryBatchSize, pace);
+                backgroundCompaction, periodicSyncInterval, expiryBatchSize, pace, compactionBytesPerSecond);
+    }
+
+    /**
+     * The share of I/O compaction may take: bytes of segments it reads and rewrites per second
+     * (default 64 MiB/s; 0 means unpaced). A pass sleeps between batches to keep to it, so that
+     * reads and writes in the foreground keep their latency while a large backlog is rewritten.
+     *
+     * @throws IllegalArgumentException if {@code bytesPerSecond} is negative
+     */
+    public BasaltOptions withCompactionRate(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("compaction rate is " + bytesPerSecond
+                    + " bytes per second; it must be 0 (unpaced) or more");
+        }
+        return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
+                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, bytesPerSecond);
+    }
+
+    /** Bytes per second a compaction pass may read and rewrite; 0 means unpaced. */
+    public long compactionBytesPerSecond() {
+        return compactionBytesPerSecond;
     }
 
     /** Due keys purged per background expiry batch. */
@@ -293,6 +318,7 @@ public final class BasaltOptions {
                 + ", durability=" + durability
                 + ", expiryBatchSize=" + expiryBatchSize
                 + ", expiryPace=" + expiryPace
+                + ", compactionBytesPerSecond=" + compactionBytesPerSecond
                 + ", segmentSizeBytes=" + segmentSizeBytes
                 + ", maxValueSizeBytes=" + maxValueSizeBytes()
                 + (maxValueSizeBytesSet == MAX_VALUE_SIZE_NOT_SET ? " (default)" : "")

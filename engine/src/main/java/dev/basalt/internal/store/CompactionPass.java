@@ -2,6 +2,7 @@ package dev.basalt.internal.store;
 
 import dev.basalt.BasaltException;
 import dev.basalt.CompactionResult;
+import dev.basalt.internal.compaction.IoPacer;
 import dev.basalt.internal.compaction.VictimPolicy;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.KeyHash;
@@ -57,6 +58,7 @@ public final class CompactionPass {
     private final Store store;
     private final Consumer<Phase> phaseHook;
     private final ProgressListener progress;
+    private final IoPacer pacer;
     private long recordsCopied;
     private long bytesCopied;
     private long tombstonesKept;
@@ -68,10 +70,11 @@ public final class CompactionPass {
         void progress(long victimBytesDone, long victimBytesTotal);
     }
 
-    CompactionPass(Store store, Consumer<Phase> phaseHook, ProgressListener progress) {
+    CompactionPass(Store store, Consumer<Phase> phaseHook, ProgressListener progress, IoPacer pacer) {
         this.store = store;
         this.phaseHook = phaseHook;
         this.progress = progress;
+        this.pacer = pacer;
     }
 
     CompactionResult run(VictimPolicy policy) {
@@ -212,16 +215,21 @@ public final class CompactionPass {
             }
         });
         for (int start = 0; start < offsets.size(); start += RECORDS_PER_LOCK) {
+            long copiedBefore = bytesCopied;
+            long readBytes = 0;
             store.appendLock.lock();
             try {
                 store.checkOpen();
                 int end = Math.min(offsets.size(), start + RECORDS_PER_LOCK);
                 for (int i = start; i < end; i++) {
+                    readBytes += Records.length(victim.buffer(), offsets.getInt(i));
                     copyOrDrop(victim, offsets.getInt(i), minSequenceElsewhere, now);
                 }
             } finally {
                 store.appendLock.unlock();
             }
+            // Outside the lock: the pass's share of I/O is what it read plus what it wrote.
+            pacer.account(readBytes + bytesCopied - copiedBefore);
             Thread.yield();
         }
     }

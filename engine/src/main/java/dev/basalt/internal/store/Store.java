@@ -8,6 +8,7 @@ import dev.basalt.internal.env.DirectoryLock;
 import dev.basalt.internal.env.DurableFiles;
 import dev.basalt.CompactionResult;
 import dev.basalt.internal.compaction.CompactionAgent;
+import dev.basalt.internal.compaction.IoPacer;
 import dev.basalt.internal.compaction.VictimPolicy;
 import dev.basalt.internal.expiry.ExpiryAgent;
 import dev.basalt.internal.expiry.ExpiryQueue;
@@ -515,10 +516,17 @@ public final class Store implements AutoCloseable {
      * {@code deadFractionThreshold} (0 compacts every segment with any dead bytes).
      */
     public CompactionResult compact(double deadFractionThreshold, CompactionPass.ProgressListener progress) {
+        return compact(deadFractionThreshold, progress, options.compactionBytesPerSecond());
+    }
+
+    /** {@link #compact(double, CompactionPass.ProgressListener)} at a given rate (0: unpaced, offline). */
+    public CompactionResult compact(double deadFractionThreshold, CompactionPass.ProgressListener progress,
+            long bytesPerSecond) {
         checkOpen();
         synchronized (compactionLock) {
             checkOpen();
-            CompactionResult result = new CompactionPass(this, compactionPhaseHook, progress)
+            CompactionResult result = new CompactionPass(this, compactionPhaseHook, progress,
+                    IoPacer.parking(bytesPerSecond, new SystemNanoClock()))
                     .run(new VictimPolicy(deadFractionThreshold));
             if (result.segmentsCompacted() > 0) {
                 compactionsRun++;
