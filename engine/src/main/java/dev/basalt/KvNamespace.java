@@ -107,16 +107,11 @@ public final class KvNamespace {
         Objects.requireNonNull(type, "type");
         byte[] keyBytes = Keys.encode(key);
         if (type.kind() == ValueType.Kind.STREAM) {
-            long[] location = new long[1];
-            Segment segment = store.retainSegmentOf(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length, location);
-            if (segment == null) {
-                return new ValueWithMetadata<>(null, null);
-            }
-            int offset = Locations.offset(location[0]);
-            UnsafeBuffer b = segment.buffer();
-            var metadata = codec.metadata(b, Records.metadataOffset(b, offset), Records.metadataLength(b, offset));
-            return new ValueWithMetadata<>(type.javaType().cast(new ValueStream(segment,
-                    Records.valueOffset(b, offset), Records.valueLength(b, offset))), metadata);
+            ValueWithMetadata<T> found = withRetainedRecord(keyBytes, (segment, offset) -> new ValueWithMetadata<>(
+                    type.javaType().cast(valueStream(segment, offset)),
+                    codec.metadata(segment.buffer(), Records.metadataOffset(segment.buffer(), offset),
+                            Records.metadataLength(segment.buffer(), offset))));
+            return found != null ? found : new ValueWithMetadata<>(null, null);
         }
         ValueWithMetadata<T> found = store.readRecord(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length,
                 (segment, offset) -> new ValueWithMetadata<>(
@@ -156,14 +151,22 @@ public final class KvNamespace {
     }
 
     private InputStream stream(byte[] keyBytes) {
+        return withRetainedRecord(keyBytes, KvNamespace::valueStream);
+    }
+
+    /**
+     * Runs {@code reader} on the key's live record with its segment retained (the stream it
+     * builds releases it); null, retaining nothing, when the key is not live.
+     */
+    private <R> R withRetainedRecord(byte[] keyBytes, java.util.function.BiFunction<Segment, Integer, R> reader) {
         long[] location = new long[1];
         Segment segment = store.retainSegmentOf(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length, location);
-        if (segment == null) {
-            return null;
-        }
+        return segment == null ? null : reader.apply(segment, Locations.offset(location[0]));
+    }
+
+    private static ValueStream valueStream(Segment segment, int recordOffset) {
         UnsafeBuffer b = segment.buffer();
-        int offset = Locations.offset(location[0]);
-        return new ValueStream(segment, Records.valueOffset(b, offset), Records.valueLength(b, offset));
+        return new ValueStream(segment, Records.valueOffset(b, recordOffset), Records.valueLength(b, recordOffset));
     }
 
     /**

@@ -22,7 +22,4 @@ public final class Locations {
         return (int) location;
     }
 
-    public static String describe(long location) {
-        return "segment " + segmentId(location) + " offset " + offset(location);
-    }
 }

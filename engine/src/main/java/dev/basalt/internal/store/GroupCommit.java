@@ -27,7 +27,6 @@ final class GroupCommit {
     private long durableSequence;
     private boolean syncing;
     private RuntimeException failure;
-    private long syncCount;
 
     GroupCommit(Syncer syncer, long durableSequence) {
         this.syncer = syncer;
@@ -65,7 +64,6 @@ final class GroupCommit {
         } finally {
             lock.lock();
             syncing = false;
-            syncCount++;
             if (error != null) {
                 failure = error;
             } else {
@@ -75,16 +73,6 @@ final class GroupCommit {
         }
         if (error != null) {
             throw new BasaltException("write not acknowledged: " + error.getMessage(), error);
-        }
-    }
-
-    /** How many fsyncs group commit has run (for stats and benchmarks). */
-    long syncCount() {
-        lock.lock();
-        try {
-            return syncCount;
-        } finally {
-            lock.unlock();
         }
     }
 }

@@ -124,11 +124,6 @@ final class Recovery implements RecoverySink {
         return Records.sequence(segment.buffer(), Locations.offset(location));
     }
 
-    byte typeAt(long location) {
-        Segment segment = log.segment(Locations.segmentId(location));
-        return Records.type(segment.buffer(), Locations.offset(location));
-    }
-
     private Replayed namespace(DirectBuffer names, int offset, int length) {
         if (last != null && last.nameBytes.length == length
                 && ByteRanges.equal(names, offset, last.nameView, 0, length)) {

@@ -738,15 +738,6 @@ public final class Store implements AutoCloseable {
                 report.corruptRecords().size(), namespaces.size());
     }
 
-    /** What recovery found at open. */
-    public RecoveryReport recoveryReport() {
-        return report;
-    }
-
-    public boolean isClosed() {
-        return closed.get();
-    }
-
     void checkOpen() {
         if (closed.get()) {
             throw new IllegalStateException("the Basalt store is closed");
