@@ -1,0 +1,74 @@
+package dev.basalt.reliability.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Empties the report when the suite starts and prints its lines as one table when it ends:
+ * the "final step" that puts every campaign's figures on one screen of the build log.
+ * Registered through {@code META-INF/services}.
+ */
+public final class ReportTable implements LauncherSessionListener {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        try {
+            Files.deleteIfExists(ReliabilityReport.FILE);
+        } catch (IOException e) {
+            System.out.println("reliability: cannot empty " + ReliabilityReport.FILE + ": " + e);
+        }
+    }
+
+    @Override
+    public void launcherSessionClosed(LauncherSession session) {
+        if (!Files.exists(ReliabilityReport.FILE)) {
+            return;
+        }
+        try {
+            List<String> lines = Files.readAllLines(ReliabilityReport.FILE, StandardCharsets.UTF_8);
+            System.out.println(render(lines));
+        } catch (IOException e) {
+            System.out.println("reliability: cannot read " + ReliabilityReport.FILE + ": " + e);
+        }
+    }
+
+    /** The report's lines as a table: one row a campaign, its figures as {@code name=value} pairs. */
+    static String render(List<String> jsonLines) {
+        List<String[]> rows = new ArrayList<>();
+        for (String line : jsonLines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<String, Object> fields = JSON.readValue(line, new TypeReference<Map<String, Object>>() { });
+            StringBuilder figures = new StringBuilder();
+            for (Map.Entry<String, Object> field : fields.entrySet()) {
+                if (!field.getKey().equals("test") && !field.getKey().equals("seed") && !field.getKey().equals("scale")) {
+                    figures.append(figures.length() == 0 ? "" : "  ").append(field.getKey()).append('=').append(field.getValue());
+                }
+            }
+            rows.add(new String[] {String.valueOf(fields.get("test")), String.valueOf(fields.get("seed")), figures.toString()});
+        }
+        int testWidth = "campaign".length();
+        int seedWidth = "seed".length();
+        for (String[] row : rows) {
+            testWidth = Math.max(testWidth, row[0].length());
+            seedWidth = Math.max(seedWidth, row[1].length());
+        }
+        String format = "%-" + testWidth + "s  %" + seedWidth + "s  %s%n";
+        StringBuilder table = new StringBuilder("\nReliability figures (" + ReliabilityReport.FILE + ")\n");
+        table.append(String.format(format, "campaign", "seed", "figures"));
+        for (String[] row : rows) {
+            table.append(String.format(format, (Object[]) row));
+        }
+        return table.toString();
+    }
+}
