@@ -24,6 +24,9 @@ package dev.basalt;
  *     tail (the end of an interrupted write at the end of the active segment) is normal after a
  *     crash: it is cut off and logged, not counted here
  * @param namespaces the number of namespaces
+ * @param logSyncs fsyncs of the log that completed: one per write in {@code SYNC_EACH_WRITE},
+ *     one per batch of concurrent writers in {@code GROUP_COMMIT}, about one a second in
+ *     {@code PERIODIC}, plus those of {@code sync()}, segment rolls and compaction
  */
 public record BasaltStats(
         long liveKeys,
@@ -35,5 +38,6 @@ public record BasaltStats(
         long compactionsRun,
         long bytesReclaimed,
         long corruptRecordsSkipped,
-        long namespaces) {
+        long namespaces,
+        long logSyncs) {
 }

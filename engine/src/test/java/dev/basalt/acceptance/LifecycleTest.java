@@ -206,6 +206,29 @@ class LifecycleTest extends AcceptanceTestBase {
     }
 
     @Test
+    void logSyncsCountOneFsyncPerWriteInSyncEachWriteAndNonePerWriteInPeriodic() {
+        BasaltOptions sync = BasaltOptions.defaults().withClock(clock).withDurability(Durability.SYNC_EACH_WRITE);
+        try (Basalt each = Basalt.open(spareDir, sync)) {
+            each.namespace("N").put("first", "v"); // a namespace's first write also records its name
+            long before = each.stats().logSyncs();
+            for (int i = 0; i < 20; i++) {
+                each.namespace("N").put("k" + i, "v");
+            }
+            assertThat(each.stats().logSyncs() - before).isEqualTo(20);
+            each.sync();
+            assertThat(each.stats().logSyncs() - before).isEqualTo(21);
+        }
+        try (Basalt periodic = Basalt.open(spareDir, sync.withDurability(Durability.PERIODIC))) {
+            long before = periodic.stats().logSyncs();
+            for (int i = 0; i < 20; i++) {
+                periodic.namespace("N").put("k" + i, "v");
+            }
+            // The background fsync runs about once a second; twenty puts take far less.
+            assertThat(periodic.stats().logSyncs() - before).isLessThan(20);
+        }
+    }
+
+    @Test
     void statsIsARecordThatChangesWithWrites() {
         Object before = db.stats();
         assertThat(before.getClass().isRecord()).isTrue();

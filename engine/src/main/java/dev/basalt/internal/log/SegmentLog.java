@@ -38,6 +38,8 @@ public final class SegmentLog implements AutoCloseable {
     private ActiveSegment active;
     private long sealedBytes;
     private volatile String fsyncFailure;
+    /** fsyncs of the log that succeeded, for stats: group commit's worth is puts per fsync. */
+    private final java.util.concurrent.atomic.AtomicLong syncsRun = new java.util.concurrent.atomic.AtomicLong();
 
     /** The active segment's writer state; replaced under the force lock when it rolls. */
     private static final class ActiveSegment {
@@ -429,6 +431,11 @@ public final class SegmentLog implements AutoCloseable {
         sealedBytes += sealed.tail;
     }
 
+    /** The log fsyncs that succeeded since open. */
+    public long syncsRun() {
+        return syncsRun.get();
+    }
+
     /** Forces every appended record to stable storage. */
     public void force() {
         synchronized (forceLock) {
@@ -444,6 +451,7 @@ public final class SegmentLog implements AutoCloseable {
     private void forceOrFail(ActiveSegment segment) {
         try {
             segment.channel.force();
+            syncsRun.incrementAndGet();
         } catch (IOException e) {
             fsyncFailure = "fsync of " + segment.segment.path() + " failed: " + e;
             throw new BasaltException(fsyncFailure + "; no write is acknowledged until the store is reopened", e);

@@ -735,7 +735,7 @@ public final class Store implements AutoCloseable {
         indexBytes += expiryQueue.offHeapBytes();
         return new BasaltStats(keys, liveBytes, log.totalBytes(), log.segmentCount(), indexBytes, expiredAndPurged,
                 compactionsRun, bytesReclaimed,
-                report.corruptRecords().size(), namespaces.size());
+                report.corruptRecords().size(), namespaces.size(), log.syncsRun());
     }
 
     void checkOpen() {
