@@ -80,7 +80,8 @@ public final class BenchmarkReport {
             RunDescription run = new RunDescription(machine, date, options.get("--command"));
             List<ResultTable> tables = TableGrouping.tables(new JmhJsonReader().read(results));
             write(Path.of(options.get("--docs")), options.get("--suite"), tables, run);
-            out.println("BenchmarkReport: " + tables.size() + " tables and charts for the " + options.get("--suite")
+            out.println("BenchmarkReport: " + tables.size() + (tables.size() == 1 ? " table" : " tables")
+                    + " with charts for the " + options.get("--suite")
                     + " suite in " + Path.of(options.get("--docs")).resolve(MARKDOWN_FILE));
             return 0;
         } catch (IOException | RuntimeException e) {

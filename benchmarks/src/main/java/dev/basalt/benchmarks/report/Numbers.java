@@ -1,5 +1,7 @@
 package dev.basalt.benchmarks.report;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Locale;
 
 /** Number formatting shared by the tables and the charts: about four significant digits, "—" for no value. */
@@ -35,6 +37,21 @@ final class Numbers {
             return String.format(Locale.ROOT, "%.3f", value);
         }
         return String.format(Locale.ROOT, "%.2e", value);
+    }
+
+    /**
+     * An axis tick: round values without trailing zeros ({@code 10}, {@code 0.5}, {@code 2,000}),
+     * after rounding away the binary noise of {@code 3 * 0.1}.
+     */
+    static String tick(double value) {
+        if (!Double.isFinite(value)) {
+            return score(value);
+        }
+        BigDecimal rounded = new BigDecimal(value).round(new MathContext(10)).stripTrailingZeros();
+        if (rounded.scale() <= 0) {
+            return String.format(Locale.ROOT, "%,d", rounded.toBigInteger());
+        }
+        return rounded.toPlainString();
     }
 
     /** A ratio with two decimals. */

@@ -82,7 +82,7 @@ final class SvgBarChart {
             svg.append(format("<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\"/>\n",
                     x, TOP - 4, x, axisY, GRID));
             svg.append(format("<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#495057\" font-size=\"11\">%s</text>\n",
-                    x, axisY + 16, escape(Numbers.score(tick))));
+                    x, axisY + 16, escape(Numbers.tick(tick))));
         }
         svg.append(format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\"/>\n",
                 plotX, axisY, plotX + PLOT_WIDTH, axisY, INK));

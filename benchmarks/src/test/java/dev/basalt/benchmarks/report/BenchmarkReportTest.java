@@ -68,7 +68,7 @@ class BenchmarkReportTest {
             assertThat(chart).exists();
             SvgBarChartTest.parse(Files.readString(chart));
         }
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("7 tables");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("7 tables with charts");
     }
 
     @Test
