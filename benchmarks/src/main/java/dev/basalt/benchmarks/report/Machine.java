@@ -36,10 +36,10 @@ public record Machine(String cpuModel, int logicalCpus, String kernelRelease) {
         return new Machine(model, processors, kernel);
     }
 
-    /** One line for the report, such as {@code AMD EPYC 7B13, 2 logical CPUs, Linux 6.18.0}. */
+    /** One line for the report, such as {@code AMD EPYC 7B13, 2 logical CPUs, kernel 6.18.0}. */
     public String describe() {
         return cpuModel + ", " + logicalCpus + (logicalCpus == 1 ? " logical CPU" : " logical CPUs")
-                + ", " + System.getProperty("os.name") + " " + kernelRelease;
+                + ", kernel " + kernelRelease;
     }
 
     private static List<String> lines(Path file) {

@@ -85,15 +85,18 @@ public record ResultTable(
         return "sample".equals(mode);
     }
 
-    /** The names of the {@code @AuxCounters} secondary metrics of any row, in first-seen order. */
+    /**
+     * The names of the {@code @AuxCounters} secondary metrics of any row, in first-seen order. A metric
+     * with no number in any row (a profiler's text result, which JMH writes with a NaN score) is left out.
+     */
     public List<String> auxCounterNames() {
         Set<String> names = new LinkedHashSet<>();
         for (Row row : rows) {
-            for (String name : row.result().secondary().keySet()) {
-                if (JmhResult.isAuxCounter(name)) {
+            row.result().secondary().forEach((name, metric) -> {
+                if (JmhResult.isAuxCounter(name) && !Double.isNaN(metric.score())) {
                     names.add(name);
                 }
-            }
+            });
         }
         return new ArrayList<>(names);
     }

@@ -40,7 +40,7 @@ final class SuiteMarkdown {
             md.append("- JVM flags: ").append(flags.iterator().next()).append('\n');
         }
         md.append("- Date: ").append(run.date()).append('\n');
-        md.append("- Command: `").append(run.command()).append("`\n");
+        md.append("- Command: ").append(code(run.command())).append('\n');
         md.append("- Error: half the width of JMH's 99.9 % confidence interval (\"—\" after a single iteration).\n");
         if (tables.isEmpty()) {
             md.append("\nNo results in this run.\n");
@@ -121,6 +121,11 @@ final class SuiteMarkdown {
 
     private static String row(List<String> cells) {
         return cells.stream().map(cell -> cell.replace("|", "\\|")).collect(Collectors.joining(" | ", "| ", " |\n"));
+    }
+
+    /** Inline code; a command holding a backtick gets a double-backtick fence, as CommonMark allows. */
+    static String code(String text) {
+        return text.contains("`") ? "`` " + text + " ``" : "`" + text + "`";
     }
 
     private static Set<String> distinct(List<ResultTable> tables, Function<JmhResult, String> property) {

@@ -47,7 +47,7 @@ class BenchmarkReportTest {
         String markdown = Files.readString(docs.resolve("benchmarks.md"));
         assertThat(markdown).startsWith(PROSE)
                 .contains("## Peer comparison (quick suite)", "<!-- peer-report:quick:begin -->", "<!-- peer-report:quick:end -->")
-                .contains("- Machine: Test CPU 9000, 2 logical CPUs, ")
+                .contains("- Machine: Test CPU 9000, 2 logical CPUs, kernel 6.1.0-test\n")
                 .contains("- JDK: OpenJDK 64-Bit Server VM 17.0.15+6-Debian-1deb12u1")
                 .contains("- JVM flags: `--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED`")
                 .contains("- Date: 2026-11-26 21:05:09 UTC")
