@@ -26,6 +26,8 @@ import java.util.List;
  * <p>{@link #readInto} is {@link KvNamespace#read}, the allocation-free hot path; {@link #getText}
  * is {@code get(key)} and {@link #getBytes} is {@code get(key, ValueType.BYTES)}, as a Workers KV
  * user calls them.
+ *
+ * <p>Threads: the engine and its namespace are thread-safe; {@link #open} and {@link #close} run on one thread before and after every other call.
  */
 final class BasaltStore implements KvStore {
     static final String NAMESPACE = "BENCH";

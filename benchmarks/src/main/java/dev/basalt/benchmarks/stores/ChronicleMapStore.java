@@ -30,6 +30,8 @@ import org.agrona.BufferUtil;
  * <p>Reads: {@link #readInto} uses a query context on the caller's key buffer (no key copy)
  * and copies the value's bytes straight from the mapping into the caller's buffer
  * ({@code RandomDataInput.nativeRead} to the buffer's address), Chronicle Map's zero-copy read path.
+ *
+ * <p>Threads: the map locks per segment; a query context belongs to the calling thread until closed. Open and close run on one thread before and after every other call.
  */
 final class ChronicleMapStore implements KvStore {
     static final String FILE = "chronicle.map";

@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * keys up front. Keys are heap {@link ByteBuffer}s so that {@link #readInto} looks up the
  * caller's key buffer by content without allocating; values are the arrays given to
  * {@link #put}. {@link #getBytes} returns a copy, as Basalt does. Not ordered; sync is a no-op.
+ *
+ * <p>Threads: the map is concurrent; open and close run on one thread before and after every other call.
  */
 final class HashMapStore implements KvStore {
     private ConcurrentHashMap<ByteBuffer, byte[]> map;

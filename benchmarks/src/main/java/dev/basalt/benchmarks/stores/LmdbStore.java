@@ -38,6 +38,8 @@ import org.lmdbjava.Txn;
  * and copies it into the caller's buffer. A page of {@link #listPage} is a cursor placed with
  * {@code MDB_SET_RANGE} at the prefix and moved with {@code next}. A bulk load commits every
  * {@value #LOAD_BATCH_ENTRIES} puts.
+ *
+ * <p>Threads: each thread has its own read transaction and key and value buffers (thread locals); LMDB serialises write transactions itself. Open and close run on one thread before and after every other call; close releases every thread's read transaction.
  */
 final class LmdbStore implements KvStore {
     static final String DATABASE = "bench";

@@ -27,6 +27,8 @@ import org.mapdb.Serializer;
  *
  * <p>Reads: MapDB has no into-buffer read, so {@link #readInto} is {@code get(byte[])} and a copy.
  * A page of {@link #listPage} is a {@code prefixSubMap} walk.
+ *
+ * <p>Threads: the BTreeMap is concurrent; a commit covers every thread's writes so far (MapDB has one global transaction). Open and close run on one thread before and after every other call.
  */
 final class MapDbStore implements KvStore {
     static final String MAP = "bench";

@@ -44,6 +44,8 @@ import org.rocksdb.WriteOptions;
  * RocksDB's recommended bounded range scan. A bulk load goes through 1,000-entry write batches
  * without sync, then one WAL sync and a memtable flush, so reads meet the SST files a long-running
  * store would have.
+ *
+ * <p>Threads: RocksDB handles are thread-safe; the option objects are set up by {@link #open}, then only read; open and close run on one thread before and after every other call.
  */
 final class RocksDbStore implements KvStore {
     static final long BLOCK_CACHE_BYTES = 256L << 20;

@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * The ordered on-heap ceiling: a {@link ConcurrentSkipListMap} in unsigned byte order of the
  * keys, with no persistence. A prefix page is a {@code tailMap} walk that stops at the first
  * key outside the prefix. {@link #getBytes} returns a copy, as Basalt does; sync is a no-op.
+ *
+ * <p>Threads: the map is concurrent; open and close run on one thread before and after every other call.
  */
 final class SkipListStore implements KvStore {
     private ConcurrentSkipListMap<ByteBuffer, byte[]> map;

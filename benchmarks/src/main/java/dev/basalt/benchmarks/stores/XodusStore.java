@@ -34,6 +34,8 @@ import jetbrains.exodus.env.Transaction;
  * {@link #readInto} copies the key into an array, reads in a read-only transaction and copies
  * the value into the caller's buffer. A page of {@link #listPage} is a cursor positioned with
  * {@code getSearchKeyRange}. A bulk load commits every {@value #LOAD_BATCH_ENTRIES} puts.
+ *
+ * <p>Threads: the environment is thread-safe and every call runs in its own transaction; open and close run on one thread before and after every other call.
  */
 final class XodusStore implements KvStore {
     static final String STORE = "bench";
