@@ -128,7 +128,10 @@ public class PeerPutBenchmark {
     /**
      * Puts and fsyncs of one iteration, as JMH secondary results. Every thread counts its own
      * puts; the first thread alone reports the store-wide fsync count, so the sum over threads
-     * that JMH prints is the store's figure, not a multiple of it.
+     * that JMH prints is the store's figure, not a multiple of it. Both include JMH's short
+     * warm-down (threads keep putting until the last one finished measuring), so their ratio is
+     * exact. After the last iteration another thread may already have closed the store when
+     * {@link #stop} runs; the adapters then answer with their count at close.
      */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)

@@ -67,6 +67,8 @@ final class RocksDbStore implements KvStore {
     private WriteOptions loadWriteOptions;
     private ReadOptions readOptions;
     private RocksDB db;
+    /** {@link #syncCount} once closed: JMH may ask for it after another thread closed the store. */
+    private long syncsAtClose;
 
     @Override
     public String name() {
@@ -202,13 +204,20 @@ final class RocksDbStore implements KvStore {
         }
     }
 
+    /**
+     * RocksDB's count of WAL fsyncs. Synchronised with {@link #close}, which frees the native
+     * statistics: a late caller (another JMH thread) gets the count taken just before the close.
+     */
     @Override
-    public long syncCount() {
-        return statistics.getTickerCount(TickerType.WAL_FILE_SYNCED);
+    public synchronized long syncCount() {
+        return statistics == null ? syncsAtClose : statistics.getTickerCount(TickerType.WAL_FILE_SYNCED);
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (statistics != null) {
+            syncsAtClose = statistics.getTickerCount(TickerType.WAL_FILE_SYNCED);
+        }
         if (db != null) {
             db.close();
             db = null;
