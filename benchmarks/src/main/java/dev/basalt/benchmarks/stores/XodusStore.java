@@ -24,7 +24,9 @@ import jetbrains.exodus.env.Transaction;
  * cache, its background GC of the log, which is Xodus's compaction, left on) with
  * {@code envCloseForcedly} so a close never waits on a forgotten transaction; the store is
  * {@link StoreConfig#WITHOUT_DUPLICATES_WITH_PREFIXING}, a Patricia tree, which the docs
- * recommend for random access and keys sharing prefixes, as {@code user:...} keys do.
+ * recommend for random access and keys sharing prefixes, as {@code user:...} keys do. Its log
+ * cache lives on the Java heap (by default a share of {@code -Xmx}), so the memory benchmark
+ * counts it as heap.
  *
  * <p>Durability: {@code logDurableWrite} off for {@code PERIODIC} (a commit leaves the data to
  * the OS; Xodus syncs on its own period), on for the synced modes (every commit fsyncs the
