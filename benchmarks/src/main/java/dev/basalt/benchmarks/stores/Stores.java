@@ -1,0 +1,55 @@
+package dev.basalt.benchmarks.stores;
+
+import java.util.List;
+
+/**
+ * The stores of the peer benchmarks by their JMH {@code store} parameter value. The names are
+ * fixed: the report tool and {@code docs/benchmarks.md} key their tables on them. Stateless.
+ */
+public final class Stores {
+    public static final String BASALT = "basalt";
+    public static final String CHM = "chm";
+    public static final String SKIPLIST = "skiplist";
+    public static final String CHRONICLE_MAP = "chronicle-map";
+    public static final String ROCKSDB = "rocksdb";
+    public static final String LMDB = "lmdb";
+    public static final String MAPDB = "mapdb";
+    public static final String XODUS = "xodus";
+
+    /** Every store, Basalt first, then the in-memory ceilings, then the persistent peers. */
+    public static final List<String> NAMES =
+            List.of(BASALT, CHM, SKIPLIST, CHRONICLE_MAP, ROCKSDB, LMDB, MAPDB, XODUS);
+
+    /** The stores that keep keys in order and so can list a prefix page. */
+    public static final List<String> ORDERED = List.of(BASALT, SKIPLIST, ROCKSDB, LMDB, MAPDB, XODUS);
+
+    /** The stores whose data outlives the process. */
+    public static final List<String> PERSISTENT = List.of(BASALT, CHRONICLE_MAP, ROCKSDB, LMDB, MAPDB, XODUS);
+
+    private Stores() {
+    }
+
+    /** A new, unopened adapter for {@code name}. */
+    public static KvStore create(String name) {
+        switch (name) {
+            case BASALT:
+                return new BasaltStore();
+            case CHM:
+                return new HashMapStore();
+            case SKIPLIST:
+                return new SkipListStore();
+            case CHRONICLE_MAP:
+                return new ChronicleMapStore();
+            case ROCKSDB:
+                return new RocksDbStore();
+            case LMDB:
+                return new LmdbStore();
+            case MAPDB:
+                return new MapDbStore();
+            case XODUS:
+                return new XodusStore();
+            default:
+                throw new IllegalArgumentException("store is '" + name + "'; the stores are " + NAMES);
+        }
+    }
+}
