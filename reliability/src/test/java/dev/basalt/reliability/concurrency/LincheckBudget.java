@@ -14,4 +14,9 @@ final class LincheckBudget {
     static int invocationsPerIteration() {
         return Scale.count("basalt.lincheck.invocations", 1_000, 10_000);
     }
+
+    /** Interleavings explored per scenario in model-checking mode, which costs far more per run. */
+    static int modelCheckingInvocations() {
+        return Scale.count("basalt.lincheck.mcInvocations", 200, 5_000);
+    }
 }
