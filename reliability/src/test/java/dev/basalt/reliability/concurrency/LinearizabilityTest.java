@@ -143,6 +143,7 @@ class LinearizabilityTest {
                 .withMinExpirationTtl(Duration.ZERO)
                 .withDurability(mode)
                 .withSegmentSize(SEGMENT_BYTES)
+                .withCompactionRate(0) // unpaced, so passes finish and start again within a round
                 .withBackgroundCompaction(true);
     }
 
