@@ -40,7 +40,7 @@ import tools.jackson.databind.JsonNode;
  * {@value #WORKERS} workers run puts (some with a TTL, some with metadata), deletes and three
  * kinds of read ({@code get}, {@code getWithMetadata}, the hot-path {@code read}) on
  * {@value #KEYS} fresh keys, while one thread calls {@code compact()} in a loop (1 MiB segments
- * and values up to 12 KiB, so segments seal and die quickly) and one moves the clock a second
+ * and values up to 24 KB, so segments seal and die quickly) and one moves the clock a second
  * at a time and purges what expired. Every operation is recorded with its invocation and
  * response ({@code System.nanoTime}) and the clock's second at both ends; then each key's
  * history is checked by {@link RegisterLinearizability}. Linearizability is local, so checking
@@ -58,7 +58,7 @@ class LinearizabilityTest {
     /** Each worker makes this many calls on each key: 3 * 16 = 48 per key's history, under the checker's 64. */
     private static final int CALLS_PER_WORKER_AND_KEY = 16;
     private static final int ROUNDS_PER_OPEN = 20;
-    private static final int MAX_FILLER_BYTES = 12_000;
+    private static final int MAX_FILLER_BYTES = 24_000;
     private static final long SEGMENT_BYTES = 1L << 20;
     /** Between clock steps; short enough that TTLs of 1..3 s run out inside a round. */
     private static final long CLOCK_STEP_PAUSE_NANOS = 400_000;
