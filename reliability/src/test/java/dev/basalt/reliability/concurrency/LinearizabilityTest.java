@@ -71,6 +71,8 @@ class LinearizabilityTest {
     private final AtomicLong compactionsWithWork = new AtomicLong();
     private final AtomicLong segmentsCompacted = new AtomicLong();
     private final AtomicLong ttlPuts = new AtomicLong();
+    /** Operations whose interval overlapped a compaction pass that rewrote at least one segment. */
+    private final AtomicLong operationsDuringCompaction = new AtomicLong();
     private final AtomicLong expiredPurged = new AtomicLong();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
 
@@ -127,6 +129,7 @@ class LinearizabilityTest {
                 .figure("expiredPurged", expiredPurged.get())
                 .figure("compactions", compactionsWithWork.get())
                 .figure("segmentsCompacted", segmentsCompacted.get())
+                .figure("operationsDuringCompaction", operationsDuringCompaction.get())
                 .figure("maxSearchStates", maxStates)
                 .write();
         assertThat(problems).as("seed %d", seed).isEmpty();
@@ -134,6 +137,7 @@ class LinearizabilityTest {
         assertThat(tornReads.get()).isZero();
         assertThat(histories).isEqualTo((long) rounds * KEYS);
         assertThat(compactionsWithWork.get()).as("compaction ran during the rounds").isPositive();
+        assertThat(operationsDuringCompaction.get()).as("operations overlapped compaction passes").isPositive();
         assertThat(ttlPuts.get()).isPositive();
     }
 
@@ -156,15 +160,19 @@ class LinearizabilityTest {
             Worker worker = new Worker(ns, w, round, random.nextLong());
             workers.add(threads.submit(worker::run));
         }
-        Future<?> compactor = threads.submit(() -> {
+        Future<List<long[]>> compactor = threads.submit(() -> {
+            List<long[]> passesWithWork = new ArrayList<>(); // [start, end] in nanoTime
             while (!workersDone.get()) {
+                long start = System.nanoTime();
                 CompactionResult result = db.compact();
                 if (result.segmentsCompacted() > 0) {
+                    passesWithWork.add(new long[] {start, System.nanoTime()});
                     compactionsWithWork.incrementAndGet();
                     segmentsCompacted.addAndGet(result.segmentsCompacted());
                 }
                 Thread.yield();
             }
+            return passesWithWork;
         });
         Future<?> clockMover = threads.submit(() -> {
             while (!workersDone.get()) {
@@ -186,8 +194,18 @@ class LinearizabilityTest {
             }
         } finally {
             workersDone.set(true);
-            compactor.get(2, TimeUnit.MINUTES);
             clockMover.get(2, TimeUnit.MINUTES);
+        }
+        List<long[]> passes = compactor.get(2, TimeUnit.MINUTES);
+        for (List<Operation> history : perKey) {
+            for (Operation op : history) {
+                for (long[] pass : passes) {
+                    if (op.invokeNanos() <= pass[1] && pass[0] <= op.responseNanos()) {
+                        operationsDuringCompaction.incrementAndGet();
+                        break;
+                    }
+                }
+            }
         }
         return perKey;
     }
