@@ -99,6 +99,8 @@ public class HashIndexLincheckTest {
                 .actorsPerThread(4)
                 .actorsBefore(2)
                 .actorsAfter(1);
-        LinChecker.check(HashIndexLincheckTest.class, options);
+        LinChecker.check(HashIndexLincheckTest.class, options); // throws, with the scenario, on a failure
+        LincheckBudget.report("lincheck-hash-index", "stress", LincheckBudget.iterations(),
+                LincheckBudget.invocationsPerIteration());
     }
 }

@@ -77,6 +77,8 @@ public class ReadEpochsLincheckTest {
                 .threads(3)
                 .actorsPerThread(3);
         LinChecker.check(ReadEpochsLincheckTest.class, options);
+        LincheckBudget.report("lincheck-read-epochs-mc", "model checking", LincheckBudget.iterations(),
+                LincheckBudget.modelCheckingInvocations());
     }
 
     @Test
@@ -87,5 +89,7 @@ public class ReadEpochsLincheckTest {
                 .threads(3)
                 .actorsPerThread(4);
         LinChecker.check(ReadEpochsLincheckTest.class, options);
+        LincheckBudget.report("lincheck-read-epochs", "stress", LincheckBudget.iterations(),
+                LincheckBudget.invocationsPerIteration());
     }
 }
