@@ -245,7 +245,12 @@ public final class SegmentLog implements AutoCloseable {
             }
             channel.truncate(dataEnd);
             CrashPoints.hit(CrashPoint.RECOVERY_ACTIVE_TRUNCATED);
-            channel.write(java.nio.ByteBuffer.allocate(1), capacity - 1);
+            // Extend back to capacity only when there is room: a file that ends at its data end
+            // (a crash right after the truncation above, or a segment filled to its last byte)
+            // would otherwise get a zero written over the last byte of its last record.
+            if (dataEnd < capacity) {
+                channel.write(java.nio.ByteBuffer.allocate(1), capacity - 1);
+            }
             channel.force();
         } catch (IOException | RuntimeException e) {
             channel.close();
