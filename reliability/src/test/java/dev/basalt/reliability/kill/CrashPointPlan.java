@@ -1,5 +1,6 @@
 package dev.basalt.reliability.kill;
 
+import dev.basalt.Durability;
 import dev.basalt.internal.env.CrashPoint;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -98,9 +99,23 @@ final class CrashPointPlan {
         return point.name().startsWith("STORE_FILE_") || point.name().startsWith("CURSOR_KEY_");
     }
 
-    /** Points passed only by the group-commit leader. */
-    static boolean needsGroupCommit(CrashPoint point) {
-        return point == CrashPoint.GROUP_COMMIT_BEFORE_APPLY || point == CrashPoint.GROUP_COMMIT_AFTER_APPLY;
+    /** The durability mode a cycle armed at {@code point} runs in: the rotation's, unless the point needs another. */
+    static Durability modeFor(CrashPoint point, Durability rotation) {
+        if (point == CrashPoint.GROUP_COMMIT_BEFORE_APPLY || point == CrashPoint.GROUP_COMMIT_AFTER_APPLY) {
+            return Durability.GROUP_COMMIT; // passed only by the group-commit leader
+        }
+        return needsVolume(point) ? Durability.PERIODIC : rotation;
+    }
+
+    /**
+     * Points that need a segment to fill (a roll, or a compaction with victims). They run in
+     * PERIODIC mode: with an fsync per put on a busy disk a 1 MiB segment can take longer to
+     * fill than a cycle lasts. (Random kills cover rolls and compaction in every mode.)
+     */
+    static boolean needsVolume(CrashPoint point) {
+        String name = point.name();
+        return name.startsWith("ROLL_") || name.startsWith("HINT_") || name.startsWith("SEGMENT_")
+                || name.startsWith("COMPACTION_") || name.startsWith("COMMIT_");
     }
 
     /** Points of the offline tool itself. */

@@ -122,8 +122,13 @@ class KillCampaignTest {
             int slot = cycle < STREAMS ? KILL_SLOT : cycle % KINDS_PERIOD;
             if (slot < ARMED_SLOTS) {
                 CrashPoint point = plan.next();
+                if (point == CrashPoint.RECOVERY_HINT_REWRITTEN && !deleteOneSealedHint(streams[stream])) {
+                    plan.done(point, false); // no sealed segment here yet: later, and another point now
+                    point = plan.next();
+                }
                 long hitAt = plan.hitAt(point);
-                when += ", armed " + point + ":" + hitAt + ")";
+                durability = CrashPointPlan.modeFor(point, durability);
+                when = "cycle " + cycle + " (stream " + stream + ", " + durability + ", armed " + point + ":" + hitAt + ")";
                 if (CrashPointPlan.needsFreshDirectory(point)) {
                     runFresh(cycle, point, hitAt, random, figures, plan, violations, when);
                     printDuration(when, cycleStartNanos, figures);
@@ -185,18 +190,18 @@ class KillCampaignTest {
     private boolean runArmed(int cycle, Path dir, KeyStates states, Durability durability, CrashPoint point, long hitAt,
             Random random, KeyStates.Tally tally, Figures figures, List<String> violations, String when)
             throws IOException, InterruptedException {
-        Durability mode = CrashPointPlan.needsGroupCommit(point) ? Durability.GROUP_COMMIT : durability;
         String childMode = CrashPointPlan.isOfflineToolPoint(point) ? "OFFLINE" : "WORKLOAD";
         int index = 0;
-        if (point == CrashPoint.RECOVERY_HINT_REWRITTEN) {
-            deleteOneSealedHint(dir);
-        } else if (point == CrashPoint.RECOVERY_COMMIT_FINISHING) {
+        if (point == CrashPoint.RECOVERY_COMMIT_FINISHING) {
             // A first child halted after a compaction committed leaves the commit file for this one's recovery.
-            ChildRun first = runChild(new ChildSpec("WORKLOAD", dir, mode, CrashPoint.COMPACTION_COMMITTED, 1), cycle,
-                    index++, random, figures, violations, when + " first child");
+            ChildRun first = runChild(new ChildSpec("WORKLOAD", dir, Durability.PERIODIC,
+                    CrashPoint.COMPACTION_COMMITTED, 1), cycle, index++, random, figures, violations, when);
             states.apply(first.lines(), tally);
+            if (first.halted() != CrashPoint.COMPACTION_COMMITTED) {
+                return false;
+            }
         }
-        ChildRun run = runChild(new ChildSpec(childMode, dir, mode, point, hitAt), cycle, index, random, figures,
+        ChildRun run = runChild(new ChildSpec(childMode, dir, durability, point, hitAt), cycle, index, random, figures,
                 violations, when);
         states.apply(run.lines(), tally);
         return run.halted() == point;
@@ -258,15 +263,20 @@ class KillCampaignTest {
         }
     }
 
-    /** Deletes the hint of one sealed segment (derived data), so that the next open must rebuild it. */
-    private static void deleteOneSealedHint(Path dir) throws IOException {
+    /**
+     * Deletes the hint of one sealed segment (derived data), so that the next open must rebuild
+     * it; false when the directory has no sealed segment.
+     */
+    private static boolean deleteOneSealedHint(Path dir) throws IOException {
         Set<String> hints = new TreeSet<>();
         try (Stream<Path> files = Files.list(dir)) {
             files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".hint")).forEach(hints::add);
         }
-        if (hints.size() >= 2) {
-            Files.delete(dir.resolve(hints.iterator().next())); // the lowest: never the active segment's
+        if (hints.size() < 2) {
+            return false;
         }
+        Files.delete(dir.resolve(hints.iterator().next())); // the lowest: never the active segment's
+        return true;
     }
 
     private ChildRun runChild(ChildSpec spec, int cycle, int index, Random random, Figures figures,
