@@ -70,6 +70,7 @@ class KillCampaignTest {
 
     @TempDir
     Path workDir;
+    /** The crash-point schedule of the running campaign. */
     private CrashPointPlan plan;
 
     /** What one child is told to do. */
@@ -88,7 +89,8 @@ class KillCampaignTest {
         int halts;
         int armedNotReached;
         int offlineRuns;
-        int offlineKilledInside;
+        /** Offline-tool children stopped (SIGKILL or halt) after the tool started and before it returned. */
+        int offlineStoppedInside;
         int failedOpens;
         int verifyDirty;
         int childFailures;
@@ -130,7 +132,7 @@ class KillCampaignTest {
                 durability = CrashPointPlan.modeFor(point, durability);
                 when = "cycle " + cycle + " (stream " + stream + ", " + durability + ", armed " + point + ":" + hitAt + ")";
                 if (CrashPointPlan.needsFreshDirectory(point)) {
-                    runFresh(cycle, point, hitAt, random, figures, plan, violations, when);
+                    runFresh(cycle, point, hitAt, random, figures, violations, when);
                     printDuration(when, cycleStartNanos, figures);
                     continue;
                 }
@@ -144,7 +146,7 @@ class KillCampaignTest {
                 states[stream].apply(run.lines(), tally);
             } else {
                 when = "cycle " + cycle + " (stream " + stream + ", offline tool)";
-                runOffline(cycle, streams[stream], plan, random, figures, violations, when);
+                runOffline(cycle, streams[stream], random, figures, violations, when);
             }
             check(streams[stream], states[stream], when, tally, figures, violations);
             printDuration(when, cycleStartNanos, figures);
@@ -153,11 +155,11 @@ class KillCampaignTest {
         Set<CrashPoint> missed = EnumSet.allOf(CrashPoint.class);
         missed.removeAll(figures.hit);
         System.out.printf("KillCampaignTest: cycles %d, SIGKILLs %d (during start-up %d), crash-point halts %d"
-                        + " (points hit %d/%d, armed but not reached %d), offline tool runs %d (killed inside %d),"
+                        + " (points hit %d/%d, armed but not reached %d), offline tool runs %d (stopped inside %d),"
                         + " acknowledged ops %d, in flight %d, key checks %d (expired %d), lost %d, resurrected %d,"
                         + " failed opens %d, verify dirty %d, child failures %d, violations %d%n",
                 figures.cycles, figures.kills, figures.earlyKills, figures.halts, figures.hit.size(),
-                CrashPoint.values().length, figures.armedNotReached, figures.offlineRuns, figures.offlineKilledInside,
+                CrashPoint.values().length, figures.armedNotReached, figures.offlineRuns, figures.offlineStoppedInside,
                 tally.acknowledged, tally.inFlight, tally.keyChecks, tally.expiredChecks, tally.lost,
                 tally.resurrected, figures.failedOpens, figures.verifyDirty, figures.childFailures, violations.size());
         ReliabilityReport.line("kill", seed)
@@ -166,7 +168,7 @@ class KillCampaignTest {
                 .figure("haltsAtCrashPoints", figures.halts)
                 .figure("crashPointsHit", figures.hit.size() + "/" + CrashPoint.values().length)
                 .figure("offlineToolRuns", figures.offlineRuns)
-                .figure("offlineKilledInside", figures.offlineKilledInside)
+                .figure("offlineStoppedInside", figures.offlineStoppedInside)
                 .figure("acknowledgedOps", tally.acknowledged)
                 .figure("lost", tally.lost)
                 .figure("resurrected", tally.resurrected)
@@ -208,7 +210,7 @@ class KillCampaignTest {
     }
 
     /** A cycle armed at a store-creation point: the child creates a fresh directory and halts in it. */
-    private void runFresh(int cycle, CrashPoint point, long hitAt, Random random, Figures figures, CrashPointPlan plan,
+    private void runFresh(int cycle, CrashPoint point, long hitAt, Random random, Figures figures,
             List<String> violations, String when) throws IOException, InterruptedException {
         Path dir = workDir.resolve("fresh-" + cycle);
         ChildRun run = runChild(new ChildSpec("WORKLOAD", dir, Durability.GROUP_COMMIT, point, hitAt), cycle, 0, random,
@@ -221,7 +223,7 @@ class KillCampaignTest {
     }
 
     /** The offline tool in the child: killed at a random moment of its run, or halted at a compaction point. */
-    private void runOffline(int cycle, Path dir, CrashPointPlan plan, Random random, Figures figures,
+    private void runOffline(int cycle, Path dir, Random random, Figures figures,
             List<String> violations, String when) throws IOException, InterruptedException {
         figures.offlineRuns++;
         boolean armed = random.nextBoolean();
@@ -232,7 +234,7 @@ class KillCampaignTest {
             figures.outcomes.append(run.insideOfflineTool() ? " inside the tool" : " after the tool ended");
         }
         if (run.insideOfflineTool()) {
-            figures.offlineKilledInside++;
+            figures.offlineStoppedInside++;
         }
     }
 
