@@ -4,6 +4,8 @@ import dev.basalt.BasaltException;
 import dev.basalt.BasaltOptions;
 import dev.basalt.CompactionResult;
 import dev.basalt.internal.env.ChronicleSettings;
+import dev.basalt.internal.env.CrashPoint;
+import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.env.JvmFlags;
 import dev.basalt.internal.store.CompactionPass;
 import dev.basalt.internal.store.Store;
@@ -28,8 +30,11 @@ public final class OfflineCompaction {
         JvmFlags.check();
         ChronicleSettings.apply();
         try (Store store = Store.open(dir, BasaltOptions.defaults().withBackgroundCompaction(false))) {
+            CrashPoints.hit(CrashPoint.OFFLINE_OPENED);
             // Nothing runs in the foreground of an offline pass: it goes at the disk's speed.
-            return store.compact(0.0, progress, 0);
+            CompactionResult result = store.compact(0.0, progress, 0);
+            CrashPoints.hit(CrashPoint.OFFLINE_COMPACTED);
+            return result;
         }
     }
 }

@@ -65,6 +65,7 @@ public final class DurableFiles {
             Files.deleteIfExists(temp);
             try (FileChannel channel = createNew(temp)) {
                 writeFully(channel, content, 0);
+                CrashPoints.publishing(target, CrashPoints.PublishStep.TEMP_WRITTEN);
                 channel.force(true);
             }
             publish(temp, target);
@@ -75,11 +76,13 @@ public final class DurableFiles {
 
     /** Moves a complete, forced temporary file to its name and forces the directory. */
     public static void publish(Path temp, Path target) throws IOException {
+        CrashPoints.publishing(target, CrashPoints.PublishStep.BEFORE_MOVE);
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("the file system cannot rename " + temp + " atomically", e);
         }
+        CrashPoints.publishing(target, CrashPoints.PublishStep.MOVED);
         forceDirectory(target.toAbsolutePath().getParent());
     }
 

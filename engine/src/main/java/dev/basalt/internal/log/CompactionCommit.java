@@ -4,6 +4,8 @@ import static dev.basalt.internal.log.LogFormat.BYTE_ORDER;
 import static dev.basalt.internal.log.LogFormat.FORMAT_VERSION;
 
 import dev.basalt.BasaltException;
+import dev.basalt.internal.env.CrashPoint;
+import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.env.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -66,6 +68,7 @@ public final class CompactionCommit {
         }
         long[] victims = read(file, storeId);
         deleteVictims(dir, victims);
+        CrashPoints.hit(CrashPoint.RECOVERY_COMMIT_FINISHING);
         clear(dir);
         return victims;
     }
@@ -76,6 +79,7 @@ public final class CompactionCommit {
             for (long id : victimIds) {
                 Files.deleteIfExists(dir.resolve(LogFormat.hintFileName(id)));
                 Files.deleteIfExists(dir.resolve(LogFormat.segmentFileName(id)));
+                CrashPoints.hit(CrashPoint.COMPACTION_VICTIM_DELETED);
             }
             DurableFiles.forceDirectory(dir);
         } catch (IOException e) {

@@ -3,6 +3,8 @@ package dev.basalt.internal.log;
 import static dev.basalt.internal.log.LogFormat.*;
 
 import dev.basalt.BasaltException;
+import dev.basalt.internal.env.CrashPoint;
+import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.env.DurableFiles;
 import dev.basalt.internal.env.InterruptSafeChannel;
 import java.io.IOException;
@@ -174,6 +176,7 @@ public final class SegmentLog implements AutoCloseable {
             HintFile.Builder rebuilt = new HintFile.Builder();
             dataEnd = scan(segment, capacity, sink, report, rebuilt);
             rebuilt.write(dir, storeId, id, dataEnd);
+            CrashPoints.hit(CrashPoint.RECOVERY_HINT_REWRITTEN);
         }
         segment.limitDataEnd(dataEnd);
         sealedBytes += dataEnd;
@@ -184,6 +187,7 @@ public final class SegmentLog implements AutoCloseable {
         return SegmentScanner.scan(segment.buffer(), limit, segment.mask(), new SegmentScanner.Listener() {
             @Override
             public void record(DirectBuffer buffer, int offset) {
+                CrashPoints.hit(CrashPoint.RECOVERY_SCAN_RECORD);
                 hints.add(buffer, offset, offset);
                 sink.accept(Locations.of(id, offset), Records.type(buffer, offset), Records.sequence(buffer, offset),
                         Records.expirationEpochSeconds(buffer, offset), Records.length(buffer, offset), buffer,
@@ -240,7 +244,13 @@ public final class SegmentLog implements AutoCloseable {
                         cut - dataEnd, file, dataEnd);
             }
             channel.truncate(dataEnd);
-            channel.write(java.nio.ByteBuffer.allocate(1), capacity - 1);
+            CrashPoints.hit(CrashPoint.RECOVERY_ACTIVE_TRUNCATED);
+            // Extend back to capacity only when there is room: a file that ends at its data end
+            // (a crash right after the truncation above, or a segment filled to its last byte)
+            // would otherwise get a zero written over the last byte of its last record.
+            if (dataEnd < capacity) {
+                channel.write(java.nio.ByteBuffer.allocate(1), capacity - 1);
+            }
             channel.force();
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -423,8 +433,11 @@ public final class SegmentLog implements AutoCloseable {
         ActiveSegment next;
         synchronized (forceLock) {
             forceOrFail(sealed);
+            CrashPoints.hit(CrashPoint.ROLL_SEALED_FORCED);
             sealed.hints.write(dir, storeId, sealed.segment.id(), sealed.tail);
+            CrashPoints.hit(CrashPoint.ROLL_HINT_WRITTEN);
             next = createSegment(sealed.segment.id() + 1);
+            CrashPoints.hit(CrashPoint.ROLL_NEW_SEGMENT_CREATED);
             active = next;
         }
         sealed.channel.close();
@@ -450,7 +463,9 @@ public final class SegmentLog implements AutoCloseable {
      */
     private void forceOrFail(ActiveSegment segment) {
         try {
+            CrashPoints.hit(CrashPoint.LOG_BEFORE_FSYNC);
             segment.channel.force();
+            CrashPoints.hit(CrashPoint.LOG_AFTER_FSYNC);
             syncsRun.incrementAndGet();
         } catch (IOException e) {
             fsyncFailure = "fsync of " + segment.segment.path() + " failed: " + e;

@@ -4,6 +4,8 @@ import dev.basalt.BasaltException;
 import dev.basalt.CompactionResult;
 import dev.basalt.internal.compaction.IoPacer;
 import dev.basalt.internal.compaction.VictimPolicy;
+import dev.basalt.internal.env.CrashPoint;
+import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.log.CompactionCommit;
@@ -151,6 +153,7 @@ public final class CompactionPass {
             progress.progress(done, total);
         }
         store.log.force();
+        CrashPoints.hit(CrashPoint.COMPACTION_COPIED_FORCED);
         phaseHook.accept(Phase.COPIED);
         long[] ids = new long[victims.size()];
         long victimBytes = 0;
@@ -161,9 +164,11 @@ public final class CompactionPass {
         synchronized (store.compactionFiles) {
             store.checkOpen();
             CompactionCommit.write(store.log.directory(), store.log.storeId(), ids);
+            CrashPoints.hit(CrashPoint.COMPACTION_COMMITTED);
         }
         phaseHook.accept(Phase.COMMITTED);
         store.epochs.awaitReaders();
+        CrashPoints.hit(CrashPoint.COMPACTION_BEFORE_DELETE);
         synchronized (store.compactionFiles) {
             store.appendLock.lock();
             try {
@@ -177,6 +182,7 @@ public final class CompactionPass {
                 store.appendLock.unlock();
             }
             CompactionCommit.clear(store.log.directory());
+            CrashPoints.hit(CrashPoint.COMPACTION_COMMIT_CLEARED);
         }
         phaseHook.accept(Phase.RETIRED);
         return new CompactionResult(victims.size(), recordsCopied, bytesCopied, tombstonesKept, recordsDropped,
@@ -229,6 +235,7 @@ public final class CompactionPass {
                 store.appendLock.unlock();
             }
             // Outside the lock: the pass's share of I/O is what it read plus what it wrote.
+            CrashPoints.hit(CrashPoint.COMPACTION_COPYING);
             pacer.account(readBytes + bytesCopied - copiedBefore);
             Thread.yield();
         }

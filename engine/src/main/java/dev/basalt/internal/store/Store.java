@@ -4,6 +4,8 @@ import dev.basalt.BasaltException;
 import dev.basalt.BasaltOptions;
 import dev.basalt.BasaltStats;
 import dev.basalt.Durability;
+import dev.basalt.internal.env.CrashPoint;
+import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.env.DirectoryLock;
 import dev.basalt.internal.env.DurableFiles;
 import dev.basalt.CompactionResult;
@@ -311,6 +313,7 @@ public final class Store implements AutoCloseable {
                 removeFromListing(ns, location);
                 liveExpiringKeys--;
                 purged[0]++;
+                CrashPoints.hit(CrashPoint.EXPIRY_PURGED);
             }
         });
         expiredAndPurged += purged[0];
@@ -399,9 +402,11 @@ public final class Store implements AutoCloseable {
     private void appendDurably(byte type, NamespaceState ns) {
         long sequence = ++lastSequence;
         long location = log.append(type, sequence, LogFormat.NO_EXPIRATION, ns.nameBytes(), null, null, null, 0, 0);
+        CrashPoints.hit(CrashPoint.NAMESPACE_RECORD_APPENDED);
         usage.noteSequence(Locations.segmentId(location), sequence);
         appendedSequence = sequence;
         log.force();
+        CrashPoints.hit(CrashPoint.NAMESPACE_RECORD_FORCED);
     }
 
     // ---------------------------------------------------------------- writes
@@ -425,8 +430,10 @@ public final class Store implements AutoCloseable {
         try {
             checkWritable(ns);
             sequence = ++lastSequence;
+            CrashPoints.hit(CrashPoint.WRITE_BEFORE_APPEND);
             long location = log.append(type, sequence, expirationEpochSeconds, ns.nameBytes(), key, metadata, value,
                     valueOffset, valueLength);
+            CrashPoints.hit(CrashPoint.WRITE_AFTER_APPEND);
             usage.noteSequence(Locations.segmentId(location), sequence);
             appendedSequence = sequence;
             Update update = new Update(sequence, ns, keyHash, key, location, type);
@@ -461,6 +468,7 @@ public final class Store implements AutoCloseable {
     private long syncAllAndApply() {
         long covered = appendedSequence;
         log.force();
+        CrashPoints.hit(CrashPoint.GROUP_COMMIT_BEFORE_APPLY);
         appendLock.lock();
         try {
             while (!pending.isEmpty() && pending.peekFirst().sequence() <= covered) {
@@ -469,6 +477,7 @@ public final class Store implements AutoCloseable {
         } finally {
             appendLock.unlock();
         }
+        CrashPoints.hit(CrashPoint.GROUP_COMMIT_AFTER_APPLY);
         return covered;
     }
 
