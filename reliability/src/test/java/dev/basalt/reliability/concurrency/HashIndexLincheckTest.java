@@ -8,6 +8,7 @@ import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Param;
 import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
 import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 @Param(name = "key", gen = IntGen.class, conf = "1:6")
 @Param(name = "version", gen = IntGen.class, conf = "0:4")
+@Tag("lincheck") // its own JVM: see reliability/pom.xml
 public class HashIndexLincheckTest {
     private static final int VERSION_BITS = 20;
     private static final int PREFILLED = 11;

@@ -5,6 +5,7 @@ import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * it runs under Lincheck's model checking, which explores thread switches at every shared
  * access instead of hoping the machine produces them.
  */
+@Tag("lincheck") // its own JVM: see reliability/pom.xml
 public class ReadEpochsLincheckTest {
     private final ReadEpochs epochs = new ReadEpochs();
     private volatile Resource current = new Resource(0);

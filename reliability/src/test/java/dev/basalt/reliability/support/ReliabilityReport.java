@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code target/reliability/report.jsonl} ({@link #FILE}), and {@link ReportTable} prints them as
  * one table when the run ends. A line holds the campaign's name, its seed, its scale and its
  * figures in the order given, for example
- * {@code {"test":"power-loss","seed":42,"scale":"CI","images":1000,"lost":0}}.
+ * {@code {"test":"power-loss","seed":42,"scale":"CI","run":"20261126-233000","images":1000,"lost":0}}.
  *
  * <p>Campaigns run in one JVM, one after another (Surefire's default), but the appends are
  * synchronised anyway so that a campaign running threads may report from any of them.
@@ -23,6 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ReliabilityReport {
     /** Where the lines go, relative to the module directory Surefire runs in. */
     public static final Path FILE = Path.of("target", "reliability", "report.jsonl");
+    /** The build this JVM runs for (Surefire passes Maven's start time); lines of other builds are dropped. */
+    static final String RUN = System.getProperty("basalt.reliability.run", "unknown");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ReliabilityReport() {
@@ -41,6 +43,7 @@ public final class ReliabilityReport {
             fields.put("test", test);
             fields.put("seed", seed);
             fields.put("scale", Scale.current().name());
+            fields.put("run", RUN);
         }
 
         /** Adds a figure (a number, a boolean or a short text). */

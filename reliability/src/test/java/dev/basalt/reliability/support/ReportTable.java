@@ -12,19 +12,29 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Empties the report when the suite starts and prints its lines as one table when it ends:
- * the "final step" that puts every campaign's figures on one screen of the build log.
- * Registered through {@code META-INF/services}.
+ * Drops an earlier build's lines from the report when a test JVM starts, and prints this
+ * build's lines as one table when it ends: the "final step" that puts every campaign's figures
+ * on one screen of the build log. The suite runs in two JVMs (Lincheck's, then the campaigns'),
+ * so the last table printed is the whole run's. Registered through {@code META-INF/services}.
  */
 public final class ReportTable implements LauncherSessionListener {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
+        if (!Files.exists(ReliabilityReport.FILE)) {
+            return;
+        }
         try {
-            Files.deleteIfExists(ReliabilityReport.FILE);
+            List<String> thisRun = new ArrayList<>();
+            for (String line : Files.readAllLines(ReliabilityReport.FILE, StandardCharsets.UTF_8)) {
+                if (!line.isBlank() && ReliabilityReport.RUN.equals(fields(line).get("run"))) {
+                    thisRun.add(line);
+                }
+            }
+            Files.write(ReliabilityReport.FILE, thisRun, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            System.out.println("reliability: cannot empty " + ReliabilityReport.FILE + ": " + e);
+            System.out.println("reliability: cannot drop older lines from " + ReliabilityReport.FILE + ": " + e);
         }
     }
 
@@ -41,6 +51,10 @@ public final class ReportTable implements LauncherSessionListener {
         }
     }
 
+    private static Map<String, Object> fields(String jsonLine) {
+        return JSON.readValue(jsonLine, new TypeReference<Map<String, Object>>() { });
+    }
+
     /** The report's lines as a table: one row a campaign, its figures as {@code name=value} pairs. */
     static String render(List<String> jsonLines) {
         List<String[]> rows = new ArrayList<>();
@@ -48,10 +62,10 @@ public final class ReportTable implements LauncherSessionListener {
             if (line.isBlank()) {
                 continue;
             }
-            Map<String, Object> fields = JSON.readValue(line, new TypeReference<Map<String, Object>>() { });
+            Map<String, Object> fields = fields(line);
             StringBuilder figures = new StringBuilder();
             for (Map.Entry<String, Object> field : fields.entrySet()) {
-                if (!field.getKey().equals("test") && !field.getKey().equals("seed") && !field.getKey().equals("scale")) {
+                if (!List.of("test", "seed", "scale", "run").contains(field.getKey())) {
                     figures.append(figures.length() == 0 ? "" : "  ").append(field.getKey()).append('=').append(field.getValue());
                 }
             }

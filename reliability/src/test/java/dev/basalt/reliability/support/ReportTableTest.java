@@ -9,7 +9,7 @@ class ReportTableTest {
     @Test
     void rendersOneRowPerCampaignWithItsFiguresInOrder() {
         String table = ReportTable.render(List.of(
-                "{\"test\":\"power-loss\",\"seed\":42,\"scale\":\"CI\",\"images\":1000,\"lost\":0}",
+                "{\"test\":\"power-loss\",\"seed\":42,\"scale\":\"CI\",\"run\":\"r1\",\"images\":1000,\"lost\":0}",
                 "",
                 "{\"test\":\"kill-9\",\"seed\":-7,\"scale\":\"CI\",\"cycles\":80}"));
 
