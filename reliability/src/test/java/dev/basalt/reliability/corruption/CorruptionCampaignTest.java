@@ -251,6 +251,7 @@ class CorruptionCampaignTest {
         long servedAbsent;
         long servedException;
         long listedFromVerifiedHeader;
+        long deletedCameBack;
         long harmful;
         long intactLost;
         int unopenable;
@@ -594,6 +595,9 @@ class CorruptionCampaignTest {
                 tally.servedAbsent++;
             } else if (olderLive && readMismatch(older, read) == null) {
                 tally.servedOlder++;
+                if (latest.type() == LogFormat.TYPE_TOMBSTONE) {
+                    tally.deletedCameBack++; // the delete itself was damaged: the value before it is newest again
+                }
             } else {
                 tally.harmful++;
                 problems.add("damaged " + latest + " reads wrong bytes (older intact: " + older + ")");
@@ -677,6 +681,7 @@ class CorruptionCampaignTest {
                     .figure("servedOlder", tally.servedOlder)
                     .figure("servedAbsent", tally.servedAbsent)
                     .figure("servedError", tally.servedException)
+                    .figure("deletedCameBack", tally.deletedCameBack)
                     .figure("listedFromVerifiedHeader", tally.listedFromVerifiedHeader)
                     .figure("undetectedHarmful", tally.harmful)
                     .figure("intactLost", tally.intactLost)
