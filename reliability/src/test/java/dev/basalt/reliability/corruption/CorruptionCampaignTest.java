@@ -61,7 +61,10 @@ import tools.jackson.databind.json.JsonMapper;
  *       with {@link BasaltException} ("corruption found on read", API.md), or reads exactly its
  *       newest intact older version (the scan skips the damaged record, so the one before it is
  *       newest again: ARCHITECTURE.md "a corrupt record costs that record");
- *   <li>the store takes a new write and reads it back.
+ *   <li>the store takes a new write and reads it back;
+ *   <li>every third trial (every trial at soak scale) opens the store a second time, after the
+ *       first open's repairs (a hint written again, a torn tail cut): every key reads exactly as
+ *       it did the first time, and the new write is there.
  * </ul>
  *
  * <p>Each trial restores the directory from an in-memory {@link PristineImage} first. A trial's
@@ -84,6 +87,12 @@ class CorruptionCampaignTest {
     private static final long LONG_EXPIRY_SECONDS = 1_000_000;
     private static final long CHECK_AFTER_SECONDS = 1_000;
     private static final int MAX_FAILURES_SHOWN = 20;
+    /**
+     * Every n-th trial of each kind opens the store a second time and compares every read: at
+     * CI scale every third (a second open costs as much as the first, and the campaign's budget
+     * is about two minutes), at soak scale every one.
+     */
+    private static final int REOPEN_EVERY = Scale.pick(3, 1);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Silences the engine's per-trial warnings about skipped records; a strong reference keeps the level. */
     private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("dev.basalt");
@@ -165,6 +174,7 @@ class CorruptionCampaignTest {
         assertThat(campaign.tally.unopenable).isZero();
         assertThat(campaign.tally.harmful).isZero();
         assertThat(campaign.tally.intactLost).isZero();
+        assertThat(campaign.tally.reopenChanged).isZero();
         assertThat(campaign.tally.verifyInexact).isZero();
     }
 
@@ -252,6 +262,8 @@ class CorruptionCampaignTest {
         long servedException;
         long listedFromVerifiedHeader;
         long deletedCameBack;
+        long reopenChanged;
+        int reopenTrials;
         long harmful;
         long intactLost;
         int unopenable;
@@ -324,7 +336,7 @@ class CorruptionCampaignTest {
             VerifyReport report = Verifier.verify(dir);
             assertThat(report.damage()).as("the pristine store verifies clean").isEmpty();
             List<String> problems = new ArrayList<>();
-            checkReads(null, List.of(), problems);
+            checkReads(null, List.of(), problems, new HashMap<>());
             assertThat(problems).as("the pristine store reads as the model says").isEmpty();
             assertThat(tally.intactLost + tally.harmful).isZero();
         }
@@ -358,7 +370,12 @@ class CorruptionCampaignTest {
                 problems.add("verify: " + verifyProblem);
             }
             long lostBefore = tally.intactLost;
-            checkReads(damage, damaged, problems);
+            Map<String, String> firstOpen = new HashMap<>();
+            checkReads(damage, damaged, problems, firstOpen);
+            if (!firstOpen.isEmpty() && index % REOPEN_EVERY == 0) {
+                tally.reopenTrials++;
+                reopenAndCompare(firstOpen, problems);
+            }
             engineNanos += System.nanoTime() - verified;
             if (damage.hint() && tally.intactLost == lostBefore && problems.isEmpty()) {
                 tally.hintTrialsCostFree++;
@@ -488,8 +505,11 @@ class CorruptionCampaignTest {
 
         // -------------------------------------------------------------- the engine
 
-        /** Opens the store, reads every key by get and by list, writes one key; adds what is wrong. */
-        void checkReads(Applied damage, List<Rec> damaged, List<String> problems) {
+        /**
+         * Opens the store, reads every key by get and by list, writes one key; adds what is wrong,
+         * and puts what each key read as into {@code fingerprints}.
+         */
+        void checkReads(Applied damage, List<Rec> damaged, List<String> problems, Map<String, String> fingerprints) {
             ManualClock clock = new ManualClock();
             clock.setEpochSecond(checkEpochSeconds);
             Set<Rec> damagedSet = new HashSet<>(damaged);
@@ -513,8 +533,9 @@ class CorruptionCampaignTest {
                     int split = nsAndKey.indexOf('\u0000');
                     String ns = nsAndKey.substring(0, split);
                     String key = nsAndKey.substring(split + 1);
-                    checkKey(db.namespace(ns), key, model.history(nsAndKey), damage, damagedSet, listed.get(ns),
-                            problems);
+                    String seen = checkKey(db.namespace(ns), key, model.history(nsAndKey), damage, damagedSet,
+                            listed.get(ns), problems);
+                    fingerprints.put(nsAndKey, seen);
                 }
                 for (Map.Entry<String, Map<String, KeyInfo>> entry : listed.entrySet()) {
                     for (String key : entry.getValue().keySet()) {
@@ -531,6 +552,61 @@ class CorruptionCampaignTest {
                 if (!"written".equals(probe.get("probe-after-damage"))) {
                     problems.add("a write after the damage does not read back");
                 }
+            }
+        }
+
+        /** What a key read as, by get and by list, in a form two opens can compare. */
+        private static String fingerprint(ValueWithMetadata<byte[]> read, RuntimeException failure, KeyInfo info) {
+            String got = failure != null ? "error" : read.value() == null ? "absent"
+                    : "value " + java.util.Arrays.hashCode(read.value()) + "/" + read.value().length + " metadata "
+                    + read.metadata();
+            return got + " | " + (info == null ? "unlisted" : "listed " + info.expiration() + " " + info.metadata());
+        }
+
+        /**
+         * Opens the store a second time, after the first open repaired what it could (a hint
+         * written again, the active segment's torn tail cut) and the close wrote the active
+         * segment's hint: every key must read exactly as it did the first time.
+         */
+        void reopenAndCompare(Map<String, String> firstOpen, List<String> problems) {
+            ManualClock clock = new ManualClock();
+            clock.setEpochSecond(checkEpochSeconds);
+            try (Basalt db = Basalt.open(dir, options(clock))) {
+                List<String> scratch = new ArrayList<>();
+                Map<String, Map<String, KeyInfo>> listed = new HashMap<>();
+                for (String name : NAMESPACES) {
+                    listed.put(name, listAll(db.namespace(name), scratch));
+                }
+                int changed = 0;
+                for (Map.Entry<String, String> entry : firstOpen.entrySet()) {
+                    String nsAndKey = entry.getKey();
+                    int split = nsAndKey.indexOf('\u0000');
+                    String ns = nsAndKey.substring(0, split);
+                    String key = nsAndKey.substring(split + 1);
+                    ValueWithMetadata<byte[]> read = null;
+                    RuntimeException failure = null;
+                    try {
+                        read = db.namespace(ns).getWithMetadata(key, ValueType.BYTES);
+                    } catch (BasaltException e) {
+                        failure = e;
+                    }
+                    String again = fingerprint(read, failure, listed.get(ns).get(key));
+                    if (!again.equals(entry.getValue())) {
+                        changed++;
+                        if (changed <= 3) {
+                            problems.add("after a second open " + ns + "/" + key + " reads " + again + ", first "
+                                    + entry.getValue());
+                        }
+                    }
+                }
+                problems.addAll(scratch);
+                tally.reopenChanged += changed;
+                if (!"written".equals(db.namespace(NAMESPACES[0]).get("probe-after-damage"))) {
+                    problems.add("the write after the damage is lost on the second open");
+                }
+            } catch (RuntimeException e) {
+                tally.unopenable++;
+                problems.add("the store does not open a second time: " + e);
             }
         }
 
@@ -554,7 +630,8 @@ class CorruptionCampaignTest {
             return keys;
         }
 
-        private void checkKey(KvNamespace ns, String key, List<Rec> history, Applied damage, Set<Rec> damaged,
+        /** Judges the reads of one key; returns its {@link #fingerprint}. */
+        private String checkKey(KvNamespace ns, String key, List<Rec> history, Applied damage, Set<Rec> damaged,
                 Map<String, KeyInfo> listed, List<String> problems) {
             Rec latest = history.get(0);
             ValueWithMetadata<byte[]> read;
@@ -566,6 +643,7 @@ class CorruptionCampaignTest {
                 failure = e;
             }
             KeyInfo info = listed.get(key);
+            String fingerprint = fingerprint(read, failure, info);
             if (!damaged.contains(latest)) {
                 String wrong = failure != null ? "fails: " + failure : readMismatch(latest, read);
                 if (wrong == null) {
@@ -575,7 +653,7 @@ class CorruptionCampaignTest {
                     tally.intactLost++;
                     problems.add("intact " + latest + " " + wrong);
                 }
-                return;
+                return fingerprint;
             }
             tally.damagedLatest++;
             Rec older = null;
@@ -603,7 +681,7 @@ class CorruptionCampaignTest {
                 problems.add("damaged " + latest + " reads wrong bytes (older intact: " + older + ")");
             }
             if (info == null || (olderLive && listingMismatch(older, info) == null)) {
-                return;
+                return fingerprint;
             }
             // Indexed from an intact hint file, a record whose header verifies stays listed with
             // what that header says (expiration; no metadata): all of it verified bytes.
@@ -620,6 +698,7 @@ class CorruptionCampaignTest {
                 problems.add("damaged " + latest + " is listed with expiration " + info.expiration() + " metadata "
                         + info.metadata() + " (older intact: " + older + ")");
             }
+            return fingerprint;
         }
 
         /** What differs between {@code rec}'s state at the check time and a read of its key; null when nothing. */
@@ -686,6 +765,8 @@ class CorruptionCampaignTest {
                     .figure("undetectedHarmful", tally.harmful)
                     .figure("intactLost", tally.intactLost)
                     .figure("unopenable", tally.unopenable)
+                    .figure("reopenTrials", tally.reopenTrials)
+                    .figure("reopenChanged", tally.reopenChanged)
                     .figure("verifyExact", tally.verifyExact)
                     .figure("verifyInexact", tally.verifyInexact)
                     .figure("tailFlips", tally.tailFlips)
