@@ -15,8 +15,8 @@ import dev.basalt.ValueType;
 import dev.basalt.ValueWithMetadata;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.tooling.Damage;
-import dev.basalt.internal.tooling.VerifyReport;
 import dev.basalt.internal.tooling.Verifier;
+import dev.basalt.internal.tooling.VerifyReport;
 import dev.basalt.reliability.corruption.Damager.Applied;
 import dev.basalt.reliability.corruption.Damager.Kind;
 import dev.basalt.reliability.corruption.LogModel.Rec;
@@ -34,13 +34,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -95,7 +99,7 @@ class CorruptionCampaignTest {
     private static final int REOPEN_EVERY = Scale.pick(3, 1);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Silences the engine's per-trial warnings about skipped records; a strong reference keeps the level. */
-    private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("dev.basalt");
+    private static final Logger ENGINE_LOG = Logger.getLogger("dev.basalt");
 
     private Path root;
 
@@ -145,8 +149,8 @@ class CorruptionCampaignTest {
     }
 
     private Campaign run(long seed, Map<Kind, Integer> trials, Set<String> only) {
-        java.util.logging.Level previousLevel = ENGINE_LOG.getLevel();
-        ENGINE_LOG.setLevel(java.util.logging.Level.OFF);
+        Level previousLevel = ENGINE_LOG.getLevel();
+        ENGINE_LOG.setLevel(Level.OFF);
         try {
             root = workRoot();
             Path dir = root.resolve("store");
@@ -249,7 +253,7 @@ class CorruptionCampaignTest {
 
     // ------------------------------------------------------------------ the trials
 
-    /** Figures of the campaign. */
+    /** Figures of the campaign; owned by the one thread that runs the trials. */
     static final class Tally {
         final Map<Kind, Integer> trials = new EnumMap<>(Kind.class);
         int noOpTrials;
@@ -273,7 +277,10 @@ class CorruptionCampaignTest {
         int tailFlipsReported;
     }
 
-    /** The pristine image and model, and the per-trial checks. */
+    /**
+     * The pristine image and model, and the per-trial checks. One thread: trials run one after
+     * another on the same directory, each starting from the restored image.
+     */
     private static final class Campaign {
         final Path dir;
         final long checkEpochSeconds;
@@ -558,7 +565,7 @@ class CorruptionCampaignTest {
         /** What a key read as, by get and by list, in a form two opens can compare. */
         private static String fingerprint(ValueWithMetadata<byte[]> read, RuntimeException failure, KeyInfo info) {
             String got = failure != null ? "error" : read.value() == null ? "absent"
-                    : "value " + java.util.Arrays.hashCode(read.value()) + "/" + read.value().length + " metadata "
+                    : "value " + Arrays.hashCode(read.value()) + "/" + read.value().length + " metadata "
                     + read.metadata();
             return got + " | " + (info == null ? "unlisted" : "listed " + info.expiration() + " " + info.metadata());
         }
@@ -713,7 +720,7 @@ class CorruptionCampaignTest {
                 return "reads other value bytes";
             }
             JsonNode metadata = metadataOf(rec);
-            return java.util.Objects.equals(read.metadata(), metadata) ? null
+            return Objects.equals(read.metadata(), metadata) ? null
                     : "reads metadata " + read.metadata() + ", expected " + metadata;
         }
 
@@ -728,8 +735,8 @@ class CorruptionCampaignTest {
             Long expiration = rec.expirationEpochSeconds() == LogFormat.NO_EXPIRATION ? null
                     : rec.expirationEpochSeconds();
             JsonNode metadata = metadataOf(rec);
-            if (!java.util.Objects.equals(info.expiration(), expiration)
-                    || !java.util.Objects.equals(info.metadata(), metadata)) {
+            if (!Objects.equals(info.expiration(), expiration)
+                    || !Objects.equals(info.metadata(), metadata)) {
                 return "is listed with expiration " + info.expiration() + " metadata " + info.metadata()
                         + ", expected " + expiration + " " + metadata;
             }

@@ -5,6 +5,7 @@ import static dev.basalt.internal.log.LogFormat.*;
 import dev.basalt.internal.log.Checksums;
 import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.SegmentScanner;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,7 +71,7 @@ final class LogModel {
             long id = Long.parseLong(name.substring(0, name.length() - SEGMENT_SUFFIX.length()));
             byte[] bytes = image.bytes(name);
             // The engine's CRC32C reads off-heap memory only, as from its mappings.
-            java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(bytes.length);
+            ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
             direct.put(bytes).flip();
             UnsafeBuffer buffer = new UnsafeBuffer(direct);
             List<Rec> records = new ArrayList<>();

@@ -8,6 +8,7 @@ import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
+import dev.basalt.ValueType;
 import dev.basalt.testing.TestFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -85,7 +86,7 @@ class HostileNamesPropertyTest {
         boolean legal = wellFormed && utf8.length >= 1 && utf8.length <= 512 && !key.equals(".") && !key.equals("..");
         if (legal) {
             ns.put(key, utf8);
-            assertThat(ns.get(key, dev.basalt.ValueType.BYTES)).isEqualTo(utf8);
+            assertThat(ns.get(key, ValueType.BYTES)).isEqualTo(utf8);
             assertThat(ns.list(ListOptions.prefix(key)).keys()).extracting(k -> k.name()).contains(key);
             ns.delete(key);
             assertThat(ns.get(key)).isNull();
