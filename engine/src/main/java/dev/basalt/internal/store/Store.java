@@ -663,7 +663,8 @@ public final class Store implements AutoCloseable {
      * come strictly after {@code afterKey} (null: from the start of the prefix range), until
      * {@code maxKeys} were visited. O(log n + page): a seek in the listing, then one index
      * lookup per key to skip keys deleted or expired at the clock's current second. Metadata and
-     * expiration are read from the record headers and bodies; values are not read.
+     * expiration are read from the record headers and bodies; values are read only to verify
+     * the checksum of a record that has metadata ({@code metadataIsIntact}).
      */
     public int list(NamespaceState ns, byte[] prefix, byte[] afterKey, int maxKeys, ListedRecord visitor) {
         int token = epochs.enter();
