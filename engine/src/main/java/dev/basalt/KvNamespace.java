@@ -293,7 +293,9 @@ public final class KvNamespace {
     /**
      * A page of keys in ascending unsigned UTF-8 byte order, filtered by prefix: exactly
      * {@code min(limit, remaining)} keys, each with its expiration and metadata (values are not
-     * read). {@code listComplete} is true on the last page, and then the cursor is null;
+     * returned; a key with metadata costs one checksum of its record, and one whose record is
+     * damaged is left out, as its {@code get} fails). {@code listComplete} is true on the last
+     * page, and then the cursor is null;
      * otherwise the cursor continues strictly after the last key returned, also across a
      * restart of the same directory. Costs O(log n + page). Expired keys are omitted at their
      * second. Under concurrent writes keys stay strictly ascending across pages, a key present

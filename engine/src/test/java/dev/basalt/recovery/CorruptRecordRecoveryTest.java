@@ -196,6 +196,48 @@ class CorruptRecordRecoveryTest {
         });
     }
 
+    @Test
+    void garbageInAnOlderRecordsHeaderCannotHideTheKeysIntactNewerRecord() {
+        // Found by the corruption campaign (docs/reliability/corruption.md, GARBAGE:0 of seed
+        // 4606011770673219966): replaying a sealed segment from its hint file indexes the old
+        // record unread; its damaged sequence field then read as a huge number and beat the newer
+        // record, and the sweep at the end removed both. The newer, intact record must win.
+        writeLargeKeys();
+        DataDirectory.RecordAt older = DataDirectory.newest(dir, "k0");
+        assertThat(older.segment()).isNotEqualTo(DataDirectory.activeSegment(dir));
+        StoreFixture.session(dir, db -> db.namespace("NS").put("k0", "newer"));
+        byte[] hugeSequence = {-1, -1, -1, -1, -1, -1, -1, 0x7F};
+        FileBytes.write(older.segment(), older.offset() + LogFormat.SEQUENCE_OFFSET, hugeSequence);
+
+        StoreFixture.session(dir, db -> {
+            assertThat(db.namespace("NS").get("k0")).isEqualTo("newer");
+            assertLargeKeysPresentExcept(db.namespace("NS"), 0);
+        });
+    }
+
+    @Test
+    void listLeavesOutARecordWhoseMetadataIsDamaged() {
+        // Found by the corruption campaign (BIT_FLIP:17 of seed 4606011770673219966): a record
+        // indexed from its hint file has had only its header checked, and list returned its
+        // metadata unverified. 'a' (0x61) with bit 1 flipped is 'c': still valid JSON.
+        StoreFixture.session(dir, db -> db.namespace("NS").put("m", "v",
+                dev.basalt.PutOptions.none().withMetadata(java.util.Map.of("tag", "abc"))));
+        writeLargeKeys();
+        DataDirectory.RecordAt victim = DataDirectory.newest(dir, "m");
+        assertThat(victim.segment()).isNotEqualTo(DataDirectory.activeSegment(dir));
+        long metadataOffset = victim.offset() + LogFormat.RECORD_HEADER_LENGTH + "NS".length() + "m".length();
+        int quoteA = new String(FileBytes.read(victim.segment(), metadataOffset, 13),
+                java.nio.charset.StandardCharsets.UTF_8).indexOf("abc");
+        FileBytes.flipBit(victim.segment(), metadataOffset + quoteA, 1);
+
+        StoreFixture.session(dir, db -> {
+            KvNamespace ns = db.namespace("NS");
+            assertThat(ns.list().keys()).extracting(k -> k.name()).doesNotContain("m").contains("k0", "k29");
+            assertThatThrownBy(() -> ns.getWithMetadata("m")).isInstanceOf(BasaltException.class)
+                    .hasMessageContaining(victim.segment().toString());
+        });
+    }
+
     private void writeLargeKeys() {
         StoreFixture.session(dir, db -> {
             KvNamespace ns = db.namespace("NS");

@@ -27,6 +27,8 @@ import org.agrona.DirectBuffer;
  * <p>Threads: one, at open, before any reader exists.
  */
 final class Recovery implements RecoverySink {
+    /** Ranks a record whose header does not verify below every real sequence (those are > 0). */
+    private static final long UNVERIFIED_SEQUENCE = 0;
     private final long hashSeed;
     private final SegmentUsage usage;
     private final Map<String, Replayed> namespaces = new TreeMap<>();
@@ -119,9 +121,21 @@ final class Recovery implements RecoverySink {
         }
     }
 
+    /**
+     * The sequence of the indexed record at {@code location}, or {@link #UNVERIFIED_SEQUENCE}
+     * when its header does not verify. A record indexed from a hint file has not been read yet,
+     * and its bytes may be damaged: trusting a damaged sequence field (garbage can read as a
+     * huge number) would let it beat the key's intact newer record, which the final sweep then
+     * removes with it, losing an intact record. Ranking it below every real sequence instead
+     * lets any intact record replace it; if none arrives, the sweep removes it.
+     */
     private long sequenceAt(long location) {
         Segment segment = log.segment(Locations.segmentId(location));
-        return Records.sequence(segment.buffer(), Locations.offset(location));
+        int offset = Locations.offset(location);
+        if (Records.checkHeader(segment.buffer(), offset, segment.dataEnd(), segment.mask()) != Records.VALID) {
+            return UNVERIFIED_SEQUENCE;
+        }
+        return Records.sequence(segment.buffer(), offset);
     }
 
     private Replayed namespace(DirectBuffer names, int offset, int length) {

@@ -672,7 +672,8 @@ public final class Store implements AutoCloseable {
      * come strictly after {@code afterKey} (null: from the start of the prefix range), until
      * {@code maxKeys} were visited. O(log n + page): a seek in the listing, then one index
      * lookup per key to skip keys deleted or expired at the clock's current second. Metadata and
-     * expiration are read from the record headers and bodies; values are not read.
+     * expiration are read from the record headers and bodies; values are read only to verify
+     * the checksum of a record that has metadata ({@code metadataIsIntact}).
      */
     public int list(NamespaceState ns, byte[] prefix, byte[] afterKey, int maxKeys, ListedRecord visitor) {
         int token = epochs.enter();
@@ -688,11 +689,13 @@ public final class Store implements AutoCloseable {
                         if (location == HashIndex.NO_LOCATION) {
                             return false;
                         }
-                        UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
+                        Segment file = log.segment(Locations.segmentId(location));
+                        UnsafeBuffer segment = file.buffer();
                         int at = Locations.offset(location);
                         long expiration = Records.expirationEpochSeconds(segment, at);
                         if (Records.type(segment, at) != LogFormat.TYPE_PUT
-                                || (expiration != LogFormat.NO_EXPIRATION && expiration <= now)) {
+                                || (expiration != LogFormat.NO_EXPIRATION && expiration <= now)
+                                || !metadataIsIntact(file, at)) {
                             return false;
                         }
                         visitor.accept(segment, at);
@@ -701,6 +704,21 @@ public final class Store implements AutoCloseable {
         } finally {
             epochs.exit(token);
         }
+    }
+
+    /**
+     * True when a listed record's metadata can be trusted: it has none, or its body checksum
+     * verifies. A record indexed from a hint file has had only its header checked (at open), and
+     * metadata lives in the body, so without this a listing could return damaged metadata that
+     * {@code get} would refuse. A damaged record is left out of the page, as if absent (its
+     * {@code get} fails with the file and offset), so that one bad record does not make the rest
+     * of the namespace unlistable. The key and the expiration need no such check: the expiration
+     * is in the verified header, and a damaged key no longer matches its index entry. The cost
+     * is one CRC32C of the record (value included) per listed key that has metadata.
+     */
+    private static boolean metadataIsIntact(Segment segment, int offset) {
+        return Records.metadataLength(segment.buffer(), offset) == 0
+                || Records.bodyIsIntact(segment.buffer(), offset, segment.mask());
     }
 
     /** Encodes and checks this store's list cursors. */
