@@ -49,7 +49,11 @@ public final class CompactionKillChild {
     static final int MAX_FILLER = 4_000;
     static final long SEGMENT_BYTES = 1L << 20;
     static final int HALT_STATUS = 99;
-    /** Expirations 1..4 s ahead: they run out while the parent checks, so expiry meets compaction. */
+    /**
+     * Expirations 2..4 s ahead: they run out while the parent checks, so expiry meets compaction.
+     * Not 1 s: on a loaded machine the second can turn between reading the clock and the put,
+     * which then refuses an expiration that is no longer in the future.
+     */
     static final int MAX_SHORT_TTL_SECONDS = 4;
     /** A year: an expiration that never runs out during the test. */
     static final long FAR_TTL_SECONDS = 365L * 24 * 3600;
@@ -120,7 +124,7 @@ public final class CompactionKillChild {
                 String id = "c" + cycle + "-t" + thread + "-s" + seq;
                 int length = random.nextInt(MAX_FILLER + 1);
                 long now = System.currentTimeMillis() / 1000;
-                long expiration = roll < 7 ? now + 1 + random.nextInt(MAX_SHORT_TTL_SECONDS)
+                long expiration = roll < 7 ? now + 2 + random.nextInt(MAX_SHORT_TTL_SECONDS - 1)
                         : roll < 9 ? now + FAR_TTL_SECONDS : 0;
                 String line = "PUT " + key + " " + id + " " + length + " " + expiration;
                 emit("BEGIN " + line);
