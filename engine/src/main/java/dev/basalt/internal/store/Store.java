@@ -531,6 +531,12 @@ public final class Store implements AutoCloseable {
         checkOpen();
         synchronized (compactionLock) {
             checkOpen();
+            if (log.failed()) {
+                // A compaction rewrites the log: after a failed fsync it is refused like a write,
+                // even when it would find nothing to do (found by the I/O-error loop, which saw
+                // compact() return normally after the log's fsync had failed).
+                log.force(); // throws the recorded failure
+            }
             CompactionResult result = new CompactionPass(this, compactionPhaseHook, progress,
                     IoPacer.parking(bytesPerSecond, new SystemNanoClock()))
                     .run(new VictimPolicy(deadFractionThreshold));

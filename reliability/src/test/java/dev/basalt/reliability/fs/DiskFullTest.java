@@ -49,7 +49,7 @@ class DiskFullTest {
     void injectedEnospcAtEveryWriteFailsCleanlyAndWritesResume() throws IOException {
         long seed = Seeds.seed("disk-full-injected", "basalt.diskfull.seed");
         Path root = IoErrorLoopTest.workRoot("basalt-diskfull");
-        List<String> problems = new ArrayList<>();
+        Violations problems = new Violations("disk-full");
         int runs = 0;
         int resumedInPlace = 0;
         int errors = 0;
@@ -80,10 +80,7 @@ class DiskFullTest {
                     runProblems.add("writes did not resume in the same instance once space was back");
                 }
                 for (String problem : runProblems) {
-                    problems.add("k=" + k + " (" + io.failures().get(0) + "): " + problem);
-                    if (problems.size() <= 5) {
-                        System.out.println("disk-full FAILURE " + problems.get(problems.size() - 1));
-                    }
+                    problems.add("k=" + k + " (" + io.failures().get(0) + ")", problem);
                 }
                 TestFiles.deleteRecursively(dir);
             }
@@ -92,8 +89,9 @@ class DiskFullTest {
         }
         ReliabilityReport.line("disk-full-injected", seed).figure("write_calls", calls).figure("runs", runs)
                 .figure("errors", errors).figure("resumed_in_place", resumedInPlace)
-                .figure("violations", problems.size()).write();
-        assertThat(problems).as("invariant violations (seed %d)", seed).isEmpty();
+                .figure("violations", problems.count()).write();
+        problems.printSummary();
+        assertThat(problems.all()).as("invariant violations (seed %d)", seed).isEmpty();
     }
 
     @Test

@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,7 +45,7 @@ class IoErrorLoopTest {
     void failingEachFileCallInTurnBreaksNoPromise() throws IOException {
         long seed = Seeds.seed("io-error-loop", "basalt.ioerror.seed");
         Path root = workRoot("basalt-ioerror");
-        List<String> problems = new ArrayList<>();
+        Violations problems = new Violations("io-error-loop");
         int runs = 0;
         int openFailures = 0;
         int stepsFailed = 0;
@@ -71,11 +69,7 @@ class IoErrorLoopTest {
                     stepsFailed += result.stepsFailed;
                     for (String problem : result.problems) {
                         String failed = io.failures().isEmpty() ? "nothing failed" : "failed " + io.failures().get(0);
-                        problems.add("k=" + k + (persistent ? " from then on" : " once") + " (" + failed + "): "
-                                + problem);
-                        if (problems.size() <= 5) {
-                            System.out.println("io-error-loop FAILURE " + problems.get(problems.size() - 1));
-                        }
+                        problems.add("k=" + k + (persistent ? " from then on" : " once") + " (" + failed + ")", problem);
                     }
                     TestFiles.deleteRecursively(dir);
                 }
@@ -85,8 +79,29 @@ class IoErrorLoopTest {
         }
         ReliabilityReport.line("io-error-loop", seed).figure("file_calls", calls).figure("runs", runs)
                 .figure("open_failed", openFailures).figure("ops_failed", stepsFailed)
-                .figure("violations", problems.size()).write();
-        assertThat(problems).as("invariant violations (seed %d)", seed).isEmpty();
+                .figure("violations", problems.count()).write();
+        problems.printSummary();
+        assertThat(problems.all()).as("invariant violations (seed %d)", seed).isEmpty();
+    }
+
+    /**
+     * Regression, seed 4596828523688184602: the log's fsync failed (call 34, once) and a later
+     * {@code compact()} returned normally instead of refusing like a write.
+     */
+    @Test
+    void compactionAfterAFailedLogFsyncIsRefused() throws IOException {
+        Path root = workRoot("basalt-ioerror-regression");
+        try {
+            FaultyFileIo io = new FaultyFileIo(FileIo.real(), FaultyFileIo.Kind.all(), FaultyFileIo.Errno.EIO).failOnce(34);
+            ManualClock clock = new ManualClock();
+            FaultRun.Result result = FaultRun.run(root.resolve("run"), Workload.generate(4596828523688184602L, OPS, KEYS,
+                    MAX_VALUE_BYTES), io, options(clock), clock, false);
+            assertThat(io.failures()).as("the injected failure").singleElement()
+                    .extracting(FaultyFileIo.Failure::kind).isEqualTo(FaultyFileIo.Kind.FORCE);
+            assertThat(result.problems).isEmpty();
+        } finally {
+            TestFiles.deleteRecursively(root);
+        }
     }
 
     /** A run with nothing failing: how many seam calls the workload makes, and that it passes clean. */
