@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Simulated power loss: a fixed workload (puts with TTLs and metadata, deletes, clock moves,
- * segment rolls on 1 MiB segments, hint files, a compaction, a close) runs on a
+ * segment rolls on 1 MiB segments, hint files, a close and reopen, a compaction, a close) runs on a
  * {@link PowerLossFileIo} once per durability mode; at random moments (between any two file
  * changes, also inside a put, a roll or the compaction) the file system is "cut" and a crash
  * image written, which is then opened with the real file system and read whole.
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class PowerLossTest {
     private static final int IMAGES = Scale.count("basalt.powerloss.images", 1000, 30_000);
-    private static final int OPS = Scale.count("basalt.powerloss.ops", 400, 2_000);
+    private static final int OPS = Scale.count("basalt.powerloss.ops", 600, 3_000);
     private static final int KEYS = 40;
     private static final int MAX_VALUE_BYTES = 12_000;
     private static final long SEGMENT_BYTES = 1 << 20;
@@ -139,13 +139,20 @@ class PowerLossTest {
                     }
                 }
             });
-            try (Basalt db = BasaltInternals.open(dir, options(mode, clock), io)) {
+            Basalt db = BasaltInternals.open(dir, options(mode, clock), io);
+            try {
                 for (Workload.Step step : workload.steps) {
-                    workload.runStep(db, clock, step);
+                    if (step.kind() == Workload.Kind.REOPEN) {
+                        db = workload.reopen(db, () -> BasaltInternals.open(dir, options(mode, clock), io));
+                    } else {
+                        workload.runStep(db, clock, step);
+                    }
                     check(mode, workload, pending, outcome);
                 }
                 outcome.segments = db.stats().segmentCount();
                 System.out.println("power-loss " + mode + " at the end: " + db.stats());
+            } finally {
+                db.close();
             }
             check(mode, workload, pending, outcome);
             outcome.segmentsCompacted = workload.segmentsCompacted;
@@ -165,9 +172,8 @@ class PowerLossTest {
         try {
             ManualClock clock = new ManualClock();
             PowerLossFileIo io = new PowerLossFileIo(dir);
-            try (Basalt db = BasaltInternals.open(dir, options(mode, clock), io)) {
-                Workload.generate(seed, OPS, KEYS, MAX_VALUE_BYTES).run(db, clock);
-            }
+            Workload.generate(seed, OPS, KEYS, MAX_VALUE_BYTES).run(BasaltInternals.open(dir, options(mode, clock), io),
+                    clock, () -> BasaltInternals.open(dir, options(mode, clock), io));
             return io.changes();
         } finally {
             TestFiles.deleteRecursively(dir);

@@ -31,8 +31,9 @@ final class Workload {
     static final long NO_EXPIRATION = 0;
     static final long CLOCK_STEP_SECONDS = 120;
 
+    /** REOPEN (close, then open again: recovery's own file changes are crash points too) is run by the runner. */
     enum Kind {
-        PUT, DELETE, ADVANCE_CLOCK, SYNC, COMPACT
+        PUT, DELETE, ADVANCE_CLOCK, SYNC, COMPACT, REOPEN
     }
 
     /** A planned step; {@code ttlSeconds} 0 means no expiration, {@code metadata} -1 none. */
@@ -72,6 +73,7 @@ final class Workload {
         }
         List<Step> steps = new ArrayList<>();
         int compactAt = logicalOps * 2 / 3;
+        int reopenAt = logicalOps / 3;
         for (int i = 0; i < logicalOps; i++) {
             String key = keys.get(random.nextInt(keyCount));
             if (random.nextInt(8) == 0) {
@@ -91,6 +93,9 @@ final class Workload {
             }
             if (random.nextInt(50) == 0) {
                 steps.add(new Step(Kind.SYNC, null, null, -1, 0));
+            }
+            if (i == reopenAt) {
+                steps.add(new Step(Kind.REOPEN, null, null, -1, 0));
             }
             if (i == compactAt) {
                 steps.add(new Step(Kind.COMPACT, null, null, -1, 0));
@@ -134,10 +139,24 @@ final class Workload {
     }
 
     /** Runs every step against {@code db}; an exception from the engine propagates. */
-    void run(Basalt db, ManualClock clock) {
+    void run(Basalt db, ManualClock clock, java.util.function.Supplier<Basalt> reopen) {
+        Basalt current = db;
         for (Step step : steps) {
-            runStep(db, clock, step);
+            if (step.kind() == Kind.REOPEN) {
+                current = reopen(current, reopen);
+            } else {
+                runStep(current, clock, step);
+            }
         }
+        current.close();
+    }
+
+    /** Closes {@code db} (which syncs it) and opens the directory again. */
+    Basalt reopen(Basalt db, java.util.function.Supplier<Basalt> open) {
+        int before = acked();
+        db.close();
+        syncedFloor = before;
+        return open.get();
     }
 
     /** Runs one step; the history and the counters move only as the engine acknowledges. */
@@ -161,6 +180,7 @@ final class Workload {
             // A compaction promises nothing about the durability of earlier writes (in PERIODIC
             // mode a pass with no victims forces nothing), so it does not move the floor.
             case COMPACT -> segmentsCompacted += db.compact().segmentsCompacted();
+            case REOPEN -> throw new IllegalArgumentException("the runner reopens the store itself");
         }
     }
 
