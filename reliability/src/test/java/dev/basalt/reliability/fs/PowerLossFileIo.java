@@ -160,6 +160,19 @@ public final class PowerLossFileIo implements FileIo {
         }
     }
 
+    /**
+     * The names and contents the model believes the directory holds now (every change kept). A
+     * test compares them with the real directory: any difference is a file operation that went
+     * around the seam.
+     */
+    public Map<String, byte[]> currentState() {
+        synchronized (lock) {
+            Map<String, byte[]> state = new HashMap<>();
+            currentEntries.forEach((name, inode) -> state.put(name, Arrays.copyOf(inode.current, inode.currentLength)));
+            return state;
+        }
+    }
+
     private int pickDirPrefix(Random random) {
         int n = unsyncedDirChanges.size();
         return switch (random.nextInt(3)) {

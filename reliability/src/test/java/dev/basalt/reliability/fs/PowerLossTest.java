@@ -56,6 +56,7 @@ class PowerLossTest {
         int inFlightKept;
         int segments;
         int segmentsCompacted;
+        int seamBypasses;
         final List<String> failures = new ArrayList<>();
     }
 
@@ -81,7 +82,11 @@ class PowerLossTest {
                     o.wrong).figure(m + "_unopenable", o.unopenable).figure(m + "_in_flight_kept", o.inFlightKept);
         }
         Outcome sync = outcomes.get(Durability.SYNC_EACH_WRITE);
-        line.figure("images", total).figure("segments_at_end", sync.segments)
+        int bypasses = 0;
+        for (Outcome o : outcomes.values()) {
+            bypasses += o.seamBypasses;
+        }
+        line.figure("images", total).figure("seam_bypasses", bypasses).figure("segments_at_end", sync.segments)
                 .figure("segments_compacted", sync.segmentsCompacted).write();
         for (Map.Entry<Durability, Outcome> e : outcomes.entrySet()) {
             assertThat(e.getValue().failures).as("%s failures (seed %d)", e.getKey(), seed).isEmpty();
@@ -155,6 +160,7 @@ class PowerLossTest {
                 db.close();
             }
             check(mode, workload, pending, outcome);
+            outcome.seamBypasses = compareWithRealDirectory(io, dir, outcome);
             outcome.segmentsCompacted = workload.segmentsCompacted;
             fates = io.fateCounts().toString();
         } finally {
@@ -164,6 +170,32 @@ class PowerLossTest {
                 + " fates %s%n", mode, changes, outcome.images, outcome.wrong, outcome.unopenable, outcome.inFlightKept,
                 fates);
         return outcome;
+    }
+
+    /**
+     * The model's view of the directory against the real one, byte for byte: a file changed
+     * around the seam would differ here (and would be missing from every crash image).
+     */
+    private static int compareWithRealDirectory(PowerLossFileIo io, Path dir, Outcome outcome) throws IOException {
+        Map<String, byte[]> modelled = io.currentState();
+        java.util.Set<String> real = new java.util.TreeSet<>();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            files.forEach(f -> real.add(f.getFileName().toString()));
+        }
+        int bypasses = 0;
+        java.util.Set<String> names = new java.util.TreeSet<>(real);
+        names.addAll(modelled.keySet());
+        for (String name : names) {
+            byte[] model = modelled.get(name);
+            byte[] actual = real.contains(name) ? Files.readAllBytes(dir.resolve(name)) : null;
+            if (!Arrays.equals(model, actual)) {
+                bypasses++;
+                outcome.failures.add("the model and the real directory disagree on " + name + " (model "
+                        + (model == null ? "absent" : model.length + " bytes") + ", real "
+                        + (actual == null ? "absent" : actual.length + " bytes") + "): a change went around the seam");
+            }
+        }
+        return bypasses;
     }
 
     /** A dry run on the same seed: how many file changes the workload makes in this mode. */
