@@ -47,6 +47,14 @@ public final class SegmentLog implements AutoCloseable {
         final InterruptSafeChannel channel;
         final HintFile.Builder hints;
         long tail;
+        /**
+         * How far failed appends may have written past {@link #tail}: a write that fails with
+         * ENOSPC has often written part of the record first. Those bytes are zeroed before the
+         * segment is sealed or closed, so that a sealed segment ends in zeros and neither the
+         * verifier nor a rescan takes them for damage (found by the disk-full campaign on a
+         * real tmpfs).
+         */
+        long failedAppendEnd;
 
         ActiveSegment(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail) {
             this.segment = segment;
@@ -408,7 +416,12 @@ public final class SegmentLog implements AutoCloseable {
             encoder.encode(type, sequence, expirationEpochSeconds, namespace, key, metadata, value, valueOffset,
                     valueLength, target.segment.mask());
             long offset = target.tail;
-            target.channel.write(encoder.view(length), offset);
+            try {
+                target.channel.write(encoder.view(length), offset);
+            } catch (IOException e) {
+                target.failedAppendEnd = Math.max(target.failedAppendEnd, offset + length);
+                throw e;
+            }
             target.tail = offset + length;
             target.hints.add(encoder.encoded(), 0, (int) offset);
             target.segment.publishDataEnd(target.tail);
@@ -424,6 +437,7 @@ public final class SegmentLog implements AutoCloseable {
         ActiveSegment sealed = active;
         ActiveSegment next;
         synchronized (forceLock) {
+            eraseFailedAppends(sealed);
             forceOrFail(sealed);
             sealed.hints.write(io, dir, storeId, sealed.segment.id(), sealed.tail);
             next = createSegment(sealed.segment.id() + 1);
@@ -431,6 +445,17 @@ public final class SegmentLog implements AutoCloseable {
         }
         sealed.channel.close();
         sealedBytes += sealed.tail;
+    }
+
+    /** Zeroes the bytes failed appends may have left past the tail (see {@code failedAppendEnd}). */
+    private static void eraseFailedAppends(ActiveSegment segment) throws IOException {
+        long end = Math.min(segment.failedAppendEnd, segment.segment.capacityBytes());
+        java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 * 1024);
+        for (long at = segment.tail; at < end; at += zeros.capacity()) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
+            segment.channel.write(zeros, at);
+        }
+        segment.failedAppendEnd = 0;
     }
 
     /** The log fsyncs that succeeded since open. */
@@ -499,6 +524,7 @@ public final class SegmentLog implements AutoCloseable {
                 if (fsyncFailure == null) {
                     // A clean close leaves the active segment's hint, so the next open need not
                     // scan its zero tail; the open deletes it before appending anything.
+                    eraseFailedAppends(active);
                     active.channel.force();
                     active.hints.write(io, dir, storeId, active.segment.id(), active.tail);
                 }

@@ -63,7 +63,7 @@ class DiskFullTest {
             for (long k = 1; k <= calls; k++) {
                 Path dir = root.resolve("run-" + k);
                 FaultyFileIo io = new FaultyFileIo(FileIo.real(), FaultyFileIo.Kind.writes(), FaultyFileIo.Errno.ENOSPC)
-                        .failFrom(k);
+                        .withPartialWrites().failFrom(k);
                 ManualClock clock = new ManualClock();
                 FaultRun.Result result = FaultRun.run(dir, Workload.generate(seed, OPS, 8, 100_000), io,
                         IoErrorLoopTest.options(clock), clock, true);
@@ -92,6 +92,38 @@ class DiskFullTest {
                 .figure("violations", problems.count()).write();
         problems.printSummary();
         assertThat(problems.all()).as("invariant violations (seed %d)", seed).isEmpty();
+    }
+
+    /**
+     * Regression, found on the real tmpfs (seed 4604247489888417484): an append that ran out of
+     * space had written part of its record past the tail; the appends after it were shorter, so
+     * when the segment was sealed those stale bytes stayed past its data end and the verifier
+     * reported them as damage. Sealing now zeroes them.
+     */
+    @Test
+    void aPartlyWrittenFailedAppendLeavesNoDamageOnceTheSegmentIsSealed() throws IOException {
+        Path root = IoErrorLoopTest.workRoot("basalt-diskfull-partial");
+        Path dir = root.resolve("data");
+        try {
+            FaultyFileIo io = new FaultyFileIo(FileIo.real(), java.util.EnumSet.of(FaultyFileIo.Kind.WRITE),
+                    FaultyFileIo.Errno.ENOSPC).withPartialWrites();
+            ManualClock clock = new ManualClock();
+            try (Basalt db = dev.basalt.BasaltInternals.open(dir, IoErrorLoopTest.options(clock), io)) {
+                KvNamespace ns = db.namespace("n");
+                for (int i = 0; i < 7; i++) {
+                    ns.put("before-" + i, value("before-" + i, 100_000)); // the 1 MiB segment is 70 % full
+                }
+                io.failOnce(io.calls() + 1);
+                // Fits in the segment; half of it (170 KB) reaches the file before the error.
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> ns.put("big", value("big", 340_000)))
+                        .isInstanceOf(BasaltException.class).hasMessageContaining(NO_SPACE);
+                ns.put("after", value("after", 400_000)); // does not fit: seals the segment at 700 KB
+                assertThat(db.stats().segmentCount()).as("the damaged segment was sealed").isGreaterThan(1);
+            }
+            assertThat(Verifier.verify(dir).damage()).isEmpty();
+        } finally {
+            TestFiles.deleteRecursively(root);
+        }
     }
 
     @Test

@@ -18,7 +18,9 @@ import net.openhft.chronicle.bytes.MappedFile;
  * also every later one) throws an {@link IOException} whose message is what the JDK reports for
  * the chosen {@link Errno}: {@code "Input/output error"} (EIO) or {@code "No space left on
  * device"} (ENOSPC). A failed call does nothing: the real operation is not attempted, so a
- * failed write leaves no bytes and a failed force makes nothing durable.
+ * failed force makes nothing durable and a failed write leaves no bytes, unless
+ * {@link #withPartialWrites()} asks for what a full disk does: the first half of the bytes
+ * written, then the error.
  *
  * <p>Run the workload once with nothing armed to learn how many calls it makes
  * ({@link #calls()}), then once per k. {@link #failedForces()} tells the test which fsyncs
@@ -63,6 +65,7 @@ public final class FaultyFileIo implements FileIo {
     private final Errno errno;
     private long failAt = Long.MAX_VALUE;
     private boolean persistent;
+    private volatile boolean partialWrites;
     private long calls;
     private final List<Failure> failures = new ArrayList<>();
 
@@ -83,6 +86,12 @@ public final class FaultyFileIo implements FileIo {
     public synchronized FaultyFileIo failFrom(long k) {
         failAt = k;
         persistent = true;
+        return this;
+    }
+
+    /** A failed write first writes half of its bytes, as a write that runs out of space does. */
+    public FaultyFileIo withPartialWrites() {
+        partialWrites = true;
         return this;
     }
 
@@ -217,7 +226,16 @@ public final class FaultyFileIo implements FileIo {
 
         @Override
         public int write(ByteBuffer source, long position) throws IOException {
-            check(Kind.WRITE, real.path());
+            try {
+                check(Kind.WRITE, real.path());
+            } catch (IOException e) {
+                if (partialWrites && source.remaining() > 1) {
+                    ByteBuffer half = source.duplicate();
+                    half.limit(half.position() + source.remaining() / 2);
+                    real.write(half, position);
+                }
+                throw e;
+            }
             return real.write(source, position);
         }
 
