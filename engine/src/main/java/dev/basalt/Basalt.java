@@ -1,6 +1,7 @@
 package dev.basalt;
 
 import dev.basalt.internal.env.ChronicleSettings;
+import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.env.JvmFlags;
 import dev.basalt.internal.store.NamespaceState;
 import dev.basalt.internal.store.Store;
@@ -72,12 +73,22 @@ public final class Basalt implements AutoCloseable {
      * @throws IllegalArgumentException when the options do not fit together
      */
     public static Basalt open(Path directory, BasaltOptions options) {
+        return open(directory, options, FileIo.real());
+    }
+
+    /**
+     * {@link #open(Path, BasaltOptions)} with every file operation going through {@code io}.
+     * Package-private on purpose: the seam is for the engine's own fault-injection tests
+     * (reached through the test jar's {@code BasaltInternals}), never part of the API.
+     */
+    static Basalt open(Path directory, BasaltOptions options, FileIo io) {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(io, "io");
         options.validate();
         JvmFlags.check();
         ChronicleSettings.apply();
-        return new Basalt(directory, Store.open(directory, options), options);
+        return new Basalt(directory, Store.open(directory, options, io), options);
     }
 
     /**

@@ -6,10 +6,10 @@ import dev.basalt.CompactionResult;
 import dev.basalt.internal.env.ChronicleSettings;
 import dev.basalt.internal.env.CrashPoint;
 import dev.basalt.internal.env.CrashPoints;
+import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.env.JvmFlags;
 import dev.basalt.internal.store.CompactionPass;
 import dev.basalt.internal.store.Store;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -24,12 +24,17 @@ public final class OfflineCompaction {
 
     /** Compacts {@code dir}; {@code progress} hears bytes of victims done out of the total. */
     public static CompactionResult run(Path dir, CompactionPass.ProgressListener progress) {
-        if (!Files.isDirectory(dir)) {
+        return run(dir, progress, FileIo.real());
+    }
+
+    /** {@link #run(Path, CompactionPass.ProgressListener)} with every file operation going through {@code io}. */
+    public static CompactionResult run(Path dir, CompactionPass.ProgressListener progress, FileIo io) {
+        if (!io.isDirectory(dir)) {
             throw new BasaltException("no data directory at " + dir);
         }
         JvmFlags.check();
         ChronicleSettings.apply();
-        try (Store store = Store.open(dir, BasaltOptions.defaults().withBackgroundCompaction(false))) {
+        try (Store store = Store.open(dir, BasaltOptions.defaults().withBackgroundCompaction(false), io)) {
             CrashPoints.hit(CrashPoint.OFFLINE_OPENED);
             // Nothing runs in the foreground of an offline pass: it goes at the disk's speed.
             CompactionResult result = store.compact(0.0, progress, 0);

@@ -2,12 +2,9 @@ package dev.basalt.internal.env;
 
 import dev.basalt.BasaltException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -24,17 +21,17 @@ public final class DirectoryLock implements AutoCloseable {
     private static final Set<Path> HELD = new HashSet<>();
 
     private final Path realDir;
-    private final FileChannel channel;
+    private final FileHandle channel;
     private final FileLock lock;
 
-    private DirectoryLock(Path realDir, FileChannel channel, FileLock lock) {
+    private DirectoryLock(Path realDir, FileHandle channel, FileLock lock) {
         this.realDir = realDir;
         this.channel = channel;
         this.lock = lock;
     }
 
     /** Takes the directory or fails at once with a {@link BasaltException}. */
-    public static DirectoryLock acquire(Path dir, String lockFileName) {
+    public static DirectoryLock acquire(FileIo io, Path dir, String lockFileName) {
         Path realDir;
         try {
             realDir = dir.toRealPath();
@@ -46,12 +43,12 @@ public final class DirectoryLock implements AutoCloseable {
                 throw new BasaltException("data directory " + realDir + " is already open in this process");
             }
             Path lockFile = realDir.resolve(lockFileName);
-            FileChannel channel = null;
+            FileHandle channel = null;
             try {
-                if (!Files.exists(lockFile)) {
-                    DurableFiles.createNew(lockFile).close();
+                if (!io.exists(lockFile)) {
+                    io.createNew(lockFile).close();
                 }
-                channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+                channel = io.open(lockFile, true);
                 FileLock lock = channel.tryLock();
                 if (lock == null) {
                     channel.close();
@@ -70,7 +67,7 @@ public final class DirectoryLock implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    private static void closeQuietly(FileHandle channel) {
         if (channel != null) {
             try {
                 channel.close();

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A file channel that a caller's {@link Thread#interrupt()} cannot break for everyone.
@@ -22,17 +20,15 @@ import java.nio.file.StandardOpenOption;
  */
 public final class InterruptSafeChannel implements AutoCloseable {
     private static final int MAX_ATTEMPTS = 8;
+    private final FileIo io;
     private final Path path;
-    private volatile FileChannel channel;
+    private volatile FileHandle channel;
     private volatile boolean closed;
 
-    public InterruptSafeChannel(Path path) throws IOException {
+    public InterruptSafeChannel(FileIo io, Path path) throws IOException {
+        this.io = io;
         this.path = path;
-        this.channel = open(path);
-    }
-
-    private static FileChannel open(Path path) throws IOException {
-        return FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        this.channel = io.open(path, true);
     }
 
     public Path path() {
@@ -99,7 +95,7 @@ public final class InterruptSafeChannel implements AutoCloseable {
 
     private synchronized void reopenIfClosed() throws IOException {
         if (!closed && !channel.isOpen()) {
-            channel = open(path);
+            channel = io.open(path, true);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.basalt.internal.listing;
 
 import dev.basalt.BasaltException;
 import dev.basalt.internal.env.DurableFiles;
+import dev.basalt.internal.env.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -51,20 +52,20 @@ final class CursorKeyFile {
     private CursorKeyFile() {
     }
 
-    static byte[] loadOrCreate(Path dir) {
+    static byte[] loadOrCreate(FileIo io, Path dir) {
         final Path file = dir.resolve(FILE_NAME);
         try {
-            return load(file, Files.readAllBytes(checkedSize(file)));
+            return load(file, io.readAll(checkedSize(io, file)));
         } catch (NoSuchFileException e) {
-            return create(file);
+            return create(io, file);
         } catch (IOException e) {
             throw new BasaltException("cannot read cursor key file " + file + ": " + e, e);
         }
     }
 
     /** Fails before reading if the file is not exactly {@link #FILE_LENGTH} bytes. */
-    private static Path checkedSize(Path file) throws IOException {
-        final long size = Files.size(file);
+    private static Path checkedSize(FileIo io, Path file) throws IOException {
+        final long size = io.size(file);
         if (size != FILE_LENGTH || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new BasaltException("cursor key file " + file + " is damaged: "
                 + (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? "size=" + size : "not a regular file")
@@ -108,10 +109,10 @@ final class CursorKeyFile {
         return b.array();
     }
 
-    private static byte[] create(Path file) {
+    private static byte[] create(FileIo io, Path file) {
         final byte[] key = new byte[Cursors.KEY_BYTES];
         new SecureRandom().nextBytes(key);
-        DurableFiles.writeAtomically(file, ByteBuffer.wrap(encode(key)));
+        DurableFiles.writeAtomically(io, file, ByteBuffer.wrap(encode(key)));
         return key;
     }
 

@@ -97,7 +97,12 @@ public final class Cursors {
      *                                    or written
      */
     public static byte[] loadOrCreateKey(Path dir) {
-        return CursorKeyFile.loadOrCreate(dir);
+        return loadOrCreateKey(dev.basalt.internal.env.FileIo.real(), dir);
+    }
+
+    /** {@link #loadOrCreateKey(Path)} through the given file system. */
+    public static byte[] loadOrCreateKey(dev.basalt.internal.env.FileIo io, Path dir) {
+        return CursorKeyFile.loadOrCreate(io, dir);
     }
 
     /**

@@ -7,9 +7,9 @@ import dev.basalt.BasaltException;
 import dev.basalt.internal.env.CrashPoint;
 import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.env.DurableFiles;
+import dev.basalt.internal.env.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -40,7 +40,7 @@ public final class CompactionCommit {
     }
 
     /** Writes the commit point durably: from here on the victims are gone. */
-    public static void write(Path dir, long storeId, long[] victimIds) {
+    public static void write(FileIo io, Path dir, long storeId, long[] victimIds) {
         int length = IDS_OFFSET + 8 * victimIds.length + 8;
         ByteBuffer content = ByteBuffer.allocateDirect(length);
         UnsafeBuffer b = new UnsafeBuffer(content);
@@ -54,53 +54,53 @@ public final class CompactionCommit {
         }
         int crcAt = IDS_OFFSET + 8 * victimIds.length;
         b.putInt(crcAt, Checksums.masked(b, 0, crcAt, Checksums.mask(storeId, 0)), BYTE_ORDER);
-        DurableFiles.writeAtomically(dir.resolve(FILE_NAME), content);
+        DurableFiles.writeAtomically(io, dir.resolve(FILE_NAME), content);
     }
 
     /**
      * Finishes a committed pass that a crash interrupted: deletes every listed segment and its
      * hint, then the commit file. Returns the ids deleted (empty when there was no commit).
      */
-    public static long[] finishIfPresent(Path dir, long storeId) {
+    public static long[] finishIfPresent(FileIo io, Path dir, long storeId) {
         Path file = dir.resolve(FILE_NAME);
-        if (!Files.exists(file)) {
+        if (!io.exists(file)) {
             return new long[0];
         }
-        long[] victims = read(file, storeId);
-        deleteVictims(dir, victims);
+        long[] victims = read(io, file, storeId);
+        deleteVictims(io, dir, victims);
         CrashPoints.hit(CrashPoint.RECOVERY_COMMIT_FINISHING);
-        clear(dir);
+        clear(io, dir);
         return victims;
     }
 
     /** Deletes the victims' files (idempotent) and forces the directory. */
-    public static void deleteVictims(Path dir, long[] victimIds) {
+    public static void deleteVictims(FileIo io, Path dir, long[] victimIds) {
         try {
             for (long id : victimIds) {
-                Files.deleteIfExists(dir.resolve(LogFormat.hintFileName(id)));
-                Files.deleteIfExists(dir.resolve(LogFormat.segmentFileName(id)));
+                io.deleteIfExists(dir.resolve(LogFormat.hintFileName(id)));
+                io.deleteIfExists(dir.resolve(LogFormat.segmentFileName(id)));
                 CrashPoints.hit(CrashPoint.COMPACTION_VICTIM_DELETED);
             }
-            DurableFiles.forceDirectory(dir);
+            io.forceDirectory(dir);
         } catch (IOException e) {
             throw new BasaltException("cannot delete compacted segments in " + dir + ": " + e, e);
         }
     }
 
     /** Removes the commit file once its victims are deleted. */
-    public static void clear(Path dir) {
+    public static void clear(FileIo io, Path dir) {
         try {
-            Files.deleteIfExists(dir.resolve(FILE_NAME));
-            DurableFiles.forceDirectory(dir);
+            io.deleteIfExists(dir.resolve(FILE_NAME));
+            io.forceDirectory(dir);
         } catch (IOException e) {
             throw new BasaltException("cannot delete " + dir.resolve(FILE_NAME) + ": " + e, e);
         }
     }
 
-    private static long[] read(Path file, long storeId) {
+    private static long[] read(FileIo io, Path file, long storeId) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = io.readAll(file);
         } catch (IOException e) {
             throw new BasaltException("cannot read " + file + ": " + e, e);
         }

@@ -3,12 +3,11 @@ package dev.basalt.internal.log;
 import static dev.basalt.internal.log.LogFormat.*;
 
 import dev.basalt.internal.env.DurableFiles;
+import dev.basalt.internal.env.FileHandle;
+import dev.basalt.internal.env.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -64,7 +63,7 @@ public final class HintFile {
         }
 
         /** Writes {@code segmentId}'s hint file by the tmp-force-move-fsync protocol. */
-        public void write(Path dir, long storeId, long segmentId, long dataEnd) {
+        public void write(FileIo io, Path dir, long storeId, long segmentId, long dataEnd) {
             int total = HINT_HEADER_LENGTH + length + HINT_TRAILER_LENGTH;
             ByteBuffer file = ByteBuffer.allocateDirect(total);
             UnsafeBuffer b = new UnsafeBuffer(file);
@@ -79,7 +78,7 @@ public final class HintFile {
             int trailer = HINT_HEADER_LENGTH + length;
             b.putInt(trailer, Checksums.masked(b, 0, trailer, Checksums.mask(storeId, segmentId)), BYTE_ORDER);
             b.putInt(trailer + 4, 0, BYTE_ORDER);
-            DurableFiles.writeAtomically(dir.resolve(hintFileName(segmentId)), file);
+            DurableFiles.writeAtomically(io, dir.resolve(hintFileName(segmentId)), file);
         }
     }
 
@@ -97,11 +96,17 @@ public final class HintFile {
      */
     public static long read(Path file, long storeId, long segmentId, long capacityBytes, EntryVisitor visitor,
             java.util.function.Consumer<String> problem) {
-        if (!Files.exists(file)) {
+        return read(FileIo.real(), file, storeId, segmentId, capacityBytes, visitor, problem);
+    }
+
+    /** {@link #read(Path, long, long, long, EntryVisitor, java.util.function.Consumer)} through the given file system. */
+    public static long read(FileIo io, Path file, long storeId, long segmentId, long capacityBytes,
+            EntryVisitor visitor, java.util.function.Consumer<String> problem) {
+        if (!io.exists(file)) {
             return -1;
         }
         ByteBuffer content;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileHandle channel = io.open(file, false)) {
             long size = channel.size();
             if (size < HINT_HEADER_LENGTH + HINT_TRAILER_LENGTH || size > capacityBytes) {
                 problem.accept(file + ": size " + size + " is outside " + (HINT_HEADER_LENGTH + HINT_TRAILER_LENGTH)
@@ -109,7 +114,7 @@ public final class HintFile {
                 return -1;
             }
             content = ByteBuffer.allocateDirect((int) size);
-            while (content.hasRemaining() && channel.read(content) >= 0) {
+            while (content.hasRemaining() && channel.read(content, content.position()) >= 0) {
                 // keep reading
             }
             content.flip();

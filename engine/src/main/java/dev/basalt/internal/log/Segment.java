@@ -1,6 +1,7 @@
 package dev.basalt.internal.log;
 
 import dev.basalt.BasaltException;
+import dev.basalt.internal.env.FileIo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,11 +51,11 @@ public final class Segment {
     }
 
     /** Maps {@code path}, whose length must already be {@code capacityBytes}. */
-    public static Segment map(Path path, long id, long capacityBytes, int mask, long dataEnd) {
+    public static Segment map(FileIo io, Path path, long id, long capacityBytes, int mask, long dataEnd) {
         ReferenceOwner owner = ReferenceOwner.temporary("segment-" + id);
         MappedFile mappedFile = null;
         try {
-            mappedFile = MappedFile.ofSingle(path.toFile(), capacityBytes, true);
+            mappedFile = io.mapReadOnly(path, capacityBytes);
             MappedBytesStore store = mappedFile.acquireByteStore(owner, 0);
             return new Segment(id, path, capacityBytes, mask, mappedFile, store, owner, dataEnd);
         } catch (IOException | RuntimeException e) {

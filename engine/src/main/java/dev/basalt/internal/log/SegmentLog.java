@@ -6,11 +6,10 @@ import dev.basalt.BasaltException;
 import dev.basalt.internal.env.CrashPoint;
 import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.env.DurableFiles;
+import dev.basalt.internal.env.FileHandle;
+import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.env.InterruptSafeChannel;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +30,7 @@ import org.agrona.DirectBuffer;
 public final class SegmentLog implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SegmentLog.class.getName());
 
+    private final FileIo io;
     private final Path dir;
     private final long storeId;
     private final long newSegmentCapacityBytes;
@@ -49,6 +49,14 @@ public final class SegmentLog implements AutoCloseable {
         final InterruptSafeChannel channel;
         final HintFile.Builder hints;
         long tail;
+        /**
+         * How far failed appends may have written past {@link #tail}: a write that fails with
+         * ENOSPC has often written part of the record first. Those bytes are zeroed before the
+         * segment is sealed or closed, so that a sealed segment ends in zeros and neither the
+         * verifier nor a rescan takes them for damage (found by the disk-full campaign on a
+         * real tmpfs).
+         */
+        long failedAppendEnd;
 
         ActiveSegment(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail) {
             this.segment = segment;
@@ -58,7 +66,8 @@ public final class SegmentLog implements AutoCloseable {
         }
     }
 
-    private SegmentLog(Path dir, long storeId, long newSegmentCapacityBytes) {
+    private SegmentLog(FileIo io, Path dir, long storeId, long newSegmentCapacityBytes) {
+        this.io = io;
         this.dir = dir;
         this.storeId = storeId;
         this.newSegmentCapacityBytes = newSegmentCapacityBytes;
@@ -71,14 +80,15 @@ public final class SegmentLog implements AutoCloseable {
      */
     public static SegmentLog open(Path dir, long storeId, long segmentCapacityBytes, RecoverySink sink,
             RecoveryReport report) {
-        SegmentLog log = create(dir, storeId, segmentCapacityBytes);
+        // The real file system: the store opens its log through create(io, ...) and recover.
+        SegmentLog log = create(FileIo.real(), dir, storeId, segmentCapacityBytes);
         log.recover(sink, report);
         return log;
     }
 
     /** A log not yet recovered: call {@link #recover} before anything else. */
-    public static SegmentLog create(Path dir, long storeId, long segmentCapacityBytes) {
-        return new SegmentLog(dir, storeId, segmentCapacityBytes);
+    public static SegmentLog create(FileIo io, Path dir, long storeId, long segmentCapacityBytes) {
+        return new SegmentLog(io, dir, storeId, segmentCapacityBytes);
     }
 
     /** Replays the directory's segments into {@code sink} and readies the active segment. */
@@ -87,13 +97,13 @@ public final class SegmentLog implements AutoCloseable {
             throw new IllegalStateException("the log is already recovered");
         }
         try {
-            deleteTemporaryFiles(dir, report);
-            long[] finished = CompactionCommit.finishIfPresent(dir, storeId);
+            deleteTemporaryFiles(report);
+            long[] finished = CompactionCommit.finishIfPresent(io, dir, storeId);
             if (finished.length > 0) {
                 report.warn("finished an interrupted compaction: deleted " + finished.length + " compacted segments");
             }
-            deleteOrphanHints(dir, report);
-            List<Long> ids = segmentIds(dir);
+            deleteOrphanHints(report);
+            List<Long> ids = segmentIds();
             for (int i = 0; i < ids.size(); i++) {
                 if (i < ids.size() - 1) {
                     recoverSealed(ids.get(i), sink, report);
@@ -113,39 +123,33 @@ public final class SegmentLog implements AutoCloseable {
         }
     }
 
-    private static void deleteTemporaryFiles(Path dir, RecoveryReport report) throws IOException {
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + TEMP_SUFFIX)) {
-            for (Path temp : stream) {
-                Files.deleteIfExists(temp);
-                report.warn("deleted leftover temporary file " + temp);
-            }
+    private void deleteTemporaryFiles(RecoveryReport report) throws IOException {
+        for (Path temp : io.list(dir, "*" + TEMP_SUFFIX)) {
+            io.deleteIfExists(temp);
+            report.warn("deleted leftover temporary file " + temp);
         }
     }
 
     /** A hint whose segment is gone (a compaction deleted the segment first) is garbage. */
-    private static void deleteOrphanHints(Path dir, RecoveryReport report) throws IOException {
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + HINT_SUFFIX)) {
-            for (Path hint : stream) {
-                String name = hint.getFileName().toString();
-                Path segment = hint.resolveSibling(name.substring(0, name.length() - HINT_SUFFIX.length())
-                        + SEGMENT_SUFFIX);
-                if (!Files.exists(segment)) {
-                    Files.deleteIfExists(hint);
-                    report.warn("deleted hint file without a segment " + hint);
-                }
+    private void deleteOrphanHints(RecoveryReport report) throws IOException {
+        for (Path hint : io.list(dir, "*" + HINT_SUFFIX)) {
+            String name = hint.getFileName().toString();
+            Path segment = hint.resolveSibling(name.substring(0, name.length() - HINT_SUFFIX.length())
+                    + SEGMENT_SUFFIX);
+            if (!io.exists(segment)) {
+                io.deleteIfExists(hint);
+                report.warn("deleted hint file without a segment " + hint);
             }
         }
     }
 
-    private static List<Long> segmentIds(Path dir) throws IOException {
+    private List<Long> segmentIds() throws IOException {
         List<Long> ids = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SEGMENT_SUFFIX)) {
-            for (Path file : stream) {
-                String name = file.getFileName().toString();
-                String digits = name.substring(0, name.length() - SEGMENT_SUFFIX.length());
-                if (digits.length() == 12 && digits.chars().allMatch(Character::isDigit)) {
-                    ids.add(Long.parseLong(digits));
-                }
+        for (Path file : io.list(dir, "*" + SEGMENT_SUFFIX)) {
+            String name = file.getFileName().toString();
+            String digits = name.substring(0, name.length() - SEGMENT_SUFFIX.length());
+            if (digits.length() == 12 && digits.chars().allMatch(Character::isDigit)) {
+                ids.add(Long.parseLong(digits));
             }
         }
         ids.sort(null);
@@ -154,20 +158,20 @@ public final class SegmentLog implements AutoCloseable {
 
     private void recoverSealed(long id, RecoverySink sink, RecoveryReport report) throws IOException {
         Path file = dir.resolve(segmentFileName(id));
-        long capacity = Files.size(file);
+        long capacity = io.size(file);
         if (capacity < SEGMENT_HEADER_LENGTH + RECORD_HEADER_LENGTH) {
             report.corrupt(file, 0, capacity, "segment file is " + capacity + " bytes, shorter than a header and one"
                     + " record (" + (SEGMENT_HEADER_LENGTH + RECORD_HEADER_LENGTH) + "); skipped");
             return;
         }
-        Segment segment = Segment.map(file, id, capacity, Checksums.mask(storeId, id), capacity);
+        Segment segment = Segment.map(io, file, id, capacity, Checksums.mask(storeId, id), capacity);
         install(segment);
         String headerProblem = SegmentHeader.check(segment.buffer(), file, storeId, id);
         if (headerProblem != null) {
             report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
         }
         Path hint = dir.resolve(hintFileName(id));
-        long dataEnd = HintFile.read(hint, storeId, id, capacity,
+        long dataEnd = HintFile.read(io, hint, storeId, id, capacity,
                 (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) ->
                         sink.accept(Locations.of(id, offset), type, sequence, expiration, length, names,
                                 namesOffset, nsLength, keyLength),
@@ -175,7 +179,7 @@ public final class SegmentLog implements AutoCloseable {
         if (dataEnd < 0) {
             HintFile.Builder rebuilt = new HintFile.Builder();
             dataEnd = scan(segment, capacity, sink, report, rebuilt);
-            rebuilt.write(dir, storeId, id, dataEnd);
+            rebuilt.write(io, dir, storeId, id, dataEnd);
             CrashPoints.hit(CrashPoint.RECOVERY_HINT_REWRITTEN);
         }
         segment.limitDataEnd(dataEnd);
@@ -212,15 +216,15 @@ public final class SegmentLog implements AutoCloseable {
      */
     private void recoverActive(long id, RecoverySink sink, RecoveryReport report) throws IOException {
         Path file = dir.resolve(segmentFileName(id));
-        long fileSize = Files.size(file);
+        long fileSize = io.size(file);
         long capacity = Math.max(fileSize, newSegmentCapacityBytes);
         if (fileSize < capacity) {
-            try (FileChannel extend = FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
-                extend.write(java.nio.ByteBuffer.allocate(1), capacity - 1);
+            try (FileHandle extend = io.open(file, true)) {
+                extend.writeFully(java.nio.ByteBuffer.allocate(1), capacity - 1);
             }
         }
         int mask = Checksums.mask(storeId, id);
-        Segment scanMap = Segment.map(file, id, capacity, mask, 0);
+        Segment scanMap = Segment.map(io, file, id, capacity, mask, 0);
         scanMap.publishDataEnd(capacity);
         install(scanMap);
         HintFile.Builder hints = new HintFile.Builder();
@@ -235,7 +239,7 @@ public final class SegmentLog implements AutoCloseable {
             uninstall(scanMap);
             scanMap.release();
         }
-        InterruptSafeChannel channel = new InterruptSafeChannel(file);
+        InterruptSafeChannel channel = new InterruptSafeChannel(io, file);
         try {
             long cut = lastNonZeroEnd(file, dataEnd, capacity);
             if (cut > dataEnd) {
@@ -256,7 +260,7 @@ public final class SegmentLog implements AutoCloseable {
             channel.close();
             throw e;
         }
-        Segment segment = Segment.map(file, id, capacity, mask, dataEnd);
+        Segment segment = Segment.map(io, file, id, capacity, mask, dataEnd);
         install(segment);
         active = new ActiveSegment(segment, channel, hints, dataEnd);
     }
@@ -270,19 +274,19 @@ public final class SegmentLog implements AutoCloseable {
      */
     private long cleanCloseDataEnd(long id, long capacity, RecoveryReport report) throws IOException {
         Path hint = dir.resolve(hintFileName(id));
-        long hinted = HintFile.read(hint, storeId, id, capacity,
+        long hinted = HintFile.read(io, hint, storeId, id, capacity,
                 (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) -> { },
                 problem -> report.warn("active segment's hint ignored: " + problem));
-        if (Files.deleteIfExists(hint)) {
-            DurableFiles.forceDirectory(dir);
+        if (io.deleteIfExists(hint)) {
+            io.forceDirectory(dir);
         }
         return hinted >= SEGMENT_HEADER_LENGTH ? hinted : capacity;
     }
 
     /** How far non-zero bytes reach past the data end (for the torn-tail report only). */
-    private static long lastNonZeroEnd(Path file, long dataEnd, long capacity) throws IOException {
+    private long lastNonZeroEnd(Path file, long dataEnd, long capacity) throws IOException {
         long end = dataEnd;
-        try (FileChannel channel = FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+        try (FileHandle channel = io.open(file, false)) {
             java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(64 * 1024);
             long at = dataEnd;
             int zeroChunks = 0;
@@ -312,18 +316,19 @@ public final class SegmentLog implements AutoCloseable {
         }
         Path file = dir.resolve(segmentFileName(id));
         Path temp = DurableFiles.temporaryFor(file);
-        Files.deleteIfExists(temp);
-        try (FileChannel channel = DurableFiles.createNew(temp)) {
-            DurableFiles.writeFully(channel, SegmentHeader.encode(storeId, id, newSegmentCapacityBytes), 0);
+        io.deleteIfExists(temp);
+        try (FileHandle channel = io.createNew(temp)) {
+            channel.writeFully(SegmentHeader.encode(storeId, id, newSegmentCapacityBytes), 0);
             // Sparse until written: the map covers the whole capacity, appends fill it in.
-            channel.write(java.nio.ByteBuffer.allocate(1), newSegmentCapacityBytes - 1);
+            channel.writeFully(java.nio.ByteBuffer.allocate(1), newSegmentCapacityBytes - 1);
             channel.force(true);
         }
-        DurableFiles.publish(temp, file);
-        Segment segment = Segment.map(file, id, newSegmentCapacityBytes, Checksums.mask(storeId, id),
+        DurableFiles.publish(io, temp, file);
+        Segment segment = Segment.map(io, file, id, newSegmentCapacityBytes, Checksums.mask(storeId, id),
                 SEGMENT_HEADER_LENGTH);
         install(segment);
-        return new ActiveSegment(segment, new InterruptSafeChannel(file), new HintFile.Builder(), SEGMENT_HEADER_LENGTH);
+        return new ActiveSegment(segment, new InterruptSafeChannel(io, file), new HintFile.Builder(),
+                SEGMENT_HEADER_LENGTH);
     }
 
     private void install(Segment segment) {
@@ -378,11 +383,16 @@ public final class SegmentLog implements AutoCloseable {
             sealedBytes -= victim.dataEnd();
             victim.release();
         }
-        CompactionCommit.deleteVictims(dir, ids);
+        CompactionCommit.deleteVictims(io, dir, ids);
     }
 
     public Path directory() {
         return dir;
+    }
+
+    /** The file system this log's files go through. */
+    public FileIo io() {
+        return io;
     }
 
     public long storeId() {
@@ -416,7 +426,12 @@ public final class SegmentLog implements AutoCloseable {
             encoder.encode(type, sequence, expirationEpochSeconds, namespace, key, metadata, value, valueOffset,
                     valueLength, target.segment.mask());
             long offset = target.tail;
-            target.channel.write(encoder.view(length), offset);
+            try {
+                target.channel.write(encoder.view(length), offset);
+            } catch (IOException e) {
+                target.failedAppendEnd = Math.max(target.failedAppendEnd, offset + length);
+                throw e;
+            }
             target.tail = offset + length;
             target.hints.add(encoder.encoded(), 0, (int) offset);
             target.segment.publishDataEnd(target.tail);
@@ -432,9 +447,10 @@ public final class SegmentLog implements AutoCloseable {
         ActiveSegment sealed = active;
         ActiveSegment next;
         synchronized (forceLock) {
+            eraseFailedAppends(sealed);
             forceOrFail(sealed);
             CrashPoints.hit(CrashPoint.ROLL_SEALED_FORCED);
-            sealed.hints.write(dir, storeId, sealed.segment.id(), sealed.tail);
+            sealed.hints.write(io, dir, storeId, sealed.segment.id(), sealed.tail);
             CrashPoints.hit(CrashPoint.ROLL_HINT_WRITTEN);
             next = createSegment(sealed.segment.id() + 1);
             CrashPoints.hit(CrashPoint.ROLL_NEW_SEGMENT_CREATED);
@@ -442,6 +458,17 @@ public final class SegmentLog implements AutoCloseable {
         }
         sealed.channel.close();
         sealedBytes += sealed.tail;
+    }
+
+    /** Zeroes the bytes failed appends may have left past the tail (see {@code failedAppendEnd}). */
+    private static void eraseFailedAppends(ActiveSegment segment) throws IOException {
+        long end = Math.min(segment.failedAppendEnd, segment.segment.capacityBytes());
+        java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 * 1024);
+        for (long at = segment.tail; at < end; at += zeros.capacity()) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
+            segment.channel.write(zeros, at);
+        }
+        segment.failedAppendEnd = 0;
     }
 
     /** The log fsyncs that succeeded since open. */
@@ -512,8 +539,9 @@ public final class SegmentLog implements AutoCloseable {
                 if (fsyncFailure == null) {
                     // A clean close leaves the active segment's hint, so the next open need not
                     // scan its zero tail; the open deletes it before appending anything.
+                    eraseFailedAppends(active);
                     active.channel.force();
-                    active.hints.write(dir, storeId, active.segment.id(), active.tail);
+                    active.hints.write(io, dir, storeId, active.segment.id(), active.tail);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "no hint for " + active.segment.path() + " at close: " + e);

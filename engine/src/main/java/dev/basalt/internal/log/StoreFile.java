@@ -4,9 +4,9 @@ import static dev.basalt.internal.log.LogFormat.*;
 
 import dev.basalt.BasaltException;
 import dev.basalt.internal.env.DurableFiles;
+import dev.basalt.internal.env.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -18,16 +18,21 @@ public final class StoreFile {
 
     /** Reads the store id, creating the file with a fresh random id in a new directory. */
     public static long readOrCreate(Path dir) {
+        return readOrCreate(FileIo.real(), dir);
+    }
+
+    /** {@link #readOrCreate(Path)} through the given file system. */
+    public static long readOrCreate(FileIo io, Path dir) {
         Path file = dir.resolve(STORE_FILE);
-        if (!Files.exists(file)) {
-            refuseIfSegmentsExist(dir, file);
+        if (!io.exists(file)) {
+            refuseIfSegmentsExist(io, dir, file);
             long storeId = new SecureRandom().nextLong();
-            DurableFiles.writeAtomically(file, encode(storeId));
+            DurableFiles.writeAtomically(io, file, encode(storeId));
             return storeId;
         }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = io.readAll(file);
         } catch (IOException e) {
             throw new BasaltException("cannot read " + file + ": " + e, e);
         }
@@ -54,9 +59,9 @@ public final class StoreFile {
      * A directory with segments but no STORE has lost its identity: a fresh random id would make
      * every existing record fail its checksum for good, so nothing is written and open fails.
      */
-    private static void refuseIfSegmentsExist(Path dir, Path file) {
-        try (java.nio.file.DirectoryStream<Path> segments = Files.newDirectoryStream(dir, "*" + SEGMENT_SUFFIX)) {
-            if (segments.iterator().hasNext()) {
+    private static void refuseIfSegmentsExist(FileIo io, Path dir, Path file) {
+        try {
+            if (!io.list(dir, "*" + SEGMENT_SUFFIX).isEmpty()) {
                 throw new BasaltException(file + " is missing but " + dir + " holds segment files; without the"
                         + " store's identity their records cannot be verified. Restore " + STORE_FILE
                         + " from a backup; nothing was changed");

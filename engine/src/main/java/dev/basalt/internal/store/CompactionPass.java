@@ -15,7 +15,6 @@ import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.Segment;
 import dev.basalt.internal.log.SegmentScanner;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -163,7 +162,7 @@ public final class CompactionPass {
         }
         synchronized (store.compactionFiles) {
             store.checkOpen();
-            CompactionCommit.write(store.log.directory(), store.log.storeId(), ids);
+            CompactionCommit.write(store.log.io(), store.log.directory(), store.log.storeId(), ids);
             CrashPoints.hit(CrashPoint.COMPACTION_COMMITTED);
         }
         phaseHook.accept(Phase.COMMITTED);
@@ -181,7 +180,7 @@ public final class CompactionPass {
             } finally {
                 store.appendLock.unlock();
             }
-            CompactionCommit.clear(store.log.directory());
+            CompactionCommit.clear(store.log.io(), store.log.directory());
             CrashPoints.hit(CrashPoint.COMPACTION_COMMIT_CLEARED);
         }
         phaseHook.accept(Phase.RETIRED);
@@ -195,7 +194,7 @@ public final class CompactionPass {
             needed += store.usage.liveBytes((int) victim.id());
         }
         try {
-            long usable = Files.getFileStore(store.log.directory()).getUsableSpace();
+            long usable = store.log.io().usableSpace(store.log.directory());
             if (usable < needed) {
                 throw new BasaltException("compaction needs " + needed + " bytes free in " + store.log.directory()
                         + " (the live data of " + victims.size() + (victims.size() == 1 ? " segment" : " segments")

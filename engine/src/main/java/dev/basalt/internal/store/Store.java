@@ -8,6 +8,7 @@ import dev.basalt.internal.env.CrashPoint;
 import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.env.DirectoryLock;
 import dev.basalt.internal.env.DurableFiles;
+import dev.basalt.internal.env.FileIo;
 import dev.basalt.CompactionResult;
 import dev.basalt.internal.compaction.CompactionAgent;
 import dev.basalt.internal.compaction.IoPacer;
@@ -106,17 +107,17 @@ public final class Store implements AutoCloseable {
     private volatile long appendedSequence;
     private volatile long liveBytes;
 
-    private Store(Path dir, BasaltOptions options) {
+    private Store(Path dir, BasaltOptions options, FileIo io) {
         this.options = options;
         this.clock = options.clock();
-        DurableFiles.createDirectory(dir);
-        this.lock = DirectoryLock.acquire(dir, LogFormat.LOCK_FILE);
+        DurableFiles.createDirectory(io, dir);
+        this.lock = DirectoryLock.acquire(io, dir, LogFormat.LOCK_FILE);
         try {
-            long storeId = StoreFile.readOrCreate(lock.directory());
-            this.cursors = new Cursors(Cursors.loadOrCreateKey(lock.directory()));
+            long storeId = StoreFile.readOrCreate(io, lock.directory());
+            this.cursors = new Cursors(Cursors.loadOrCreateKey(io, lock.directory()));
             Recovery recovery = new Recovery(hashSeed, usage);
             this.report = new RecoveryReport();
-            this.log = SegmentLog.create(lock.directory(), storeId, options.segmentSizeBytes());
+            this.log = SegmentLog.create(io, lock.directory(), storeId, options.segmentSizeBytes());
             recovery.attach(log);
             log.recover(recovery, report);
             install(recovery);
@@ -135,7 +136,12 @@ public final class Store implements AutoCloseable {
 
     /** Opens (creating if absent) the store in {@code dir}; the options are already validated. */
     public static Store open(Path dir, BasaltOptions options) {
-        return new Store(dir, options);
+        return open(dir, options, FileIo.real());
+    }
+
+    /** Opens the store with every file operation going through {@code io} (tests inject faults here). */
+    public static Store open(Path dir, BasaltOptions options, FileIo io) {
+        return new Store(dir, options, io);
     }
 
     private void install(Recovery recovery) {
@@ -534,6 +540,12 @@ public final class Store implements AutoCloseable {
         checkOpen();
         synchronized (compactionLock) {
             checkOpen();
+            if (log.failed()) {
+                // A compaction rewrites the log: after a failed fsync it is refused like a write,
+                // even when it would find nothing to do (found by the I/O-error loop, which saw
+                // compact() return normally after the log's fsync had failed).
+                log.force(); // throws the recorded failure
+            }
             CompactionResult result = new CompactionPass(this, compactionPhaseHook, progress,
                     IoPacer.parking(bytesPerSecond, new SystemNanoClock()))
                     .run(new VictimPolicy(deadFractionThreshold));

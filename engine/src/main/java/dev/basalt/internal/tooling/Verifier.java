@@ -68,7 +68,7 @@ public final class Verifier {
                 throw new BasaltException("cannot resolve data directory " + dir + ": " + e, e);
             }
         }
-        try (DirectoryLock lock = DirectoryLock.acquire(dir, LOCK_FILE)) {
+        try (DirectoryLock lock = DirectoryLock.acquire(dev.basalt.internal.env.FileIo.real(), dir, LOCK_FILE)) {
             return new Verifier(lock.directory()).run();
         }
     }

@@ -120,7 +120,7 @@ class VerifierTest {
         UnsafeBuffer image = new UnsafeBuffer(SegmentFiles.readAll(segment, null));
         HintFile.Builder onlyTheFirstRecord = new HintFile.Builder();
         onlyTheFirstRecord.add(image, LogFormat.SEGMENT_HEADER_LENGTH, LogFormat.SEGMENT_HEADER_LENGTH);
-        onlyTheFirstRecord.write(dir, storeId, 1, LogFormat.SEGMENT_HEADER_LENGTH
+        onlyTheFirstRecord.write(dev.basalt.internal.env.FileIo.real(), dir, storeId, 1, LogFormat.SEGMENT_HEADER_LENGTH
                 + Records.length(image, LogFormat.SEGMENT_HEADER_LENGTH));
 
         VerifyReport report = Verifier.verify(dir);
@@ -152,7 +152,7 @@ class VerifierTest {
                 throw new AssertionError(damage.toString());
             }
         });
-        everyRecord.write(dir, storeId, 1, dataEnd - 8); // the next open would cut the last record
+        everyRecord.write(dev.basalt.internal.env.FileIo.real(), dir, storeId, 1, dataEnd - 8); // the next open would cut the last record
 
         VerifyReport report = Verifier.verify(dir);
 
@@ -222,7 +222,7 @@ class VerifierTest {
     void anUnfinishedCompactionIsAWarningAndItsCommitFileDamagedIsDamage(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("data");
         TestStores.write(dir, KEYS);
-        CompactionCommit.write(dir, StoreIdentity.read(dir).storeId(), new long[] {1});
+        CompactionCommit.write(dev.basalt.internal.env.FileIo.real(), dir, StoreIdentity.read(dir).storeId(), new long[] {1});
         Files.delete(dir.resolve(LogFormat.segmentFileName(1))); // a crash after deleting the segment, before its hint
 
         VerifyReport unfinished = Verifier.verify(dir);

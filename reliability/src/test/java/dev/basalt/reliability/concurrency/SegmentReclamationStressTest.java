@@ -3,6 +3,7 @@ package dev.basalt.reliability.concurrency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.internal.env.ChronicleSettings;
+import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.log.Segment;
 import dev.basalt.internal.store.ReadEpochs;
 import dev.basalt.reliability.support.ReliabilityReport;
@@ -130,7 +131,7 @@ class SegmentReclamationStressTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Segment.map(path, id, SEGMENT_BYTES, 0, SEGMENT_BYTES);
+        return Segment.map(FileIo.real(), path, id, SEGMENT_BYTES, 0, SEGMENT_BYTES);
     }
 
     /** Like {@code get}: inside an epoch, load the current segment and read a few words of it. */
