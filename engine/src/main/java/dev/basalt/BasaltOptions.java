@@ -29,6 +29,7 @@ import java.util.Objects;
  *       <td>true or false</td></tr>
  *   <tr><td>{@link #withPeriodicSyncInterval periodicSyncInterval}</td><td>1 s</td>
  *       <td>more than 0</td></tr>
+ *   <tr><td>{@link #withDiskReserve diskReserve}</td><td>64 MiB</td><td>0 (off) or more</td></tr>
  * </table>
  *
  * <p>Each {@code with} method checks its own argument at once ({@link NullPointerException}
@@ -44,6 +45,11 @@ public final class BasaltOptions {
     private static final Duration DEFAULT_EXPIRY_PACE = Duration.ofMillis(100);
     /** 64 MiB/s: a 64 MiB segment takes about a second, a small share of a disk's bandwidth. */
     private static final long DEFAULT_COMPACTION_BYTES_PER_SECOND = 64L << 20;
+    /**
+     * 64 MiB: room for compaction to write one default segment and for deletes, which are
+     * what frees space, once puts are refused.
+     */
+    private static final long DEFAULT_DISK_RESERVE_BYTES = 64L << 20;
     /** Sentinel: the caller never set a maximum value size, so the default (clamped) applies. */
     private static final long MAX_VALUE_SIZE_NOT_SET = -1;
     /** The largest record beyond its value: key, metadata and header allowance (1712 bytes). */
@@ -53,7 +59,7 @@ public final class BasaltOptions {
     private static final BasaltOptions DEFAULTS = new BasaltOptions(Clock.systemUTC(),
             DEFAULT_MIN_EXPIRATION_TTL, Durability.GROUP_COMMIT, Limits.DEFAULT_SEGMENT_BYTES,
             MAX_VALUE_SIZE_NOT_SET, true, DEFAULT_PERIODIC_SYNC_INTERVAL, DEFAULT_EXPIRY_BATCH_SIZE,
-            DEFAULT_EXPIRY_PACE, DEFAULT_COMPACTION_BYTES_PER_SECOND);
+            DEFAULT_EXPIRY_PACE, DEFAULT_COMPACTION_BYTES_PER_SECOND, DEFAULT_DISK_RESERVE_BYTES);
 
     private final Clock clock;
     private final Duration minExpirationTtl;
@@ -65,11 +71,13 @@ public final class BasaltOptions {
     private final int expiryBatchSize;
     private final Duration expiryPace;
     private final long compactionBytesPerSecond;
+    private final long diskReserveBytes;
 
     private BasaltOptions(Clock clock, Duration minExpirationTtl, Durability durability,
                           long segmentSizeBytes, long maxValueSizeBytesSet,
                           boolean backgroundCompaction, Duration periodicSyncInterval,
-                          int expiryBatchSize, Duration expiryPace, long compactionBytesPerSecond) {
+                          int expiryBatchSize, Duration expiryPace, long compactionBytesPerSecond,
+                          long diskReserveBytes) {
         this.clock = clock;
         this.minExpirationTtl = minExpirationTtl;
         this.durability = durability;
@@ -80,6 +88,7 @@ public final class BasaltOptions {
         this.expiryBatchSize = expiryBatchSize;
         this.expiryPace = expiryPace;
         this.compactionBytesPerSecond = compactionBytesPerSecond;
+        this.diskReserveBytes = diskReserveBytes;
     }
 
     /** The defaults of the table above. */
@@ -95,7 +104,7 @@ public final class BasaltOptions {
     public BasaltOptions withClock(Clock clock) {
         return new BasaltOptions(Objects.requireNonNull(clock, "clock"), minExpirationTtl,
                 durability, segmentSizeBytes, maxValueSizeBytesSet, backgroundCompaction,
-                periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
+                periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
     }
 
     /**
@@ -112,14 +121,14 @@ public final class BasaltOptions {
                     "minExpirationTtl is " + minimum + "; it must be 0 or more");
         }
         return new BasaltOptions(clock, minimum, durability, segmentSizeBytes,
-                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
     }
 
     /** When a write returns and what a crash can take; see {@link Durability}. */
     public BasaltOptions withDurability(Durability durability) {
         return new BasaltOptions(clock, minExpirationTtl,
                 Objects.requireNonNull(durability, "durability"), segmentSizeBytes,
-                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
     }
 
     /**
@@ -135,7 +144,7 @@ public final class BasaltOptions {
                     + Limits.MIN_SEGMENT_BYTES + ".." + Limits.MAX_SEGMENT_BYTES);
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, bytes,
-                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
     }
 
     /**
@@ -153,7 +162,7 @@ public final class BasaltOptions {
                     "max value size is " + bytes + " bytes; it must be 0 or more");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, bytes,
-                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
+                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
     }
 
     /**
@@ -162,7 +171,7 @@ public final class BasaltOptions {
      */
     public BasaltOptions withBackgroundCompaction(boolean enabled) {
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes,
-                maxValueSizeBytesSet, enabled, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
+                maxValueSizeBytesSet, enabled, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
     }
 
     /**
@@ -178,7 +187,7 @@ public final class BasaltOptions {
                     "periodic sync interval is " + interval + "; it must be more than 0");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes,
-                maxValueSizeBytesSet, backgroundCompaction, interval, expiryBatchSize, expiryPace, compactionBytesPerSecond);
+                maxValueSizeBytesSet, backgroundCompaction, interval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
     }
 
     /**
@@ -192,7 +201,7 @@ public final class BasaltOptions {
             throw new IllegalArgumentException("expiry batch size is " + keys + "; it must be 1..1000000");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
-                backgroundCompaction, periodicSyncInterval, keys, expiryPace, compactionBytesPerSecond);
+                backgroundCompaction, periodicSyncInterval, keys, expiryPace, compactionBytesPerSecond, diskReserveBytes);
     }
 
     /**
@@ -208,7 +217,7 @@ public final class BasaltOptions {
             throw new IllegalArgumentException("expiry pace is " + pace + "; it must be more than 0");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
-                backgroundCompaction, periodicSyncInterval, expiryBatchSize, pace, compactionBytesPerSecond);
+                backgroundCompaction, periodicSyncInterval, expiryBatchSize, pace, compactionBytesPerSecond, diskReserveBytes);
     }
 
     /**
@@ -224,7 +233,31 @@ public final class BasaltOptions {
                     + " bytes per second; it must be 0 (unpaced) or more");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
-                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, bytesPerSecond);
+                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, bytesPerSecond, diskReserveBytes);
+    }
+
+    /**
+     * The free space a {@code put} leaves on the data directory's file system (default 64 MiB;
+     * 0 turns the check off). A put that would leave less fails with a {@link BasaltException}
+     * naming the free space and the reserve, and writes nothing; deletes, {@code sync()} and
+     * compaction may still use the reserve, so space can be freed and puts resume without a
+     * reopen. The engine reads the free space once per mebibyte written and on every put
+     * while under the reserve, so the check costs a system call per thousands of small puts.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public BasaltOptions withDiskReserve(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("disk reserve is " + bytes + " bytes; it must be 0 (off) or more");
+        }
+        return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
+                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
+                bytes);
+    }
+
+    /** Free bytes a put must leave on the data directory's file system; 0 means no check. */
+    public long diskReserveBytes() {
+        return diskReserveBytes;
     }
 
     /** Bytes per second a compaction pass may read and rewrite; 0 means unpaced. */
@@ -319,6 +352,7 @@ public final class BasaltOptions {
                 + ", expiryBatchSize=" + expiryBatchSize
                 + ", expiryPace=" + expiryPace
                 + ", compactionBytesPerSecond=" + compactionBytesPerSecond
+                + ", diskReserveBytes=" + diskReserveBytes
                 + ", segmentSizeBytes=" + segmentSizeBytes
                 + ", maxValueSizeBytes=" + maxValueSizeBytes()
                 + (maxValueSizeBytesSet == MAX_VALUE_SIZE_NOT_SET ? " (default)" : "")

@@ -67,8 +67,9 @@ class CompactionFreeSpaceTest {
     private static void refuseThenCompact(Path root) throws IOException {
         Path dir = root.resolve("data");
         Path ballast = root.resolve("ballast");
+        // No put reserve: this test is about compaction's own free-space check on a full disk.
         BasaltOptions options = BasaltOptions.defaults().withSegmentSize(SEGMENT_BYTES)
-                .withDurability(Durability.PERIODIC).withBackgroundCompaction(false);
+                .withDurability(Durability.PERIODIC).withBackgroundCompaction(false).withDiskReserve(0);
         try (Basalt db = Basalt.open(dir, options)) {
             KvNamespace ns = db.namespace("NS");
             for (int i = 0; i < KEYS; i++) {

@@ -102,6 +102,8 @@ public final class Store implements AutoCloseable {
     private volatile long bytesReclaimed;
     private volatile java.util.function.Consumer<CompactionPass.Phase> compactionPhaseHook = phase -> { };
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Under the append lock. */
+    private final DiskReserve diskReserve;
     private final ThreadLocal<UnsafeBuffer> keyViews = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
     private long lastSequence;
     private volatile long appendedSequence;
@@ -118,6 +120,7 @@ public final class Store implements AutoCloseable {
             Recovery recovery = new Recovery(hashSeed, usage);
             this.report = new RecoveryReport();
             this.log = SegmentLog.create(io, lock.directory(), storeId, options.segmentSizeBytes());
+            this.diskReserve = new DiskReserve(io, lock.directory(), options.diskReserveBytes());
             recovery.attach(log);
             log.recover(recovery, report);
             install(recovery);
@@ -435,6 +438,10 @@ public final class Store implements AutoCloseable {
         appendLock.lock();
         try {
             checkWritable(ns);
+            if (type == LogFormat.TYPE_PUT) {
+                diskReserve.beforePut(LogFormat.recordLength(ns.nameBytes().length, key.length,
+                        metadata == null ? 0 : metadata.length, valueLength));
+            }
             sequence = ++lastSequence;
             CrashPoints.hit(CrashPoint.WRITE_BEFORE_APPEND);
             long location = log.append(type, sequence, expirationEpochSeconds, ns.nameBytes(), key, metadata, value,

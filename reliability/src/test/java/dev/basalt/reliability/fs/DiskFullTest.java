@@ -43,6 +43,8 @@ import org.junit.jupiter.api.Test;
 class DiskFullTest {
     private static final int OPS = Scale.count("basalt.diskfull.ops", 40, 200);
     private static final String NO_SPACE = "No space left on device";
+    /** A put reserve small enough for the 6 MiB tmpfs to reach it after a few dozen puts. */
+    private static final long RESERVE_BYTES = 2L << 20;
     private static final String TMPFS_SIZE = "6m";
 
     @Test
@@ -141,7 +143,8 @@ class DiskFullTest {
             return;
         }
         try {
-            fillAndFree(seed, mountPoint);
+            fillAndFree(seed, mountPoint, RESERVE_BYTES);
+            fillAndFree(seed, mountPoint, 0);
         } finally {
             String unmount = run("umount", mountPoint.toString());
             TestFiles.deleteRecursively(work);
@@ -149,16 +152,23 @@ class DiskFullTest {
         }
     }
 
-    private static void fillAndFree(long seed, Path mountPoint) throws IOException {
+    /**
+     * Fills the tmpfs with puts until one fails, frees the filler, and checks that puts resume
+     * and nothing acknowledged is lost. With a reserve the refusal must come while the reserve
+     * is still free, naming it; without one (0) the file system's own ENOSPC must come through
+     * cleanly.
+     */
+    private static void fillAndFree(long seed, Path mountPoint, long reserveBytes) throws IOException {
         Random random = new Random(seed);
         Path filler = mountPoint.resolve("filler");
         Files.write(filler, new byte[2 << 20]);
-        Path dir = mountPoint.resolve("data");
+        Path dir = mountPoint.resolve(reserveBytes == 0 ? "data-no-reserve" : "data-reserve");
         ManualClock clock = new ManualClock();
         BasaltOptions options = BasaltOptions.defaults().withDurability(Durability.SYNC_EACH_WRITE)
                 .withSegmentSize(1 << 20).withClock(clock).withMinExpirationTtl(Duration.ZERO)
-                .withBackgroundCompaction(false);
+                .withBackgroundCompaction(false).withDiskReserve(reserveBytes);
         List<String> acked = new ArrayList<>();
+        long freeAtRefusal = -1;
         String error = null;
         int afterFree = 0;
         try (Basalt db = Basalt.open(dir, options)) {
@@ -170,9 +180,20 @@ class DiskFullTest {
                     acked.add(key);
                 } catch (BasaltException e) {
                     error = e.getMessage();
+                    freeAtRefusal = Files.getFileStore(mountPoint).getUsableSpace();
                 }
             }
-            assertThat(error).as("a put failed once the tmpfs was full").isNotNull().contains(NO_SPACE);
+            if (reserveBytes == 0) {
+                assertThat(error).as("a put failed once the tmpfs was full").isNotNull().contains(NO_SPACE);
+            } else {
+                assertThat(error).as("a put was refused at the reserve").isNotNull()
+                        .contains("reserve").contains(reserveBytes + "-byte");
+                // The check reads free space once per MiB of puts, so up to that much more may go.
+                assertThat(freeAtRefusal).as("free bytes when the reserve refused a put")
+                        .isGreaterThan(reserveBytes - (1L << 20) - 100_000);
+                ns.delete(acked.get(0)); // deletes may use the reserve: they are how space is freed
+                acked.remove(0);
+            }
             System.out.printf("disk-full-tmpfs: %d puts acknowledged, then: %s%n", acked.size(), error);
             for (String key : acked) {
                 assertThat(ns.get(key)).as("acknowledged %s in the same instance", key).startsWith(key + ":");
@@ -192,7 +213,9 @@ class DiskFullTest {
             }
         }
         VerifyReport report = Verifier.verify(dir);
-        ReliabilityReport.line("disk-full-tmpfs", seed).figure("tmpfs", TMPFS_SIZE).figure("acked_before_full",
+        TestFiles.deleteRecursively(dir);
+        ReliabilityReport.line("disk-full-tmpfs", seed).figure("tmpfs", TMPFS_SIZE)
+                .figure("reserve_bytes", reserveBytes).figure("free_at_refusal", freeAtRefusal).figure("acked_before_full",
                 acked.size() - afterFree).figure("writes_after_free", afterFree).figure("lost", 0)
                 .figure("verify_damage", report.damage().size()).write();
         assertThat(report.damage()).as("verify after the disk filled").isEmpty();
