@@ -81,7 +81,7 @@ public final class CompactionPass {
     CompactionResult run(VictimPolicy policy) {
         List<Segment> victims = new ArrayList<>();
         long minSequenceElsewhere = Long.MAX_VALUE;
-        store.appendLock.lock();
+        store.lockForCompaction();
         try {
             store.checkOpen();
             List<VictimPolicy.Candidate> candidates = new ArrayList<>();
@@ -169,7 +169,7 @@ public final class CompactionPass {
         store.epochs.awaitReaders();
         CrashPoints.hit(CrashPoint.COMPACTION_BEFORE_DELETE);
         synchronized (store.compactionFiles) {
-            store.appendLock.lock();
+            store.lockForCompaction();
             try {
                 // Closed after the commit: the next open finishes the deletion from the commit file.
                 store.checkOpen();
@@ -222,7 +222,7 @@ public final class CompactionPass {
         for (int start = 0; start < offsets.size(); start += RECORDS_PER_LOCK) {
             long copiedBefore = bytesCopied;
             long readBytes = 0;
-            store.appendLock.lock();
+            store.lockForCompaction();
             try {
                 store.checkOpen();
                 int end = Math.min(offsets.size(), start + RECORDS_PER_LOCK);
