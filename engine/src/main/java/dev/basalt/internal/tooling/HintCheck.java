@@ -22,8 +22,10 @@ import org.agrona.collections.IntArrayList;
  *
  * <p>Damage in the segment explains a disagreement: an entry whose record lies in a damaged
  * range was right when the hint was written (the segment's damage is reported already), and so
- * is a data end inside or after a damaged tail. Only the first unexplained disagreement of a
- * file is reported: after one, the rest usually follow.
+ * is a data end inside or after a damaged tail. Entries past the point where the segment's
+ * records stop (zeros where records were: a zeroed page or a cut) are the segment's loss, not
+ * the hint's error, and are reported as damage of the segment over that range. Only the first
+ * unexplained disagreement of a file is reported: after one, the rest usually follow.
  */
 final class HintCheck {
     private HintCheck() {
@@ -36,7 +38,7 @@ final class HintCheck {
      */
     static void check(Path hint, long storeId, long segmentId, int segmentSizeBytes, DirectBuffer segment,
             IntArrayList recordOffsets, List<Damage> segmentDamage, long dataEnd, List<Damage> damage) {
-        Comparison comparison = new Comparison(hint, segment, recordOffsets, segmentDamage);
+        Comparison comparison = new Comparison(hint, segment, recordOffsets, segmentDamage, dataEnd);
         String[] problem = new String[1];
         long hintDataEnd = HintFile.read(hint, storeId, segmentId, segmentSizeBytes, comparison,
                 reason -> problem[0] = withoutFilePrefix(hint, reason));
@@ -47,6 +49,13 @@ final class HintCheck {
         }
         if (comparison.firstMismatch != null) {
             damage.add(comparison.firstMismatch);
+        } else if (comparison.entriesPastDataEnd > 0) {
+            // Zeros where the hint still lists records: the segment lost them (a zeroed or cut
+            // range reads as the end of its data), and the hint, which was right, says where.
+            Path segmentFile = hint.resolveSibling(segmentFileName(segmentId));
+            damage.add(new Damage(segmentFile, dataEnd, Math.max(1, hintDataEnd - dataEnd), "the segment's records"
+                    + " stop at offset " + dataEnd + " but its hint file lists " + comparison.entriesPastDataEnd
+                    + " more up to offset " + hintDataEnd + ": they were zeroed or cut off"));
         } else if (comparison.matched != recordOffsets.size()) {
             damage.add(new Damage(hint, HINT_ENTRY_COUNT_OFFSET, 4, "hint file lists " + comparison.matched
                     + " intact records but the segment holds " + recordOffsets.size()));
@@ -90,12 +99,18 @@ final class HintCheck {
         private int matched;
         private long entryPosition = HINT_HEADER_LENGTH;
         private Damage firstMismatch;
+        /** Where the segment's intact records end, as its scan found. */
+        private final long dataEnd;
+        /** Entries naming records at or past {@link #dataEnd}: records the segment no longer holds. */
+        private int entriesPastDataEnd;
 
-        Comparison(Path hint, DirectBuffer segment, IntArrayList recordOffsets, List<Damage> segmentDamage) {
+        Comparison(Path hint, DirectBuffer segment, IntArrayList recordOffsets, List<Damage> segmentDamage,
+                long dataEnd) {
             this.hint = hint;
             this.segment = segment;
             this.recordOffsets = recordOffsets;
             this.segmentDamage = segmentDamage;
+            this.dataEnd = dataEnd;
         }
 
         @Override
@@ -106,6 +121,10 @@ final class HintCheck {
             int entryLength = (int) align(HINT_ENTRY_FIXED_LENGTH + namespaceLength + keyLength);
             entryPosition += entryLength;
             if (firstMismatch != null || inDamage(recordOffset)) {
+                return;
+            }
+            if (recordOffset >= dataEnd) {
+                entriesPastDataEnd++;
                 return;
             }
             String mismatch = compare(matched++, type, sequence, expirationEpochSeconds, recordOffset, recordLength, entry,
