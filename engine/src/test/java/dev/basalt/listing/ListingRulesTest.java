@@ -289,9 +289,13 @@ class ListingRulesTest extends ListingTestBase {
         Pages.assertPaging(ns, "b", 2, List.of(), "b expired");
         clock.setEpochSecond(now + 6);
         Pages.assertPaging(ns, "", 2, expected.subList(0, 2), "d expired too");
-        // Omitted by the list itself: nothing has been purged, the index still holds both keys.
-        assertThat(db.stats().expiredAndPurged()).isZero();
-        assertThat(db.stats().liveKeys()).isEqualTo(4);
+        // Omitted by the list itself: the background sweep's pace is an hour, so normally nothing
+        // has been purged and the index still holds both keys. Its first sweep runs "at once" after
+        // open, which on a loaded machine can be after the clock moved (seen once in a helper's
+        // run); then it purged them, and the pages above must still have been right.
+        long purged = db.stats().expiredAndPurged();
+        assertThat(purged).isBetween(0L, 2L);
+        assertThat(db.stats().liveKeys()).isEqualTo(4 - purged);
     }
 
     @Test
