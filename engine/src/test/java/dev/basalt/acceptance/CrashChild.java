@@ -1,15 +1,13 @@
 package dev.basalt.acceptance;
 
+import static dev.basalt.testing.ChildOutput.emit;
+import static dev.basalt.testing.ChildOutput.valueFor;
+
 import dev.basalt.Basalt;
 import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
 import dev.basalt.PutOptions;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +39,6 @@ public final class CrashChild {
     static final long FAR_TTL_SECONDS = 365L * 24 * 3600;
     /** 1 MiB: small segments, so the cycles cross segment boundaries and crash mid-roll too. */
     static final long SEGMENT_BYTES = 1L << 20;
-
-    private static final FileOutputStream STDOUT = new FileOutputStream(FileDescriptor.out);
 
     private CrashChild() {
     }
@@ -97,24 +93,4 @@ public final class CrashChild {
         }
     }
 
-    /** The value a put with this id and filler length stores: the id, then a filler derived from it. */
-    static String valueFor(String id, int length) {
-        StringBuilder value = new StringBuilder(id.length() + 1 + length).append(id).append(':');
-        int hash = id.hashCode();
-        for (int i = 0; i < length; i++) {
-            value.append((char) ('a' + Math.floorMod(hash + i * 7, 26)));
-        }
-        return value.toString();
-    }
-
-    private static void emit(String line) {
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        synchronized (STDOUT) {
-            try {
-                STDOUT.write(bytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.basalt.Basalt;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
+import dev.basalt.testing.ChildOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -184,7 +185,7 @@ class CrashTest {
     record Op(String kind, String key, String id, int length) {
         /** What the key holds if this operation landed: null for a delete. */
         String result() {
-            return kind.equals("DEL") ? null : CrashChild.valueFor(id, length);
+            return kind.equals("DEL") ? null : ChildOutput.valueFor(id, length);
         }
 
         static Op parse(String[] words, int from) {

@@ -1,5 +1,9 @@
 package dev.basalt.compaction;
 
+import static dev.basalt.testing.ChildOutput.emit;
+import static dev.basalt.testing.ChildOutput.oneLine;
+import static dev.basalt.testing.ChildOutput.valueFor;
+
 import dev.basalt.Basalt;
 import dev.basalt.BasaltInternals;
 import dev.basalt.BasaltOptions;
@@ -9,11 +13,6 @@ import dev.basalt.KvNamespace;
 import dev.basalt.PutOptions;
 import dev.basalt.internal.store.CompactionPass;
 import dev.basalt.internal.store.Store;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -58,8 +57,6 @@ public final class CompactionKillChild {
     /** A year: an expiration that never runs out during the test. */
     static final long FAR_TTL_SECONDS = 365L * 24 * 3600;
     private static final long PAUSE_BETWEEN_PASSES_MS = 5;
-
-    private static final FileOutputStream STDOUT = new FileOutputStream(FileDescriptor.out);
 
     private CompactionKillChild() {
     }
@@ -156,29 +153,4 @@ public final class CompactionKillChild {
         }
     }
 
-    private static String oneLine(Throwable e) {
-        String text = e.toString() + (e.getCause() != null ? " caused by " + e.getCause() : "");
-        return text.replace('\n', ' ');
-    }
-
-    /** The value a put with this id and filler length stores: the id, then a filler derived from it. */
-    static String valueFor(String id, int length) {
-        StringBuilder value = new StringBuilder(id.length() + 1 + length).append(id).append(':');
-        int hash = id.hashCode();
-        for (int i = 0; i < length; i++) {
-            value.append((char) ('a' + Math.floorMod(hash + i * 7, 26)));
-        }
-        return value.toString();
-    }
-
-    private static void emit(String line) {
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        synchronized (STDOUT) {
-            try {
-                STDOUT.write(bytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
 }

@@ -8,6 +8,7 @@ import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
 import dev.basalt.internal.log.CompactionCommit;
 import dev.basalt.internal.store.CompactionPass;
+import dev.basalt.testing.ChildOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -355,7 +356,7 @@ class CompactionKillTest {
         /** What the key holds if this operation landed: null for a delete. */
         Expect expect() {
             return kind.equals("DEL") ? null
-                    : new Expect(CompactionKillChild.valueFor(id, length), expirationEpochSeconds);
+                    : new Expect(ChildOutput.valueFor(id, length), expirationEpochSeconds);
         }
 
         static Op parse(String[] words, int from) {

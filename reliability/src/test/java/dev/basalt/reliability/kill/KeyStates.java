@@ -1,6 +1,7 @@
 package dev.basalt.reliability.kill;
 
 import dev.basalt.KvNamespace;
+import dev.basalt.testing.ChildOutput;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -78,7 +79,7 @@ final class KeyStates {
                 String key = words[2];
                 String thread = key.substring(0, key.indexOf('-'));
                 Outcome outcome = words[1].equals("DEL") ? Outcome.ABSENT
-                        : new Outcome(KillChild.valueFor(words[3], Integer.parseInt(words[4])), Long.parseLong(words[5]));
+                        : new Outcome(ChildOutput.valueFor(words[3], Integer.parseInt(words[4])), Long.parseLong(words[5]));
                 if (words[0].equals("BEGIN")) {
                     inFlightByThread.put(thread, outcome);
                     inFlightKeyByThread.put(thread, key);

@@ -1,5 +1,9 @@
 package dev.basalt.reliability.kill;
 
+import static dev.basalt.testing.ChildOutput.emit;
+import static dev.basalt.testing.ChildOutput.oneLine;
+import static dev.basalt.testing.ChildOutput.valueFor;
+
 import dev.basalt.Basalt;
 import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
@@ -7,12 +11,8 @@ import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
 import dev.basalt.PutOptions;
 import dev.basalt.tools.BasaltCli;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,8 +59,6 @@ public final class KillChild {
     /** A year: an expiration that never runs out during the test. */
     static final long FAR_TTL_SECONDS = 365L * 24 * 3600;
     private static final long PAUSE_BETWEEN_PASSES_MS = 20;
-
-    private static final FileOutputStream STDOUT = new FileOutputStream(FileDescriptor.out);
 
     private KillChild() {
     }
@@ -175,34 +173,9 @@ public final class KillChild {
         }
     }
 
-    private static String oneLine(Throwable e) {
-        String text = e + (e.getCause() != null ? " caused by " + e.getCause() : "");
-        return text.replace('\n', ' ');
-    }
-
-    /** The value a put with this id and filler length stores: the id, a colon, a filler derived from the id. */
-    static String valueFor(String id, int length) {
-        StringBuilder value = new StringBuilder(id.length() + 1 + length).append(id).append(':');
-        int hash = id.hashCode();
-        for (int i = 0; i < length; i++) {
-            value.append((char) ('a' + Math.floorMod(hash + i * 7, 26)));
-        }
-        return value.toString();
-    }
-
     static String idOf(String value) {
         int colon = value.indexOf(':');
         return colon < 0 ? value : value.substring(0, colon);
     }
 
-    private static void emit(String line) {
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        synchronized (STDOUT) {
-            try {
-                STDOUT.write(bytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
 }
