@@ -1,5 +1,6 @@
 package dev.basalt;
 
+import dev.basalt.internal.env.Limits;
 import java.util.Objects;
 
 /**

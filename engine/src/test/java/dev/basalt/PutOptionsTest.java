@@ -1,5 +1,6 @@
 package dev.basalt;
 
+import dev.basalt.internal.env.Limits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +26,7 @@ class PutOptionsTest {
         @Test
         void noneNeverExpires() {
             assertThat(PutOptions.none().resolveExpirationEpochSeconds(NOW, MIN_TTL))
-                    .isEqualTo(PutOptions.NO_EXPIRATION);
+                    .isEqualTo(Limits.NO_EXPIRATION);
             assertThat(PutOptions.none().expiration()).isNull();
             assertThat(PutOptions.none().expirationTtl()).isNull();
         }

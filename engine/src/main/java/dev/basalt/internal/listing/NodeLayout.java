@@ -1,5 +1,7 @@
 package dev.basalt.internal.listing;
 
+import dev.basalt.internal.env.Limits;
+
 /**
  * Byte layout of one skip-list node of {@link KeyListing}, as stored in a {@link NodeArena}
  * chunk. Nodes start on 8-byte boundaries and are padded to a multiple of 8 bytes.
@@ -33,7 +35,7 @@ final class NodeLayout {
     static final int NEXT_LENGTH = Integer.BYTES;
 
     /** Longest key a node holds; the header's 10 length bits could hold 1023. */
-    static final int MAX_KEY_BYTES = 512;
+    static final int MAX_KEY_BYTES = Limits.MAX_KEY_BYTES;
     /** 4^16 > 4 * 10^9 nodes: more levels would never be used at p = 1/4. */
     static final int MAX_LEVEL = 16;
 

@@ -48,13 +48,8 @@ public final class LogFormat {
     /** The header CRC covers the header after the two CRC fields. */
     public static final int HEADER_CRC_COVERAGE_OFFSET = SEQUENCE_OFFSET;
 
-    // Limits a header is checked against before any length is trusted.
-    public static final int MAX_NAMESPACE_BYTES = 64;
-    public static final int MAX_KEY_BYTES = 512;
-    public static final int MAX_METADATA_BYTES = 1024;
-
-    /** Expiration field value of a record that never expires. */
-    public static final long NO_EXPIRATION = 0;
+    // The bounds a header is checked against before any length is trusted, and the "never
+    // expires" value of the expiration field, are the engine's Limits (dev.basalt.internal.env).
 
     // Segment header.
     public static final long SEGMENT_MAGIC = 0x4753544C_41534142L; // "BASALTSG" little-endian
@@ -115,6 +110,26 @@ public final class LogFormat {
 
     public static boolean isKnownType(byte type) {
         return type >= TYPE_PUT && type <= TYPE_NAMESPACE_DROP;
+    }
+
+    /** What {@link #segmentIdOf} returns for a name that is not a segment's (or hint's). */
+    public static final long NOT_A_SEGMENT = -1;
+    private static final int SEGMENT_ID_DIGITS = 12;
+
+    /**
+     * The id in a file name that ends with {@code suffix} ({@code 000000000007.seg} is 7 for
+     * {@link #SEGMENT_SUFFIX}), or {@link #NOT_A_SEGMENT} when the name is not twelve digits and
+     * the suffix. The one parser of segment and hint names, for the log and the tools alike.
+     */
+    public static long segmentIdOf(String fileName, String suffix) {
+        if (!fileName.endsWith(suffix)) {
+            return NOT_A_SEGMENT;
+        }
+        String digits = fileName.substring(0, fileName.length() - suffix.length());
+        if (digits.length() != SEGMENT_ID_DIGITS || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return NOT_A_SEGMENT;
+        }
+        return Long.parseLong(digits);
     }
 
     public static String segmentFileName(long segmentId) {

@@ -1,5 +1,8 @@
 package dev.basalt.internal.log;
 
+import static dev.basalt.internal.env.Limits.MAX_KEY_BYTES;
+import static dev.basalt.internal.env.Limits.MAX_METADATA_BYTES;
+import static dev.basalt.internal.env.Limits.MAX_NAMESPACE_BYTES;
 import static dev.basalt.internal.log.LogFormat.*;
 
 import org.agrona.DirectBuffer;

@@ -1,5 +1,6 @@
 package dev.basalt.internal.store;
 
+import dev.basalt.internal.env.Limits;
 import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;
 
@@ -9,8 +10,6 @@ import org.agrona.DirectBuffer;
  * {@link #isLegal} and answers -1, allocating nothing.
  */
 public final class Keys {
-    public static final int MAX_KEY_BYTES = 512;
-
     private Keys() {
     }
 
@@ -28,8 +27,8 @@ public final class Keys {
         if (bytes.length == 0) {
             throw new IllegalArgumentException("key is 0 bytes of UTF-8; it must be 1..512");
         }
-        if (bytes.length > MAX_KEY_BYTES) {
-            throw new IllegalArgumentException("key is " + bytes.length + " bytes of UTF-8; the limit is " + MAX_KEY_BYTES);
+        if (bytes.length > Limits.MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("key is " + bytes.length + " bytes of UTF-8; the limit is " + Limits.MAX_KEY_BYTES);
         }
         if (key.equals(".") || key.equals("..")) {
             throw new IllegalArgumentException("key \"" + key + "\" is reserved; \".\" and \"..\" are not legal keys");
@@ -55,7 +54,7 @@ public final class Keys {
 
     /** True when {@code [offset, offset + length)} could be a stored key. Allocation-free. */
     public static boolean isLegal(DirectBuffer b, int offset, int length) {
-        if (length < 1 || length > MAX_KEY_BYTES) {
+        if (length < 1 || length > Limits.MAX_KEY_BYTES) {
             return false;
         }
         if (b.getByte(offset) == '.' && (length == 1 || (length == 2 && b.getByte(offset + 1) == '.'))) {

@@ -1,5 +1,6 @@
 package dev.basalt.internal.tooling;
 
+import dev.basalt.internal.env.Limits;
 import static dev.basalt.internal.log.LogFormat.*;
 
 import dev.basalt.internal.log.Checksums;
@@ -30,7 +31,7 @@ public final class SegmentDump {
      * One record. {@code checksum} is "ok" for an intact record and "body checksum mismatch" for
      * a record whose header checks but whose body does not (its names may then be garbage).
      *
-     * @param expirationEpochSeconds 0 when none ({@code LogFormat.NO_EXPIRATION})
+     * @param expirationEpochSeconds 0 when none ({@code Limits.NO_EXPIRATION})
      * @param metadataJson the metadata as stored (compact JSON), or null when none
      */
     public record Entry(int offset, int length, String type, long sequence, long expirationEpochSeconds,

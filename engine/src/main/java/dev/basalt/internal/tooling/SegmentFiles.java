@@ -2,6 +2,8 @@ package dev.basalt.internal.tooling;
 
 import static dev.basalt.internal.log.LogFormat.SEGMENT_SUFFIX;
 
+import dev.basalt.internal.log.LogFormat;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,8 +22,7 @@ public final class SegmentFiles {
     /** A segment is at most 1 GiB ({@code Limits.MAX_SEGMENT_BYTES}); a larger file is not one. */
     public static final long MAX_SEGMENT_FILE_BYTES = 1L << 30;
     /** Marks a file name that is not a segment's. */
-    public static final long NOT_A_SEGMENT = -1;
-    private static final int SEGMENT_ID_DIGITS = 12;
+    public static final long NOT_A_SEGMENT = LogFormat.NOT_A_SEGMENT;
 
     private SegmentFiles() {
     }
@@ -43,15 +44,7 @@ public final class SegmentFiles {
 
     /** The id in a segment file's name ({@code 000000000007.seg} is 7), or {@link #NOT_A_SEGMENT}. */
     public static long idOf(Path file) {
-        String name = file.getFileName().toString();
-        if (!name.endsWith(SEGMENT_SUFFIX)) {
-            return NOT_A_SEGMENT;
-        }
-        String digits = name.substring(0, name.length() - SEGMENT_SUFFIX.length());
-        if (digits.length() != SEGMENT_ID_DIGITS || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return NOT_A_SEGMENT;
-        }
-        return Long.parseLong(digits);
+        return LogFormat.segmentIdOf(file.getFileName().toString(), SEGMENT_SUFFIX);
     }
 
     /**

@@ -4,6 +4,7 @@ import static dev.basalt.internal.log.LogFormat.*;
 
 import dev.basalt.BasaltException;
 import dev.basalt.internal.env.DirectoryLock;
+import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Records;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -181,8 +182,7 @@ public final class Verifier {
     }
 
     private static boolean hasSegment(String hintName, List<Long> ids) {
-        String digits = hintName.substring(0, hintName.length() - HINT_SUFFIX.length());
-        return digits.chars().allMatch(c -> c >= '0' && c <= '9') && !digits.isEmpty() && digits.length() <= 18
-                && ids.contains(Long.parseLong(digits));
+        long id = LogFormat.segmentIdOf(hintName, HINT_SUFFIX);
+        return id != LogFormat.NOT_A_SEGMENT && ids.contains(id);
     }
 }

@@ -1,5 +1,6 @@
 package dev.basalt.internal.log;
 
+import static dev.basalt.internal.env.Limits.*;
 import static dev.basalt.internal.log.LogFormat.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

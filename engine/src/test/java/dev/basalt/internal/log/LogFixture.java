@@ -1,5 +1,6 @@
 package dev.basalt.internal.log;
 
+import dev.basalt.internal.env.Limits;
 import static dev.basalt.internal.log.SegmentImage.utf8;
 
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ final class LogFixture implements AutoCloseable {
     }
 
     long put(String namespace, String key, String metadata, byte[] value) {
-        return log.append(LogFormat.TYPE_PUT, nextSequence++, LogFormat.NO_EXPIRATION, utf8(namespace), utf8(key),
+        return log.append(LogFormat.TYPE_PUT, nextSequence++, Limits.NO_EXPIRATION, utf8(namespace), utf8(key),
                 utf8(metadata), new UnsafeBuffer(value), 0, value.length);
     }
 

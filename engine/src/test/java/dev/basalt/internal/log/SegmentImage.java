@@ -1,5 +1,6 @@
 package dev.basalt.internal.log;
 
+import dev.basalt.internal.env.Limits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ final class SegmentImage {
 
     /** Appends a PUT of this segment; returns its offset. */
     int put(long sequence, String namespace, String key, String metadata, byte[] value) {
-        return append(MASK, LogFormat.TYPE_PUT, sequence, LogFormat.NO_EXPIRATION, namespace, key, metadata, value);
+        return append(MASK, LogFormat.TYPE_PUT, sequence, Limits.NO_EXPIRATION, namespace, key, metadata, value);
     }
 
     /** Appends a record checksummed with {@code mask}; returns its offset. */

@@ -1,5 +1,6 @@
 package dev.basalt.reliability.corruption;
 
+import dev.basalt.internal.env.Limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.Basalt;
@@ -778,7 +779,7 @@ class CorruptionCampaignTest {
             if (info == null) {
                 return "is not listed";
             }
-            Long expiration = rec.expirationEpochSeconds() == LogFormat.NO_EXPIRATION ? null
+            Long expiration = rec.expirationEpochSeconds() == Limits.NO_EXPIRATION ? null
                     : rec.expirationEpochSeconds();
             JsonNode metadata = metadataOf(rec);
             if (!Objects.equals(info.expiration(), expiration)

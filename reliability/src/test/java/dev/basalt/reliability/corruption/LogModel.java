@@ -1,5 +1,6 @@
 package dev.basalt.reliability.corruption;
 
+import static dev.basalt.internal.env.Limits.*;
 import static dev.basalt.internal.log.LogFormat.*;
 
 import dev.basalt.internal.log.Checksums;
