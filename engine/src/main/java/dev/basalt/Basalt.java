@@ -1,8 +1,6 @@
 package dev.basalt;
 
-import dev.basalt.internal.env.ChronicleSettings;
 import dev.basalt.internal.env.FileIo;
-import dev.basalt.internal.env.JvmFlags;
 import dev.basalt.internal.store.NamespaceState;
 import dev.basalt.internal.store.Store;
 import java.nio.file.Path;
@@ -86,8 +84,6 @@ public final class Basalt implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(io, "io");
         options.validate();
-        JvmFlags.check();
-        ChronicleSettings.apply();
         return new Basalt(directory, Store.open(directory, options, io), options);
     }
 

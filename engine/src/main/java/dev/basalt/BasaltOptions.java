@@ -1,5 +1,6 @@
 package dev.basalt;
 
+import dev.basalt.internal.env.Limits;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -300,6 +301,18 @@ public final class BasaltOptions {
     /** Bytes per log segment file. */
     public long segmentSizeBytes() {
         return segmentSizeBytes;
+    }
+
+    /**
+     * Checks a value's size against {@link #maxValueSizeBytes()} as {@code put} does.
+     *
+     * @throws IllegalArgumentException naming the size and the limit when it is larger
+     */
+    public void checkValueSize(long valueBytes) {
+        long limit = maxValueSizeBytes();
+        if (valueBytes > limit) {
+            throw new IllegalArgumentException("value is " + valueBytes + " bytes; the limit is " + limit);
+        }
     }
 
     /**

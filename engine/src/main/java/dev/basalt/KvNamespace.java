@@ -1,10 +1,10 @@
 package dev.basalt;
 
-import dev.basalt.internal.log.Locations;
-import dev.basalt.internal.log.Records;
-import dev.basalt.internal.log.Segment;
+import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.store.Keys;
 import dev.basalt.internal.store.NamespaceState;
+import dev.basalt.internal.store.RecordView;
+import dev.basalt.internal.store.RetainedValue;
 import dev.basalt.internal.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.agrona.DirectBuffer;
+import tools.jackson.databind.JsonNode;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -53,6 +54,17 @@ public final class KvNamespace {
         this.options = options;
     }
 
+    /**
+     * Checks a key as every method of a namespace does, without touching a store: 1..512 bytes
+     * of UTF-8, no unpaired surrogate, not "." or "..". Returns its length in UTF-8 bytes. For
+     * tools that validate a whole input before they write its first entry.
+     *
+     * @throws IllegalArgumentException naming the rule broken and the figure
+     */
+    public static int checkKey(String key) {
+        return Keys.encode(key).length;
+    }
+
     /** The namespace's name. */
     public String name() {
         return state.name();
@@ -77,9 +89,8 @@ public final class KvNamespace {
         if (type.kind() == ValueType.Kind.STREAM) {
             return type.javaType().cast(stream(keyBytes));
         }
-        return store.readRecord(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length,
-                (segment, offset) -> codec.decode(type, segment, Records.valueOffset(segment, offset),
-                        Records.valueLength(segment, offset), key));
+        return store.read(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length,
+                record -> codec.decode(type, record.buffer(), record.valueOffset(), record.valueLength(), key));
     }
 
     /** Bulk text read: 1..100 distinct keys; absent keys map to null; request order kept. */
@@ -107,18 +118,24 @@ public final class KvNamespace {
         Objects.requireNonNull(type, "type");
         byte[] keyBytes = Keys.encode(key);
         if (type.kind() == ValueType.Kind.STREAM) {
-            ValueWithMetadata<T> found = withRetainedRecord(keyBytes, (segment, offset) -> new ValueWithMetadata<>(
-                    type.javaType().cast(valueStream(segment, offset)),
-                    codec.metadata(segment.buffer(), Records.metadataOffset(segment.buffer(), offset),
-                            Records.metadataLength(segment.buffer(), offset))));
-            return found != null ? found : new ValueWithMetadata<>(null, null);
+            RetainedValue retained = store.retain(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length);
+            if (retained == null) {
+                return new ValueWithMetadata<>(null, null);
+            }
+            JsonNode metadata;
+            try {
+                RecordView record = retained.record();
+                metadata = codec.metadata(record.buffer(), record.metadataOffset(), record.metadataLength());
+            } catch (RuntimeException e) {
+                retained.release(); // no stream will ever release it
+                throw e;
+            }
+            return new ValueWithMetadata<>(type.javaType().cast(new ValueStream(retained)), metadata);
         }
-        ValueWithMetadata<T> found = store.readRecord(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length,
-                (segment, offset) -> new ValueWithMetadata<>(
-                        codec.decode(type, segment, Records.valueOffset(segment, offset),
-                                Records.valueLength(segment, offset), key),
-                        codec.metadata(segment, Records.metadataOffset(segment, offset),
-                                Records.metadataLength(segment, offset))));
+        ValueWithMetadata<T> found = store.read(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length,
+                record -> new ValueWithMetadata<>(
+                        codec.decode(type, record.buffer(), record.valueOffset(), record.valueLength(), key),
+                        codec.metadata(record.buffer(), record.metadataOffset(), record.metadataLength())));
         return found != null ? found : new ValueWithMetadata<>(null, null);
     }
 
@@ -150,23 +167,10 @@ public final class KvNamespace {
         return distinct;
     }
 
+    /** The value as a stream over its segment's map (the stream releases it); null when not live. */
     private InputStream stream(byte[] keyBytes) {
-        return withRetainedRecord(keyBytes, KvNamespace::valueStream);
-    }
-
-    /**
-     * Runs {@code reader} on the key's live record with its segment retained (the stream it
-     * builds releases it); null, retaining nothing, when the key is not live.
-     */
-    private <R> R withRetainedRecord(byte[] keyBytes, java.util.function.BiFunction<Segment, Integer, R> reader) {
-        long[] location = new long[1];
-        Segment segment = store.retainSegmentOf(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length, location);
-        return segment == null ? null : reader.apply(segment, Locations.offset(location[0]));
-    }
-
-    private static ValueStream valueStream(Segment segment, int recordOffset) {
-        UnsafeBuffer b = segment.buffer();
-        return new ValueStream(segment, Records.valueOffset(b, recordOffset), Records.valueLength(b, recordOffset));
+        RetainedValue retained = store.retain(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length);
+        return retained == null ? null : new ValueStream(retained);
     }
 
     /**
@@ -263,10 +267,7 @@ public final class KvNamespace {
 
     private void write(String key, DirectBuffer value, int offset, int length, PutOptions options) {
         Validated validated = validate(key, options);
-        long limit = this.options.maxValueSizeBytes();
-        if (length > limit) {
-            throw new IllegalArgumentException("value is " + length + " bytes; the limit is " + limit);
-        }
+        this.options.checkValueSize(length);
         store.put(state, validated.key, validated.metadata, validated.expiration, value, offset, length);
     }
 
@@ -313,25 +314,22 @@ public final class KvNamespace {
         int limit = options.limit();
         java.util.List<KeyInfo> keys = new java.util.ArrayList<>(Math.min(limit + 1, 64));
         byte[][] lastKey = new byte[1][];
-        store.list(state, prefix, after, limit + 1, (segment, offset) -> {
+        store.list(state, prefix, after, limit + 1, record -> {
             if (keys.size() == limit) {
                 return; // the extra key only says there is another page
             }
-            int keyOffset = Records.keyOffset(segment, offset);
-            int keyLength = Records.keyLength(segment, offset);
-            lastKey[0] = ValueCodec.copy(segment, keyOffset, keyLength);
-            long expiration = Records.expirationEpochSeconds(segment, offset);
+            lastKey[0] = ValueCodec.copy(record.buffer(), record.keyOffset(), record.keyLength());
+            long expiration = record.expirationEpochSeconds();
             keys.add(new KeyInfo(new String(lastKey[0], java.nio.charset.StandardCharsets.UTF_8),
-                    expiration == PutOptions.NO_EXPIRATION ? null : expiration,
-                    codec.metadata(segment, Records.metadataOffset(segment, offset),
-                            Records.metadataLength(segment, offset))));
+                    expiration == Limits.NO_EXPIRATION ? null : expiration,
+                    codec.metadata(record.buffer(), record.metadataOffset(), record.metadataLength())));
         });
         boolean complete = keys.size() < limit || !hasMore(prefix, lastKey[0]);
         return new ListResult(keys, complete, complete ? null : store.cursors().encode(name(), prefix, lastKey[0]));
     }
 
     private boolean hasMore(byte[] prefix, byte[] after) {
-        return after != null && store.list(state, prefix, after, 1, (segment, offset) -> { }) > 0;
+        return after != null && store.list(state, prefix, after, 1, record -> { }) > 0;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.basalt;
 
+import dev.basalt.internal.env.Limits;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -33,9 +34,6 @@ import tools.jackson.databind.ObjectMapper;
  * instance, and one instance may be shared by many puts.
  */
 public final class PutOptions {
-    /** What {@link #resolveExpirationEpochSeconds} returns for a key that never expires. */
-    static final long NO_EXPIRATION = 0;
-
     private static final PutOptions NONE = new PutOptions(null, null, null);
 
     private final Long expirationEpochSeconds;
@@ -98,7 +96,7 @@ public final class PutOptions {
     }
 
     /**
-     * The epoch second at which the key expires, or {@link #NO_EXPIRATION}.
+     * The epoch second at which the key expires, or {@link Limits#NO_EXPIRATION}.
      *
      * @param nowEpochSeconds the engine clock's current epoch second, rounded down
      * @param minExpirationTtlSeconds the engine's minimum, 0 or more; a TTL must be at least
@@ -106,7 +104,7 @@ public final class PutOptions {
      * @throws IllegalArgumentException naming the figure and the limit when the expiration
      *     that counts is too soon, or lies beyond the largest representable epoch second
      */
-    long resolveExpirationEpochSeconds(long nowEpochSeconds, long minExpirationTtlSeconds) {
+    public long resolveExpirationEpochSeconds(long nowEpochSeconds, long minExpirationTtlSeconds) {
         if (minExpirationTtlSeconds < 0) {
             throw new IllegalArgumentException(
                     "minExpirationTtl is " + minExpirationTtlSeconds + " seconds; it must be >= 0");
@@ -118,7 +116,7 @@ public final class PutOptions {
         if (expirationEpochSeconds != null) {
             return checkAbsolute(expirationEpochSeconds, nowEpochSeconds, minimumSeconds);
         }
-        return NO_EXPIRATION;
+        return Limits.NO_EXPIRATION;
     }
 
     private static long resolveTtl(long ttlSeconds, long nowEpochSeconds, long minimumSeconds) {
@@ -159,6 +157,20 @@ public final class PutOptions {
             return "more than " + Long.MAX_VALUE + " seconds before";
         }
     }
+
+    /**
+     * Checks the metadata as {@code put} will, without writing anything: returns the bytes of
+     * compact JSON it takes (0 when there is none).
+     *
+     * @throws IllegalArgumentException when the JSON exceeds 1024 bytes or cannot be written
+     */
+    public int checkMetadata() {
+        byte[] json = metadataJson(CHECKING_MAPPER);
+        return json == null ? 0 : json.length;
+    }
+
+    /** Jackson's default mapper, as the engine's own: the same bytes, so the same verdict. */
+    private static final ObjectMapper CHECKING_MAPPER = tools.jackson.databind.json.JsonMapper.builder().build();
 
     /**
      * The metadata as the compact JSON bytes {@code mapper} writes, or null when there is none

@@ -1,6 +1,6 @@
 package dev.basalt;
 
-import dev.basalt.internal.log.Segment;
+import dev.basalt.internal.store.RetainedValue;
 import java.io.InputStream;
 
 /**
@@ -9,16 +9,16 @@ import java.io.InputStream;
  * stays valid however long the caller takes. Not thread-safe, like any InputStream.
  */
 final class ValueStream extends InputStream {
-    private Segment segment;
+    private RetainedValue segment;
     private final int start;
     private final int length;
     private int position;
     private int mark;
 
-    ValueStream(Segment segment, int start, int length) {
-        this.segment = segment;
-        this.start = start;
-        this.length = length;
+    ValueStream(RetainedValue value) {
+        this.segment = value;
+        this.start = value.record().valueOffset();
+        this.length = value.record().valueLength();
     }
 
     @Override

@@ -23,7 +23,7 @@ public final class BasaltInternals {
     /** Runs expiry sweeps at {@code nowEpochSeconds} until nothing due is left; returns entries handled. */
     public static long sweepAllDue(Basalt db, long nowEpochSeconds) {
         long handled = 0;
-        for (int n = db.store().sweepExpired(nowEpochSeconds, 1000); n > 0; n = db.store().sweepExpired(nowEpochSeconds, 1000)) {
+        for (int n = db.store().expiry().sweep(nowEpochSeconds, 1000); n > 0; n = db.store().expiry().sweep(nowEpochSeconds, 1000)) {
             handled += n;
         }
         return handled;

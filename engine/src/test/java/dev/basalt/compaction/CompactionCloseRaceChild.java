@@ -5,7 +5,7 @@ import dev.basalt.BasaltInternals;
 import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
-import dev.basalt.internal.store.CompactionPass;
+import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.store.Store;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -89,9 +89,10 @@ public final class CompactionCloseRaceChild {
                 }
             }
         };
+        AutoCloseable watching = null;
         if (mode.equals("COMMITTED")) {
-            store.compactionPhaseHook(phase -> {
-                if (phase == CompactionPass.Phase.COMMITTED) {
+            watching = CrashPoints.observe(point -> {
+                if (CompactionStep.after(point) == CompactionStep.COMMITTED) {
                     closeNow.run();
                 }
             });
@@ -108,6 +109,7 @@ public final class CompactionCloseRaceChild {
         } catch (Throwable t) {
             return "UNEXPECTED " + describe(t);
         } finally {
+            stopWatching(watching);
             db.close();
         }
     }
@@ -137,6 +139,16 @@ public final class CompactionCloseRaceChild {
         compactor.join();
         return failure.length() > 0 ? failure.toString()
                 : "closed after " + delayMicros + " us, passes finished " + passes.get();
+    }
+
+    private static void stopWatching(AutoCloseable watching) {
+        try {
+            if (watching != null) {
+                watching.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String describe(Throwable t) {

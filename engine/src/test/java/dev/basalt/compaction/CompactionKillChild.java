@@ -11,7 +11,7 @@ import dev.basalt.CompactionResult;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
 import dev.basalt.PutOptions;
-import dev.basalt.internal.store.CompactionPass;
+import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.store.Store;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +66,7 @@ public final class CompactionKillChild {
         Durability durability = Durability.valueOf(args[1]);
         int cycle = Integer.parseInt(args[2]);
         long seed = Long.parseLong(args[3]);
-        CompactionPass.Phase haltPhase = args[4].equals("NONE") ? null : CompactionPass.Phase.valueOf(args[4]);
+        CompactionStep haltPhase = args[4].equals("NONE") ? null : CompactionStep.valueOf(args[4]);
         int haltOnPass = Integer.parseInt(args[5]);
 
         Basalt db = Basalt.open(dir, options(durability));
@@ -74,8 +74,12 @@ public final class CompactionKillChild {
         Store store = BasaltInternals.store(db);
         AtomicInteger pass = new AtomicInteger();
         AtomicInteger passesWithVictims = new AtomicInteger();
-        store.compactionPhaseHook(phase -> {
-            if (phase == CompactionPass.Phase.COPIED) {
+        CrashPoints.observe(point -> {
+            CompactionStep phase = CompactionStep.after(point);
+            if (phase == null) {
+                return;
+            }
+            if (phase == CompactionStep.COPIED) {
                 passesWithVictims.incrementAndGet();
             }
             emit("PASS " + pass.get() + " " + phase);

@@ -7,7 +7,7 @@ import dev.basalt.Basalt;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
 import dev.basalt.internal.log.CompactionCommit;
-import dev.basalt.internal.store.CompactionPass;
+import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.testing.ChildOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +86,7 @@ class CompactionKillTest {
         int killsInsidePass;
         long passesCompleted;
         long corruptRecords;
-        final Map<CompactionPass.Phase, Integer> halts = new EnumMap<>(CompactionPass.Phase.class);
+        final Map<CompactionStep, Integer> halts = new EnumMap<>(CompactionStep.class);
     }
 
     @Test
@@ -96,7 +96,7 @@ class CompactionKillTest {
         System.out.printf("CompactionKillTest: seed %d (-Dbasalt.compactionkill.seed=%d), %d cycles%n", seed, seed,
                 cycles);
         Random random = new Random(seed);
-        List<CompactionPass.Phase> plan = plan(cycles, random);
+        List<CompactionStep> plan = plan(cycles, random);
         Path dataDir = workDir.resolve("data");
         Map<String, Expect> state = new HashMap<>();
         Tally tally = new Tally();
@@ -104,7 +104,7 @@ class CompactionKillTest {
 
         for (int cycle = 0; cycle < cycles; cycle++) {
             Durability durability = Durability.values()[cycle % Durability.values().length];
-            CompactionPass.Phase halt = plan.get(cycle);
+            CompactionStep halt = plan.get(cycle);
             List<String> lines = runChild(dataDir, durability, cycle, halt, random, tally, violations);
             Ledger ledger = Ledger.parse(lines);
             tally.acknowledged += ledger.acknowledged;
@@ -154,16 +154,16 @@ class CompactionKillTest {
                 violations.size());
         assertThat(violations).as("seed %d", seed).isEmpty();
         assertThat(tally.acknowledged).as("the children acknowledged something").isPositive();
-        if (cycles >= HALTS_PER_PHASE * CompactionPass.Phase.values().length) {
+        if (cycles >= HALTS_PER_PHASE * CompactionStep.values().length) {
             assertThat(tally.halts.keySet()).as("every step of a pass was interrupted at least once")
-                    .containsExactlyInAnyOrder(CompactionPass.Phase.values());
+                    .containsExactlyInAnyOrder(CompactionStep.values());
         }
     }
 
     /** Per cycle, the phase to halt at, or null for a random kill; never a halt in cycle 0 (no segments yet). */
-    private static List<CompactionPass.Phase> plan(int cycles, Random random) {
-        List<CompactionPass.Phase> plan = new ArrayList<>();
-        for (CompactionPass.Phase phase : CompactionPass.Phase.values()) {
+    private static List<CompactionStep> plan(int cycles, Random random) {
+        List<CompactionStep> plan = new ArrayList<>();
+        for (CompactionStep phase : CompactionStep.values()) {
             for (int i = 0; i < HALTS_PER_PHASE && plan.size() < cycles - 1; i++) {
                 plan.add(phase);
             }
@@ -177,7 +177,7 @@ class CompactionKillTest {
     }
 
     /** Runs one child to its end (halt or kill) and returns its complete output lines. */
-    private List<String> runChild(Path dataDir, Durability durability, int cycle, CompactionPass.Phase halt,
+    private List<String> runChild(Path dataDir, Durability durability, int cycle, CompactionStep halt,
             Random random, Tally tally, List<String> violations) throws IOException, InterruptedException {
         Path out = workDir.resolve("child-" + cycle + ".out");
         Path err = workDir.resolve("child-" + cycle + ".err");
@@ -386,7 +386,7 @@ class CompactionKillTest {
         long passesCompleted;
         /** True when the output ends inside a compaction pass (a BEGIN without its END). */
         boolean insidePass;
-        CompactionPass.Phase halted;
+        CompactionStep halted;
 
         static Ledger parse(List<String> lines) {
             Ledger ledger = new Ledger();
@@ -420,7 +420,7 @@ class CompactionKillTest {
                         }
                         break;
                     case "HALT":
-                        ledger.halted = CompactionPass.Phase.valueOf(words[1]);
+                        ledger.halted = CompactionStep.valueOf(words[1]);
                         break;
                     case "ERROR":
                         ledger.errors.add(line);

@@ -9,9 +9,9 @@ import dev.basalt.BasaltOptions;
 import dev.basalt.CompactionResult;
 import dev.basalt.KvNamespace;
 import dev.basalt.PutOptions;
-import dev.basalt.internal.compaction.OfflineCompaction;
+import dev.basalt.internal.tooling.OfflineCompaction;
 import dev.basalt.internal.log.CompactionCommit;
-import dev.basalt.internal.store.CompactionPass;
+import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.testing.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -171,8 +171,9 @@ class CompactionSafetyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(CompactionPass.Phase.class)
-    void aFaultAtAnyStepLosesNothingAndLeavesNoGarbage(CompactionPass.Phase phase) throws IOException {
+    @EnumSource(CompactionStep.class)
+    @SuppressWarnings("try") // the watcher works by being installed, not by being referenced
+    void aFaultAtAnyStepLosesNothingAndLeavesNoGarbage(CompactionStep phase) throws Exception {
         try (Basalt db = Basalt.open(dir, options())) {
             KvNamespace ns = db.namespace("NS");
             for (int round = 0; round < 3; round++) {
@@ -182,12 +183,13 @@ class CompactionSafetyTest {
             }
             ns.delete("key:1");
             fillSegment(ns, "seal:");
-            BasaltInternals.store(db).compactionPhaseHook(p -> {
-                if (p == phase) {
-                    throw new IllegalStateException("injected fault at " + p);
+            try (AutoCloseable watching = CrashPoints.observe(point -> {
+                if (CompactionStep.after(point) == phase) {
+                    throw new IllegalStateException("injected fault at " + phase);
                 }
-            });
-            assertThatThrownBy(db::compact).hasMessageContaining("injected fault at " + phase);
+            })) {
+                assertThatThrownBy(db::compact).hasMessageContaining("injected fault at " + phase);
+            }
             assertCompactedData(ns);
         }
         for (int reopen = 0; reopen < 2; reopen++) {

@@ -161,13 +161,16 @@ class GroupCommitCompactionRaceTest {
         }
     }
 
-    /** White box: {@code Store.groupCommit.lock}, held to keep appended writes pending. */
+    /** White box: {@code Store.writes.groupCommit.lock}, held to keep appended writes pending. */
     private static ReentrantLock groupCommitLock(Store store) throws ReflectiveOperationException {
-        Field groupCommitField = Store.class.getDeclaredField("groupCommit");
-        groupCommitField.setAccessible(true);
-        Object groupCommit = groupCommitField.get(store);
-        Field lockField = groupCommit.getClass().getDeclaredField("lock");
-        lockField.setAccessible(true);
-        return (ReentrantLock) lockField.get(groupCommit);
+        Object writes = field(store, "writes");
+        Object groupCommit = field(writes, "groupCommit");
+        return (ReentrantLock) field(groupCommit, "lock");
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        Field field = owner.getClass().getDeclaredField(name);
+        field.setAccessible(true);
+        return field.get(owner);
     }
 }

@@ -50,8 +50,8 @@ class ExpiryClockJumpTest extends ExpiryTestBase {
         Store store = BasaltInternals.store(db);
         int batches = 0;
         int revived = 0;
-        for (int handled = store.sweepExpired(now, BATCH_SIZE); handled > 0;
-                handled = store.sweepExpired(now, BATCH_SIZE)) {
+        for (int handled = store.expiry().sweep(now, BATCH_SIZE); handled > 0;
+                handled = store.expiry().sweep(now, BATCH_SIZE)) {
             assertThat(handled).as("entries in batch " + batches).isBetween(1, BATCH_SIZE);
             // Writes between batches: a new key without TTL, a new key with a TTL that is not
             // due yet, and now and then a re-put of an expired key the sweep reaches last

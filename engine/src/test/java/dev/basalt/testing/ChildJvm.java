@@ -1,5 +1,6 @@
 package dev.basalt.testing;
 
+import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.env.JvmFlags;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,9 @@ public final class ChildJvm {
         }
         if (flags.isEmpty()) {
             flags.addAll(JvmFlags.REQUIRED);
+        }
+        if (Boolean.getBoolean(CrashPoints.OBSERVABLE_PROPERTY)) {
+            flags.add("-D" + CrashPoints.OBSERVABLE_PROPERTY + "=true"); // children watch crash points too
         }
         return new ArrayList<>(flags);
     }

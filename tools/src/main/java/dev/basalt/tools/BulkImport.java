@@ -72,8 +72,7 @@ final class BulkImport {
     private void importFile(Path file, String name, boolean skipTooSoon) {
         BasaltOptions defaults = BasaltOptions.defaults();
         long now = clock.instant().getEpochSecond();
-        BulkReader reader = new BulkReader(name, now, defaults.minExpirationTtl().toSeconds(),
-                defaults.maxValueSizeBytes());
+        BulkReader reader = new BulkReader(name, now, defaults);
         java.util.BitSet skipped = new java.util.BitSet();
         long[] valueBytes = new long[1];
         int entries = reader.read(file, e -> valueBytes[0] += e.value().length,
@@ -85,8 +84,7 @@ final class BulkImport {
         int[] written = new int[1];
         try (Basalt db = store.openForWrites(Durability.PERIODIC)) {
             KvNamespace namespace = db.namespace(store.namespace);
-            BulkReader again = new BulkReader(name, now, defaults.minExpirationTtl().toSeconds(),
-                    defaults.maxValueSizeBytes());
+            BulkReader again = new BulkReader(name, now, defaults);
             again.read(file, e -> {
                 if (skipped.get(e.index())) {
                     return;

@@ -1,6 +1,6 @@
 package dev.basalt.tools;
 
-import dev.basalt.internal.tooling.PutChecks;
+import dev.basalt.KvNamespace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,7 @@ final class BulkKeysReader {
                             + "): expected a key string or an object with \"key\" or \"name\"");
                 }
                 try {
-                    PutChecks.key(key);
+                    KvNamespace.checkKey(key);
                 } catch (IllegalArgumentException bad) {
                     throw new BulkFormatException(fileName + ": entry [" + index + "] (line " + line
                             + "), field \"key\": " + bad.getMessage());

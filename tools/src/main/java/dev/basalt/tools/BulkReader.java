@@ -1,6 +1,8 @@
 package dev.basalt.tools;
 
-import dev.basalt.internal.tooling.PutChecks;
+import dev.basalt.KvNamespace;
+import dev.basalt.BasaltOptions;
+import dev.basalt.PutOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -32,14 +34,13 @@ import tools.jackson.databind.JsonNode;
 final class BulkReader {
     private final String fileName;
     private final long nowEpochSeconds;
-    private final long minExpirationTtlSeconds;
-    private final long maxValueSizeBytes;
+    /** The engine's options whose rules a put follows (value size, minimum TTL). */
+    private final BasaltOptions limits;
 
-    BulkReader(String fileName, long nowEpochSeconds, long minExpirationTtlSeconds, long maxValueSizeBytes) {
+    BulkReader(String fileName, long nowEpochSeconds, BasaltOptions limits) {
         this.fileName = fileName;
         this.nowEpochSeconds = nowEpochSeconds;
-        this.minExpirationTtlSeconds = minExpirationTtlSeconds;
-        this.maxValueSizeBytes = maxValueSizeBytes;
+        this.limits = limits;
     }
 
     /**
@@ -148,34 +149,44 @@ final class BulkReader {
 
     private boolean isTooSoon(BulkEntry e) {
         try {
-            PutChecks.expiration(e.expirationEpochSeconds(), e.expirationTtlSeconds(), nowEpochSeconds,
-                    minExpirationTtlSeconds);
+            expirationOf(e).resolveExpirationEpochSeconds(nowEpochSeconds, limits.minExpirationTtl().toSeconds());
             return false;
         } catch (IllegalArgumentException tooSoon) {
             return e.expirationTtlSeconds() == null; // an absolute expiration that has (nearly) passed
         }
     }
 
+    /** The entry's expiration as a put would take it (metadata aside). */
+    private static PutOptions expirationOf(BulkEntry e) {
+        PutOptions options = PutOptions.none();
+        if (e.expirationEpochSeconds() != null) {
+            options = options.withExpiration(e.expirationEpochSeconds());
+        }
+        if (e.expirationTtlSeconds() != null) {
+            options = options.withExpirationTtl(e.expirationTtlSeconds());
+        }
+        return options;
+    }
+
     /** The engine's rules, each failure naming its field. */
     private void check(BulkEntry e) {
         try {
-            PutChecks.key(e.key());
+            KvNamespace.checkKey(e.key());
         } catch (IllegalArgumentException bad) {
             throw error(e.index(), e.line(), "key", bad.getMessage());
         }
         try {
-            PutChecks.valueLength(e.value().length, maxValueSizeBytes);
+limits.checkValueSize(e.value().length);
         } catch (IllegalArgumentException bad) {
             throw error(e.index(), e.line(), "value", bad.getMessage());
         }
         try {
-            PutChecks.metadata(e.metadata(), Json.MAPPER);
+            PutOptions.none().withMetadata(e.metadata()).checkMetadata();
         } catch (IllegalArgumentException bad) {
             throw error(e.index(), e.line(), "metadata", bad.getMessage());
         }
         try {
-            PutChecks.expiration(e.expirationEpochSeconds(), e.expirationTtlSeconds(), nowEpochSeconds,
-                    minExpirationTtlSeconds);
+            expirationOf(e).resolveExpirationEpochSeconds(nowEpochSeconds, limits.minExpirationTtl().toSeconds());
         } catch (IllegalArgumentException bad) {
             throw error(e.index(), e.line(), e.expirationTtlSeconds() != null ? "expiration_ttl" : "expiration",
                     bad.getMessage());

@@ -1,7 +1,7 @@
 package dev.basalt.tools;
 
 import dev.basalt.CompactionResult;
-import dev.basalt.internal.compaction.OfflineCompaction;
+import dev.basalt.internal.tooling.OfflineCompaction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

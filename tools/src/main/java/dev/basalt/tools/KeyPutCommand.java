@@ -1,10 +1,10 @@
 package dev.basalt.tools;
 
+import dev.basalt.KvNamespace;
 import dev.basalt.Basalt;
 import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.PutOptions;
-import dev.basalt.internal.tooling.PutChecks;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,17 +60,8 @@ final class KeyPutCommand implements Callable<Integer> {
         if (path != null && !Files.isRegularFile(path)) {
             throw new UsageException("--path: no file at " + path.toAbsolutePath());
         }
-        checkBeforeOpening();
-        PutOptions options = PutOptions.none();
-        if (expirationEpochSeconds != null) {
-            options = options.withExpiration(expirationEpochSeconds);
-        }
-        if (ttlSeconds != null) {
-            options = options.withExpirationTtl(ttlSeconds);
-        }
-        if (metadata != null) {
-            options = options.withMetadata(Json.parseOption("--metadata", metadata));
-        }
+        PutOptions options = putOptions();
+        checkBeforeOpening(options);
         long written;
         try (Basalt db = store.openForWrites(Durability.GROUP_COMMIT)) {
             written = put(db, options);
@@ -81,14 +72,25 @@ final class KeyPutCommand implements Callable<Integer> {
     }
 
     /** The engine's rules, checked before the store is opened, so a bad put creates no namespace. */
-    private void checkBeforeOpening() {
-        PutChecks.key(key);
-        if (metadata != null) {
-            PutChecks.metadata(Json.parseOption("--metadata", metadata), Json.MAPPER);
+    private void checkBeforeOpening(PutOptions options) {
+        KvNamespace.checkKey(key);
+        options.checkMetadata();
+        options.resolveExpirationEpochSeconds(Clock.systemUTC().instant().getEpochSecond(),
+                BasaltOptions.defaults().minExpirationTtl().toSeconds());
+    }
+
+    private PutOptions putOptions() {
+        PutOptions options = PutOptions.none();
+        if (expirationEpochSeconds != null) {
+            options = options.withExpiration(expirationEpochSeconds);
         }
-        BasaltOptions defaults = BasaltOptions.defaults();
-        PutChecks.expiration(expirationEpochSeconds, ttlSeconds, Clock.systemUTC().instant().getEpochSecond(),
-                defaults.minExpirationTtl().toSeconds());
+        if (ttlSeconds != null) {
+            options = options.withExpirationTtl(ttlSeconds);
+        }
+        if (metadata != null) {
+            options = options.withMetadata(Json.parseOption("--metadata", metadata));
+        }
+        return options;
     }
 
     private long put(Basalt db, PutOptions options) throws IOException {

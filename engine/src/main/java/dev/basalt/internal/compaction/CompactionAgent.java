@@ -4,7 +4,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * Background compaction: at most one pass per interval, run on the engine's background thread.
+ * Background compaction: at most one pass per interval, on the engine's compaction thread.
  * A pass rewrites only segments past the victim policy's threshold, so an idle or append-only
  * store costs one cheap check per interval. {@link #doWork()} can be driven by hand in tests.
  */

@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * removes. An unknown name or a bad count fails class initialisation loudly rather than
  * letting a test believe it armed something.
  *
+ * <p>Observing: an in-process test can also watch the points go by ({@link #observe}), to
+ * count them or to fail or stop work at one, with {@code -Dbasalt.crashpoint.observable=true}
+ * (the engine's Surefire runs set it). Without that property observing is refused, and
+ * {@link #hit} again tests only a constant.
+ *
  * <p>Threads: any. The hit counter of the armed point is atomic, so "the n-th hit" is exact
  * even when several threads pass the point.
  */
@@ -34,6 +39,16 @@ public final class CrashPoints {
     /** Constant for the JIT: false in production, so every call site folds away. */
     private static final boolean ARMED = ARMING != null;
     private static final AtomicLong HITS = new AtomicLong();
+    /** The system property that allows {@link #observe}; read once, like the arming. */
+    public static final String OBSERVABLE_PROPERTY = "basalt.crashpoint.observable";
+    private static final boolean OBSERVABLE = Boolean.getBoolean(OBSERVABLE_PROPERTY);
+    private static volatile Observer observer;
+
+    /** Sees every point passed in this JVM while installed; may throw to fail the step there. */
+    @FunctionalInterface
+    public interface Observer {
+        void passed(CrashPoint point);
+    }
 
     /** The steps of publishing a file by the tmp-force-move-fsync protocol ({@link DurableFiles}). */
     public enum PublishStep { TEMP_WRITTEN, BEFORE_MOVE, MOVED }
@@ -63,8 +78,29 @@ public final class CrashPoints {
         return ARMED;
     }
 
-    /** Passes {@code point}: halts the JVM if it is the armed point and this is the chosen hit. */
+    /**
+     * Installs {@code watcher} until the returned handle is closed (one at a time). Tests only:
+     * refused unless {@value #OBSERVABLE_PROPERTY} is true in this JVM.
+     */
+    public static AutoCloseable observe(Observer watcher) {
+        if (!OBSERVABLE) {
+            throw new IllegalStateException("crash points are observable only with -D" + OBSERVABLE_PROPERTY + "=true");
+        }
+        observer = watcher;
+        return () -> observer = null;
+    }
+
+    /**
+     * Passes {@code point}: tells the observer, if a test installed one, and halts the JVM if it
+     * is the armed point and this is the chosen hit.
+     */
     public static void hit(CrashPoint point) {
+        if (OBSERVABLE) {
+            Observer watching = observer;
+            if (watching != null) {
+                watching.passed(point);
+            }
+        }
         if (ARMED && point == ARMING.point()) {
             long hit = HITS.incrementAndGet();
             if (hit == ARMING.haltAtHit()) {

@@ -39,6 +39,8 @@ public final class SegmentLog implements AutoCloseable {
     private volatile Segment[] segmentsById = new Segment[16];
     private ActiveSegment active;
     private long sealedBytes;
+    /** The highest segment id recovery saw (0: none), so the first new segment follows it. */
+    private long lastSegmentId;
     private volatile String fsyncFailure;
     /** fsyncs of the log that succeeded, for stats: group commit's worth is puts per fsync. */
     private final java.util.concurrent.atomic.AtomicLong syncsRun = new java.util.concurrent.atomic.AtomicLong();
@@ -97,22 +99,9 @@ public final class SegmentLog implements AutoCloseable {
             throw new IllegalStateException("the log is already recovered");
         }
         try {
-            deleteTemporaryFiles(report);
-            long[] finished = CompactionCommit.finishIfPresent(io, dir, storeId);
-            if (finished.length > 0) {
-                report.warn("finished an interrupted compaction: deleted " + finished.length + " compacted segments");
-            }
-            deleteOrphanHints(report);
-            List<Long> ids = segmentIds();
-            for (int i = 0; i < ids.size(); i++) {
-                if (i < ids.size() - 1) {
-                    recoverSealed(ids.get(i), sink, report);
-                } else {
-                    recoverActive(ids.get(i), sink, report);
-                }
-            }
+            new LogRecovery(this, io, dir, storeId, newSegmentCapacityBytes, sink, report).run();
             if (active == null) {
-                active = createSegment(ids.isEmpty() ? 1 : ids.get(ids.size() - 1) + 1);
+                active = createSegment(lastSegmentId + 1);
             }
         } catch (IOException e) {
             closeQuietly();
@@ -123,191 +112,17 @@ public final class SegmentLog implements AutoCloseable {
         }
     }
 
-    private void deleteTemporaryFiles(RecoveryReport report) throws IOException {
-        for (Path temp : io.list(dir, "*" + TEMP_SUFFIX)) {
-            io.deleteIfExists(temp);
-            report.warn("deleted leftover temporary file " + temp);
-        }
-    }
-
-    /** A hint whose segment is gone (a compaction deleted the segment first) is garbage. */
-    private void deleteOrphanHints(RecoveryReport report) throws IOException {
-        for (Path hint : io.list(dir, "*" + HINT_SUFFIX)) {
-            String name = hint.getFileName().toString();
-            Path segment = hint.resolveSibling(name.substring(0, name.length() - HINT_SUFFIX.length())
-                    + SEGMENT_SUFFIX);
-            if (!io.exists(segment)) {
-                io.deleteIfExists(hint);
-                report.warn("deleted hint file without a segment " + hint);
-            }
-        }
-    }
-
-    private List<Long> segmentIds() throws IOException {
-        List<Long> ids = new ArrayList<>();
-        for (Path file : io.list(dir, "*" + SEGMENT_SUFFIX)) {
-            String name = file.getFileName().toString();
-            String digits = name.substring(0, name.length() - SEGMENT_SUFFIX.length());
-            if (digits.length() == 12 && digits.chars().allMatch(Character::isDigit)) {
-                ids.add(Long.parseLong(digits));
-            }
-        }
-        ids.sort(null);
-        return ids;
-    }
-
-    private void recoverSealed(long id, RecoverySink sink, RecoveryReport report) throws IOException {
-        Path file = dir.resolve(segmentFileName(id));
-        long capacity = io.size(file);
-        if (capacity < SEGMENT_HEADER_LENGTH + RECORD_HEADER_LENGTH) {
-            report.corrupt(file, 0, capacity, "segment file is " + capacity + " bytes, shorter than a header and one"
-                    + " record (" + (SEGMENT_HEADER_LENGTH + RECORD_HEADER_LENGTH) + "); skipped");
-            return;
-        }
-        Segment segment = Segment.map(io, file, id, capacity, Checksums.mask(storeId, id), capacity);
-        install(segment);
-        String headerProblem = SegmentHeader.check(segment.buffer(), file, storeId, id);
-        if (headerProblem != null) {
-            report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
-        }
-        Path hint = dir.resolve(hintFileName(id));
-        long dataEnd = HintFile.read(io, hint, storeId, id, capacity,
-                (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) ->
-                        sink.accept(Locations.of(id, offset), type, sequence, expiration, length, names,
-                                namesOffset, nsLength, keyLength),
-                problem -> report.warn("hint file ignored, segment rescanned: " + problem));
-        if (dataEnd < 0) {
-            HintFile.Builder rebuilt = new HintFile.Builder();
-            dataEnd = scan(segment, capacity, sink, report, rebuilt);
-            rebuilt.write(io, dir, storeId, id, dataEnd);
-            CrashPoints.hit(CrashPoint.RECOVERY_HINT_REWRITTEN);
-        }
-        segment.limitDataEnd(dataEnd);
+    /** Recovery found a sealed segment ending at {@code dataEnd}. */
+    void recovered(Segment sealed, long dataEnd) {
+        sealed.limitDataEnd(dataEnd);
         sealedBytes += dataEnd;
+        lastSegmentId = Math.max(lastSegmentId, sealed.id());
     }
 
-    private long scan(Segment segment, long limit, RecoverySink sink, RecoveryReport report, HintFile.Builder hints) {
-        long id = segment.id();
-        return SegmentScanner.scan(segment.buffer(), limit, segment.mask(), new SegmentScanner.Listener() {
-            @Override
-            public void record(DirectBuffer buffer, int offset) {
-                CrashPoints.hit(CrashPoint.RECOVERY_SCAN_RECORD);
-                hints.add(buffer, offset, offset);
-                sink.accept(Locations.of(id, offset), Records.type(buffer, offset), Records.sequence(buffer, offset),
-                        Records.expirationEpochSeconds(buffer, offset), Records.length(buffer, offset), buffer,
-                        Records.namespaceOffset(offset), Records.namespaceLength(buffer, offset),
-                        Records.keyLength(buffer, offset));
-            }
-
-            @Override
-            public void corrupt(int offset, int length, String reason) {
-                report.corrupt(segment.path(), offset, length, reason);
-                LOG.log(System.Logger.Level.WARNING, "skipped damaged bytes in {0} at offset {1} ({2} bytes): {3}",
-                        segment.path(), offset, length, reason);
-            }
-        });
-    }
-
-    /**
-     * Recovers the active segment: scan it, then cut everything after the last intact record
-     * and extend the file back to its capacity with zeros, so that nothing torn or stale
-     * remains past the end. The scan's mapping is released before the truncation (never
-     * truncate a mapped file) and a fresh one made after it.
-     */
-    private void recoverActive(long id, RecoverySink sink, RecoveryReport report) throws IOException {
-        Path file = dir.resolve(segmentFileName(id));
-        long fileSize = io.size(file);
-        long capacity = Math.max(fileSize, newSegmentCapacityBytes);
-        if (fileSize < capacity) {
-            try (FileHandle extend = io.open(file, true)) {
-                extend.writeFully(java.nio.ByteBuffer.allocate(1), capacity - 1);
-            }
-        }
-        int mask = Checksums.mask(storeId, id);
-        Segment scanMap = Segment.map(io, file, id, capacity, mask, 0);
-        scanMap.publishDataEnd(capacity);
-        install(scanMap);
-        HintFile.Builder hints = new HintFile.Builder();
-        long dataEnd;
-        try {
-            String headerProblem = SegmentHeader.check(scanMap.buffer(), file, storeId, id);
-            if (headerProblem != null) {
-                report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
-            }
-            dataEnd = scan(scanMap, cleanCloseDataEnd(id, capacity, report), sink, report, hints);
-        } finally {
-            uninstall(scanMap);
-            scanMap.release();
-        }
-        InterruptSafeChannel channel = new InterruptSafeChannel(io, file);
-        try {
-            long cut = lastNonZeroEnd(file, dataEnd, capacity);
-            if (cut > dataEnd) {
-                report.tornTail(cut - dataEnd);
-                LOG.log(System.Logger.Level.WARNING, "cut a torn tail of {0} bytes from {1} at offset {2}",
-                        cut - dataEnd, file, dataEnd);
-            }
-            channel.truncate(dataEnd);
-            CrashPoints.hit(CrashPoint.RECOVERY_ACTIVE_TRUNCATED);
-            // Extend back to capacity only when there is room: a file that ends at its data end
-            // (a crash right after the truncation above, or a segment filled to its last byte)
-            // would otherwise get a zero written over the last byte of its last record.
-            if (dataEnd < capacity) {
-                channel.write(java.nio.ByteBuffer.allocate(1), capacity - 1);
-            }
-            channel.force();
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        Segment segment = Segment.map(io, file, id, capacity, mask, dataEnd);
-        install(segment);
-        active = new ActiveSegment(segment, channel, hints, dataEnd);
-    }
-
-    /**
-     * Where the active segment's scan may stop. After a clean close its hint file records the
-     * end of the data, so the scan (which still checks every record) need not walk the zero
-     * tail of a large preallocated segment (seconds at 1 GiB). The hint is deleted here, before
-     * any new append, so that after a crash it can never describe an end that has moved on;
-     * without one the scan covers the whole capacity.
-     */
-    private long cleanCloseDataEnd(long id, long capacity, RecoveryReport report) throws IOException {
-        Path hint = dir.resolve(hintFileName(id));
-        long hinted = HintFile.read(io, hint, storeId, id, capacity,
-                (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) -> { },
-                problem -> report.warn("active segment's hint ignored: " + problem));
-        if (io.deleteIfExists(hint)) {
-            io.forceDirectory(dir);
-        }
-        return hinted >= SEGMENT_HEADER_LENGTH ? hinted : capacity;
-    }
-
-    /** How far non-zero bytes reach past the data end (for the torn-tail report only). */
-    private long lastNonZeroEnd(Path file, long dataEnd, long capacity) throws IOException {
-        long end = dataEnd;
-        try (FileHandle channel = io.open(file, false)) {
-            java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(64 * 1024);
-            long at = dataEnd;
-            int zeroChunks = 0;
-            while (at < capacity && zeroChunks < 16) {
-                chunk.clear();
-                int read = channel.read(chunk, at);
-                if (read <= 0) {
-                    break;
-                }
-                boolean zero = true;
-                for (int i = 0; i < read; i++) {
-                    if (chunk.get(i) != 0) {
-                        zero = false;
-                        end = at + i + 1;
-                    }
-                }
-                zeroChunks = zero ? zeroChunks + 1 : 0;
-                at += read;
-            }
-        }
-        return end;
+    /** Recovery readied the newest segment for appends at {@code tail}. */
+    void recoveredActive(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail) {
+        active = new ActiveSegment(segment, channel, hints, tail);
+        lastSegmentId = Math.max(lastSegmentId, segment.id());
     }
 
     private ActiveSegment createSegment(long id) throws IOException {
@@ -331,7 +146,7 @@ public final class SegmentLog implements AutoCloseable {
                 SEGMENT_HEADER_LENGTH);
     }
 
-    private void install(Segment segment) {
+    void install(Segment segment) {
         Segment[] table = segmentsById;
         int id = (int) segment.id();
         if (id >= table.length) {
@@ -345,7 +160,7 @@ public final class SegmentLog implements AutoCloseable {
         segmentsById = table;
     }
 
-    private void uninstall(Segment segment) {
+    void uninstall(Segment segment) {
         Segment[] table = segmentsById.clone();
         table[(int) segment.id()] = null;
         segmentsById = table;

@@ -1,16 +1,35 @@
 package dev.basalt.internal.store;
 
+import dev.basalt.BasaltException;
+import dev.basalt.internal.compaction.LiveKeys;
+import dev.basalt.internal.compaction.SegmentUsage;
+import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.index.HashIndex;
+import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.listing.KeyListing;
+import dev.basalt.internal.log.LogFormat;
+import dev.basalt.internal.log.Locations;
+import dev.basalt.internal.log.Records;
+import dev.basalt.internal.log.Segment;
+import dev.basalt.internal.log.SegmentLog;
 import java.nio.charset.StandardCharsets;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * One live namespace: its name, its hash index, its sorted key listing and the matchers that
- * resolve the index's collisions. Created and dropped by the store under its append lock; read lock-free.
- * A dropped state stays dropped: a namespace created again under the same name is a new state,
- * so an old handle can tell it is stale.
+ * One live namespace, and the only owner of its structures: the hash index (key to newest
+ * record), the sorted key listing, its entries in the shared expiry ledger, and its share of the
+ * per-segment live figures. The write path, the expiry sweep and compaction all change it through
+ * the narrow set of operations below (apply an update, purge or repoint a key only if it is still
+ * at a given record); readers locate and list through it. Nobody else touches the index or the
+ * listing.
+ *
+ * <p>Threads: every change runs under the engine's append lock (one writer at a time, as the
+ * index and the listing require); {@link #locate} and {@link #list} are lock-free and run inside
+ * a read epoch. A dropped namespace stays dropped: one created again under the same name is a new
+ * object, so an old handle can tell it is stale.
  */
-public final class NamespaceState {
+public final class NamespaceState implements LiveKeys {
     private final int id;
     private final String name;
     private final byte[] nameBytes;
@@ -18,18 +37,27 @@ public final class NamespaceState {
     private final KeyListing listing = new KeyListing();
     private final RecordMatcher matcher;
     private final RecordMatcher writerMatcher;
+    private final SegmentLog log;
+    private final long hashSeed;
+    private final ExpiryLedger expiry;
+    private final SegmentUsage usage;
     private volatile boolean dropped;
 
-    NamespaceState(int id, String name, HashIndex index, dev.basalt.internal.log.SegmentLog log) {
+    NamespaceState(int id, String name, HashIndex index, SegmentLog log, long hashSeed, ExpiryLedger expiry,
+            SegmentUsage usage) {
         this.id = id;
         this.name = name;
         this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
         this.index = index;
+        this.log = log;
+        this.hashSeed = hashSeed;
+        this.expiry = expiry;
+        this.usage = usage;
         this.matcher = new RecordMatcher(log, nameBytes, false);
         this.writerMatcher = new RecordMatcher(log, nameBytes, true);
     }
 
-    /** A number for this state, unique in this open store (timer-queue entries carry it). */
+    /** A number for this namespace, unique in this open store (expiry entries carry it). */
     int id() {
         return id;
     }
@@ -42,30 +70,218 @@ public final class NamespaceState {
         return nameBytes;
     }
 
-    HashIndex index() {
-        return index;
-    }
-
-    /** Every live key in unsigned byte order; a superset-in-flight of the index's keys (see Store). */
-    KeyListing listing() {
-        return listing;
-    }
-
-    /** For readers: a damaged record is an error. */
-    RecordMatcher matcher() {
-        return matcher;
-    }
-
-    /** For the single writer: a damaged record of the same hash is replaced. */
-    RecordMatcher writerMatcher() {
-        return writerMatcher;
-    }
-
     public boolean dropped() {
         return dropped;
     }
 
+    long hash(DirectBuffer key, int offset, int length) {
+        return KeyHash.hash(hashSeed, key, offset, length);
+    }
+
+    // ---------------------------------------------------------------- readers (inside a read epoch)
+
+    /**
+     * The location of the key's live put (checksum verified), or NO_LOCATION when absent,
+     * deleted or expired at {@code nowEpochSeconds}.
+     *
+     * @throws BasaltException when the record's body fails its checksum
+     */
+    long locate(DirectBuffer key, int offset, int length, long nowEpochSeconds) {
+        long location = index.get(hash(key, offset, length), key, offset, length, matcher);
+        if (location == HashIndex.NO_LOCATION) {
+            return location;
+        }
+        Segment segment = log.segment(Locations.segmentId(location));
+        UnsafeBuffer b = segment.buffer();
+        int at = Locations.offset(location);
+        if (Records.type(b, at) != LogFormat.TYPE_PUT || isExpired(Records.expirationEpochSeconds(b, at),
+                nowEpochSeconds)) {
+            return HashIndex.NO_LOCATION;
+        }
+        if (!Records.bodyIsIntact(b, at, segment.mask())) {
+            throw new BasaltException("corrupt record in " + segment.path() + " at offset " + at
+                    + ": body checksum mismatch");
+        }
+        return location;
+    }
+
+    /**
+     * Visits, in ascending unsigned byte order, the live keys that start with {@code prefix} and
+     * come strictly after {@code after} (null: from the start of the prefix range), until
+     * {@code maxKeys} were visited. A listed key is filtered through the index (the listing may
+     * briefly hold a key the index has dropped) and its record through expiry and, when it has
+     * metadata, the body checksum ({@link #metadataIsIntact}).
+     */
+    int list(byte[] prefix, byte[] after, int maxKeys, long nowEpochSeconds, RecordView.Visitor visitor) {
+        UnsafeBuffer prefixBuffer = new UnsafeBuffer(prefix);
+        UnsafeBuffer afterBuffer = after == null ? null : new UnsafeBuffer(after);
+        RecordView view = new RecordView();
+        return listing.scan(afterBuffer, 0, after == null ? 0 : after.length, false, prefixBuffer, 0, prefix.length,
+                maxKeys, (key, offset, length) -> {
+                    long location = index.get(hash(key, offset, length), key, offset, length, matcher);
+                    if (location == HashIndex.NO_LOCATION) {
+                        return false;
+                    }
+                    Segment segment = log.segment(Locations.segmentId(location));
+                    int at = Locations.offset(location);
+                    UnsafeBuffer b = segment.buffer();
+                    if (Records.type(b, at) != LogFormat.TYPE_PUT
+                            || isExpired(Records.expirationEpochSeconds(b, at), nowEpochSeconds)
+                            || !metadataIsIntact(segment, at)) {
+                        return false;
+                    }
+                    visitor.visit(view.wrap(b, at));
+                    return true;
+                });
+    }
+
+    /**
+     * True when a listed record's metadata can be trusted: it has none, or its body checksum
+     * verifies. A record indexed from a hint file has had only its header checked (at open), and
+     * metadata lives in the body, so without this a listing could return damaged metadata that
+     * {@code get} would refuse. A damaged record is left out of the page, as if absent (its
+     * {@code get} fails with the file and offset), so that one bad record does not make the rest
+     * of the namespace unlistable. The cost is one CRC32C of the record per listed key that has
+     * metadata.
+     */
+    private static boolean metadataIsIntact(Segment segment, int offset) {
+        return Records.metadataLength(segment.buffer(), offset) == 0
+                || Records.bodyIsIntact(segment.buffer(), offset, segment.mask());
+    }
+
+    private static boolean isExpired(long expiration, long nowEpochSeconds) {
+        return expiration != Limits.NO_EXPIRATION && expiration <= nowEpochSeconds;
+    }
+
+    // ---------------------------------------------------------------- the writer (append lock held)
+
+    /**
+     * Applies one durable record: a put points the key at it (and queues its expiration), a
+     * tombstone removes the key. A list filters every listed key through the index, so the
+     * listing may hold a key the index lacks for a moment and a list never shows it; an
+     * overwrite leaves the listing alone (O(1) instead of a skip-list insert).
+     */
+    void apply(Update update) {
+        UnsafeBuffer key = new UnsafeBuffer(update.key());
+        long previous;
+        if (update.type() == LogFormat.TYPE_PUT) {
+            previous = index.put(update.keyHash(), key, 0, key.capacity(), update.location(), writerMatcher);
+            if (previous == HashIndex.NO_LOCATION) {
+                listing.insert(key, 0, key.capacity());
+            }
+            countLive(update.location(), 1);
+        } else {
+            listing.remove(key, 0, key.capacity());
+            previous = index.remove(update.keyHash(), key, 0, key.capacity(), writerMatcher);
+        }
+        if (previous != HashIndex.NO_LOCATION) {
+            countLive(previous, -1);
+            expiry.untrack(expirationAt(previous));
+        }
+        if (update.type() == LogFormat.TYPE_PUT) {
+            expiry.track(this, update.keyHash(), update.location(), expirationAt(update.location()));
+        }
+    }
+
+    /** Removes an expired key only if the index still points at the very record that expired. */
+    boolean purgeIfStillAt(long keyHash, long location) {
+        if (dropped || !index.holds(keyHash, location)) {
+            return false;
+        }
+        countLive(location, -1);
+        index.removeIfAt(keyHash, location);
+        UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
+        int at = Locations.offset(location);
+        listing.remove(segment, Records.keyOffset(segment, at), Records.keyLength(segment, at));
+        expiry.untrack(expirationAt(location));
+        return true;
+    }
+
+    /** True when the key of {@code keyHash} is indexed at exactly {@code location}; under the lock. */
+    boolean holds(long keyHash, long location) {
+        return !dropped && index.holds(keyHash, location);
+    }
+
+    @Override
+    public boolean isLiveAt(DirectBuffer key, int offset, int length, long location) {
+        return index.holds(hash(key, offset, length), location);
+    }
+
+    @Override
+    public long newest(DirectBuffer key, int offset, int length) {
+        return index.get(hash(key, offset, length), key, offset, length, writerMatcher);
+    }
+
+    @Override
+    public boolean repointIfStillAt(DirectBuffer key, int offset, int length, long from, long to) {
+        long keyHash = hash(key, offset, length);
+        if (!index.replace(keyHash, from, to)) {
+            return false;
+        }
+        countLive(from, -1);
+        countLive(to, 1);
+        // The old entry goes stale (its location no longer holds); the ledger's count of live
+        // expiring keys is unchanged, so only the new entry is queued.
+        expiry.requeue(this, keyHash, to, expirationAt(to));
+        return true;
+    }
+
+    /** At open: counts every recovered key live, queues its expiration and lists it. */
+    void installRecovered() {
+        index.forEach((keyHash, location) -> {
+            countLive(location, 1);
+            expiry.track(this, keyHash, location, expirationAt(location));
+            UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
+            int at = Locations.offset(location);
+            listing.insert(segment, Records.keyOffset(segment, at), Records.keyLength(segment, at));
+        });
+    }
+
+    /** Marks the namespace dropped and takes its keys out of the live figures; under the lock. */
+    void drop() {
+        dropped = true;
+        index.forEach((keyHash, location) -> {
+            countLive(location, -1);
+            expiry.untrack(expirationAt(location));
+        });
+    }
+
+    /** Marks it dropped without touching the figures (the whole store is closing). */
     void markDropped() {
         dropped = true;
+    }
+
+    /** Bytes of removed listing nodes waiting for the read epochs to drain. */
+    long removedListingBytes() {
+        return listing.removedBytesPending();
+    }
+
+    /** Lets the listing reuse removed nodes; only after every reader that could see them left. */
+    void reclaimListing() {
+        listing.reclaim();
+    }
+
+    long size() {
+        return index.size();
+    }
+
+    long offHeapBytes() {
+        return index.offHeapBytes() + listing.offHeapBytes();
+    }
+
+    /** Frees the index and the listing; only once no reader can be inside them. */
+    void release() {
+        index.close();
+        listing.close();
+    }
+
+    private void countLive(long location, int sign) {
+        UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
+        usage.addLive(Locations.segmentId(location), sign * (long) Records.length(segment, Locations.offset(location)));
+    }
+
+    private long expirationAt(long location) {
+        UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
+        return Records.expirationEpochSeconds(segment, Locations.offset(location));
     }
 }

@@ -1,5 +1,6 @@
 package dev.basalt.internal.store;
 
+import dev.basalt.internal.compaction.SegmentUsage;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.log.Locations;
@@ -162,7 +163,29 @@ final class Recovery implements RecoverySink {
      * (hint files let the replay skip reading records; the header is checked here, once, before
      * its type or expiration is trusted). Afterwards the index holds intact live puts only.
      */
-    void sweepTombstonesAndDamage(Replayed ns, dev.basalt.internal.log.RecoveryReport report) {
+    /**
+     * Hands the replayed namespaces to the engine: each one that exists gets its index swept of
+     * tombstones and damage, then its keys counted live, queued for expiry and listed.
+     */
+    void install(Namespaces namespaces, dev.basalt.internal.log.RecoveryReport report) {
+        for (Replayed replayed : this.namespaces.values()) {
+            if (!replayed.exists()) {
+                if (replayed.index != null) {
+                    replayed.index.close();
+                }
+                continue;
+            }
+            if (replayed.index == null) {
+                replayed.index = new HashIndex(1024);
+            }
+            sweepTombstonesAndDamage(replayed, report);
+            NamespaceState state = namespaces.create(replayed.name, replayed.index);
+            state.installRecovered();
+            namespaces.publish(state);
+        }
+    }
+
+    private void sweepTombstonesAndDamage(Replayed ns, dev.basalt.internal.log.RecoveryReport report) {
         List<long[]> tombstones = new ArrayList<>();
         ns.index.forEach((keyHash, location) -> {
             Segment segment = log.segment(Locations.segmentId(location));

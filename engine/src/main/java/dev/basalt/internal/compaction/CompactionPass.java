@@ -1,25 +1,23 @@
-package dev.basalt.internal.store;
+package dev.basalt.internal.compaction;
 
 import dev.basalt.BasaltException;
 import dev.basalt.CompactionResult;
-import dev.basalt.internal.compaction.IoPacer;
-import dev.basalt.internal.compaction.VictimPolicy;
 import dev.basalt.internal.env.CrashPoint;
 import dev.basalt.internal.env.CrashPoints;
+import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.index.HashIndex;
-import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.log.CompactionCommit;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.Segment;
+import dev.basalt.internal.log.SegmentLog;
 import dev.basalt.internal.log.SegmentScanner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -32,11 +30,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>copy every live record of the victims to the end of the log with its own sequence
  *       number, repointing the index with a compare-and-set on the old location, in small
  *       batches under the append lock so writers are never held up for long;</li>
- *   <li>force the log ({@link Phase#COPIED});</li>
- *   <li>write the commit file listing the victims ({@link Phase#COMMITTED}): from here they are
- *       garbage, and recovery finishes their deletion if a crash interrupts it;</li>
+ *   <li>force the log (crash point {@code COMPACTION_COPIED_FORCED});</li>
+ *   <li>write the commit file listing the victims ({@code COMPACTION_COMMITTED}): from here they
+ *       are garbage, and recovery finishes their deletion if a crash interrupts it;</li>
  *   <li>wait for every reader that may hold an old location, unlink, unmap and delete the
- *       victims, and remove the commit file ({@link Phase#RETIRED}).</li>
+ *       victims, and remove the commit file ({@code COMPACTION_COMMIT_CLEARED}).</li>
  * </ol>
  *
  * <p>Never lose, never resurrect. A dead put is dropped: it was overwritten (the newer record is
@@ -47,17 +45,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  * record becomes a tombstone under the same rule, because dropping it could let an older
  * version come back at the next open. Namespace create and drop records are always kept.
  *
- * <p>Threads: one pass at a time (the store's compaction lock); the pass runs on the caller of
- * {@code compact()} or on the background thread.
+ * <p>Dependencies: the log and {@link CompactionHost} only; the engine's structures are reached
+ * through {@link LiveKeys}. Threads: one pass at a time (the engine serialises them); the pass
+ * runs on the caller of {@code compact()}, on the compaction thread, or in the offline tool.
  */
 public final class CompactionPass {
-    /** The steps a crash test can interrupt. */
-    public enum Phase { COPIED, COMMITTED, RETIRED }
-
     private static final int RECORDS_PER_LOCK = 256;
 
-    private final Store store;
-    private final Consumer<Phase> phaseHook;
+    private final CompactionHost host;
+    private final SegmentLog log;
     private final ProgressListener progress;
     private final IoPacer pacer;
     private long recordsCopied;
@@ -71,52 +67,17 @@ public final class CompactionPass {
         void progress(long victimBytesDone, long victimBytesTotal);
     }
 
-    CompactionPass(Store store, Consumer<Phase> phaseHook, ProgressListener progress, IoPacer pacer) {
-        this.store = store;
-        this.phaseHook = phaseHook;
+    public CompactionPass(CompactionHost host, ProgressListener progress, IoPacer pacer) {
+        this.host = host;
+        this.log = host.log();
         this.progress = progress;
         this.pacer = pacer;
     }
 
-    CompactionResult run(VictimPolicy policy) {
+    /** Runs the pass over the victims {@code policy} picks; NOTHING when it picks none. */
+    public CompactionResult run(VictimPolicy policy) {
         List<Segment> victims = new ArrayList<>();
-        long minSequenceElsewhere = Long.MAX_VALUE;
-        store.lockForCompaction();
-        try {
-            store.checkOpen();
-            List<VictimPolicy.Candidate> candidates = new ArrayList<>();
-            List<Segment> sealed = store.log.sealedSegments();
-            // A segment that holds a record whose group-commit index update is still pending
-            // looks dead to the index; it must wait for a later pass (its update is applied by
-            // then), or the acknowledged write would be dropped with it.
-            long pendingFloor = store.firstSegmentWithPendingUpdate();
-            for (Segment segment : sealed) {
-                if (segment.id() >= pendingFloor) {
-                    minSequenceElsewhere = Math.min(minSequenceElsewhere, store.usage.minSequence((int) segment.id()));
-                    continue;
-                }
-                candidates.add(new VictimPolicy.Candidate(segment.id(),
-                        segment.dataEnd() - LogFormat.SEGMENT_HEADER_LENGTH, store.usage.liveBytes((int) segment.id())));
-            }
-            Set<Long> picked = new HashSet<>();
-            for (VictimPolicy.Candidate candidate : policy.pick(candidates)) {
-                picked.add(candidate.segmentId());
-            }
-            for (Segment segment : sealed) {
-                if (segment.id() >= pendingFloor) {
-                    continue;
-                }
-                if (picked.contains(segment.id())) {
-                    victims.add(segment);
-                } else {
-                    minSequenceElsewhere = Math.min(minSequenceElsewhere, store.usage.minSequence((int) segment.id()));
-                }
-            }
-            minSequenceElsewhere = Math.min(minSequenceElsewhere,
-                    store.usage.minSequence((int) store.log.activeSegmentId()));
-        } finally {
-            store.appendLock.unlock();
-        }
+        long minSequenceElsewhere = pickVictims(policy, victims);
         if (victims.isEmpty()) {
             return CompactionResult.NOTHING;
         }
@@ -138,6 +99,46 @@ public final class CompactionPass {
         }
     }
 
+    /** Fills {@code victims}; returns the lowest sequence any segment outside them holds. */
+    private long pickVictims(VictimPolicy policy, List<Segment> victims) {
+        SegmentUsage usage = host.usage();
+        long minSequenceElsewhere = Long.MAX_VALUE;
+        host.lockStep();
+        try {
+            List<VictimPolicy.Candidate> candidates = new ArrayList<>();
+            List<Segment> sealed = log.sealedSegments();
+            // A segment that holds a record whose group-commit index update is still pending
+            // looks dead to the index; it must wait for a later pass (its update is applied by
+            // then), or the acknowledged write would be dropped with it.
+            long pendingFloor = host.firstSegmentWithPendingUpdate();
+            for (Segment segment : sealed) {
+                if (segment.id() >= pendingFloor) {
+                    minSequenceElsewhere = Math.min(minSequenceElsewhere, usage.minSequence((int) segment.id()));
+                    continue;
+                }
+                candidates.add(new VictimPolicy.Candidate(segment.id(),
+                        segment.dataEnd() - LogFormat.SEGMENT_HEADER_LENGTH, usage.liveBytes((int) segment.id())));
+            }
+            Set<Long> picked = new HashSet<>();
+            for (VictimPolicy.Candidate candidate : policy.pick(candidates)) {
+                picked.add(candidate.segmentId());
+            }
+            for (Segment segment : sealed) {
+                if (segment.id() >= pendingFloor) {
+                    continue;
+                }
+                if (picked.contains(segment.id())) {
+                    victims.add(segment);
+                } else {
+                    minSequenceElsewhere = Math.min(minSequenceElsewhere, usage.minSequence((int) segment.id()));
+                }
+            }
+            return Math.min(minSequenceElsewhere, usage.minSequence((int) log.activeSegmentId()));
+        } finally {
+            host.unlockStep();
+        }
+    }
+
     private CompactionResult compact(List<Segment> victims, long minSequenceElsewhere) {
         checkFreeSpace(victims);
         long total = 0;
@@ -145,64 +146,58 @@ public final class CompactionPass {
             total += victim.dataEnd();
         }
         long done = 0;
-        long now = store.nowEpochSeconds();
+        long now = host.nowEpochSeconds();
         for (Segment victim : victims) {
             copyLiveRecords(victim, minSequenceElsewhere, now);
             done += victim.dataEnd();
             progress.progress(done, total);
         }
-        store.log.force();
+        log.force();
         CrashPoints.hit(CrashPoint.COMPACTION_COPIED_FORCED);
-        phaseHook.accept(Phase.COPIED);
         long[] ids = new long[victims.size()];
         long victimBytes = 0;
         for (int i = 0; i < ids.length; i++) {
             ids[i] = victims.get(i).id();
             victimBytes += victims.get(i).dataEnd();
         }
-        synchronized (store.compactionFiles) {
-            store.checkOpen();
-            CompactionCommit.write(store.log.io(), store.log.directory(), store.log.storeId(), ids);
-            CrashPoints.hit(CrashPoint.COMPACTION_COMMITTED);
-        }
-        phaseHook.accept(Phase.COMMITTED);
-        store.epochs.awaitReaders();
+        host.changeFiles(() -> CompactionCommit.write(log.io(), log.directory(), log.storeId(), ids));
+        // Outside the file lock: an observer that closes the store here must not wait on it.
+        CrashPoints.hit(CrashPoint.COMPACTION_COMMITTED);
+        host.awaitReaders();
         CrashPoints.hit(CrashPoint.COMPACTION_BEFORE_DELETE);
-        synchronized (store.compactionFiles) {
-            store.lockForCompaction();
+        // Closed after the commit: the next open finishes the deletion from the commit file.
+        host.changeFiles(() -> {
+            host.lockStep();
             try {
-                // Closed after the commit: the next open finishes the deletion from the commit file.
-                store.checkOpen();
-                store.log.retire(victims);
+                log.retire(victims);
                 for (long id : ids) {
-                    store.usage.forget((int) id);
+                    host.usage().forget((int) id);
                 }
             } finally {
-                store.appendLock.unlock();
+                host.unlockStep();
             }
-            CompactionCommit.clear(store.log.io(), store.log.directory());
-            CrashPoints.hit(CrashPoint.COMPACTION_COMMIT_CLEARED);
-        }
-        phaseHook.accept(Phase.RETIRED);
+            CompactionCommit.clear(log.io(), log.directory());
+        });
+        CrashPoints.hit(CrashPoint.COMPACTION_COMMIT_CLEARED);
         return new CompactionResult(victims.size(), recordsCopied, bytesCopied, tombstonesKept, recordsDropped,
                 Math.max(0, victimBytes - bytesCopied));
     }
 
     private void checkFreeSpace(List<Segment> victims) {
-        long needed = store.options.segmentSizeBytes();
+        long needed = host.segmentSizeBytes();
         for (Segment victim : victims) {
-            needed += store.usage.liveBytes((int) victim.id());
+            needed += host.usage().liveBytes((int) victim.id());
         }
         try {
-            long usable = store.log.io().usableSpace(store.log.directory());
+            long usable = log.io().usableSpace(log.directory());
             if (usable < needed) {
-                throw new BasaltException("compaction needs " + needed + " bytes free in " + store.log.directory()
+                throw new BasaltException("compaction needs " + needed + " bytes free in " + log.directory()
                         + " (the live data of " + victims.size() + (victims.size() == 1 ? " segment" : " segments")
                         + " plus one segment of headroom); "
                         + usable + " are free. Nothing was changed");
             }
         } catch (IOException e) {
-            throw new BasaltException("cannot read the free space of " + store.log.directory() + ": " + e, e);
+            throw new BasaltException("cannot read the free space of " + log.directory() + ": " + e, e);
         }
     }
 
@@ -222,16 +217,15 @@ public final class CompactionPass {
         for (int start = 0; start < offsets.size(); start += RECORDS_PER_LOCK) {
             long copiedBefore = bytesCopied;
             long readBytes = 0;
-            store.lockForCompaction();
+            host.lockStep();
             try {
-                store.checkOpen();
                 int end = Math.min(offsets.size(), start + RECORDS_PER_LOCK);
                 for (int i = start; i < end; i++) {
                     readBytes += Records.length(victim.buffer(), offsets.getInt(i));
                     copyOrDrop(victim, offsets.getInt(i), minSequenceElsewhere, now);
                 }
             } finally {
-                store.appendLock.unlock();
+                host.unlockStep();
             }
             // Outside the lock: the pass's share of I/O is what it read plus what it wrote.
             CrashPoints.hit(CrashPoint.COMPACTION_COPYING);
@@ -245,49 +239,44 @@ public final class CompactionPass {
         UnsafeBuffer b = victim.buffer();
         byte type = Records.type(b, offset);
         long sequence = Records.sequence(b, offset);
-        byte[] namespace = ValueBytes.copy(b, Records.namespaceOffset(offset), Records.namespaceLength(b, offset));
+        int namespaceOffset = Records.namespaceOffset(offset);
+        int namespaceLength = Records.namespaceLength(b, offset);
+        byte[] namespace = copyOf(b, namespaceOffset, namespaceLength);
         if (!LogFormat.isKeyed(type)) {
-            copy(type, sequence, LogFormat.NO_EXPIRATION, namespace, null, null, b, 0, 0);
+            copy(type, sequence, Limits.NO_EXPIRATION, namespace, null, null, b, 0, 0);
             return;
         }
-        NamespaceState ns = store.namespaces.get(new String(namespace, java.nio.charset.StandardCharsets.UTF_8));
-        if (ns == null) {
+        LiveKeys keys = host.liveKeys(b, namespaceOffset, namespaceLength);
+        if (keys == null) {
             recordsDropped++;
             return;
         }
         int keyOffset = Records.keyOffset(b, offset);
         int keyLength = Records.keyLength(b, offset);
-        long keyHash = KeyHash.hash(store.hashSeed, b, keyOffset, keyLength);
         long location = Locations.of(victim.id(), offset);
         long expiration = Records.expirationEpochSeconds(b, offset);
-        byte[] key = ValueBytes.copy(b, keyOffset, keyLength);
+        byte[] key = copyOf(b, keyOffset, keyLength);
         if (type == LogFormat.TYPE_PUT) {
-            if (ns.index().holds(keyHash, location)) {
+            if (keys.isLiveAt(b, keyOffset, keyLength, location)) {
                 byte[] metadata = Records.metadataLength(b, offset) == 0 ? null
-                        : ValueBytes.copy(b, Records.metadataOffset(b, offset), Records.metadataLength(b, offset));
+                        : copyOf(b, Records.metadataOffset(b, offset), Records.metadataLength(b, offset));
                 long moved = copy(type, sequence, expiration, namespace, key, metadata, b,
                         Records.valueOffset(b, offset), Records.valueLength(b, offset));
-                ns.index().replace(keyHash, location, moved);
-                store.countLive(location, -1);
-                store.countLive(moved, 1);
-                if (expiration != LogFormat.NO_EXPIRATION) {
-                    store.expiryQueue.add(expiration, ns.id(), keyHash, moved);
-                }
+                keys.repointIfStillAt(b, keyOffset, keyLength, location, moved);
                 return;
             }
-            boolean expired = expiration != LogFormat.NO_EXPIRATION && expiration <= now;
-            boolean newest = expired
-                    && ns.index().get(keyHash, b, keyOffset, keyLength, ns.writerMatcher()) == HashIndex.NO_LOCATION;
+            boolean expired = expiration != Limits.NO_EXPIRATION && expiration <= now;
+            boolean newest = expired && keys.newest(b, keyOffset, keyLength) == HashIndex.NO_LOCATION;
             if (newest && sequence >= minSequenceElsewhere) {
-                copy(LogFormat.TYPE_TOMBSTONE, sequence, LogFormat.NO_EXPIRATION, namespace, key, null, b, 0, 0);
+                copy(LogFormat.TYPE_TOMBSTONE, sequence, Limits.NO_EXPIRATION, namespace, key, null, b, 0, 0);
                 tombstonesKept++;
             } else {
                 recordsDropped++;
             }
             return;
         }
-        long current = ns.index().get(keyHash, b, keyOffset, keyLength, ns.writerMatcher());
-        boolean superseded = current != HashIndex.NO_LOCATION && store.sequenceAt(current) > sequence;
+        long current = keys.newest(b, keyOffset, keyLength);
+        boolean superseded = current != HashIndex.NO_LOCATION && sequenceAt(current) > sequence;
         if (superseded || sequence < minSequenceElsewhere) {
             recordsDropped++;
         } else {
@@ -296,24 +285,26 @@ public final class CompactionPass {
         }
     }
 
+    private long sequenceAt(long location) {
+        return Records.sequence(log.segment(Locations.segmentId(location)).buffer(), Locations.offset(location));
+    }
+
     private long copy(byte type, long sequence, long expiration, byte[] namespace, byte[] key, byte[] metadata,
             DirectBuffer value, int valueOffset, int valueLength) {
-        long moved = store.log.append(type, sequence, expiration, namespace, key, metadata, value, valueOffset,
+        long moved = log.append(type, sequence, expiration, namespace, key, metadata, value, valueOffset,
                 valueLength);
-        store.usage.noteSequence(Locations.segmentId(moved), sequence);
+        host.usage().noteSequence(Locations.segmentId(moved), sequence);
         if (type == LogFormat.TYPE_PUT) {
             recordsCopied++;
         }
-        bytesCopied += store.recordLength(moved);
+        bytesCopied += Records.length(log.segment(Locations.segmentId(moved)).buffer(), Locations.offset(moved));
         return moved;
     }
 
-    /** Heap copies of short byte ranges (names, keys, metadata). */
-    private static final class ValueBytes {
-        static byte[] copy(DirectBuffer buffer, int offset, int length) {
-            byte[] bytes = new byte[length];
-            buffer.getBytes(offset, bytes);
-            return bytes;
-        }
+    /** A heap copy of a short byte range (a name, a key, metadata). */
+    private static byte[] copyOf(DirectBuffer buffer, int offset, int length) {
+        byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        return bytes;
     }
 }

@@ -1,14 +1,12 @@
-package dev.basalt.internal.compaction;
+package dev.basalt.internal.tooling;
 
 import dev.basalt.BasaltException;
 import dev.basalt.BasaltOptions;
 import dev.basalt.CompactionResult;
-import dev.basalt.internal.env.ChronicleSettings;
 import dev.basalt.internal.env.CrashPoint;
 import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.env.FileIo;
-import dev.basalt.internal.env.JvmFlags;
-import dev.basalt.internal.store.CompactionPass;
+import dev.basalt.internal.compaction.CompactionPass;
 import dev.basalt.internal.store.Store;
 import java.nio.file.Path;
 
@@ -32,8 +30,6 @@ public final class OfflineCompaction {
         if (!io.isDirectory(dir)) {
             throw new BasaltException("no data directory at " + dir);
         }
-        JvmFlags.check();
-        ChronicleSettings.apply();
         try (Store store = Store.open(dir, BasaltOptions.defaults().withBackgroundCompaction(false), io)) {
             CrashPoints.hit(CrashPoint.OFFLINE_OPENED);
             // Nothing runs in the foreground of an offline pass: it goes at the disk's speed.

@@ -1,0 +1,86 @@
+package dev.basalt.internal.store;
+
+import dev.basalt.BasaltOptions;
+import dev.basalt.Durability;
+import dev.basalt.internal.compaction.CompactionAgent;
+import dev.basalt.internal.expiry.ExpiryAgent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * The engine's two threads. {@code basalt-background} runs the expiry sweep and, in PERIODIC
+ * mode, the fsync agent; {@code basalt-compaction} runs background compaction on its own, so that
+ * a long pass never holds up the periodic fsync (the PERIODIC promise is about a second of
+ * exposure) or the expiry sweep. Both are daemon threads that {@link #stop()} joins.
+ */
+final class BackgroundThreads {
+    private static final System.Logger LOG = System.getLogger(BackgroundThreads.class.getName());
+
+    private final AgentRunner background;
+    /** Null when background compaction is off. */
+    private final AgentRunner compaction;
+
+    private BackgroundThreads(AgentRunner background, AgentRunner compaction) {
+        this.background = background;
+        this.compaction = compaction;
+    }
+
+    /**
+     * Starts the threads. {@code sweep} runs one expiry batch of at most the given entries (it
+     * reads "now" itself, under the append lock); {@code force} is the periodic fsync;
+     * {@code compactOnce} runs one background pass.
+     */
+    static BackgroundThreads start(BasaltOptions options, NanoClock nanoClock, IntUnaryOperator sweep,
+            Runnable force, CompactionAgent.Pass compactOnce) {
+        // The agent's own reading of the clock is ignored: see ExpirySweep on why "now" is read
+        // under the append lock.
+        Agent expiry = new ExpiryAgent((agentNow, maxEntries) -> sweep.applyAsInt(maxEntries), options.clock(),
+                nanoClock, options.expiryBatchSize(), options.expiryPace().toNanos());
+        List<Agent> agents = new ArrayList<>();
+        agents.add(expiry);
+        long idleMs = Math.max(1, Math.min(50, options.expiryPace().toMillis() / 4));
+        if (options.durability() == Durability.PERIODIC) {
+            long intervalNs = options.periodicSyncInterval().toNanos();
+            agents.add(new PeriodicSyncAgent(force, nanoClock, intervalNs));
+            idleMs = Math.max(1, Math.min(idleMs, TimeUnit.NANOSECONDS.toMillis(intervalNs) / 10));
+        }
+        Agent agent = agents.size() == 1 ? expiry : new CompositeAgent(agents);
+        // Backoff rather than a fixed sleep: between the batches of an expiry burst the agent
+        // idles only briefly, so a burst is not held to one batch per sleep.
+        AgentRunner background = startAgent(agent, "basalt-background", TimeUnit.MILLISECONDS.toNanos(idleMs));
+        AgentRunner compaction = null;
+        if (options.backgroundCompaction()) {
+            compaction = startAgent(new CompactionAgent(compactOnce, nanoClock, TimeUnit.SECONDS.toNanos(1)),
+                    "basalt-compaction", TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        return new BackgroundThreads(background, compaction);
+    }
+
+    /** Stops both threads and waits for them (a running compaction step first finishes). */
+    void stop() {
+        if (compaction != null) {
+            compaction.close();
+        }
+        background.close();
+    }
+
+    private static AgentRunner startAgent(Agent agent, String threadName, long maxIdleNanos) {
+        AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
+                maxIdleNanos),
+                error -> LOG.log(System.Logger.Level.ERROR, "background work failed: " + error, error),
+                null, agent);
+        AgentRunner.startOnThread(runner, r -> {
+            Thread thread = new Thread(r, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        return runner;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.basalt.internal.store;
+
+import dev.basalt.internal.compaction.CompactionHost;
+import dev.basalt.internal.compaction.LiveKeys;
+import dev.basalt.internal.compaction.SegmentUsage;
+import dev.basalt.internal.log.SegmentLog;
+import org.agrona.DirectBuffer;
+
+/**
+ * The engine as the compactor sees it: the few operations of {@link CompactionHost}, each
+ * delegating to the part that owns it. The pass gets one of these and nothing else of the engine.
+ */
+final class EngineCompactionHost implements CompactionHost {
+    private final SegmentLog log;
+    private final SegmentUsage usage;
+    private final WritePath writes;
+    private final Namespaces namespaces;
+    private final ReadEpochs epochs;
+    private final OpenState open;
+    private final Reads reads;
+    private final Object fileLock;
+    private final long segmentSizeBytes;
+
+    EngineCompactionHost(SegmentLog log, SegmentUsage usage, WritePath writes, Namespaces namespaces,
+            ReadEpochs epochs, OpenState open, Reads reads, Object fileLock, long segmentSizeBytes) {
+        this.log = log;
+        this.usage = usage;
+        this.writes = writes;
+        this.namespaces = namespaces;
+        this.epochs = epochs;
+        this.open = open;
+        this.reads = reads;
+        this.fileLock = fileLock;
+        this.segmentSizeBytes = segmentSizeBytes;
+    }
+
+    @Override
+    public SegmentLog log() {
+        return log;
+    }
+
+    @Override
+    public SegmentUsage usage() {
+        return usage;
+    }
+
+    @Override
+    public void lockStep() {
+        writes.lockForCompaction();
+        if (open.isClosed()) {
+            writes.unlock();
+            open.checkOpen();
+        }
+    }
+
+    @Override
+    public void unlockStep() {
+        writes.unlock();
+    }
+
+    @Override
+    public long firstSegmentWithPendingUpdate() {
+        return writes.firstSegmentWithPendingUpdate();
+    }
+
+    @Override
+    public LiveKeys liveKeys(DirectBuffer name, int offset, int length) {
+        return namespaces.get(name, offset, length);
+    }
+
+    @Override
+    public void awaitReaders() {
+        epochs.awaitReaders();
+    }
+
+    @Override
+    public void changeFiles(Runnable change) {
+        synchronized (fileLock) {
+            open.checkOpen();
+            change.run();
+        }
+    }
+
+    @Override
+    public long nowEpochSeconds() {
+        return reads.nowEpochSeconds();
+    }
+
+    @Override
+    public long segmentSizeBytes() {
+        return segmentSizeBytes;
+    }
+}

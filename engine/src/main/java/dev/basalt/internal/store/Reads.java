@@ -1,0 +1,121 @@
+package dev.basalt.internal.store;
+
+import dev.basalt.internal.env.Limits;
+import dev.basalt.internal.index.HashIndex;
+import dev.basalt.internal.log.Locations;
+import dev.basalt.internal.log.Records;
+import dev.basalt.internal.log.Segment;
+import dev.basalt.internal.log.SegmentLog;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The read path: every read runs inside a read epoch (so no segment map or index table is
+ * released under it), finds the record through its namespace once, and hands the API a
+ * {@link RecordView} of it. No lock; reads never wait for writers, expiry or compaction.
+ */
+final class Reads {
+    private final SegmentLog log;
+    private final ReadEpochs epochs;
+    private final Clock clock;
+    private final OpenState open;
+    private final ThreadLocal<UnsafeBuffer> keyViews = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
+
+    Reads(SegmentLog log, ReadEpochs epochs, Clock clock, OpenState open) {
+        this.log = log;
+        this.epochs = epochs;
+        this.clock = clock;
+        this.open = open;
+    }
+
+    long nowEpochSeconds() {
+        return Math.floorDiv(clock.millis(), 1000L);
+    }
+
+    /** Hands the key's live record to {@code reader}; null when absent, deleted or expired. */
+    <T> T read(NamespaceState ns, DirectBuffer key, int keyOffset, int keyLength, RecordView.Reader<T> reader) {
+        int token = epochs.enter();
+        try {
+            open.checkReadable(ns);
+            long location = ns.locate(key, keyOffset, keyLength, nowEpochSeconds());
+            if (location == HashIndex.NO_LOCATION) {
+                return null;
+            }
+            return reader.read(new RecordView().wrap(segmentOf(location).buffer(), Locations.offset(location)));
+        } finally {
+            epochs.exit(token);
+        }
+    }
+
+    /** The hot path: see {@code KvNamespace.read}. No lock, no allocation, no exception for bad key bytes. */
+    int readInto(NamespaceState ns, ByteBuffer key, ByteBuffer dst) {
+        int token = epochs.enter();
+        try {
+            open.checkReadable(ns);
+            int keyLength = key.remaining();
+            if (keyLength < 1 || keyLength > Limits.MAX_KEY_BYTES) {
+                return -1;
+            }
+            UnsafeBuffer keyView = keyViews.get();
+            keyView.wrap(key, key.position(), keyLength);
+            if (!Keys.isLegal(keyView, 0, keyLength)) {
+                return -1;
+            }
+            long location = ns.locate(keyView, 0, keyLength, nowEpochSeconds());
+            if (location == HashIndex.NO_LOCATION) {
+                return -1;
+            }
+            UnsafeBuffer segment = segmentOf(location).buffer();
+            int offset = Locations.offset(location);
+            int valueLength = Records.valueLength(segment, offset);
+            if (valueLength > dst.remaining()) {
+                return valueLength;
+            }
+            int position = dst.position();
+            segment.getBytes(Records.valueOffset(segment, offset), dst, position, valueLength);
+            dst.position(position + valueLength);
+            return valueLength;
+        } finally {
+            epochs.exit(token);
+        }
+    }
+
+    /**
+     * The key's live record with its segment held mapped, so a value stream can outlive the read
+     * epoch; null when the key is not live. The caller releases it.
+     */
+    RetainedValue retain(NamespaceState ns, DirectBuffer key, int keyOffset, int keyLength) {
+        int token = epochs.enter();
+        try {
+            open.checkReadable(ns);
+            long location = ns.locate(key, keyOffset, keyLength, nowEpochSeconds());
+            if (location == HashIndex.NO_LOCATION) {
+                return null;
+            }
+            Segment segment = segmentOf(location);
+            if (!segment.retain()) {
+                throw new IllegalStateException("the store is closed");
+            }
+            return new RetainedValue(segment, Locations.offset(location));
+        } finally {
+            epochs.exit(token);
+        }
+    }
+
+    /** A page of live keys; see {@link NamespaceState#list}. O(log n + page). */
+    int list(NamespaceState ns, byte[] prefix, byte[] after, int maxKeys, RecordView.Visitor visitor) {
+        int token = epochs.enter();
+        try {
+            open.checkReadable(ns);
+            return ns.list(prefix, after, maxKeys, nowEpochSeconds(), visitor);
+        } finally {
+            epochs.exit(token);
+        }
+    }
+
+    private Segment segmentOf(long location) {
+        return log.segment(Locations.segmentId(location));
+    }
+}
