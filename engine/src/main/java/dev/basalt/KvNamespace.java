@@ -2,6 +2,7 @@ package dev.basalt;
 
 import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.store.Keys;
+import dev.basalt.internal.store.BatchEntry;
 import dev.basalt.internal.store.NamespaceState;
 import dev.basalt.internal.store.RecordView;
 import dev.basalt.internal.store.RetainedValue;
@@ -10,10 +11,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -269,6 +272,52 @@ public final class KvNamespace {
         Validated validated = validate(key, options);
         this.options.checkValueSize(length);
         store.put(state, validated.key, validated.metadata, validated.expiration, value, offset, length);
+    }
+
+    /**
+     * Writes every entry of {@code batch} as one unit: after a crash, in any durability mode,
+     * either all of them are there or none is; readers may see the entries appear one by one
+     * while the call runs. Returns once the batch is durable per the mode (one fsync covers it).
+     * The counterpart of Workers KV's bulk write, with atomicity added.
+     *
+     * @throws IllegalArgumentException before anything is written, naming the entry (index and
+     *     key), the limit and the figure: an empty batch or more than 10,000 entries, a key given
+     *     twice, any entry that {@code put} or {@code delete} would refuse, or records that do not
+     *     fit together in one log segment
+     */
+    public void write(WriteBatch batch) {
+        Objects.requireNonNull(batch, "batch");
+        List<WriteBatch.Entry> entries = batch.entries();
+        if (entries.isEmpty() || entries.size() > Limits.MAX_BATCH_ENTRIES) {
+            throw new IllegalArgumentException("batch has " + entries.size() + " entries; it must be 1.."
+                    + Limits.MAX_BATCH_ENTRIES);
+        }
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        List<BatchEntry> checked = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            WriteBatch.Entry entry = entries.get(i);
+            Integer earlier = seen.putIfAbsent(entry.key(), i);
+            if (earlier != null) {
+                throw new IllegalArgumentException("batch entry [" + i + "] (key \"" + entry.key()
+                        + "\") repeats the key of entry [" + earlier + "]; a batch takes each key at most once");
+            }
+            try {
+                checked.add(checkedEntry(entry));
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("batch entry [" + i + "] (key \"" + entry.key() + "\"): "
+                        + bad.getMessage(), bad);
+            }
+        }
+        store.writeBatch(state, checked);
+    }
+
+    private BatchEntry checkedEntry(WriteBatch.Entry entry) {
+        if (entry.isDelete()) {
+            return BatchEntry.delete(Keys.encode(entry.key()));
+        }
+        Validated validated = validate(entry.key(), entry.options());
+        this.options.checkValueSize(entry.value().length);
+        return BatchEntry.put(validated.key, validated.metadata, validated.expiration, entry.value());
     }
 
     private record Validated(byte[] key, byte[] metadata, long expiration) {

@@ -49,13 +49,13 @@ class FileIdentityRecoveryTest {
     void segmentHeaderOfANewerVersionFailsTheOpen() {
         StoreFixture.session(dir, db -> db.namespace("NS").put("k", "v"));
         Path segment = DataDirectory.activeSegment(dir);
-        rewriteSegmentVersion(segment, LogFormat.FORMAT_VERSION + 1);
+        rewriteSegmentVersion(segment, LogFormat.SEGMENT_FORMAT_VERSION + 1);
 
         assertThatThrownBy(() -> StoreFixture.open(dir))
                 .isInstanceOf(BasaltException.class)
                 .hasMessageContaining(segment.toString())
                 .hasMessageContaining("newer")
-                .hasMessageContaining("version=" + (LogFormat.FORMAT_VERSION + 1));
+                .hasMessageContaining("version=" + (LogFormat.SEGMENT_FORMAT_VERSION + 1));
     }
 
     @Test

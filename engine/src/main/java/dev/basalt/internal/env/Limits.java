@@ -17,6 +17,12 @@ public final class Limits {
     /** A bulk get takes 1..100 distinct keys, as in Workers KV. */
     public static final int MAX_BULK_KEYS = 100;
 
+    /**
+     * A write batch holds 1..10,000 entries, as a Workers KV bulk write does; its records must
+     * also fit in one segment together.
+     */
+    public static final int MAX_BATCH_ENTRIES = 10_000;
+
     /** A list page holds 1..1000 keys; 1000 is also the default, as in Workers KV. */
     public static final int MAX_LIST_LIMIT = 1000;
 

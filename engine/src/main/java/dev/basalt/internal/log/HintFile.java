@@ -65,6 +65,17 @@ public final class HintFile {
             return count;
         }
 
+        /** Where the next entry goes; {@link #rewind} to it drops every entry added since. */
+        public long mark() {
+            return ((long) count << 32) | length;
+        }
+
+        /** Drops the entries added after {@code mark} (the records of a batch that failed). */
+        public void rewind(long mark) {
+            count = (int) (mark >>> 32);
+            length = (int) mark;
+        }
+
         /** Writes {@code segmentId}'s hint file by the tmp-force-move-fsync protocol. */
         public void write(FileIo io, Path dir, long storeId, long segmentId, long dataEnd) {
             int total = HINT_HEADER_LENGTH + length + HINT_TRAILER_LENGTH;

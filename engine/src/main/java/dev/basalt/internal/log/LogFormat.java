@@ -17,7 +17,14 @@ import java.nio.ByteOrder;
  */
 public final class LogFormat {
     public static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
+    /** Version of the STORE and hint files, and the oldest segment version this Basalt reads. */
     public static final int FORMAT_VERSION = 1;
+    /**
+     * Version of the segments this Basalt writes: 2 adds write batches (the batch field of the
+     * record header, which version 1 required to be zero). Version 1 segments are still read;
+     * a Basalt that reads only version 1 refuses a version 2 segment by name.
+     */
+    public static final int SEGMENT_FORMAT_VERSION = 2;
     public static final int ALIGNMENT = 8;
 
     public static final String SEGMENT_SUFFIX = ".seg";
@@ -42,9 +49,20 @@ public final class LogFormat {
     public static final int METADATA_LENGTH_OFFSET = KEY_LENGTH_OFFSET + 2;
     public static final int TYPE_OFFSET = METADATA_LENGTH_OFFSET + 2;
     public static final int NAMESPACE_LENGTH_OFFSET = TYPE_OFFSET + 1;
-    public static final int RESERVED_OFFSET = NAMESPACE_LENGTH_OFFSET + 1;
-    public static final int RESERVED_LENGTH = 6;
-    public static final int RECORD_HEADER_LENGTH = RESERVED_OFFSET + RESERVED_LENGTH;
+    /**
+     * Write batches (segment format version 2; both fields were reserved zeros in version 1):
+     * how many records of the same batch follow this one (0 for a record written alone and for
+     * a batch's last), and flags saying the record is a batch member and whether it is the first.
+     * Recovery replays a batch only when its first record, every record in order and its last
+     * are there, so a crash or damage leaves all of it or none.
+     */
+    public static final int BATCH_FOLLOWING_OFFSET = NAMESPACE_LENGTH_OFFSET + 1;
+    public static final int BATCH_FLAGS_OFFSET = BATCH_FOLLOWING_OFFSET + 4;
+    public static final int RECORD_HEADER_LENGTH = BATCH_FLAGS_OFFSET + 2;
+    /** Batch flag: the record belongs to a batch of two or more records. */
+    public static final short BATCH_MEMBER = 1;
+    /** Batch flag: the record is its batch's first. */
+    public static final short BATCH_FIRST = 2;
     /** The header CRC covers the header after the two CRC fields. */
     public static final int HEADER_CRC_COVERAGE_OFFSET = SEQUENCE_OFFSET;
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.IntArrayList;
 
 /**
  * Opening the log: clears what an interrupted run left (temporary files, a half-finished
@@ -120,17 +121,44 @@ final class LogRecovery {
         log.recovered(segment, dataEnd);
     }
 
+    /**
+     * Scans a segment into the sink and {@code hints}; returns where its data ends. The records
+     * of a write batch are held back until the batch's last record is seen: a batch cut short
+     * (a crash during its append, or damage inside it) is never replayed in part. A batch still
+     * open at the end of the scan ends the data before its first record, so the active
+     * segment's tail cut removes it.
+     */
     private long scan(Segment segment, long limit, HintFile.Builder hints) {
         long id = segment.id();
-        return SegmentScanner.scan(segment.buffer(), limit, segment.mask(), new SegmentScanner.Listener() {
+        IntArrayList held = new IntArrayList();
+        int[] nextFollowing = {0};
+        long validEnd = SegmentScanner.scan(segment.buffer(), limit, segment.mask(), new SegmentScanner.Listener() {
             @Override
             public void record(DirectBuffer buffer, int offset) {
-                CrashPoints.hit(CrashPoint.RECOVERY_SCAN_RECORD);
-                hints.add(buffer, offset, offset);
-                sink.accept(Locations.of(id, offset), Records.type(buffer, offset), Records.sequence(buffer, offset),
-                        Records.expirationEpochSeconds(buffer, offset), Records.length(buffer, offset), buffer,
-                        Records.namespaceOffset(offset), Records.namespaceLength(buffer, offset),
-                        Records.keyLength(buffer, offset));
+                short flags = Records.batchFlags(buffer, offset);
+                int following = Records.batchFollowing(buffer, offset);
+                if ((flags & LogFormat.BATCH_MEMBER) == 0) {
+                    dropIncompleteBatch(segment, held, offset);
+                    replay(id, buffer, offset, hints);
+                    return;
+                }
+                boolean continues = !held.isEmpty() && following == nextFollowing[0];
+                if ((flags & LogFormat.BATCH_FIRST) != 0 || !continues) {
+                    dropIncompleteBatch(segment, held, offset);
+                }
+                if ((flags & LogFormat.BATCH_FIRST) == 0 && held.isEmpty()) {
+                    report.corrupt(segment.path(), offset, Records.length(buffer, offset),
+                            "write batch record whose earlier records are missing; not replayed");
+                    return;
+                }
+                held.addInt(offset);
+                nextFollowing[0] = following - 1;
+                if (following == 0) {
+                    for (int i = 0; i < held.size(); i++) {
+                        replay(id, buffer, held.getInt(i), hints);
+                    }
+                    held.clear();
+                }
             }
 
             @Override
@@ -140,6 +168,32 @@ final class LogRecovery {
                         segment.path(), offset, length, reason);
             }
         });
+        if (held.isEmpty()) {
+            return validEnd;
+        }
+        int batchStart = held.getInt(0);
+        LOG.log(System.Logger.Level.WARNING, "dropped a write batch cut short at the end of {0}: {1} records from"
+                + " offset {2}", segment.path(), held.size(), batchStart);
+        return batchStart;
+    }
+
+    private void dropIncompleteBatch(Segment segment, IntArrayList held, int nextOffset) {
+        if (held.isEmpty()) {
+            return;
+        }
+        int start = held.getInt(0);
+        report.corrupt(segment.path(), start, nextOffset - start, "write batch of which only " + held.size()
+                + " records are intact; none of it is replayed");
+        held.clear();
+    }
+
+    private void replay(long id, DirectBuffer buffer, int offset, HintFile.Builder hints) {
+        CrashPoints.hit(CrashPoint.RECOVERY_SCAN_RECORD);
+        hints.add(buffer, offset, offset);
+        sink.accept(Locations.of(id, offset), Records.type(buffer, offset), Records.sequence(buffer, offset),
+                Records.expirationEpochSeconds(buffer, offset), Records.length(buffer, offset), buffer,
+                Records.namespaceOffset(offset), Records.namespaceLength(buffer, offset),
+                Records.keyLength(buffer, offset));
     }
 
     /**

@@ -19,6 +19,18 @@ public final class RecordEncoder {
     /** Encodes a record and returns its length on disk. {@code metadata} may be null. */
     public int encode(byte type, long sequence, long expirationEpochSeconds, byte[] namespace, byte[] key,
             byte[] metadata, DirectBuffer value, int valueOffset, int valueLength, int mask) {
+        return encode(type, sequence, expirationEpochSeconds, namespace, key, metadata, value, valueOffset,
+                valueLength, mask, 0, (short) 0);
+    }
+
+    /**
+     * {@link #encode} for a record of a write batch: {@code batchFollowing} more records of the
+     * batch follow it, {@code batchFlags} are {@link LogFormat#BATCH_MEMBER} (and
+     * {@link LogFormat#BATCH_FIRST} on the first); both 0 for a record written alone.
+     */
+    public int encode(byte type, long sequence, long expirationEpochSeconds, byte[] namespace, byte[] key,
+            byte[] metadata, DirectBuffer value, int valueOffset, int valueLength, int mask, int batchFollowing,
+            short batchFlags) {
         int metadataLength = metadata == null ? 0 : metadata.length;
         int keyLength = key == null ? 0 : key.length;
         int length = recordLength(namespace.length, keyLength, metadataLength, valueLength);
@@ -30,7 +42,8 @@ public final class RecordEncoder {
         buffer.putShort(METADATA_LENGTH_OFFSET, (short) metadataLength, BYTE_ORDER);
         buffer.putByte(TYPE_OFFSET, type);
         buffer.putByte(NAMESPACE_LENGTH_OFFSET, (byte) namespace.length);
-        buffer.setMemory(RESERVED_OFFSET, RESERVED_LENGTH, (byte) 0);
+        buffer.putInt(BATCH_FOLLOWING_OFFSET, batchFollowing, BYTE_ORDER);
+        buffer.putShort(BATCH_FLAGS_OFFSET, batchFlags, BYTE_ORDER);
         int at = RECORD_HEADER_LENGTH;
         buffer.putBytes(at, namespace);
         at += namespace.length;

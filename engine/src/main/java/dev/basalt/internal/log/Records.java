@@ -1,5 +1,6 @@
 package dev.basalt.internal.log;
 
+import static dev.basalt.internal.env.Limits.MAX_BATCH_ENTRIES;
 import static dev.basalt.internal.env.Limits.MAX_KEY_BYTES;
 import static dev.basalt.internal.env.Limits.MAX_METADATA_BYTES;
 import static dev.basalt.internal.env.Limits.MAX_NAMESPACE_BYTES;
@@ -113,7 +114,23 @@ public final class Records {
     }
 
     private static boolean reservedIsZero(DirectBuffer b, int offset) {
-        return b.getInt(offset + RESERVED_OFFSET, BYTE_ORDER) == 0
-                && b.getShort(offset + RESERVED_OFFSET + 4, BYTE_ORDER) == 0;
+        int following = b.getInt(offset + BATCH_FOLLOWING_OFFSET, BYTE_ORDER);
+        short flags = b.getShort(offset + BATCH_FLAGS_OFFSET, BYTE_ORDER);
+        if (flags == 0) {
+            return following == 0;
+        }
+        boolean first = (flags & BATCH_FIRST) != 0;
+        return (flags & ~(BATCH_MEMBER | BATCH_FIRST)) == 0 && (flags & BATCH_MEMBER) != 0
+                && following >= 0 && following < MAX_BATCH_ENTRIES && (!first || following > 0);
+    }
+
+    /** The batch flags ({@link LogFormat#BATCH_MEMBER}, {@link LogFormat#BATCH_FIRST}); 0 alone. */
+    public static short batchFlags(DirectBuffer b, int offset) {
+        return b.getShort(offset + BATCH_FLAGS_OFFSET, BYTE_ORDER);
+    }
+
+    /** Records of the same write batch that follow this one (0: alone, or the batch's last). */
+    public static int batchFollowing(DirectBuffer b, int offset) {
+        return b.getInt(offset + BATCH_FOLLOWING_OFFSET, BYTE_ORDER);
     }
 }

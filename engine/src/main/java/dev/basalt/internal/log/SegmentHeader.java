@@ -18,7 +18,7 @@ public final class SegmentHeader {
         UnsafeBuffer b = new UnsafeBuffer(header);
         b.setMemory(0, SEGMENT_HEADER_LENGTH, (byte) 0);
         b.putLong(SEGMENT_MAGIC_OFFSET, SEGMENT_MAGIC, BYTE_ORDER);
-        b.putInt(SEGMENT_VERSION_OFFSET, FORMAT_VERSION, BYTE_ORDER);
+        b.putInt(SEGMENT_VERSION_OFFSET, SEGMENT_FORMAT_VERSION, BYTE_ORDER);
         b.putInt(SEGMENT_HEADER_LENGTH_OFFSET, SEGMENT_HEADER_LENGTH, BYTE_ORDER);
         b.putLong(SEGMENT_STORE_ID_OFFSET, storeId, BYTE_ORDER);
         b.putLong(SEGMENT_ID_OFFSET, segmentId, BYTE_ORDER);
@@ -41,13 +41,13 @@ public final class SegmentHeader {
                     + ", computed " + Integer.toHexString(actual) + ")";
         }
         int version = b.getInt(SEGMENT_VERSION_OFFSET, BYTE_ORDER);
-        if (version > FORMAT_VERSION) {
+        if (version > SEGMENT_FORMAT_VERSION) {
             throw new BasaltException(file + " was written by a newer Basalt: format version=" + version
-                    + ", this Basalt reads version " + FORMAT_VERSION);
+                    + ", this Basalt reads versions " + FORMAT_VERSION + ".." + SEGMENT_FORMAT_VERSION);
         }
         if (version < FORMAT_VERSION) {
             throw new BasaltException(file + " is too old for this Basalt: format version=" + version
-                    + ", this Basalt reads version " + FORMAT_VERSION);
+                    + ", this Basalt reads versions " + FORMAT_VERSION + ".." + SEGMENT_FORMAT_VERSION);
         }
         long foundStore = b.getLong(SEGMENT_STORE_ID_OFFSET, BYTE_ORDER);
         long foundSegment = b.getLong(SEGMENT_ID_OFFSET, BYTE_ORDER);

@@ -257,6 +257,59 @@ public final class SegmentLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends the records of one write batch, contiguous in one segment (the log rolls first
+     * when they do not fit in the active one), each marked with how many of the batch follow it,
+     * so that recovery applies the batch only whole. Records get {@code firstSequence},
+     * {@code firstSequence + 1}, ... Returns their locations. If an append fails midway, the
+     * batch's bytes already written are treated as a failed append (zeroed before the segment
+     * is sealed or closed) and its hint entries dropped: nothing of it survives.
+     */
+    public long[] appendBatch(BatchRecords batch, long firstSequence) {
+        checkNotFailed();
+        int count = batch.size();
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            total += batch.length(i);
+        }
+        long room = newSegmentCapacityBytes - SEGMENT_HEADER_LENGTH;
+        if (total > room) {
+            throw new IllegalArgumentException("batch is " + total + " bytes in the log; a segment holds at most "
+                    + room);
+        }
+        long[] locations = new long[count];
+        try {
+            if (active.tail + total > active.segment.capacityBytes()) {
+                roll();
+            }
+            ActiveSegment target = active;
+            long start = target.tail;
+            long hintMark = target.hints.mark();
+            try {
+                for (int i = 0; i < count; i++) {
+                    short flags = count == 1 ? 0 : (short) (BATCH_MEMBER | (i == 0 ? BATCH_FIRST : 0));
+                    int following = count == 1 ? 0 : count - 1 - i;
+                    int length = batch.encode(i, encoder, firstSequence + i, target.segment.mask(), following, flags);
+                    long offset = target.tail;
+                    target.failedAppendEnd = Math.max(target.failedAppendEnd, offset + length);
+                    target.channel.write(encoder.view(length), offset);
+                    target.tail = offset + length;
+                    target.hints.add(encoder.encoded(), 0, (int) offset);
+                    locations[i] = Locations.of(target.segment.id(), offset);
+                }
+            } catch (IOException | RuntimeException e) {
+                target.tail = start;
+                target.hints.rewind(hintMark);
+                throw e;
+            }
+            target.segment.publishDataEnd(target.tail);
+            return locations;
+        } catch (IOException e) {
+            throw new BasaltException("cannot append a batch to " + active.segment.path() + " at offset "
+                    + active.tail + ": " + e, e);
+        }
+    }
+
     /** Seals the active segment (forced, hint written) and starts the next one. */
     private void roll() throws IOException {
         ActiveSegment sealed = active;

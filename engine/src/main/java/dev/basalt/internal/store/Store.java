@@ -176,6 +176,11 @@ public final class Store implements AutoCloseable {
         writes.delete(ns, key);
     }
 
+    /** Stores a write batch as one unit: after a crash all of it is there or none. Entries validated. */
+    public void writeBatch(NamespaceState ns, List<BatchEntry> entries) {
+        writes.writeBatch(ns, entries);
+    }
+
     /** Forces every acknowledged write to stable storage. */
     public void sync() {
         open.checkOpen();

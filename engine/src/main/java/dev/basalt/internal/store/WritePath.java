@@ -7,8 +7,11 @@ import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.LogFormat;
+import dev.basalt.internal.log.BatchRecords;
+import dev.basalt.internal.log.RecordEncoder;
 import dev.basalt.internal.log.SegmentLog;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -102,6 +105,78 @@ final class WritePath {
             appendLock.unlock();
         }
         groupCommit.awaitDurable(sequence);
+    }
+
+    /**
+     * Stores a write batch as one unit: its records are appended contiguously, marked so that
+     * recovery replays all of them or none, and acknowledged together per the durability mode
+     * (one fsync for the batch in SYNC_EACH_WRITE and GROUP_COMMIT). Entries validated, keys
+     * distinct.
+     */
+    void writeBatch(NamespaceState ns, List<BatchEntry> entries) {
+        int count = entries.size();
+        long[] hashes = new long[count];
+        long putBytes = 0;
+        for (int i = 0; i < count; i++) {
+            BatchEntry entry = entries.get(i);
+            hashes[i] = ns.hash(new UnsafeBuffer(entry.key()), 0, entry.key().length);
+            putBytes += entry.isPut() ? entry.recordLength(ns.nameBytes().length) : 0;
+        }
+        long last;
+        while (compactionWaiting) {
+            Thread.yield(); // a compaction step is next in line: see lockForCompaction
+        }
+        appendLock.lock();
+        try {
+            open.checkWritable(ns);
+            if (putBytes > 0) {
+                diskReserve.beforePut(putBytes);
+            }
+            long first = lastSequence + 1;
+            long[] locations = log.appendBatch(new EncodedBatch(ns, entries), first);
+            last = first + count - 1;
+            lastSequence = last;
+            appendedSequence = last;
+            for (int i = 0; i < count; i++) {
+                BatchEntry entry = entries.get(i);
+                usage.noteSequence(Locations.segmentId(locations[i]), first + i);
+                Update update = new Update(first + i, ns, hashes[i], entry.key(), locations[i], entry.type());
+                if (durability == Durability.GROUP_COMMIT) {
+                    pending.addLast(update);
+                } else {
+                    if (durability == Durability.SYNC_EACH_WRITE && i == 0) {
+                        log.force();
+                    }
+                    ns.apply(update);
+                }
+            }
+        } finally {
+            appendLock.unlock();
+        }
+        if (durability == Durability.GROUP_COMMIT) {
+            groupCommit.awaitDurable(last);
+        }
+    }
+
+    /** A batch's entries as the log encodes them, in the namespace {@code ns}. */
+    private record EncodedBatch(NamespaceState ns, List<BatchEntry> entries) implements BatchRecords {
+        @Override
+        public int size() {
+            return entries.size();
+        }
+
+        @Override
+        public int length(int i) {
+            return entries.get(i).recordLength(ns.nameBytes().length);
+        }
+
+        @Override
+        public int encode(int i, RecordEncoder encoder, long sequence, int mask, int batchFollowing,
+                short batchFlags) {
+            BatchEntry e = entries.get(i);
+            return encoder.encode(e.type(), sequence, e.expirationEpochSeconds(), ns.nameBytes(), e.key(),
+                    e.metadata(), e.value(), e.valueOffset(), e.valueLength(), mask, batchFollowing, batchFlags);
+        }
     }
 
     /**

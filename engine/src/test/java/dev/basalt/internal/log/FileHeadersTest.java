@@ -74,7 +74,7 @@ class FileHeadersTest {
         UnsafeBuffer header = new UnsafeBuffer(SegmentHeader.encode(SegmentImage.STORE_ID, 5, 1 << 20));
 
         assertThat(header.getStringWithoutLengthAscii(0, 8)).isEqualTo("BASALTSG");
-        assertThat(header.getInt(8, BYTE_ORDER)).as("version").isEqualTo(FORMAT_VERSION);
+        assertThat(header.getInt(8, BYTE_ORDER)).as("version").isEqualTo(SEGMENT_FORMAT_VERSION);
         assertThat(header.getInt(12, BYTE_ORDER)).as("hdrLen").isEqualTo(64);
         assertThat(header.getLong(16, BYTE_ORDER)).as("storeId").isEqualTo(SegmentImage.STORE_ID);
         assertThat(header.getLong(24, BYTE_ORDER)).as("segmentId").isEqualTo(5);

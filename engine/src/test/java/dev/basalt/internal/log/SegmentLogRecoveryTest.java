@@ -251,13 +251,13 @@ class SegmentLogRecoveryTest {
     void segmentHeaderOfANewerFormatVersionIsRefusedNamingTheFile() {
         rollToThreeSegments();
         Path file = dir.resolve(segmentFileName(2));
-        rewriteHeaderVersion(file, FORMAT_VERSION + 1);
+        rewriteHeaderVersion(file, SEGMENT_FORMAT_VERSION + 1);
 
         assertThatThrownBy(() -> LogFixture.open(dir, SMALL_SEGMENT_BYTES))
                 .isInstanceOf(BasaltException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("newer")
-                .hasMessageContaining("version=" + (FORMAT_VERSION + 1));
+                .hasMessageContaining("version=" + (SEGMENT_FORMAT_VERSION + 1));
     }
 
     @Test
