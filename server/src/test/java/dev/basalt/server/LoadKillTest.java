@@ -101,6 +101,10 @@ class LoadKillTest {
                     + keys.size()).isZero();
             assertThat(restarted.stop()).as("clean stop on SIGTERM").isIn(0, 143);
         }
+        // SIGTERM closed the store: its lock is released and the data is whole.
+        try (dev.basalt.Basalt db = dev.basalt.Basalt.open(data)) {
+            assertThat(db.stats().liveKeys()).isGreaterThanOrEqualTo(acknowledged.size());
+        }
     }
 
     private void runClient(int client, String ns, AtomicBoolean running, AtomicBoolean measuring,
