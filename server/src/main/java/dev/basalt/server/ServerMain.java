@@ -15,7 +15,6 @@ public final class ServerMain {
 
     /** Starts the server and waits for the JVM to be told to stop. */
     public static void main(String[] args) throws InterruptedException {
-        ServerConfig config = null;
         Path directory = null;
         String bind = ServerConfig.DEFAULT_BIND;
         int port = ServerConfig.DEFAULT_PORT;
@@ -32,7 +31,7 @@ public final class ServerMain {
         if (directory == null) {
             throw new IllegalArgumentException("usage: ServerMain --dir DIR [--port N] [--bind ADDR] [--token-file FILE]");
         }
-        config = ServerConfig.defaults(directory).withBind(bind).withPort(port).withTokenFile(tokenFile);
+        ServerConfig config = ServerConfig.defaults(directory).withBind(bind).withPort(port).withTokenFile(tokenFile);
         BasaltServer server = BasaltServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

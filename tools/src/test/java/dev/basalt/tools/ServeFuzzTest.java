@@ -158,8 +158,14 @@ class ServeFuzzTest {
         }
 
         byte[] next() {
+            if (random.nextInt(5) == 0) {
+                return validWrite();
+            }
             String method = pick(METHODS);
             String path = path();
+            if (method.equals("DELETE") && path.endsWith("/" + id)) {
+                path = path.replace(id, randomHex()); // keep the namespace the valid writes go to
+            }
             String query = random.nextInt(3) == 0 ? "?" + query() : "";
             byte[] body = body();
             StringBuilder head = new StringBuilder(method + " " + path + query + " HTTP/1.1\r\nHost: x\r\n");
@@ -190,6 +196,31 @@ class ServeFuzzTest {
             byte[] request = new byte[headBytes.length + body.length];
             System.arraycopy(headBytes, 0, request, 0, headBytes.length);
             System.arraycopy(body, 0, request, headBytes.length, body.length);
+            return request;
+        }
+
+        /** A well-formed write of a random key (random code points, percent-encoded) and random bytes. */
+        private byte[] validWrite() {
+            StringBuilder key = new StringBuilder();
+            for (int i = 1 + random.nextInt(20); i > 0; i--) {
+                int codePoint = random.nextInt(4) == 0 ? 0x20 + random.nextInt(0x2FFF) : 0x20 + random.nextInt(0x5F);
+                if (!Character.isSurrogate((char) codePoint)) {
+                    key.appendCodePoint(codePoint);
+                }
+            }
+            String encoded = java.net.URLEncoder.encode(key.toString(), StandardCharsets.UTF_8).replace("+", "%20");
+            if (encoded.equals(".") || encoded.equals("..") || encoded.isEmpty()) {
+                encoded = "k";
+            }
+            byte[] value = new byte[random.nextInt(4096)];
+            random.nextBytes(value);
+            String head = "PUT /client/v4/accounts/a/storage/kv/namespaces/" + id + "/values/" + encoded + " HTTP/1.1\r\n"
+                    + "Host: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Length: " + value.length
+                    + "\r\nConnection: close\r\n\r\n";
+            byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
+            byte[] request = new byte[headBytes.length + value.length];
+            System.arraycopy(headBytes, 0, request, 0, headBytes.length);
+            System.arraycopy(value, 0, request, headBytes.length, value.length);
             return request;
         }
 
