@@ -57,11 +57,13 @@ class LoadKillTest {
             AtomicBoolean measuring = new AtomicBoolean(true);
             AtomicBoolean running = new AtomicBoolean(true);
             List<Thread> clients = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
             for (int c = 0; c < CLIENTS; c++) {
                 int client = c;
                 latencies[c] = new long[1 << 16];
                 Thread thread = new Thread(() -> runClient(client, ns, running, measuring, acknowledged,
                         serverErrors, latencies, counts), "load-client-" + c);
+                thread.setUncaughtExceptionHandler((t, e) -> failures.add(e));
                 clients.add(thread);
             }
             long start = System.nanoTime();
@@ -75,6 +77,7 @@ class LoadKillTest {
             for (Thread thread : clients) {
                 thread.join(30_000);
             }
+            assertThat(failures).as("client threads that failed (wrong read, error before the kill)").isEmpty();
         }
         report(latencies, counts, measuredNanos, acknowledged.size());
         assertThat(serverErrors.get()).as("5xx answers during the load").isZero();
