@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Cloudflare from 'cloudflare';
+import { File } from 'node:buffer'; // a global only from Node 20; Debian 12 ships 18
 import { startServer } from './server.mjs';
 
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
