@@ -69,7 +69,9 @@ final class ValueRoutes {
         byte[] value = null;
         JsonNode metadata = null;
         FormMetadata bracketed = new FormMetadata();
-        try (InputStream body = Bodies.limited(exchange, bodyLimit, "request body")) {
+        String what = "multipart body (a value of at most " + KvLimits.MAX_VALUE_BYTES + " bytes, its metadata and"
+                + " the form's framing)";
+        try (InputStream body = Bodies.limited(exchange, bodyLimit, what)) {
             MultipartReader reader = new MultipartReader(body, MultipartReader.boundaryOf(contentType));
             for (MultipartReader.Part part = reader.next(); part != null; part = reader.next()) {
                 String name = part.name();
