@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         description = "Basalt: an embedded log-structured key-value engine with the Workers KV API.",
         subcommands = {DemoCommand.class, StatsCommand.class, VerifyCommand.class, CompactCommand.class,
             DumpSegmentCommand.class,
-            KvCommand.class, ExportCommand.class, ImportCommand.class},
+            KvCommand.class, ExportCommand.class, ImportCommand.class, ServeCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure (verify: damage found), 2 usage error.",
             "Run 'basalt COMMAND --help' for a command's options."})
 public final class BasaltCli implements Runnable {
