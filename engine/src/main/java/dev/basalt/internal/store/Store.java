@@ -18,6 +18,7 @@ import dev.basalt.internal.expiry.ExpiryQueue;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.listing.Cursors;
+import dev.basalt.internal.listing.KeyListing.WalkVisitor;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Records;
@@ -766,6 +767,78 @@ public final class Store implements AutoCloseable {
         } finally {
             epochs.exit(token);
         }
+    }
+
+    /**
+     * Visits, in unsigned byte order, the live records of the keys between two bounds: from
+     * {@code start} (null: the first key, or the last when {@code descending}) toward
+     * {@code end} (null: no end), each bound inclusive or not, until {@code maxKeys} were
+     * visited. Keys deleted or expired at the clock's current second are skipped. Each visited
+     * record's checksum is verified, as for a read. O(log n + page) ascending; descending costs
+     * a seek per key ({@code KeyListing.walk}). Runs in one read epoch: the visitor copies out
+     * what it keeps. For the binary-key surface ({@code BinaryNamespace}).
+     *
+     * @throws BasaltException when a record in the range fails its checksum (file and offset named)
+     */
+    public int scanRange(NamespaceState ns, byte[] start, boolean startInclusive, byte[] end, boolean endInclusive,
+            boolean descending, int maxKeys, ListedRecord visitor) {
+        int token = epochs.enter();
+        try {
+            checkReadable(ns);
+            long now = nowEpochSeconds();
+            return ns.listing().walk(start == null ? null : new UnsafeBuffer(start), 0,
+                    start == null ? 0 : start.length, startInclusive, descending, maxKeys, (key, offset, length) -> {
+                        if (end != null) {
+                            int c = compareUnsigned(key, offset, length, end);
+                            if (descending ? c < 0 || (c == 0 && !endInclusive) : c > 0 || (c == 0 && !endInclusive)) {
+                                return WalkVisitor.STOP;
+                            }
+                        }
+                        long location = locateListed(ns, key, offset, length, now);
+                        if (location == HashIndex.NO_LOCATION) {
+                            return WalkVisitor.SKIP;
+                        }
+                        visitor.accept(log.segment(Locations.segmentId(location)).buffer(), Locations.offset(location));
+                        return WalkVisitor.COUNT;
+                    });
+        } finally {
+            epochs.exit(token);
+        }
+    }
+
+    /** Unsigned lexicographic order of {@code key[offset, offset + length)} against {@code other}. */
+    private static int compareUnsigned(DirectBuffer key, int offset, int length, byte[] other) {
+        int common = Math.min(length, other.length);
+        for (int i = 0; i < common; i++) {
+            int c = (key.getByte(offset + i) & 0xFF) - (other[i] & 0xFF);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return length - other.length;
+    }
+
+    /**
+     * {@link #locate} for a key found in the listing, with "now" read once per scan: the live
+     * put's location (checksum verified), or NO_LOCATION. Inside a read epoch.
+     */
+    private long locateListed(NamespaceState ns, DirectBuffer key, int offset, int length, long now) {
+        long location = ns.index().get(KeyHash.hash(hashSeed, key, offset, length), key, offset, length, ns.matcher());
+        if (location == HashIndex.NO_LOCATION) {
+            return location;
+        }
+        Segment segment = log.segment(Locations.segmentId(location));
+        int at = Locations.offset(location);
+        long expiration = Records.expirationEpochSeconds(segment.buffer(), at);
+        if (Records.type(segment.buffer(), at) != LogFormat.TYPE_PUT
+                || (expiration != LogFormat.NO_EXPIRATION && expiration <= now)) {
+            return HashIndex.NO_LOCATION;
+        }
+        if (!Records.bodyIsIntact(segment.buffer(), at, segment.mask())) {
+            throw new BasaltException("corrupt record in " + segment.path() + " at offset " + at
+                    + ": body checksum mismatch");
+        }
+        return location;
     }
 
     /**
