@@ -77,6 +77,8 @@ public class BasaltKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     private volatile Basalt db;
     private volatile BinaryNamespace ns;
     private volatile boolean open;
+    /** Set by every write, cleared by {@link #commit}: a commit with nothing new skips the fsync. */
+    private volatile boolean unsynced;
     private StateStoreContext context;
     private Position position = Position.emptyPosition();
 
@@ -109,6 +111,7 @@ public class BasaltKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     /** One batch of changelog records: puts, and deletes for null values. Positions are not tracked. */
     private void restoreAll(java.util.Collection<KeyValue<byte[], byte[]>> records) {
         checkOpen();
+        unsynced = true;
         for (KeyValue<byte[], byte[]> record : records) {
             if (record.value == null) {
                 ns.delete(checkedKey(record.key));
@@ -125,6 +128,7 @@ public class BasaltKeyValueStore implements KeyValueStore<Bytes, byte[]> {
         Objects.requireNonNull(key, "key cannot be null");
         byte[] k = checkedKey(key.get());
         checkOpen();
+        unsynced = true;
         engine(() -> {
             if (value == null) {
                 ns.delete(k);
@@ -262,6 +266,10 @@ public class BasaltKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     @Override
     public void commit(Map<TopicPartition, Long> changelogOffsets) {
         checkOpen();
+        if (!unsynced) {
+            return; // Kafka commits every interval, also when this store took no write
+        }
+        unsynced = false; // before the sync: a write racing with it is covered by this one or the next
         engine(() -> {
             db.sync();
             return null;
