@@ -20,11 +20,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * the state directory given, which also keeps the restore callback the store registers, so a
  * test can feed it changelog batches as a task's restore would.
  */
-final class StoreFixture implements StateStoreContext {
+public final class StoreFixture implements StateStoreContext {
     private final StateStoreContext delegate;
-    StateRestoreCallback restoreCallback;
+    public StateRestoreCallback restoreCallback;
 
-    StoreFixture(File stateDir) {
+    public StoreFixture(File stateDir) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "basalt-store-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
