@@ -11,6 +11,11 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.BatchingStateRestoreCallback;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,6 +88,20 @@ class BasaltKeyValueStoreTest {
         assertThat(store.get(key(1))).isNull();
         assertThat(store.get(key(2))).containsExactly(20);
         assertThat(store.approximateNumEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void interactiveQueriesV2AnswerKeyAndRangeQueries() {
+        store.put(key(1), new byte[] {10});
+        store.put(key(2), new byte[] {20});
+        QueryResult<byte[]> one = store.query(KeyQuery.withKey(key(2)), PositionBound.unbounded(),
+                new QueryConfig(false));
+        assertThat(one.isSuccess()).isTrue();
+        assertThat(one.getResult()).containsExactly(20);
+        QueryResult<KeyValueIterator<Bytes, byte[]>> range = store.query(RangeQuery.withRange(key(1), key(2)),
+                PositionBound.unbounded(), new QueryConfig(false));
+        assertThat(range.isSuccess()).isTrue();
+        assertThat(firstBytes(range.getResult())).containsExactly(1, 2);
     }
 
     @Test
