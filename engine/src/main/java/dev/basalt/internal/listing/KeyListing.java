@@ -20,8 +20,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <ul>
  *   <li>{@link #insert}, {@link #remove}, {@link #reclaim} and {@link #close}: one writer at a
  *       time; the caller serialises them.</li>
- *   <li>{@link #scan} and {@link #contains}: any number of threads, lock-free, allocation-free,
- *       never blocking and never retrying, also while the writer runs and the arena grows.</li>
+ *   <li>{@link #scan}, {@link #walk} and {@link #contains}: any number of threads, lock-free,
+ *       allocation-free, never blocking and never retrying, also while the writer runs and the
+ *       arena grows.</li>
  *   <li>{@link #size}, {@link #offHeapBytes}, {@link #removedBytesPending}, {@link #freeBytes}:
  *       any thread, a recent figure (exact on the writer thread).</li>
  * </ul>
