@@ -108,13 +108,20 @@ public class BasaltKeyValueStore implements KeyValueStore<Bytes, byte[]> {
         context.register(root, (BatchingStateRestoreCallback) this::restoreAll);
     }
 
-    /** One batch of changelog records: puts, and deletes for null values. Positions are not tracked. */
+    /**
+     * One batch of changelog records: puts, and deletes for null values. Positions are not
+     * tracked. A put of a key over 512 bytes (a changelog written by another store, RocksDB
+     * before a switch to Basalt) fails the restore with the store's name, the length and the
+     * limit, as a put does.
+     */
     private void restoreAll(java.util.Collection<KeyValue<byte[], byte[]>> records) {
         checkOpen();
         unsynced = true;
         for (KeyValue<byte[], byte[]> record : records) {
             if (record.value == null) {
-                ns.delete(checkedKey(record.key));
+                if (record.key.length <= BinaryNamespace.MAX_KEY_BYTES) {
+                    ns.delete(checkedKey(record.key));
+                } // else a tombstone of a key no Basalt store can hold: nothing to delete
             } else {
                 ns.put(checkedKey(record.key), record.value);
             }

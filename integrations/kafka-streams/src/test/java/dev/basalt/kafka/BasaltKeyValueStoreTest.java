@@ -105,6 +105,15 @@ class BasaltKeyValueStoreTest {
     }
 
     @Test
+    void restoreSkipsTombstonesOfOversizedKeysAndRefusesTheirPuts() {
+        BatchingStateRestoreCallback restore = (BatchingStateRestoreCallback) context.restoreCallback;
+        restore.restoreAll(List.of(KeyValue.pair(new byte[600], null), KeyValue.pair(new byte[] {1}, new byte[] {1})));
+        assertThat(store.get(key(1))).containsExactly(1);
+        assertThatThrownBy(() -> restore.restoreAll(List.of(KeyValue.pair(new byte[600], new byte[] {1}))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("orders", "600 bytes");
+    }
+
+    @Test
     void dataSurvivesCloseAndReopenOfTheStore() {
         store.put(key(1), new byte[] {1});
         store.close();
