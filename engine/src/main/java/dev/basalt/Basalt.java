@@ -97,6 +97,18 @@ public final class Basalt implements AutoCloseable {
         return handles.computeIfAbsent(state, s -> new KvNamespace(this, store, s, codec, options));
     }
 
+    /**
+     * The namespace of this name seen with raw byte keys ({@link BinaryNamespace}), created if
+     * absent. Same names, same data as {@link #namespace(String)}: see {@link BinaryNamespace} for
+     * what each view sees of keys the other wrote. Each call returns a new, equivalent view.
+     *
+     * @throws IllegalArgumentException when the name is not 1..64 characters of [A-Za-z0-9_-]
+     */
+    public BinaryNamespace binaryNamespace(String name) {
+        NamespaceState state = store.namespace(checkName(name));
+        return new BinaryNamespace(this, store, state, options.maxValueSizeBytes());
+    }
+
     /** The names of the namespaces, in sorted order. */
     public List<String> namespaces() {
         return List.copyOf(store.namespaceNames());

@@ -20,8 +20,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <ul>
  *   <li>{@link #insert}, {@link #remove}, {@link #reclaim} and {@link #close}: one writer at a
  *       time; the caller serialises them.</li>
- *   <li>{@link #scan} and {@link #contains}: any number of threads, lock-free, allocation-free,
- *       never blocking and never retrying, also while the writer runs and the arena grows.</li>
+ *   <li>{@link #scan}, {@link #walk} and {@link #contains}: any number of threads, lock-free,
+ *       allocation-free, never blocking and never retrying, also while the writer runs and the
+ *       arena grows.</li>
  *   <li>{@link #size}, {@link #offHeapBytes}, {@link #removedBytesPending}, {@link #freeBytes}:
  *       any thread, a recent figure (exact on the writer thread).</li>
  * </ul>
@@ -253,6 +254,113 @@ public final class KeyListing implements AutoCloseable {
             node = nextAcquire(node, 0);
         }
         return counted;
+    }
+
+    /**
+     * Walks the keys from {@code from} in either direction, in unsigned byte order: ascending
+     * visits keys {@code >= from} ({@code > from} when not {@code inclusive}), descending visits
+     * keys {@code <= from} ({@code < from}); a {@code fromLength} of 0 starts at the first key
+     * (ascending) or the last (descending). The visitor says for each key whether it counts, is
+     * skipped, or ends the walk (for example at the far bound of a range); the walk also ends
+     * when {@code maxKeys} keys counted. Any thread, lock-free, allocation-free; visits nothing
+     * after {@link #close}. Concurrent writers: the same guarantees as {@link #scan}.
+     *
+     * <p>Cost: ascending, one O(log n) seek then one pointer hop per key. Descending, one O(log n)
+     * seek per key: the list links forward only, so each step seeks the predecessor of the key
+     * just visited afresh from the head (about 46 node visits per key at 10M keys). Walking
+     * backwards that way is what lets this need no back pointers (4 more bytes per node and a
+     * second pointer to publish per insert); a reverse page of 128 keys at 10M keys costs a few
+     * hundred microseconds instead of a few.
+     *
+     * @param from       where to start; may be null when {@code fromLength} is 0
+     * @param inclusive  whether a key equal to {@code from} is visited
+     * @param descending walk toward smaller keys
+     * @param maxKeys    how many counted keys end the walk, {@code >= 1}
+     * @param visitor    receives each key; the bytes are valid only during the call
+     * @return the number of keys the visitor counted
+     * @throws IllegalArgumentException if {@code fromLength} is outside 0..512 or its range outside
+     *                                  the buffer, or {@code maxKeys < 1}
+     */
+    public int walk(DirectBuffer from, int fromOffset, int fromLength, boolean inclusive, boolean descending,
+                    int maxKeys, WalkVisitor visitor) {
+        final DirectBuffer fromBytes = checkBound("from", from, fromOffset, fromLength);
+        if (maxKeys < 1) {
+            throw new IllegalArgumentException("maxKeys=" + maxKeys + " must be >= 1");
+        }
+        if (visitor == null) {
+            throw new IllegalArgumentException("visitor is null");
+        }
+        int node;
+        if (descending) {
+            node = fromLength == 0 ? last() : floor(fromBytes, fromOffset, fromLength, inclusive);
+        } else {
+            node = seek(fromBytes, fromOffset, fromLength, fromLength == 0 || inclusive);
+        }
+        int counted = 0;
+        while (node != NIL) {
+            final UnsafeBuffer chunk = arena.chunk(node);
+            final int at = NodeArena.offset(node);
+            final int header = chunk.getIntAcquire(at + HEADER_OFFSET);
+            final int keyOffset = at + NodeLayout.keyOffset(NodeLayout.level(header));
+            final int keyLength = NodeLayout.keyLength(header);
+            if (!NodeLayout.isRemoved(header)) {
+                final int verdict = visitor.visit(chunk, keyOffset, keyLength);
+                if (verdict == WalkVisitor.STOP || (verdict == WalkVisitor.COUNT && ++counted == maxKeys)) {
+                    break;
+                }
+            }
+            // A removed node's key and pointers stay intact until reclaim, which waits for this
+            // reader (class comment), so seeking from its key is safe.
+            node = descending ? floor(chunk, keyOffset, keyLength, false) : nextAcquire(node, 0);
+        }
+        return counted;
+    }
+
+    /** Receives the keys of a {@link #walk} and steers it. */
+    @FunctionalInterface
+    public interface WalkVisitor {
+        /** The key is not counted; the walk goes on. */
+        int SKIP = 0;
+        /** The key counts toward {@code maxKeys}; the walk goes on. */
+        int COUNT = 1;
+        /** The walk ends here; the key is not counted. */
+        int STOP = 2;
+
+        /**
+         * One key. The bytes are valid only during this call: copy what you keep.
+         *
+         * @return {@link #SKIP}, {@link #COUNT} or {@link #STOP}
+         */
+        int visit(DirectBuffer buffer, int offset, int length);
+    }
+
+    /**
+     * The last node (live or retired) whose key is {@code < target} ({@code <= target} when
+     * inclusive), or NIL when there is none. Any thread.
+     */
+    private int floor(DirectBuffer target, int offset, int length, boolean inclusive) {
+        int node = HEAD;
+        for (int i = topLevel - 1; i >= 0; i--) {
+            int next = nextAcquire(node, i);
+            while (next != NIL && sortsBefore(next, target, offset, length, !inclusive)) {
+                node = next;
+                next = nextAcquire(node, i);
+            }
+        }
+        return node == HEAD ? NIL : node;
+    }
+
+    /** The last node (live or retired) of the list, or NIL when it is empty. Any thread. */
+    private int last() {
+        int node = HEAD;
+        for (int i = topLevel - 1; i >= 0; i--) {
+            int next = nextAcquire(node, i);
+            while (next != NIL) {
+                node = next;
+                next = nextAcquire(node, i);
+            }
+        }
+        return node == HEAD ? NIL : node;
     }
 
     /**

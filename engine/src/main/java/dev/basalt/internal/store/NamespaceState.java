@@ -136,6 +136,49 @@ public final class NamespaceState implements LiveKeys {
     }
 
     /**
+     * Visits, in unsigned byte order, the live records of the keys between two bounds: from
+     * {@code start} (null: the first key, or the last when {@code descending}) toward
+     * {@code end} (null: no end), each bound inclusive or not, until {@code maxKeys} were
+     * visited. Keys deleted or expired at {@code nowEpochSeconds} are skipped; each visited
+     * record's checksum is verified, as for a read. O(log n + page) ascending; descending costs a
+     * seek per key ({@code KeyListing.walk}). For the binary-key surface.
+     *
+     * @throws BasaltException when a record in the range fails its checksum
+     */
+    int scanRange(byte[] start, boolean startInclusive, byte[] end, boolean endInclusive, boolean descending,
+            int maxKeys, long nowEpochSeconds, RecordView.Visitor visitor) {
+        RecordView view = new RecordView();
+        return listing.walk(start == null ? null : new UnsafeBuffer(start), 0, start == null ? 0 : start.length,
+                startInclusive, descending, maxKeys, (key, offset, length) -> {
+                    if (end != null) {
+                        int c = compareUnsigned(key, offset, length, end);
+                        if (descending ? c < 0 || (c == 0 && !endInclusive) : c > 0 || (c == 0 && !endInclusive)) {
+                            return KeyListing.WalkVisitor.STOP;
+                        }
+                    }
+                    long location = locate(key, offset, length, nowEpochSeconds);
+                    if (location == HashIndex.NO_LOCATION) {
+                        return KeyListing.WalkVisitor.SKIP;
+                    }
+                    visitor.visit(view.wrap(log.segment(Locations.segmentId(location)).buffer(),
+                            Locations.offset(location)));
+                    return KeyListing.WalkVisitor.COUNT;
+                });
+    }
+
+    /** Unsigned lexicographic order of {@code key[offset, offset + length)} against {@code other}. */
+    private static int compareUnsigned(DirectBuffer key, int offset, int length, byte[] other) {
+        int common = Math.min(length, other.length);
+        for (int i = 0; i < common; i++) {
+            int c = (key.getByte(offset + i) & 0xFF) - (other[i] & 0xFF);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return length - other.length;
+    }
+
+    /**
      * True when a listed record's metadata can be trusted: it has none, or its body checksum
      * verifies. A record indexed from a hint file has had only its header checked (at open), and
      * metadata lives in the body, so without this a listing could return damaged metadata that

@@ -115,6 +115,19 @@ final class Reads {
         }
     }
 
+    /** A page of a key range, in either direction; see {@link NamespaceState#scanRange}. */
+    int scanRange(NamespaceState ns, byte[] start, boolean startInclusive, byte[] end, boolean endInclusive,
+            boolean descending, int maxKeys, RecordView.Visitor visitor) {
+        int token = epochs.enter();
+        try {
+            open.checkReadable(ns);
+            return ns.scanRange(start, startInclusive, end, endInclusive, descending, maxKeys, nowEpochSeconds(),
+                    visitor);
+        } finally {
+            epochs.exit(token);
+        }
+    }
+
     private Segment segmentOf(long location) {
         return log.segment(Locations.segmentId(location));
     }

@@ -221,6 +221,16 @@ public final class Store implements AutoCloseable {
         return reads.list(ns, prefix, afterKey, maxKeys, visitor);
     }
 
+    /**
+     * Visits, in unsigned byte order, the live records of the keys between two bounds, in either
+     * direction, until {@code maxKeys} were visited; inside one read epoch (the visitor copies out
+     * what it keeps). For the binary-key surface ({@code BinaryNamespace}).
+     */
+    public int scanRange(NamespaceState ns, byte[] start, boolean startInclusive, byte[] end, boolean endInclusive,
+            boolean descending, int maxKeys, RecordView.Visitor visitor) {
+        return reads.scanRange(ns, start, startInclusive, end, endInclusive, descending, maxKeys, visitor);
+    }
+
     /** Encodes and checks this store's list cursors. */
     public Cursors cursors() {
         return cursors;

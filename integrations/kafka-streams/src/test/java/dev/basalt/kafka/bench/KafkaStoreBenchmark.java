@@ -1,0 +1,169 @@
+package dev.basalt.kafka.bench;
+
+import dev.basalt.kafka.BasaltStoreSupplier;
+import dev.basalt.kafka.StoreFixture;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.BatchingStateRestoreCallback;
+import org.apache.kafka.streams.processor.StateRestoreCallback;
+import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Basalt's Kafka Streams store against Kafka's default RocksDB store, side by side in one run,
+ * at the store level (no broker, no record cache, no changelog wrapper, the same for both):
+ * <ol>
+ *   <li>count aggregation: N records over N/10 keys, each a get and a put of an 8-byte count,
+ *       with a commit every 100,000 records as Kafka's commit interval would;</li>
+ *   <li>restore: N distinct keys (16-byte keys, 100-byte values) into an empty store through the
+ *       store's own registered restore callback, in batches of 1,000 (Kafka's max.poll.records);</li>
+ *   <li>interactive-query reads on the restored store: random {@code get}s, and {@code range}s of
+ *       1,000 consecutive keys.</li>
+ * </ol>
+ * A plain main, not JMH: each figure is one timed pass after a smaller warm-up pass. Usage:
+ * {@code KafkaStoreBenchmark [records]} (default 1,000,000). See docs/benchmarks.md.
+ */
+public final class KafkaStoreBenchmark {
+    private KafkaStoreBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        Path root = Files.createTempDirectory("basalt-kafka-bench");
+        System.out.printf("records=%,d  (store level, one JVM, %s)%n", records, Runtime.version());
+        for (String engine : List.of("basalt", "rocksdb")) {
+            Supplier<KeyValueStore<Bytes, byte[]>> factory = engine.equals("basalt")
+                    ? () -> BasaltStoreSupplier.keyValue("bench").get()
+                    : () -> Stores.persistentKeyValueStore("bench").get();
+            count(engine, factory, root.resolve(engine + "-warm-count"), records / 10); // warm-up
+            double countRate = count(engine, factory, root.resolve(engine + "-count"), records);
+            restore(factory, root.resolve(engine + "-warm-restore"), records / 10, false);
+            Result restored = restore(factory, root.resolve(engine + "-restore"), records, true);
+            System.out.printf("%-8s count: %,.0f records/s | restore: %.2f s (%,.0f records/s) | "
+                            + "get: %.2f us/op | range of 1000: %.1f us/op%n",
+                    engine, countRate, restored.restoreSeconds, records / restored.restoreSeconds,
+                    restored.getMicros, restored.rangeMicros);
+        }
+    }
+
+    private static double count(String engine, Supplier<KeyValueStore<Bytes, byte[]>> factory, Path dir,
+                                int records) throws Exception {
+        Files.createDirectories(dir);
+        StoreFixture context = new StoreFixture(dir.toFile());
+        KeyValueStore<Bytes, byte[]> store = factory.get();
+        store.init(context, store);
+        try {
+            SplittableRandom random = new SplittableRandom(1);
+            int keys = Math.max(1, records / 10);
+            long start = System.nanoTime();
+            for (int i = 0; i < records; i++) {
+                Bytes key = Bytes.wrap(key(random.nextInt(keys)));
+                byte[] old = store.get(key);
+                long count = old == null ? 0 : ByteBuffer.wrap(old).getLong();
+                store.put(key, ByteBuffer.allocate(8).putLong(count + 1).array());
+                if ((i + 1) % 100_000 == 0) {
+                    store.commit(Map.of());
+                }
+            }
+            store.commit(Map.of());
+            return records / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            store.close();
+        }
+    }
+
+    private record Result(double restoreSeconds, double getMicros, double rangeMicros) {
+    }
+
+    private static Result restore(Supplier<KeyValueStore<Bytes, byte[]>> factory, Path dir, int records,
+                                  boolean measureReads) throws Exception {
+        Files.createDirectories(dir);
+        StoreFixture context = new StoreFixture(dir.toFile());
+        KeyValueStore<Bytes, byte[]> store = factory.get();
+        store.init(context, store);
+        try {
+            byte[] value = new byte[100];
+            long start = System.nanoTime();
+            for (int from = 0; from < records; from += 1_000) {
+                int to = Math.min(records, from + 1_000);
+                restoreBatch(context.restoreCallback, from, to, value);
+            }
+            store.commit(Map.of());
+            double restoreSeconds = (System.nanoTime() - start) / 1e9;
+            if (!measureReads) {
+                return new Result(restoreSeconds, 0, 0);
+            }
+            return new Result(restoreSeconds, gets(store, records), ranges(store, records));
+        } finally {
+            store.close();
+        }
+    }
+
+    /** The batch as the store's own callback takes it: RocksDB's wants consumer records. */
+    private static void restoreBatch(StateRestoreCallback callback, int from, int to, byte[] value) {
+        if (callback instanceof RecordBatchingStateRestoreCallback records) {
+            List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                batch.add(new ConsumerRecord<>("bench-changelog", 0, i, key(i), value));
+            }
+            records.restoreBatch(batch);
+        } else {
+            List<KeyValue<byte[], byte[]>> batch = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                batch.add(KeyValue.pair(key(i), value));
+            }
+            ((BatchingStateRestoreCallback) callback).restoreAll(batch);
+        }
+    }
+
+    private static double gets(KeyValueStore<Bytes, byte[]> store, int records) {
+        SplittableRandom random = new SplittableRandom(2);
+        int ops = 200_000;
+        long found = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < ops; i++) {
+            found += store.get(Bytes.wrap(key(random.nextInt(records)))) != null ? 1 : 0;
+        }
+        double micros = (System.nanoTime() - start) / 1e3 / ops;
+        if (found != ops) {
+            throw new AssertionError("found " + found + " of " + ops + " keys");
+        }
+        return micros;
+    }
+
+    private static double ranges(KeyValueStore<Bytes, byte[]> store, int records) {
+        SplittableRandom random = new SplittableRandom(3);
+        int ops = 500;
+        long start = System.nanoTime();
+        for (int i = 0; i < ops; i++) {
+            int first = random.nextInt(Math.max(1, records - 1_000));
+            int seen = 0;
+            try (KeyValueIterator<Bytes, byte[]> it = store.range(Bytes.wrap(key(first)), Bytes.wrap(key(first + 999)))) {
+                while (it.hasNext()) {
+                    it.next();
+                    seen++;
+                }
+            }
+            if (seen != Math.min(1_000, records - first)) {
+                throw new AssertionError("range from " + first + " saw " + seen + " keys");
+            }
+        }
+        return (System.nanoTime() - start) / 1e3 / ops;
+    }
+
+    /** 16 bytes: a fixed prefix and the number big-endian, so numeric order is byte order. */
+    private static byte[] key(int i) {
+        return ByteBuffer.allocate(16).putLong(0x6B65792D6B65792DL).putLong(i).array();
+    }
+}
