@@ -7,6 +7,8 @@ module dev.basalt.engine {
     requires org.agrona;
     requires chronicle.bytes;
     requires chronicle.core;
+    requires jdk.jfr;           // engine events, off by default (docs/observability.md)
+    requires java.management;   // the BasaltMXBean of each open store
 
     exports dev.basalt;
 }

@@ -13,6 +13,9 @@ import dev.basalt.CompactionResult;
 import dev.basalt.internal.compaction.CompactionAgent;
 import dev.basalt.internal.compaction.IoPacer;
 import dev.basalt.internal.compaction.VictimPolicy;
+import dev.basalt.internal.events.CompactionPassEvent;
+import dev.basalt.internal.events.ExpiryBatchEvent;
+import dev.basalt.internal.events.RecoveryEvent;
 import dev.basalt.internal.expiry.ExpiryAgent;
 import dev.basalt.internal.expiry.ExpiryQueue;
 import dev.basalt.internal.index.HashIndex;
@@ -129,8 +132,13 @@ public final class Store implements AutoCloseable {
             this.log = SegmentLog.create(io, lock.directory(), storeId, options.segmentSizeBytes());
             this.diskReserve = new DiskReserve(io, lock.directory(), options.diskReserveBytes());
             recovery.attach(log);
+            RecoveryEvent recoveryEvent = new RecoveryEvent(); // JFR, off by default (issue #17)
+            recoveryEvent.begin();
             log.recover(recovery, report);
             install(recovery);
+            recoveryEvent.finish(lock.directory().toString(), log.segmentCount(),
+                    namespaces.values().stream().mapToLong(ns -> ns.index().size()).sum(),
+                    report.corruptRecords().size(), report.tornTailBytes());
             this.lastSequence = recovery.maxSequence();
             this.appendedSequence = lastSequence;
             this.groupCommit = new GroupCommit(this::syncAllAndApply, lastSequence);
@@ -336,6 +344,8 @@ public final class Store implements AutoCloseable {
         if (closed.get()) {
             return 0;
         }
+        ExpiryBatchEvent batchEvent = new ExpiryBatchEvent(); // JFR, off by default (issue #17)
+        batchEvent.begin();
         long[] purged = new long[1];
         int handled = expiryQueue.pollDue(nowEpochSeconds, maxEntries, (expiration, nsId, keyHash, location) -> {
             if (isCurrent(nsId, keyHash, location)) {
@@ -350,6 +360,7 @@ public final class Store implements AutoCloseable {
         });
         expiredAndPurged += purged[0];
         reclaimListings();
+        batchEvent.finish(handled, purged[0], nowEpochSeconds);
         return handled;
     }
 
@@ -596,9 +607,13 @@ public final class Store implements AutoCloseable {
                 // compact() return normally after the log's fsync had failed).
                 log.force(); // throws the recorded failure
             }
+            CompactionPassEvent passEvent = new CompactionPassEvent(); // JFR, off by default (issue #17)
+            passEvent.begin();
             CompactionResult result = new CompactionPass(this, compactionPhaseHook, progress,
                     IoPacer.parking(bytesPerSecond, new SystemNanoClock()))
                     .run(new VictimPolicy(deadFractionThreshold));
+            passEvent.finish(log.directory().toString(), result.segmentsCompacted(), result.recordsCopied(),
+                    result.bytesCopied(), result.tombstonesKept(), result.recordsDropped(), result.bytesReclaimed());
             if (result.segmentsCompacted() > 0) {
                 compactionsRun++;
                 bytesReclaimed += result.bytesReclaimed();
