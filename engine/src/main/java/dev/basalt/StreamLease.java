@@ -69,10 +69,10 @@ final class StreamLease implements Runnable {
         segment.release();
         OUTSTANDING.decrementAndGet();
         if (!closedByOwner) {
-            RETURNED_BY_CLEANER.incrementAndGet();
             LOG.log(System.Logger.Level.WARNING, "a value stream of key \"" + key + "\" in namespace " + namespace
                     + " was never closed; its segment " + segment.id() + " was released by the garbage collector."
                     + " Close every stream from get(key, ValueType.STREAM) (try-with-resources) or read it to the end");
+            RETURNED_BY_CLEANER.incrementAndGet(); // after the warning: a count seen means its warning was issued
         }
     }
 
