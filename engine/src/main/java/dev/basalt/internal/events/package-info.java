@@ -2,8 +2,9 @@
  * JDK Flight Recorder events of the engine: a compaction pass, an expiry batch, recovery at
  * open, and a log fsync slower than a threshold. Every event is {@code @Enabled(false)}: a
  * recording with the JDK's {@code default} or {@code profile} settings does not include them, and
- * an event that is off costs an emit site one check of a flag the JVM keeps constant (the object
- * is not even allocated once the JIT sees it does not escape). Turn them on by name, for example
+ * an event that is off costs an emit site a check of the event type's enabled flag (the event
+ * object does not escape, so the JIT may drop its allocation; not measured here). The recovery
+ * event's key count is computed once per open either way. Turn them on by name, for example
  * {@code -XX:StartFlightRecording:dev.basalt.CompactionPass#enabled=true} (JDK 17 takes a
  * {@code .jfc} file; see docs/observability.md).
  *
