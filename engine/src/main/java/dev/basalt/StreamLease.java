@@ -1,6 +1,5 @@
 package dev.basalt;
 
-import dev.basalt.internal.log.Segment;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a {@code WARNING} on the {@code dev.basalt.ValueStream} logger names the namespace and key, so
  * the leak is found and fixed rather than silently tolerated.
  *
- * <p>The action is this object, which references the segment, the names and a flag, never the
+ * <p>The action is this object, which references a release action bound to the segment, the
+ * names and a flag, never the
  * stream (a cleaning action that reached the stream would keep it reachable, and it would never
  * be cleaned). It runs at most once: {@link ValueStream#close()} runs it through
  * {@link Cleaner.Cleanable#clean()}, which also unregisters it.
@@ -39,24 +39,29 @@ final class StreamLease implements Runnable {
         });
     }
 
-    private final Segment segment;
+    /** Gives the segment reference back; the lease knows nothing else of the engine's types. */
+    private final Runnable release;
+    /** What is held, for the warning, e.g. {@code "segment 3"}. */
+    private final String held;
     private final String namespace;
     private final String key;
     private final AtomicBoolean returned = new AtomicBoolean();
     private volatile boolean closedByOwner;
 
-    private StreamLease(Segment segment, String namespace, String key) {
-        this.segment = segment;
+    private StreamLease(Runnable release, String held, String namespace, String key) {
+        this.release = release;
+        this.held = held;
         this.namespace = namespace;
         this.key = key;
     }
 
     /**
-     * Takes over {@code segment}'s reference (already retained by the caller) for
-     * {@code stream}; the returned cleanable gives it back exactly once.
+     * Takes over a reference the caller already holds (given back by {@code release}, described
+     * by {@code held}) for {@code stream}; the returned cleanable gives it back exactly once.
+     * {@code release} must not reference the stream.
      */
-    static Cleaner.Cleanable watch(Object stream, Segment segment, String namespace, String key) {
-        StreamLease lease = new StreamLease(segment, namespace, key);
+    static Cleaner.Cleanable watch(Object stream, Runnable release, String held, String namespace, String key) {
+        StreamLease lease = new StreamLease(release, held, namespace, key);
         OUTSTANDING.incrementAndGet();
         return new Cleanable(Holder.CLEANER.register(stream, lease), lease);
     }
@@ -66,11 +71,11 @@ final class StreamLease implements Runnable {
         if (!returned.compareAndSet(false, true)) {
             return;
         }
-        segment.release();
+        release.run();
         OUTSTANDING.decrementAndGet();
         if (!closedByOwner) {
             LOG.log(System.Logger.Level.WARNING, "a value stream of key \"" + key + "\" in namespace " + namespace
-                    + " was never closed; its segment " + segment.id() + " was released by the garbage collector."
+                    + " was never closed; its " + held + " was released by the garbage collector."
                     + " Close every stream from get(key, ValueType.STREAM) (try-with-resources) or read it to the end");
             RETURNED_BY_CLEANER.incrementAndGet(); // after the warning: a count seen means its warning was issued
         }

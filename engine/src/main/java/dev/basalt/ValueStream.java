@@ -23,7 +23,7 @@ final class ValueStream extends InputStream {
         this.segment = segment;
         this.start = start;
         this.length = length;
-        this.lease = StreamLease.watch(this, segment, namespace, key);
+        this.lease = StreamLease.watch(this, segment::release, "segment " + segment.id(), namespace, key);
     }
 
     @Override
