@@ -15,9 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the leak is found and fixed rather than silently tolerated.
  *
  * <p>The action is this object, which references a release action bound to the segment, the
- * names and a flag, never the
- * stream (a cleaning action that reached the stream would keep it reachable, and it would never
- * be cleaned). It runs at most once: {@link ValueStream#close()} runs it through
+ * names and a flag, never the stream (a cleaning action that reached the stream would keep it
+ * reachable, and it would never be cleaned). It runs at most once: {@link ValueStream#close()} runs it through
  * {@link Cleaner.Cleanable#clean()}, which also unregisters it.
  *
  * <p>Threads: one daemon thread per JVM, {@code "ValueStream cleaner (dev.basalt)"}, started
