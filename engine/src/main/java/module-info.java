@@ -14,6 +14,8 @@ module dev.basalt.engine {
     // Chronicle and Agrona use sun.misc (Unsafe, SignalHandler); as automatic modules they read
     // it only if some module resolves it (found by ModulePathTest: NoClassDefFoundError).
     requires jdk.unsupported;
+    requires jdk.jfr;           // engine events, off by default (docs/observability.md)
+    requires java.management;   // the BasaltMXBean of each open store
 
     exports dev.basalt;
     exports dev.basalt.internal.tooling to dev.basalt.tools;

@@ -38,6 +38,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code open} also sets Chronicle's {@code background.releaser=false} (unless set), so that
  * segment maps are released on the closing thread and no library thread outlives {@link #close()}.
  *
+ * <p>Monitoring: while open, the store's {@link #stats()} are a {@link BasaltMXBean} on the
+ * platform MBean server, {@code dev.basalt:type=Basalt,name="<absolute directory>"}, and the
+ * engine emits JDK Flight Recorder events ({@code dev.basalt.*}, off by default);
+ * docs/observability.md shows both.
+ *
  * <p>Caveats: {@code close()} is idempotent; any other call after it throws
  * {@link IllegalStateException}. A failed fsync stops the store accepting writes until it is
  * reopened: retrying an fsync can report success for lost data.
@@ -50,11 +55,14 @@ public final class Basalt implements AutoCloseable {
     private final BasaltOptions options;
     private final ValueCodec codec = new ValueCodec(JsonMapper.builder().build());
     private final ConcurrentHashMap<NamespaceState, KvNamespace> handles = new ConcurrentHashMap<>();
+    /** The store's {@link BasaltMXBean}, registered while it is open (issue #17). */
+    private final BasaltJmx jmx;
 
     private Basalt(Path directory, Store store, BasaltOptions options) {
         this.directory = directory;
         this.store = store;
         this.options = options;
+        this.jmx = BasaltJmx.register(directory, store::stats);
     }
 
     /** Opens (creating if absent) the store in {@code directory} with default options. */
@@ -150,6 +158,7 @@ public final class Basalt implements AutoCloseable {
     /** Waits for background work, syncs, and releases every file, mapping and off-heap block. */
     @Override
     public void close() {
+        jmx.close();
         store.close();
         handles.clear();
     }

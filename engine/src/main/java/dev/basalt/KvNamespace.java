@@ -90,7 +90,7 @@ public final class KvNamespace {
         Objects.requireNonNull(type, "type");
         byte[] keyBytes = Keys.encode(key);
         if (type.kind() == ValueType.Kind.STREAM) {
-            return type.javaType().cast(stream(keyBytes));
+            return type.javaType().cast(stream(keyBytes, key));
         }
         return store.read(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length,
                 record -> codec.decode(type, record.buffer(), record.valueOffset(), record.valueLength(), key));
@@ -116,14 +116,23 @@ public final class KvNamespace {
         return getWithMetadata(key, ValueType.TEXT);
     }
 
-    /** The value as {@code type} with its metadata (a fresh copy); both null when absent. */
+    /**
+     * The value as {@code type} with its metadata (a fresh copy); both null when absent, as
+     * Workers KV's {@code getWithMetadata(key)} returns {@code { value: null, metadata: null }}.
+     */
     public <T> ValueWithMetadata<T> getWithMetadata(String key, ValueType<T> type) {
+        ValueWithMetadata<T> found = findWithMetadata(key, type);
+        return found != null ? found : ValueWithMetadata.absent();
+    }
+
+    /** {@link #getWithMetadata(String, ValueType)}, but null when the key is absent or expired. */
+    private <T> ValueWithMetadata<T> findWithMetadata(String key, ValueType<T> type) {
         Objects.requireNonNull(type, "type");
         byte[] keyBytes = Keys.encode(key);
         if (type.kind() == ValueType.Kind.STREAM) {
             RetainedValue retained = store.retain(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length);
             if (retained == null) {
-                return new ValueWithMetadata<>(null, null);
+                return null;
             }
             JsonNode metadata;
             try {
@@ -133,21 +142,25 @@ public final class KvNamespace {
                 retained.release(); // no stream will ever release it
                 throw e;
             }
-            return new ValueWithMetadata<>(type.javaType().cast(new ValueStream(retained)), metadata);
+            return new ValueWithMetadata<>(type.javaType().cast(new ValueStream(retained, name(), key)), metadata);
         }
-        ValueWithMetadata<T> found = store.read(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length,
+        return store.read(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length,
                 record -> new ValueWithMetadata<>(
                         codec.decode(type, record.buffer(), record.valueOffset(), record.valueLength(), key),
                         codec.metadata(record.buffer(), record.metadataOffset(), record.metadataLength())));
-        return found != null ? found : new ValueWithMetadata<>(null, null);
     }
 
-    /** Bulk {@link #getWithMetadata(String, ValueType)}: 1..100 distinct keys, not STREAM. */
+    /**
+     * Bulk {@link #getWithMetadata(String, ValueType)}: 1..100 distinct keys, not STREAM, request
+     * order kept. A key that is absent or expired maps to {@code null} itself (not to a pair of
+     * nulls), as Workers KV's bulk {@code getWithMetadata(keys)} returns "keys not found having
+     * null values": {@code containsKey(key)} is true and {@code get(key)} is null.
+     */
     public <T> Map<String, ValueWithMetadata<T>> getWithMetadata(Collection<String> keys, ValueType<T> type) {
         Set<String> distinct = bulkKeys(keys, type);
         Map<String, ValueWithMetadata<T>> values = new LinkedHashMap<>();
         for (String key : distinct) {
-            values.put(key, getWithMetadata(key, type));
+            values.put(key, findWithMetadata(key, type));
         }
         return Collections.unmodifiableMap(values);
     }
@@ -171,9 +184,9 @@ public final class KvNamespace {
     }
 
     /** The value as a stream over its segment's map (the stream releases it); null when not live. */
-    private InputStream stream(byte[] keyBytes) {
+    private InputStream stream(byte[] keyBytes, String key) {
         RetainedValue retained = store.retain(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length);
-        return retained == null ? null : new ValueStream(retained);
+        return retained == null ? null : new ValueStream(retained, name(), key);
     }
 
     /**
@@ -379,6 +392,71 @@ public final class KvNamespace {
 
     private boolean hasMore(byte[] prefix, byte[] after) {
         return after != null && store.list(state, prefix, after, 1, record -> { }) > 0;
+    }
+
+    // ------------------------------------------------- Workers KV fidelity (issue #17)
+
+    /**
+     * Every key with the options' prefix, in ascending unsigned UTF-8 byte order, as a lazy
+     * stream that reads one page of {@code options.limit()} keys (default 1000) at a time with
+     * {@link #list(ListOptions)} and the previous page's cursor, starting at
+     * {@code options.cursor()} if one is given. What a Worker writes as a
+     * {@code do { list({prefix, cursor}) } while (!list_complete)} loop.
+     *
+     * <p>No page is read before the first element is asked for. Between pages the stream holds
+     * only the current page and a cursor, so abandoning it midway (a {@code limit}, a
+     * {@code findFirst}, an exception) is safe and closing it is an optional no-op. Under
+     * concurrent writes it keeps {@code list}'s promises: strictly ascending, a key present and
+     * untouched for the whole walk appears exactly once, a deleted key never reappears.
+     *
+     * @throws IllegalArgumentException at once, when the options' cursor is malformed or foreign
+     *     (it is checked before the stream is returned)
+     * @throws IllegalStateException from the stream, when a page is fetched after the namespace
+     *     was dropped or the store closed
+     */
+    public java.util.stream.Stream<KeyInfo> listAll(ListOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (options.cursor() != null && !options.cursor().isEmpty()) {
+            store.cursors().decode(options.cursor(), name(), ValueCodec.utf8(options.prefix()));
+        }
+        return KeyPages.stream(this::list, options);
+    }
+
+    /** {@link #listAll(ListOptions)} of every key with {@code prefix} ({@code ""}: every key). */
+    public java.util.stream.Stream<KeyInfo> listAll(String prefix) {
+        return listAll(ListOptions.prefix(prefix));
+    }
+
+    /**
+     * {@link #get(String, ValueType)} with Workers KV's read options ({@code get(key, { type,
+     * cacheTtl })}). A local store has no edge cache, so {@code cacheTtl} is checked when the
+     * {@link GetOptions} are made and has no other effect: the read sees every completed write.
+     */
+    public <T> T get(String key, ValueType<T> type, GetOptions options) {
+        Objects.requireNonNull(options, "options");
+        return get(key, type);
+    }
+
+    /** Bulk {@link #get(Collection, ValueType)} with read options; see {@link GetOptions}. */
+    public <T> Map<String, T> get(Collection<String> keys, ValueType<T> type, GetOptions options) {
+        Objects.requireNonNull(options, "options");
+        return get(keys, type);
+    }
+
+    /** {@link #getWithMetadata(String, ValueType)} with read options; see {@link GetOptions}. */
+    public <T> ValueWithMetadata<T> getWithMetadata(String key, ValueType<T> type, GetOptions options) {
+        Objects.requireNonNull(options, "options");
+        return getWithMetadata(key, type);
+    }
+
+    /**
+     * Bulk {@link #getWithMetadata(Collection, ValueType)} with read options (absent keys map to
+     * null); see {@link GetOptions}.
+     */
+    public <T> Map<String, ValueWithMetadata<T>> getWithMetadata(Collection<String> keys, ValueType<T> type,
+            GetOptions options) {
+        Objects.requireNonNull(options, "options");
+        return getWithMetadata(keys, type);
     }
 
     @Override

@@ -48,26 +48,41 @@ final class ValueCodec {
     }
 
     private JsonNode parse(byte[] bytes, String key) {
-        if (bytes.length == 0) {
-            throw new BasaltException("value of key \"" + key + "\" is empty, which is not JSON");
-        }
+        checkNotBlank(bytes, key);
         try {
-            return mapper.readTree(bytes);
+            JsonNode node = mapper.readTree(bytes);
+            if (node == null || node.isMissingNode()) {
+                throw new BasaltException("value of key \"" + key + "\" holds no JSON value");
+            }
+            return node;
         } catch (JacksonException e) {
             throw new BasaltException("value of key \"" + key + "\" is not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
 
     private <T> T map(Class<T> target, byte[] bytes, String key) {
-        if (bytes.length == 0) {
-            throw new BasaltException("value of key \"" + key + "\" is empty, which is not JSON");
-        }
+        checkNotBlank(bytes, key);
         try {
             return mapper.readValue(bytes, target);
         } catch (JacksonException e) {
             throw new BasaltException("value of key \"" + key + "\" cannot be read as JSON " + target.getSimpleName()
                     + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * An empty value, or one of JSON whitespace only (space, tab, LF, CR), is not JSON: Workers
+     * KV's {@code "json"} type runs {@code JSON.parse}, which throws on both, so every JSON read
+     * path here throws {@link BasaltException} too (Jackson alone would return a missing node).
+     */
+    private static void checkNotBlank(byte[] bytes, String key) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return;
+            }
+        }
+        throw new BasaltException("value of key \"" + key + "\" is "
+                + (bytes.length == 0 ? "empty" : bytes.length + " bytes of whitespace only") + ", which is not JSON");
     }
 
     static byte[] copy(DirectBuffer buffer, int offset, int length) {

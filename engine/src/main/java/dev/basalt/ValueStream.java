@@ -2,11 +2,14 @@ package dev.basalt;
 
 import dev.basalt.internal.store.RetainedValue;
 import java.io.InputStream;
+import java.lang.ref.Cleaner;
 
 /**
  * A stored value read straight from the segment's memory map, never copied whole onto the
  * heap. Holds a reference on the segment until closed or read to the end, so the mapping
- * stays valid however long the caller takes. Not thread-safe, like any InputStream.
+ * stays valid however long the caller takes. Not thread-safe, like any InputStream. A stream
+ * dropped without being closed or read to the end is released by the garbage collector, with a
+ * warning naming the key ({@link StreamLease}).
  */
 final class ValueStream extends InputStream {
     private RetainedValue segment;
@@ -14,11 +17,13 @@ final class ValueStream extends InputStream {
     private final int length;
     private int position;
     private int mark;
+    private final Cleaner.Cleanable lease;
 
-    ValueStream(RetainedValue value) {
+    ValueStream(RetainedValue value, String namespace, String key) {
         this.segment = value;
         this.start = value.record().valueOffset();
         this.length = value.record().valueLength();
+        this.lease = StreamLease.watch(this, value::release, "a segment", namespace, key);
     }
 
     @Override
@@ -86,7 +91,7 @@ final class ValueStream extends InputStream {
     /** Releases the segment once everything is read; returns false (nothing left). */
     private boolean releaseAtEnd() {
         if (segment != null && position >= length) {
-            segment.release();
+            lease.clean(); // releases the segment
             segment = null;
         }
         return false;
@@ -95,7 +100,7 @@ final class ValueStream extends InputStream {
     @Override
     public void close() {
         if (segment != null) {
-            segment.release();
+            lease.clean(); // releases the segment
             segment = null;
         }
     }

@@ -6,9 +6,13 @@ import tools.jackson.databind.JsonNode;
  * A value read together with its metadata: what {@code getWithMetadata} returns, like Workers
  * KV's {@code { value, metadata }}.
  *
- * <p>When the key is absent or expired both components are null (see {@link #absent()});
- * when it exists {@code value} is never null (an empty value is {@code ""} or an empty
- * array) and {@code metadata} is null only if the key has none.
+ * <p>From the single-key {@code getWithMetadata}, an absent or expired key gives a record whose
+ * components are both null (see {@link #absent()}), as Workers KV returns
+ * {@code { value: null, metadata: null }}. The bulk {@code getWithMetadata} maps such a key to
+ * {@code null} itself, not to this record, as Workers KV's bulk read does. When the key exists
+ * {@code value} is never null (an empty value is {@code ""} or an empty array; a JSON
+ * {@code null} read with {@code json(Class)} is the one exception) and {@code metadata} is null
+ * only if the key has none.
  *
  * <p>The record holds what the read produced: a {@code byte[]} or {@code JsonNode} in it is
  * the caller's own copy, and an {@code InputStream} value is the caller's to read and close.

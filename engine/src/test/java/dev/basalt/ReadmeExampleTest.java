@@ -40,4 +40,29 @@ class ReadmeExampleTest {
             assertThat(db.namespace("SESSIONS").get("session:42")).isNull();
         }
     }
+
+    @Test
+    void thePortingFromAWorkerExampleRuns(@TempDir Path tmp) {
+        try (Basalt db = Basalt.open(tmp.resolve("data"))) {
+            KvNamespace config = db.namespace("CONFIG");
+            KvNamespace sessions = db.namespace("SESSIONS");
+            config.put("flags", "{\"beta\":true}");
+            sessions.put("a", "{\"n\":1}");
+            sessions.put("user:1", "x");
+            sessions.put("user:2", "y");
+            java.util.List<String> printed = new java.util.ArrayList<>();
+            // README porting example: begin
+            JsonNode flags = config.get("flags", ValueType.JSON, GetOptions.cacheTtl(300));
+            java.util.Map<String, ValueWithMetadata<JsonNode>> found =
+                    sessions.getWithMetadata(java.util.List.of("a", "b"), ValueType.JSON);
+            try (java.util.stream.Stream<KeyInfo> keys = sessions.listAll("user:")) {
+                keys.forEach(key -> printed.add(key.name()));
+            }
+            // README porting example: end
+            assertThat(flags.get("beta").asBoolean()).isTrue();
+            assertThat(found.get("a").value().get("n").asInt()).isEqualTo(1);
+            assertThat(found).containsEntry("b", null);
+            assertThat(printed).containsExactly("user:1", "user:2");
+        }
+    }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  *       -> compaction
  *         -> log
  *           -> listing, index, expiry
- *             -> env
+ *             -> events (JFR event types)
+ *               -> env
  * </pre>
  *
  * The API's value types (options, results, the exception) are the vocabulary every part shares
@@ -78,6 +79,7 @@ class LayeringTest {
                 .layer("Listing").definedBy("dev.basalt.internal.listing..")
                 .layer("Index").definedBy("dev.basalt.internal.index..")
                 .layer("Expiry").definedBy("dev.basalt.internal.expiry..")
+                .layer("Events").definedBy("dev.basalt.internal.events..")
                 .layer("Env").definedBy("dev.basalt.internal.env..")
                 .whereLayer("API face").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Tooling").mayNotBeAccessedByAnyLayer()
@@ -89,6 +91,7 @@ class LayeringTest {
                 .whereLayer("Index").mayOnlyBeAccessedByLayers("API face", "Engine", "Compaction", "Log", "Tooling")
                 .whereLayer("Expiry").mayOnlyBeAccessedByLayers("API face", "Engine", "Compaction", "Log",
                         "Tooling")
+                .whereLayer("Events").mayOnlyBeAccessedByLayers("Engine", "Compaction", "Log", "Tooling")
                 .whereLayer("API vocabulary").mayOnlyBeAccessedByLayers("API face", "Tooling", "Engine",
                         "Compaction", "Log", "Listing", "Index", "Expiry", "Env");
     }

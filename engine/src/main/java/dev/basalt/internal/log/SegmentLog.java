@@ -9,6 +9,7 @@ import dev.basalt.internal.env.DurableFiles;
 import dev.basalt.internal.env.FileHandle;
 import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.env.InterruptSafeChannel;
+import dev.basalt.internal.events.FsyncEvent;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -359,7 +360,10 @@ public final class SegmentLog implements AutoCloseable {
     private void forceOrFail(ActiveSegment segment) {
         try {
             CrashPoints.hit(CrashPoint.LOG_BEFORE_FSYNC);
+            FsyncEvent fsyncEvent = new FsyncEvent(); // JFR, off by default, over 10 ms (issue #17)
+            fsyncEvent.begin();
             segment.channel.force();
+            fsyncEvent.finish(segment.segment.path().toString());
             CrashPoints.hit(CrashPoint.LOG_AFTER_FSYNC);
             syncsRun.incrementAndGet();
         } catch (IOException e) {

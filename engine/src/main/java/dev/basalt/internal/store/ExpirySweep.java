@@ -2,6 +2,7 @@ package dev.basalt.internal.store;
 
 import dev.basalt.internal.env.CrashPoint;
 import dev.basalt.internal.env.CrashPoints;
+import dev.basalt.internal.events.ExpiryBatchEvent;
 
 /**
  * Background expiry, one bounded batch at a time: takes due entries from the ledger and purges
@@ -64,6 +65,8 @@ public final class ExpirySweep {
         if (open.isClosed()) {
             return 0;
         }
+        ExpiryBatchEvent batchEvent = new ExpiryBatchEvent(); // JFR, off by default
+        batchEvent.begin();
         long[] purged = new long[1];
         int handled = ledger.pollDue(nowEpochSeconds, maxEntries, (expiration, nsId, keyHash, location) -> {
             NamespaceState ns = namespaces.byId(nsId);
@@ -74,6 +77,7 @@ public final class ExpirySweep {
         });
         expiredAndPurged += purged[0];
         reclaimListings();
+        batchEvent.finish(handled, purged[0], nowEpochSeconds);
         return handled;
     }
 

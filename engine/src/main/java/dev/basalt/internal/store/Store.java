@@ -9,6 +9,8 @@ import dev.basalt.internal.compaction.IoPacer;
 import dev.basalt.internal.compaction.SegmentUsage;
 import dev.basalt.internal.compaction.VictimPolicy;
 import dev.basalt.internal.env.ChronicleSettings;
+import dev.basalt.internal.events.CompactionPassEvent;
+import dev.basalt.internal.events.RecoveryEvent;
 import dev.basalt.internal.env.DirectoryLock;
 import dev.basalt.internal.env.DurableFiles;
 import dev.basalt.internal.env.FileIo;
@@ -77,10 +79,14 @@ public final class Store implements AutoCloseable {
             this.namespaces = new Namespaces(log, hashSeed, usage);
             this.ledger = new ExpiryLedger(namespaces);
             namespaces.useExpiryLedger(ledger);
+            RecoveryEvent recoveryEvent = new RecoveryEvent(); // JFR, off by default
+            recoveryEvent.begin();
             Recovery recovery = new Recovery(hashSeed, usage);
             recovery.attach(log);
             log.recover(recovery, report);
             recovery.install(namespaces, report);
+            recoveryEvent.finish(lock.directory().toString(), log.segmentCount(), liveKeys(),
+                    report.corruptRecords().size(), report.tornTailBytes());
             DiskReserve reserve = new DiskReserve(io, lock.directory(), options.diskReserveBytes());
             this.writes = new WritePath(log, usage, options.durability(), reserve, open, recovery.maxSequence());
             this.reads = new Reads(log, epochs, options.clock(), open);
@@ -262,11 +268,15 @@ public final class Store implements AutoCloseable {
             // even when it would find nothing to do (found by the I/O-error loop, which saw
             // compact() return normally after the log's fsync had failed).
             open.checkLogHealthy();
+            CompactionPassEvent passEvent = new CompactionPassEvent(); // JFR, off by default
+            passEvent.begin();
             CompactionResult result = new CompactionPass(
                     new EngineCompactionHost(log, usage, writes, namespaces, epochs, open, reads, compactionFiles,
                             options.segmentSizeBytes()),
                     progress, IoPacer.parking(bytesPerSecond, nanoClock))
                     .run(new VictimPolicy(deadFractionThreshold));
+            passEvent.finish(log.directory().toString(), result.segmentsCompacted(), result.recordsCopied(),
+                    result.bytesCopied(), result.tombstonesKept(), result.recordsDropped(), result.bytesReclaimed());
             if (result.segmentsCompacted() > 0) {
                 compactionsRun++;
                 bytesReclaimed += result.bytesReclaimed();
@@ -302,15 +312,21 @@ public final class Store implements AutoCloseable {
 
     public BasaltStats stats() {
         open.checkOpen();
-        long keys = 0;
         long indexBytes = ledger.offHeapBytes();
         for (NamespaceState ns : namespaces.all()) {
-            keys += ns.size();
             indexBytes += ns.offHeapBytes();
         }
-        return new BasaltStats(keys, usage.totalLiveBytes(), log.totalBytes(), log.segmentCount(), indexBytes,
+        return new BasaltStats(liveKeys(), usage.totalLiveBytes(), log.totalBytes(), log.segmentCount(), indexBytes,
                 sweep.expiredAndPurged(), compactionsRun, bytesReclaimed, report.corruptRecords().size(),
                 namespaces.count(), log.syncsRun());
+    }
+
+    private long liveKeys() {
+        long keys = 0;
+        for (NamespaceState ns : namespaces.all()) {
+            keys += ns.size();
+        }
+        return keys;
     }
 
     /** Idempotent: waits for background work, syncs, and releases every file, map and block. */
