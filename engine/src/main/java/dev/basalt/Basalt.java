@@ -59,7 +59,12 @@ public final class Basalt implements AutoCloseable {
         this.options = options;
     }
 
-    /** Opens (creating if absent) the store in {@code directory} with default options. */
+    /**
+     * Opens (creating if absent) the store in {@code directory} with default options.
+     *
+     * @param directory the data directory; created, with its parents, if absent
+     * @return the open engine; close it to release the directory
+     */
     public static Basalt open(Path directory) {
         return open(directory, BasaltOptions.defaults());
     }
@@ -68,6 +73,9 @@ public final class Basalt implements AutoCloseable {
      * Opens (creating if absent) the store in {@code directory}, recovering every acknowledged
      * write from its log.
      *
+     * @param directory the data directory; created, with its parents, if absent
+     * @param options the engine options ({@link BasaltOptions#defaults()} and its {@code with...} methods)
+     * @return the open engine; close it to release the directory
      * @throws BasaltException when the directory is held by another open store, when the JVM
      *     lacks the flags above, or when the directory cannot be read or written
      * @throws IllegalArgumentException when the options do not fit together
@@ -94,6 +102,8 @@ public final class Basalt implements AutoCloseable {
     /**
      * The live namespace of this name, created if absent; the same object for the same name.
      *
+     * @param name the namespace name: 1..64 characters of {@code [A-Za-z0-9_-]}
+     * @return the live namespace
      * @throws IllegalArgumentException when the name is not 1..64 characters of [A-Za-z0-9_-]
      */
     public KvNamespace namespace(String name) {
@@ -101,7 +111,11 @@ public final class Basalt implements AutoCloseable {
         return handles.computeIfAbsent(state, s -> new KvNamespace(this, store, s, codec, options));
     }
 
-    /** The names of the namespaces, in sorted order. */
+    /**
+     * The names of the namespaces, in sorted order.
+     *
+     * @return the names, sorted; an empty list when there are none
+     */
     public List<String> namespaces() {
         return List.copyOf(store.namespaceNames());
     }
@@ -110,6 +124,9 @@ public final class Basalt implements AutoCloseable {
      * Deletes a namespace and its data; returns false when there was none of that name. Its
      * handles throw {@link IllegalStateException} from now on, also after a namespace of the
      * same name is created again.
+     *
+     * @param name the namespace name: 1..64 characters of {@code [A-Za-z0-9_-]}
+     * @return true when a namespace was dropped, false when there was none of that name
      */
     public boolean dropNamespace(String name) {
         String checked = checkName(name);
@@ -117,7 +134,11 @@ public final class Basalt implements AutoCloseable {
         return store.dropNamespace(checked);
     }
 
-    /** Figures about the store now. */
+    /**
+     * Figures about the store now.
+     *
+     * @return the figures at this moment
+     */
     public BasaltStats stats() {
         return store.stats();
     }
@@ -128,6 +149,7 @@ public final class Basalt implements AutoCloseable {
      * being appended to is compacted once it is sealed. Safe at any moment: a crash in the middle
      * loses nothing and brings nothing back.
      *
+     * @return what the pass did
      * @throws BasaltException when the disk lacks the free space the pass needs (nothing changes)
      */
     public CompactionResult compact() {
