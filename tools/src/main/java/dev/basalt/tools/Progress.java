@@ -99,7 +99,8 @@ abstract class Progress implements AutoCloseable {
             double perSecond = nanos == 0 ? 0 : done * 1e9 / nanos;
             String left = perSecond == 0 ? "" : ", about " + Figures.duration((long) ((total - done) / perSecond * 1e9))
                     + " left";
-            io.err.printf("  %s: %d%% (%s of %s), %s/s%s%n", task, printedPercent, amount(done), amount(total),
+            String doneText = unit.equals(BYTES) ? Figures.bytes(done) : Figures.count(done);
+            io.err.printf("  %s: %d%% (%s of %s), %s/s%s%n", task, printedPercent, doneText, amount(total),
                     amount((long) perSecond), left);
         }
 

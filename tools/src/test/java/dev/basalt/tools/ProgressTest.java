@@ -27,11 +27,11 @@ class ProgressTest {
         assertThat(imported.code()).as(imported.toString()).isZero();
         assertThat(imported.out()).isEmpty();
         assertThat(imported.err()).doesNotContain("\r")
-                .containsPattern("(?m)^  import: 10% \\([\\d,]+ entries of 2,000 entries\\), [\\d,]+ entries/s, about .+"
+                .containsPattern("(?m)^  import: 10% \\([\\d,]+ of 2,000 entries\\), [\\d,]+ entries/s, about .+"
                         + " left$")
                 .contains("  import: 90% (").contains("wrote 2,000 entries");
         assertThat(exported.code()).as(exported.toString()).isZero();
-        assertThat(exported.err()).doesNotContain("\r").contains("  export: 50% (1,000 keys of 2,000 keys), ");
+        assertThat(exported.err()).doesNotContain("\r").contains("  export: 50% (1,000 of 2,000 keys), ");
         assertThat(exported.out()).as("stdout is the export alone").startsWith("[\n  {\"key\":\"key:0000\"")
                 .endsWith("}\n]\n").doesNotContain("export:");
     }
