@@ -44,9 +44,9 @@ class ProgressTest {
 
         assertThat(imported.code()).as(imported.toString()).isZero();
         assertThat(imported.out()).isEmpty();
-        assertThat(imported.err()).contains("\rimport 100%").contains("2000/2000 entries")
+        assertThat(imported.err()).contains("\rimport (entries) 100%").contains("2000/2000 (")
                 // elapsed / time left, then the rate ("?" until a whole second has passed)
-                .containsPattern("\\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\) ([\\d.]+|\\?) entries/s")
+                .containsPattern("\\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\) ([\\d,]+|\\?)/s")
                 .doesNotContain("  import: ");
     }
 
@@ -62,7 +62,7 @@ class ProgressTest {
         assertThat(lines.err()).doesNotContain("\r").containsPattern("(?m)^  compact: \\d0% \\(.+B of .+B\\), ");
         assertThat(lines.out()).startsWith("compacted ");
         assertThat(bar.code()).as(bar.toString()).isZero();
-        assertThat(bar.err()).contains("\rcompact 100%");
+        assertThat(bar.err()).contains("\rcompact (bytes) 100%");
         assertThat(bar.out()).startsWith("compacted ");
     }
 
