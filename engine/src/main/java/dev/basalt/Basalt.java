@@ -65,7 +65,12 @@ public final class Basalt implements AutoCloseable {
         this.jmx = BasaltJmx.register(directory, store::stats);
     }
 
-    /** Opens (creating if absent) the store in {@code directory} with default options. */
+    /**
+     * Opens (creating if absent) the store in {@code directory} with default options.
+     *
+     * @param directory the data directory; created, with its parents, if absent
+     * @return the open engine; close it to release the directory
+     */
     public static Basalt open(Path directory) {
         return open(directory, BasaltOptions.defaults());
     }
@@ -74,6 +79,9 @@ public final class Basalt implements AutoCloseable {
      * Opens (creating if absent) the store in {@code directory}, recovering every acknowledged
      * write from its log.
      *
+     * @param directory the data directory; created, with its parents, if absent
+     * @param options the engine options ({@link BasaltOptions#defaults()} and its {@code with...} methods)
+     * @return the open engine; close it to release the directory
      * @throws BasaltException when the directory is held by another open store, when the JVM
      *     lacks the flags above, or when the directory cannot be read or written
      * @throws IllegalArgumentException when the options do not fit together
@@ -98,6 +106,8 @@ public final class Basalt implements AutoCloseable {
     /**
      * The live namespace of this name, created if absent; the same object for the same name.
      *
+     * @param name the namespace name: 1..64 characters of {@code [A-Za-z0-9_-]}
+     * @return the live namespace
      * @throws IllegalArgumentException when the name is not 1..64 characters of [A-Za-z0-9_-]
      */
     public KvNamespace namespace(String name) {
@@ -110,6 +120,8 @@ public final class Basalt implements AutoCloseable {
      * absent. Same names, same data as {@link #namespace(String)}: see {@link BinaryNamespace} for
      * what each view sees of keys the other wrote. Each call returns a new, equivalent view.
      *
+     * @param name 1..64 characters of [A-Za-z0-9_-]
+     * @return a view of the namespace with byte-array keys
      * @throws IllegalArgumentException when the name is not 1..64 characters of [A-Za-z0-9_-]
      */
     public BinaryNamespace binaryNamespace(String name) {
@@ -117,7 +129,11 @@ public final class Basalt implements AutoCloseable {
         return new BinaryNamespace(this, store, state, options.maxValueSizeBytes());
     }
 
-    /** The names of the namespaces, in sorted order. */
+    /**
+     * The names of the namespaces, in sorted order.
+     *
+     * @return the names, sorted; an empty list when there are none
+     */
     public List<String> namespaces() {
         return List.copyOf(store.namespaceNames());
     }
@@ -126,6 +142,9 @@ public final class Basalt implements AutoCloseable {
      * Deletes a namespace and its data; returns false when there was none of that name. Its
      * handles throw {@link IllegalStateException} from now on, also after a namespace of the
      * same name is created again.
+     *
+     * @param name the namespace name: 1..64 characters of {@code [A-Za-z0-9_-]}
+     * @return true when a namespace was dropped, false when there was none of that name
      */
     public boolean dropNamespace(String name) {
         String checked = checkName(name);
@@ -133,7 +152,11 @@ public final class Basalt implements AutoCloseable {
         return store.dropNamespace(checked);
     }
 
-    /** Figures about the store now. */
+    /**
+     * Figures about the store now.
+     *
+     * @return the figures at this moment
+     */
     public BasaltStats stats() {
         return store.stats();
     }
@@ -144,6 +167,7 @@ public final class Basalt implements AutoCloseable {
      * being appended to is compacted once it is sealed. Safe at any moment: a crash in the middle
      * loses nothing and brings nothing back.
      *
+     * @return what the pass did
      * @throws BasaltException when the disk lacks the free space the pass needs (nothing changes)
      */
     public CompactionResult compact() {

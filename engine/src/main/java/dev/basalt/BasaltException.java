@@ -13,12 +13,21 @@ package dev.basalt;
 public class BasaltException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** An engine fault described by {@code message}. */
+    /**
+     * An engine fault described by {@code message}.
+     *
+     * @param message what went wrong, naming the file, the figure or the limit
+     */
     public BasaltException(String message) {
         super(message);
     }
 
-    /** An engine fault described by {@code message}, caused by {@code cause}. */
+    /**
+     * An engine fault described by {@code message}, caused by {@code cause}.
+     *
+     * @param message what went wrong, naming the file, the figure or the limit
+     * @param cause the failure underneath
+     */
     public BasaltException(String message, Throwable cause) {
         super(message, cause);
     }

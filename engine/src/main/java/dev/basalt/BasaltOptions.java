@@ -92,7 +92,11 @@ public final class BasaltOptions {
         this.diskReserveBytes = diskReserveBytes;
     }
 
-    /** The defaults of the table above. */
+    /**
+     * The defaults of the table above.
+     *
+     * @return the options of the table's default column
+     */
     public static BasaltOptions defaults() {
         return DEFAULTS;
     }
@@ -101,6 +105,9 @@ public final class BasaltOptions {
      * The clock behind every expiry decision: "now" is its epoch second, rounded down. Tests
      * pass a clock they move by hand instead of sleeping. The engine never reads the wall
      * clock any other way.
+     *
+     * @param clock the clock behind every expiry decision (never the wall clock directly)
+     * @return a copy of these options with the change; this object is unchanged
      */
     public BasaltOptions withClock(Clock clock) {
         return new BasaltOptions(Objects.requireNonNull(clock, "clock"), minExpirationTtl,
@@ -113,6 +120,9 @@ public final class BasaltOptions {
      * lower it to 0; a TTL must still be at least 1 second. A fraction of a second counts as a
      * whole second, since expirations are whole epoch seconds.
      *
+     * @param minimum the smallest {@code expirationTtl}, and how far ahead an absolute expiration must be: 0
+     *     or more (Workers KV: 60 s)
+     * @return a copy of these options with the change; this object is unchanged
      * @throws IllegalArgumentException if {@code minimum} is negative
      */
     public BasaltOptions withMinExpirationTtl(Duration minimum) {
@@ -125,7 +135,12 @@ public final class BasaltOptions {
                 maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
     }
 
-    /** When a write returns and what a crash can take; see {@link Durability}. */
+    /**
+     * When a write returns and what a crash can take; see {@link Durability}.
+     *
+     * @param durability when a write is acknowledged: see {@link Durability}
+     * @return a copy of these options with the change; this object is unchanged
+     */
     public BasaltOptions withDurability(Durability durability) {
         return new BasaltOptions(clock, minExpirationTtl,
                 Objects.requireNonNull(durability, "durability"), segmentSizeBytes,
@@ -136,7 +151,9 @@ public final class BasaltOptions {
      * Bytes per log segment file. Larger segments mean fewer files; smaller ones let
      * compaction reclaim space in smaller steps. A segment must hold the largest record.
      *
-     * @throws IllegalArgumentException unless 1 MiB (1,048,576) <= {@code bytes} <= 1 GiB
+     * @param bytes bytes per segment file: 1 MiB to 1 GiB
+     * @return a copy of these options with the change; this object is unchanged
+     * @throws IllegalArgumentException unless {@code bytes} is from 1 MiB (1,048,576) to 1 GiB
      *     (1,073,741,824)
      */
     public BasaltOptions withSegmentSize(long bytes) {
@@ -155,6 +172,8 @@ public final class BasaltOptions {
      * it is 25 MiB, or less when the segment is too small for that, so small test segments
      * work without setting it.
      *
+     * @param bytes the largest value in bytes
+     * @return a copy of these options with the change; this object is unchanged
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public BasaltOptions withMaxValueSize(long bytes) {
@@ -169,6 +188,9 @@ public final class BasaltOptions {
     /**
      * Whether a background thread compacts segments as dead records pile up (default true).
      * When false, space is reclaimed only by {@code Basalt.compact()}.
+     *
+     * @param enabled whether compaction runs in the background
+     * @return a copy of these options with the change; this object is unchanged
      */
     public BasaltOptions withBackgroundCompaction(boolean enabled) {
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes,
@@ -179,6 +201,8 @@ public final class BasaltOptions {
      * How often {@link Durability#PERIODIC} fsyncs in the background (default 1 s), which
      * bounds what a power loss can take. Ignored by the other modes.
      *
+     * @param interval how often {@link Durability#PERIODIC} fsyncs
+     * @return a copy of these options with the change; this object is unchanged
      * @throws IllegalArgumentException unless {@code interval} is more than 0
      */
     public BasaltOptions withPeriodicSyncInterval(Duration interval) {
@@ -195,6 +219,8 @@ public final class BasaltOptions {
      * How many due keys the background expiry purges per batch (default 1000). Between
      * batches it lets writers in, so a burst of expiries never starves them.
      *
+     * @param keys the most expired keys purged in one batch
+     * @return a copy of these options with the change; this object is unchanged
      * @throws IllegalArgumentException unless {@code keys} is 1..1,000,000
      */
     public BasaltOptions withExpiryBatchSize(int keys) {
@@ -210,6 +236,8 @@ public final class BasaltOptions {
      * 100 ms). Reads hide an expired key at its second whatever this is; the pace decides only
      * how soon its memory is reclaimed.
      *
+     * @param pace the pause between expiry batches when nothing is waiting
+     * @return a copy of these options with the change; this object is unchanged
      * @throws IllegalArgumentException unless {@code pace} is more than 0
      */
     public BasaltOptions withExpiryPace(Duration pace) {
@@ -226,6 +254,8 @@ public final class BasaltOptions {
      * (default 64 MiB/s; 0 means unpaced). A pass sleeps between batches to keep to it, so that
      * reads and writes in the foreground keep their latency while a large backlog is rewritten.
      *
+     * @param bytesPerSecond the background compaction write rate; 0 for unpaced
+     * @return a copy of these options with the change; this object is unchanged
      * @throws IllegalArgumentException if {@code bytesPerSecond} is negative
      */
     public BasaltOptions withCompactionRate(long bytesPerSecond) {
@@ -245,6 +275,8 @@ public final class BasaltOptions {
      * reopen. The engine reads the free space once per mebibyte written and on every put
      * while under the reserve, so the check costs a system call per thousands of small puts.
      *
+     * @param bytes free bytes kept for deletes and compaction; 0 for none
+     * @return a copy of these options with the change; this object is unchanged
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public BasaltOptions withDiskReserve(long bytes) {
@@ -256,32 +288,56 @@ public final class BasaltOptions {
                 bytes);
     }
 
-    /** Free bytes a put must leave on the data directory's file system; 0 means no check. */
+    /**
+     * Free bytes a put must leave on the data directory's file system; 0 means no check.
+     *
+     * @return free bytes kept for deletes and compaction
+     */
     public long diskReserveBytes() {
         return diskReserveBytes;
     }
 
-    /** Bytes per second a compaction pass may read and rewrite; 0 means unpaced. */
+    /**
+     * Bytes per second a compaction pass may read and rewrite; 0 means unpaced.
+     *
+     * @return the background compaction write rate; 0 for unpaced
+     */
     public long compactionBytesPerSecond() {
         return compactionBytesPerSecond;
     }
 
-    /** Due keys purged per background expiry batch. */
+    /**
+     * Due keys purged per background expiry batch.
+     *
+     * @return the most expired keys purged in one batch
+     */
     public int expiryBatchSize() {
         return expiryBatchSize;
     }
 
-    /** The background expiry's idle pace. */
+    /**
+     * The background expiry's idle pace.
+     *
+     * @return the pause between expiry batches
+     */
     public Duration expiryPace() {
         return expiryPace;
     }
 
-    /** The clock behind every expiry decision. */
+    /**
+     * The clock behind every expiry decision.
+     *
+     * @return the clock behind every expiry decision
+     */
     public Clock clock() {
         return clock;
     }
 
-    /** How far ahead of now an expiration must be. */
+    /**
+     * How far ahead of now an expiration must be.
+     *
+     * @return the smallest expirationTtl accepted
+     */
     public Duration minExpirationTtl() {
         return minExpirationTtl;
     }
@@ -293,12 +349,20 @@ public final class BasaltOptions {
         return hasFraction && seconds < Long.MAX_VALUE ? seconds + 1 : seconds;
     }
 
-    /** When a write returns. */
+    /**
+     * When a write returns.
+     *
+     * @return when a write is acknowledged
+     */
     public Durability durability() {
         return durability;
     }
 
-    /** Bytes per log segment file. */
+    /**
+     * Bytes per log segment file.
+     *
+     * @return bytes per segment file
+     */
     public long segmentSizeBytes() {
         return segmentSizeBytes;
     }
@@ -318,6 +382,8 @@ public final class BasaltOptions {
     /**
      * The largest value a {@code put} accepts: as set, or when unset the smaller of 25 MiB and
      * what fits in one segment.
+     *
+     * @return the largest value in bytes
      */
     public long maxValueSizeBytes() {
         if (maxValueSizeBytesSet != MAX_VALUE_SIZE_NOT_SET) {
@@ -326,12 +392,20 @@ public final class BasaltOptions {
         return Math.min(Limits.DEFAULT_MAX_VALUE_BYTES, largestValueFittingSegment());
     }
 
-    /** Whether a background thread compacts. */
+    /**
+     * Whether a background thread compacts.
+     *
+     * @return whether compaction runs in the background
+     */
     public boolean backgroundCompaction() {
         return backgroundCompaction;
     }
 
-    /** How often {@link Durability#PERIODIC} fsyncs. */
+    /**
+     * How often {@link Durability#PERIODIC} fsyncs.
+     *
+     * @return how often PERIODIC durability fsyncs
+     */
     public Duration periodicSyncInterval() {
         return periodicSyncInterval;
     }

@@ -18,6 +18,9 @@ public record KeyInfo(String name, Long expiration, JsonNode metadata) {
     /**
      * A key's listing entry.
      *
+     * @param name the key
+     * @param expiration the expiration in epoch seconds, or null for none
+     * @param metadata the metadata, or null for none
      * @throws NullPointerException if {@code name} is null
      */
     public KeyInfo {

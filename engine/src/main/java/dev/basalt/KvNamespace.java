@@ -59,23 +59,38 @@ public final class KvNamespace {
 
     /**
      * Checks a key as every method of a namespace does, without touching a store: 1..512 bytes
-     * of UTF-8, no unpaired surrogate, not "." or "..". Returns its length in UTF-8 bytes. For
-     * tools that validate a whole input before they write its first entry.
+     * of UTF-8, no unpaired surrogate, not "." or "..". For tools that validate a whole input
+     * before they write its first entry.
      *
+     * @param key the key to check
+     * @return its length in UTF-8 bytes
      * @throws IllegalArgumentException naming the rule broken and the figure
      */
     public static int checkKey(String key) {
         return Keys.encode(key).length;
     }
 
-    /** The namespace's name. */
+    /**
+     * The namespace's name.
+     *
+     * <p>Workers KV: the binding's namespace.
+     *
+     * @return the name this namespace was opened with
+     */
     public String name() {
         return state.name();
     }
 
     // ------------------------------------------------------------------ reads
 
-    /** The value as UTF-8 text, or null when absent or expired. */
+    /**
+     * The value as UTF-8 text, or null when absent or expired.
+     *
+     * <p>Workers KV: {@code env.NS.get(key)} (type "text").
+     *
+     * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
+     * @return the value, or null when the key is absent or expired
+     */
     public String get(String key) {
         return get(key, ValueType.TEXT);
     }
@@ -84,6 +99,13 @@ public final class KvNamespace {
      * The value decoded as {@code type}, or null when absent or expired. A STREAM value must be
      * closed by the caller (or read to the end) to let the engine reclaim its segment.
      *
+     * <p>Workers KV: {@code env.NS.get(key, type)}, type "text", "json", "arrayBuffer" or "stream".
+     *
+     * @param <T> the Java type of the value
+     * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
+     * @param type how the value is decoded: {@link ValueType#TEXT}, {@link ValueType#JSON},
+     *     {@link ValueType#BYTES}, {@link ValueType#STREAM} or {@link ValueType#json(Class)}
+     * @return the value, or null when the key is absent or expired
      * @throws BasaltException when the stored value is not valid JSON for a JSON type
      */
     public <T> T get(String key, ValueType<T> type) {
@@ -96,12 +118,29 @@ public final class KvNamespace {
                 record -> codec.decode(type, record.buffer(), record.valueOffset(), record.valueLength(), key));
     }
 
-    /** Bulk text read: 1..100 distinct keys; absent keys map to null; request order kept. */
+    /**
+     * Bulk text read: 1..100 distinct keys; absent keys map to null; request order kept.
+     *
+     * <p>Workers KV: {@code env.NS.get([keys])}, at most 100 keys.
+     *
+     * @param keys 1..100 distinct keys, each 1..512 bytes of UTF-8 (Workers KV's bulk limit)
+     * @return a map in request order, absent and expired keys mapped to null
+     */
     public Map<String, String> get(Collection<String> keys) {
         return get(keys, ValueType.TEXT);
     }
 
-    /** Bulk read as {@code type} (not STREAM): 1..100 distinct keys, request order kept. */
+    /**
+     * Bulk read as {@code type} (not STREAM): 1..100 distinct keys, request order kept.
+     *
+     * <p>Workers KV: {@code env.NS.get([keys], type)}, at most 100 keys ("text" or "json" there).
+     *
+     * @param <T> the Java type of the value
+     * @param keys 1..100 distinct keys, each 1..512 bytes of UTF-8 (Workers KV's bulk limit)
+     * @param type how the value is decoded: {@link ValueType#TEXT}, {@link ValueType#JSON},
+     *     {@link ValueType#BYTES}, {@link ValueType#STREAM} or {@link ValueType#json(Class)}
+     * @return a map in request order, absent and expired keys mapped to null
+     */
     public <T> Map<String, T> get(Collection<String> keys, ValueType<T> type) {
         Set<String> distinct = bulkKeys(keys, type);
         Map<String, T> values = new LinkedHashMap<>();
@@ -111,7 +150,14 @@ public final class KvNamespace {
         return Collections.unmodifiableMap(values);
     }
 
-    /** The value as text with its metadata; both null when absent or expired. */
+    /**
+     * The value as text with its metadata; both null when absent or expired.
+     *
+     * <p>Workers KV: {@code env.NS.getWithMetadata(key, type)}.
+     *
+     * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
+     * @return the value and metadata; both null when the key is absent or expired
+     */
     public ValueWithMetadata<String> getWithMetadata(String key) {
         return getWithMetadata(key, ValueType.TEXT);
     }
@@ -119,6 +165,14 @@ public final class KvNamespace {
     /**
      * The value as {@code type} with its metadata (a fresh copy); both null when absent, as
      * Workers KV's {@code getWithMetadata(key)} returns {@code { value: null, metadata: null }}.
+     *
+     * <p>Workers KV: {@code env.NS.getWithMetadata(key, type)}.
+     *
+     * @param <T> the Java type of the value
+     * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
+     * @param type how the value is decoded: {@link ValueType#TEXT}, {@link ValueType#JSON},
+     *     {@link ValueType#BYTES}, {@link ValueType#STREAM} or {@link ValueType#json(Class)}
+     * @return the value and metadata; both null when the key is absent or expired
      */
     public <T> ValueWithMetadata<T> getWithMetadata(String key, ValueType<T> type) {
         ValueWithMetadata<T> found = findWithMetadata(key, type);
@@ -155,6 +209,14 @@ public final class KvNamespace {
      * order kept. A key that is absent or expired maps to {@code null} itself (not to a pair of
      * nulls), as Workers KV's bulk {@code getWithMetadata(keys)} returns "keys not found having
      * null values": {@code containsKey(key)} is true and {@code get(key)} is null.
+     *
+     * <p>Workers KV: {@code env.NS.getWithMetadata([keys], type)}, at most 100 keys.
+     *
+     * @param <T> the Java type of the value
+     * @param keys 1..100 distinct keys, each 1..512 bytes of UTF-8 (Workers KV's bulk limit)
+     * @param type how the value is decoded: {@link ValueType#TEXT}, {@link ValueType#JSON},
+     *     {@link ValueType#BYTES} or {@link ValueType#json(Class)}
+     * @return a map in request order; an absent or expired key maps to null
      */
     public <T> Map<String, ValueWithMetadata<T>> getWithMetadata(Collection<String> keys, ValueType<T> type) {
         Set<String> distinct = bulkKeys(keys, type);
@@ -196,6 +258,12 @@ public final class KvNamespace {
      * {@code dst.remaining()} nothing is copied and its length is returned, so the caller can
      * grow {@code dst} and retry; otherwise the value is copied at {@code dst.position()}, the
      * position advances past it, and its length is returned. No lock, no heap allocation.
+     *
+     * <p>Workers KV: none (a Basalt addition: {@code get} without allocation).
+     *
+     * @param key the key as UTF-8 bytes from position to limit (not consumed)
+     * @param dst where the value is copied, at its position, when it fits
+     * @return the value length in bytes (copied only if it fit), or -1 when the key is absent, expired or not a key
      */
     public int read(ByteBuffer key, ByteBuffer dst) {
         return store.read(state, key, dst);
@@ -203,40 +271,99 @@ public final class KvNamespace {
 
     // ------------------------------------------------------------------ writes
 
-    /** Stores {@code value} as UTF-8 text with no expiration or metadata. */
+    /**
+     * Stores {@code value} as UTF-8 text with no expiration or metadata.
+     *
+     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
+     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     *
+     * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
+     * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
+     */
     public void put(String key, String value) {
         put(key, value, PutOptions.none());
     }
 
-    /** Stores a copy of {@code value}. */
+    /**
+     * Stores a copy of {@code value}.
+     *
+     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
+     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     *
+     * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
+     * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
+     */
     public void put(String key, byte[] value) {
         put(key, value, PutOptions.none());
     }
 
-    /** Stores the buffer's remaining bytes; its position is left alone. */
+    /**
+     * Stores the buffer's remaining bytes; its position is left alone.
+     *
+     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
+     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     *
+     * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
+     * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
+     */
     public void put(String key, ByteBuffer value) {
         put(key, value, PutOptions.none());
     }
 
-    /** Stores the stream's bytes up to its end; the stream is not closed. */
+    /**
+     * Stores the stream's bytes up to its end; the stream is not closed.
+     *
+     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
+     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     *
+     * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
+     * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
+     */
     public void put(String key, InputStream value) {
         put(key, value, PutOptions.none());
     }
 
-    /** {@link #put(String, String)} with expiration and metadata. */
+    /**
+     * {@link #put(String, String)} with expiration and metadata.
+     *
+     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
+     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     *
+     * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
+     * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
+     * @param options expiration, expirationTtl and metadata ({@link PutOptions#none()} for none)
+     */
     public void put(String key, String value, PutOptions options) {
         Objects.requireNonNull(value, "value");
         byte[] bytes = ValueCodec.utf8(value);
         write(key, new UnsafeBuffer(bytes), 0, bytes.length, options);
     }
 
-    /** {@link #put(String, byte[])} with expiration and metadata. */
+    /**
+     * {@link #put(String, byte[])} with expiration and metadata.
+     *
+     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
+     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     *
+     * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
+     * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
+     * @param options expiration, expirationTtl and metadata ({@link PutOptions#none()} for none)
+     */
     public void put(String key, byte[] value, PutOptions options) {
         Objects.requireNonNull(value, "value");
         write(key, new UnsafeBuffer(value), 0, value.length, options);
     }
 
-    /** {@link #put(String, ByteBuffer)} with expiration and metadata. */
+    /**
+     * {@link #put(String, ByteBuffer)} with expiration and metadata.
+     *
+     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
+     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     *
+     * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
+     * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
+     * @param options expiration, expirationTtl and metadata ({@link PutOptions#none()} for none)
+     */
     public void put(String key, ByteBuffer value, PutOptions options) {
         Objects.requireNonNull(value, "value");
         UnsafeBuffer view = new UnsafeBuffer(value, value.position(), value.remaining());
@@ -246,6 +373,13 @@ public final class KvNamespace {
     /**
      * {@link #put(String, InputStream)} with expiration and metadata. Reads at most
      * maxValueSize + 1 bytes; a longer stream stores nothing. The value is gathered off-heap.
+     *
+     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
+     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     *
+     * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
+     * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
+     * @param options expiration, expirationTtl and metadata ({@link PutOptions#none()} for none)
      */
     public void put(String key, InputStream value, PutOptions options) {
         Objects.requireNonNull(value, "value");
@@ -276,7 +410,13 @@ public final class KvNamespace {
         store.put(state, validated.key, validated.metadata, validated.expiration, spool, 0, length);
     }
 
-    /** Removes the key; an absent key is no error. */
+    /**
+     * Removes the key; an absent key is no error.
+     *
+     * <p>Workers KV: {@code env.NS.delete(key)}.
+     *
+     * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
+     */
     public void delete(String key) {
         store.delete(state, Keys.encode(key));
     }
@@ -348,7 +488,13 @@ public final class KvNamespace {
 
     // ------------------------------------------------------------------ listing
 
-    /** The first page (up to 1000 keys) of every key, in ascending unsigned UTF-8 byte order. */
+    /**
+     * The first page (up to 1000 keys) of every key, in ascending unsigned UTF-8 byte order.
+     *
+     * <p>Workers KV: {@code env.NS.list({prefix, limit, cursor})}; limit 1..1000, prefix at most 512 bytes.
+     *
+     * @return the page: keys with expiration and metadata, listComplete and the cursor
+     */
     public ListResult list() {
         return list(ListOptions.all());
     }
@@ -365,6 +511,10 @@ public final class KvNamespace {
      * and untouched for the whole listing appears exactly once, and a deleted key never
      * reappears.
      *
+     * <p>Workers KV: {@code env.NS.list({prefix, limit, cursor})}; limit 1..1000, prefix at most 512 bytes.
+     *
+     * @param options prefix (at most 512 bytes), limit (1..1000, default 1000) and cursor
+     * @return the page: keys with expiration and metadata, listComplete and the cursor
      * @throws IllegalArgumentException when the cursor is malformed, tampered with, or made for
      *     another namespace, prefix or directory
      */

@@ -47,12 +47,21 @@ public final class ListOptions {
         this.cursor = cursor;
     }
 
-    /** Every key, 1000 per page, from the start: what {@code list()} does. */
+    /**
+     * Every key, 1000 per page, from the start: what {@code list()} does.
+     *
+     * @return options for every key, 1000 a page
+     */
     public static ListOptions all() {
         return ALL;
     }
 
-    /** Keys starting with {@code prefix} ({@code null} or {@code ""}: every key). */
+    /**
+     * Keys starting with {@code prefix} ({@code null} or {@code ""}: every key).
+     *
+     * @param prefix only keys that start with it: at most 512 bytes of UTF-8; "" for all
+     * @return options for the keys with that prefix, 1000 a page
+     */
     public static ListOptions prefix(String prefix) {
         return ALL.withPrefix(prefix);
     }
@@ -60,6 +69,8 @@ public final class ListOptions {
     /**
      * These options with {@code prefix} ({@code null} or {@code ""}: every key).
      *
+     * @param prefix only keys that start with it: at most 512 bytes of UTF-8; "" for all
+     * @return a copy of these options with the change
      * @throws IllegalArgumentException if the prefix is longer than 512 bytes of UTF-8 or
      *     has an unpaired surrogate
      */
@@ -71,6 +82,8 @@ public final class ListOptions {
     /**
      * These options with at most {@code limit} keys per page.
      *
+     * @param limit the most keys in a page: 1..1000 (Workers KV's limit)
+     * @return a copy of these options with the change
      * @throws IllegalArgumentException unless {@code 1 <= limit <= 1000}
      */
     public ListOptions withLimit(int limit) {
@@ -81,22 +94,39 @@ public final class ListOptions {
         return new ListOptions(prefix, limit, cursor);
     }
 
-    /** These options continuing at {@code cursor} ({@code null} or {@code ""}: the start). */
+    /**
+     * These options continuing at {@code cursor} ({@code null} or {@code ""}: the start).
+     *
+     * @param cursor the cursor of the previous page ({@link ListResult#cursor()}), or null for the first page
+     * @return a copy of these options with the change
+     */
     public ListOptions withCursor(String cursor) {
         return new ListOptions(prefix, limit, cursor == null || cursor.isEmpty() ? null : cursor);
     }
 
-    /** The prefix; {@code ""} when every key is listed, never null. */
+    /**
+     * The prefix; {@code ""} when every key is listed, never null.
+     *
+     * @return options for the keys with that prefix, 1000 a page
+     */
     public String prefix() {
         return prefix;
     }
 
-    /** The most keys one page returns, 1..1000. */
+    /**
+     * The most keys one page returns, 1..1000.
+     *
+     * @return the most keys in a page
+     */
     public int limit() {
         return limit;
     }
 
-    /** The cursor to continue at, or null to start from the first key ({@code ""} is stored as null). */
+    /**
+     * The cursor to continue at, or null to start from the first key ({@code ""} is stored as null).
+     *
+     * @return where the page starts, or null for the first page
+     */
     public String cursor() {
         return cursor;
     }

@@ -23,6 +23,9 @@ public record ListResult(List<KeyInfo> keys, boolean listComplete, String cursor
     /**
      * A page of {@code keys}, copied.
      *
+     * @param keys the keys of the page, in ascending unsigned UTF-8 byte order
+     * @param listComplete true on the last page
+     * @param cursor where the next page starts; null exactly when {@code listComplete}
      * @throws NullPointerException if {@code keys} or one of its elements is null
      * @throws IllegalArgumentException if a complete page has a cursor or an incomplete
      *     page has none

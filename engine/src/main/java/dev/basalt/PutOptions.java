@@ -46,27 +46,53 @@ public final class PutOptions {
         this.metadata = metadata;
     }
 
-    /** No expiration and no metadata: what a {@code put} without options does. */
+    /**
+     * No expiration and no metadata: what a {@code put} without options does.
+     *
+     * @return options with no expiration and no metadata
+     */
     public static PutOptions none() {
         return NONE;
     }
 
-    /** Expire at the absolute {@code epochSeconds}; see the class comment for the rules. */
+    /**
+     * Expire at the absolute {@code epochSeconds}; see the class comment for the rules.
+     *
+     * @param epochSeconds the expiration in seconds since the epoch: at least minExpirationTtl (default 60
+     *     s) ahead when written
+     * @return options with that absolute expiration
+     */
     public static PutOptions expiration(long epochSeconds) {
         return NONE.withExpiration(epochSeconds);
     }
 
-    /** Expire {@code seconds} after the engine clock's now; see the class comment. */
+    /**
+     * Expire {@code seconds} after the engine clock's now; see the class comment.
+     *
+     * @param seconds the time to live in seconds: at least minExpirationTtl (default 60 s)
+     * @return options with that time to live
+     */
     public static PutOptions expirationTtl(long seconds) {
         return NONE.withExpirationTtl(seconds);
     }
 
-    /** These options with an absolute expiration; an {@code expirationTtl} still wins. */
+    /**
+     * These options with an absolute expiration; an {@code expirationTtl} still wins.
+     *
+     * @param epochSeconds the expiration in seconds since the epoch: at least minExpirationTtl (default 60
+     *     s) ahead when written
+     * @return a copy of these options with the change
+     */
     public PutOptions withExpiration(long epochSeconds) {
         return new PutOptions(epochSeconds, expirationTtlSeconds, metadata);
     }
 
-    /** These options with a relative expiration, which wins over any absolute one. */
+    /**
+     * These options with a relative expiration, which wins over any absolute one.
+     *
+     * @param seconds the time to live in seconds: at least minExpirationTtl (default 60 s)
+     * @return a copy of these options with the change
+     */
     public PutOptions withExpirationTtl(long seconds) {
         return new PutOptions(expirationEpochSeconds, seconds, metadata);
     }
@@ -74,23 +100,39 @@ public final class PutOptions {
     /**
      * These options with {@code jsonSerializable} as metadata, replacing any before;
      * {@code null} (or a JSON null node) clears it.
+     *
+     * @param jsonSerializable the metadata: anything Jackson serialises, at most 1024 bytes of compact JSON
+     *     (Workers KV's limit)
+     * @return a copy of these options with the change
      */
     public PutOptions withMetadata(Object jsonSerializable) {
         Object snapshot = jsonSerializable instanceof JsonNode node ? node.deepCopy() : jsonSerializable;
         return new PutOptions(expirationEpochSeconds, expirationTtlSeconds, snapshot);
     }
 
-    /** The absolute expiration in epoch seconds, or null when not set. */
+    /**
+     * The absolute expiration in epoch seconds, or null when not set.
+     *
+     * @return options with that absolute expiration
+     */
     public Long expiration() {
         return expirationEpochSeconds;
     }
 
-    /** The relative expiration in seconds, or null when not set. */
+    /**
+     * The relative expiration in seconds, or null when not set.
+     *
+     * @return options with that time to live
+     */
     public Long expirationTtl() {
         return expirationTtlSeconds;
     }
 
-    /** The metadata as given (a {@code JsonNode} as copied), or null when none. */
+    /**
+     * The metadata as given (a {@code JsonNode} as copied), or null when none.
+     *
+     * @return the metadata as given, or null
+     */
     public Object metadata() {
         return metadata;
     }

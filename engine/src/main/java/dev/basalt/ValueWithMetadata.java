@@ -22,7 +22,12 @@ import tools.jackson.databind.JsonNode;
  * @param <T> the type of the value
  */
 public record ValueWithMetadata<T>(T value, JsonNode metadata) {
-    /** The result for an absent or expired key: value and metadata both null. */
+    /**
+     * The result for an absent or expired key: value and metadata both null.
+     *
+     * @param <T> the Java type of the value
+     * @return the result with value and metadata both null
+     */
     public static <T> ValueWithMetadata<T> absent() {
         return new ValueWithMetadata<>(null, null);
     }

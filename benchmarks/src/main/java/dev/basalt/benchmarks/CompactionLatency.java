@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
 
 /**
  * What a compaction pass does to foreground read latency, unpaced and at the default rate.
@@ -53,9 +54,9 @@ public final class CompactionLatency {
             }
             db.sync();
             String label = rate == 0 ? "unpaced" : (rate >> 20) + " MiB/s";
-            LatencyHistogram before = new LatencyHistogram();
-            LatencyHistogram during = new LatencyHistogram();
-            AtomicReference<LatencyHistogram> target = new AtomicReference<>(before);
+            Histogram before = Latencies.newHistogram();
+            Histogram during = Latencies.newHistogram();
+            AtomicReference<Histogram> target = new AtomicReference<>(before);
             AtomicBoolean stop = new AtomicBoolean();
             Thread reader = new Thread(() -> read(ns, keys, target, stop), "reader");
             reader.start();
@@ -73,7 +74,7 @@ public final class CompactionLatency {
         }
     }
 
-    private static void read(KvNamespace ns, int keys, AtomicReference<LatencyHistogram> target, AtomicBoolean stop) {
+    private static void read(KvNamespace ns, int keys, AtomicReference<Histogram> target, AtomicBoolean stop) {
         ByteBuffer key = ByteBuffer.allocateDirect(32);
         ByteBuffer dst = ByteBuffer.allocateDirect(VALUE_BYTES);
         SplittableRandom random = new SplittableRandom(42);
@@ -87,7 +88,7 @@ public final class CompactionLatency {
             if (length != VALUE_BYTES) {
                 throw new IllegalStateException("read returned " + length);
             }
-            target.get().record(t1 - t0);
+            Latencies.record(target.get(), t1 - t0);
         }
     }
 
@@ -95,9 +96,9 @@ public final class CompactionLatency {
         return String.format("user:%011d", i);
     }
 
-    private static void row(String rate, String phase, LatencyHistogram h, String pass) {
-        System.out.printf("| %s | %s | %,d | %.2f | %.2f | %.2f | %.1f | %s |%n", rate, phase, h.totalCount(),
-                h.valueAtPercentileNs(50) / 1e3, h.valueAtPercentileNs(99) / 1e3, h.valueAtPercentileNs(99.9) / 1e3,
-                h.maxValueNs() / 1e3, pass);
+    private static void row(String rate, String phase, Histogram h, String pass) {
+        System.out.printf("| %s | %s | %,d | %.2f | %.2f | %.2f | %.1f | %s |%n", rate, phase, h.getTotalCount(),
+                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
+                h.getMaxValue() / 1e3, pass);
     }
 }

@@ -14,6 +14,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * Measures an expiry purge burst: how fast the background expiry purges a million keys that
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * and N keys (indexes {@code 0..N-1}) without expiration, each with a
  * {@value #VALUE_LENGTH_BYTES}-byte value. One reader thread then reads the keys without
  * expiration in a seeded random order with {@code read(ByteBuffer, ByteBuffer)}, timing each
- * read with {@code System.nanoTime()} into a {@link LatencyHistogram} per phase:
+ * read with {@code System.nanoTime()} into an HdrHistogram ({@link Latencies}) per phase:
  * <ol>
  *   <li>warm-up, {@value #WARMUP_MILLIS} ms, not reported;</li>
  *   <li>before the burst, {@value #BEFORE_MILLIS} ms with nothing due;</li>
@@ -176,12 +177,12 @@ public final class ExpiryBurst {
         printRow("during the burst", reader.histograms[Reader.DURING]);
     }
 
-    private static void printRow(String phase, LatencyHistogram histogram) {
-        System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %.2f | %.2f | %.1f |%n", phase, histogram.totalCount(),
-                histogram.valueAtPercentileNs(50) / NANOS_PER_MICRO,
-                histogram.valueAtPercentileNs(99) / NANOS_PER_MICRO,
-                histogram.valueAtPercentileNs(99.9) / NANOS_PER_MICRO,
-                histogram.maxValueNs() / NANOS_PER_MICRO);
+    private static void printRow(String phase, Histogram histogram) {
+        System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %.2f | %.2f | %.1f |%n", phase, histogram.getTotalCount(),
+                histogram.getValueAtPercentile(50) / NANOS_PER_MICRO,
+                histogram.getValueAtPercentile(99) / NANOS_PER_MICRO,
+                histogram.getValueAtPercentile(99.9) / NANOS_PER_MICRO,
+                histogram.getMaxValue() / NANOS_PER_MICRO);
     }
 
     /**
@@ -197,8 +198,8 @@ public final class ExpiryBurst {
 
         /** Set by the main thread; read by this one before every read. */
         volatile int phase = WARMUP;
-        final LatencyHistogram[] histograms = {new LatencyHistogram(), new LatencyHistogram(),
-                new LatencyHistogram()};
+        final Histogram[] histograms = {Latencies.newHistogram(), Latencies.newHistogram(),
+                Latencies.newHistogram()};
         private final KvNamespace namespace;
         private final int keyCount;
         private Throwable failure;
@@ -235,7 +236,7 @@ public final class ExpiryBurst {
                     throw new IllegalStateException("read of key " + keyIndex + " returned " + length
                             + "; expected " + VALUE_LENGTH_BYTES);
                 }
-                histograms[current].record(elapsedNanos);
+                Latencies.record(histograms[current], elapsedNanos);
             }
         }
 

@@ -1,6 +1,7 @@
 package dev.basalt.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.basalt.Basalt;
@@ -61,9 +62,20 @@ class LifecycleTest extends AcceptanceTestBase {
 
     @Test
     void closeIsIdempotent() {
-        db.close();
-        db.close();
-        db.close();
+        ns.put("k", "v");
+
+        assertThatCode(() -> {
+            db.close();
+            db.close();
+            db.close();
+        }).as("a second and third close are no-ops").doesNotThrowAnyException();
+
+        assertThatThrownBy(() -> db.stats()).as("still closed").isInstanceOf(IllegalStateException.class);
+        try (Basalt again = Basalt.open(dir, options())) {
+            // The first close released the directory lock and kept the data; the later ones
+            // did not reopen, lock or truncate anything.
+            assertThat(again.namespace(NAMESPACE).get("k")).isEqualTo("v");
+        }
     }
 
     @Test

@@ -57,6 +57,11 @@ class ModelBasedTest {
         Statistics.label("segments").collect(end.segmentCount() > 1 ? "several" : "one");
         Statistics.label("reopened").collect(end.reopens() > 0);
         Statistics.label("a sweep purged a key").collect(end.keysSeenPurged() > 0);
+        // Checked, not only printed (observed: reopened in 96 % of chains, a purge in 92 %).
+        // "segments" stays a printed figure: several segments come in about 12 % of chains, so
+        // requiring one in 50 tries would fail about one run in 600 with nothing wrong.
+        Statistics.label("reopened").coverage(c -> c.check(true).percentage(p -> p >= 50));
+        Statistics.label("a sweep purged a key").coverage(c -> c.check(true).percentage(p -> p >= 50));
     }
 
     @Provide

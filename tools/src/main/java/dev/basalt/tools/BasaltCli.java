@@ -39,7 +39,7 @@ public final class BasaltCli implements Runnable {
         if (System.getProperty(LOG_FORMAT_PROPERTY) == null) {
             System.setProperty(LOG_FORMAT_PROPERTY, "basalt: %4$s: %5$s%6$s%n");
         }
-        int code = run(args, System.in, System.out, System.err);
+        int code = run(args, Io.of(System.in, System.out, System.err, System.console() != null));
         System.exit(code);
     }
 
@@ -48,12 +48,16 @@ public final class BasaltCli implements Runnable {
         return run(args, Io.of(out, err));
     }
 
-    /** Runs the command line with injected byte streams (binary values pass through intact). */
+    /**
+     * Runs the command line with injected byte streams (binary values pass through intact), as
+     * a script would: no terminal, so plain progress lines and no confirmation prompts.
+     */
     public static int run(String[] args, InputStream in, OutputStream out, OutputStream err) {
-        return run(args, Io.of(in, out, err));
+        return run(args, Io.of(in, out, err, false));
     }
 
-    private static int run(String[] args, Io io) {
+    /** Runs the command line on {@code io}; tests use it to play a person at a terminal. */
+    static int run(String[] args, Io io) {
         CommandLine commandLine = newCommandLine(io);
         try {
             return commandLine.execute(args);

@@ -27,9 +27,6 @@ import java.time.Clock;
  * engine then refuses that entry and the command stops, saying how many entries were written.
  */
 final class BulkImport {
-    /** A progress line on stderr every this many entries. */
-    static final int PROGRESS_EVERY = 50_000;
-
     private final Io io;
     private final StoreOptions store;
     private final Clock clock;
@@ -82,7 +79,9 @@ final class BulkImport {
                         : "; " + Figures.count(skipped.cardinality()) + " expire too soon and are skipped");
         long started = System.nanoTime();
         int[] written = new int[1];
-        try (Basalt db = store.openForWrites(Durability.PERIODIC)) {
+        int toWrite = entries - skipped.cardinality();
+        try (Basalt db = store.openForWrites(Durability.PERIODIC);
+                Progress progress = Progress.start(io, "import", toWrite, "entries")) {
             KvNamespace namespace = db.namespace(store.namespace);
             BulkReader again = new BulkReader(name, now, defaults);
             again.read(file, e -> {
@@ -90,10 +89,7 @@ final class BulkImport {
                     return;
                 }
                 put(namespace, e, written[0]);
-                if (++written[0] % PROGRESS_EVERY == 0) {
-                    io.err.printf("  %s / %s entries written%n", Figures.count(written[0]),
-                            Figures.count(entries - skipped.cardinality()));
-                }
+                progress.update(++written[0]);
             }, skipTooSoon ? e -> { } : null);
             db.sync();
         }

@@ -46,11 +46,15 @@ final class ExportCommand implements Callable<Integer> {
         long[] totals = new long[2];
         try (Basalt db = store.openExisting()) {
             KvNamespace namespace = store.existingNamespace(db);
-            if (output == null) {
-                export(namespace, io.out, totals);
-            } else {
-                try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(output))) {
-                    export(namespace, file, totals);
+            // A listing pass first, keys only, so that the progress knows its total (cheap beside
+            // reading every value).
+            try (Progress progress = Progress.start(io, "export", Namespaces.countKeys(namespace), "keys")) {
+                if (output == null) {
+                    export(namespace, io.out, totals, progress);
+                } else {
+                    try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(output))) {
+                        export(namespace, file, totals, progress);
+                    }
                 }
             }
         }
@@ -61,7 +65,8 @@ final class ExportCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void export(KvNamespace namespace, OutputStream out, long[] totals) throws IOException {
+    private static void export(KvNamespace namespace, OutputStream out, long[] totals, Progress progress)
+            throws IOException {
         try (JsonGenerator g = Json.linePerElement(out)) {
             g.writeStartArray();
             String cursor = null;
@@ -75,9 +80,7 @@ final class ExportCommand implements Callable<Integer> {
                     }
                     EntryWriter.write(g, key.name(), entry.value(), key.expiration(), entry.metadata());
                     totals[1] += entry.value().length;
-                    if (++totals[0] % BulkImport.PROGRESS_EVERY == 0) {
-                        io.err.printf("  %s keys exported%n", Figures.count(totals[0]));
-                    }
+                    progress.update(++totals[0]);
                 }
                 cursor = keys.cursor();
             } while (cursor != null);

@@ -2,13 +2,19 @@ package dev.basalt.tools;
 
 import java.io.OutputStream;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.util.MinimalPrettyPrinter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The CLI's one JSON mapper, and generators that print one array element per line. */
 final class Json {
-    static final JsonMapper MAPPER = JsonMapper.builder().build();
+    /**
+     * The mapper. Generators do not close open arrays and objects when closed after a failure
+     * (Jackson's default): a command that fails midway leaves a document that does not parse,
+     * never one that looks complete.
+     */
+    static final JsonMapper MAPPER = JsonMapper.builder().disable(StreamWriteFeature.AUTO_CLOSE_CONTENT).build();
 
     private Json() {
     }

@@ -48,17 +48,23 @@ final class KeyListCommand implements Callable<Integer> {
         }
         try (Basalt db = store.openExisting()) {
             KvNamespace namespace = store.existingNamespace(db);
-            String next = cursor;
+            // The first page is read before a byte is written: a bad cursor or prefix fails with
+            // nothing on standard output, never with an empty array a script would take for an
+            // empty page.
+            ListResult page = namespace.list(options(cursor));
+            String next;
             try (JsonGenerator g = Json.linePerElement(io.out)) {
                 g.writeStartArray();
-                do {
-                    ListOptions options = ListOptions.prefix(prefix).withLimit(limit != null ? limit : MAX_PAGE);
-                    ListResult page = namespace.list(next == null ? options : options.withCursor(next));
+                while (true) {
                     for (KeyInfo key : page.keys()) {
                         write(g, key);
                     }
                     next = page.cursor();
-                } while (next != null && limit == null);
+                    if (next == null || limit != null) {
+                        break;
+                    }
+                    page = namespace.list(options(next));
+                }
                 g.writeEndArray();
                 g.writeRaw('\n');
             }
@@ -70,6 +76,11 @@ final class KeyListCommand implements Callable<Integer> {
             throw new java.io.UncheckedIOException(e);
         }
         return 0;
+    }
+
+    private ListOptions options(String pageCursor) {
+        ListOptions options = ListOptions.prefix(prefix).withLimit(limit != null ? limit : MAX_PAGE);
+        return pageCursor == null ? options : options.withCursor(pageCursor);
     }
 
     static void write(JsonGenerator g, KeyInfo key) {

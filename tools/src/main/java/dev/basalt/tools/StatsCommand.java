@@ -2,6 +2,7 @@ package dev.basalt.tools;
 
 import dev.basalt.Basalt;
 import dev.basalt.BasaltStats;
+import dev.basalt.Durability;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -9,9 +10,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code basalt stats [DIR]}: opens the store (creating it if absent) and prints its figures. */
+/** {@code basalt stats [DIR]}: opens an existing store (never creating one) and prints its figures. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-        description = {"Open a data directory (created if absent) and print its figures.",
+        description = {"Open an existing data directory and print its figures; a missing directory is an error"
+                + " (stats creates nothing).",
             "Counters marked 'since open' count the work of this open only, recovery included."})
 final class StatsCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = BasaltCli.DEFAULT_DIRECTORY,
@@ -26,7 +28,7 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Basalt db = Basalt.open(directory, StoreOptions.cliOptions())) {
+        try (Basalt db = StoreOptions.openExisting(directory, Durability.GROUP_COMMIT)) {
             print(io.text, directory, db.namespaces(), db.stats());
             return 0;
         }

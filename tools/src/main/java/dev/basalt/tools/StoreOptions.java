@@ -4,6 +4,7 @@ import dev.basalt.Basalt;
 import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
+import dev.basalt.internal.log.LogFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -42,10 +43,28 @@ final class StoreOptions {
 
     /** Opens a store that must exist already, writing with {@code durability}. */
     Basalt openExisting(Durability durability) {
+        return openExisting(directory, durability);
+    }
+
+    /**
+     * Opens the store in {@code directory}, which must be a data directory already: a read
+     * creates neither the directory nor the files of a new store in a directory that holds
+     * something else (opening {@code /tmp} by mistake must leave {@code /tmp} alone).
+     */
+    static Basalt openExisting(Path directory, Durability durability) {
+        return openExisting(directory, cliOptions().withDurability(durability));
+    }
+
+    /** {@link #openExisting(Path, Durability)} with options of the caller's own. */
+    static Basalt openExisting(Path directory, BasaltOptions options) {
         if (!Files.isDirectory(directory)) {
             throw new FailureException("no data directory at " + directory.toAbsolutePath());
         }
-        return openForWrites(durability);
+        if (!Files.exists(directory.resolve(LogFormat.STORE_FILE))) {
+            throw new FailureException(directory.toAbsolutePath() + " is not a Basalt data directory (no "
+                    + LogFormat.STORE_FILE + " file)");
+        }
+        return Basalt.open(directory, options);
     }
 
     /** The namespace, which must exist (a read never creates one). */

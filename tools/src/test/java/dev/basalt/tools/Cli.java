@@ -12,10 +12,19 @@ record Cli(int code, byte[] outBytes, String err) {
     }
 
     static Cli runWithInput(byte[] stdin, String... args) {
+        return run(stdin, false, args);
+    }
+
+    /** As a person at a terminal: progress bars, and {@code typed} is what they answer a prompt with. */
+    static Cli runOnTerminal(String typed, String... args) {
+        return run(typed.getBytes(StandardCharsets.UTF_8), true, args);
+    }
+
+    private static Cli run(byte[] stdin, boolean terminal, String... args) {
         InputStream in = new ByteArrayInputStream(stdin);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = BasaltCli.run(args, in, out, err);
+        int code = BasaltCli.run(args, Io.of(in, out, err, terminal));
         return new Cli(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 

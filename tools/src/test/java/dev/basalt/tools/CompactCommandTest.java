@@ -50,11 +50,4 @@ class CompactCommandTest {
             db.namespace("A").put("k", "still mine");
         }
     }
-
-    @Test
-    void theTerminalProgressBarFillsWithThePercentage() {
-        assertThat(CompactCommand.bar(0)).isEqualTo("[" + "-".repeat(30) + "]");
-        assertThat(CompactCommand.bar(50)).isEqualTo("[" + "#".repeat(15) + "-".repeat(15) + "]");
-        assertThat(CompactCommand.bar(100)).isEqualTo("[" + "#".repeat(30) + "]");
-    }
 }

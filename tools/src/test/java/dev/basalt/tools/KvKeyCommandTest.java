@@ -154,4 +154,39 @@ class KvKeyCommandTest {
             assertThat(db.namespaces()).isEmpty();
         }
     }
+
+    @Test
+    void getTextDecodesUtf8AndEndsWithANewline(@TempDir Path tmp) {
+        String dir = tmp.resolve("data").toString();
+        Cli.run("kv", "key", "put", "greeting", "héllo", "--dir", dir);
+        Cli.runWithInput(new byte[] {'a', (byte) 0xff}, "kv", "key", "put", "binary", "-", "--dir", dir);
+
+        Cli text = Cli.run("kv", "key", "get", "greeting", "--text", "--dir", dir);
+        Cli binary = Cli.run("kv", "key", "get", "binary", "--text", "--dir", dir);
+        Cli missing = Cli.run("kv", "key", "get", "nobody", "--text", "--dir", dir);
+
+        assertThat(text.code()).as(text.toString()).isZero();
+        assertThat(text.out()).isEqualTo("héllo\n");
+        assertThat(binary.code()).isEqualTo(1);
+        assertThat(binary.outBytes()).as("nothing on stdout when the command fails").isEmpty();
+        assertThat(binary.err()).isEqualTo("basalt kv key get: the value of key \"binary\" (2 bytes) is not valid"
+                + " UTF-8; without --text it prints as raw bytes\n");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.outBytes()).isEmpty();
+    }
+
+    @Test
+    void aBadCursorPrintsNothingOnStdout(@TempDir Path tmp) {
+        String dir = tmp.resolve("data").toString();
+        Cli.run("kv", "key", "put", "k", "v", "--dir", dir);
+
+        Cli garbage = Cli.run("kv", "key", "list", "--cursor", "garbage", "--dir", dir);
+        Cli garbageLimited = Cli.run("kv", "key", "list", "--limit", "1", "--cursor", "garbage", "--dir", dir);
+
+        for (Cli list : java.util.List.of(garbage, garbageLimited)) {
+            assertThat(list.code()).as(list.toString()).isEqualTo(2);
+            assertThat(list.outBytes()).as("no [] a script would read as an empty page").isEmpty();
+            assertThat(list.err()).startsWith("basalt kv key list: ").contains("cursor");
+        }
+    }
 }

@@ -164,8 +164,7 @@ final class LogRecovery {
             @Override
             public void corrupt(int offset, int length, String reason) {
                 report.corrupt(segment.path(), offset, length, reason);
-                LOG.log(System.Logger.Level.WARNING, "skipped damaged bytes in {0} at offset {1} ({2} bytes): {3}",
-                        segment.path(), offset, length, reason);
+                // Reported, not logged: the store logs each damaged range of the report once at open.
             }
         });
         if (held.isEmpty()) {

@@ -101,8 +101,8 @@ public class HashIndexLincheckTest {
                 .actorsPerThread(4)
                 .actorsBefore(2)
                 .actorsAfter(1);
-        LinChecker.check(HashIndexLincheckTest.class, options); // throws, with the scenario, on a failure
-        LincheckBudget.report("lincheck-hash-index", "stress", LincheckBudget.iterations(),
-                LincheckBudget.invocationsPerIteration());
+        // LinChecker.check throws, with the scenario, on a failure.
+        LincheckBudget.checkAndReport("lincheck-hash-index", "stress", LincheckBudget.iterations(),
+                LincheckBudget.invocationsPerIteration(), () -> LinChecker.check(HashIndexLincheckTest.class, options));
     }
 }

@@ -22,17 +22,27 @@ final class LincheckBudget {
     }
 
     /**
-     * The report line of a Lincheck check that passed. Lincheck 2.39 draws its scenarios from its
-     * own random source, which it does not let a caller seed, so the line's seed is 0 and a
-     * failure is reproduced from the minimised scenario Lincheck prints instead.
+     * Runs a Lincheck check and writes its report line, passed or not: {@code failures} is 1
+     * when the check threw (its minimised scenario is in the exception, which is rethrown) and
+     * 0 when it returned, counted rather than written as a constant after the check. Lincheck
+     * 2.39 draws its scenarios from its own random source, which it does not let a caller seed,
+     * so the line's seed is 0 and a failure is reproduced from the scenario Lincheck prints.
      */
-    static void report(String test, String mode, int scenarios, int runsPerScenario) {
+    static void checkAndReport(String test, String mode, int scenarios, int runsPerScenario, Runnable check) {
         System.out.println(test + ": Lincheck picks its own scenarios (not seedable); a failure prints the scenario");
-        ReliabilityReport.line(test, 0)
-                .figure("mode", mode)
-                .figure("scenarios", scenarios)
-                .figure("runsPerScenario", runsPerScenario)
-                .figure("failures", 0)
-                .write();
+        int failures = 0;
+        try {
+            check.run();
+        } catch (Throwable failed) {
+            failures++;
+            throw failed;
+        } finally {
+            ReliabilityReport.line(test, 0)
+                    .figure("mode", mode)
+                    .figure("scenarios", scenarios)
+                    .figure("runsPerScenario", runsPerScenario)
+                    .figure("failures", failures)
+                    .write();
+        }
     }
 }

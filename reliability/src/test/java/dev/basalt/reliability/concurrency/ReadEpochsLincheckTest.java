@@ -78,9 +78,8 @@ public class ReadEpochsLincheckTest {
                 .invocationsPerIteration(LincheckBudget.modelCheckingInvocations())
                 .threads(3)
                 .actorsPerThread(3);
-        LinChecker.check(ReadEpochsLincheckTest.class, options);
-        LincheckBudget.report("lincheck-read-epochs-mc", "model checking", LincheckBudget.iterations(),
-                LincheckBudget.modelCheckingInvocations());
+        LincheckBudget.checkAndReport("lincheck-read-epochs-mc", "model checking", LincheckBudget.iterations(),
+                LincheckBudget.modelCheckingInvocations(), () -> LinChecker.check(ReadEpochsLincheckTest.class, options));
     }
 
     @Test
@@ -90,8 +89,7 @@ public class ReadEpochsLincheckTest {
                 .invocationsPerIteration(LincheckBudget.invocationsPerIteration())
                 .threads(3)
                 .actorsPerThread(4);
-        LinChecker.check(ReadEpochsLincheckTest.class, options);
-        LincheckBudget.report("lincheck-read-epochs", "stress", LincheckBudget.iterations(),
-                LincheckBudget.invocationsPerIteration());
+        LincheckBudget.checkAndReport("lincheck-read-epochs", "stress", LincheckBudget.iterations(),
+                LincheckBudget.invocationsPerIteration(), () -> LinChecker.check(ReadEpochsLincheckTest.class, options));
     }
 }

@@ -38,6 +38,7 @@ import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -263,8 +264,11 @@ class HostileInputTest {
     @Test
     void everyFileIs0600AndEveryDirectory0700AfterRollsHintsAndCompaction() throws IOException {
         if (!Files.getFileStore(parent).supportsFileAttributeView("posix")) {
-            System.out.println("hostile-modes: skipped, the file system has no POSIX permissions");
-            return;
+            // Skipped, never passed: the report names it and JUnit counts it as skipped.
+            String reason = "the file system under " + parent + " has no POSIX permissions";
+            System.out.println("hostile-modes: skipped, " + reason);
+            ReliabilityReport.line("hostile-modes", 0).figure("skipped", reason).write();
+            Assumptions.assumeTrue(false, reason);
         }
         byte[] value = new byte[30_000];
         new Random(1).nextBytes(value);

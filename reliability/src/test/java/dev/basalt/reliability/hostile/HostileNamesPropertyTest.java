@@ -10,6 +10,7 @@ import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
 import dev.basalt.ValueType;
 import dev.basalt.testing.TestFiles;
+import dev.basalt.testing.Utf8Arbitraries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Random namespace names and keys against one open store: a name is either legal (1..64
@@ -84,6 +86,14 @@ class HostileNamesPropertyTest {
         byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
         boolean wellFormed = StandardCharsets.UTF_8.newEncoder().canEncode(key);
         boolean legal = wellFormed && utf8.length >= 1 && utf8.length <= 512 && !key.equals(".") && !key.equals("..");
+        Statistics.label("case").collect(!wellFormed ? "not well-formed" : legal ? "legal"
+                : utf8.length > 512 && key.chars().anyMatch(ch -> ch > 0x7f) ? "well-formed multi-byte, over 512"
+                : "other illegal");
+        // The generator must reach the edge it claims: well-formed multi-byte keys just over 512 bytes.
+        Statistics.label("case").coverage(c -> {
+            c.check("well-formed multi-byte, over 512").count(n -> n >= 5);
+            c.check("legal").count(n -> n >= 5);
+        });
         if (legal) {
             ns.put(key, utf8);
             assertThat(ns.get(key, ValueType.BYTES)).isEqualTo(utf8);
@@ -112,6 +122,9 @@ class HostileNamesPropertyTest {
                 Arbitraries.strings().all().ofMaxLength(200),
                 Arbitraries.strings().ascii().ofMinLength(505).ofMaxLength(520),
                 Arbitraries.strings().withChars("é€\uD83D\uDE00/").ofMinLength(120).ofMaxLength(260),
+                // Random chars above are all but never well-formed at 512 bytes (an unpaired
+                // surrogate is near certain at that length); these are, on both sides of 512.
+                Utf8Arbitraries.wellFormedOfUtf8Length(505, 520),
                 Arbitraries.of("", ".", "..", "/", "../x", "\u0000", "a\uD800", "\uDC00b"));
     }
 
