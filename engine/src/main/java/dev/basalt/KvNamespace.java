@@ -2,16 +2,12 @@ package dev.basalt;
 
 import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.store.Keys;
-import dev.basalt.internal.store.BatchEntry;
 import dev.basalt.internal.store.NamespaceState;
 import dev.basalt.internal.store.RecordView;
 import dev.basalt.internal.store.RetainedValue;
 import dev.basalt.internal.store.Store;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,7 +18,6 @@ import java.util.Objects;
 import java.util.Set;
 import org.agrona.DirectBuffer;
 import tools.jackson.databind.JsonNode;
-import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -48,6 +43,7 @@ public final class KvNamespace {
     private final NamespaceState state;
     private final ValueCodec codec;
     private final BasaltOptions options;
+    private final PutArguments arguments;
 
     KvNamespace(Basalt owner, Store store, NamespaceState state, ValueCodec codec, BasaltOptions options) {
         this.owner = owner;
@@ -55,6 +51,7 @@ public final class KvNamespace {
         this.state = state;
         this.codec = codec;
         this.options = options;
+        this.arguments = new PutArguments(options, codec.mapper(), store::nowEpochSeconds);
     }
 
     /**
@@ -383,31 +380,10 @@ public final class KvNamespace {
      */
     public void put(String key, InputStream value, PutOptions options) {
         Objects.requireNonNull(value, "value");
-        Validated validated = validate(key, options);
-        long limit = this.options.maxValueSizeBytes();
-        ExpandableDirectByteBuffer spool = new ExpandableDirectByteBuffer(64 * 1024);
-        int length = 0;
-        byte[] chunk = new byte[64 * 1024];
-        try {
-            while (true) {
-                int wanted = (int) Math.min(chunk.length, limit + 1 - length);
-                if (wanted <= 0) {
-                    break;
-                }
-                int n = value.read(chunk, 0, wanted);
-                if (n < 0) {
-                    break;
-                }
-                spool.putBytes(length, chunk, 0, n);
-                length += n;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the value stream of key \"" + key + "\" failed", e);
-        }
-        if (length > limit) {
-            throw new IllegalArgumentException("value is more than " + limit + " bytes; the limit is " + limit);
-        }
-        store.put(state, validated.key, validated.metadata, validated.expiration, spool, 0, length);
+        PutArguments.Checked checked = arguments.check(key, options);
+        PutArguments.Spooled spooled = arguments.spool(key, value);
+        store.put(state, checked.key(), checked.metadata(), checked.expiration(), spooled.buffer(), 0,
+                spooled.length());
     }
 
     /**
@@ -422,9 +398,9 @@ public final class KvNamespace {
     }
 
     private void write(String key, DirectBuffer value, int offset, int length, PutOptions options) {
-        Validated validated = validate(key, options);
+        PutArguments.Checked checked = arguments.check(key, options);
         this.options.checkValueSize(length);
-        store.put(state, validated.key, validated.metadata, validated.expiration, value, offset, length);
+        store.put(state, checked.key(), checked.metadata(), checked.expiration(), value, offset, length);
     }
 
     /**
@@ -440,50 +416,7 @@ public final class KvNamespace {
      */
     public void write(WriteBatch batch) {
         Objects.requireNonNull(batch, "batch");
-        List<WriteBatch.Entry> entries = batch.entries();
-        if (entries.isEmpty() || entries.size() > Limits.MAX_BATCH_ENTRIES) {
-            throw new IllegalArgumentException("batch has " + entries.size() + " entries; it must be 1.."
-                    + Limits.MAX_BATCH_ENTRIES);
-        }
-        Map<String, Integer> seen = new java.util.HashMap<>();
-        List<BatchEntry> checked = new ArrayList<>(entries.size());
-        for (int i = 0; i < entries.size(); i++) {
-            WriteBatch.Entry entry = entries.get(i);
-            Integer earlier = seen.putIfAbsent(entry.key(), i);
-            if (earlier != null) {
-                throw new IllegalArgumentException("batch entry [" + i + "] (key \"" + entry.key()
-                        + "\") repeats the key of entry [" + earlier + "]; a batch takes each key at most once");
-            }
-            try {
-                checked.add(checkedEntry(entry));
-            } catch (IllegalArgumentException bad) {
-                throw new IllegalArgumentException("batch entry [" + i + "] (key \"" + entry.key() + "\"): "
-                        + bad.getMessage(), bad);
-            }
-        }
-        store.writeBatch(state, checked);
-    }
-
-    private BatchEntry checkedEntry(WriteBatch.Entry entry) {
-        if (entry.isDelete()) {
-            return BatchEntry.delete(Keys.encode(entry.key()));
-        }
-        Validated validated = validate(entry.key(), entry.options());
-        this.options.checkValueSize(entry.value().length);
-        return BatchEntry.put(validated.key, validated.metadata, validated.expiration, entry.value());
-    }
-
-    private record Validated(byte[] key, byte[] metadata, long expiration) {
-    }
-
-    /** Every argument check before anything is written. */
-    private Validated validate(String key, PutOptions options) {
-        Objects.requireNonNull(options, "options");
-        byte[] keyBytes = Keys.encode(key);
-        long expiration = options.resolveExpirationEpochSeconds(store.nowEpochSeconds(),
-                this.options.minExpirationTtlSeconds());
-        byte[] metadata = options.metadataJson(codec.mapper());
-        return new Validated(keyBytes, metadata, expiration);
+        store.writeBatch(state, arguments.check(batch));
     }
 
     // ------------------------------------------------------------------ listing

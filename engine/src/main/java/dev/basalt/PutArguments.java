@@ -1,0 +1,117 @@
+package dev.basalt;
+
+import dev.basalt.internal.env.Limits;
+import dev.basalt.internal.store.BatchEntry;
+import dev.basalt.internal.store.Keys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.agrona.ExpandableDirectByteBuffer;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Every argument check of a namespace's writes, made before anything is written: the key, the
+ * expiration against the store's clock, the metadata's size, the value's size, and a write
+ * batch's entries. Package-private: the rules users see are in {@link KvNamespace}'s Javadoc.
+ */
+final class PutArguments {
+    private static final int CHUNK_BYTES = 64 * 1024;
+
+    private final BasaltOptions options;
+    private final ObjectMapper mapper;
+    private final LongSupplier nowEpochSeconds;
+
+    PutArguments(BasaltOptions options, ObjectMapper mapper, LongSupplier nowEpochSeconds) {
+        this.options = options;
+        this.mapper = mapper;
+        this.nowEpochSeconds = nowEpochSeconds;
+    }
+
+    /** A put's key, metadata and expiration, checked. */
+    record Checked(byte[] key, byte[] metadata, long expiration) {
+    }
+
+    /** A stream's bytes gathered off-heap, within the value limit. */
+    record Spooled(ExpandableDirectByteBuffer buffer, int length) {
+    }
+
+    Checked check(String key, PutOptions putOptions) {
+        Objects.requireNonNull(putOptions, "options");
+        byte[] keyBytes = Keys.encode(key);
+        long expiration = putOptions.resolveExpirationEpochSeconds(nowEpochSeconds.getAsLong(),
+                options.minExpirationTtlSeconds());
+        return new Checked(keyBytes, putOptions.metadataJson(mapper), expiration);
+    }
+
+    /**
+     * Reads {@code value} to its end into direct memory, at most maxValueSize + 1 bytes: a longer
+     * stream is refused without reading the rest, and nothing is stored.
+     */
+    Spooled spool(String key, InputStream value) {
+        long limit = options.maxValueSizeBytes();
+        ExpandableDirectByteBuffer spool = new ExpandableDirectByteBuffer(CHUNK_BYTES);
+        int length = 0;
+        byte[] chunk = new byte[CHUNK_BYTES];
+        try {
+            while (true) {
+                int wanted = (int) Math.min(chunk.length, limit + 1 - length);
+                if (wanted <= 0) {
+                    break;
+                }
+                int n = value.read(chunk, 0, wanted);
+                if (n < 0) {
+                    break;
+                }
+                spool.putBytes(length, chunk, 0, n);
+                length += n;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the value stream of key \"" + key + "\" failed", e);
+        }
+        if (length > limit) {
+            throw new IllegalArgumentException("value is more than " + limit + " bytes; the limit is " + limit);
+        }
+        return new Spooled(spool, length);
+    }
+
+    /** A batch's entries, each checked as its put or delete would be; errors name the entry. */
+    List<BatchEntry> check(WriteBatch batch) {
+        List<WriteBatch.Entry> entries = batch.entries();
+        if (entries.isEmpty() || entries.size() > Limits.MAX_BATCH_ENTRIES) {
+            throw new IllegalArgumentException("batch has " + entries.size() + " entries; it must be 1.."
+                    + Limits.MAX_BATCH_ENTRIES);
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        List<BatchEntry> checked = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            WriteBatch.Entry entry = entries.get(i);
+            Integer earlier = seen.putIfAbsent(entry.key(), i);
+            if (earlier != null) {
+                throw new IllegalArgumentException("batch entry [" + i + "] (key \"" + entry.key()
+                        + "\") repeats the key of entry [" + earlier + "]; a batch takes each key at most once");
+            }
+            try {
+                checked.add(check(entry));
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("batch entry [" + i + "] (key \"" + entry.key() + "\"): "
+                        + bad.getMessage(), bad);
+            }
+        }
+        return checked;
+    }
+
+    private BatchEntry check(WriteBatch.Entry entry) {
+        if (entry.isDelete()) {
+            return BatchEntry.delete(Keys.encode(entry.key()));
+        }
+        Checked checked = check(entry.key(), entry.options());
+        options.checkValueSize(entry.value().length);
+        return BatchEntry.put(checked.key(), checked.metadata(), checked.expiration(), entry.value());
+    }
+}
