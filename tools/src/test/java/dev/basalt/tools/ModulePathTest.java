@@ -37,15 +37,19 @@ class ModulePathTest {
         try (Basalt db = Basalt.open(data)) {
             db.namespace("NS").put("k", "v");
         }
-        Path toolsJar = jarOfToolsClasses(temp.resolve("basalt-tools.jar"));
         List<String> modulePath = new ArrayList<>();
-        modulePath.add(toolsJar.toString());
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            boolean toolsClasses = entry.endsWith("tools" + java.io.File.separator + "target" + java.io.File.separator
-                    + "classes");
-            if (!entry.contains("test-classes") && !toolsClasses && !entry.contains("junit")
-                    && !entry.contains("opentest4j") && !entry.contains("apiguardian") && !entry.contains("assertj")
-                    && !entry.contains("byte-buddy")) {
+            Path path = Path.of(entry);
+            if (entry.contains("test-classes") || entry.contains("junit") || entry.contains("opentest4j")
+                    || entry.contains("apiguardian") || entry.contains("assertj") || entry.contains("byte-buddy")) {
+                continue;
+            }
+            if (Files.isDirectory(path) && !Files.exists(path.resolve("module-info.class"))) {
+                // A reactor module's classes without a module-info (the tools, the server): as the
+                // jar plugin would package them, an automatic module named after the package.
+                String module = "dev.basalt." + path.getParent().getParent().getFileName();
+                modulePath.add(jarOf(path, module, temp.resolve(module + ".jar")).toString());
+            } else {
                 modulePath.add(entry);
             }
         }
@@ -83,12 +87,11 @@ class ModulePathTest {
         return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     }
 
-    /** The tools' compiled classes as the automatic module dev.basalt.tools (what the jar plugin would build). */
-    private static Path jarOfToolsClasses(Path jar) throws IOException {
-        Path classes = Path.of(BasaltCli.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+    /** Compiled classes as a jar that is the automatic module {@code module}. */
+    private static Path jarOf(Path classes, String module, Path jar) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(new Attributes.Name("Automatic-Module-Name"), "dev.basalt.tools");
+        manifest.getMainAttributes().put(new Attributes.Name("Automatic-Module-Name"), module);
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
                 Stream<Path> files = Files.walk(classes)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
