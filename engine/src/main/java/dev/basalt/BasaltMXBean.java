@@ -12,39 +12,87 @@ package dev.basalt;
  * each figure means. Workers KV has no counterpart: its figures live in Cloudflare's dashboard.
  */
 public interface BasaltMXBean {
-    /** The store's directory, absolute. */
+    /**
+     * The store's directory, absolute.
+     *
+     * @return the figure of the same name in {@link BasaltStats}
+     */
     String getDirectory();
 
-    /** {@link BasaltStats#liveKeys()}. */
+    /**
+     * {@link BasaltStats#liveKeys()}.
+     *
+     * @return the figure of the same name in {@link BasaltStats}
+     */
     long getLiveKeys();
 
-    /** {@link BasaltStats#liveBytes()}. */
+    /**
+     * {@link BasaltStats#liveBytes()}.
+     *
+     * @return the figure of the same name in {@link BasaltStats}
+     */
     long getLiveBytes();
 
-    /** {@link BasaltStats#totalLogBytes()}. */
+    /**
+     * {@link BasaltStats#totalLogBytes()}.
+     *
+     * @return the figure of the same name in {@link BasaltStats}
+     */
     long getTotalLogBytes();
 
-    /** {@link BasaltStats#segmentCount()}. */
+    /**
+     * {@link BasaltStats#segmentCount()}.
+     *
+     * @return the figure of the same name in {@link BasaltStats}
+     */
     int getSegmentCount();
 
-    /** {@link BasaltStats#offHeapIndexBytes()}. */
+    /**
+     * {@link BasaltStats#offHeapIndexBytes()}.
+     *
+     * @return the figure of the same name in {@link BasaltStats}
+     */
     long getOffHeapIndexBytes();
 
-    /** {@link BasaltStats#expiredAndPurged()}. */
+    /**
+     * {@link BasaltStats#expiredAndPurged()}.
+     *
+     * @return the figure of the same name in {@link BasaltStats}
+     */
     long getExpiredAndPurged();
 
-    /** {@link BasaltStats#compactionsRun()}. */
+    /**
+     * {@link BasaltStats#compactionsRun()}.
+     *
+     * @return the figure of the same name in {@link BasaltStats}
+     */
     long getCompactionsRun();
 
-    /** {@link BasaltStats#bytesReclaimed()}. */
+    /**
+     * {@link BasaltStats#bytesReclaimed()}.
+     *
+     * @return the figure of the same name in {@link BasaltStats}
+     */
     long getBytesReclaimed();
 
-    /** {@link BasaltStats#corruptRecordsSkipped()}. */
+    /**
+     * {@link BasaltStats#corruptRecordsSkipped()}.
+     *
+     * @return the figure of the same name in {@link BasaltStats}
+     */
     long getCorruptRecordsSkipped();
 
-    /** {@link BasaltStats#namespaces()}. */
+    /**
+     * {@link BasaltStats#namespaces()}.
+     *
+     * @return the figure of the same name in {@link BasaltStats}
+     */
     long getNamespaces();
 
-    /** {@link BasaltStats#logSyncs()}. */
+    /**
+     * {@link BasaltStats#logSyncs()}.
+     *
+     * @return the figure of the same name in {@link BasaltStats}
+     */
     long getLogSyncs();
 }

@@ -370,6 +370,7 @@ public final class BasaltOptions {
     /**
      * Checks a value's size against {@link #maxValueSizeBytes()} as {@code put} does.
      *
+     * @param valueBytes the value's size in bytes
      * @throws IllegalArgumentException naming the size and the limit when it is larger
      */
     public void checkValueSize(long valueBytes) {

@@ -59,7 +59,12 @@ public final class BinaryNamespace {
      * in {@link #putAll} a null value deletes the key.
      */
     public record Entry(byte[] key, byte[] value) {
-        /** Stores the arrays as given: the engine hands out fresh copies. */
+        /**
+         * Stores the arrays as given: the engine hands out fresh copies.
+         *
+         * @param key the key
+         * @param value the value
+         */
         public Entry {
             Objects.requireNonNull(key, "key");
         }
@@ -77,18 +82,32 @@ public final class BinaryNamespace {
         this.maxValueBytes = maxValueBytes;
     }
 
-    /** The namespace's name. */
+    /**
+     * The namespace's name.
+     *
+     * @return the namespace's name
+     */
     public String name() {
         return state.name();
     }
 
-    /** A copy of the value, or null when the key is absent. */
+    /**
+     * A copy of the value, or null when the key is absent.
+     *
+     * @param key the key
+     * @return a copy of the value, or null when the key is absent
+     */
     public byte[] get(byte[] key) {
         checkKey(key);
         return store.read(state, new UnsafeBuffer(key), 0, key.length, BinaryNamespace::value);
     }
 
-    /** Stores a copy of {@code value} under {@code key}, replacing any value it had. */
+    /**
+     * Stores a copy of {@code value} under {@code key}, replacing any value it had.
+     *
+     * @param key the key
+     * @param value the value
+     */
     public void put(byte[] key, byte[] value) {
         checkKey(key);
         Objects.requireNonNull(value, "value");
@@ -103,6 +122,7 @@ public final class BinaryNamespace {
      * 1..10,000 entries, each key once, each key and value within the limits above, and the
      * records together within one log segment.
      *
+     * @param entries the entries to write as one unit (a null value deletes its key)
      * @throws IllegalArgumentException naming the entry and the limit; nothing is written
      */
     public void putAll(List<Entry> entries) {
@@ -133,7 +153,11 @@ public final class BinaryNamespace {
         store.writeBatch(state, checked);
     }
 
-    /** Removes the key; an absent key is no error. */
+    /**
+     * Removes the key; an absent key is no error.
+     *
+     * @param key the key
+     */
     public void delete(byte[] key) {
         checkKey(key);
         store.delete(state, key.clone());
@@ -145,6 +169,13 @@ public final class BinaryNamespace {
      * bound is open (the first or last key). A bound need not be a stored key, and may be any
      * 1..512 bytes. A range whose {@code from} lies beyond {@code to} in the walk's direction is
      * empty.
+     *
+     * @param from where the walk starts (null: the first key, or the last when descending)
+     * @param fromInclusive whether a key equal to {@code from} is included
+     * @param to where the walk ends (null: no end)
+     * @param toInclusive whether a key equal to {@code to} is included
+     * @param descending walk toward smaller keys
+     * @return an iterator over the entries, fetched a page at a time
      */
     public Iterator<Entry> range(byte[] from, boolean fromInclusive, byte[] to, boolean toInclusive,
             boolean descending) {
@@ -158,7 +189,12 @@ public final class BinaryNamespace {
                 toInclusive, descending);
     }
 
-    /** The entries whose keys start with {@code prefix} (1..512 bytes), ascending. */
+    /**
+     * The entries whose keys start with {@code prefix} (1..512 bytes), ascending.
+     *
+     * @param prefix the key prefix
+     * @return an iterator over the entries whose keys start with the prefix
+     */
     public Iterator<Entry> prefix(byte[] prefix) {
         checkKey(prefix);
         return new Pages(prefix.clone(), true, prefixEnd(prefix), false, false);

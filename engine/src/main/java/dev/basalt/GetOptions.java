@@ -39,7 +39,11 @@ public final class GetOptions {
         this.cacheTtlSeconds = cacheTtlSeconds;
     }
 
-    /** No options: what a read without them does. */
+    /**
+     * No options: what a read without them does.
+     *
+     * @return options with no cache TTL
+     */
     public static GetOptions none() {
         return NONE;
     }
@@ -49,6 +53,7 @@ public final class GetOptions {
      * ignores it after checking it.
      *
      * @param seconds at least {@value #MIN_CACHE_TTL_SECONDS}
+     * @return options with this cache TTL
      * @throws IllegalArgumentException naming the figure and the minimum when {@code seconds} is
      *     smaller than {@value #MIN_CACHE_TTL_SECONDS}
      */
@@ -56,7 +61,12 @@ public final class GetOptions {
         return NONE.withCacheTtl(seconds);
     }
 
-    /** These options with {@code cacheTtl} set; the same rule as {@link #cacheTtl(long)}. */
+    /**
+     * These options with {@code cacheTtl} set; the same rule as {@link #cacheTtl(long)}.
+     *
+     * @param seconds the cache TTL in seconds, at least 30
+     * @return options with this cache TTL
+     */
     public GetOptions withCacheTtl(long seconds) {
         if (seconds < MIN_CACHE_TTL_SECONDS) {
             throw new IllegalArgumentException("cacheTtl is " + seconds + " seconds; the minimum is "
@@ -65,7 +75,11 @@ public final class GetOptions {
         return new GetOptions(seconds);
     }
 
-    /** The {@code cacheTtl} given, in seconds, or empty when none was. */
+    /**
+     * The {@code cacheTtl} given, in seconds, or empty when none was.
+     *
+     * @return the cache TTL in seconds, empty when none was given
+     */
     public OptionalLong cacheTtlSeconds() {
         return cacheTtlSeconds == NO_CACHE_TTL ? OptionalLong.empty() : OptionalLong.of(cacheTtlSeconds);
     }

@@ -409,6 +409,7 @@ public final class KvNamespace {
      * while the call runs. Returns once the batch is durable per the mode (one fsync covers it).
      * The counterpart of Workers KV's bulk write, with atomicity added.
      *
+     * @param batch the entries to write as one unit
      * @throws IllegalArgumentException before anything is written, naming the entry (index and
      *     key), the limit and the figure: an empty batch or more than 10,000 entries, a key given
      *     twice, any entry that {@code put} or {@code delete} would refuse, or records that do not
@@ -492,6 +493,8 @@ public final class KvNamespace {
      * concurrent writes it keeps {@code list}'s promises: strictly ascending, a key present and
      * untouched for the whole walk appears exactly once, a deleted key never reappears.
      *
+     * @param options the read or put options
+     * @return a lazy stream of the keys, one page read at a time
      * @throws IllegalArgumentException at once, when the options' cursor is malformed or foreign
      *     (it is checked before the stream is returned)
      * @throws IllegalStateException from the stream, when a page is fetched after the namespace
@@ -505,7 +508,12 @@ public final class KvNamespace {
         return KeyPages.stream(this::list, options);
     }
 
-    /** {@link #listAll(ListOptions)} of every key with {@code prefix} ({@code ""}: every key). */
+    /**
+     * {@link #listAll(ListOptions)} of every key with {@code prefix} ({@code ""}: every key).
+     *
+     * @param prefix the key prefix
+     * @return a lazy stream of the keys, one page read at a time
+     */
     public java.util.stream.Stream<KeyInfo> listAll(String prefix) {
         return listAll(ListOptions.prefix(prefix));
     }
@@ -514,19 +522,41 @@ public final class KvNamespace {
      * {@link #get(String, ValueType)} with Workers KV's read options ({@code get(key, { type,
      * cacheTtl })}). A local store has no edge cache, so {@code cacheTtl} is checked when the
      * {@link GetOptions} are made and has no other effect: the read sees every completed write.
+     *
+     * @param <T> the Java type of the value
+     * @param key the key
+     * @param type how the value is decoded
+     * @param options the read or put options
+     * @return the value, or null when the key is absent or expired
      */
     public <T> T get(String key, ValueType<T> type, GetOptions options) {
         Objects.requireNonNull(options, "options");
         return get(key, type);
     }
 
-    /** Bulk {@link #get(Collection, ValueType)} with read options; see {@link GetOptions}. */
+    /**
+     * Bulk {@link #get(Collection, ValueType)} with read options; see {@link GetOptions}.
+     *
+     * @param <T> the Java type of the value
+     * @param keys 1..100 distinct keys
+     * @param type how the value is decoded
+     * @param options the read or put options
+     * @return the value, or null when the key is absent or expired
+     */
     public <T> Map<String, T> get(Collection<String> keys, ValueType<T> type, GetOptions options) {
         Objects.requireNonNull(options, "options");
         return get(keys, type);
     }
 
-    /** {@link #getWithMetadata(String, ValueType)} with read options; see {@link GetOptions}. */
+    /**
+     * {@link #getWithMetadata(String, ValueType)} with read options; see {@link GetOptions}.
+     *
+     * @param <T> the Java type of the value
+     * @param key the key
+     * @param type how the value is decoded
+     * @param options the read or put options
+     * @return the value and its metadata
+     */
     public <T> ValueWithMetadata<T> getWithMetadata(String key, ValueType<T> type, GetOptions options) {
         Objects.requireNonNull(options, "options");
         return getWithMetadata(key, type);
@@ -535,6 +565,12 @@ public final class KvNamespace {
     /**
      * Bulk {@link #getWithMetadata(Collection, ValueType)} with read options (absent keys map to
      * null); see {@link GetOptions}.
+     *
+     * @param <T> the Java type of the value
+     * @param keys 1..100 distinct keys
+     * @param type how the value is decoded
+     * @param options the read or put options
+     * @return the value and its metadata
      */
     public <T> Map<String, ValueWithMetadata<T>> getWithMetadata(Collection<String> keys, ValueType<T> type,
             GetOptions options) {

@@ -138,11 +138,12 @@ public final class PutOptions {
     }
 
     /**
-     * The epoch second at which the key expires, or {@link Limits#NO_EXPIRATION}.
+     * The epoch second at which the key expires, or 0 when it never does.
      *
      * @param nowEpochSeconds the engine clock's current epoch second, rounded down
      * @param minExpirationTtlSeconds the engine's minimum, 0 or more; a TTL must be at least
      *     1 second even when this is 0
+     * @return the expiration in epoch seconds, or 0 when none
      * @throws IllegalArgumentException naming the figure and the limit when the expiration
      *     that counts is too soon, or lies beyond the largest representable epoch second
      */
@@ -204,6 +205,7 @@ public final class PutOptions {
      * Checks the metadata as {@code put} will, without writing anything: returns the bytes of
      * compact JSON it takes (0 when there is none).
      *
+     * @return the bytes of compact JSON the metadata takes (0 when none)
      * @throws IllegalArgumentException when the JSON exceeds 1024 bytes or cannot be written
      */
     public int checkMetadata() {

@@ -33,39 +33,78 @@ public final class WriteBatch {
     private WriteBatch() {
     }
 
-    /** An empty batch. */
+    /**
+     * An empty batch.
+     *
+     * @return an empty batch
+     */
     public static WriteBatch create() {
         return new WriteBatch();
     }
 
-    /** Adds a put of {@code value} as UTF-8 text, with no expiration or metadata. */
+    /**
+     * Adds a put of {@code value} as UTF-8 text, with no expiration or metadata.
+     *
+     * @param key the key
+     * @param value the value
+     * @return this batch
+     */
     public WriteBatch put(String key, String value) {
         return put(key, value, PutOptions.none());
     }
 
-    /** Adds a put of a copy of {@code value}. */
+    /**
+     * Adds a put of a copy of {@code value}.
+     *
+     * @param key the key
+     * @param value the value
+     * @return this batch
+     */
     public WriteBatch put(String key, byte[] value) {
         return put(key, value, PutOptions.none());
     }
 
-    /** Adds a put of text with expiration and metadata. */
+    /**
+     * Adds a put of text with expiration and metadata.
+     *
+     * @param key the key
+     * @param value the value
+     * @param options the read or put options
+     * @return this batch
+     */
     public WriteBatch put(String key, String value, PutOptions options) {
         Objects.requireNonNull(value, "value");
         return add(key, ValueCodec.utf8(value), options);
     }
 
-    /** Adds a put of a copy of {@code value} with expiration and metadata. */
+    /**
+     * Adds a put of a copy of {@code value} with expiration and metadata.
+     *
+     * @param key the key
+     * @param value the value
+     * @param options the read or put options
+     * @return this batch
+     */
     public WriteBatch put(String key, byte[] value, PutOptions options) {
         Objects.requireNonNull(value, "value");
         return add(key, value.clone(), options);
     }
 
-    /** Adds a delete of {@code key} (an absent key is no error). */
+    /**
+     * Adds a delete of {@code key} (an absent key is no error).
+     *
+     * @param key the key
+     * @return this batch
+     */
     public WriteBatch delete(String key) {
         return add(key, null, PutOptions.none());
     }
 
-    /** Entries added so far. */
+    /**
+     * Entries added so far.
+     *
+     * @return the number of entries added
+     */
     public int size() {
         return entries.size();
     }
