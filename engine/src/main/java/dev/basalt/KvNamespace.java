@@ -3,15 +3,12 @@ package dev.basalt;
 import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.store.Keys;
 import dev.basalt.internal.store.NamespaceState;
-import dev.basalt.internal.store.RecordView;
-import dev.basalt.internal.store.RetainedValue;
 import dev.basalt.internal.store.Store;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,6 +41,7 @@ public final class KvNamespace {
     private final ValueCodec codec;
     private final BasaltOptions options;
     private final PutArguments arguments;
+    private final NamespaceReads reads;
 
     KvNamespace(Basalt owner, Store store, NamespaceState state, ValueCodec codec, BasaltOptions options) {
         this.owner = owner;
@@ -52,6 +50,7 @@ public final class KvNamespace {
         this.codec = codec;
         this.options = options;
         this.arguments = new PutArguments(options, codec.mapper(), store::nowEpochSeconds);
+        this.reads = new NamespaceReads(store, state, codec);
     }
 
     /**
@@ -106,13 +105,7 @@ public final class KvNamespace {
      * @throws BasaltException when the stored value is not valid JSON for a JSON type
      */
     public <T> T get(String key, ValueType<T> type) {
-        Objects.requireNonNull(type, "type");
-        byte[] keyBytes = Keys.encode(key);
-        if (type.kind() == ValueType.Kind.STREAM) {
-            return type.javaType().cast(stream(keyBytes, key));
-        }
-        return store.read(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length,
-                record -> codec.decode(type, record.buffer(), record.valueOffset(), record.valueLength(), key));
+        return reads.get(key, type);
     }
 
     /**
@@ -139,7 +132,7 @@ public final class KvNamespace {
      * @return a map in request order, absent and expired keys mapped to null
      */
     public <T> Map<String, T> get(Collection<String> keys, ValueType<T> type) {
-        Set<String> distinct = bulkKeys(keys, type);
+        Set<String> distinct = NamespaceReads.bulkKeys(keys, type);
         Map<String, T> values = new LinkedHashMap<>();
         for (String key : distinct) {
             values.put(key, get(key, type));
@@ -178,27 +171,7 @@ public final class KvNamespace {
 
     /** {@link #getWithMetadata(String, ValueType)}, but null when the key is absent or expired. */
     private <T> ValueWithMetadata<T> findWithMetadata(String key, ValueType<T> type) {
-        Objects.requireNonNull(type, "type");
-        byte[] keyBytes = Keys.encode(key);
-        if (type.kind() == ValueType.Kind.STREAM) {
-            RetainedValue retained = store.retain(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length);
-            if (retained == null) {
-                return null;
-            }
-            JsonNode metadata;
-            try {
-                RecordView record = retained.record();
-                metadata = codec.metadata(record.buffer(), record.metadataOffset(), record.metadataLength());
-            } catch (RuntimeException e) {
-                retained.release(); // no stream will ever release it
-                throw e;
-            }
-            return new ValueWithMetadata<>(type.javaType().cast(new ValueStream(retained, name(), key)), metadata);
-        }
-        return store.read(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length,
-                record -> new ValueWithMetadata<>(
-                        codec.decode(type, record.buffer(), record.valueOffset(), record.valueLength(), key),
-                        codec.metadata(record.buffer(), record.metadataOffset(), record.metadataLength())));
+        return reads.find(key, type);
     }
 
     /**
@@ -216,36 +189,12 @@ public final class KvNamespace {
      * @return a map in request order; an absent or expired key maps to null
      */
     public <T> Map<String, ValueWithMetadata<T>> getWithMetadata(Collection<String> keys, ValueType<T> type) {
-        Set<String> distinct = bulkKeys(keys, type);
+        Set<String> distinct = NamespaceReads.bulkKeys(keys, type);
         Map<String, ValueWithMetadata<T>> values = new LinkedHashMap<>();
         for (String key : distinct) {
             values.put(key, findWithMetadata(key, type));
         }
         return Collections.unmodifiableMap(values);
-    }
-
-    private static Set<String> bulkKeys(Collection<String> keys, ValueType<?> type) {
-        Objects.requireNonNull(keys, "keys");
-        Objects.requireNonNull(type, "type");
-        if (type.kind() == ValueType.Kind.STREAM) {
-            throw new IllegalArgumentException("bulk get does not accept " + type
-                    + "; use TEXT, JSON, json(Class) or BYTES");
-        }
-        Set<String> distinct = new LinkedHashSet<>(keys);
-        if (distinct.isEmpty() || distinct.size() > Limits.MAX_BULK_KEYS) {
-            throw new IllegalArgumentException("bulk get has " + distinct.size() + " distinct keys; it must be 1.."
-                    + Limits.MAX_BULK_KEYS);
-        }
-        for (String key : distinct) {
-            Keys.encode(key);
-        }
-        return distinct;
-    }
-
-    /** The value as a stream over its segment's map (the stream releases it); null when not live. */
-    private InputStream stream(byte[] keyBytes, String key) {
-        RetainedValue retained = store.retain(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length);
-        return retained == null ? null : new ValueStream(retained, name(), key);
     }
 
     /**
@@ -284,8 +233,7 @@ public final class KvNamespace {
     /**
      * Stores a copy of {@code value}.
      *
-     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
-     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     * <p>Workers KV: {@code env.NS.put}; limits as {@link #put(String, String)}.
      *
      * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
      * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
@@ -297,8 +245,7 @@ public final class KvNamespace {
     /**
      * Stores the buffer's remaining bytes; its position is left alone.
      *
-     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
-     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     * <p>Workers KV: {@code env.NS.put}; limits as {@link #put(String, String)}.
      *
      * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
      * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
@@ -310,8 +257,7 @@ public final class KvNamespace {
     /**
      * Stores the stream's bytes up to its end; the stream is not closed.
      *
-     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
-     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     * <p>Workers KV: {@code env.NS.put}; limits as {@link #put(String, String)}.
      *
      * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
      * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
@@ -323,8 +269,7 @@ public final class KvNamespace {
     /**
      * {@link #put(String, String)} with expiration and metadata.
      *
-     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
-     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     * <p>Workers KV: {@code env.NS.put}; limits as {@link #put(String, String)}.
      *
      * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
      * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
@@ -339,8 +284,7 @@ public final class KvNamespace {
     /**
      * {@link #put(String, byte[])} with expiration and metadata.
      *
-     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
-     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     * <p>Workers KV: {@code env.NS.put}; limits as {@link #put(String, String)}.
      *
      * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
      * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
@@ -354,8 +298,7 @@ public final class KvNamespace {
     /**
      * {@link #put(String, ByteBuffer)} with expiration and metadata.
      *
-     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
-     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     * <p>Workers KV: {@code env.NS.put}; limits as {@link #put(String, String)}.
      *
      * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
      * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
@@ -371,8 +314,7 @@ public final class KvNamespace {
      * {@link #put(String, InputStream)} with expiration and metadata. Reads at most
      * maxValueSize + 1 bytes; a longer stream stores nothing. The value is gathered off-heap.
      *
-     * <p>Workers KV: {@code env.NS.put(key, value, {expiration, expirationTtl, metadata})}; limits: the
-     * key 512 bytes, the value 25 MiB, metadata 1024 bytes, expirations at least 60 s ahead.
+     * <p>Workers KV: {@code env.NS.put}; limits as {@link #put(String, String)}.
      *
      * @param key the key: 1..512 bytes of UTF-8, not "", "." or ".."
      * @param value the value, at most maxValueSize bytes (default 25 MiB, 26,214,400)
@@ -453,32 +395,8 @@ public final class KvNamespace {
      *     another namespace, prefix or directory
      */
     public ListResult list(ListOptions options) {
-        Objects.requireNonNull(options, "options");
-        byte[] prefix = ValueCodec.utf8(options.prefix());
-        String cursor = options.cursor();
-        byte[] after = cursor == null || cursor.isEmpty() ? null : store.cursors().decode(cursor, name(), prefix);
-        int limit = options.limit();
-        java.util.List<KeyInfo> keys = new java.util.ArrayList<>(Math.min(limit + 1, 64));
-        byte[][] lastKey = new byte[1][];
-        store.list(state, prefix, after, limit + 1, record -> {
-            if (keys.size() == limit) {
-                return; // the extra key only says there is another page
-            }
-            lastKey[0] = ValueCodec.copy(record.buffer(), record.keyOffset(), record.keyLength());
-            long expiration = record.expirationEpochSeconds();
-            keys.add(new KeyInfo(new String(lastKey[0], java.nio.charset.StandardCharsets.UTF_8),
-                    expiration == Limits.NO_EXPIRATION ? null : expiration,
-                    codec.metadata(record.buffer(), record.metadataOffset(), record.metadataLength())));
-        });
-        boolean complete = keys.size() < limit || !hasMore(prefix, lastKey[0]);
-        return new ListResult(keys, complete, complete ? null : store.cursors().encode(name(), prefix, lastKey[0]));
+        return reads.list(options);
     }
-
-    private boolean hasMore(byte[] prefix, byte[] after) {
-        return after != null && store.list(state, prefix, after, 1, record -> { }) > 0;
-    }
-
-    // ------------------------------------------------- Workers KV fidelity (issue #17)
 
     /**
      * Every key with the options' prefix, in ascending unsigned UTF-8 byte order, as a lazy
@@ -493,7 +411,7 @@ public final class KvNamespace {
      * concurrent writes it keeps {@code list}'s promises: strictly ascending, a key present and
      * untouched for the whole walk appears exactly once, a deleted key never reappears.
      *
-     * @param options the read or put options
+     * @param options the prefix, the page size and the cursor to start after
      * @return a lazy stream of the keys, one page read at a time
      * @throws IllegalArgumentException at once, when the options' cursor is malformed or foreign
      *     (it is checked before the stream is returned)
@@ -501,10 +419,7 @@ public final class KvNamespace {
      *     was dropped or the store closed
      */
     public java.util.stream.Stream<KeyInfo> listAll(ListOptions options) {
-        Objects.requireNonNull(options, "options");
-        if (options.cursor() != null && !options.cursor().isEmpty()) {
-            store.cursors().decode(options.cursor(), name(), ValueCodec.utf8(options.prefix()));
-        }
+        reads.checkCursor(options);
         return KeyPages.stream(this::list, options);
     }
 
@@ -526,7 +441,7 @@ public final class KvNamespace {
      * @param <T> the Java type of the value
      * @param key the key
      * @param type how the value is decoded
-     * @param options the read or put options
+     * @param options the read options (cacheTtl)
      * @return the value, or null when the key is absent or expired
      */
     public <T> T get(String key, ValueType<T> type, GetOptions options) {
@@ -540,8 +455,8 @@ public final class KvNamespace {
      * @param <T> the Java type of the value
      * @param keys 1..100 distinct keys
      * @param type how the value is decoded
-     * @param options the read or put options
-     * @return the value, or null when the key is absent or expired
+     * @param options the read options (cacheTtl)
+     * @return a map in request order, absent and expired keys mapped to null
      */
     public <T> Map<String, T> get(Collection<String> keys, ValueType<T> type, GetOptions options) {
         Objects.requireNonNull(options, "options");
@@ -554,7 +469,7 @@ public final class KvNamespace {
      * @param <T> the Java type of the value
      * @param key the key
      * @param type how the value is decoded
-     * @param options the read or put options
+     * @param options the read options (cacheTtl)
      * @return the value and its metadata
      */
     public <T> ValueWithMetadata<T> getWithMetadata(String key, ValueType<T> type, GetOptions options) {
@@ -569,8 +484,8 @@ public final class KvNamespace {
      * @param <T> the Java type of the value
      * @param keys 1..100 distinct keys
      * @param type how the value is decoded
-     * @param options the read or put options
-     * @return the value and its metadata
+     * @param options the read options (cacheTtl)
+     * @return a map in request order, absent and expired keys mapped to null
      */
     public <T> Map<String, ValueWithMetadata<T>> getWithMetadata(Collection<String> keys, ValueType<T> type,
             GetOptions options) {

@@ -91,16 +91,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class KeyListing implements AutoCloseable {
     /** Address of the head node, a node of level 16 with an empty key that no pointer targets. */
-    private static final int HEAD = 0;
+    static final int HEAD = 0;
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
-    private final NodeArena arena = new NodeArena();
+    final NodeArena arena = new NodeArena();
     /** Writer scratch: the rightmost node before the key at each level. */
     private final int[] predecessors = new int[MAX_LEVEL];
     /** Writer-only xorshift state for node levels; never 0. */
     private long randomState;
     /** Highest level that has ever held a node; readers start their descent there. */
-    private volatile int topLevel = 1;
+    volatile int topLevel = 1;
     /** Written only by the writer. */
     private volatile long size;
     /** Writer-only. */
@@ -265,12 +265,8 @@ public final class KeyListing implements AutoCloseable {
      * when {@code maxKeys} keys counted. Any thread, lock-free, allocation-free; visits nothing
      * after {@link #close}. Concurrent writers: the same guarantees as {@link #scan}.
      *
-     * <p>Cost: ascending, one O(log n) seek then one pointer hop per key. Descending, one O(log n)
-     * seek per key: the list links forward only, so each step seeks the predecessor of the key
-     * just visited afresh from the head (about 46 node visits per key at 10M keys). Walking
-     * backwards that way is what lets this need no back pointers (4 more bytes per node and a
-     * second pointer to publish per insert); a reverse page of 128 keys at 10M keys costs a few
-     * hundred microseconds instead of a few.
+     * <p>Cost: ascending, one O(log n) seek then one hop per key; descending, one O(log n) seek
+     * per key ({@link ListingWalk} says why).
      *
      * @param from       where to start; may be null when {@code fromLength} is 0
      * @param inclusive  whether a key equal to {@code from} is visited
@@ -283,37 +279,7 @@ public final class KeyListing implements AutoCloseable {
      */
     public int walk(DirectBuffer from, int fromOffset, int fromLength, boolean inclusive, boolean descending,
                     int maxKeys, WalkVisitor visitor) {
-        final DirectBuffer fromBytes = checkBound("from", from, fromOffset, fromLength);
-        if (maxKeys < 1) {
-            throw new IllegalArgumentException("maxKeys=" + maxKeys + " must be >= 1");
-        }
-        if (visitor == null) {
-            throw new IllegalArgumentException("visitor is null");
-        }
-        int node;
-        if (descending) {
-            node = fromLength == 0 ? last() : floor(fromBytes, fromOffset, fromLength, inclusive);
-        } else {
-            node = seek(fromBytes, fromOffset, fromLength, fromLength == 0 || inclusive);
-        }
-        int counted = 0;
-        while (node != NIL) {
-            final UnsafeBuffer chunk = arena.chunk(node);
-            final int at = NodeArena.offset(node);
-            final int header = chunk.getIntAcquire(at + HEADER_OFFSET);
-            final int keyOffset = at + NodeLayout.keyOffset(NodeLayout.level(header));
-            final int keyLength = NodeLayout.keyLength(header);
-            if (!NodeLayout.isRemoved(header)) {
-                final int verdict = visitor.visit(chunk, keyOffset, keyLength);
-                if (verdict == WalkVisitor.STOP || (verdict == WalkVisitor.COUNT && ++counted == maxKeys)) {
-                    break;
-                }
-            }
-            // A removed node's key and pointers stay intact until reclaim, which waits for this
-            // reader (class comment), so seeking from its key is safe.
-            node = descending ? floor(chunk, keyOffset, keyLength, false) : nextAcquire(node, 0);
-        }
-        return counted;
+        return ListingWalk.walk(this, from, fromOffset, fromLength, inclusive, descending, maxKeys, visitor);
     }
 
     /** Receives the keys of a {@link #walk} and steers it. */
@@ -332,35 +298,6 @@ public final class KeyListing implements AutoCloseable {
          * @return {@link #SKIP}, {@link #COUNT} or {@link #STOP}
          */
         int visit(DirectBuffer buffer, int offset, int length);
-    }
-
-    /**
-     * The last node (live or retired) whose key is {@code < target} ({@code <= target} when
-     * inclusive), or NIL when there is none. Any thread.
-     */
-    private int floor(DirectBuffer target, int offset, int length, boolean inclusive) {
-        int node = HEAD;
-        for (int i = topLevel - 1; i >= 0; i--) {
-            int next = nextAcquire(node, i);
-            while (next != NIL && sortsBefore(next, target, offset, length, !inclusive)) {
-                node = next;
-                next = nextAcquire(node, i);
-            }
-        }
-        return node == HEAD ? NIL : node;
-    }
-
-    /** The last node (live or retired) of the list, or NIL when it is empty. Any thread. */
-    private int last() {
-        int node = HEAD;
-        for (int i = topLevel - 1; i >= 0; i--) {
-            int next = nextAcquire(node, i);
-            while (next != NIL) {
-                node = next;
-                next = nextAcquire(node, i);
-            }
-        }
-        return node == HEAD ? NIL : node;
     }
 
     /**
@@ -492,7 +429,7 @@ public final class KeyListing implements AutoCloseable {
      * not inclusive), or NIL. Any thread. Returns the pointer it tested rather than loading it
      * again: a node inserted in between could sort before the target.
      */
-    private int seek(DirectBuffer target, int offset, int length, boolean inclusive) {
+    int seek(DirectBuffer target, int offset, int length, boolean inclusive) {
         int node = HEAD;
         int next = NIL;
         for (int i = topLevel - 1; i >= 0; i--) {
@@ -506,7 +443,7 @@ public final class KeyListing implements AutoCloseable {
     }
 
     /** Whether the node's key sorts before the target ({@code <=} it when not {@code strictly}). */
-    private boolean sortsBefore(int node, DirectBuffer target, int offset, int length, boolean strictly) {
+    boolean sortsBefore(int node, DirectBuffer target, int offset, int length, boolean strictly) {
         final int c = compareKey(node, target, offset, length);
         return strictly ? c < 0 : c <= 0;
     }
@@ -535,7 +472,7 @@ public final class KeyListing implements AutoCloseable {
         return arena.chunk(node).getInt(NodeArena.offset(node) + NodeLayout.nextOffset(level));
     }
 
-    private int nextAcquire(int node, int level) {
+    int nextAcquire(int node, int level) {
         return arena.chunk(node).getIntAcquire(NodeArena.offset(node) + NodeLayout.nextOffset(level));
     }
 
@@ -568,7 +505,7 @@ public final class KeyListing implements AutoCloseable {
     }
 
     /** The buffer to read, or an empty one when the length is 0 and no buffer is given. */
-    private static DirectBuffer checkBound(String what, DirectBuffer buffer, int offset, int length) {
+    static DirectBuffer checkBound(String what, DirectBuffer buffer, int offset, int length) {
         if (length < 0 || length > MAX_KEY_BYTES) {
             throw new IllegalArgumentException(what + " is " + length + " bytes; it must be 0.." + MAX_KEY_BYTES);
         }

@@ -1,0 +1,89 @@
+package dev.basalt.internal.listing;
+
+import static dev.basalt.internal.listing.NodeArena.NIL;
+import static dev.basalt.internal.listing.NodeLayout.HEADER_OFFSET;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The walk behind {@link KeyListing#walk}: keys from a start in either direction, for ranges
+ * (the binary-key surface). A reader, like {@code scan}: lock-free, allocation-free, and safe
+ * beside the one writer for the reasons the listing's class comment gives.
+ *
+ * <p>Cost: ascending, one O(log n) seek then one pointer hop per key. Descending, one O(log n)
+ * seek per key: the list links forward only, so each step seeks the predecessor of the key just
+ * visited afresh from the head (about 46 node visits per key at 10M keys). Walking backwards that
+ * way is what lets the listing need no back pointers (4 more bytes per node and a second pointer
+ * to publish per insert); a reverse page of 128 keys at 10M keys costs a few hundred microseconds
+ * instead of a few.
+ */
+final class ListingWalk {
+    private ListingWalk() {
+    }
+
+    static int walk(KeyListing listing, DirectBuffer from, int fromOffset, int fromLength, boolean inclusive,
+            boolean descending, int maxKeys, KeyListing.WalkVisitor visitor) {
+        final DirectBuffer fromBytes = KeyListing.checkBound("from", from, fromOffset, fromLength);
+        if (maxKeys < 1) {
+            throw new IllegalArgumentException("maxKeys=" + maxKeys + " must be >= 1");
+        }
+        if (visitor == null) {
+            throw new IllegalArgumentException("visitor is null");
+        }
+        int node;
+        if (descending) {
+            node = fromLength == 0 ? last(listing) : floor(listing, fromBytes, fromOffset, fromLength, inclusive);
+        } else {
+            node = listing.seek(fromBytes, fromOffset, fromLength, fromLength == 0 || inclusive);
+        }
+        int counted = 0;
+        while (node != NIL) {
+            final UnsafeBuffer chunk = listing.arena.chunk(node);
+            final int at = NodeArena.offset(node);
+            final int header = chunk.getIntAcquire(at + HEADER_OFFSET);
+            final int keyOffset = at + NodeLayout.keyOffset(NodeLayout.level(header));
+            final int keyLength = NodeLayout.keyLength(header);
+            if (!NodeLayout.isRemoved(header)) {
+                final int verdict = visitor.visit(chunk, keyOffset, keyLength);
+                if (verdict == KeyListing.WalkVisitor.STOP
+                        || (verdict == KeyListing.WalkVisitor.COUNT && ++counted == maxKeys)) {
+                    break;
+                }
+            }
+            // A removed node's key and pointers stay intact until reclaim, which waits for this
+            // reader (class comment), so seeking from its key is safe.
+            node = descending ? floor(listing, chunk, keyOffset, keyLength, false) : listing.nextAcquire(node, 0);
+        }
+        return counted;
+    }
+
+    /**
+     * The last node (live or retired) whose key is {@code < target} ({@code <= target} when
+     * inclusive), or NIL when there is none. Any thread.
+     */
+    private static int floor(KeyListing listing, DirectBuffer target, int offset, int length, boolean inclusive) {
+        int node = KeyListing.HEAD;
+        for (int i = listing.topLevel - 1; i >= 0; i--) {
+            int next = listing.nextAcquire(node, i);
+            while (next != NIL && listing.sortsBefore(next, target, offset, length, !inclusive)) {
+                node = next;
+                next = listing.nextAcquire(node, i);
+            }
+        }
+        return node == KeyListing.HEAD ? NIL : node;
+    }
+
+    /** The last node (live or retired) of the list, or NIL when it is empty. Any thread. */
+    private static int last(KeyListing listing) {
+        int node = KeyListing.HEAD;
+        for (int i = listing.topLevel - 1; i >= 0; i--) {
+            int next = listing.nextAcquire(node, i);
+            while (next != NIL) {
+                node = next;
+                next = listing.nextAcquire(node, i);
+            }
+        }
+        return node == KeyListing.HEAD ? NIL : node;
+    }
+}
