@@ -36,6 +36,14 @@ public interface FileIo {
 
     long size(Path file) throws IOException;
 
+    /**
+     * When the file's contents last changed, in nanoseconds since the epoch (as precise as the
+     * file system keeps it): a checkpoint notes it to tell a segment file changed behind its back.
+     */
+    default long lastModifiedNanos(Path file) throws IOException {
+        return java.nio.file.Files.getLastModifiedTime(file).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
     boolean exists(Path path);
 
     boolean isDirectory(Path path);

@@ -113,6 +113,19 @@ public final class HashIndex implements AutoCloseable {
         this.table = new SlotTable(SlotTable.capacityForKeys(initialCapacityKeys));
     }
 
+    /** An index over a table filled elsewhere ({@link IndexImage}); the counts are checked there. */
+    HashIndex(SlotTable table, int liveKeys, int deletedSlots) {
+        this.table = table;
+        this.deletedSlots = deletedSlots;
+        setLiveKeys(liveKeys);
+    }
+
+    /** The current table; for {@link IndexImage}, on the writer thread. */
+    SlotTable table() {
+        checkOpen();
+        return table;
+    }
+
     /**
      * The location stored for the key, or {@link #NO_LOCATION}. Lock-free and allocation-free
      * (provided the matcher is); any thread. Returns {@link #NO_LOCATION} after {@link #close}.

@@ -171,6 +171,18 @@ final class SlotTable {
         chunk.putLong(offset + HASH_OFFSET, keyHash);
     }
 
+    int chunkCount() {
+        return chunks.length;
+    }
+
+    /**
+     * Chunk {@code index}'s memory as a buffer over its whole length (position 0): for copying a
+     * table to or from a checkpoint while no reader can see it change.
+     */
+    ByteBuffer chunkMemory(int index) {
+        return chunks[index].byteBuffer().duplicate().clear();
+    }
+
     /** Releases the direct memory now. Only when no reader can hold this table any more. */
     void free() {
         if (this == CLOSED) {

@@ -2,7 +2,6 @@ package dev.basalt.internal.listing;
 
 import static dev.basalt.internal.listing.NodeArena.NIL;
 import static dev.basalt.internal.listing.NodeLayout.HEADER_OFFSET;
-import static dev.basalt.internal.listing.NodeLayout.MAX_KEY_BYTES;
 import static dev.basalt.internal.listing.NodeLayout.MAX_LEVEL;
 import static dev.basalt.internal.listing.NodeLayout.REMOVED_FLAG;
 
@@ -68,31 +67,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * removal began (flag set) before the reader reached it is not visited. A key inserted or
  * removed while the reader runs may or may not be visited.
  *
- * <h2>Why a skip list</h2>
- * Alternatives for 10M keys of 16 bytes, lock-free readers, one writer:
- * <ul>
- *   <li>{@code ConcurrentSkipListMap<byte[], ?>}: about 90 heap bytes and 2.3 objects per key
- *       (array 32, node 24, index nodes at p = 1/2), the thing the brief forbids.</li>
- *   <li>B+-tree in direct memory with 4 KiB leaves: denser (about 20 bytes per key) and a page
- *       reads leaves sequentially, but lock-free readers need either copy-on-write leaves (a
- *       4 KiB copy per 16-byte insert) or per-leaf version checks with retry, where a reader
- *       must validate every length it read from a leaf that may be changing under it.</li>
- *   <li>This skip list, p = 1/4, 4-byte pointers: an insert writes one node and 1.33 pointers;
- *       readers never retry and can only see complete nodes. Measured for random 16-byte
- *       keys: 26.21 off-heap bytes per key at 1M keys and at 10M keys (26.2 MB and 262 MB),
- *       Java heap retained 6..84 KB either way ({@code KeyListingMemoryTest}). Nodes average
- *       26.13 bytes ({@link NodeLayout}); the rest is chunk tails.</li>
- * </ul>
- *
- * <h2>Cost</h2>
- * A seek visits about {@code 4 * log4(n)} nodes: 46 at 10M keys, each likely a cache miss, so
- * a few microseconds; each further key is one pointer hop. A page of {@code k} keys costs
- * O(log n + k), never a scan of the namespace.
+ * <h2>Why a skip list, and what it costs</h2>
+ * The alternatives it was chosen over, with their figures, the cost of a seek and of a page, and
+ * how an open builds it from sorted keys ({@link #appendLast}): {@code docs/listing.md}.
  */
 public final class KeyListing implements AutoCloseable {
     /** Address of the head node, a node of level 16 with an empty key that no pointer targets. */
     static final int HEAD = 0;
-    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
     final NodeArena arena = new NodeArena();
     /** Writer scratch: the rightmost node before the key at each level. */
@@ -102,9 +83,11 @@ public final class KeyListing implements AutoCloseable {
     /** Highest level that has ever held a node; readers start their descent there. */
     volatile int topLevel = 1;
     /** Written only by the writer. */
-    private volatile long size;
+    volatile long size;
     /** Writer-only. */
     private boolean closed;
+    /** Writer-only: the last node on each level while the listing is built by appends; then null. */
+    private int[] lastAtLevel = new int[MAX_LEVEL];
 
     /** An empty listing; takes 4 KiB of direct memory. */
     public KeyListing() {
@@ -129,7 +112,8 @@ public final class KeyListing implements AutoCloseable {
      */
     public boolean insert(DirectBuffer key, int offset, int length) {
         checkOpen();
-        checkKey(key, offset, length);
+        KeyBounds.checkKey(key, offset, length);
+        lastAtLevel = null;
         if (findPredecessors(key, offset, length)) {
             return false;
         }
@@ -155,6 +139,44 @@ public final class KeyListing implements AutoCloseable {
     }
 
     /**
+     * Adds a key that sorts after every key present, in O(1): how an open builds the listing from
+     * keys already in order (a checkpoint's), with no search and no random memory access. Only
+     * before the first {@link #insert} or {@link #remove}. Writer.
+     *
+     * @throws IllegalArgumentException if the key is not 1..512 bytes or does not sort after the last key
+     * @throws IllegalStateException    if closed, or after an insert or a remove
+     */
+    public void appendLast(DirectBuffer key, int offset, int length) {
+        checkOpen();
+        KeyBounds.checkKey(key, offset, length);
+        if (lastAtLevel == null) {
+            throw new IllegalStateException("appendLast only builds a listing, before any insert or remove");
+        }
+        final int last = lastAtLevel[0];
+        if (last != HEAD && compareKey(last, key, offset, length) >= 0) {
+            throw new IllegalArgumentException("appendLast needs keys in ascending unsigned order; a key of "
+                + length + " bytes does not sort after the last one");
+        }
+        final int level = randomLevel();
+        final int node = arena.allocate(NodeLayout.nodeBytes(length, level));
+        final UnsafeBuffer chunk = arena.chunk(node);
+        final int at = NodeArena.offset(node);
+        chunk.putInt(at + HEADER_OFFSET, NodeLayout.header(length, level));
+        chunk.putBytes(at + NodeLayout.keyOffset(level), key, offset, length);
+        for (int i = 0; i < level; i++) {
+            chunk.putInt(at + NodeLayout.nextOffset(i), NIL);
+        }
+        for (int i = 0; i < level; i++) {
+            putNextRelease(lastAtLevel[i], i, node);
+            lastAtLevel[i] = node;
+        }
+        if (level > topLevel) {
+            topLevel = level;
+        }
+        size = size + 1;
+    }
+
+    /**
      * Removes the key. Its node stays readable until {@link #reclaim}. Writer.
      *
      * @return false if the key was absent
@@ -163,7 +185,8 @@ public final class KeyListing implements AutoCloseable {
      */
     public boolean remove(DirectBuffer key, int offset, int length) {
         checkOpen();
-        checkKey(key, offset, length);
+        KeyBounds.checkKey(key, offset, length);
+        lastAtLevel = null;
         if (!findPredecessors(key, offset, length)) {
             return false;
         }
@@ -187,7 +210,7 @@ public final class KeyListing implements AutoCloseable {
      * @throws IllegalArgumentException if the key is not 1..512 bytes within the buffer
      */
     public boolean contains(DirectBuffer key, int offset, int length) {
-        checkKey(key, offset, length);
+        KeyBounds.checkKey(key, offset, length);
         final int node = seek(key, offset, length, true);
         if (node == NIL) {
             return false;
@@ -223,8 +246,8 @@ public final class KeyListing implements AutoCloseable {
     public int scan(DirectBuffer from, int fromOffset, int fromLength, boolean inclusive,
                     DirectBuffer prefix, int prefixOffset, int prefixLength,
                     int maxKeys, KeyVisitor visitor) {
-        final DirectBuffer fromBytes = checkBound("from", from, fromOffset, fromLength);
-        final DirectBuffer prefixBytes = checkBound("prefix", prefix, prefixOffset, prefixLength);
+        final DirectBuffer fromBytes = KeyBounds.checkBound("from", from, fromOffset, fromLength);
+        final DirectBuffer prefixBytes = KeyBounds.checkBound("prefix", prefix, prefixOffset, prefixLength);
         if (maxKeys < 1) {
             throw new IllegalArgumentException("maxKeys=" + maxKeys + " must be >= 1");
         }
@@ -372,32 +395,7 @@ public final class KeyListing implements AutoCloseable {
      * @throws AssertionError naming the first broken invariant
      */
     void verifyInvariants() {
-        long count = 0;
-        for (int node = next(HEAD, 0); node != NIL; node = next(node, 0)) {
-            final int header = header(node);
-            check(!NodeLayout.isRemoved(header), "a linked node is marked removed");
-            final int successor = next(node, 0);
-            check(successor == NIL || compareNodes(node, successor) < 0, "level 0 is not strictly ascending");
-            count++;
-        }
-        check(count == size, "walked " + count + " keys, size=" + size);
-        for (int i = 1; i < MAX_LEVEL; i++) {
-            int below = next(HEAD, i - 1);
-            for (int node = next(HEAD, i); node != NIL; node = next(node, i)) {
-                check(NodeLayout.level(header(node)) > i, "a node of lower level is on level " + i);
-                while (below != node) {
-                    check(below != NIL, "level " + i + " is not a sublist of level " + (i - 1));
-                    below = next(below, i - 1);
-                }
-            }
-            check(i < topLevel || next(HEAD, i) == NIL, "level " + i + " in use above topLevel=" + topLevel);
-        }
-    }
-
-    private static void check(boolean condition, String message) {
-        if (!condition) {
-            throw new AssertionError(message);
-        }
+        ListingInvariants.verify(this);
     }
 
     /**
@@ -456,19 +454,19 @@ public final class KeyListing implements AutoCloseable {
             NodeLayout.keyLength(header), key, offset, length);
     }
 
-    private int compareNodes(int a, int b) {
+    int compareNodes(int a, int b) {
         final int headerB = header(b);
         final UnsafeBuffer chunkB = arena.chunk(b);
         return compareKey(a, chunkB, NodeArena.offset(b) + NodeLayout.keyOffset(NodeLayout.level(headerB)),
             NodeLayout.keyLength(headerB));
     }
 
-    private int header(int node) {
+    int header(int node) {
         return arena.chunk(node).getInt(NodeArena.offset(node) + HEADER_OFFSET);
     }
 
     /** Plain load, for the writer. */
-    private int next(int node, int level) {
+    int next(int node, int level) {
         return arena.chunk(node).getInt(NodeArena.offset(node) + NodeLayout.nextOffset(level));
     }
 
@@ -495,30 +493,5 @@ public final class KeyListing implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("key listing is closed");
         }
-    }
-
-    private static void checkKey(DirectBuffer key, int offset, int length) {
-        if (length < 1 || length > MAX_KEY_BYTES) {
-            throw new IllegalArgumentException("key is " + length + " bytes; it must be 1.." + MAX_KEY_BYTES);
-        }
-        checkBound("key", key, offset, length);
-    }
-
-    /** The buffer to read, or an empty one when the length is 0 and no buffer is given. */
-    static DirectBuffer checkBound(String what, DirectBuffer buffer, int offset, int length) {
-        if (length < 0 || length > MAX_KEY_BYTES) {
-            throw new IllegalArgumentException(what + " is " + length + " bytes; it must be 0.." + MAX_KEY_BYTES);
-        }
-        if (buffer == null) {
-            if (length != 0) {
-                throw new IllegalArgumentException(what + " buffer is null");
-            }
-            return EMPTY;
-        }
-        if (offset < 0 || offset > buffer.capacity() - length) {
-            throw new IllegalArgumentException(what + " range offset=" + offset + " length=" + length
-                + " is outside its buffer of capacity=" + buffer.capacity());
-        }
-        return buffer;
     }
 }

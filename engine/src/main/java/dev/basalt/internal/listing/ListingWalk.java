@@ -24,7 +24,7 @@ final class ListingWalk {
 
     static int walk(KeyListing listing, DirectBuffer from, int fromOffset, int fromLength, boolean inclusive,
             boolean descending, int maxKeys, KeyListing.WalkVisitor visitor) {
-        final DirectBuffer fromBytes = KeyListing.checkBound("from", from, fromOffset, fromLength);
+        final DirectBuffer fromBytes = KeyBounds.checkBound("from", from, fromOffset, fromLength);
         if (maxKeys < 1) {
             throw new IllegalArgumentException("maxKeys=" + maxKeys + " must be >= 1");
         }

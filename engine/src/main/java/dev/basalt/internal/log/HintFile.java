@@ -39,22 +39,33 @@ public final class HintFile {
          * valid), which lies at {@code recordOffset} of its segment file.
          */
         public void add(DirectBuffer segment, int offset, int recordOffset) {
-            int nsLength = Records.namespaceLength(segment, offset);
-            int keyLength = Records.keyLength(segment, offset);
+            add(Records.type(segment, offset), Records.sequence(segment, offset),
+                    Records.expirationEpochSeconds(segment, offset), recordOffset, Records.length(segment, offset),
+                    segment, Records.namespaceOffset(offset), Records.namespaceLength(segment, offset),
+                    Records.keyLength(segment, offset));
+        }
+
+        /**
+         * Adds an entry from its parts ({@code names} holds the namespace, then the key, at
+         * {@code namesOffset}): how an open that trusts a checkpoint takes the active segment's
+         * entries back from the hint its clean close wrote, without scanning the segment.
+         */
+        public void add(byte type, long sequence, long expirationEpochSeconds, int recordOffset, int recordLength,
+                DirectBuffer names, int namesOffset, int nsLength, int keyLength) {
             int entryLength = (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
             MutableDirectBuffer b = entries;
             int at = length;
             b.checkLimit(at + entryLength);
-            b.putLong(at + HINT_ENTRY_SEQUENCE_OFFSET, Records.sequence(segment, offset), BYTE_ORDER);
-            b.putLong(at + HINT_ENTRY_EXPIRATION_OFFSET, Records.expirationEpochSeconds(segment, offset), BYTE_ORDER);
+            b.putLong(at + HINT_ENTRY_SEQUENCE_OFFSET, sequence, BYTE_ORDER);
+            b.putLong(at + HINT_ENTRY_EXPIRATION_OFFSET, expirationEpochSeconds, BYTE_ORDER);
             b.putInt(at + HINT_ENTRY_RECORD_OFFSET_OFFSET, recordOffset, BYTE_ORDER);
-            b.putInt(at + HINT_ENTRY_RECORD_LENGTH_OFFSET, Records.length(segment, offset), BYTE_ORDER);
+            b.putInt(at + HINT_ENTRY_RECORD_LENGTH_OFFSET, recordLength, BYTE_ORDER);
             b.putShort(at + HINT_ENTRY_KEY_LENGTH_OFFSET, (short) keyLength, BYTE_ORDER);
-            b.putByte(at + HINT_ENTRY_TYPE_OFFSET, Records.type(segment, offset));
+            b.putByte(at + HINT_ENTRY_TYPE_OFFSET, type);
             b.putByte(at + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET, (byte) nsLength);
             b.setMemory(at + HINT_ENTRY_FIXED_LENGTH - 4, 4, (byte) 0);
             int body = at + HINT_ENTRY_FIXED_LENGTH;
-            b.putBytes(body, segment, Records.namespaceOffset(offset), nsLength + keyLength);
+            b.putBytes(body, names, namesOffset, nsLength + keyLength);
             b.setMemory(body + nsLength + keyLength, entryLength - HINT_ENTRY_FIXED_LENGTH - nsLength - keyLength,
                     (byte) 0);
             length += entryLength;
@@ -63,6 +74,35 @@ public final class HintFile {
 
         public int count() {
             return count;
+        }
+
+        /**
+         * The entries so far, in the hint file's entry layout: a read-only view, valid until the
+         * next {@link #add}. A checkpoint saves them so that an open after a crash need not
+         * rescan the part of the active segment the checkpoint covers.
+         */
+        public ByteBuffer entries() {
+            return entries.byteBuffer().asReadOnlyBuffer().position(0).limit(length);
+        }
+
+        /**
+         * A builder holding {@code count} entries copied from {@code saved} (position to limit),
+         * as {@link #entries} gave them.
+         *
+         * @throws IllegalArgumentException when the bytes do not hold exactly {@code count} well-formed entries
+         */
+        public static Builder restore(int count, ByteBuffer saved) {
+            Builder builder = new Builder();
+            int bytes = saved.remaining();
+            builder.entries.checkLimit(bytes);
+            builder.entries.putBytes(0, saved, saved.position(), bytes);
+            UnsafeBuffer check = new UnsafeBuffer(builder.entries.byteBuffer(), 0, Math.max(bytes, 0));
+            if (!entriesFit(check, 0, count, bytes)) {
+                throw new IllegalArgumentException(bytes + " bytes do not hold " + count + " hint entries");
+            }
+            builder.length = bytes;
+            builder.count = count;
+            return builder;
         }
 
         /** Where the next entry goes; {@link #rewind} to it drops every entry added since. */
@@ -192,10 +232,16 @@ public final class HintFile {
 
     /** Walks the entries' lengths once so that no later read leaves the buffer. */
     private static boolean entriesFit(UnsafeBuffer b, int count, int trailer) {
+        return entriesFit(b, HINT_HEADER_LENGTH, count, trailer);
+    }
+
+    /** Whether exactly {@code count} entries from {@code start} end at {@code end}. */
+    private static boolean entriesFit(UnsafeBuffer b, int start, int count, int end) {
+        int trailer = end;
         if (count < 0) {
             return false;
         }
-        long at = HINT_HEADER_LENGTH;
+        long at = start;
         for (int i = 0; i < count; i++) {
             if (at + HINT_ENTRY_FIXED_LENGTH > trailer) {
                 return false;

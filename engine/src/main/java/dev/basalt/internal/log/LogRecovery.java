@@ -43,7 +43,14 @@ final class LogRecovery {
         this.report = report;
     }
 
-    void run() throws IOException {
+    /**
+     * Opens the log. With {@code covered} (a checkpoint's view of the log), replays nothing when
+     * the directory matches it exactly; otherwise replays everything.
+     *
+     * @return null when the checkpoint covered the log and nothing was replayed; else why not
+     *     ("no checkpoint" when {@code covered} is null)
+     */
+    String run(CoveredLog covered) throws IOException {
         deleteTemporaryFiles();
         long[] finished = CompactionCommit.finishIfPresent(io, dir, storeId);
         if (finished.length > 0) {
@@ -51,12 +58,170 @@ final class LogRecovery {
         }
         deleteOrphanHints();
         List<Long> ids = segmentIds();
+        String uncovered = covered == null ? "no checkpoint" : new CoveredOpen(covered).tryOpen(ids);
+        if (uncovered == null) {
+            return null;
+        }
         for (int i = 0; i < ids.size(); i++) {
             if (i < ids.size() - 1) {
-                recoverSealed(ids.get(i));
+                recoverSealed(ids.get(i), sink);
             } else {
                 recoverActive(ids.get(i));
             }
+        }
+        return uncovered;
+    }
+
+    /**
+     * The open that trusts a checkpoint for the part of the log it covers: maps the covered
+     * segments without reading them and replays only what follows the covered end (the rest of
+     * the segment that was active then, and every newer segment).
+     */
+    private final class CoveredOpen {
+        private final CoveredLog covered;
+
+        CoveredOpen(CoveredLog covered) {
+            this.covered = covered;
+        }
+
+        /** Null when the log was opened from the checkpoint's view; else why it cannot be (nothing done). */
+        String tryOpen(List<Long> ids) throws IOException {
+            long[] coveredIds = covered.segmentIds();
+            long activeId = covered.activeSegmentId();
+            java.util.Set<Long> present = new java.util.HashSet<>(ids);
+            for (int i = 0; i < coveredIds.length; i++) {
+                Path file = dir.resolve(segmentFileName(coveredIds[i]));
+                if (!present.contains(coveredIds[i])) {
+                    return "segment " + file + ", which the checkpoint covers, is gone (compacted away)";
+                }
+                if (io.size(file) < covered.dataEnds()[i]) {
+                    return file + " is " + io.size(file) + " bytes, shorter than the checkpoint's data end "
+                            + covered.dataEnds()[i];
+                }
+            }
+            List<Long> newer = new ArrayList<>();
+            for (long id : ids) {
+                if (id > activeId) {
+                    newer.add(id);
+                } else if (java.util.Arrays.binarySearch(coveredIds, id) < 0) {
+                    return "segment " + segmentFileName(id) + " is older than the checkpoint but not covered by it";
+                }
+            }
+            Path activeFile = dir.resolve(segmentFileName(activeId));
+            long capacity = Math.max(io.size(activeFile), newSegmentCapacityBytes);
+            Path activeHint = dir.resolve(hintFileName(activeId));
+            long hintedEnd = -1;
+            if (newer.isEmpty()) {
+                hintedEnd = HintFile.read(io, activeHint, storeId, activeId, capacity,
+                        (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) -> { },
+                        problem -> report.warn("active segment's hint ignored: " + problem));
+                if (hintedEnd >= 0 && hintedEnd < covered.activeDataEnd()) {
+                    return "the active segment's clean-close hint ends its data at " + hintedEnd
+                            + ", before the checkpoint's end " + covered.activeDataEnd();
+                }
+            }
+            // Sealed segments never change; the active one may have grown since. A modification
+            // time that differs means the file changed behind the store's back: replay it all.
+            int unchangedUpTo = hintedEnd == covered.activeDataEnd() ? coveredIds.length : coveredIds.length - 1;
+            for (int i = 0; i < unchangedUpTo; i++) {
+                Path file = dir.resolve(segmentFileName(coveredIds[i]));
+                if (!covered.unchangedSince(i, io.lastModifiedNanos(file))) {
+                    return file + " changed after the checkpoint was written (modified at "
+                            + java.time.Instant.ofEpochSecond(0, io.lastModifiedNanos(file)) + ")";
+                }
+            }
+            HintFile.Builder activeHints;
+            try {
+                activeHints = HintFile.Builder.restore(covered.activeHints().count(), covered.activeHints().entries());
+            } catch (IllegalArgumentException e) {
+                return "the checkpoint's active hint entries: " + e.getMessage();
+            }
+            String notHeld = checkActiveSegment(activeId, activeFile, capacity);
+            if (notHeld != null) {
+                return notHeld;
+            }
+            sink.checkpointTrusted();
+            for (int i = 0; i < coveredIds.length - 1; i++) {
+                mapSealed(coveredIds[i], covered.dataEnds()[i]);
+            }
+            int from = (int) covered.activeDataEnd();
+            if (newer.isEmpty()) {
+                if (io.deleteIfExists(activeHint)) {
+                    io.forceDirectory(dir); // never describe an end that later appends move on
+                }
+                recoverActiveFrom(activeId, activeFile, capacity, from, hintedEnd >= 0 ? hintedEnd : capacity,
+                        activeHints);
+                return null;
+            }
+            // Sealed since the checkpoint: its hint (or a rescan) gives every record; only those
+            // at or after the covered end are new.
+            recoverSealed(activeId, (location, type, sequence, expiration, length, names, nsOffset, nsLength,
+                    keyLength) -> {
+                if (Locations.offset(location) >= from) {
+                    sink.accept(location, type, sequence, expiration, length, names, nsOffset, nsLength, keyLength);
+                }
+            });
+            for (int i = 0; i < newer.size(); i++) {
+                if (i < newer.size() - 1) {
+                    recoverSealed(newer.get(i), sink);
+                } else {
+                    recoverActive(newer.get(i));
+                }
+            }
+            return null;
+        }
+
+        /**
+         * Refuses a wrong version or identity loudly, as the scan of a replay would, and reports a
+         * damaged header. Returns why the segment does not hold, intact, what the checkpoint
+         * covers (damage, or an end that came short, as when the file lost its tail), or null.
+         */
+        private String checkActiveSegment(long id, Path file, long capacity)
+                throws IOException {
+            Segment view = Segment.map(io, file, id, capacity, Checksums.mask(storeId, id), 0);
+            try {
+                String headerProblem = SegmentHeader.check(view.buffer(), file, storeId, id);
+                if (headerProblem != null) {
+                    report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
+                }
+                // The one segment a crash can tear, and the one a replay would scan anyway: its
+                // covered part is checked record by record (both checksums, nothing replayed), so
+                // that damage there is found at open as without a checkpoint.
+                String[] damage = {null};
+                long end = SegmentScanner.scan(view.buffer(), SEGMENT_HEADER_LENGTH, covered.activeDataEnd(),
+                        view.mask(), new SegmentScanner.Listener() {
+                            @Override
+                            public void record(DirectBuffer segment, int offset) {
+                            }
+
+                            @Override
+                            public void corrupt(int offset, int length, String reason) {
+                                if (damage[0] == null) {
+                                    damage[0] = reason + " at offset " + offset;
+                                }
+                            }
+                        });
+                if (damage[0] != null || end != covered.activeDataEnd()) {
+                    return file + " does not hold intact what the checkpoint covers ("
+                            + (damage[0] != null ? damage[0] : "its records end at " + end + ", not "
+                                    + covered.activeDataEnd()) + ")";
+                }
+                return null;
+            } finally {
+                view.release();
+            }
+        }
+
+        private void mapSealed(long id, long dataEnd) throws IOException {
+            Path file = dir.resolve(segmentFileName(id));
+            long capacity = io.size(file);
+            Segment segment = Segment.map(io, file, id, capacity, Checksums.mask(storeId, id), capacity);
+            log.install(segment);
+            String headerProblem = SegmentHeader.check(segment.buffer(), file, storeId, id);
+            if (headerProblem != null) {
+                report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
+            }
+            log.recovered(segment, dataEnd);
         }
     }
 
@@ -92,7 +257,7 @@ final class LogRecovery {
         return ids;
     }
 
-    private void recoverSealed(long id) throws IOException {
+    private void recoverSealed(long id, RecoverySink into) throws IOException {
         Path file = dir.resolve(segmentFileName(id));
         long capacity = io.size(file);
         if (capacity < SEGMENT_HEADER_LENGTH + RECORD_HEADER_LENGTH) {
@@ -109,12 +274,12 @@ final class LogRecovery {
         Path hint = dir.resolve(hintFileName(id));
         long dataEnd = HintFile.read(io, hint, storeId, id, capacity,
                 (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) ->
-                        sink.accept(Locations.of(id, offset), type, sequence, expiration, length, names,
+                        into.accept(Locations.of(id, offset), type, sequence, expiration, length, names,
                                 namesOffset, nsLength, keyLength),
                 problem -> report.warn("hint file ignored, segment rescanned: " + problem));
         if (dataEnd < 0) {
             HintFile.Builder rebuilt = new HintFile.Builder();
-            dataEnd = scan(segment, capacity, rebuilt);
+            dataEnd = scan(segment, SEGMENT_HEADER_LENGTH, capacity, rebuilt, into);
             rebuilt.write(io, dir, storeId, id, dataEnd);
             CrashPoints.hit(CrashPoint.RECOVERY_HINT_REWRITTEN);
         }
@@ -128,18 +293,18 @@ final class LogRecovery {
      * open at the end of the scan ends the data before its first record, so the active
      * segment's tail cut removes it.
      */
-    private long scan(Segment segment, long limit, HintFile.Builder hints) {
+    private long scan(Segment segment, int from, long limit, HintFile.Builder hints, RecoverySink into) {
         long id = segment.id();
         IntArrayList held = new IntArrayList();
         int[] nextFollowing = {0};
-        long validEnd = SegmentScanner.scan(segment.buffer(), limit, segment.mask(), new SegmentScanner.Listener() {
+        long validEnd = SegmentScanner.scan(segment.buffer(), from, limit, segment.mask(), new SegmentScanner.Listener() {
             @Override
             public void record(DirectBuffer buffer, int offset) {
                 short flags = Records.batchFlags(buffer, offset);
                 int following = Records.batchFollowing(buffer, offset);
                 if ((flags & LogFormat.BATCH_MEMBER) == 0) {
                     dropIncompleteBatch(segment, held, offset);
-                    replay(id, buffer, offset, hints);
+                    replay(id, buffer, offset, hints, into);
                     return;
                 }
                 boolean continues = !held.isEmpty() && following == nextFollowing[0];
@@ -155,7 +320,7 @@ final class LogRecovery {
                 nextFollowing[0] = following - 1;
                 if (following == 0) {
                     for (int i = 0; i < held.size(); i++) {
-                        replay(id, buffer, held.getInt(i), hints);
+                        replay(id, buffer, held.getInt(i), hints, into);
                     }
                     held.clear();
                 }
@@ -186,10 +351,10 @@ final class LogRecovery {
         held.clear();
     }
 
-    private void replay(long id, DirectBuffer buffer, int offset, HintFile.Builder hints) {
+    private void replay(long id, DirectBuffer buffer, int offset, HintFile.Builder hints, RecoverySink into) {
         CrashPoints.hit(CrashPoint.RECOVERY_SCAN_RECORD);
         hints.add(buffer, offset, offset);
-        sink.accept(Locations.of(id, offset), Records.type(buffer, offset), Records.sequence(buffer, offset),
+        into.accept(Locations.of(id, offset), Records.type(buffer, offset), Records.sequence(buffer, offset),
                 Records.expirationEpochSeconds(buffer, offset), Records.length(buffer, offset), buffer,
                 Records.namespaceOffset(offset), Records.namespaceLength(buffer, offset),
                 Records.keyLength(buffer, offset));
@@ -203,9 +368,18 @@ final class LogRecovery {
      */
     private void recoverActive(long id) throws IOException {
         Path file = dir.resolve(segmentFileName(id));
-        long fileSize = io.size(file);
-        long capacity = Math.max(fileSize, newSegmentCapacityBytes);
-        if (fileSize < capacity) {
+        long capacity = Math.max(io.size(file), newSegmentCapacityBytes);
+        recoverActiveFrom(id, file, capacity, SEGMENT_HEADER_LENGTH, cleanCloseDataEnd(id, capacity),
+                new HintFile.Builder());
+    }
+
+    /**
+     * {@link #recoverActive} from offset {@code from} on, with {@code hints} already holding the
+     * entries of the records before it (a checkpoint's), scanning no further than {@code limit}.
+     */
+    private void recoverActiveFrom(long id, Path file, long capacity, int from, long limit, HintFile.Builder hints)
+            throws IOException {
+        if (io.size(file) < capacity) {
             try (FileHandle extend = io.open(file, true)) {
                 extend.writeFully(java.nio.ByteBuffer.allocate(1), capacity - 1);
             }
@@ -214,17 +388,30 @@ final class LogRecovery {
         Segment scanMap = Segment.map(io, file, id, capacity, mask, 0);
         scanMap.publishDataEnd(capacity);
         log.install(scanMap);
-        HintFile.Builder hints = new HintFile.Builder();
         long dataEnd;
         try {
             String headerProblem = SegmentHeader.check(scanMap.buffer(), file, storeId, id);
-            if (headerProblem != null) {
+            if (headerProblem != null && from == SEGMENT_HEADER_LENGTH) { // else checked already
                 report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
             }
-            dataEnd = scan(scanMap, cleanCloseDataEnd(id, capacity), hints);
+            dataEnd = scan(scanMap, from, limit, hints, sink);
         } finally {
             log.uninstall(scanMap);
             scanMap.release();
+        }
+        readyActive(id, file, capacity, mask, dataEnd, hints);
+    }
+
+    /**
+     * Cuts the active segment at {@code dataEnd}, extends it back to its capacity with zeros and
+     * hands it to the log for appends.
+     */
+    private void readyActive(long id, Path file, long capacity, int mask, long dataEnd, HintFile.Builder hints)
+            throws IOException {
+        if (io.size(file) < capacity) {
+            try (FileHandle extend = io.open(file, true)) {
+                extend.writeFully(java.nio.ByteBuffer.allocate(1), capacity - 1);
+            }
         }
         InterruptSafeChannel channel = new InterruptSafeChannel(io, file);
         try {

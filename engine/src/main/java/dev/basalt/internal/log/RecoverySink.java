@@ -11,4 +11,12 @@ import org.agrona.DirectBuffer;
 public interface RecoverySink {
     void accept(long location, byte type, long sequence, long expirationEpochSeconds, int recordLength,
             DirectBuffer names, int namesOffset, int namespaceLength, int keyLength);
+
+    /**
+     * The log decided to trust the checkpoint it was given for the part of the log it covers:
+     * called once, before the first record, which then comes from after the covered end. Not
+     * called when the whole log is replayed.
+     */
+    default void checkpointTrusted() {
+    }
 }

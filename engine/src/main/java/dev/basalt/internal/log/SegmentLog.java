@@ -45,6 +45,8 @@ public final class SegmentLog implements AutoCloseable {
     private volatile String fsyncFailure;
     /** fsyncs of the log that succeeded, for stats: group commit's worth is puts per fsync. */
     private final java.util.concurrent.atomic.AtomicLong syncsRun = new java.util.concurrent.atomic.AtomicLong();
+    /** Bytes appended since the open, ever growing; written under the append lock, read by anyone. */
+    private final java.util.concurrent.atomic.AtomicLong appendedBytes = new java.util.concurrent.atomic.AtomicLong();
 
     /** The active segment's writer state; replaced under the force lock when it rolls. */
     private static final class ActiveSegment {
@@ -96,14 +98,27 @@ public final class SegmentLog implements AutoCloseable {
 
     /** Replays the directory's segments into {@code sink} and readies the active segment. */
     public void recover(RecoverySink sink, RecoveryReport report) {
+        recover(sink, report, null);
+    }
+
+    /**
+     * Readies the log; replays nothing when {@code covered} (a checkpoint's view of the log)
+     * matches the directory exactly, else replays every segment into {@code sink}.
+     *
+     * @return null when nothing was replayed because the checkpoint covers the log; else why the
+     *     log was replayed
+     */
+    public String recover(RecoverySink sink, RecoveryReport report, CoveredLog covered) {
         if (active != null) {
             throw new IllegalStateException("the log is already recovered");
         }
         try {
-            new LogRecovery(this, io, dir, storeId, newSegmentCapacityBytes, sink, report).run();
+            String replayedBecause = new LogRecovery(this, io, dir, storeId, newSegmentCapacityBytes, sink, report)
+                    .run(covered);
             if (active == null) {
                 active = createSegment(lastSegmentId + 1);
             }
+            return replayedBecause;
         } catch (IOException e) {
             closeQuietly();
             throw new BasaltException("cannot open the log in " + dir + ": " + e, e);
@@ -179,6 +194,27 @@ public final class SegmentLog implements AutoCloseable {
         return sealed;
     }
 
+    /**
+     * Every segment with the end of its data, the active one last: what a checkpoint taken now
+     * covers. Caller holds the append lock, with every append applied.
+     */
+    public CoveredLog coveredLog() throws IOException {
+        List<Segment> sealed = sealedSegments();
+        long[] ids = new long[sealed.size() + 1];
+        long[] ends = new long[ids.length];
+        long[] modified = new long[ids.length];
+        for (int i = 0; i < sealed.size(); i++) {
+            ids[i] = sealed.get(i).id();
+            ends[i] = sealed.get(i).dataEnd();
+            modified[i] = io.lastModifiedNanos(sealed.get(i).path());
+        }
+        ids[sealed.size()] = active.segment.id();
+        ends[sealed.size()] = active.tail;
+        modified[sealed.size()] = io.lastModifiedNanos(active.segment.path());
+        return new CoveredLog(ids, ends, modified,
+                new CoveredLog.ActiveHints(active.hints.count(), active.hints.entries()));
+    }
+
     /** The id of the segment being appended to. Caller holds the append lock. */
     public long activeSegmentId() {
         return active.segment.id();
@@ -251,6 +287,7 @@ public final class SegmentLog implements AutoCloseable {
             target.tail = offset + length;
             target.hints.add(encoder.encoded(), 0, (int) offset);
             target.segment.publishDataEnd(target.tail);
+            appendedBytes.lazySet(appendedBytes.get() + length);
             return Locations.of(target.segment.id(), offset);
         } catch (IOException e) {
             throw new BasaltException("cannot append to " + active.segment.path() + " at offset " + active.tail
@@ -304,6 +341,7 @@ public final class SegmentLog implements AutoCloseable {
                 throw e;
             }
             target.segment.publishDataEnd(target.tail);
+            appendedBytes.lazySet(appendedBytes.get() + target.tail - start);
             return locations;
         } catch (IOException e) {
             throw new BasaltException("cannot append a batch to " + active.segment.path() + " at offset "
@@ -386,6 +424,11 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /** Bytes of records in all segments (headers and padding included, preallocated space not). */
+    /** Bytes appended since the open (records, copies by compaction included); any thread, a recent figure. */
+    public long appendedBytes() {
+        return appendedBytes.get();
+    }
+
     public long totalBytes() {
         ActiveSegment current = active;
         return sealedBytes + (current == null ? 0 : current.tail);

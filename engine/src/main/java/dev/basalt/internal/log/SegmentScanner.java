@@ -31,8 +31,17 @@ public final class SegmentScanner {
      * offset just past the last intact record (the header length when there is none).
      */
     public static long scan(DirectBuffer segment, long limit, int mask, Listener listener) {
-        int at = SEGMENT_HEADER_LENGTH;
-        long validEnd = SEGMENT_HEADER_LENGTH;
+        return scan(segment, SEGMENT_HEADER_LENGTH, limit, mask, listener);
+    }
+
+    /**
+     * Scans {@code [from, limit)}, where {@code from} is the start of a record (or the end of the
+     * data), and returns the end of the valid data: just past the last intact record, or
+     * {@code from} when there is none.
+     */
+    public static long scan(DirectBuffer segment, int from, long limit, int mask, Listener listener) {
+        int at = from;
+        long validEnd = from;
         int damageStart = -1;
         String damageReason = null;
         while (at + LogFormat.RECORD_HEADER_LENGTH <= limit) {

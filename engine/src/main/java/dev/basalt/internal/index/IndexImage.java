@@ -1,0 +1,113 @@
+package dev.basalt.internal.index;
+
+import static dev.basalt.internal.index.SlotTable.DELETED_LOCATION;
+import static dev.basalt.internal.index.SlotTable.EMPTY_HASH;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A {@link HashIndex}'s slot table copied out to a checkpoint and back, byte for byte, so that an
+ * open loads the index by sequential reads instead of one random insert per key. The copy is
+ * valid only under the hash seed it was built with; the checkpoint stores that seed beside it.
+ *
+ * <p>A copied-in table is checked before it is used: its capacity must be one of the table's
+ * steps, and a count of its slots must give exactly the live keys and tombstones the checkpoint
+ * claims, with every slot empty, live or a tombstone and the load within its limit. A table that
+ * passes is a table the index could have built itself; which record each location names is the
+ * checkpoint's business (it is checksummed per block).
+ *
+ * <p>Threads: {@link #copyOut} on the index's writer thread (no concurrent mutation), or after the
+ * writers stopped; {@link #copyIn} before any reader can see the new index.
+ */
+public final class IndexImage {
+    /** Bytes of one slot in the image: {@code [keyHash u64][location u64]}, native order. */
+    public static final int SLOT_BYTES = SlotTable.SLOT_BYTES;
+
+    private IndexImage() {
+    }
+
+    /** Takes the table's memory chunk by chunk, in slot order. */
+    @FunctionalInterface
+    public interface ChunkSink {
+        /** Consumes {@code chunk} from its position to its limit. */
+        void write(ByteBuffer chunk) throws IOException;
+    }
+
+    /** Fills the table's memory chunk by chunk, in slot order. */
+    @FunctionalInterface
+    public interface ChunkSource {
+        /** Fills {@code chunk} from its position to its limit, or throws. */
+        void read(ByteBuffer chunk) throws IOException;
+    }
+
+    /** The figures a copy-in needs besides the slot bytes. */
+    public record Shape(int capacitySlots, int liveKeys, int deletedSlots) {
+        public long bytes() {
+            return (long) capacitySlots * SLOT_BYTES;
+        }
+    }
+
+    public static Shape shape(HashIndex index) {
+        return new Shape(index.table().capacitySlots, index.size(), index.deletedSlots());
+    }
+
+    /** Hands the table's slots to {@code sink}, {@link Shape#bytes()} in all. */
+    public static void copyOut(HashIndex index, ChunkSink sink) throws IOException {
+        SlotTable table = index.table();
+        for (int i = 0; i < table.chunkCount(); i++) {
+            sink.write(table.chunkMemory(i));
+        }
+    }
+
+    /**
+     * A new index whose table is filled from {@code source}.
+     *
+     * @throws IllegalArgumentException when the shape is not a table's, or the slots disagree with it
+     * @throws IOException from the source; the memory taken so far is freed either way
+     */
+    public static HashIndex copyIn(Shape shape, ChunkSource source) throws IOException {
+        if (!SlotTable.isCapacityStep(shape.capacitySlots()) || shape.capacitySlots() > SlotTable.MAX_CAPACITY_SLOTS) {
+            throw new IllegalArgumentException("capacitySlots=" + shape.capacitySlots() + " is not a table size");
+        }
+        SlotTable table = new SlotTable(shape.capacitySlots());
+        try {
+            for (int i = 0; i < table.chunkCount(); i++) {
+                source.read(table.chunkMemory(i));
+            }
+            checkCounts(table, shape);
+            return new HashIndex(table, shape.liveKeys(), shape.deletedSlots());
+        } catch (IOException | RuntimeException e) {
+            table.free();
+            throw e;
+        }
+    }
+
+    private static void checkCounts(SlotTable table, Shape shape) {
+        long live = 0;
+        long deleted = 0;
+        for (int slot = 0; slot < table.capacitySlots; slot++) {
+            long hash = table.hash(slot);
+            if (hash == EMPTY_HASH) {
+                continue;
+            }
+            long location = table.location(slot);
+            if (location >= 0) {
+                live++;
+            } else if (location == DELETED_LOCATION) {
+                deleted++;
+            } else {
+                throw new IllegalArgumentException("slot " + slot + " holds location " + location
+                        + ", neither a record nor a tombstone");
+            }
+        }
+        if (live != shape.liveKeys() || deleted != shape.deletedSlots()) {
+            throw new IllegalArgumentException("the slots hold " + live + " keys and " + deleted
+                    + " tombstones; the image says " + shape.liveKeys() + " and " + shape.deletedSlots());
+        }
+        if (live + deleted > table.maxUsedSlots) {
+            throw new IllegalArgumentException(live + " keys and " + deleted + " tombstones exceed the load limit "
+                    + table.maxUsedSlots + " of " + table.capacitySlots + " slots");
+        }
+    }
+}

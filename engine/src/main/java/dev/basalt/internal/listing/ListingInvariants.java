@@ -1,0 +1,44 @@
+package dev.basalt.internal.listing;
+
+import static dev.basalt.internal.listing.KeyListing.HEAD;
+import static dev.basalt.internal.listing.NodeArena.NIL;
+import static dev.basalt.internal.listing.NodeLayout.MAX_LEVEL;
+
+/**
+ * The invariants of {@link KeyListing}'s class comment, checked by a full walk: O(n * levels),
+ * for tests, on the writer thread.
+ */
+final class ListingInvariants {
+    private ListingInvariants() {
+    }
+
+    /** @throws AssertionError naming the first broken invariant */
+    static void verify(KeyListing listing) {
+        long count = 0;
+        for (int node = listing.next(HEAD, 0); node != NIL; node = listing.next(node, 0)) {
+            check(!NodeLayout.isRemoved(listing.header(node)), "a linked node is marked removed");
+            final int successor = listing.next(node, 0);
+            check(successor == NIL || listing.compareNodes(node, successor) < 0, "level 0 is not strictly ascending");
+            count++;
+        }
+        check(count == listing.size, "walked " + count + " keys, size=" + listing.size);
+        for (int i = 1; i < MAX_LEVEL; i++) {
+            int below = listing.next(HEAD, i - 1);
+            for (int node = listing.next(HEAD, i); node != NIL; node = listing.next(node, i)) {
+                check(NodeLayout.level(listing.header(node)) > i, "a node of lower level is on level " + i);
+                while (below != node) {
+                    check(below != NIL, "level " + i + " is not a sublist of level " + (i - 1));
+                    below = listing.next(below, i - 1);
+                }
+            }
+            check(i < listing.topLevel || listing.next(HEAD, i) == NIL,
+                    "level " + i + " in use above topLevel=" + listing.topLevel);
+        }
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new AssertionError(message);
+        }
+    }
+}
