@@ -31,6 +31,8 @@ import java.util.Objects;
  *   <tr><td>{@link #withPeriodicSyncInterval periodicSyncInterval}</td><td>1 s</td>
  *       <td>more than 0</td></tr>
  *   <tr><td>{@link #withDiskReserve diskReserve}</td><td>64 MiB</td><td>0 (off) or more</td></tr>
+ *   <tr><td>{@link #withCheckpointInterval checkpointInterval}</td><td>64 MiB of log</td>
+ *       <td>0 (only at close) or more</td></tr>
  * </table>
  *
  * <p>Each {@code with} method checks its own argument at once ({@link NullPointerException}
@@ -57,10 +59,12 @@ public final class BasaltOptions {
     private static final long LARGEST_RECORD_OVERHEAD_BYTES =
             Limits.MAX_KEY_BYTES + Limits.MAX_METADATA_BYTES + Limits.RECORD_HEADER_ALLOWANCE_BYTES;
 
+    private static final long DEFAULT_CHECKPOINT_INTERVAL_BYTES = 64L << 20;
     private static final BasaltOptions DEFAULTS = new BasaltOptions(Clock.systemUTC(),
             DEFAULT_MIN_EXPIRATION_TTL, Durability.GROUP_COMMIT, Limits.DEFAULT_SEGMENT_BYTES,
             MAX_VALUE_SIZE_NOT_SET, true, DEFAULT_PERIODIC_SYNC_INTERVAL, DEFAULT_EXPIRY_BATCH_SIZE,
-            DEFAULT_EXPIRY_PACE, DEFAULT_COMPACTION_BYTES_PER_SECOND, DEFAULT_DISK_RESERVE_BYTES);
+            DEFAULT_EXPIRY_PACE, DEFAULT_COMPACTION_BYTES_PER_SECOND, DEFAULT_DISK_RESERVE_BYTES,
+            DEFAULT_CHECKPOINT_INTERVAL_BYTES);
 
     private final Clock clock;
     private final Duration minExpirationTtl;
@@ -73,12 +77,13 @@ public final class BasaltOptions {
     private final Duration expiryPace;
     private final long compactionBytesPerSecond;
     private final long diskReserveBytes;
+    private final long checkpointIntervalBytes;
 
     private BasaltOptions(Clock clock, Duration minExpirationTtl, Durability durability,
                           long segmentSizeBytes, long maxValueSizeBytesSet,
                           boolean backgroundCompaction, Duration periodicSyncInterval,
                           int expiryBatchSize, Duration expiryPace, long compactionBytesPerSecond,
-                          long diskReserveBytes) {
+                          long diskReserveBytes, long checkpointIntervalBytes) {
         this.clock = clock;
         this.minExpirationTtl = minExpirationTtl;
         this.durability = durability;
@@ -90,6 +95,7 @@ public final class BasaltOptions {
         this.expiryPace = expiryPace;
         this.compactionBytesPerSecond = compactionBytesPerSecond;
         this.diskReserveBytes = diskReserveBytes;
+        this.checkpointIntervalBytes = checkpointIntervalBytes;
     }
 
     /**
@@ -112,7 +118,8 @@ public final class BasaltOptions {
     public BasaltOptions withClock(Clock clock) {
         return new BasaltOptions(Objects.requireNonNull(clock, "clock"), minExpirationTtl,
                 durability, segmentSizeBytes, maxValueSizeBytesSet, backgroundCompaction,
-                periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
+                periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
+                diskReserveBytes, checkpointIntervalBytes);
     }
 
     /**
@@ -132,7 +139,8 @@ public final class BasaltOptions {
                     "minExpirationTtl is " + minimum + "; it must be 0 or more");
         }
         return new BasaltOptions(clock, minimum, durability, segmentSizeBytes,
-                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
+                diskReserveBytes, checkpointIntervalBytes);
     }
 
     /**
@@ -144,7 +152,8 @@ public final class BasaltOptions {
     public BasaltOptions withDurability(Durability durability) {
         return new BasaltOptions(clock, minExpirationTtl,
                 Objects.requireNonNull(durability, "durability"), segmentSizeBytes,
-                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
+                diskReserveBytes, checkpointIntervalBytes);
     }
 
     /**
@@ -162,7 +171,8 @@ public final class BasaltOptions {
                     + Limits.MIN_SEGMENT_BYTES + ".." + Limits.MAX_SEGMENT_BYTES);
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, bytes,
-                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
+                maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
+                diskReserveBytes, checkpointIntervalBytes);
     }
 
     /**
@@ -182,7 +192,8 @@ public final class BasaltOptions {
                     "max value size is " + bytes + " bytes; it must be 0 or more");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, bytes,
-                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
+                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
+                diskReserveBytes, checkpointIntervalBytes);
     }
 
     /**
@@ -194,7 +205,8 @@ public final class BasaltOptions {
      */
     public BasaltOptions withBackgroundCompaction(boolean enabled) {
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes,
-                maxValueSizeBytesSet, enabled, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
+                maxValueSizeBytesSet, enabled, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
+                diskReserveBytes, checkpointIntervalBytes);
     }
 
     /**
@@ -212,7 +224,8 @@ public final class BasaltOptions {
                     "periodic sync interval is " + interval + "; it must be more than 0");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes,
-                maxValueSizeBytesSet, backgroundCompaction, interval, expiryBatchSize, expiryPace, compactionBytesPerSecond, diskReserveBytes);
+                maxValueSizeBytesSet, backgroundCompaction, interval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
+                diskReserveBytes, checkpointIntervalBytes);
     }
 
     /**
@@ -228,7 +241,8 @@ public final class BasaltOptions {
             throw new IllegalArgumentException("expiry batch size is " + keys + "; it must be 1..1000000");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
-                backgroundCompaction, periodicSyncInterval, keys, expiryPace, compactionBytesPerSecond, diskReserveBytes);
+                backgroundCompaction, periodicSyncInterval, keys, expiryPace, compactionBytesPerSecond,
+                diskReserveBytes, checkpointIntervalBytes);
     }
 
     /**
@@ -246,7 +260,8 @@ public final class BasaltOptions {
             throw new IllegalArgumentException("expiry pace is " + pace + "; it must be more than 0");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
-                backgroundCompaction, periodicSyncInterval, expiryBatchSize, pace, compactionBytesPerSecond, diskReserveBytes);
+                backgroundCompaction, periodicSyncInterval, expiryBatchSize, pace, compactionBytesPerSecond,
+                diskReserveBytes, checkpointIntervalBytes);
     }
 
     /**
@@ -264,7 +279,8 @@ public final class BasaltOptions {
                     + " bytes per second; it must be 0 (unpaced) or more");
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
-                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, bytesPerSecond, diskReserveBytes);
+                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, bytesPerSecond,
+                diskReserveBytes, checkpointIntervalBytes);
     }
 
     /**
@@ -285,7 +301,7 @@ public final class BasaltOptions {
         }
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
                 backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
-                bytes);
+                bytes, checkpointIntervalBytes);
     }
 
     /**
@@ -295,6 +311,38 @@ public final class BasaltOptions {
      */
     public long diskReserveBytes() {
         return diskReserveBytes;
+    }
+
+    /**
+     * How much log the store writes between background checkpoints (default 64 MiB; 0: a
+     * checkpoint only at a clean close). A checkpoint holds the indexes, so the next open loads
+     * it and replays only the log written after it instead of all of it: after a crash, open
+     * time grows with this interval, not with the data. Writing one holds up writers while the
+     * indexes are copied out (measured in {@code docs/benchmarks.md}) and costs their size on
+     * disk again, so checkpoints are never closer than the last one's size in log bytes: they
+     * never write more than the writers do. A shorter interval trades write stalls for open time.
+     *
+     * @param bytes log bytes between checkpoints; 0 for none but the one at close
+     * @return a copy of these options with the change; this object is unchanged
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public BasaltOptions withCheckpointInterval(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("checkpoint interval is " + bytes
+                    + " bytes of log; it must be 0 (only at close) or more");
+        }
+        return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
+                backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
+                diskReserveBytes, bytes);
+    }
+
+    /**
+     * Log bytes between background checkpoints; 0 means only at a clean close.
+     *
+     * @return bytes of log between checkpoints
+     */
+    public long checkpointIntervalBytes() {
+        return checkpointIntervalBytes;
     }
 
     /**
@@ -445,6 +493,7 @@ public final class BasaltOptions {
                 + ", maxValueSizeBytes=" + maxValueSizeBytes()
                 + (maxValueSizeBytesSet == MAX_VALUE_SIZE_NOT_SET ? " (default)" : "")
                 + ", backgroundCompaction=" + backgroundCompaction
-                + ", periodicSyncInterval=" + periodicSyncInterval + "]";
+                + ", periodicSyncInterval=" + periodicSyncInterval
+                + ", checkpointIntervalBytes=" + checkpointIntervalBytes + "]";
     }
 }

@@ -20,9 +20,11 @@ package dev.basalt;
  * @param compactionsRun compactions completed, background and {@code compact()} alike
  * @param bytesReclaimed log bytes those compactions freed
  * @param corruptRecordsSkipped damaged ranges (each one or more records with a bad checksum or
- *     field) that recovery at open found inside the log and skipped rather than trusted. A torn
- *     tail (the end of an interrupted write at the end of the active segment) is normal after a
- *     crash: it is cut off and logged, not counted here
+ *     field) that recovery at open found inside the log and skipped rather than trusted; an open
+ *     that loads the checkpoint instead of replaying the log carries over the figure of the open
+ *     before it, since the damage is still there. A torn tail (the end of an interrupted write at
+ *     the end of the active segment) is normal after a crash: it is cut off and logged, not
+ *     counted here
  * @param namespaces the number of namespaces
  * @param logSyncs fsyncs of the log that completed: one per write in {@code SYNC_EACH_WRITE},
  *     one per batch of concurrent writers in {@code GROUP_COMMIT}, about one a second in

@@ -51,6 +51,17 @@ class BasaltOptionsTest {
     }
 
     @Test
+    void theCheckpointIntervalDefaultsTo64MibAndRefusesANegativeFigure() {
+        assertThat(BasaltOptions.defaults().checkpointIntervalBytes()).isEqualTo(64 * MIB);
+        assertThat(BasaltOptions.defaults().withCheckpointInterval(0).checkpointIntervalBytes()).isZero();
+        assertThat(BasaltOptions.defaults().withCheckpointInterval(GIB).withDurability(Durability.PERIODIC)
+                .checkpointIntervalBytes()).as("kept by the other with-methods").isEqualTo(GIB);
+        assertThatThrownBy(() -> BasaltOptions.defaults().withCheckpointInterval(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("checkpoint interval is -1 bytes of log; it must be 0 (only at close) or more");
+    }
+
+    @Test
     void segmentSizeBoundsAreInclusive() {
         assertThat(BasaltOptions.defaults().withSegmentSize(MIB).segmentSizeBytes()).isEqualTo(MIB);
         assertThat(BasaltOptions.defaults().withSegmentSize(GIB).segmentSizeBytes()).isEqualTo(GIB);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * <pre>
  *   API face (dev.basalt)
  *     -> engine (internal.store)            tooling (internal.tooling) beside the engine
+ *       -> checkpoint
  *       -> compaction
  *         -> log
  *           -> listing, index, expiry
@@ -74,6 +75,7 @@ class LayeringTest {
                 .layer("API vocabulary").definedBy(apiVocabulary())
                 .layer("Tooling").definedBy("dev.basalt.internal.tooling..")
                 .layer("Engine").definedBy("dev.basalt.internal.store..")
+                .layer("Checkpoint").definedBy("dev.basalt.internal.checkpoint..")
                 .layer("Compaction").definedBy("dev.basalt.internal.compaction..")
                 .layer("Log").definedBy("dev.basalt.internal.log..")
                 .layer("Listing").definedBy("dev.basalt.internal.listing..")
@@ -84,16 +86,18 @@ class LayeringTest {
                 .whereLayer("API face").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Tooling").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Engine").mayOnlyBeAccessedByLayers("API face", "Tooling")
+                .whereLayer("Checkpoint").mayOnlyBeAccessedByLayers("Engine", "Tooling")
                 .whereLayer("Compaction").mayOnlyBeAccessedByLayers("API face", "Engine", "Tooling")
-                .whereLayer("Log").mayOnlyBeAccessedByLayers("Engine", "Compaction", "Tooling")
-                .whereLayer("Listing").mayOnlyBeAccessedByLayers("API face", "Engine", "Compaction", "Log",
+                .whereLayer("Log").mayOnlyBeAccessedByLayers("Engine", "Checkpoint", "Compaction", "Tooling")
+                .whereLayer("Listing").mayOnlyBeAccessedByLayers("API face", "Engine", "Checkpoint", "Compaction", "Log",
                         "Tooling")
-                .whereLayer("Index").mayOnlyBeAccessedByLayers("API face", "Engine", "Compaction", "Log", "Tooling")
+                .whereLayer("Index").mayOnlyBeAccessedByLayers("API face", "Engine", "Checkpoint", "Compaction", "Log",
+                        "Tooling")
                 .whereLayer("Expiry").mayOnlyBeAccessedByLayers("API face", "Engine", "Compaction", "Log",
                         "Tooling")
-                .whereLayer("Events").mayOnlyBeAccessedByLayers("Engine", "Compaction", "Log", "Tooling")
+                .whereLayer("Events").mayOnlyBeAccessedByLayers("Engine", "Checkpoint", "Compaction", "Log", "Tooling")
                 .whereLayer("API vocabulary").mayOnlyBeAccessedByLayers("API face", "Tooling", "Engine",
-                        "Compaction", "Log", "Listing", "Index", "Expiry", "Env");
+                        "Checkpoint", "Compaction", "Log", "Listing", "Index", "Expiry", "Env");
     }
 
     private static DescribedPredicate<JavaClass> apiVocabulary() {

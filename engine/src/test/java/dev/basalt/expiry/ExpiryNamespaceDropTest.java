@@ -70,10 +70,10 @@ class ExpiryNamespaceDropTest extends ExpiryTestBase {
         assertThat(stats().expiredAndPurged()).isEqualTo(KEPT_EXPIRING + DOOMED_EXPIRING / 2);
         assertThat(stats().liveKeys()).isEqualTo(KEPT_FOREVER + DOOMED_EXPIRING / 2);
 
-        reopen();
+        reopenReplayingTheLog();
         reborn = db.namespace(DOOMED);
         sweepAllDue();
-        // Recovery discards the dropped records; the expired records of both lives are purged again.
+        // The replay discards the dropped records; the expired records of both lives are purged again.
         assertThat(stats().expiredAndPurged()).isEqualTo(KEPT_EXPIRING + DOOMED_EXPIRING / 2);
         assertThat(stats().liveKeys()).isEqualTo(KEPT_FOREVER + DOOMED_EXPIRING / 2);
         for (int i = 0; i < DOOMED_EXPIRING; i++) {

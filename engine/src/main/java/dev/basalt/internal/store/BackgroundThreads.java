@@ -15,8 +15,9 @@ import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * The engine's two threads. {@code basalt-background} runs the expiry sweep and, in PERIODIC
- * mode, the fsync agent; {@code basalt-compaction} runs background compaction on its own, so that
+ * The engine's two threads. {@code basalt-background} runs the expiry sweep, the background
+ * checkpoint (when the log grew by the configured interval) and, in PERIODIC mode, the fsync
+ * agent; {@code basalt-compaction} runs background compaction on its own, so that
  * a long pass never holds up the periodic fsync (the PERIODIC promise is about a second of
  * exposure) or the expiry sweep. Both are daemon threads that {@link #stop()} joins.
  */
@@ -38,7 +39,7 @@ final class BackgroundThreads {
      * {@code compactOnce} runs one background pass.
      */
     static BackgroundThreads start(BasaltOptions options, NanoClock nanoClock, IntUnaryOperator sweep,
-            Runnable force, CompactionAgent.Pass compactOnce) {
+            Runnable force, CompactionAgent.Pass compactOnce, java.util.function.IntSupplier checkpointIfDue) {
         // The agent's own reading of the clock is ignored: see ExpirySweep on why "now" is read
         // under the append lock.
         Agent expiry = new ExpiryAgent((agentNow, maxEntries) -> sweep.applyAsInt(maxEntries), options.clock(),
@@ -50,6 +51,19 @@ final class BackgroundThreads {
             long intervalNs = options.periodicSyncInterval().toNanos();
             agents.add(new PeriodicSyncAgent(force, nanoClock, intervalNs));
             idleMs = Math.max(1, Math.min(idleMs, TimeUnit.NANOSECONDS.toMillis(intervalNs) / 10));
+        }
+        if (options.checkpointIntervalBytes() > 0) {
+            agents.add(new Agent() {
+                @Override
+                public int doWork() {
+                    return checkpointIfDue.getAsInt();
+                }
+
+                @Override
+                public String roleName() {
+                    return "basalt-checkpoint";
+                }
+            });
         }
         Agent agent = agents.size() == 1 ? expiry : new CompositeAgent(agents);
         // Backoff rather than a fixed sleep: between the batches of an expiry burst the agent

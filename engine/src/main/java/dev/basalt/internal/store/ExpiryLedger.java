@@ -52,6 +52,28 @@ final class ExpiryLedger implements AutoCloseable {
         }
     }
 
+    /** At open from a checkpoint: the count of live expiring keys it recorded. */
+    void restoreCount(long liveExpiringKeys) {
+        this.liveExpiringKeys = liveExpiringKeys;
+    }
+
+    /** At open from a checkpoint: one queued entry as it was (stale ones included), counting nothing. */
+    void restoreEntry(NamespaceState ns, long keyHash, long location, long expiration) {
+        queue.add(expiration, ns.id(), keyHash, location);
+    }
+
+    long liveExpiringKeys() {
+        return liveExpiringKeys;
+    }
+
+    /** Visits every queued entry (for a checkpoint); the queue is left as it was. */
+    void forEachEntry(ExpiryQueue.EntryPredicate visitor) {
+        queue.removeIf((expiration, namespaceId, keyHash, location) -> {
+            visitor.test(expiration, namespaceId, keyHash, location);
+            return false;
+        });
+    }
+
     /** Hands due entries to {@code consumer}, at most {@code maxEntries}; returns how many it took. */
     int pollDue(long nowEpochSeconds, int maxEntries, ExpiryQueue.DueEntryConsumer consumer) {
         return queue.pollDue(nowEpochSeconds, maxEntries, consumer);

@@ -34,7 +34,7 @@ public final class NamespaceState implements LiveKeys {
     private final String name;
     private final byte[] nameBytes;
     private final HashIndex index;
-    private final KeyListing listing = new KeyListing();
+    private final KeyListing listing;
     private final RecordMatcher matcher;
     private final RecordMatcher writerMatcher;
     private final SegmentLog log;
@@ -43,12 +43,13 @@ public final class NamespaceState implements LiveKeys {
     private final SegmentUsage usage;
     private volatile boolean dropped;
 
-    NamespaceState(int id, String name, HashIndex index, SegmentLog log, long hashSeed, ExpiryLedger expiry,
-            SegmentUsage usage) {
+    NamespaceState(int id, String name, HashIndex index, KeyListing listing, SegmentLog log, long hashSeed,
+            ExpiryLedger expiry, SegmentUsage usage) {
         this.id = id;
         this.name = name;
         this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
         this.index = index;
+        this.listing = listing;
         this.log = log;
         this.hashSeed = hashSeed;
         this.expiry = expiry;
@@ -269,6 +270,31 @@ public final class NamespaceState implements LiveKeys {
         return true;
     }
 
+    /**
+     * At open from a checkpoint: the replay of the log after it moved {@code key} from
+     * {@code from} (its checkpoint location; NO_LOCATION: absent) to {@code to} (NO_LOCATION:
+     * gone). The live figures, the expiry ledger and the listing follow.
+     */
+    void reconcileReplayed(byte[] key, long keyHash, long from, long to) {
+        if (from == to) {
+            return;
+        }
+        if (from != HashIndex.NO_LOCATION) {
+            countLive(from, -1);
+            expiry.untrack(expirationAt(from));
+        }
+        if (to != HashIndex.NO_LOCATION) {
+            countLive(to, 1);
+            expiry.track(this, keyHash, to, expirationAt(to));
+        }
+        UnsafeBuffer keyBuffer = new UnsafeBuffer(key);
+        if (from == HashIndex.NO_LOCATION && to != HashIndex.NO_LOCATION) {
+            listing.insert(keyBuffer, 0, key.length);
+        } else if (from != HashIndex.NO_LOCATION && to == HashIndex.NO_LOCATION) {
+            listing.remove(keyBuffer, 0, key.length);
+        }
+    }
+
     /** At open: counts every recovered key live, queues its expiration and lists it. */
     void installRecovered() {
         index.forEach((keyHash, location) -> {
@@ -278,6 +304,11 @@ public final class NamespaceState implements LiveKeys {
             int at = Locations.offset(location);
             listing.insert(segment, Records.keyOffset(segment, at), Records.keyLength(segment, at));
         });
+    }
+
+    /** The index and the listing as they stand, for a checkpoint; writers stopped. */
+    dev.basalt.internal.checkpoint.CheckpointContent.Namespace image() {
+        return new dev.basalt.internal.checkpoint.CheckpointContent.Namespace(name, index, listing);
     }
 
     /** Marks the namespace dropped and takes its keys out of the live figures; under the lock. */

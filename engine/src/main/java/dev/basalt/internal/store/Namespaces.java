@@ -2,6 +2,7 @@ package dev.basalt.internal.store;
 
 import dev.basalt.internal.compaction.SegmentUsage;
 import dev.basalt.internal.index.HashIndex;
+import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.log.SegmentLog;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,11 +39,16 @@ final class Namespaces {
 
     /** A new namespace object with a fresh number; not yet visible by name ({@link #publish}). */
     NamespaceState create(String name, HashIndex index) {
+        return create(name, index, new KeyListing());
+    }
+
+    /** {@link #create(String, HashIndex)} with a listing already built (from a checkpoint). */
+    NamespaceState create(String name, HashIndex index, KeyListing listing) {
         int id = nextId++;
         if (id >= byId.length) {
             byId = Arrays.copyOf(byId, byId.length * 2);
         }
-        NamespaceState state = new NamespaceState(id, name, index, log, hashSeed, expiry, usage);
+        NamespaceState state = new NamespaceState(id, name, index, listing, log, hashSeed, expiry, usage);
         byId[id] = state;
         return state;
     }
@@ -85,6 +91,10 @@ final class Namespaces {
 
     Collection<NamespaceState> all() {
         return byName.values();
+    }
+
+    long hashSeed() {
+        return hashSeed;
     }
 
     int count() {

@@ -10,11 +10,15 @@ import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.Segment;
 import dev.basalt.internal.log.SegmentLog;
 import java.nio.charset.StandardCharsets;
+import dev.basalt.internal.checkpoint.CheckpointContent;
+import dev.basalt.internal.listing.KeyListing;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Rebuilds the namespaces and their indexes from the records the log replays at open.
@@ -36,6 +40,10 @@ final class Recovery implements RecoverySink {
     private SegmentLog log;
     private long maxSequence;
     private Replayed last;
+    /** Offered before the replay; used only if the log trusts it ({@link #checkpointTrusted}). */
+    private CheckpointContent checkpoint;
+    private boolean checkpointUsed;
+    private long recordsReplayed;
 
     /** A namespace as the replay has seen it so far. */
     static final class Replayed {
@@ -47,6 +55,24 @@ final class Recovery implements RecoverySink {
         long createSequence;
         long dropSequence;
         long newestKeyedSequence;
+        /** From the checkpoint (null when the replay built this namespace from nothing). */
+        KeyListing listing;
+        /** Position of this namespace in the checkpoint, which its expiry entries name it by. */
+        int checkpointPosition = -1;
+        /**
+         * Keys of a checkpointed namespace that the replay changed, with the location each had
+         * in the checkpoint (NO_LOCATION: none): what the install reconciles the listing, the
+         * live figures and the expiry ledger against. Keys as ISO-8859-1 strings, byte for byte.
+         */
+        Map<String, Long> touched;
+
+        void remember(DirectBuffer key, int offset, int length, long before) {
+            if (touched != null) {
+                byte[] bytes = new byte[length];
+                key.getBytes(offset, bytes);
+                touched.putIfAbsent(new String(bytes, StandardCharsets.ISO_8859_1), before);
+            }
+        }
 
         Replayed(String name) {
             this.name = name;
@@ -69,9 +95,43 @@ final class Recovery implements RecoverySink {
         this.log = log;
     }
 
+    /** A checkpoint the log may trust for the part it covers; the replay then starts from its state. */
+    void offer(CheckpointContent checkpoint) {
+        this.checkpoint = checkpoint;
+    }
+
+    /** True when the replay started from the offered checkpoint. */
+    boolean checkpointUsed() {
+        return checkpointUsed;
+    }
+
+    /** Records the replay handled (with a checkpoint: those after it). */
+    long recordsReplayed() {
+        return recordsReplayed;
+    }
+
+    @Override
+    public void checkpointTrusted() {
+        checkpointUsed = true;
+        maxSequence = checkpoint.maxSequence();
+        List<CheckpointContent.Namespace> saved = checkpoint.namespaces();
+        for (int i = 0; i < saved.size(); i++) {
+            CheckpointContent.Namespace ns = saved.get(i);
+            Replayed replayed = namespaces.computeIfAbsent(ns.name(), Replayed::new);
+            replayed.index = ns.index();
+            replayed.matcher = new RecordMatcher(log, replayed.nameBytes, true);
+            replayed.listing = ns.listing();
+            replayed.checkpointPosition = i;
+            // It existed at the checkpoint; only a drop after it can end it.
+            replayed.createSequence = checkpoint.maxSequence();
+            replayed.touched = new HashMap<>();
+        }
+    }
+
     @Override
     public void accept(long location, byte type, long sequence, long expirationEpochSeconds, int recordLength,
             DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
+        recordsReplayed++;
         maxSequence = Math.max(maxSequence, sequence);
         usage.noteSequence(Locations.segmentId(location), sequence);
         Replayed ns = namespace(names, namesOffset, namespaceLength);
@@ -103,6 +163,7 @@ final class Recovery implements RecoverySink {
         long keyHash = KeyHash.hash(hashSeed, key, keyOffset, keyLength);
         long existing = ns.index.get(keyHash, key, keyOffset, keyLength, matcher);
         if (existing == HashIndex.NO_LOCATION || sequenceAt(existing) < sequence) {
+            ns.remember(key, keyOffset, keyLength, existing);
             ns.index.put(keyHash, key, keyOffset, keyLength, location, matcher);
         }
     }
@@ -118,6 +179,12 @@ final class Recovery implements RecoverySink {
             }
         });
         for (long[] entry : stale) {
+            if (ns.touched != null) {
+                Segment segment = log.segment(Locations.segmentId(entry[1]));
+                int at = Locations.offset(entry[1]);
+                ns.remember(segment.buffer(), Records.keyOffset(segment.buffer(), at),
+                        Records.keyLength(segment.buffer(), at), entry[1]);
+            }
             ns.index.removeIfAt(entry[0], entry[1]);
         }
     }
@@ -159,16 +226,22 @@ final class Recovery implements RecoverySink {
     }
 
     /**
-     * Removes the tombstones the replay indexed, and records whose header no longer verifies
-     * (hint files let the replay skip reading records; the header is checked here, once, before
-     * its type or expiration is trusted). Afterwards the index holds intact live puts only.
-     */
-    /**
      * Hands the replayed namespaces to the engine: each one that exists gets its index swept of
-     * tombstones and damage, then its keys counted live, queued for expiry and listed.
+     * tombstones and damage (the keys the replay touched only, for one from the checkpoint, whose
+     * other entries are intact puts), then its keys counted live, queued for expiry and listed
+     * (for one from the checkpoint: its figures, queue entries and listing restored, and only the
+     * touched keys reconciled).
      */
-    void install(Namespaces namespaces, dev.basalt.internal.log.RecoveryReport report) {
+    void install(Namespaces namespaces, ExpiryLedger ledger, dev.basalt.internal.log.RecoveryReport report) {
+        if (checkpointUsed) {
+            restoreFigures(ledger);
+        }
+        NamespaceState[] byPosition = new NamespaceState[checkpointUsed ? checkpoint.namespaces().size() : 0];
         for (Replayed replayed : this.namespaces.values()) {
+            if (replayed.listing != null) {
+                installCheckpointed(replayed, namespaces, ledger, report, byPosition);
+                continue;
+            }
             if (!replayed.exists()) {
                 if (replayed.index != null) {
                     replayed.index.close();
@@ -183,6 +256,86 @@ final class Recovery implements RecoverySink {
             state.installRecovered();
             namespaces.publish(state);
         }
+        if (checkpointUsed) {
+            checkpoint.expiry().forEach((position, expiration, keyHash, location) -> {
+                if (byPosition[position] != null) {
+                    ledger.restoreEntry(byPosition[position], keyHash, location, expiration);
+                }
+            });
+        }
+    }
+
+    private void restoreFigures(ExpiryLedger ledger) {
+        dev.basalt.internal.log.CoveredLog covered = checkpoint.log();
+        for (int i = 0; i < covered.segmentIds().length; i++) {
+            int segmentId = (int) covered.segmentIds()[i];
+            usage.addLive(segmentId, checkpoint.liveBytes()[i]);
+            if (checkpoint.minSequences()[i] != Long.MAX_VALUE) {
+                usage.noteSequence(segmentId, checkpoint.minSequences()[i]);
+            }
+        }
+        ledger.restoreCount(checkpoint.liveExpiringKeys());
+    }
+
+    /**
+     * A namespace that came from the checkpoint: the keys the replay touched are swept, then each
+     * one's move (from its checkpoint location to its final one) is applied to the listing, the
+     * live figures and the ledger. One dropped after the checkpoint only gives its figures back.
+     */
+    private void installCheckpointed(Replayed replayed, Namespaces namespaces, ExpiryLedger ledger,
+            dev.basalt.internal.log.RecoveryReport report, NamespaceState[] byPosition) {
+        Map<String, long[]> moves = sweepTouched(replayed, report);
+        if (!replayed.exists()) {
+            for (long[] move : moves.values()) {
+                if (move[0] != HashIndex.NO_LOCATION) {
+                    UnsafeBuffer segment = log.segment(Locations.segmentId(move[0])).buffer();
+                    int at = Locations.offset(move[0]);
+                    usage.addLive(Locations.segmentId(move[0]), -Records.length(segment, at));
+                    ledger.untrack(Records.expirationEpochSeconds(segment, at));
+                }
+            }
+            replayed.index.close();
+            replayed.listing.close();
+            return;
+        }
+        NamespaceState state = namespaces.create(replayed.name, replayed.index, replayed.listing);
+        byPosition[replayed.checkpointPosition] = state;
+        for (Map.Entry<String, long[]> move : moves.entrySet()) {
+            byte[] key = move.getKey().getBytes(StandardCharsets.ISO_8859_1);
+            state.reconcileReplayed(key, move.getValue()[2], move.getValue()[0], move.getValue()[1]);
+        }
+        namespaces.publish(state);
+    }
+
+    /**
+     * Removes tombstones and records whose header no longer verifies among the touched keys;
+     * returns, per touched key, {checkpoint location, final location, key hash}.
+     */
+    private Map<String, long[]> sweepTouched(Replayed ns, dev.basalt.internal.log.RecoveryReport report) {
+        Map<String, long[]> moves = new HashMap<>();
+        for (Map.Entry<String, Long> touched : ns.touched.entrySet()) {
+            UnsafeBuffer key = new UnsafeBuffer(touched.getKey().getBytes(StandardCharsets.ISO_8859_1));
+            long keyHash = KeyHash.hash(hashSeed, key, 0, key.capacity());
+            long location = ns.index.get(keyHash, key, 0, key.capacity(), ns.matcher);
+            if (location != HashIndex.NO_LOCATION && !isIntactPut(location, report)) {
+                ns.index.removeIfAt(keyHash, location);
+                location = HashIndex.NO_LOCATION;
+            }
+            moves.put(touched.getKey(), new long[] {touched.getValue(), location, keyHash});
+        }
+        return moves;
+    }
+
+    /** False for a tombstone, or (reported) a record whose header no longer verifies. */
+    private boolean isIntactPut(long location, dev.basalt.internal.log.RecoveryReport report) {
+        Segment segment = log.segment(Locations.segmentId(location));
+        int offset = Locations.offset(location);
+        if (Records.checkHeader(segment.buffer(), offset, segment.dataEnd(), segment.mask()) != Records.VALID) {
+            report.damagedRecord(segment.path(), offset, LogFormat.RECORD_HEADER_LENGTH,
+                    "header checksum mismatch (found when indexing from the hint file)");
+            return false;
+        }
+        return Records.type(segment.buffer(), offset) != LogFormat.TYPE_TOMBSTONE;
     }
 
     private void sweepTombstonesAndDamage(Replayed ns, dev.basalt.internal.log.RecoveryReport report) {

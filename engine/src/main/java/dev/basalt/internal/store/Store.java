@@ -4,6 +4,7 @@ import dev.basalt.BasaltException;
 import dev.basalt.BasaltOptions;
 import dev.basalt.BasaltStats;
 import dev.basalt.CompactionResult;
+import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.compaction.CompactionPass;
 import dev.basalt.internal.compaction.IoPacer;
 import dev.basalt.internal.compaction.SegmentUsage;
@@ -53,6 +54,13 @@ public final class Store implements AutoCloseable {
     private final ReadEpochs epochs = new ReadEpochs();
     private final SegmentUsage usage = new SegmentUsage();
     private final Cursors cursors;
+    private final Checkpoints checkpoints;
+    /** Why the open replayed the log; null when a checkpoint covered it and nothing was replayed. */
+    private final String replayedBecause;
+    /** Damaged ranges an earlier open found, carried by the checkpoint this open loaded (else 0). */
+    private final long inheritedDamage;
+    /** Records the open replayed: all of the log's, or those after the checkpoint it loaded. */
+    private final long recordsReplayed;
     private final OpenState open;
     private final Namespaces namespaces;
     private final ExpiryLedger ledger;
@@ -65,6 +73,10 @@ public final class Store implements AutoCloseable {
     private final BackgroundThreads background;
     private volatile long compactionsRun;
     private volatile long bytesReclaimed;
+    /** Written by the checkpoint agent only. */
+    private long appendedAtCheckpoint;
+    /** Set when a compaction removed segments: the last checkpoint covers them, so a new one is due. */
+    private volatile boolean checkpointBehindCompaction;
 
     private Store(Path dir, BasaltOptions options, FileIo io) {
         this.options = options;
@@ -73,26 +85,36 @@ public final class Store implements AutoCloseable {
         try {
             long storeId = StoreFile.readOrCreate(io, lock.directory());
             this.cursors = new Cursors(Cursors.loadOrCreateKey(io, lock.directory()));
-            long hashSeed = new SecureRandom().nextLong();
+            this.checkpoints = new Checkpoints(io, lock.directory(), storeId);
+            RecoveryEvent recoveryEvent = new RecoveryEvent(); // JFR, off by default
+            recoveryEvent.begin();
+            CheckpointContent checkpoint = checkpoints.load();
+            // The loaded indexes hash under the seed they were built with; a fresh store draws one.
+            long hashSeed = checkpoint != null ? checkpoint.hashSeed() : new SecureRandom().nextLong();
             this.log = SegmentLog.create(io, lock.directory(), storeId, options.segmentSizeBytes());
             this.open = new OpenState(log);
             this.namespaces = new Namespaces(log, hashSeed, usage);
             this.ledger = new ExpiryLedger(namespaces);
             namespaces.useExpiryLedger(ledger);
-            RecoveryEvent recoveryEvent = new RecoveryEvent(); // JFR, off by default
-            recoveryEvent.begin();
             Recovery recovery = new Recovery(hashSeed, usage);
             recovery.attach(log);
-            log.recover(recovery, report);
-            recovery.install(namespaces, report);
+            recovery.offer(checkpoint);
+            this.replayedBecause = log.recover(recovery, report, checkpoint == null ? null : checkpoint.log());
+            if (replayedBecause != null && checkpoint != null) {
+                checkpoints.discard(checkpoint, replayedBecause, !report.corruptRecords().isEmpty());
+            }
+            inheritedDamage = recovery.checkpointUsed() ? checkpoint.damagedRanges() : 0;
+            recovery.install(namespaces, ledger, report);
+            this.recordsReplayed = recovery.recordsReplayed();
+            long maxSequence = recovery.maxSequence();
             recoveryEvent.finish(lock.directory().toString(), log.segmentCount(), liveKeys(),
                     report.corruptRecords().size(), report.tornTailBytes());
             DiskReserve reserve = new DiskReserve(io, lock.directory(), options.diskReserveBytes());
-            this.writes = new WritePath(log, usage, options.durability(), reserve, open, recovery.maxSequence());
+            this.writes = new WritePath(log, usage, options.durability(), reserve, open, maxSequence);
             this.reads = new Reads(log, epochs, options.clock(), open);
             this.sweep = new ExpirySweep(writes, namespaces, ledger, epochs, open, reads);
             this.background = BackgroundThreads.start(options, nanoClock, sweep::sweepDue, this::periodicForce,
-                    this::backgroundCompaction);
+                    this::backgroundCompaction, this::checkpointIfDue);
             for (RecoveryReport.Damage damage : report.corruptRecords()) {
                 LOG.log(System.Logger.Level.WARNING, "recovery skipped damaged records: " + damage);
             }
@@ -115,6 +137,19 @@ public final class Store implements AutoCloseable {
         JvmFlags.check();
         ChronicleSettings.apply();
         return new Store(dir, options, io);
+    }
+
+    /**
+     * Why this open replayed the log ("no checkpoint", or why the checkpoint did not cover it);
+     * null when it loaded the checkpoint and replayed nothing.
+     */
+    public String replayedBecause() {
+        return replayedBecause;
+    }
+
+    /** Records this open replayed from the log: every one, or only those after the checkpoint. */
+    public long recordsReplayed() {
+        return recordsReplayed;
     }
 
     // ---------------------------------------------------------------- namespaces
@@ -278,6 +313,7 @@ public final class Store implements AutoCloseable {
             passEvent.finish(log.directory().toString(), result.segmentsCompacted(), result.recordsCopied(),
                     result.bytesCopied(), result.tombstonesKept(), result.recordsDropped(), result.bytesReclaimed());
             if (result.segmentsCompacted() > 0) {
+                checkpointBehindCompaction = true;
                 compactionsRun++;
                 bytesReclaimed += result.bytesReclaimed();
             }
@@ -302,6 +338,53 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * The background checkpoint: when the log grew by the configured interval since the last one,
+     * or a compaction removed segments the last one covers, writes a new one. Returns 1 when it
+     * wrote one (the agent's unit of work).
+     */
+    private int checkpointIfDue() {
+        long interval = options.checkpointIntervalBytes();
+        if (interval == 0 || open.isClosed() || log.failed()) {
+            return 0;
+        }
+        // Never more often than the last checkpoint's own size of log: checkpoints then write at
+        // most as many bytes as the writers do, however large the indexes grow.
+        long spacing = Math.max(interval, checkpoints.lastSizeBytes());
+        boolean due = log.appendedBytes() - appendedAtCheckpoint >= spacing || checkpointBehindCompaction;
+        if (!due) {
+            return 0;
+        }
+        boolean written;
+        writes.awaitApplied();
+        writes.lock();
+        try {
+            // Group commit's pending updates are in the log but not in the index yet: a
+            // checkpoint now would cover them without holding them. Try again next time.
+            if (open.isClosed() || log.failed() || writes.hasPendingUpdates()) {
+                return 0;
+            }
+            checkpointBehindCompaction = false;
+            appendedAtCheckpoint = log.appendedBytes();
+            written = writeCheckpointLocked();
+        } finally {
+            writes.unlock();
+        }
+        if (written) {
+            // What the checkpoint covers must be durable before it is published: else a power
+            // loss could take records from the log that the checkpoint's indexes point at.
+            log.force();
+            checkpoints.publish(); // the fsyncs, with writers running
+        }
+        return 1;
+    }
+
+    /** Copies the state out to the checkpoint's temporary file; the append lock is held. */
+    private boolean writeCheckpointLocked() {
+        return checkpoints.writeTemporary(log, writes.lastSequence(), namespaces.hashSeed(), damagedRanges(),
+                namespaces, ledger, usage);
+    }
+
     private void periodicForce() {
         if (!log.failed()) {
             log.force();
@@ -317,8 +400,12 @@ public final class Store implements AutoCloseable {
             indexBytes += ns.offHeapBytes();
         }
         return new BasaltStats(liveKeys(), usage.totalLiveBytes(), log.totalBytes(), log.segmentCount(), indexBytes,
-                sweep.expiredAndPurged(), compactionsRun, bytesReclaimed, report.corruptRecords().size(),
+                sweep.expiredAndPurged(), compactionsRun, bytesReclaimed, damagedRanges(),
                 namespaces.count(), log.syncsRun());
+    }
+
+    private long damagedRanges() {
+        return inheritedDamage + report.corruptRecords().size();
     }
 
     private long liveKeys() {
@@ -335,23 +422,36 @@ public final class Store implements AutoCloseable {
         if (!open.close()) {
             return;
         }
+        boolean flushed = false;
         try {
             background.stop();
             if (!log.failed()) {
                 writes.flush();
+                flushed = !log.failed();
             }
         } finally {
             // A pass on another thread changes files only inside this lock and checks the closed
             // flag there, so it never writes into a directory this store no longer owns; it keeps
             // its victims mapped through its own references, so unmapping here is safe.
             synchronized (compactionFiles) {
-                releaseEverything();
+                releaseEverything(flushed);
             }
         }
     }
 
-    private void releaseEverything() {
+    private void releaseEverything(boolean flushed) {
         epochs.awaitReaders();
+        if (flushed) {
+            // Under the append lock: a compaction pass started by a caller may still be copying.
+            writes.lock();
+            try {
+                if (writeCheckpointLocked()) {
+                    checkpoints.publish();
+                }
+            } finally {
+                writes.unlock();
+            }
+        }
         for (NamespaceState ns : namespaces.all()) {
             ns.markDropped();
             ns.release();

@@ -57,6 +57,11 @@ final class WritePath {
         this.groupCommit = new GroupCommit(this::syncAllAndApply, recoveredSequence);
     }
 
+    /** The sequence of the newest record; under the lock, or once writers stopped. */
+    long lastSequence() {
+        return lastSequence;
+    }
+
     /** Stores a put; returns once it is durable per the durability mode. Arguments validated. */
     void put(NamespaceState ns, byte[] key, byte[] metadata, long expirationEpochSeconds, DirectBuffer value,
             int valueOffset, int valueLength) {
@@ -226,6 +231,22 @@ final class WritePath {
     long firstSegmentWithPendingUpdate() {
         Update first = pending.peekFirst();
         return first == null ? Long.MAX_VALUE : Locations.segmentId(first.location());
+    }
+
+    /**
+     * True when group commit has appended records whose index updates are not applied yet; under
+     * the lock. A checkpoint must not be taken then: it would cover those records in the log
+     * without them in the index.
+     */
+    boolean hasPendingUpdates() {
+        return !pending.isEmpty();
+    }
+
+    /** Waits until every record appended so far is durable and applied (group commit); not under the lock. */
+    void awaitApplied() {
+        if (durability == Durability.GROUP_COMMIT) {
+            groupCommit.awaitDurable(appendedSequence);
+        }
     }
 
     /** Forces every acknowledged write to stable storage. */

@@ -1,0 +1,97 @@
+package dev.basalt.internal.checkpoint;
+
+import static dev.basalt.internal.checkpoint.CheckpointFormat.*;
+
+import dev.basalt.internal.env.FileHandle;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * Writes a checkpoint as a sequence of checksummed blocks ({@code docs/format.md}): each block is
+ * {@code kind u32, length u32, payload, CRC32C u32} over the first three.
+ */
+final class BlockOutput {
+    private final FileHandle file;
+    private final ByteBuffer frame = ByteBuffer.allocateDirect(BLOCK_HEADER_BYTES).order(ORDER);
+    private final ByteBuffer trailer = ByteBuffer.allocateDirect(BLOCK_TRAILER_BYTES).order(ORDER);
+    private final CRC32C crc = new CRC32C();
+    private long position;
+    private long blocks;
+
+    BlockOutput(FileHandle file) {
+        this.file = file;
+    }
+
+    /** Writes one block whose payload is {@code payload} from its position to its limit. */
+    void block(int kind, ByteBuffer payload) throws IOException {
+        int length = payload.remaining();
+        if (length > MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException(kindName(kind) + " block of " + length + " bytes exceeds "
+                    + MAX_PAYLOAD_BYTES);
+        }
+        frame.clear();
+        frame.putInt(kind).putInt(length).flip();
+        crc.reset();
+        crc.update(frame.duplicate());
+        crc.update(payload.duplicate());
+        trailer.clear();
+        trailer.putInt((int) crc.getValue()).flip();
+        write(frame);
+        write(payload.duplicate());
+        write(trailer);
+        blocks++;
+    }
+
+    /** Writes {@code memory} as blocks of at most {@link CheckpointFormat#MAX_PAYLOAD_BYTES}. */
+    void sliced(int kind, ByteBuffer memory) throws IOException {
+        ByteBuffer rest = memory.duplicate();
+        while (rest.hasRemaining()) {
+            ByteBuffer slice = rest.duplicate();
+            slice.limit(slice.position() + Math.min(MAX_PAYLOAD_BYTES, rest.remaining()));
+            block(kind, slice);
+            rest.position(slice.limit());
+        }
+    }
+
+    long bytesWritten() {
+        return position;
+    }
+
+    /** Blocks written so far. */
+    long blocks() {
+        return blocks;
+    }
+
+    private void write(ByteBuffer source) throws IOException {
+        int length = source.remaining();
+        file.writeFully(source, position);
+        position += length;
+    }
+
+    /** Packs small entries into blocks of about {@link CheckpointFormat#ENTRY_BLOCK_BYTES}. */
+    final class EntryBlocks {
+        private final int kind;
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(ENTRY_BLOCK_BYTES).order(ORDER);
+
+        EntryBlocks(int kind) {
+            this.kind = kind;
+        }
+
+        /** Room for an entry of {@code bytes}, flushing the block first when it is full. */
+        ByteBuffer room(int bytes) throws IOException {
+            if (buffer.remaining() < bytes) {
+                flush();
+            }
+            return buffer;
+        }
+
+        void flush() throws IOException {
+            if (buffer.position() > 0) {
+                buffer.flip();
+                block(kind, buffer);
+                buffer.clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.basalt.internal.checkpoint;
+
+import dev.basalt.internal.index.HashIndex;
+import dev.basalt.internal.listing.KeyListing;
+import dev.basalt.internal.log.CoveredLog;
+import java.util.List;
+
+/**
+ * What a checkpoint holds, as the engine hands it to {@link CheckpointFile#write} and gets it back
+ * from {@link CheckpointFile#read}.
+ *
+ * @param storeId          the store the checkpoint belongs to (its {@code STORE} file)
+ * @param hashSeed         the seed every index was built with; the loaded indexes need the same one
+ * @param maxSequence      the highest sequence number in the log; the next write follows it
+ * @param liveExpiringKeys live keys with an expiration, across namespaces (the expiry ledger's count)
+ * @param damagedRanges    damaged ranges the log is known to hold (skipped by the replay that found them)
+ * @param log              every segment and where its data ends, the active one last
+ * @param liveBytes        per segment of {@code log}, in its order: bytes of records an index points at
+ * @param minSequences     per segment of {@code log}: the lowest sequence it holds
+ * @param namespaces       the live namespaces, in name order
+ * @param expiry           every queued expiry entry, each naming its namespace by position in {@code namespaces}
+ */
+public record CheckpointContent(long storeId, long hashSeed, long maxSequence, long liveExpiringKeys,
+        long damagedRanges, CoveredLog log,
+        long[] liveBytes, long[] minSequences, List<Namespace> namespaces, ExpiryEntries expiry) {
+
+    /** One namespace's structures. On write they are read; on read they are new and owned by the caller. */
+    public record Namespace(String name, HashIndex index, KeyListing listing) {
+    }
+
+    /** The expiry queue's entries; visited once on write, replayed by the caller on read. */
+    public interface ExpiryEntries {
+        /** Hands every entry to {@code sink}. */
+        void forEach(ExpirySink sink);
+    }
+
+    /** One expiry entry. */
+    @FunctionalInterface
+    public interface ExpirySink {
+        void accept(int namespace, long expirationEpochSeconds, long keyHash, long location);
+    }
+}
