@@ -59,6 +59,7 @@ final class VerifyCommand implements Callable<Integer> {
                 Figures.count(records.total()), Figures.count(records.puts()), Figures.count(records.tombstones()),
                 Figures.count(records.namespaceCreates() + records.namespaceDrops()));
         out.printf("  hint files checked %s%n", Figures.count(report.hintFilesChecked()));
+        out.printf("  checkpoint         %s%n", report.checkpoint());
         out.printf("  store id from      %s%n", report.storeIdSource());
         for (String warning : report.warnings()) {
             out.printf("warning: %s%n", warning);
@@ -85,6 +86,7 @@ final class VerifyCommand implements Callable<Integer> {
             g.writeNumberProperty("namespaceRecords",
                     report.records().namespaceCreates() + report.records().namespaceDrops());
             g.writeNumberProperty("hintFilesChecked", report.hintFilesChecked());
+            g.writeStringProperty("checkpoint", report.checkpoint());
             g.writeStringProperty("storeIdSource", report.storeIdSource());
             g.writeName("damage");
             g.writeStartArray();

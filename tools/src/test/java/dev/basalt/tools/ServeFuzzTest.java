@@ -38,7 +38,7 @@ class ServeFuzzTest {
     private static final int REQUESTS = Integer.getInteger("basalt.fuzz.requests", 10_000);
     private static final int THREADS = 4;
     private static final Pattern DATA_FILES = Pattern.compile(
-            "LOCK|STORE|CURSOR_KEY|server-namespaces\\.json|\\d{12}\\.(seg|hint)");
+            "LOCK|STORE|CURSOR_KEY|CHECKPOINT|server-namespaces\\.json|\\d{12}\\.(seg|hint)");
 
     @Test
     void randomRequestsGetNoServerErrorAndLeaveACleanStore(@TempDir Path work) throws Exception {

@@ -21,7 +21,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The read-only check behind {@code basalt verify}: STORE, every segment (header, every
  * record's two checksums, zeros after the last record), every hint file against its segment
  * (the sealed segments' and the one a clean close leaves for the active segment),
- * CURSOR_KEY, and the COMPACTION_COMMIT of an unfinished compaction. It never writes, truncates or repairs.
+ * CURSOR_KEY, the COMPACTION_COMMIT of an unfinished compaction, and the CHECKPOINT against the
+ * log ({@link CheckpointCheck}). It never writes, truncates or repairs.
  *
  * <p>Locking: a directory that an open {@code Basalt} holds is refused, never read behind its
  * back and never unlocked. When the directory has a {@code LOCK} file the check takes the lock
@@ -106,10 +107,11 @@ public final class Verifier {
             if (cursorKey != null) {
                 damage.add(cursorKey);
             }
+            String checkpoint = CheckpointCheck.check(dir, identity, damage, warnings::add);
             return new VerifyReport(dir.toRealPath(), identity.source(), segmentsScanned, bytesScanned,
                     new VerifyReport.RecordCounts(recordsByType[TYPE_PUT], recordsByType[TYPE_TOMBSTONE],
                             recordsByType[TYPE_NAMESPACE_CREATE], recordsByType[TYPE_NAMESPACE_DROP]),
-                    hintFilesChecked, damage, warnings);
+                    hintFilesChecked, checkpoint, damage, warnings);
         } catch (IOException e) {
             throw new BasaltException("cannot read data directory " + dir + ": " + e, e);
         }

@@ -13,12 +13,14 @@ import java.util.List;
  * @param bytesScanned bytes of segment files read
  * @param records intact records, by type
  * @param hintFilesChecked hint files read and compared with their segments
+ * @param checkpoint what the check of the checkpoint found, in one line ("none", "agrees with the
+ *     log: ...", "rejected", ...); its disagreements are in {@code damage}
  * @param damage every damaged range, in file order within each file
  * @param warnings what is odd but costs no data (a missing hint file, a leftover temporary
  *     file): the next open deals with each
  */
 public record VerifyReport(Path directory, String storeIdSource, int segmentsScanned, long bytesScanned,
-        RecordCounts records, int hintFilesChecked, List<Damage> damage, List<String> warnings) {
+        RecordCounts records, int hintFilesChecked, String checkpoint, List<Damage> damage, List<String> warnings) {
     /** Intact records of each type. */
     public record RecordCounts(long puts, long tombstones, long namespaceCreates, long namespaceDrops) {
         /** Every intact record. */

@@ -37,6 +37,64 @@ class VerifierTest {
         assertThat(report.records().namespaceCreates()).isEqualTo(1);
         assertThat(report.storeIdSource()).isEqualTo("STORE");
         assertThat(report.warnings()).isEmpty();
+        assertThat(report.checkpoint()).startsWith("agrees with the log: " + (KEYS - 1) + " keys in 1 namespaces");
+    }
+
+    @Test
+    void aDamagedCheckpointIsReportedAsRejected(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("data");
+        TestStores.write(dir, KEYS);
+        Path checkpoint = dir.resolve("CHECKPOINT");
+        TestStores.flipByte(checkpoint, Files.size(checkpoint) / 2);
+
+        VerifyReport report = Verifier.verify(dir);
+
+        assertThat(report.checkpoint()).isEqualTo("rejected");
+        assertThat(report.damage()).singleElement().satisfies(damage -> {
+            assertThat(damage.file().getFileName().toString()).isEqualTo("CHECKPOINT");
+            assertThat(damage.reason()).contains("checkpoint rejected").contains("fails its checksum");
+        });
+    }
+
+    /**
+     * A value damaged behind the checkpoint's back, the segment's modification time put back so
+     * that the next open would load the checkpoint: verify reports the checkpoint's disagreement
+     * with the log at the record's segment and offset, beside the damaged record itself.
+     */
+    @Test
+    void aCheckpointThatIndexesADamagedRecordDisagreesWithTheLog(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("data");
+        TestStores.write(dir, KEYS);
+        String key = "key-100";
+        Path segment = TestStores.segmentOf(dir, key, TestStores.value(100));
+        long offset = TestStores.recordOffset(segment, "USERS", key, TestStores.value(100));
+        java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(segment);
+        TestStores.flipByte(segment, offset + LogFormat.RECORD_HEADER_LENGTH + "USERS".length() + key.length() + 10);
+        Files.setLastModifiedTime(segment, modified);
+
+        VerifyReport report = Verifier.verify(dir);
+
+        assertThat(report.checkpoint()).startsWith("1 keys disagree with the log");
+        assertThat(report.damage()).anySatisfy(damage -> {
+            assertThat(damage.file().getFileName().toString()).isEqualTo("CHECKPOINT");
+            assertThat(damage.reason()).contains("body does not verify")
+                    .contains(segment.getFileName() + " offset " + offset);
+        });
+        assertThat(report.damage()).anySatisfy(damage -> assertThat(damage.file()).isEqualTo(segment));
+    }
+
+    @Test
+    void aCheckpointWhoseSegmentChangedIsNotUsableAndSaysSo(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("data");
+        TestStores.write(dir, KEYS);
+        Path segment = TestStores.segments(dir).firstEntry().getValue();
+        Files.setLastModifiedTime(segment, java.nio.file.attribute.FileTime.fromMillis(0));
+
+        VerifyReport report = Verifier.verify(dir);
+
+        assertThat(report.clean()).isTrue();
+        assertThat(report.checkpoint()).startsWith("not usable (" + segment.getFileName() + " changed");
+        assertThat(report.warnings()).anySatisfy(w -> assertThat(w).contains("the next open replays the whole log"));
     }
 
     @Test
@@ -231,7 +289,9 @@ class VerifierTest {
         assertThat(unfinished.warnings()).containsExactlyInAnyOrder(
                 "000000000001.hint is a hint file without a segment (left by a compaction); the next open deletes it",
                 "COMPACTION_COMMIT records a compaction whose compacted segments [1] are not all deleted yet; the"
-                        + " next open deletes them");
+                        + " next open deletes them",
+                "the checkpoint is not usable, the next open replays the whole log: 000000000001.seg, which it"
+                        + " covers, is gone");
 
         TestStores.flipByte(dir.resolve(CompactionCommit.FILE_NAME), 25);
         assertThat(Verifier.verify(dir).damage()).singleElement()
