@@ -31,10 +31,14 @@ import java.util.SplittableRandom;
  *   <li>the time of one 1000-key page from a random position: the median of
  *       {@value #PAGE_SAMPLES} pages, each continuing a cursor picked at random from the pass
  *       (one seek plus 1000 keys with their index lookups);</li>
- *   <li>reopen time, as two figures: {@code close()} (it syncs and unmaps the 1 GiB active
- *       segment) and {@code Basalt.open} of the same directory plus {@code namespace()} (it
- *       recovers the log, rebuilds the hash index and from it the listing); the reopened engine
- *       is checked to hold every key and to continue a cursor from before the restart.</li>
+ *   <li>reopen time, as two figures: {@code close()} (it syncs, writes the checkpoint and
+ *       unmaps the 1 GiB active segment) and {@code Basalt.open} of the same directory plus
+ *       {@code namespace()} (it loads the checkpoint, or without one replays the log); the
+ *       reopened engine is checked to hold every key and to continue a cursor from before the
+ *       restart; then the median page again, on the listing the open built;</li>
+ *   <li>open after a kill: a copy of the directory taken while the engine was open after the
+ *       load (what a SIGKILL would leave: the background checkpoints and the log after the last
+ *       one, no close), opened the same way and checked the same way.</li>
  * </ul>
  * A row for an empty engine comes first, so "heap flat in the key count" reads off the table.
  *
@@ -70,7 +74,8 @@ public final class ListingMemory {
 
     /** One measured engine; times in nanoseconds, -1 where not measured (the empty engine). */
     record Row(long keyCount, long loadNanos, long heapUsedBytes, long offHeapIndexBytes, long directBufferBytes,
-            long fullPassNanos, long medianPageNanos, long closeNanos, long openNanos) {
+            long fullPassNanos, long medianPageNanos, long closeNanos, long openNanos, long pageAfterReopenNanos,
+            long openAfterKillNanos) {
     }
 
     /**
@@ -89,8 +94,8 @@ public final class ListingMemory {
         System.out.println("| keys | load (s) | heap used after full GC (MiB) | heap vs. empty engine (MiB)"
                 + " | off-heap index (bytes) | off-heap index bytes/key | direct buffers (MiB)"
                 + " | full pass, pages of 1000 (s) | 1000-key page, median of " + PAGE_SAMPLES + " (µs)"
-                + " | reopen: close (s) | reopen: open (s) |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " | reopen: close (s) | reopen: open (s) | page after reopen (µs) | open after a kill (s) |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         System.out.println(format(empty, empty));
         for (long keyCount : keyCounts) {
             System.out.println(format(measure(keyCount), empty));
@@ -112,6 +117,7 @@ public final class ListingMemory {
     /** Opens a fresh engine, loads {@code keyCount} keys, measures, reopens, closes and deletes it. */
     static Row measure(long keyCount) throws InterruptedException {
         Path dir = TempDirectories.create("basalt-listing-memory-");
+        Path killed = TempDirectories.create("basalt-listing-memory-killed-");
         Basalt db = Basalt.open(dir, options());
         try {
             KvNamespace namespace = db.namespace(NAMESPACE);
@@ -121,12 +127,16 @@ public final class ListingMemory {
             long offHeapIndexBytes = db.stats().offHeapIndexBytes();
             long directBufferBytes = directBufferBytes();
             if (keyCount == 0) {
-                return new Row(0, -1, heapUsedBytes, offHeapIndexBytes, directBufferBytes, -1, -1, -1, -1);
+                return new Row(0, -1, heapUsedBytes, offHeapIndexBytes, directBufferBytes, -1, -1, -1, -1, -1, -1);
             }
             long passStart = System.nanoTime();
             List<String> cursors = fullPass(namespace, keyCount);
             long fullPassNanos = System.nanoTime() - passStart;
             long medianPageNanos = medianPageNanos(namespace, cursors);
+
+            // What a SIGKILL now would leave: every file as the page cache holds it, modification
+            // times kept, nothing written by a close (the background checkpoints included).
+            copyDirectory(dir, killed);
 
             long closeStart = System.nanoTime();
             db.close();
@@ -137,11 +147,35 @@ public final class ListingMemory {
             long closeNanos = openStart - closeStart;
             checkLiveKeys(db, keyCount, "after the reopen");
             checkPageAfterReopen(namespace, cursors, keyCount);
+            long pageAfterReopenNanos = medianPageNanos(namespace, cursors);
+            db.close();
+
+            long killedOpenStart = System.nanoTime();
+            db = Basalt.open(killed, options());
+            namespace = db.namespace(NAMESPACE);
+            long openAfterKillNanos = System.nanoTime() - killedOpenStart;
+            checkLiveKeys(db, keyCount, "after the open of the killed copy");
+            checkPageAfterReopen(namespace, cursors, keyCount);
             return new Row(keyCount, loadNanos, heapUsedBytes, offHeapIndexBytes, directBufferBytes, fullPassNanos,
-                    medianPageNanos, closeNanos, openNanos);
+                    medianPageNanos, closeNanos, openNanos, pageAfterReopenNanos, openAfterKillNanos);
         } finally {
             db.close();
             TempDirectories.deleteRecursively(dir);
+            TempDirectories.deleteRecursively(killed);
+        }
+    }
+
+    private static void copyDirectory(Path from, Path to) {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(from)) {
+            java.nio.file.Files.createDirectories(to);
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (!file.getFileName().toString().equals("LOCK")) {
+                    java.nio.file.Files.copy(file, to.resolve(file.getFileName()),
+                            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -264,7 +298,7 @@ public final class ListingMemory {
         boolean loaded = row.keyCount() > 0;
         String bytesPerKey = loaded ? String.format(Locale.ROOT, "%.1f", (double) row.offHeapIndexBytes()
                 / row.keyCount()) : NOT_APPLICABLE;
-        return String.format(Locale.ROOT, "| %,d | %s | %.1f | %+.1f | %,d | %s | %.1f | %s | %s | %s | %s |",
+        return String.format(Locale.ROOT, "| %,d | %s | %.1f | %+.1f | %,d | %s | %.1f | %s | %s | %s | %s | %s | %s |",
                 row.keyCount(),
                 loaded ? seconds(row.loadNanos()) : NOT_APPLICABLE,
                 row.heapUsedBytes() / BYTES_PER_MIB,
@@ -276,10 +310,14 @@ public final class ListingMemory {
                 row.medianPageNanos() >= 0 ? String.format(Locale.ROOT, "%.0f", row.medianPageNanos() / NANOS_PER_MICRO)
                         : NOT_APPLICABLE,
                 loaded ? seconds(row.closeNanos()) : NOT_APPLICABLE,
-                loaded ? seconds(row.openNanos()) : NOT_APPLICABLE);
+                loaded ? seconds(row.openNanos()) : NOT_APPLICABLE,
+                row.pageAfterReopenNanos() >= 0
+                        ? String.format(Locale.ROOT, "%.0f", row.pageAfterReopenNanos() / NANOS_PER_MICRO)
+                        : NOT_APPLICABLE,
+                loaded ? seconds(row.openAfterKillNanos()) : NOT_APPLICABLE);
     }
 
     private static String seconds(long nanos) {
-        return String.format(Locale.ROOT, "%.2f", nanos / NANOS_PER_SECOND);
+        return String.format(Locale.ROOT, "%.3f", nanos / NANOS_PER_SECOND);
     }
 }
