@@ -21,6 +21,15 @@ public enum CrashPoint {
     /** The leader applied the covered updates; the writers are not yet acknowledged. */
     GROUP_COMMIT_AFTER_APPLY,
 
+    // Write batches (SegmentLog.appendBatch, WritePath.writeBatch). A batch never spans two
+    // segments: appendBatch rolls before its first record when the batch does not fit.
+    /** A batch too big for the rest of the active segment made the log roll; none of its records is written. */
+    BATCH_ROLLED,
+    /** Some of a batch's records are in the segment (page cache), the rest not yet written. */
+    BATCH_PARTLY_WRITTEN,
+    /** Every record of a batch is in the segment; none forced, indexed or acknowledged. */
+    BATCH_WRITTEN,
+
     // Segment roll (SegmentLog.roll).
     /** The full segment is forced; its hint is not written. */
     ROLL_SEALED_FORCED,

@@ -319,6 +319,7 @@ public final class SegmentLog implements AutoCloseable {
         try {
             if (active.tail + total > active.segment.capacityBytes()) {
                 roll();
+                CrashPoints.hit(CrashPoint.BATCH_ROLLED);
             }
             ActiveSegment target = active;
             long start = target.tail;
@@ -334,6 +335,9 @@ public final class SegmentLog implements AutoCloseable {
                     target.tail = offset + length;
                     target.hints.add(encoder.encoded(), 0, (int) offset);
                     locations[i] = Locations.of(target.segment.id(), offset);
+                    if (i < count - 1) {
+                        CrashPoints.hit(CrashPoint.BATCH_PARTLY_WRITTEN);
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 target.tail = start;

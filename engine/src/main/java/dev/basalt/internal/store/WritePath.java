@@ -139,6 +139,7 @@ final class WritePath {
             }
             long first = lastSequence + 1;
             long[] locations = log.appendBatch(new EncodedBatch(ns, entries), first);
+            CrashPoints.hit(CrashPoint.BATCH_WRITTEN);
             last = first + count - 1;
             lastSequence = last;
             appendedSequence = last;

@@ -27,7 +27,13 @@ final class CrashPointPlan {
     private static final int FEW_HITS = 3;
     private static final Set<CrashPoint> FREQUENT = EnumSet.of(CrashPoint.WRITE_BEFORE_APPEND,
             CrashPoint.WRITE_AFTER_APPEND, CrashPoint.LOG_BEFORE_FSYNC, CrashPoint.LOG_AFTER_FSYNC,
-            CrashPoint.GROUP_COMMIT_BEFORE_APPLY, CrashPoint.GROUP_COMMIT_AFTER_APPLY);
+            CrashPoint.GROUP_COMMIT_BEFORE_APPLY, CrashPoint.GROUP_COMMIT_AFTER_APPLY,
+            CrashPoint.BATCH_PARTLY_WRITTEN);
+    /**
+     * Passed once per batch, and a writer step is a batch one time in eight: the 20th batch
+     * comes within a second or two even with an fsync per write on a slow disk.
+     */
+    private static final int BATCH_HITS = 20;
     /** Passed once per record of the active segment at open: a random record of the first 50. */
     private static final int SCAN_HITS = 50;
     private static final Set<CrashPoint> OFFLINE_TOOL = EnumSet.of(CrashPoint.OFFLINE_OPENED,
@@ -79,11 +85,15 @@ final class CrashPointPlan {
         if (FREQUENT.contains(point)) {
             return 1 + random.nextInt(MANY_HITS);
         }
+        if (point == CrashPoint.BATCH_WRITTEN) {
+            return 1 + random.nextInt(BATCH_HITS);
+        }
         if (point == CrashPoint.RECOVERY_SCAN_RECORD) {
             return 1 + random.nextInt(SCAN_HITS);
         }
         if (point == CrashPoint.COMPACTION_COPYING || point == CrashPoint.EXPIRY_PURGED
-                || point == CrashPoint.HINT_TEMP_WRITTEN || point == CrashPoint.SEGMENT_MOVED) {
+                || point == CrashPoint.HINT_TEMP_WRITTEN || point == CrashPoint.SEGMENT_MOVED
+                || point == CrashPoint.BATCH_ROLLED) {
             return 1 + random.nextInt(FEW_HITS);
         }
         return 1;
@@ -108,14 +118,14 @@ final class CrashPointPlan {
     }
 
     /**
-     * Points that need a segment to fill (a roll, or a compaction with victims). They run in
+     * Points that need a segment to fill (a roll, a batch's roll, or a compaction with victims). They run in
      * PERIODIC mode: with an fsync per put on a busy disk a 1 MiB segment can take longer to
      * fill than a cycle lasts. (Random kills cover rolls and compaction in every mode.)
      */
     static boolean needsVolume(CrashPoint point) {
         String name = point.name();
         return name.startsWith("ROLL_") || name.startsWith("HINT_") || name.startsWith("SEGMENT_")
-                || name.startsWith("COMPACTION_") || name.startsWith("COMMIT_");
+                || name.startsWith("COMPACTION_") || name.startsWith("COMMIT_") || point == CrashPoint.BATCH_ROLLED;
     }
 
     /** Points of the offline tool itself. */

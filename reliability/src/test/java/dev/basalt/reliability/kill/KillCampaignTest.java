@@ -17,8 +17,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -46,7 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  * After each cycle this JVM opens the directory, checks every key against the acknowledged
  * operations ({@link KeyStates}), closes it and runs {@code Verifier.verify}: acknowledged
  * writes lost 0, deleted or expired keys resurrected 0, stores that fail to open 0, verify
- * dirty 0, and at the end every crash point has halted a child at least once.
+ * dirty 0, and at the end every crash point has halted a child at least once. Some writes are
+ * write batches (1..50 keys, puts and deletes), in every mode: every acknowledged batch is
+ * whole at the next check, and a batch left in flight is there whole or not at all (torn 0).
  *
  * <p>Reproduce: the schedule (kinds, points, hit counts, kill times, the children's seeds)
  * comes from the seed printed first; rerun with {@code -Dbasalt.kill.seed=<seed>} (thread
@@ -97,6 +101,8 @@ class KillCampaignTest {
         /** How the children of the current cycle ended, for its progress line. */
         final StringBuilder outcomes = new StringBuilder();
         final Set<CrashPoint> hit = EnumSet.noneOf(CrashPoint.class);
+        /** Batches acknowledged by the children, per the durability mode they ran in. */
+        final Map<Durability, Integer> batchesByMode = new EnumMap<>(Durability.class);
     }
 
     @Test
@@ -162,6 +168,12 @@ class KillCampaignTest {
                 CrashPoint.values().length, figures.armedNotReached, figures.offlineRuns, figures.offlineStoppedInside,
                 tally.acknowledged, tally.inFlight, tally.keyChecks, tally.expiredChecks, tally.lost,
                 tally.resurrected, figures.failedOpens, figures.verifyDirty, figures.childFailures, violations.size());
+        System.out.printf("KillCampaignTest: batches acknowledged %d %s, in flight at a kill %d; checked %d:"
+                        + " acknowledged %d (incomplete %d), in flight landed whole %d, dropped whole %d, undecidable %d,"
+                        + " torn %d%n", tally.batchesAcknowledged, figures.batchesByMode, tally.batchesInFlight,
+                tally.batchesChecked(),
+                tally.acknowledgedBatchesChecked, tally.acknowledgedBatchesIncomplete, tally.inFlightBatchesLanded,
+                tally.inFlightBatchesDropped, tally.inFlightBatchesUndecidable, tally.tornBatches);
         ReliabilityReport.line("kill", seed)
                 .figure("cycles", figures.cycles)
                 .figure("sigkills", figures.kills)
@@ -170,6 +182,13 @@ class KillCampaignTest {
                 .figure("offlineToolRuns", figures.offlineRuns)
                 .figure("offlineStoppedInside", figures.offlineStoppedInside)
                 .figure("acknowledgedOps", tally.acknowledged)
+                .figure("batchesAcknowledged", tally.batchesAcknowledged)
+                .figure("batchesInFlight", tally.batchesInFlight)
+                .figure("batchesChecked", tally.batchesChecked())
+                .figure("inFlightBatchesLanded", tally.inFlightBatchesLanded)
+                .figure("inFlightBatchesDropped", tally.inFlightBatchesDropped)
+                .figure("acknowledgedBatchesIncomplete", tally.acknowledgedBatchesIncomplete)
+                .figure("tornBatches", tally.tornBatches)
                 .figure("lost", tally.lost)
                 .figure("resurrected", tally.resurrected)
                 .figure("failedOpens", figures.failedOpens)
@@ -177,8 +196,19 @@ class KillCampaignTest {
                 .write();
         assertThat(violations).as("seed %d", seed).isEmpty();
         assertThat(tally.acknowledged).as("the children acknowledged something").isPositive();
+        assertThat(tally.tornBatches).as("batches in flight at a kill found partly applied").isZero();
+        assertThat(tally.acknowledgedBatchesIncomplete).as("acknowledged batches found incomplete").isZero();
+        assertThat(tally.acknowledgedBatchesChecked).as("acknowledged batches judged whole at a check").isPositive();
         if (cycles >= Scale.pick(80, 2000)) {
             assertThat(missed).as("crash points that never halted a child").isEmpty();
+            for (Durability mode : Durability.values()) {
+                assertThat(figures.batchesByMode.getOrDefault(mode, 0)).as("batches acknowledged in %s", mode)
+                        .isPositive();
+            }
+            // Halts inside batches leave batches in flight; at least one must have been judged
+            // there or gone, or the all-or-nothing check never met a case that could fail it.
+            assertThat(tally.inFlightBatchesLanded + tally.inFlightBatchesDropped)
+                    .as("batches in flight at a kill judged whole or gone").isPositive();
         }
     }
 
@@ -344,6 +374,8 @@ class KillCampaignTest {
             figures.kills++;
         }
         List<String> lines = ChildJvm.completeLines(Files.readAllBytes(out));
+        long batches = lines.stream().filter(line -> line.startsWith("ACK BATCH ")).count();
+        figures.batchesByMode.merge(spec.durability(), (int) batches, Integer::sum);
         for (String line : lines) {
             if (line.startsWith("ERROR")) {
                 figures.childFailures++;

@@ -10,6 +10,7 @@ import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
 import dev.basalt.PutOptions;
+import dev.basalt.WriteBatch;
 import dev.basalt.tools.BasaltCli;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -24,8 +25,10 @@ import java.util.SplittableRandom;
  *
  * <p>Usage: {@code KillChild WORKLOAD <dir> <durability> <cycle> <seed>} opens the directory,
  * creates namespace {@code N<cycle>}, prints {@code READY}, then runs {@value #WRITERS} writer
- * threads (puts with and without short or far expirations, deletes), a reader thread (gets and
- * listings) and a compactor thread ({@code compact()} back to back).
+ * threads (puts with and without short or far expirations, deletes, and one time in
+ * {@value #BATCH_ONE_IN} a {@link WriteBatch} of 1..{@value #MAX_BATCH} distinct keys mixing the
+ * same kinds of puts with deletes), a reader thread (gets and listings) and a compactor thread
+ * ({@code compact()} back to back).
  * {@code KillChild OFFLINE <dir>} runs {@code basalt compact <dir>} (the CLI, in this JVM), then
  * sleeps until killed.
  *
@@ -37,7 +40,12 @@ import java.util.SplittableRandom;
  * ACK PUT t1-k7 c3-t1-s42 1234 0
  * BEGIN DEL t1-k9
  * ACK DEL t1-k9
+ * BEGIN BATCH t1-c3-s43 3 P t1-k7 t1-c3-s43-0 99 0 D t1-k31 P t1-k2 t1-c3-s43-2 5 1234
+ *                                         (batch id, entry count, then per entry P key id filler
+ *                                         expiration, or D key)
+ * ACK BATCH t1-c3-s43
  * REJECTED PUT ...                        (the expiration passed before the put ran: refused, not written)
+ * REJECTED BATCH t1-c3-s43               (the same for an entry of a batch: nothing of it written)
  * ERROR t1 ...                            (an engine call threw; that thread stops)
  * OFFLINE BEGIN / OFFLINE END 0           (the offline tool started / returned its exit code)
  * </pre>
@@ -45,7 +53,23 @@ import java.util.SplittableRandom;
 public final class KillChild {
     static final String NAMESPACE = "KILL";
     static final int WRITERS = 3;
-    static final int KEYS_PER_WRITER = 20;
+    /** Keys of one writer that single puts and deletes go to; batches use these and more. */
+    static final int SINGLE_KEYS_PER_WRITER = 20;
+    /**
+     * Every key a writer touches (and the parent checks): a batch of up to {@value #MAX_BATCH}
+     * distinct keys needs more than the single operations' 20, and drawing from all 60 makes
+     * batches overwrite and delete keys that single puts wrote, and the other way round.
+     */
+    static final int KEYS_PER_WRITER = 60;
+    /** One writer step in this many is a batch: about half the records written then belong to batches. */
+    static final int BATCH_ONE_IN = 8;
+    static final int MAX_BATCH = 50;
+    /**
+     * A batch entry's filler: up to 4 KB, so that a batch averages about 50 KB and the largest
+     * (about 200 KB) still leaves several batches per 1 MiB segment; batches that do not fit in
+     * the rest of a segment make it roll (crash point BATCH_ROLLED).
+     */
+    static final int MAX_BATCH_FILLER = 4_000;
     /**
      * Values of up to 16 KB (8 KB on average): with one fsync per put on a slow disk (about 100 a
      * second here) a 1 MiB segment still fills in about a second, so cycles roll segments and
@@ -107,7 +131,11 @@ public final class KillChild {
     private static void write(KvNamespace ns, int cycle, int thread, SplittableRandom random) {
         try {
             for (long seq = 0; ; seq++) {
-                String key = "t" + thread + "-k" + random.nextInt(KEYS_PER_WRITER);
+                if (random.nextInt(BATCH_ONE_IN) == 0) {
+                    writeBatch(ns, "t" + thread + "-c" + cycle + "-s" + seq, thread, random);
+                    continue;
+                }
+                String key = "t" + thread + "-k" + random.nextInt(SINGLE_KEYS_PER_WRITER);
                 int roll = random.nextInt(20);
                 if (roll < 4) {
                     emit("BEGIN DEL " + key);
@@ -117,9 +145,7 @@ public final class KillChild {
                 }
                 String id = "c" + cycle + "-t" + thread + "-s" + seq;
                 int length = random.nextInt(MAX_FILLER + 1);
-                long now = System.currentTimeMillis() / 1000;
-                long expiration = roll < 8 ? now + 2 + random.nextInt(MAX_SHORT_TTL_SECONDS)
-                        : roll < 10 ? now + FAR_TTL_SECONDS : 0;
+                long expiration = expirationFor(roll, random);
                 String line = "PUT " + key + " " + id + " " + length + " " + expiration;
                 emit("BEGIN " + line);
                 if (expiration == 0) {
@@ -139,6 +165,49 @@ public final class KillChild {
         } catch (RuntimeException e) {
             emit("ERROR t" + thread + " " + oneLine(e));
         }
+    }
+
+    /** No expiration, a short one or a far one, by the writer's roll of 0..19 (4..7 short, 8..9 far). */
+    private static long expirationFor(int roll, SplittableRandom random) {
+        long now = System.currentTimeMillis() / 1000;
+        return roll < 8 ? now + 2 + random.nextInt(MAX_SHORT_TTL_SECONDS) : roll < 10 ? now + FAR_TTL_SECONDS : 0;
+    }
+
+    /**
+     * One batch of 1..{@value #MAX_BATCH} distinct keys of this writer, about one entry in five a
+     * delete, the puts with the single puts' mix of expirations. The BEGIN line lists every
+     * entry, so the parent knows the whole batch even when it is cut by the kill.
+     */
+    private static void writeBatch(KvNamespace ns, String id, int thread, SplittableRandom random) {
+        int size = 1 + random.nextInt(MAX_BATCH);
+        int[] keys = random.ints(0, KEYS_PER_WRITER).distinct().limit(size).toArray();
+        WriteBatch batch = WriteBatch.create();
+        StringBuilder line = new StringBuilder("BATCH ").append(id).append(' ').append(size);
+        for (int i = 0; i < size; i++) {
+            String key = "t" + thread + "-k" + keys[i];
+            int roll = random.nextInt(20);
+            if (roll < 4) {
+                batch.delete(key);
+                line.append(" D ").append(key);
+                continue;
+            }
+            String valueId = id + "-" + i;
+            int length = random.nextInt(MAX_BATCH_FILLER + 1);
+            long expiration = expirationFor(roll, random);
+            String value = valueFor(valueId, length);
+            batch.put(key, value, expiration == 0 ? PutOptions.none() : PutOptions.expiration(expiration));
+            line.append(" P ").append(key).append(' ').append(valueId).append(' ').append(length).append(' ')
+                    .append(expiration);
+        }
+        emit("BEGIN " + line);
+        try {
+            ns.write(batch);
+        } catch (IllegalArgumentException e) {
+            // An entry's expiration passed before the write ran: the batch is refused whole, nothing written.
+            emit("REJECTED BATCH " + id);
+            return;
+        }
+        emit("ACK BATCH " + id);
     }
 
     /** Reads run beside the writes and compaction; a value that is not one a writer could store is an error. */
