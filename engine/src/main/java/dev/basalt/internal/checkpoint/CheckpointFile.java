@@ -2,6 +2,7 @@ package dev.basalt.internal.checkpoint;
 
 import static dev.basalt.internal.checkpoint.CheckpointFormat.*;
 
+import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.env.DurableFiles;
 import dev.basalt.internal.env.FileHandle;
 import dev.basalt.internal.env.FileIo;
@@ -83,6 +84,7 @@ public final class CheckpointFile {
     public static void publish(FileIo io, Path dir) throws IOException {
         Path target = path(dir);
         Path temp = DurableFiles.temporaryFor(target);
+        CrashPoints.publishing(target, CrashPoints.PublishStep.TEMP_WRITTEN);
         try (FileHandle file = io.open(temp, true)) {
             file.force(true);
         }

@@ -68,6 +68,14 @@ public enum CrashPoint {
     /** Store creation: CURSOR_KEY is renamed to its name; the directory is not forced. */
     CURSOR_KEY_MOVED,
 
+    // Checkpoint (CheckpointFile.publish, after the structures were copied under the append lock).
+    /** The checkpoint's temporary file is written, not forced. */
+    CHECKPOINT_TEMP_WRITTEN,
+    /** The checkpoint's temporary file is forced, not renamed. */
+    CHECKPOINT_BEFORE_MOVE,
+    /** CHECKPOINT is renamed to its name; the directory is not forced. */
+    CHECKPOINT_MOVED,
+
     // Namespace creation and drop (Store.appendDurably).
     /** A namespace create or drop record is appended, not forced. */
     NAMESPACE_RECORD_APPENDED,

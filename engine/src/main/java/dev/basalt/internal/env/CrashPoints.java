@@ -134,6 +134,9 @@ public final class CrashPoints {
             case "STORE":
                 return pick(step, CrashPoint.STORE_FILE_TEMP_WRITTEN, CrashPoint.STORE_FILE_BEFORE_MOVE,
                         CrashPoint.STORE_FILE_MOVED);
+            case "CHECKPOINT":
+                return pick(step, CrashPoint.CHECKPOINT_TEMP_WRITTEN, CrashPoint.CHECKPOINT_BEFORE_MOVE,
+                        CrashPoint.CHECKPOINT_MOVED);
             case "CURSOR_KEY":
                 return pick(step, CrashPoint.CURSOR_KEY_TEMP_WRITTEN, CrashPoint.CURSOR_KEY_BEFORE_MOVE,
                         CrashPoint.CURSOR_KEY_MOVED);

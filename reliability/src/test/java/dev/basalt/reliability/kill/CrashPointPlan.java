@@ -93,7 +93,7 @@ final class CrashPointPlan {
         }
         if (point == CrashPoint.COMPACTION_COPYING || point == CrashPoint.EXPIRY_PURGED
                 || point == CrashPoint.HINT_TEMP_WRITTEN || point == CrashPoint.SEGMENT_MOVED
-                || point == CrashPoint.BATCH_ROLLED) {
+                || point == CrashPoint.BATCH_ROLLED || point.name().startsWith("CHECKPOINT_")) {
             return 1 + random.nextInt(FEW_HITS);
         }
         return 1;
@@ -102,6 +102,11 @@ final class CrashPointPlan {
     /** A point for an offline-tool cycle: any step of the pass it runs, or of the tool itself. */
     CrashPoint offlinePoint(Random from) {
         return PASS_POINTS.get(from.nextInt(PASS_POINTS.size()));
+    }
+
+    /** Points passed by a replay of the whole log, which a checkpoint spares the open. */
+    static boolean needsFullReplay(CrashPoint point) {
+        return point == CrashPoint.RECOVERY_SCAN_RECORD || point == CrashPoint.RECOVERY_HINT_REWRITTEN;
     }
 
     /** Points passed only while a directory is created. */
@@ -118,14 +123,16 @@ final class CrashPointPlan {
     }
 
     /**
-     * Points that need a segment to fill (a roll, a batch's roll, or a compaction with victims). They run in
+     * Points that need a segment to fill (a roll, a batch's roll, a compaction with victims) or
+     * the log to grow by a checkpoint interval. They run in
      * PERIODIC mode: with an fsync per put on a busy disk a 1 MiB segment can take longer to
      * fill than a cycle lasts. (Random kills cover rolls and compaction in every mode.)
      */
     static boolean needsVolume(CrashPoint point) {
         String name = point.name();
         return name.startsWith("ROLL_") || name.startsWith("HINT_") || name.startsWith("SEGMENT_")
-                || name.startsWith("COMPACTION_") || name.startsWith("COMMIT_") || point == CrashPoint.BATCH_ROLLED;
+                || name.startsWith("COMPACTION_") || name.startsWith("COMMIT_") || point == CrashPoint.BATCH_ROLLED
+                || name.startsWith("CHECKPOINT_");
     }
 
     /** Points of the offline tool itself. */

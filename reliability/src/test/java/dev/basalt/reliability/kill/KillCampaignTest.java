@@ -233,6 +233,12 @@ class KillCampaignTest {
                 return false;
             }
         }
+        if (CrashPointPlan.needsFullReplay(point)) {
+            // These points are passed by a replay of the log; with a checkpoint the open replays
+            // only its tail, often too short to reach them. Without one (a real case: after a
+            // compaction, or a checkpoint rejected) the open replays every segment.
+            Files.deleteIfExists(dir.resolve("CHECKPOINT"));
+        }
         ChildRun run = runChild(new ChildSpec(childMode, dir, durability, point, hitAt), cycle, index, random, figures,
                 violations, when);
         states.apply(run.lines(), tally);

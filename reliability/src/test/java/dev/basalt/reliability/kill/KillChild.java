@@ -78,6 +78,7 @@ public final class KillChild {
     static final int MAX_FILLER = 16_000;
     /** 1 MiB, the smallest allowed. */
     static final long SEGMENT_BYTES = 1L << 20;
+    static final long CHECKPOINT_BYTES = 256L << 10;
     /** Expirations 2..4 s ahead: they run out while the child runs or while the parent checks. */
     static final int MAX_SHORT_TTL_SECONDS = 3;
     /** A year: an expiration that never runs out during the test. */
@@ -110,8 +111,11 @@ public final class KillChild {
     }
 
     static BasaltOptions options(Durability durability) {
+        // A checkpoint every 256 KiB of log: several a cycle, so kills land before, during and
+        // after them, and every open after a kill starts from one and replays the tail.
         return BasaltOptions.defaults().withDurability(durability).withSegmentSize(SEGMENT_BYTES)
-                .withMinExpirationTtl(Duration.ZERO).withBackgroundCompaction(false);
+                .withMinExpirationTtl(Duration.ZERO).withBackgroundCompaction(false)
+                .withCheckpointInterval(CHECKPOINT_BYTES);
     }
 
     private static void offline(Path dir) throws InterruptedException {
