@@ -5,6 +5,7 @@ import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.LogFormat;
+import dev.basalt.internal.log.RecoveryReport;
 import dev.basalt.internal.log.RecoverySink;
 import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.Segment;
@@ -24,6 +25,16 @@ import org.agrona.DirectBuffer;
  * sequence is higher; tombstones are indexed like puts while replaying (so an older put that
  * arrives later cannot resurrect the key) and swept out at the end; a namespace drop at
  * sequence S discards every record of that namespace below S, whenever it arrives.
+ *
+ * <p>A sealed segment replayed from its hint file is indexed under the hint's namespace and key
+ * without reading its records, and the index tells keys apart by the bytes of the record
+ * ({@link RecordMatcher}), which no checksum verified yet (the header CRC does not cover them).
+ * A record whose namespace or key bytes are damaged therefore matches no key, not even its own:
+ * while replaying, every other record of that key takes a slot of its own beside it. The sweep at
+ * the end removes such a record, so the installed index holds one slot per key, each at a
+ * record whose header verifies and whose namespace and key are the slot's. Everything after
+ * the open relies on that: the listing, the expiry sweep and compaction read a record's key
+ * from its bytes.
  *
  * <p>Threads: one, at open, before any reader exists.
  */
@@ -159,15 +170,10 @@ final class Recovery implements RecoverySink {
     }
 
     /**
-     * Removes the tombstones the replay indexed, and records whose header no longer verifies
-     * (hint files let the replay skip reading records; the header is checked here, once, before
-     * its type or expiration is trusted). Afterwards the index holds intact live puts only.
-     */
-    /**
      * Hands the replayed namespaces to the engine: each one that exists gets its index swept of
      * tombstones and damage, then its keys counted live, queued for expiry and listed.
      */
-    void install(Namespaces namespaces, dev.basalt.internal.log.RecoveryReport report) {
+    void install(Namespaces namespaces, RecoveryReport report) {
         for (Replayed replayed : this.namespaces.values()) {
             if (!replayed.exists()) {
                 if (replayed.index != null) {
@@ -185,21 +191,53 @@ final class Recovery implements RecoverySink {
         }
     }
 
-    private void sweepTombstonesAndDamage(Replayed ns, dev.basalt.internal.log.RecoveryReport report) {
-        List<long[]> tombstones = new ArrayList<>();
+    /**
+     * Removes the tombstones the replay indexed, and the records that are not what their slot
+     * says: a header that does not verify, or namespace and key bytes that are not the slot's
+     * (hint files let the replay skip reading records; both are checked here, once, before the
+     * record's type, expiration or key is trusted). Afterwards the index holds intact live puts
+     * only, one slot per key.
+     */
+    private void sweepTombstonesAndDamage(Replayed ns, RecoveryReport report) {
+        List<long[]> removed = new ArrayList<>();
         ns.index.forEach((keyHash, location) -> {
             Segment segment = log.segment(Locations.segmentId(location));
             int offset = Locations.offset(location);
-            if (Records.checkHeader(segment.buffer(), offset, segment.dataEnd(), segment.mask()) != Records.VALID) {
-                report.damagedRecord(segment.path(), offset, LogFormat.RECORD_HEADER_LENGTH,
-                        "header checksum mismatch (found when indexing from the hint file)");
-                tombstones.add(new long[] {keyHash, location});
+            if (reportedDamaged(ns, keyHash, segment, offset, report)) {
+                removed.add(new long[] {keyHash, location});
             } else if (Records.type(segment.buffer(), offset) == LogFormat.TYPE_TOMBSTONE) {
-                tombstones.add(new long[] {keyHash, location});
+                removed.add(new long[] {keyHash, location});
             }
         });
-        for (long[] entry : tombstones) {
+        for (long[] entry : removed) {
             ns.index.removeIfAt(entry[0], entry[1]);
         }
+    }
+
+    /**
+     * Whether the record indexed at {@code offset} of {@code segment} under {@code keyHash} is
+     * damaged, which it then reports. The key is compared by its hash: the hint's key is no
+     * longer at hand, and a damaged key whose 64-bit hash still agrees is a 2^-64 chance.
+     */
+    private boolean reportedDamaged(Replayed ns, long keyHash, Segment segment, int offset,
+            RecoveryReport report) {
+        DirectBuffer b = segment.buffer();
+        String damage;
+        long length;
+        if (Records.checkHeader(b, offset, segment.dataEnd(), segment.mask()) != Records.VALID) {
+            damage = "header checksum mismatch";
+            length = LogFormat.RECORD_HEADER_LENGTH; // its length field is not to be trusted
+        } else if (Records.namespaceLength(b, offset) != ns.nameBytes.length
+                || !ByteRanges.equal(b, Records.namespaceOffset(offset), ns.nameView, 0, ns.nameBytes.length)) {
+            damage = "namespace bytes differ from its hint entry";
+            length = Records.length(b, offset);
+        } else if (KeyHash.hash(hashSeed, b, Records.keyOffset(b, offset), Records.keyLength(b, offset)) != keyHash) {
+            damage = "key bytes differ from its hint entry";
+            length = Records.length(b, offset);
+        } else {
+            return false;
+        }
+        report.damagedRecord(segment.path(), offset, length, damage + " (found when indexing from the hint file)");
+        return true;
     }
 }
