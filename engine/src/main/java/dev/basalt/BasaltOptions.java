@@ -24,8 +24,9 @@ import java.util.Objects;
  *   <tr><td>{@link #withDurability durability}</td><td>{@link Durability#GROUP_COMMIT}</td>
  *       <td>any</td></tr>
  *   <tr><td>{@link #withSegmentSize segmentSize}</td><td>64 MiB</td><td>1 MiB .. 1 GiB</td></tr>
- *   <tr><td>{@link #withMaxValueSize maxValueSize}</td><td>25 MiB (26,214,400 bytes), less if
- *       the segment is too small</td><td>0 or more, fitting one segment</td></tr>
+ *   <tr><td>{@link #withMaxValueSize maxValueSize}</td><td>the smaller of 25 MiB (26,214,400
+ *       bytes) and what one segment holds (segment size less 1,712 bytes)</td>
+ *       <td>0 or more, fitting one segment</td></tr>
  *   <tr><td>{@link #withBackgroundCompaction backgroundCompaction}</td><td>true</td>
  *       <td>true or false</td></tr>
  *   <tr><td>{@link #withPeriodicSyncInterval periodicSyncInterval}</td><td>1 s</td>
@@ -39,7 +40,8 @@ import java.util.Objects;
  * for null, {@link IllegalArgumentException} naming the figure and the range otherwise).
  * One rule spans two settings and is checked by {@code Basalt.open}: a value of the largest
  * size must fit in one segment together with the largest key (512 bytes), the largest
- * metadata (1024 bytes) and a 64-byte record header.
+ * metadata (1024 bytes) and 176 bytes of headers, namespace and padding: the segment size
+ * less 1,712 bytes.
  */
 public final class BasaltOptions {
     private static final Duration DEFAULT_MIN_EXPIRATION_TTL = Duration.ofSeconds(60);
@@ -177,10 +179,14 @@ public final class BasaltOptions {
 
     /**
      * The largest value a {@code put} accepts, in bytes; a larger one is an
-     * {@link IllegalArgumentException} and nothing is written. Once set, {@code Basalt.open}
-     * fails if such a value cannot fit in one segment (see the class comment). Left unset,
-     * it is 25 MiB, or less when the segment is too small for that, so small test segments
-     * work without setting it.
+     * {@link IllegalArgumentException} and nothing is written.
+     *
+     * <p>Left unset, it is the smaller of 25 MiB (26,214,400 bytes, the Workers KV value limit)
+     * and the largest value one segment holds (the segment size less 1,712 bytes: see the class
+     * comment), so a segment smaller than about 25 MiB lowers it without an error; with a 1 MiB
+     * segment it is 1,046,864 bytes. {@link #maxValueSizeBytes()} says what it came to. Set
+     * explicitly, it is kept as given, and {@code Basalt.open} fails, naming both figures, if
+     * such a value cannot fit in one segment.
      *
      * @param bytes the largest value in bytes
      * @return a copy of these options with the change; this object is unchanged

@@ -8,11 +8,13 @@ import dev.basalt.server.routing.Router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A running {@code basalt serve}: the KV subset of Cloudflare's v4 REST API (docs/server.md)
@@ -72,6 +74,29 @@ public final class BasaltServer implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts the server, tells {@code started} (which prints where it listens), and serves until
+     * the JVM is told to stop (SIGTERM, Ctrl-C): a shutdown hook then closes the server, and with
+     * it the store, before the JVM exits. The one way {@code basalt serve} and {@link ServerMain}
+     * run, so that both stop the same clean way. Fails to start as {@link #start} does.
+     *
+     * @param config  what to serve
+     * @param started called once the port is bound and the hook is in place
+     * @throws InterruptedException if the waiting thread is interrupted (the hook still closes
+     *     the server at exit)
+     */
+    public static void runUntilShutdown(ServerConfig config, Consumer<BasaltServer> started)
+            throws InterruptedException {
+        BasaltServer server = start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "basalt-serve-shutdown"));
+        started.accept(server);
+        stopped.await();
     }
 
     /**

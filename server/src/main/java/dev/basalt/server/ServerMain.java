@@ -1,7 +1,6 @@
 package dev.basalt.server;
 
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the server in a JVM of its own without the CLI, for tests that start it as a child
@@ -32,14 +31,9 @@ public final class ServerMain {
             throw new IllegalArgumentException("usage: ServerMain --dir DIR [--port N] [--bind ADDR] [--token-file FILE]");
         }
         ServerConfig config = ServerConfig.defaults(directory).withBind(bind).withPort(port).withTokenFile(tokenFile);
-        BasaltServer server = BasaltServer.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "basalt-serve-shutdown"));
-        System.out.println("listening on " + server.baseUrl());
-        System.out.flush();
-        stopped.await();
+        BasaltServer.runUntilShutdown(config, server -> {
+            System.out.println("listening on " + server.baseUrl());
+            System.out.flush();
+        });
     }
 }

@@ -4,7 +4,6 @@ import dev.basalt.server.BasaltServer;
 import dev.basalt.server.ServerConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,18 +44,13 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = ServerConfig.defaults(directory).withPort(port).withBind(bind).withTokenFile(tokenFile);
-        BasaltServer server = BasaltServer.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "basalt-serve-shutdown"));
-        io.text.printf("basalt serve: listening on %s (data directory %s, %s)%n", server.baseUrl(),
-                directory.toAbsolutePath().normalize(), tokenFile == null ? "no token: loopback only"
-                        : "bearer token from " + tokenFile);
-        io.text.println("basalt serve: Ctrl-C or SIGTERM stops it and closes the store cleanly");
-        io.flush();
-        stopped.await();
+        BasaltServer.runUntilShutdown(config, server -> {
+            io.text.printf("basalt serve: listening on %s (data directory %s, %s)%n", server.baseUrl(),
+                    directory.toAbsolutePath().normalize(), tokenFile == null ? "no token: loopback only"
+                            : "bearer token from " + tokenFile);
+            io.text.println("basalt serve: Ctrl-C or SIGTERM stops it and closes the store cleanly");
+            io.flush();
+        });
         return 0;
     }
 }

@@ -5,6 +5,7 @@ import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.LogFormat;
+import dev.basalt.internal.log.RecoveryReport;
 import dev.basalt.internal.log.RecoverySink;
 import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.Segment;
@@ -28,6 +29,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * sequence is higher; tombstones are indexed like puts while replaying (so an older put that
  * arrives later cannot resurrect the key) and swept out at the end; a namespace drop at
  * sequence S discards every record of that namespace below S, whenever it arrives.
+ *
+ * <p>A sealed segment replayed from its hint file is indexed under the hint's namespace and key
+ * without reading its records, and the index tells keys apart by the bytes of the record
+ * ({@link RecordMatcher}), which no checksum verified yet (the header CRC does not cover them).
+ * A record whose namespace or key bytes are damaged therefore matches no key, not even its own:
+ * while replaying, every other record of that key takes a slot of its own beside it. The sweep at
+ * the end removes such a record, so the installed index holds one slot per key, each at a
+ * record whose header verifies and whose namespace and key are the slot's. Everything after
+ * the open relies on that: the listing, the expiry sweep and compaction read a record's key
+ * from its bytes.
  *
  * <p>Threads: one, at open, before any reader exists.
  */
@@ -65,6 +76,8 @@ final class Recovery implements RecoverySink {
          * live figures and the expiry ledger against. Keys as ISO-8859-1 strings, byte for byte.
          */
         Map<String, Long> touched;
+        /** Of a checkpointed namespace: every {keyHash, location} the replay indexed, for the damage sweep. */
+        List<long[]> indexedByReplay;
 
         void remember(DirectBuffer key, int offset, int length, long before) {
             if (touched != null) {
@@ -125,6 +138,7 @@ final class Recovery implements RecoverySink {
             // It existed at the checkpoint; only a drop after it can end it.
             replayed.createSequence = checkpoint.maxSequence();
             replayed.touched = new HashMap<>();
+            replayed.indexedByReplay = new ArrayList<>();
         }
     }
 
@@ -165,6 +179,9 @@ final class Recovery implements RecoverySink {
         if (existing == HashIndex.NO_LOCATION || sequenceAt(existing) < sequence) {
             ns.remember(key, keyOffset, keyLength, existing);
             ns.index.put(keyHash, key, keyOffset, keyLength, location, matcher);
+            if (ns.indexedByReplay != null) {
+                ns.indexedByReplay.add(new long[] {keyHash, location});
+            }
         }
     }
 
@@ -232,7 +249,7 @@ final class Recovery implements RecoverySink {
      * (for one from the checkpoint: its figures, queue entries and listing restored, and only the
      * touched keys reconciled).
      */
-    void install(Namespaces namespaces, ExpiryLedger ledger, dev.basalt.internal.log.RecoveryReport report) {
+    void install(Namespaces namespaces, ExpiryLedger ledger, RecoveryReport report) {
         if (checkpointUsed) {
             restoreFigures(ledger);
         }
@@ -283,7 +300,7 @@ final class Recovery implements RecoverySink {
      * live figures and the ledger. One dropped after the checkpoint only gives its figures back.
      */
     private void installCheckpointed(Replayed replayed, Namespaces namespaces, ExpiryLedger ledger,
-            dev.basalt.internal.log.RecoveryReport report, NamespaceState[] byPosition) {
+            RecoveryReport report, NamespaceState[] byPosition) {
         Map<String, long[]> moves = sweepTouched(replayed, report);
         if (!replayed.exists()) {
             for (long[] move : moves.values()) {
@@ -311,13 +328,24 @@ final class Recovery implements RecoverySink {
      * Removes tombstones and records whose header no longer verifies among the touched keys;
      * returns, per touched key, {checkpoint location, final location, key hash}.
      */
-    private Map<String, long[]> sweepTouched(Replayed ns, dev.basalt.internal.log.RecoveryReport report) {
+    private Map<String, long[]> sweepTouched(Replayed ns, RecoveryReport report) {
+        // A record the replay indexed from a hint whose namespace or key bytes are damaged
+        // matches no key, not even its own, so a lookup by key below cannot find its slot: the
+        // slots the replay made are checked as a full replay checks every slot.
+        for (long[] slot : ns.indexedByReplay) {
+            if (ns.index.holds(slot[0], slot[1])) {
+                Segment segment = log.segment(Locations.segmentId(slot[1]));
+                if (reportedDamaged(ns, slot[0], segment, Locations.offset(slot[1]), report)) {
+                    ns.index.removeIfAt(slot[0], slot[1]);
+                }
+            }
+        }
         Map<String, long[]> moves = new HashMap<>();
         for (Map.Entry<String, Long> touched : ns.touched.entrySet()) {
             UnsafeBuffer key = new UnsafeBuffer(touched.getKey().getBytes(StandardCharsets.ISO_8859_1));
             long keyHash = KeyHash.hash(hashSeed, key, 0, key.capacity());
             long location = ns.index.get(keyHash, key, 0, key.capacity(), ns.matcher);
-            if (location != HashIndex.NO_LOCATION && !isIntactPut(location, report)) {
+            if (location != HashIndex.NO_LOCATION && !isIntactPut(location)) {
                 ns.index.removeIfAt(keyHash, location);
                 location = HashIndex.NO_LOCATION;
             }
@@ -326,33 +354,60 @@ final class Recovery implements RecoverySink {
         return moves;
     }
 
-    /** False for a tombstone, or (reported) a record whose header no longer verifies. */
-    private boolean isIntactPut(long location, dev.basalt.internal.log.RecoveryReport report) {
+    /** False for a tombstone (damaged records were swept before, and reported there). */
+    private boolean isIntactPut(long location) {
         Segment segment = log.segment(Locations.segmentId(location));
         int offset = Locations.offset(location);
-        if (Records.checkHeader(segment.buffer(), offset, segment.dataEnd(), segment.mask()) != Records.VALID) {
-            report.damagedRecord(segment.path(), offset, LogFormat.RECORD_HEADER_LENGTH,
-                    "header checksum mismatch (found when indexing from the hint file)");
-            return false;
-        }
         return Records.type(segment.buffer(), offset) != LogFormat.TYPE_TOMBSTONE;
     }
 
-    private void sweepTombstonesAndDamage(Replayed ns, dev.basalt.internal.log.RecoveryReport report) {
-        List<long[]> tombstones = new ArrayList<>();
+    /**
+     * Removes the tombstones the replay indexed, and the records that are not what their slot
+     * says: a header that does not verify, or namespace and key bytes that are not the slot's
+     * (hint files let the replay skip reading records; both are checked here, once, before the
+     * record's type, expiration or key is trusted). Afterwards the index holds intact live puts
+     * only, one slot per key.
+     */
+    private void sweepTombstonesAndDamage(Replayed ns, RecoveryReport report) {
+        List<long[]> removed = new ArrayList<>();
         ns.index.forEach((keyHash, location) -> {
             Segment segment = log.segment(Locations.segmentId(location));
             int offset = Locations.offset(location);
-            if (Records.checkHeader(segment.buffer(), offset, segment.dataEnd(), segment.mask()) != Records.VALID) {
-                report.damagedRecord(segment.path(), offset, LogFormat.RECORD_HEADER_LENGTH,
-                        "header checksum mismatch (found when indexing from the hint file)");
-                tombstones.add(new long[] {keyHash, location});
+            if (reportedDamaged(ns, keyHash, segment, offset, report)) {
+                removed.add(new long[] {keyHash, location});
             } else if (Records.type(segment.buffer(), offset) == LogFormat.TYPE_TOMBSTONE) {
-                tombstones.add(new long[] {keyHash, location});
+                removed.add(new long[] {keyHash, location});
             }
         });
-        for (long[] entry : tombstones) {
+        for (long[] entry : removed) {
             ns.index.removeIfAt(entry[0], entry[1]);
         }
+    }
+
+    /**
+     * Whether the record indexed at {@code offset} of {@code segment} under {@code keyHash} is
+     * damaged, which it then reports. The key is compared by its hash: the hint's key is no
+     * longer at hand, and a damaged key whose 64-bit hash still agrees is a 2^-64 chance.
+     */
+    private boolean reportedDamaged(Replayed ns, long keyHash, Segment segment, int offset,
+            RecoveryReport report) {
+        DirectBuffer b = segment.buffer();
+        String damage;
+        long length;
+        if (Records.checkHeader(b, offset, segment.dataEnd(), segment.mask()) != Records.VALID) {
+            damage = "header checksum mismatch";
+            length = LogFormat.RECORD_HEADER_LENGTH; // its length field is not to be trusted
+        } else if (Records.namespaceLength(b, offset) != ns.nameBytes.length
+                || !ByteRanges.equal(b, Records.namespaceOffset(offset), ns.nameView, 0, ns.nameBytes.length)) {
+            damage = "namespace bytes differ from its hint entry";
+            length = Records.length(b, offset);
+        } else if (KeyHash.hash(hashSeed, b, Records.keyOffset(b, offset), Records.keyLength(b, offset)) != keyHash) {
+            damage = "key bytes differ from its hint entry";
+            length = Records.length(b, offset);
+        } else {
+            return false;
+        }
+        report.damagedRecord(segment.path(), offset, length, damage + " (found when indexing from the hint file)");
+        return true;
     }
 }

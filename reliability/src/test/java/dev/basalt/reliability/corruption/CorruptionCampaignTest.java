@@ -150,6 +150,22 @@ class CorruptionCampaignTest {
     }
 
     /**
+     * The trial of seed 4590448502459747077 (a CI run) that flipped "BETA" into "BMTA" in an old,
+     * expiring record indexed from its hint file: the record matched no key any more, stayed
+     * indexed beside its key's intact newer record, and its expiry unlisted that key (fixed in
+     * the engine's Recovery sweep; DamagedKeyBytesRecoveryTest is the engine's own test).
+     */
+    @Test
+    void aDamagedNamespaceInAnOldRecordLeavesTheNewerOneListed() {
+        long seed = 4590448502459747077L;
+        Map<Kind, Integer> trials = new EnumMap<>(Kind.class);
+        trials.put(Kind.BIT_FLIP, 221);
+        Campaign campaign = run(seed, trials, Set.of("BIT_FLIP:220"));
+        assertThat(campaign.tally.damagedRecords).isEqualTo(1);
+        assertInvariants(campaign, seed);
+    }
+
+    /**
      * The trials of seed 4603934380389714778 (a CI run) where a zeroed page covered the last
      * records of a sealed segment: the segment's scan took the zeros for the end of its data,
      * and verify blamed the hint file, which still listed those records, instead of the segment

@@ -1,0 +1,116 @@
+package dev.basalt.recovery;
+
+import static dev.basalt.recovery.StoreFixture.valueOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.basalt.Basalt;
+import dev.basalt.BasaltInternals;
+import dev.basalt.BasaltOptions;
+import dev.basalt.Durability;
+import dev.basalt.KeyInfo;
+import dev.basalt.KvNamespace;
+import dev.basalt.ListOptions;
+import dev.basalt.PutOptions;
+import dev.basalt.internal.log.FileBytes;
+import dev.basalt.internal.log.LogFormat;
+import dev.basalt.testing.ManualClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A sealed segment replayed from its hint file is indexed without reading its records, and the
+ * header checksum does not cover a record's namespace and key bytes. A flipped bit there must
+ * cost that record only: it must never hide, replace or remove an intact key.
+ *
+ * <p>Found by the corruption campaign (BIT_FLIP:220 of seed 4590448502459747077): "BETA" read
+ * "BMTA" in an old record of a key whose newer record was intact. The old record did not match
+ * its own key any more, so the newer one took a second index slot beside it; the old one had
+ * expired, and the expiry sweep, which unlists a purged record by the key bytes it holds, took
+ * the key out of the listing while the newer record stayed readable.
+ */
+class DamagedKeyBytesRecoveryTest {
+    private static final String NAMESPACE = "NS";
+    /** 30 values of 100 KiB fill about three 1 MiB segments, so the first one is sealed. */
+    private static final int FILL_KEYS = 30;
+    private static final int FILL_VALUE_BYTES = 100 * 1024;
+    private static final long OLD_TTL_SECONDS = 100;
+    /** Bit 3 turns 'N' into 'F' and '1' into '9'. */
+    private static final int BIT = 3;
+
+    /** Which bytes of the old record the flip hits. */
+    enum Damaged {
+        /** "NS" reads "FS": the record holds its key, in no namespace of the store. */
+        NAMESPACE_BYTE {
+            @Override
+            long offsetIn(DataDirectory.RecordAt record) {
+                return record.offset() + LogFormat.RECORD_HEADER_LENGTH;
+            }
+        },
+        /** "k1" reads "k9", another key that is live: its intact record must stay listed. */
+        KEY_BYTE {
+            @Override
+            long offsetIn(DataDirectory.RecordAt record) {
+                return record.offset() + LogFormat.RECORD_HEADER_LENGTH + NAMESPACE.length() + 1;
+            }
+        };
+
+        abstract long offsetIn(DataDirectory.RecordAt record);
+    }
+
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = new ManualClock();
+
+    @ParameterizedTest
+    @EnumSource(Damaged.class)
+    void aDamagedOldRecordNeverHidesAnIntactKey(Damaged damaged) {
+        long start = clock.epochSecond();
+        try (Basalt db = open()) {
+            KvNamespace ns = db.namespace(NAMESPACE);
+            ns.put("k1", "old", PutOptions.none().withExpiration(start + OLD_TTL_SECONDS));
+            ns.put("k9", "nine");
+            for (int i = 0; i < FILL_KEYS; i++) {
+                ns.put("fill" + i, valueOf("fill" + i, FILL_VALUE_BYTES));
+            }
+            ns.put("k1", "new");
+        }
+        Path sealed = DataDirectory.segments(dir).get(0);
+        assertThat(DataDirectory.hintOf(sealed)).as("the old record is replayed from a hint").exists();
+        DataDirectory.RecordAt old = DataDirectory.records(sealed).stream()
+                .filter(r -> r.key().equals("k1")).findFirst().orElseThrow();
+        FileBytes.flipBit(sealed, damaged.offsetIn(old), BIT);
+
+        try (Basalt db = open()) {
+            // Before the old record's expiration, so that no expiry has run yet.
+            assertThat(db.stats().liveKeys()).as("one index entry per key").isEqualTo(FILL_KEYS + 2);
+            clock.setEpochSecond(start + 10 * OLD_TTL_SECONDS);
+            BasaltInternals.sweepAllDue(db, clock.epochSecond());
+            assertIntact(db);
+            assertThat(db.stats().corruptRecordsSkipped()).as("the damaged record is reported").isEqualTo(1);
+        }
+        try (Basalt db = open()) {
+            BasaltInternals.sweepAllDue(db, clock.epochSecond());
+            assertIntact(db);
+        }
+    }
+
+    private static void assertIntact(Basalt db) {
+        KvNamespace ns = db.namespace(NAMESPACE);
+        assertThat(ns.get("k1")).isEqualTo("new");
+        assertThat(ns.get("k9")).isEqualTo("nine");
+        List<String> listed = ns.list(ListOptions.all()).keys().stream().map(KeyInfo::name).toList();
+        assertThat(listed).contains("k1", "k9").hasSize(FILL_KEYS + 2);
+        assertThat(db.stats().liveKeys()).isEqualTo(FILL_KEYS + 2);
+    }
+
+    private Basalt open() {
+        BasaltOptions options = StoreFixture.options(Durability.PERIODIC).withClock(clock)
+                .withMinExpirationTtl(Duration.ZERO);
+        return Basalt.open(dir, options);
+    }
+}
