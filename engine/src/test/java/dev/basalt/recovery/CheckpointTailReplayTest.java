@@ -128,6 +128,12 @@ class CheckpointTailReplayTest {
                 for (Thread writer : writers) {
                     writer.join();
                 }
+                // The background agent writes one within its next ticks once the log has grown
+                // by the interval; on a loaded machine the writers can finish first.
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                while (!Files.exists(dir.resolve("CHECKPOINT")) && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
                 copy(dir, root.resolve("crashed"));
             }
             try (Basalt db = Basalt.open(root.resolve("crashed"), options)) {

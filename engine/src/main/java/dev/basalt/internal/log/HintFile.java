@@ -85,6 +85,33 @@ public final class HintFile {
             return entries.byteBuffer().asReadOnlyBuffer().position(0).limit(length);
         }
 
+        /** The number of entries whose record starts before {@code recordOffset} (entries are in offset order). */
+        public int countBefore(int recordOffset) {
+            int n = 0;
+            for (int at = 0; n < count; n++) {
+                if (entries.getInt(at + HINT_ENTRY_RECORD_OFFSET_OFFSET, BYTE_ORDER) >= recordOffset) {
+                    break;
+                }
+                at += entryLength(at);
+            }
+            return n;
+        }
+
+        /** {@link #entries} cut to the first {@code n} entries. */
+        public ByteBuffer entries(int n) {
+            int at = 0;
+            for (int i = 0; i < n; i++) {
+                at += entryLength(at);
+            }
+            return entries.byteBuffer().asReadOnlyBuffer().position(0).limit(at);
+        }
+
+        private int entryLength(int at) {
+            int nsLength = entries.getByte(at + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;
+            int keyLength = entries.getShort(at + HINT_ENTRY_KEY_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
+            return (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
+        }
+
         /**
          * A builder holding {@code count} entries copied from {@code saved} (position to limit),
          * as {@link #entries} gave them.

@@ -199,6 +199,26 @@ public final class SegmentLog implements AutoCloseable {
      * covers. Caller holds the append lock, with every append applied.
      */
     public CoveredLog coveredLog() throws IOException {
+        return coveredLog(-1);
+    }
+
+    /**
+     * {@link #coveredLog()} cut at the record at {@code firstUnapplied} (a location in the active
+     * segment, or -1 for none): the records from there on are in the log but not yet in the
+     * indexes (group commit applies them after its fsync), so a checkpoint taken now covers the
+     * log only up to them, and an open replays them. Null when that record is not in the active
+     * segment (the log rolled meanwhile): no checkpoint can be taken at this moment.
+     */
+    public CoveredLog coveredLog(long firstUnapplied) throws IOException {
+        long activeEnd = active.tail;
+        int hintCount = active.hints.count();
+        if (firstUnapplied >= 0) {
+            if (Locations.segmentId(firstUnapplied) != active.segment.id()) {
+                return null;
+            }
+            activeEnd = Locations.offset(firstUnapplied);
+            hintCount = active.hints.countBefore((int) activeEnd);
+        }
         List<Segment> sealed = sealedSegments();
         long[] ids = new long[sealed.size() + 1];
         long[] ends = new long[ids.length];
@@ -209,10 +229,10 @@ public final class SegmentLog implements AutoCloseable {
             modified[i] = io.lastModifiedNanos(sealed.get(i).path());
         }
         ids[sealed.size()] = active.segment.id();
-        ends[sealed.size()] = active.tail;
+        ends[sealed.size()] = activeEnd;
         modified[sealed.size()] = io.lastModifiedNanos(active.segment.path());
         return new CoveredLog(ids, ends, modified,
-                new CoveredLog.ActiveHints(active.hints.count(), active.hints.entries()));
+                new CoveredLog.ActiveHints(hintCount, active.hints.entries(hintCount)));
     }
 
     /** The id of the segment being appended to. Caller holds the append lock. */

@@ -69,12 +69,20 @@ final class Checkpoints {
      * the checkpoint. A failure is logged and leaves the older checkpoint, which is still correct
      * to load (the open replays the log after it).
      *
+     * <p>{@code firstUnapplied} is the location of the oldest record group commit has appended
+     * but not applied to the indexes yet (-1: none): the checkpoint then covers the log only up
+     * to it, and the open replays it and everything after. The records after it that are
+     * applied (namespace records, compaction's copies) are replayed again, which changes nothing.
+     *
      * @return true when the temporary file was written and may be published
      */
-    boolean writeTemporary(SegmentLog log, long maxSequence, long hashSeed, long damagedRanges,
+    boolean writeTemporary(SegmentLog log, long firstUnapplied, long maxSequence, long hashSeed, long damagedRanges,
             Namespaces namespaces, ExpiryLedger ledger, SegmentUsage usage) {
         try {
-            CoveredLog covered = log.coveredLog();
+            CoveredLog covered = log.coveredLog(firstUnapplied);
+            if (covered == null) {
+                return false; // the unapplied records are in a segment already sealed: next time
+            }
             long[] liveBytes = new long[covered.segmentIds().length];
             long[] minSequences = new long[liveBytes.length];
             for (int i = 0; i < liveBytes.length; i++) {

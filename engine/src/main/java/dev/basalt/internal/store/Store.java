@@ -26,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -77,6 +78,8 @@ public final class Store implements AutoCloseable {
     private long appendedAtCheckpoint;
     /** Set when a compaction removed segments: the last checkpoint covers them, so a new one is due. */
     private volatile boolean checkpointBehindCompaction;
+    /** Written by the checkpoint agent only: when it wrote the last one. */
+    private long checkpointAtNanos;
 
     private Store(Path dir, BasaltOptions options, FileIo io) {
         this.options = options;
@@ -351,22 +354,28 @@ public final class Store implements AutoCloseable {
         // Never more often than the last checkpoint's own size of log: checkpoints then write at
         // most as many bytes as the writers do, however large the indexes grow.
         long spacing = Math.max(interval, checkpoints.lastSizeBytes());
-        boolean due = log.appendedBytes() - appendedAtCheckpoint >= spacing || checkpointBehindCompaction;
+        // After a compaction removed segments the last checkpoint is of no use to an open; a new
+        // one is due, but not more than once a second however often passes run.
+        boolean due = log.appendedBytes() - appendedAtCheckpoint >= spacing || checkpointBehindCompaction
+                && nanoClock.nanoTime() - checkpointAtNanos >= TimeUnit.SECONDS.toNanos(1);
         if (!due) {
             return 0;
         }
         boolean written;
-        writes.awaitApplied();
         writes.lock();
         try {
-            // Group commit's pending updates are in the log but not in the index yet: a
-            // checkpoint now would cover them without holding them. Try again next time.
-            if (open.isClosed() || log.failed() || writes.hasPendingUpdates()) {
+            if (open.isClosed() || log.failed()) {
                 return 0;
             }
-            checkpointBehindCompaction = false;
-            appendedAtCheckpoint = log.appendedBytes();
-            written = writeCheckpointLocked();
+            // Group commit's pending updates are in the log but not in the index yet: the
+            // checkpoint covers the log only up to the first of them.
+            written = checkpoints.writeTemporary(log, writes.firstPendingLocation(), writes.lastSequence(),
+                    namespaces.hashSeed(), damagedRanges(), namespaces, ledger, usage);
+            if (written) {
+                checkpointBehindCompaction = false;
+                appendedAtCheckpoint = log.appendedBytes();
+                checkpointAtNanos = nanoClock.nanoTime();
+            }
         } finally {
             writes.unlock();
         }
@@ -379,10 +388,10 @@ public final class Store implements AutoCloseable {
         return 1;
     }
 
-    /** Copies the state out to the checkpoint's temporary file; the append lock is held. */
+    /** Copies the state out to the checkpoint's temporary file; the append lock is held, nothing pending. */
     private boolean writeCheckpointLocked() {
-        return checkpoints.writeTemporary(log, writes.lastSequence(), namespaces.hashSeed(), damagedRanges(),
-                namespaces, ledger, usage);
+        return checkpoints.writeTemporary(log, writes.firstPendingLocation(), writes.lastSequence(),
+                namespaces.hashSeed(), damagedRanges(), namespaces, ledger, usage);
     }
 
     private void periodicForce() {

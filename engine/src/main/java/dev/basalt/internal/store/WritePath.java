@@ -234,13 +234,10 @@ final class WritePath {
         return first == null ? Long.MAX_VALUE : Locations.segmentId(first.location());
     }
 
-    /**
-     * True when group commit has appended records whose index updates are not applied yet; under
-     * the lock. A checkpoint must not be taken then: it would cover those records in the log
-     * without them in the index.
-     */
-    boolean hasPendingUpdates() {
-        return !pending.isEmpty();
+    /** The location of the oldest appended record whose index update is pending, or -1; under the lock. */
+    long firstPendingLocation() {
+        Update first = pending.peekFirst();
+        return first == null ? -1 : first.location();
     }
 
     /** Waits until every record appended so far is durable and applied (group commit); not under the lock. */
