@@ -42,7 +42,7 @@ import net.jqwik.api.statistics.Statistics;
 class HostileNamesPropertyTest {
     private static final Pattern LEGAL_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     /** The only names the engine gives files in a data directory (docs/format.md). */
-    private static final Pattern ENGINE_FILE = Pattern.compile("\\d{12}\\.(seg|hint)|STORE|LOCK|CURSOR_KEY");
+    private static final Pattern ENGINE_FILE = Pattern.compile("\\d{12}\\.(seg|hint)|STORE|LOCK|CURSOR_KEY|CHECKPOINT");
     private static Path parent;
     private static Path dir;
     private static Basalt db;
