@@ -381,7 +381,9 @@ public class OpenAndMemoryBenchmark {
                 if (Files.isDirectory(source)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(source, target);
+                    // Modification times too: a kill leaves every file's as it was (Basalt's
+                    // checkpoint trusts a sealed segment only while its time is unchanged).
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         } catch (IOException e) {
