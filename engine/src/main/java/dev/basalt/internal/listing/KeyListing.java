@@ -117,24 +117,7 @@ public final class KeyListing implements AutoCloseable {
         if (findPredecessors(key, offset, length)) {
             return false;
         }
-        final int level = randomLevel();
-        final int node = arena.allocate(NodeLayout.nodeBytes(length, level));
-        final UnsafeBuffer chunk = arena.chunk(node);
-        final int at = NodeArena.offset(node);
-        // Plain stores: no reader can reach this memory until the release stores below
-        // (fresh memory, or a node reclaimed after every reader that knew it left).
-        chunk.putInt(at + HEADER_OFFSET, NodeLayout.header(length, level));
-        chunk.putBytes(at + NodeLayout.keyOffset(level), key, offset, length);
-        for (int i = 0; i < level; i++) {
-            chunk.putInt(at + NodeLayout.nextOffset(i), next(predecessors[i], i));
-        }
-        for (int i = 0; i < level; i++) { // bottom-up (invariant 3)
-            putNextRelease(predecessors[i], i, node);
-        }
-        if (level > topLevel) {
-            topLevel = level;
-        }
-        size = size + 1;
+        linkNode(key, offset, length, predecessors);
         return true;
     }
 
@@ -157,23 +140,37 @@ public final class KeyListing implements AutoCloseable {
             throw new IllegalArgumentException("appendLast needs keys in ascending unsigned order; a key of "
                 + length + " bytes does not sort after the last one");
         }
+        final int node = linkNode(key, offset, length, lastAtLevel);
+        for (int i = 0, level = NodeLayout.level(header(node)); i < level; i++) {
+            lastAtLevel[i] = node;
+        }
+    }
+
+    /**
+     * Writes a node for the key at a random level and links it after {@code before[i]} on each
+     * of its levels (the rightmost node before the key there): {@link #predecessors} for an
+     * insert, {@link #lastAtLevel} for an append. Returns the node.
+     */
+    private int linkNode(DirectBuffer key, int offset, int length, int[] before) {
         final int level = randomLevel();
         final int node = arena.allocate(NodeLayout.nodeBytes(length, level));
         final UnsafeBuffer chunk = arena.chunk(node);
         final int at = NodeArena.offset(node);
+        // Plain stores: no reader can reach this memory until the release stores below
+        // (fresh memory, or a node reclaimed after every reader that knew it left).
         chunk.putInt(at + HEADER_OFFSET, NodeLayout.header(length, level));
         chunk.putBytes(at + NodeLayout.keyOffset(level), key, offset, length);
         for (int i = 0; i < level; i++) {
-            chunk.putInt(at + NodeLayout.nextOffset(i), NIL);
+            chunk.putInt(at + NodeLayout.nextOffset(i), next(before[i], i));
         }
-        for (int i = 0; i < level; i++) {
-            putNextRelease(lastAtLevel[i], i, node);
-            lastAtLevel[i] = node;
+        for (int i = 0; i < level; i++) { // bottom-up (invariant 3)
+            putNextRelease(before[i], i, node);
         }
         if (level > topLevel) {
             topLevel = level;
         }
         size = size + 1;
+        return node;
     }
 
     /**
