@@ -3,6 +3,7 @@ package dev.basalt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.testing.ManualClock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JfrEventsTest {
     private static final List<String> EVENTS =
-            List.of("dev.basalt.CompactionPass", "dev.basalt.ExpiryBatch", "dev.basalt.Recovery", "dev.basalt.Fsync");
+            List.of("dev.basalt.CompactionPass", "dev.basalt.ExpiryBatch", "dev.basalt.Recovery", "dev.basalt.Fsync",
+                    "dev.basalt.Checkpoint");
 
     @TempDir
     Path tmp;
@@ -95,6 +97,14 @@ class JfrEventsTest {
         assertThat(pass.getInt("segmentsCompacted")).isPositive();
         assertThat(pass.getLong("recordsDropped")).isGreaterThanOrEqualTo(20);
         assertThat(pass.getLong("bytesReclaimed")).isPositive();
+
+        List<RecordedEvent> checkpoints = named(events, "dev.basalt.Checkpoint");
+        assertThat(checkpoints).as("one per clean close").hasSize(2);
+        assertThat(checkpoints.get(0).getString("directory")).isEqualTo(storeDir);
+        assertThat(checkpoints.get(0).getLong("liveKeys")).as("the first session's 20 keys").isEqualTo(20);
+        assertThat(checkpoints.get(0).getInt("namespaces")).isEqualTo(1);
+        assertThat(checkpoints.get(1).getLong("bytes")).as("the last one is the file on disk")
+                .isEqualTo(Files.size(dir.resolve("CHECKPOINT")));
 
         List<RecordedEvent> fsyncs = named(events, "dev.basalt.Fsync");
         assertThat(fsyncs).as("SYNC_EACH_WRITE: one fsync per put at threshold 0").hasSizeGreaterThanOrEqualTo(45);

@@ -5,6 +5,7 @@ import dev.basalt.internal.checkpoint.CheckpointFile;
 import dev.basalt.internal.checkpoint.CheckpointRejected;
 import dev.basalt.internal.compaction.SegmentUsage;
 import dev.basalt.internal.env.FileIo;
+import dev.basalt.internal.events.CheckpointEvent;
 import dev.basalt.internal.log.CoveredLog;
 import dev.basalt.internal.log.SegmentLog;
 import java.io.IOException;
@@ -78,6 +79,8 @@ final class Checkpoints {
      */
     boolean writeTemporary(SegmentLog log, long firstUnapplied, long maxSequence, long hashSeed, long damagedRanges,
             Namespaces namespaces, ExpiryLedger ledger, SegmentUsage usage) {
+        CheckpointEvent event = new CheckpointEvent(); // JFR, off by default
+        event.begin();
         try {
             CoveredLog covered = log.coveredLog(firstUnapplied);
             if (covered == null) {
@@ -108,6 +111,11 @@ final class Checkpoints {
                                 return false;
                             }));
             lastSizeBytes = CheckpointFile.writeTemporary(io, dir, content);
+            long keys = 0;
+            for (NamespaceState state : states) {
+                keys += state.size();
+            }
+            event.finish(dir.toString(), lastSizeBytes, states.size(), keys);
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "no checkpoint written (the next open replays more of the log): "
