@@ -1,6 +1,7 @@
 package dev.basalt;
 
 import dev.basalt.internal.env.Limits;
+import dev.basalt.internal.env.ValueSizeLimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -56,10 +57,7 @@ public final class BasaltOptions {
      */
     private static final long DEFAULT_DISK_RESERVE_BYTES = 64L << 20;
     /** Sentinel: the caller never set a maximum value size, so the default (clamped) applies. */
-    private static final long MAX_VALUE_SIZE_NOT_SET = -1;
-    /** The largest record beyond its value: key, metadata and header allowance (1712 bytes). */
-    private static final long LARGEST_RECORD_OVERHEAD_BYTES =
-            Limits.MAX_KEY_BYTES + Limits.MAX_METADATA_BYTES + Limits.RECORD_HEADER_ALLOWANCE_BYTES;
+    private static final long MAX_VALUE_SIZE_NOT_SET = ValueSizeLimit.NOT_SET;
 
     private static final long DEFAULT_CHECKPOINT_INTERVAL_BYTES = 64L << 20;
     private static final BasaltOptions DEFAULTS = new BasaltOptions(Clock.systemUTC(),
@@ -441,10 +439,7 @@ public final class BasaltOptions {
      * @return the largest value in bytes
      */
     public long maxValueSizeBytes() {
-        if (maxValueSizeBytesSet != MAX_VALUE_SIZE_NOT_SET) {
-            return maxValueSizeBytesSet;
-        }
-        return Math.min(Limits.DEFAULT_MAX_VALUE_BYTES, largestValueFittingSegment());
+        return ValueSizeLimit.effective(maxValueSizeBytesSet, segmentSizeBytes);
     }
 
     /**
@@ -472,18 +467,7 @@ public final class BasaltOptions {
      * @throws IllegalArgumentException if a value of the maximum size cannot fit in a segment
      */
     void validate() {
-        long largestValue = largestValueFittingSegment();
-        if (maxValueSizeBytes() > largestValue) {
-            throw new IllegalArgumentException("max value size is " + maxValueSizeBytes()
-                    + " bytes; with a segment size of " + segmentSizeBytes
-                    + " bytes it must be at most " + largestValue
-                    + " (the segment less " + LARGEST_RECORD_OVERHEAD_BYTES
-                    + " bytes for the largest key, metadata and record header)");
-        }
-    }
-
-    private long largestValueFittingSegment() {
-        return segmentSizeBytes - LARGEST_RECORD_OVERHEAD_BYTES;
+        ValueSizeLimit.checkFits(maxValueSizeBytes(), segmentSizeBytes);
     }
 
     @Override

@@ -43,6 +43,37 @@ public record CoveredLog(long[] segmentIds, long[] dataEnds, long[] modifiedNano
         return Math.floorDiv(modifiedNanosNow, 1_000_000L) == Math.floorDiv(modifiedNanos[i], 1_000_000L);
     }
 
+    /**
+     * What a checkpoint taken now covers: every sealed segment whole, and {@code active} up to
+     * {@code tail}, or only up to the record at {@code firstUnapplied} (-1: none) when that is in
+     * it; null when it is not (see {@link SegmentLog#coveredLog(long)}).
+     */
+    static CoveredLog of(dev.basalt.internal.env.FileIo io, java.util.List<Segment> sealed, Segment active,
+            long tail, HintFile.Builder hints, long firstUnapplied) throws java.io.IOException {
+        long activeEnd = tail;
+        int hintCount = hints.count();
+        if (firstUnapplied >= 0) {
+            if (Locations.segmentId(firstUnapplied) != active.id()) {
+                return null;
+            }
+            activeEnd = Locations.offset(firstUnapplied);
+            hintCount = hints.countBefore((int) activeEnd);
+        }
+        int n = sealed.size() + 1;
+        long[] ids = new long[n];
+        long[] ends = new long[n];
+        long[] modified = new long[n];
+        for (int i = 0; i < sealed.size(); i++) {
+            ids[i] = sealed.get(i).id();
+            ends[i] = sealed.get(i).dataEnd();
+            modified[i] = io.lastModifiedNanos(sealed.get(i).path());
+        }
+        ids[n - 1] = active.id();
+        ends[n - 1] = activeEnd;
+        modified[n - 1] = io.lastModifiedNanos(active.path());
+        return new CoveredLog(ids, ends, modified, new ActiveHints(hintCount, hints.entries(hintCount)));
+    }
+
     public long activeSegmentId() {
         return segmentIds[segmentIds.length - 1];
     }

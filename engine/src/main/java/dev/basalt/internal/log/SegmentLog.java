@@ -210,29 +210,7 @@ public final class SegmentLog implements AutoCloseable {
      * segment (the log rolled meanwhile): no checkpoint can be taken at this moment.
      */
     public CoveredLog coveredLog(long firstUnapplied) throws IOException {
-        long activeEnd = active.tail;
-        int hintCount = active.hints.count();
-        if (firstUnapplied >= 0) {
-            if (Locations.segmentId(firstUnapplied) != active.segment.id()) {
-                return null;
-            }
-            activeEnd = Locations.offset(firstUnapplied);
-            hintCount = active.hints.countBefore((int) activeEnd);
-        }
-        List<Segment> sealed = sealedSegments();
-        long[] ids = new long[sealed.size() + 1];
-        long[] ends = new long[ids.length];
-        long[] modified = new long[ids.length];
-        for (int i = 0; i < sealed.size(); i++) {
-            ids[i] = sealed.get(i).id();
-            ends[i] = sealed.get(i).dataEnd();
-            modified[i] = io.lastModifiedNanos(sealed.get(i).path());
-        }
-        ids[sealed.size()] = active.segment.id();
-        ends[sealed.size()] = activeEnd;
-        modified[sealed.size()] = io.lastModifiedNanos(active.segment.path());
-        return new CoveredLog(ids, ends, modified,
-                new CoveredLog.ActiveHints(hintCount, active.hints.entries(hintCount)));
+        return CoveredLog.of(io, sealedSegments(), active.segment, active.tail, active.hints, firstUnapplied);
     }
 
     /** The id of the segment being appended to. Caller holds the append lock. */
