@@ -32,7 +32,10 @@ import org.apache.kafka.streams.state.Stores;
  *       1,000 consecutive keys.</li>
  * </ol>
  * A plain main, not JMH: each figure is one timed pass after a smaller warm-up pass. Usage:
- * {@code KafkaStoreBenchmark [records]} (default 1,000,000). See docs/benchmarks.md.
+ * {@code KafkaStoreBenchmark [records]} (default 1,000,000) for the three figures, or
+ * {@code KafkaStoreBenchmark records unique} for the count aggregation alone over that many
+ * distinct keys (each record a new key, drawn in a scrambled order, so the state ends with
+ * {@code records} keys). See docs/benchmarks.md.
  */
 public final class KafkaStoreBenchmark {
     private KafkaStoreBenchmark() {
@@ -40,14 +43,20 @@ public final class KafkaStoreBenchmark {
 
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        boolean uniqueKeys = args.length > 1 && args[1].equals("unique");
         Path root = Files.createTempDirectory("basalt-kafka-bench");
-        System.out.printf("records=%,d  (store level, one JVM, %s)%n", records, Runtime.version());
+        System.out.printf("records=%,d%s  (store level, one JVM, %s)%n", records,
+                uniqueKeys ? " over as many distinct keys, count only" : "", Runtime.version());
         for (String engine : List.of("basalt", "rocksdb")) {
             Supplier<KeyValueStore<Bytes, byte[]>> factory = engine.equals("basalt")
                     ? () -> BasaltStoreSupplier.keyValue("bench").get()
                     : () -> Stores.persistentKeyValueStore("bench").get();
-            count(engine, factory, root.resolve(engine + "-warm-count"), records / 10); // warm-up
-            double countRate = count(engine, factory, root.resolve(engine + "-count"), records);
+            count(factory, root.resolve(engine + "-warm-count"), records / 10, uniqueKeys); // warm-up
+            double countRate = count(factory, root.resolve(engine + "-count"), records, uniqueKeys);
+            if (uniqueKeys) {
+                System.out.printf("%-8s count over %,d distinct keys: %,.0f records/s%n", engine, records, countRate);
+                continue;
+            }
             restore(factory, root.resolve(engine + "-warm-restore"), records / 10, false);
             Result restored = restore(factory, root.resolve(engine + "-restore"), records, true);
             System.out.printf("%-8s count: %,.0f records/s | restore: %.2f s (%,.0f records/s) | "
@@ -57,8 +66,8 @@ public final class KafkaStoreBenchmark {
         }
     }
 
-    private static double count(String engine, Supplier<KeyValueStore<Bytes, byte[]>> factory, Path dir,
-                                int records) throws Exception {
+    private static double count(Supplier<KeyValueStore<Bytes, byte[]>> factory, Path dir, int records,
+                                boolean uniqueKeys) throws Exception {
         Files.createDirectories(dir);
         StoreFixture context = new StoreFixture(dir.toFile());
         KeyValueStore<Bytes, byte[]> store = factory.get();
@@ -68,7 +77,7 @@ public final class KafkaStoreBenchmark {
             int keys = Math.max(1, records / 10);
             long start = System.nanoTime();
             for (int i = 0; i < records; i++) {
-                Bytes key = Bytes.wrap(key(random.nextInt(keys)));
+                Bytes key = Bytes.wrap(key(uniqueKeys ? scrambled(i, records) : random.nextInt(keys)));
                 byte[] old = store.get(key);
                 long count = old == null ? 0 : ByteBuffer.wrap(old).getLong();
                 store.put(key, ByteBuffer.allocate(8).putLong(count + 1).array());
@@ -160,6 +169,14 @@ public final class KafkaStoreBenchmark {
             }
         }
         return (System.nanoTime() - start) / 1e3 / ops;
+    }
+
+    /**
+     * The i-th of n distinct keys in an order unrelated to key order: multiplying by a prime
+     * that divides no n this benchmark takes (2,654,435,761) is a bijection modulo n.
+     */
+    private static int scrambled(int i, int n) {
+        return (int) ((i * 2_654_435_761L) % n);
     }
 
     /** 16 bytes: a fixed prefix and the number big-endian, so numeric order is byte order. */
