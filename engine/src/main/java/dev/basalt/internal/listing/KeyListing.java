@@ -78,6 +78,7 @@ public final class KeyListing implements AutoCloseable {
     final NodeArena arena = new NodeArena();
     /** Writer scratch: the rightmost node before the key at each level. */
     private final int[] predecessors = new int[MAX_LEVEL];
+    private final InsertFinger finger = new InsertFinger(this);
     /** Writer-only xorshift state for node levels; never 0. */
     private long randomState;
     /** Highest level that has ever held a node; readers start their descent there. */
@@ -104,7 +105,8 @@ public final class KeyListing implements AutoCloseable {
     }
 
     /**
-     * Adds the key. Writer.
+     * Adds the key: O(log n), or O(1) when it sorts right after the previous insert
+     * ({@link InsertFinger}). Writer.
      *
      * @return false if the key was already present
      * @throws IllegalArgumentException if the key is not 1..512 bytes within the buffer
@@ -114,10 +116,12 @@ public final class KeyListing implements AutoCloseable {
         checkOpen();
         KeyBounds.checkKey(key, offset, length);
         lastAtLevel = null;
-        if (findPredecessors(key, offset, length)) {
+        final int placed = finger.place(key, offset, length, predecessors);
+        if (placed == InsertFinger.PRESENT || placed == InsertFinger.MISSED && findPredecessors(key, offset, length)) {
             return false;
         }
-        linkNode(key, offset, length, predecessors);
+        final int node = linkNode(key, offset, length, predecessors);
+        finger.inserted(node, NodeLayout.level(header(node)), predecessors);
         return true;
     }
 
@@ -184,6 +188,7 @@ public final class KeyListing implements AutoCloseable {
         checkOpen();
         KeyBounds.checkKey(key, offset, length);
         lastAtLevel = null;
+        finger.forget();
         if (!findPredecessors(key, offset, length)) {
             return false;
         }
@@ -443,7 +448,7 @@ public final class KeyListing implements AutoCloseable {
         return strictly ? c < 0 : c <= 0;
     }
 
-    private int compareKey(int node, DirectBuffer key, int offset, int length) {
+    int compareKey(int node, DirectBuffer key, int offset, int length) {
         final UnsafeBuffer chunk = arena.chunk(node);
         final int at = NodeArena.offset(node);
         final int header = chunk.getIntAcquire(at + HEADER_OFFSET);

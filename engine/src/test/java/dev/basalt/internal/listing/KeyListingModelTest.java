@@ -47,6 +47,8 @@ class KeyListingModelTest {
         return ActionChain.startWith(Model::new)
             .withAction(6, action(keys().map(k -> Transformer.mutate("insert " + hex(k), m -> m.insert(k)))))
             .withAction(3, action(keys().map(k -> Transformer.mutate("remove " + hex(k), m -> m.remove(k)))))
+            .withAction(2, action(Combinators.combine(keys(), Arbitraries.integers().between(1, 40)).as((k, n) ->
+                Transformer.mutate("ascending run from " + hex(k) + " of " + n, m -> m.ascendingRun(k, n)))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("reclaim", Model::reclaim))))
             .withAction(1, action(Combinators.combine(prefixes(), pageSizes()).as((p, size) ->
                 Transformer.mutate("page prefix=" + hex(p) + " size=" + size, m -> m.page(p, size)))))
@@ -124,6 +126,27 @@ class KeyListingModelTest {
 
         void insert(byte[] key) {
             assertThat(Scans.insert(listing, key)).as("insert result").isEqualTo(model.add(key));
+        }
+
+        /**
+         * Inserts {@code n} keys in ascending order, each right after the one before (the
+         * insert finger's case): the base, then the base followed by growing runs of alphabet
+         * bytes, some already present when the base was seen before.
+         */
+        void ascendingRun(byte[] base, int n) {
+            final List<byte[]> run = new ArrayList<>(List.of(base));
+            for (int i = 0; run.size() < n && base.length + i / ALPHABET.length + 1 <= 512; i++) {
+                final byte[] key = Arrays.copyOf(base, base.length + i / ALPHABET.length + 1);
+                Arrays.fill(key, base.length, key.length - 1, ALPHABET[ALPHABET.length - 1]);
+                key[key.length - 1] = ALPHABET[i % ALPHABET.length];
+                run.add(key);
+            }
+            for (int i = 1; i < run.size(); i++) {
+                assertThat(Arrays.compareUnsigned(run.get(i - 1), run.get(i))).as("the run ascends").isNegative();
+            }
+            for (byte[] key : run) {
+                insert(key);
+            }
         }
 
         void remove(byte[] key) {
