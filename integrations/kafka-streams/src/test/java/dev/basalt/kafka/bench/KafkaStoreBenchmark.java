@@ -27,7 +27,9 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>count aggregation: N records over N/10 keys, each a get and a put of an 8-byte count,
  *       with a commit every 100,000 records as Kafka's commit interval would;</li>
  *   <li>restore: N distinct keys (16-byte keys, 100-byte values) into an empty store through the
- *       store's own registered restore callback, in batches of 1,000 (Kafka's max.poll.records);</li>
+ *       store's own registered restore callback, in batches of 1,000 (Kafka's max.poll.records),
+ *       once in key order and once in a scrambled order (a changelog holds keys in the order
+ *       they were last written, which for most topologies is no order at all);</li>
  *   <li>interactive-query reads on the restored store: random {@code get}s, and {@code range}s of
  *       1,000 consecutive keys.</li>
  * </ol>
@@ -57,12 +59,13 @@ public final class KafkaStoreBenchmark {
                 System.out.printf("%-8s count over %,d distinct keys: %,.0f records/s%n", engine, records, countRate);
                 continue;
             }
-            restore(factory, root.resolve(engine + "-warm-restore"), records / 10, false);
-            Result restored = restore(factory, root.resolve(engine + "-restore"), records, true);
-            System.out.printf("%-8s count: %,.0f records/s | restore: %.2f s (%,.0f records/s) | "
-                            + "get: %.2f us/op | range of 1000: %.1f us/op%n",
+            restore(factory, root.resolve(engine + "-warm-restore"), records / 10, false, false);
+            Result scrambled = restore(factory, root.resolve(engine + "-restore-scrambled"), records, true, false);
+            Result restored = restore(factory, root.resolve(engine + "-restore"), records, false, true);
+            System.out.printf("%-8s count: %,.0f records/s | restore in key order: %.2f s (%,.0f records/s) | "
+                            + "restore in scrambled order: %.2f s | get: %.2f us/op | range of 1000: %.1f us/op%n",
                     engine, countRate, restored.restoreSeconds, records / restored.restoreSeconds,
-                    restored.getMicros, restored.rangeMicros);
+                    scrambled.restoreSeconds, restored.getMicros, restored.rangeMicros);
         }
     }
 
@@ -96,7 +99,7 @@ public final class KafkaStoreBenchmark {
     }
 
     private static Result restore(Supplier<KeyValueStore<Bytes, byte[]>> factory, Path dir, int records,
-                                  boolean measureReads) throws Exception {
+                                  boolean scrambledOrder, boolean measureReads) throws Exception {
         Files.createDirectories(dir);
         StoreFixture context = new StoreFixture(dir.toFile());
         KeyValueStore<Bytes, byte[]> store = factory.get();
@@ -106,7 +109,7 @@ public final class KafkaStoreBenchmark {
             long start = System.nanoTime();
             for (int from = 0; from < records; from += 1_000) {
                 int to = Math.min(records, from + 1_000);
-                restoreBatch(context.restoreCallback, from, to, value);
+                restoreBatch(context.restoreCallback, from, to, scrambledOrder ? records : 0, value);
             }
             store.commit(Map.of());
             double restoreSeconds = (System.nanoTime() - start) / 1e9;
@@ -119,18 +122,24 @@ public final class KafkaStoreBenchmark {
         }
     }
 
-    /** The batch as the store's own callback takes it: RocksDB's wants consumer records. */
-    private static void restoreBatch(StateRestoreCallback callback, int from, int to, byte[] value) {
+    /**
+     * Changelog records {@code from..to-1} as the store's own callback takes them (RocksDB's
+     * wants consumer records): record i holds key i, or, when {@code scrambleOver} is not 0, the
+     * i-th of that many keys in scrambled order.
+     */
+    private static void restoreBatch(StateRestoreCallback callback, int from, int to, int scrambleOver,
+                                     byte[] value) {
         if (callback instanceof RecordBatchingStateRestoreCallback records) {
             List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(to - from);
             for (int i = from; i < to; i++) {
-                batch.add(new ConsumerRecord<>("bench-changelog", 0, i, key(i), value));
+                int k = scrambleOver == 0 ? i : scrambled(i, scrambleOver);
+                batch.add(new ConsumerRecord<>("bench-changelog", 0, i, key(k), value));
             }
             records.restoreBatch(batch);
         } else {
             List<KeyValue<byte[], byte[]>> batch = new ArrayList<>(to - from);
             for (int i = from; i < to; i++) {
-                batch.add(KeyValue.pair(key(i), value));
+                batch.add(KeyValue.pair(key(scrambleOver == 0 ? i : scrambled(i, scrambleOver)), value));
             }
             ((BatchingStateRestoreCallback) callback).restoreAll(batch);
         }
