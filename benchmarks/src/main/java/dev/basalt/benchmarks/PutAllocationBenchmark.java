@@ -28,9 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * and read {@code gc.alloc.rate.norm}; JMH counts the allocation of every thread of the fork, so
  * the engine's background threads (periodic fsync, expiry, compaction) are in the figure.
  *
- * <p>Methods: {@code putStringBytes} is {@link KvNamespace#put(String, byte[])} with prebuilt
- * key strings and one value array. The benchmark allocates nothing itself; what the figure shows
- * is the put's own allocation.
+ * <p>Methods: {@code putByteBuffer} is {@link KvNamespace#put(ByteBuffer, ByteBuffer)} with every
+ * key back to back in one direct buffer (a put only moves its position and limit) and one direct
+ * value buffer, both reused; {@code putStringBytes} is {@link KvNamespace#put(String, byte[])}
+ * with prebuilt key strings and one value array. The benchmark allocates nothing itself; what
+ * the figure shows is the put's own allocation (for {@code putByteBuffer} the budget is 0 B/op,
+ * for {@code putStringBytes} the key's UTF-8 bytes, 32 B/op for these 16-byte keys).
  *
  * <p>{@code compaction}: {@code background} (the engine's default) or {@code off}. Overwrites
  * leave dead records behind, so with background compaction its passes run during the
@@ -53,6 +56,12 @@ public class PutAllocationBenchmark {
     static final String NAMESPACE = "BENCH";
     static final long LOAD_ORDER_SEED = 0x5EED_0001L;
     static final long WRITE_ORDER_SEED = 0x5EED_2000L;
+
+    /** {@link KvNamespace#put(ByteBuffer, ByteBuffer)}: the allocation-free put. */
+    @Benchmark
+    public void putByteBuffer(Engine engine, Writer writer) {
+        engine.namespace.put(writer.nextKeyBuffer(), writer.directValue);
+    }
 
     /** {@link KvNamespace#put(String, byte[])}: the key's UTF-8 encoding is the caller's share. */
     @Benchmark
@@ -120,6 +129,9 @@ public class PutAllocationBenchmark {
         KeyOrder order;
         String[] keyStrings;
         byte[] arrayValue;
+        /** Every key back to back; its position and limit select the next one. */
+        ByteBuffer keyBuffer;
+        ByteBuffer directValue;
 
         @Setup(Level.Trial)
         public void setUp(Engine engine) {
@@ -132,6 +144,17 @@ public class PutAllocationBenchmark {
             for (int i = 0; i < arrayValue.length; i++) {
                 arrayValue[i] = (byte) (i * 31 + 7);
             }
+            keyBuffer = BenchmarkKeys.allKeysDirect(engine.keys);
+            directValue = ByteBuffer.allocateDirect(engine.valueBytes).put(arrayValue).flip();
+        }
+
+        ByteBuffer nextKeyBuffer() {
+            int offset = order.next() * BenchmarkKeys.KEY_LENGTH_BYTES;
+            // clear() first: it lifts the limit, so the new position is always within it.
+            keyBuffer.clear();
+            keyBuffer.position(offset);
+            keyBuffer.limit(offset + BenchmarkKeys.KEY_LENGTH_BYTES);
+            return keyBuffer;
         }
 
         String nextKeyString() {
