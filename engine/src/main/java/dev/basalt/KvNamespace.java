@@ -1,21 +1,13 @@
 package dev.basalt;
 
-import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.store.Keys;
 import dev.basalt.internal.store.NamespaceState;
 import dev.basalt.internal.store.Store;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import org.agrona.DirectBuffer;
-import tools.jackson.databind.JsonNode;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A namespace of keys and values with the Workers KV API, backed by the store's log.
@@ -24,7 +16,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * expiration and JSON metadata; {@code get} reads it back as text, JSON, a mapped type, bytes
  * or a stream; {@code delete} removes it. A completed write is seen by every read that starts
  * after it (a local store has no propagation delay); a read sees the whole old or the whole new
- * value, never a mix. Every method is thread-safe; reads never wait for writers.
+ * value, never a mix. Every method is thread-safe; reads never wait for writers. The pair
+ * {@link #read(ByteBuffer, ByteBuffer)} and {@link #put(ByteBuffer, ByteBuffer)} allocates nothing.
  *
  * <p>Limits: keys are 1..512 bytes of UTF-8 (not "", "." or ".."); values 0..maxValueSize bytes
  * (default 25 MiB); metadata at most 1024 bytes of compact JSON; bulk reads 1..100 distinct keys.
@@ -38,19 +31,16 @@ public final class KvNamespace {
     private final Basalt owner;
     private final Store store;
     private final NamespaceState state;
-    private final ValueCodec codec;
-    private final BasaltOptions options;
-    private final PutArguments arguments;
     private final NamespaceReads reads;
+    private final NamespaceWrites writes;
 
     KvNamespace(Basalt owner, Store store, NamespaceState state, ValueCodec codec, BasaltOptions options) {
         this.owner = owner;
         this.store = store;
         this.state = state;
-        this.codec = codec;
-        this.options = options;
-        this.arguments = new PutArguments(options, codec.mapper(), store::nowEpochSeconds);
         this.reads = new NamespaceReads(store, state, codec);
+        this.writes = new NamespaceWrites(store, state, options,
+                new PutArguments(options, codec.mapper(), store::nowEpochSeconds));
     }
 
     /**
@@ -132,12 +122,7 @@ public final class KvNamespace {
      * @return a map in request order, absent and expired keys mapped to null
      */
     public <T> Map<String, T> get(Collection<String> keys, ValueType<T> type) {
-        Set<String> distinct = NamespaceReads.bulkKeys(keys, type);
-        Map<String, T> values = new LinkedHashMap<>();
-        for (String key : distinct) {
-            values.put(key, get(key, type));
-        }
-        return Collections.unmodifiableMap(values);
+        return reads.getAll(keys, type);
     }
 
     /**
@@ -165,13 +150,8 @@ public final class KvNamespace {
      * @return the value and metadata; both null when the key is absent or expired
      */
     public <T> ValueWithMetadata<T> getWithMetadata(String key, ValueType<T> type) {
-        ValueWithMetadata<T> found = findWithMetadata(key, type);
+        ValueWithMetadata<T> found = reads.find(key, type);
         return found != null ? found : ValueWithMetadata.absent();
-    }
-
-    /** {@link #getWithMetadata(String, ValueType)}, but null when the key is absent or expired. */
-    private <T> ValueWithMetadata<T> findWithMetadata(String key, ValueType<T> type) {
-        return reads.find(key, type);
     }
 
     /**
@@ -189,12 +169,7 @@ public final class KvNamespace {
      * @return a map in request order; an absent or expired key maps to null
      */
     public <T> Map<String, ValueWithMetadata<T>> getWithMetadata(Collection<String> keys, ValueType<T> type) {
-        Set<String> distinct = NamespaceReads.bulkKeys(keys, type);
-        Map<String, ValueWithMetadata<T>> values = new LinkedHashMap<>();
-        for (String key : distinct) {
-            values.put(key, findWithMetadata(key, type));
-        }
-        return Collections.unmodifiableMap(values);
+        return reads.findAll(keys, type);
     }
 
     /**
@@ -213,6 +188,45 @@ public final class KvNamespace {
      */
     public int read(ByteBuffer key, ByteBuffer dst) {
         return store.read(state, key, dst);
+    }
+
+    /**
+     * The allocation-free write, the twin of {@link #read(ByteBuffer, ByteBuffer)}:
+     * {@link #put(ByteBuffer, ByteBuffer, PutOptions)} with no expiration or metadata.
+     *
+     * <p>Workers KV: none (a Basalt addition: {@code put} without allocation).
+     *
+     * @param key the key as UTF-8 bytes from position to limit (not consumed): 1..512 bytes, not "." or ".."
+     * @param value the value from position to limit (not consumed), at most maxValueSize bytes
+     */
+    public void put(ByteBuffer key, ByteBuffer value) {
+        put(key, value, PutOptions.none());
+    }
+
+    /**
+     * Stores the value bytes {@code value.position()..limit()} under the key bytes
+     * {@code key.position()..limit()}, with expiration and metadata; neither buffer's position
+     * moves, and heap, direct and read-only buffers all work. The key bytes follow the rules of
+     * a {@code String} key (1..512 bytes of well-formed UTF-8, not "." or ".."), so the stored
+     * key is the {@code String} they decode to: what {@code put(String, byte[], PutOptions)} of
+     * the same key and bytes stores. Bad input is an {@link IllegalArgumentException} naming the
+     * limit and the figure, as for the other puts, and nothing is written.
+     *
+     * <p>Allocation: none on the Java heap with {@link Durability#PERIODIC} or
+     * {@link Durability#SYNC_EACH_WRITE} and no metadata (JMH {@code -prof gc}: 0 B/op). With
+     * {@link Durability#GROUP_COMMIT} (the default) a put waiting for its fsync is held as a
+     * small object with a copy of the key, and its wait may allocate; metadata is serialized to
+     * JSON on every call. The caller may reuse both buffers as soon as this returns.
+     *
+     * <p>Workers KV: none (a Basalt addition: {@code put} without allocation).
+     *
+     * @param key the key as UTF-8 bytes from position to limit (not consumed): 1..512 bytes, not "." or ".."
+     * @param value the value from position to limit (not consumed), at most maxValueSize bytes
+     *     (default 25 MiB, 26,214,400)
+     * @param options expiration, expirationTtl and metadata ({@link PutOptions#none()} for none)
+     */
+    public void put(ByteBuffer key, ByteBuffer value, PutOptions options) {
+        writes.put(key, value, options);
     }
 
     // ------------------------------------------------------------------ writes
@@ -276,9 +290,7 @@ public final class KvNamespace {
      * @param options expiration, expirationTtl and metadata ({@link PutOptions#none()} for none)
      */
     public void put(String key, String value, PutOptions options) {
-        Objects.requireNonNull(value, "value");
-        byte[] bytes = ValueCodec.utf8(value);
-        write(key, new UnsafeBuffer(bytes), 0, bytes.length, options);
+        writes.put(key, ValueCodec.utf8(Objects.requireNonNull(value, "value")), options);
     }
 
     /**
@@ -291,8 +303,7 @@ public final class KvNamespace {
      * @param options expiration, expirationTtl and metadata ({@link PutOptions#none()} for none)
      */
     public void put(String key, byte[] value, PutOptions options) {
-        Objects.requireNonNull(value, "value");
-        write(key, new UnsafeBuffer(value), 0, value.length, options);
+        writes.put(key, value, options);
     }
 
     /**
@@ -305,9 +316,7 @@ public final class KvNamespace {
      * @param options expiration, expirationTtl and metadata ({@link PutOptions#none()} for none)
      */
     public void put(String key, ByteBuffer value, PutOptions options) {
-        Objects.requireNonNull(value, "value");
-        UnsafeBuffer view = new UnsafeBuffer(value, value.position(), value.remaining());
-        write(key, view, 0, value.remaining(), options);
+        writes.put(key, value, options);
     }
 
     /**
@@ -321,11 +330,7 @@ public final class KvNamespace {
      * @param options expiration, expirationTtl and metadata ({@link PutOptions#none()} for none)
      */
     public void put(String key, InputStream value, PutOptions options) {
-        Objects.requireNonNull(value, "value");
-        PutArguments.Checked checked = arguments.check(key, options);
-        PutArguments.Spooled spooled = arguments.spool(key, value);
-        store.put(state, checked.key(), checked.metadata(), checked.expiration(), spooled.buffer(), 0,
-                spooled.length());
+        writes.put(key, value, options);
     }
 
     /**
@@ -337,12 +342,6 @@ public final class KvNamespace {
      */
     public void delete(String key) {
         store.delete(state, Keys.encode(key));
-    }
-
-    private void write(String key, DirectBuffer value, int offset, int length, PutOptions options) {
-        PutArguments.Checked checked = arguments.check(key, options);
-        this.options.checkValueSize(length);
-        store.put(state, checked.key(), checked.metadata(), checked.expiration(), value, offset, length);
     }
 
     /**
@@ -358,8 +357,7 @@ public final class KvNamespace {
      *     fit together in one log segment
      */
     public void write(WriteBatch batch) {
-        Objects.requireNonNull(batch, "batch");
-        store.writeBatch(state, arguments.check(batch));
+        writes.write(batch);
     }
 
     // ------------------------------------------------------------------ listing

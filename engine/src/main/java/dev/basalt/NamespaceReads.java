@@ -10,8 +10,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -74,6 +77,24 @@ final class NamespaceReads {
     private InputStream stream(byte[] keyBytes, String key) {
         RetainedValue retained = store.retain(state, new UnsafeBuffer(keyBytes), 0, keyBytes.length);
         return retained == null ? null : new ValueStream(retained, state.name(), key);
+    }
+
+    /** Bulk {@link #get}: 1..100 distinct keys in request order, absent ones mapped to null. */
+    <T> Map<String, T> getAll(Collection<String> keys, ValueType<T> type) {
+        Map<String, T> values = new LinkedHashMap<>();
+        for (String key : bulkKeys(keys, type)) {
+            values.put(key, get(key, type));
+        }
+        return Collections.unmodifiableMap(values);
+    }
+
+    /** Bulk {@link #find}: 1..100 distinct keys in request order, absent ones mapped to null. */
+    <T> Map<String, ValueWithMetadata<T>> findAll(Collection<String> keys, ValueType<T> type) {
+        Map<String, ValueWithMetadata<T>> values = new LinkedHashMap<>();
+        for (String key : bulkKeys(keys, type)) {
+            values.put(key, find(key, type));
+        }
+        return Collections.unmodifiableMap(values);
     }
 
     /** A bulk read's keys, checked: 1..100 distinct, each a legal key, and not STREAM. */

@@ -44,9 +44,18 @@ final class PutArguments {
     Checked check(String key, PutOptions putOptions) {
         Objects.requireNonNull(putOptions, "options");
         byte[] keyBytes = Keys.encode(key);
-        long expiration = putOptions.resolveExpirationEpochSeconds(nowEpochSeconds.getAsLong(),
-                options.minExpirationTtlSeconds());
-        return new Checked(keyBytes, putOptions.metadataJson(mapper), expiration);
+        long expiration = expiration(putOptions);
+        return new Checked(keyBytes, metadata(putOptions), expiration);
+    }
+
+    /** The options' expiration in epoch seconds (or none), checked against the clock now. */
+    long expiration(PutOptions putOptions) {
+        return putOptions.resolveExpirationEpochSeconds(nowEpochSeconds.getAsLong(), options.minExpirationTtlSeconds());
+    }
+
+    /** The options' metadata as compact JSON within its limit, or null for none. */
+    byte[] metadata(PutOptions putOptions) {
+        return putOptions.metadataJson(mapper);
     }
 
     /**

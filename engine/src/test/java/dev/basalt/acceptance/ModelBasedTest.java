@@ -164,7 +164,7 @@ class ModelBasedTest {
                 });
     }
 
-    enum Input { STRING, BYTES, HEAP_BUFFER, DIRECT_BUFFER, STREAM }
+    enum Input { STRING, BYTES, HEAP_BUFFER, DIRECT_BUFFER, STREAM, BUFFER_KEY }
 
     enum Expiry { NONE, TTL, ABSOLUTE, BOTH }
 
@@ -257,6 +257,15 @@ class ModelBasedTest {
                 case STREAM:
                     ns.put(key, new ByteArrayInputStream(value), options);
                     break;
+                case BUFFER_KEY: { // the allocation-free put: key bytes too, behind a non-zero position
+                    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+                    ByteBuffer keyBuffer = ByteBuffer.allocateDirect(keyBytes.length + 2);
+                    keyBuffer.position(1).mark();
+                    keyBuffer.put(keyBytes).limit(keyBuffer.position()).reset();
+                    ns.put(keyBuffer, ByteBuffer.wrap(value), options);
+                    assertThat(keyBuffer.position()).as("key buffer position after put").isEqualTo(1);
+                    break;
+                }
                 default:
                     throw new AssertionError(input);
             }

@@ -35,43 +35,59 @@ public final class InterruptSafeChannel implements AutoCloseable {
         return path;
     }
 
-    /** Writes all of {@code source} at {@code position}. */
+    /** Writes all of {@code source} at {@code position}. Allocation-free (the put path relies on it). */
     public void write(ByteBuffer source, long position) throws IOException {
-        int start = source.position();
-        run(() -> {
-            source.position(start);
-            long at = position;
-            while (source.hasRemaining()) {
-                at += channel.write(source, at);
-            }
-        });
+        run(WRITE, source, position);
     }
 
     public void force() throws IOException {
-        run(() -> channel.force(false));
+        run(FORCE, null, 0);
     }
 
     public void truncate(long size) throws IOException {
-        run(() -> channel.truncate(size));
+        run(TRUNCATE, null, size);
     }
 
     public long size() throws IOException {
-        long[] size = new long[1];
-        run(() -> size[0] = channel.size());
-        return size[0];
+        return run(SIZE, null, 0);
     }
 
-    private interface Io {
-        void run() throws IOException;
+    /**
+     * One positional operation, handed everything it uses, so that a call captures no lambda:
+     * a capturing one would cost every append an object unless the JIT happened to remove it.
+     */
+    private interface Op {
+        long run(FileHandle channel, ByteBuffer buffer, long position) throws IOException;
     }
 
-    private void run(Io io) throws IOException {
+    private static final Op WRITE = (channel, source, position) -> {
+        long at = position;
+        while (source.hasRemaining()) {
+            at += channel.write(source, at);
+        }
+        return 0;
+    };
+    private static final Op FORCE = (channel, unused, position) -> {
+        channel.force(false);
+        return 0;
+    };
+    private static final Op TRUNCATE = (channel, unused, size) -> {
+        channel.truncate(size);
+        return 0;
+    };
+    private static final Op SIZE = (channel, unused, position) -> channel.size();
+
+    /** Runs {@code op}, again from the buffer's start position after a reopen (writes name their position). */
+    private long run(Op op, ByteBuffer buffer, long position) throws IOException {
+        int bufferStart = buffer == null ? 0 : buffer.position();
         boolean interrupted = Thread.interrupted();
         try {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    io.run();
-                    return;
+                    if (buffer != null) {
+                        buffer.position(bufferStart);
+                    }
+                    return op.run(channel, buffer, position);
                 } catch (ClosedByInterruptException e) {
                     interrupted = true;
                     Thread.interrupted();

@@ -5,6 +5,7 @@ import static dev.basalt.internal.log.LogFormat.*;
 import java.nio.ByteBuffer;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Lays out one record ({@code docs/format.md}) in a reusable off-heap buffer, checksums
@@ -12,9 +13,17 @@ import org.agrona.ExpandableDirectByteBuffer;
  *
  * <p>Threads: owned by the log's append lock. The buffer grows to the largest record seen
  * (at most one segment) and stays off the Java heap, so a 25 MiB value never lands on it.
+ * Allocation-free per record (the allocation-free put relies on it): keys given as arrays are
+ * read through one reused view, and the channel write goes through one reused
+ * {@link ByteBuffer} view, made again only when the buffer grows.
  */
 public final class RecordEncoder {
     private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(16 * 1024);
+    /** A key given as an array, seen as a buffer; valid during one {@code encode}. */
+    private final UnsafeBuffer keyArrayView = new UnsafeBuffer(0, 0);
+    /** The view the channel writes from, and the memory it was made of (the buffer's, until it grows). */
+    private ByteBuffer writeView;
+    private ByteBuffer writeViewOf;
 
     /** Encodes a record and returns its length on disk. {@code metadata} may be null. */
     public int encode(byte type, long sequence, long expirationEpochSeconds, byte[] namespace, byte[] key,
@@ -31,8 +40,24 @@ public final class RecordEncoder {
     public int encode(byte type, long sequence, long expirationEpochSeconds, byte[] namespace, byte[] key,
             byte[] metadata, DirectBuffer value, int valueOffset, int valueLength, int mask, int batchFollowing,
             short batchFlags) {
+        DirectBuffer keyBuffer = null;
+        if (key != null) {
+            keyArrayView.wrap(key);
+            keyBuffer = keyArrayView;
+        }
+        return encode(type, sequence, expirationEpochSeconds, namespace, keyBuffer, 0, key == null ? 0 : key.length,
+                metadata, value, valueOffset, valueLength, mask, batchFollowing, batchFlags);
+    }
+
+    /**
+     * {@link #encode} with the key read from {@code key[keyOffset, keyOffset + keyLength)}, heap
+     * or off-heap ({@code key} null for a namespace record): how the allocation-free put encodes
+     * straight from the caller's buffers.
+     */
+    public int encode(byte type, long sequence, long expirationEpochSeconds, byte[] namespace, DirectBuffer key,
+            int keyOffset, int keyLength, byte[] metadata, DirectBuffer value, int valueOffset, int valueLength,
+            int mask, int batchFollowing, short batchFlags) {
         int metadataLength = metadata == null ? 0 : metadata.length;
-        int keyLength = key == null ? 0 : key.length;
         int length = recordLength(namespace.length, keyLength, metadataLength, valueLength);
         buffer.checkLimit(length);
         buffer.putLong(SEQUENCE_OFFSET, sequence, BYTE_ORDER);
@@ -48,7 +73,7 @@ public final class RecordEncoder {
         buffer.putBytes(at, namespace);
         at += namespace.length;
         if (keyLength > 0) {
-            buffer.putBytes(at, key);
+            buffer.putBytes(at, key, keyOffset, keyLength);
             at += keyLength;
         }
         if (metadataLength > 0) {
@@ -72,10 +97,17 @@ public final class RecordEncoder {
         return buffer;
     }
 
-    /** A view of the first {@code length} encoded bytes, for the channel write. */
+    /**
+     * A view of the first {@code length} encoded bytes, for the channel write; the same object
+     * each time until the buffer grows, valid until the next {@code encode}.
+     */
     ByteBuffer view(int length) {
-        ByteBuffer view = buffer.byteBuffer().duplicate();
-        view.clear().limit(length);
-        return view;
+        ByteBuffer memory = buffer.byteBuffer();
+        if (memory != writeViewOf) {
+            writeView = memory.duplicate();
+            writeViewOf = memory;
+        }
+        writeView.clear().limit(length);
+        return writeView;
     }
 }

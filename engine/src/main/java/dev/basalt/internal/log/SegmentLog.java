@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The segment log: numbered append-only segment files, the only place data lives.
@@ -261,9 +262,19 @@ public final class SegmentLog implements AutoCloseable {
      */
     public long append(byte type, long sequence, long expirationEpochSeconds, byte[] namespace, byte[] key,
             byte[] metadata, DirectBuffer value, int valueOffset, int valueLength) {
+        // Off the hot path (namespace records have no key; tests): the wrapper is not worth saving.
+        return append(type, sequence, expirationEpochSeconds, namespace, key == null ? null : new UnsafeBuffer(key), 0,
+                key == null ? 0 : key.length, metadata, value, valueOffset, valueLength);
+    }
+
+    /**
+     * {@link #append} with the key read from {@code key[keyOffset, keyOffset + keyLength)} (null
+     * and 0 for none). Allocates nothing (but when the log rolls): the write path's puts come here.
+     */
+    public long append(byte type, long sequence, long expirationEpochSeconds, byte[] namespace, DirectBuffer key,
+            int keyOffset, int keyLength, byte[] metadata, DirectBuffer value, int valueOffset, int valueLength) {
         checkNotFailed();
-        int length = recordLength(namespace.length, key == null ? 0 : key.length,
-                metadata == null ? 0 : metadata.length, valueLength);
+        int length = recordLength(namespace.length, keyLength, metadata == null ? 0 : metadata.length, valueLength);
         try {
             if (SEGMENT_HEADER_LENGTH + (long) length > newSegmentCapacityBytes) {
                 throw new IllegalArgumentException("record is " + length + " bytes; a segment holds at most "
@@ -273,8 +284,8 @@ public final class SegmentLog implements AutoCloseable {
                 roll();
             }
             ActiveSegment target = active;
-            encoder.encode(type, sequence, expirationEpochSeconds, namespace, key, metadata, value, valueOffset,
-                    valueLength, target.segment.mask());
+            encoder.encode(type, sequence, expirationEpochSeconds, namespace, key, keyOffset, keyLength, metadata,
+                    value, valueOffset, valueLength, target.segment.mask(), 0, (short) 0);
             long offset = target.tail;
             try {
                 target.channel.write(encoder.view(length), offset);

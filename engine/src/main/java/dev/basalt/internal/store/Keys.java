@@ -6,8 +6,9 @@ import org.agrona.DirectBuffer;
 
 /**
  * What a key may be: 1..512 bytes of well-formed UTF-8, and not "." or "..". The API edge
- * turns a bad {@code String} into an {@link IllegalArgumentException}; the hot path asks
- * {@link #isLegal} and answers -1, allocating nothing.
+ * turns a bad {@code String} ({@link #encode}) or bad key bytes ({@link #check}) into an
+ * {@link IllegalArgumentException}; the hot path asks {@link #isLegal} and answers -1,
+ * allocating nothing.
  */
 public final class Keys {
     private Keys() {
@@ -57,14 +58,51 @@ public final class Keys {
         if (length < 1 || length > Limits.MAX_KEY_BYTES) {
             return false;
         }
-        if (b.getByte(offset) == '.' && (length == 1 || (length == 2 && b.getByte(offset + 1) == '.'))) {
+        if (isDotOrDotDot(b, offset, length)) {
             return false;
         }
         return isWellFormedUtf8(b, offset, length);
     }
 
+    /**
+     * Checks key bytes given as bytes (the allocation-free put) by the rules {@link #encode}
+     * applies to a {@code String}, with the same messages; allocates only to throw.
+     *
+     * @throws IllegalArgumentException naming the rule broken and the figure
+     */
+    public static void check(DirectBuffer b, int offset, int length) {
+        if (length == 0) {
+            throw new IllegalArgumentException("key is 0 bytes of UTF-8; it must be 1.." + Limits.MAX_KEY_BYTES);
+        }
+        if (length > Limits.MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("key is " + length + " bytes of UTF-8; the limit is " + Limits.MAX_KEY_BYTES);
+        }
+        int malformed = firstMalformedByte(b, offset, length);
+        if (malformed >= 0) {
+            throw new IllegalArgumentException("key is not well-formed UTF-8: the sequence at byte " + malformed
+                    + " of its " + length + " bytes is not legal UTF-8 (overlong, surrogate, truncated or"
+                    + " above U+10FFFF)");
+        }
+        if (isDotOrDotDot(b, offset, length)) {
+            String key = length == 1 ? "." : "..";
+            throw new IllegalArgumentException("key \"" + key + "\" is reserved; \".\" and \"..\" are not legal keys");
+        }
+    }
+
+    private static boolean isDotOrDotDot(DirectBuffer b, int offset, int length) {
+        return b.getByte(offset) == '.' && (length == 1 || (length == 2 && b.getByte(offset + 1) == '.'));
+    }
+
     /** Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF), as Java's encoder writes it. */
     static boolean isWellFormedUtf8(DirectBuffer b, int offset, int length) {
+        return firstMalformedByte(b, offset, length) < 0;
+    }
+
+    /**
+     * Where {@code [offset, offset + length)} stops being strict UTF-8: the index (from
+     * {@code offset}) of the first byte of the first illegal sequence, or -1 when all is legal.
+     */
+    static int firstMalformedByte(DirectBuffer b, int offset, int length) {
         int i = offset;
         int end = offset + length;
         while (i < end) {
@@ -85,24 +123,24 @@ public final class Keys {
                 need = 3;
                 min = 0x10000;
             } else {
-                return false;
+                return i - offset;
             }
             int cp = c & (0x3F >> need);
             for (int k = 1; k <= need; k++) {
                 if (i + k >= end) {
-                    return false;
+                    return i - offset;
                 }
                 int cc = b.getByte(i + k) & 0xFF;
                 if ((cc & 0xC0) != 0x80) {
-                    return false;
+                    return i - offset;
                 }
                 cp = (cp << 6) | (cc & 0x3F);
             }
             if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-                return false;
+                return i - offset;
             }
             i += need + 1;
         }
-        return true;
+        return -1;
     }
 }

@@ -41,6 +41,8 @@ public final class NamespaceState implements LiveKeys {
     private final long hashSeed;
     private final ExpiryLedger expiry;
     private final SegmentUsage usage;
+    /** The writer's view of an {@link Update}'s key; used under the append lock only. */
+    private final UnsafeBuffer appliedKey = new UnsafeBuffer(0, 0);
     private volatile boolean dropped;
 
     NamespaceState(int id, String name, HashIndex index, KeyListing listing, SegmentLog log, long hashSeed,
@@ -206,24 +208,34 @@ public final class NamespaceState implements LiveKeys {
      * overwrite leaves the listing alone (O(1) instead of a skip-list insert).
      */
     void apply(Update update) {
-        UnsafeBuffer key = new UnsafeBuffer(update.key());
+        appliedKey.wrap(update.key());
+        apply(update.type(), update.keyHash(), appliedKey, 0, update.key().length, update.location());
+    }
+
+    /**
+     * {@link #apply(Update)} of the record at {@code location} whose key is
+     * {@code key[offset, offset + length)}: how a put applied at once (not through group commit)
+     * is applied without an {@link Update}. Allocates nothing (the index and the listing grow
+     * off-heap).
+     */
+    void apply(byte type, long keyHash, DirectBuffer key, int offset, int length, long location) {
         long previous;
-        if (update.type() == LogFormat.TYPE_PUT) {
-            previous = index.put(update.keyHash(), key, 0, key.capacity(), update.location(), writerMatcher);
+        if (type == LogFormat.TYPE_PUT) {
+            previous = index.put(keyHash, key, offset, length, location, writerMatcher);
             if (previous == HashIndex.NO_LOCATION) {
-                listing.insert(key, 0, key.capacity());
+                listing.insert(key, offset, length);
             }
-            countLive(update.location(), 1);
+            countLive(location, 1);
         } else {
-            listing.remove(key, 0, key.capacity());
-            previous = index.remove(update.keyHash(), key, 0, key.capacity(), writerMatcher);
+            listing.remove(key, offset, length);
+            previous = index.remove(keyHash, key, offset, length, writerMatcher);
         }
         if (previous != HashIndex.NO_LOCATION) {
             countLive(previous, -1);
             expiry.untrack(expirationAt(previous));
         }
-        if (update.type() == LogFormat.TYPE_PUT) {
-            expiry.track(this, update.keyHash(), update.location(), expirationAt(update.location()));
+        if (type == LogFormat.TYPE_PUT) {
+            expiry.track(this, keyHash, location, expirationAt(location));
         }
     }
 

@@ -215,6 +215,16 @@ public final class Store implements AutoCloseable {
         writes.put(ns, key, metadata, expirationEpochSeconds, value, valueOffset, valueLength);
     }
 
+    /**
+     * Stores a put of the key in {@code key[keyOffset, keyOffset + keyLength)}: the caller's bytes,
+     * read before this returns. Allocation-free under PERIODIC and SYNC_EACH_WRITE. Arguments
+     * validated.
+     */
+    public void put(NamespaceState ns, DirectBuffer key, int keyOffset, int keyLength, byte[] metadata,
+            long expirationEpochSeconds, DirectBuffer value, int valueOffset, int valueLength) {
+        writes.put(ns, key, keyOffset, keyLength, metadata, expirationEpochSeconds, value, valueOffset, valueLength);
+    }
+
     /** Stores a delete (a tombstone); absent keys are no error. */
     public void delete(NamespaceState ns, byte[] key) {
         writes.delete(ns, key);

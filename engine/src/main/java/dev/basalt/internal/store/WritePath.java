@@ -25,6 +25,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * forces before applying; PERIODIC applies at once (the agent forces every interval); in
  * GROUP_COMMIT an update waits in {@code pending} until the fsync that covers its record, which
  * whichever writer leads the group runs ({@link GroupCommit}).
+ *
+ * <p>Allocation: a put applied at once (PERIODIC, SYNC_EACH_WRITE) creates no object here, in
+ * the log or in the namespace's structures, so the allocation-free put stays at 0 B/op; group
+ * commit keeps an {@link Update} (with the key) per put until its fsync.
  */
 final class WritePath {
     private final SegmentLog log;
@@ -33,6 +37,8 @@ final class WritePath {
     private final DiskReserve diskReserve;
     private final OpenState open;
     private final ReentrantLock appendLock = new ReentrantLock();
+    /** The writer's view of a key given as an array; under the lock only. */
+    private final UnsafeBuffer ownedKeyView = new UnsafeBuffer(0, 0);
     /** Updates waiting for their group commit, in append (so sequence) order; under the lock. */
     private final ArrayDeque<Update> pending = new ArrayDeque<>();
     private final GroupCommit groupCommit;
@@ -62,54 +68,90 @@ final class WritePath {
         return lastSequence;
     }
 
-    /** Stores a put; returns once it is durable per the durability mode. Arguments validated. */
+    /**
+     * Stores a put; returns once it is durable per the durability mode. Arguments validated.
+     * The key array is the engine's own (group commit keeps it until the update is applied).
+     */
     void put(NamespaceState ns, byte[] key, byte[] metadata, long expirationEpochSeconds, DirectBuffer value,
             int valueOffset, int valueLength) {
-        write(ns, LogFormat.TYPE_PUT, key, metadata, expirationEpochSeconds, value, valueOffset, valueLength);
+        write(ns, LogFormat.TYPE_PUT, null, 0, key.length, key, metadata, expirationEpochSeconds, value,
+                valueOffset, valueLength);
+    }
+
+    /**
+     * Stores a put of the key in {@code key[keyOffset, keyOffset + keyLength)}, the caller's
+     * bytes: they are read before this returns and copied only where the mode keeps the key
+     * (group commit). Under PERIODIC and SYNC_EACH_WRITE nothing is allocated on this path.
+     */
+    void put(NamespaceState ns, DirectBuffer key, int keyOffset, int keyLength, byte[] metadata,
+            long expirationEpochSeconds, DirectBuffer value, int valueOffset, int valueLength) {
+        write(ns, LogFormat.TYPE_PUT, key, keyOffset, keyLength, null, metadata, expirationEpochSeconds, value,
+                valueOffset, valueLength);
     }
 
     /** Stores a delete (a tombstone); absent keys are no error. */
     void delete(NamespaceState ns, byte[] key) {
-        write(ns, LogFormat.TYPE_TOMBSTONE, key, null, Limits.NO_EXPIRATION, null, 0, 0);
+        write(ns, LogFormat.TYPE_TOMBSTONE, null, 0, key.length, key, null, Limits.NO_EXPIRATION, null, 0, 0);
     }
 
-    private void write(NamespaceState ns, byte type, byte[] key, byte[] metadata, long expirationEpochSeconds,
-            DirectBuffer value, int valueOffset, int valueLength) {
-        long keyHash = ns.hash(new UnsafeBuffer(key), 0, key.length);
+    /**
+     * One record: the key is either {@code key[keyOffset, +keyLength)} (the caller's bytes) or,
+     * when {@code key} is null, the engine's own array {@code ownedKey}.
+     *
+     * <p>Why the hash is taken under the lock: an array key is seen through {@link #ownedKeyView},
+     * which is the writer's and so only ours under the lock, and a view per call would be an
+     * object per put. Hashing 16 bytes is one multiply (512 bytes, 32), next to a write system
+     * call in the same critical section.
+     */
+    private void write(NamespaceState ns, byte type, DirectBuffer key, int keyOffset, int keyLength,
+            byte[] ownedKey, byte[] metadata, long expirationEpochSeconds, DirectBuffer value, int valueOffset,
+            int valueLength) {
         long sequence;
         while (compactionWaiting) {
             Thread.yield(); // a compaction step is next in line: see lockForCompaction
         }
         appendLock.lock();
         try {
+            if (key == null) {
+                ownedKeyView.wrap(ownedKey);
+                key = ownedKeyView;
+                keyOffset = 0;
+            }
+            long keyHash = ns.hash(key, keyOffset, keyLength);
             open.checkWritable(ns);
             if (type == LogFormat.TYPE_PUT) {
-                diskReserve.beforePut(LogFormat.recordLength(ns.nameBytes().length, key.length,
+                diskReserve.beforePut(LogFormat.recordLength(ns.nameBytes().length, keyLength,
                         metadata == null ? 0 : metadata.length, valueLength));
             }
             sequence = ++lastSequence;
             CrashPoints.hit(CrashPoint.WRITE_BEFORE_APPEND);
-            long location = log.append(type, sequence, expirationEpochSeconds, ns.nameBytes(), key, metadata, value,
-                    valueOffset, valueLength);
+            long location = log.append(type, sequence, expirationEpochSeconds, ns.nameBytes(), key, keyOffset,
+                    keyLength, metadata, value, valueOffset, valueLength);
             CrashPoints.hit(CrashPoint.WRITE_AFTER_APPEND);
             usage.noteSequence(Locations.segmentId(location), sequence);
             appendedSequence = sequence;
-            Update update = new Update(sequence, ns, keyHash, key, location, type);
             switch (durability) {
                 case SYNC_EACH_WRITE:
                     log.force();
-                    ns.apply(update);
+                    ns.apply(type, keyHash, key, keyOffset, keyLength, location);
                     return;
                 case PERIODIC:
-                    ns.apply(update);
+                    ns.apply(type, keyHash, key, keyOffset, keyLength, location);
                     return;
                 default:
-                    pending.addLast(update);
+                    byte[] kept = ownedKey != null ? ownedKey : copy(key, keyOffset, keyLength);
+                    pending.addLast(new Update(sequence, ns, keyHash, kept, location, type));
             }
         } finally {
             appendLock.unlock();
         }
         groupCommit.awaitDurable(sequence);
+    }
+
+    private static byte[] copy(DirectBuffer buffer, int offset, int length) {
+        byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        return bytes;
     }
 
     /**
