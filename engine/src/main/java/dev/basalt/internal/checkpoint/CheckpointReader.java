@@ -26,8 +26,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       block's count), the small blocks (header, namespaces, expiry, end) checksummed and
  *       parsed; the bulk blocks (active hints, slots, keys) only located.</li>
  *   <li>The loads: each bulk block is checksummed just before its payload is copied out of the
- *       mapping. The listings are built on a second thread while the calling thread restores
- *       the active hints and fills the slot tables: at 1 M keys both halves are about 25 MiB of
+ *       mapping. The slot tables are filled on a second thread while the calling thread restores
+ *       the active hints and builds the listings: at 1 M keys both halves are about 25 MiB of
  *       fresh memory, and on this project's 2-vCPU machines faulting in fresh memory is most of an
  *       open's time ({@link ReadOnlyView}).</li>
  * </ol>
@@ -45,6 +45,7 @@ final class CheckpointReader {
     private final long parallelMinKeys;
     private final List<Planned> planned = new ArrayList<>();
     private final LongArrayList hintBlocks = new LongArrayList();
+    /** Filled by the helper (when there is one); read after it was joined. */
     private HashIndex[] indexes;
     private KeyListing[] listings;
 
@@ -170,7 +171,7 @@ final class CheckpointReader {
         return p;
     }
 
-    /** Both loads, the listings on a helper thread when there are enough keys to gain by it. */
+    /** Both loads, the slot tables on a helper thread when there are enough keys to gain by it. */
     private HintFile.Builder load(CheckpointHeader header) throws CheckpointRejected {
         indexes = new HashIndex[planned.size()];
         listings = new KeyListing[planned.size()];
@@ -184,20 +185,26 @@ final class CheckpointReader {
             loadListings();
             return hints;
         }
+        // The helper takes the slot tables, the opening thread the hints and the listings. Not the
+        // other way round: a table is one large allocation, which malloc maps fresh whichever
+        // thread asks, while a listing is 1 MiB chunks, which the opening thread's malloc arena
+        // can serve from memory an earlier close freed and a new thread's arena cannot. Measured
+        // on one process reopening 1 M keys: 6,900 minor faults per open this way, 13,300 with the
+        // listings on the helper.
         Throwable[] failed = new Throwable[1];
         Thread helper = new Thread(() -> {
             try {
-                loadListings();
+                loadIndexes();
             } catch (Throwable t) { // handed to the opener, which rethrows it
                 failed[0] = t;
             }
-        }, "basalt-open-listing");
+        }, "basalt-open-index");
         helper.setDaemon(true);
         helper.start();
         HintFile.Builder hints;
         try {
             hints = restoreHints(header);
-            loadIndexes();
+            loadListings();
         } finally {
             joinUninterruptibly(helper); // also on failure: the helper's memory is freed only after it stopped
         }
