@@ -6,9 +6,7 @@ import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.env.DurableFiles;
 import dev.basalt.internal.env.FileHandle;
 import dev.basalt.internal.env.FileIo;
-import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.IndexImage;
-import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.log.CoveredLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,9 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Writes the checkpoint file of a data directory and reads it back, checking every block. Writing
@@ -109,47 +104,7 @@ public final class CheckpointFile {
         if (!io.exists(file)) {
             return null;
         }
-        List<CheckpointContent.Namespace> namespaces = new ArrayList<>();
-        try (FileHandle handle = io.open(file, false)) {
-            BlockInput in = new BlockInput(handle);
-            Header header = Header.parse(in.next(KIND_HEADER), storeId);
-            ByteBuffer activeHints = ByteBuffer.allocateDirect((int) header.activeHintBytes);
-            while (activeHints.hasRemaining()) {
-                ByteBuffer block = in.next(KIND_ACTIVE_HINTS);
-                if (block.remaining() > activeHints.remaining()) {
-                    throw new CheckpointRejected("active hint blocks overrun the " + header.activeHintBytes
-                            + " bytes the header gives");
-                }
-                activeHints.put(block);
-            }
-            header.log = new CoveredLog(header.ids, header.ends, header.modified,
-                    new CoveredLog.ActiveHints(header.activeHintCount, activeHints.flip()));
-            for (int i = 0; i < header.namespaceCount; i++) {
-                namespaces.add(readNamespace(in));
-            }
-            long[] expiry = readExpiry(in, header.namespaceCount);
-            long blocksBefore = in.blocks();
-            long claimed = in.next(KIND_END).getLong(0);
-            if (claimed != blocksBefore || !in.atEnd()) {
-                throw new CheckpointRejected("the end block counts " + claimed + " blocks before it; the file has "
-                        + blocksBefore + (in.atEnd() ? "" : ", and bytes after it"));
-            }
-            return new CheckpointContent(header.storeId, header.hashSeed, header.maxSequence, header.liveExpiringKeys,
-                    header.damagedRanges, header.log, header.liveBytes, header.minSequences, namespaces, sink -> {
-                        for (int i = 0; i < expiry.length; i += 4) {
-                            sink.accept((int) expiry[i], expiry[i + 1], expiry[i + 2], expiry[i + 3]);
-                        }
-                    });
-        } catch (CheckpointRejected | IOException | RuntimeException e) {
-            for (CheckpointContent.Namespace ns : namespaces) {
-                ns.index().close();
-                ns.listing().close();
-            }
-            if (e instanceof CheckpointRejected) {
-                throw (CheckpointRejected) e;
-            }
-            throw new CheckpointRejected(file + ": " + e.getMessage());
-        }
+        return CheckpointReader.read(io, file, storeId);
     }
 
     // ---------------------------------------------------------------- writing
@@ -212,200 +167,5 @@ public final class CheckpointFile {
             throw e.getCause();
         }
         entries.flush();
-    }
-
-    // ---------------------------------------------------------------- reading
-
-    private static CheckpointContent.Namespace readNamespace(BlockInput in) throws IOException, CheckpointRejected {
-        ByteBuffer b = in.next(KIND_NAMESPACE);
-        int nameLength = b.getShort() & 0xFFFF;
-        byte[] name = new byte[nameLength];
-        b.get(name);
-        IndexImage.Shape shape = new IndexImage.Shape(b.getInt(), b.getInt(), b.getInt());
-        long listed = b.getLong();
-        if (listed != shape.liveKeys()) {
-            throw new CheckpointRejected("namespace " + new String(name, StandardCharsets.UTF_8) + " lists " + listed
-                    + " keys but indexes " + shape.liveKeys());
-        }
-        HashIndex index;
-        try {
-            index = IndexImage.copyIn(shape, chunk -> {
-                while (chunk.hasRemaining()) {
-                    ByteBuffer slots = nextUnchecked(in, KIND_INDEX_SLOTS);
-                    if (slots.remaining() > chunk.remaining()) {
-                        throw new IOException("index slot blocks overrun the table of " + shape.capacitySlots()
-                                + " slots");
-                    }
-                    chunk.put(slots);
-                }
-            });
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointRejected("namespace " + new String(name, StandardCharsets.UTF_8) + ": " + e.getMessage());
-        } catch (RejectedInside e) {
-            throw e.rejected;
-        }
-        KeyListing listing = new KeyListing();
-        try {
-            readKeys(in, listing, listed);
-        } catch (CheckpointRejected | IOException | RuntimeException e) {
-            index.close();
-            listing.close();
-            throw e;
-        }
-        return new CheckpointContent.Namespace(new String(name, StandardCharsets.UTF_8), index, listing);
-    }
-
-    private static void readKeys(BlockInput in, KeyListing listing, long count) throws IOException, CheckpointRejected {
-        UnsafeBuffer key = new UnsafeBuffer(0, 0);
-        long read = 0;
-        while (read < count) {
-            ByteBuffer b = in.next(KIND_LISTING_KEYS);
-            key.wrap(b, 0, b.limit());
-            int at = 0;
-            while (at < b.limit()) {
-                int length = key.getShort(at, ORDER) & 0xFFFF;
-                if (at + 2 + length > b.limit()) {
-                    throw new CheckpointRejected("a listing key of " + length + " bytes overruns its block");
-                }
-                try {
-                    listing.appendLast(key, at + 2, length);
-                } catch (IllegalArgumentException e) {
-                    throw new CheckpointRejected("listing key " + read + ": " + e.getMessage());
-                }
-                at += 2 + length;
-                read++;
-            }
-        }
-        if (read != count) {
-            throw new CheckpointRejected("the listing holds " + read + " keys, its namespace says " + count);
-        }
-    }
-
-    /** Four longs per entry: namespace, expiration, key hash, location. */
-    private static long[] readExpiry(BlockInput in, int namespaceCount) throws IOException, CheckpointRejected {
-        long[] entries = new long[0];
-        int used = 0;
-        while (in.peekKind() == KIND_EXPIRY_ENTRIES) {
-            ByteBuffer b = in.next(KIND_EXPIRY_ENTRIES);
-            if (b.remaining() % (EXPIRY_ENTRY_BYTES + 4) != 0) {
-                throw new CheckpointRejected("an expiry block of " + b.remaining() + " bytes is not whole entries");
-            }
-            int count = b.remaining() / (EXPIRY_ENTRY_BYTES + 4);
-            if (used + 4L * count > Integer.MAX_VALUE - 8) {
-                throw new CheckpointRejected("more expiry entries than one array holds");
-            }
-            if (used + 4 * count > entries.length) {
-                entries = java.util.Arrays.copyOf(entries, Math.max(used + 4 * count, entries.length * 2));
-            }
-            for (int i = 0; i < count; i++) {
-                int namespace = b.getInt();
-                if (namespace < 0 || namespace >= namespaceCount) {
-                    throw new CheckpointRejected("an expiry entry names namespace " + namespace + " of "
-                            + namespaceCount);
-                }
-                entries[used++] = namespace;
-                entries[used++] = b.getLong();
-                entries[used++] = b.getLong();
-                entries[used++] = b.getLong();
-            }
-        }
-        return java.util.Arrays.copyOf(entries, used);
-    }
-
-    private static ByteBuffer nextUnchecked(BlockInput in, int kind) throws IOException {
-        try {
-            return in.next(kind);
-        } catch (CheckpointRejected e) {
-            throw new RejectedInside(e);
-        }
-    }
-
-    /** Carries a rejection out of a {@link IndexImage.ChunkSource}, which may throw only IOException. */
-    private static final class RejectedInside extends IOException {
-        private static final long serialVersionUID = 1L;
-        final transient CheckpointRejected rejected;
-
-        RejectedInside(CheckpointRejected rejected) {
-            super(rejected.getMessage());
-            this.rejected = rejected;
-        }
-    }
-
-    /** The header block's fields. */
-    private static final class Header {
-        long storeId;
-        long hashSeed;
-        long maxSequence;
-        long liveExpiringKeys;
-        long damagedRanges;
-        int namespaceCount;
-        CoveredLog log;
-        long[] ids;
-        long[] ends;
-        long[] modified;
-        int activeHintCount;
-        long activeHintBytes;
-        long[] liveBytes;
-        long[] minSequences;
-
-        static Header parse(ByteBuffer b, long expectedStoreId) throws CheckpointRejected {
-            if (b.remaining() < HEADER_FIXED_BYTES) {
-                throw new CheckpointRejected("header block of " + b.remaining() + " bytes is shorter than "
-                        + HEADER_FIXED_BYTES);
-            }
-            long magic = b.getLong();
-            int version = b.getInt();
-            b.getInt();
-            if (magic != MAGIC) {
-                throw new CheckpointRejected("not a checkpoint: magic " + Long.toHexString(magic));
-            }
-            if (version != VERSION) {
-                throw new CheckpointRejected("checkpoint format version " + version + "; this build reads " + VERSION);
-            }
-            Header h = new Header();
-            h.storeId = b.getLong();
-            if (h.storeId != expectedStoreId) {
-                throw new CheckpointRejected("the checkpoint belongs to store " + Long.toHexString(h.storeId)
-                        + ", this directory is store " + Long.toHexString(expectedStoreId));
-            }
-            h.hashSeed = b.getLong();
-            h.maxSequence = b.getLong();
-            h.liveExpiringKeys = b.getLong();
-            h.damagedRanges = b.getLong();
-            h.namespaceCount = b.getInt();
-            int segments = b.getInt();
-            h.activeHintCount = b.getInt();
-            b.getInt();
-            h.activeHintBytes = b.getLong();
-            if (h.activeHintCount < 0 || h.activeHintBytes < 0 || h.activeHintBytes > Integer.MAX_VALUE) {
-                throw new CheckpointRejected("header claims " + h.activeHintCount + " active hint entries in "
-                        + h.activeHintBytes + " bytes");
-            }
-            if (h.namespaceCount < 0 || segments < 1 || b.remaining() != (long) segments * SEGMENT_ENTRY_BYTES) {
-                throw new CheckpointRejected("header claims " + h.namespaceCount + " namespaces and " + segments
-                        + " segments in " + b.remaining() + " bytes");
-            }
-            long[] ids = new long[segments];
-            long[] ends = new long[segments];
-            long[] modified = new long[segments];
-            h.liveBytes = new long[segments];
-            h.minSequences = new long[segments];
-            for (int i = 0; i < segments; i++) {
-                ids[i] = b.getLong();
-                ends[i] = b.getLong();
-                modified[i] = b.getLong();
-                h.liveBytes[i] = b.getLong();
-                h.minSequences[i] = b.getLong();
-            }
-            try {
-                new CoveredLog(ids, ends, modified, null); // checks the ids ascend
-            } catch (IllegalArgumentException e) {
-                throw new CheckpointRejected("header: " + e.getMessage());
-            }
-            h.ids = ids;
-            h.ends = ends;
-            h.modified = modified;
-            return h;
-        }
     }
 }

@@ -17,7 +17,26 @@ public record CoveredLog(long[] segmentIds, long[] dataEnds, long[] modifiedNano
      * {@link HintFile.Builder#entries}): after a crash, an open takes them from here and scans the
      * active segment only from the covered end on.
      */
-    public record ActiveHints(int count, java.nio.ByteBuffer entries) {
+    public record ActiveHints(int count, java.nio.ByteBuffer entries, HintFile.Builder restored) {
+        /** The entries as a checkpoint writes them. */
+        public ActiveHints(int count, java.nio.ByteBuffer entries) {
+            this(count, entries, null);
+        }
+
+        /** Entries a checkpoint's reader already restored into a builder (no second copy). */
+        public static ActiveHints of(HintFile.Builder restored) {
+            return new ActiveHints(restored.count(), restored.entries(), restored);
+        }
+
+        /**
+         * A builder holding the entries, for the active segment to go on from: the restored one
+         * (handed over, once), or a copy of {@link #entries}.
+         *
+         * @throws IllegalArgumentException when the entries are not {@code count} well-formed ones
+         */
+        HintFile.Builder builder() {
+            return restored != null ? restored : HintFile.Builder.restore(count, entries);
+        }
     }
 
     public CoveredLog {

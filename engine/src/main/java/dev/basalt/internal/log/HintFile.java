@@ -6,8 +6,8 @@ import static dev.basalt.internal.env.Limits.MAX_NAMESPACE_BYTES;
 import static dev.basalt.internal.log.LogFormat.*;
 
 import dev.basalt.internal.env.DurableFiles;
-import dev.basalt.internal.env.FileHandle;
 import dev.basalt.internal.env.FileIo;
+import dev.basalt.internal.env.ReadOnlyView;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -119,17 +119,40 @@ public final class HintFile {
          * @throws IllegalArgumentException when the bytes do not hold exactly {@code count} well-formed entries
          */
         public static Builder restore(int count, ByteBuffer saved) {
-            Builder builder = new Builder();
-            int bytes = saved.remaining();
-            builder.entries.checkLimit(bytes);
-            builder.entries.putBytes(0, saved, saved.position(), bytes);
-            UnsafeBuffer check = new UnsafeBuffer(builder.entries.byteBuffer(), 0, Math.max(bytes, 0));
-            if (!entriesFit(check, 0, count, bytes)) {
-                throw new IllegalArgumentException(bytes + " bytes do not hold " + count + " hint entries");
-            }
-            builder.length = bytes;
-            builder.count = count;
+            Builder builder = restoring(saved.remaining());
+            builder.appendSaved(new UnsafeBuffer(saved, saved.position(), saved.remaining()), 0, saved.remaining());
+            builder.finishRestore(count);
             return builder;
+        }
+
+        /**
+         * An empty builder with room for {@code bytes} of saved entries, for a restore in parts:
+         * {@link #appendSaved} each part, then {@link #finishRestore}. The room grows as
+         * {@link #add} would have grown it, so the appends after a restore find the same headroom.
+         */
+        public static Builder restoring(int bytes) {
+            Builder builder = new Builder();
+            builder.entries.checkLimit(bytes);
+            return builder;
+        }
+
+        /** Appends saved entry bytes as they are; nothing is checked until {@link #finishRestore}. */
+        public void appendSaved(DirectBuffer source, int offset, int bytes) {
+            entries.putBytes(length, source, offset, bytes);
+            length += bytes;
+        }
+
+        /**
+         * Ends a restore in parts: the bytes appended must hold exactly {@code count} well-formed entries.
+         *
+         * @throws IllegalArgumentException when they do not
+         */
+        public void finishRestore(int count) {
+            UnsafeBuffer check = new UnsafeBuffer(entries.byteBuffer(), 0, Math.max(length, 0));
+            if (this.count != 0 || !entriesFit(check, 0, count, length)) {
+                throw new IllegalArgumentException(length + " bytes do not hold " + count + " hint entries");
+            }
+            this.count = count;
         }
 
         /** Where the next entry goes; {@link #rewind} to it drops every entry added since. */
@@ -186,24 +209,37 @@ public final class HintFile {
         if (!io.exists(file)) {
             return -1;
         }
-        ByteBuffer content;
-        try (FileHandle channel = io.open(file, false)) {
-            long size = channel.size();
-            if (size < HINT_HEADER_LENGTH + HINT_TRAILER_LENGTH || size > capacityBytes) {
-                problem.accept(file + ": size " + size + " is outside " + (HINT_HEADER_LENGTH + HINT_TRAILER_LENGTH)
-                        + ".." + capacityBytes);
-                return -1;
-            }
-            content = ByteBuffer.allocateDirect((int) size);
-            while (content.hasRemaining() && channel.read(content, content.position()) >= 0) {
-                // keep reading
-            }
-            content.flip();
+        long size;
+        try {
+            size = io.size(file);
         } catch (IOException e) {
             problem.accept(file + ": " + e);
             return -1;
         }
-        UnsafeBuffer b = new UnsafeBuffer(content);
+        if (size < HINT_HEADER_LENGTH + HINT_TRAILER_LENGTH || size > capacityBytes) {
+            problem.accept(file + ": size " + size + " is outside " + (HINT_HEADER_LENGTH + HINT_TRAILER_LENGTH)
+                    + ".." + capacityBytes);
+            return -1;
+        }
+        // Mapped, not read into a buffer: at open the buffer's page faults cost more than the
+        // reading (ReadOnlyView says why). Hint files are published by rename, never rewritten.
+        ReadOnlyView view;
+        try {
+            view = ReadOnlyView.map(io, file, size);
+        } catch (IOException | RuntimeException e) {
+            problem.accept(file + ": " + e);
+            return -1;
+        }
+        try {
+            return visit(view.wrap(new UnsafeBuffer(0, 0), 0, (int) size), file, storeId, segmentId, capacityBytes,
+                    visitor, problem);
+        } finally {
+            view.close(); // visitors copy what they keep
+        }
+    }
+
+    private static long visit(UnsafeBuffer b, Path file, long storeId, long segmentId, long capacityBytes,
+            EntryVisitor visitor, java.util.function.Consumer<String> problem) {
         int trailer = b.capacity() - HINT_TRAILER_LENGTH;
         String bad = checkHeader(b, storeId, segmentId, capacityBytes, trailer);
         if (bad != null) {

@@ -132,7 +132,7 @@ final class LogRecovery {
             }
             HintFile.Builder activeHints;
             try {
-                activeHints = HintFile.Builder.restore(covered.activeHints().count(), covered.activeHints().entries());
+                activeHints = covered.activeHints().builder();
             } catch (IllegalArgumentException e) {
                 return "the checkpoint's active hint entries: " + e.getMessage();
             }
