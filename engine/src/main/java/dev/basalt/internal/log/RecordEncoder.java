@@ -72,9 +72,21 @@ public final class RecordEncoder {
         return buffer;
     }
 
-    /** A view of the first {@code length} encoded bytes, for the channel write. */
+    /** The buffer {@link #view} duplicated last, and its duplicate. */
+    private ByteBuffer viewed;
+    private ByteBuffer view;
+
+    /**
+     * A view of the first {@code length} encoded bytes, for the channel write: one duplicate
+     * reused until the buffer grows, since a new one per append was the largest allocation of a
+     * put (48 bytes of 200). Valid until the next call; the caller's write is done by then.
+     */
     ByteBuffer view(int length) {
-        ByteBuffer view = buffer.byteBuffer().duplicate();
+        ByteBuffer current = buffer.byteBuffer();
+        if (current != viewed) {
+            viewed = current;
+            view = current.duplicate();
+        }
         view.clear().limit(length);
         return view;
     }
