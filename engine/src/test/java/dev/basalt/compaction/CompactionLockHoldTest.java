@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A writer queued behind compaction waits for at most one record's worth of its work (issue 14):
- * a pass decides and copies exactly one record per hold of the append lock, counted through a
- * host that wraps the engine's and sees every lock hold and every record decision in it.
+ * a pass decides and copies exactly one record per hold of the append lock, and takes no hold
+ * while a writer waits for the lock, counted through a host that wraps the engine's and sees
+ * every lock hold and every record decision in it (and pretends a writer queues after each hold).
  */
 class CompactionLockHoldTest {
     private static final int KEYS = 10_000;
@@ -53,6 +54,7 @@ class CompactionLockHoldTest {
             // The old design copied up to 256 records per hold: the pass here has far more than that.
             assertThat(result.recordsCopied()).isGreaterThan(256);
             assertThat(counting.maxDecisionsPerHold).isEqualTo(1);
+            assertThat(counting.decisionsAheadOfAWriter).as("records copied ahead of a waiting writer").isZero();
             assertThat(counting.decisions).isEqualTo(result.recordsCopied() + result.tombstonesKept()
                     + result.recordsDropped());
         }
@@ -76,8 +78,24 @@ class CompactionLockHoldTest {
             this.engine = engine;
         }
 
+        /** A writer the test pretends is queued after every hold: "waiting" for this many more asks. */
+        private int writerAsksLeft;
+        private boolean takenWhileWriterWaited;
+        /** Records decided in a hold the pass took while a writer still waited. */
+        long decisionsAheadOfAWriter;
+
+        @Override
+        public boolean writerWaiting() {
+            if (writerAsksLeft > 0) {
+                writerAsksLeft--;
+                return true;
+            }
+            return false;
+        }
+
         @Override
         public void lockStep() {
+            takenWhileWriterWaited = writerAsksLeft > 0;
             engine.lockStep();
             held = true;
             decisionsThisHold = 0;
@@ -87,12 +105,16 @@ class CompactionLockHoldTest {
         public void unlockStep() {
             held = false;
             engine.unlockStep();
+            writerAsksLeft = 3;
         }
 
         @Override
         public LiveKeys liveKeys(DirectBuffer name, int offset, int length) {
             assertThat(held).as("a record is decided under the append lock").isTrue();
             decisions++;
+            if (takenWhileWriterWaited) {
+                decisionsAheadOfAWriter++;
+            }
             maxDecisionsPerHold = Math.max(maxDecisionsPerHold, ++decisionsThisHold);
             return engine.liveKeys(name, offset, length);
         }

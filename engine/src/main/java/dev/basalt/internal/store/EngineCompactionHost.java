@@ -59,6 +59,11 @@ final class EngineCompactionHost implements CompactionHost {
     }
 
     @Override
+    public boolean writerWaiting() {
+        return writes.threadsQueued();
+    }
+
+    @Override
     public long firstSegmentWithPendingUpdate() {
         return writes.firstSegmentWithPendingUpdate();
     }
