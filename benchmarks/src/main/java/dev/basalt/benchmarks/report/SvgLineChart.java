@@ -41,7 +41,8 @@ public final class SvgLineChart {
         }
         double step = niceStep(max <= 0 ? 1 : max / 5);
         double top = Math.max(step, Math.ceil(max / step) * step);
-        int width = LEFT + PLOT_WIDTH + RIGHT;
+        // Wide enough for the title at the bar chart's generous 9.2 pixels per bold character.
+        int width = Math.max(LEFT + PLOT_WIDTH + RIGHT, 24 + (int) Math.ceil(title.length() * 9.2));
         int height = TOP + PLOT_HEIGHT + BOTTOM;
         StringBuilder svg = new StringBuilder();
         svg.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

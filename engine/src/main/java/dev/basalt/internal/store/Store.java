@@ -333,11 +333,7 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /**
-     * The engine as a compaction pass sees it; a new one per pass. Public for tests that run a
-     * pass through a host of their own around it; a pass must hold off every other (the engine
-     * serialises its own passes; a test runs with background compaction off).
-     */
+    /** The engine as a pass sees it, new per pass; public for tests (background compaction off). */
     public CompactionHost compactionHost() {
         return new EngineCompactionHost(log, usage, writes, namespaces, epochs, open, reads, compactionFiles,
                 options.segmentSizeBytes());
@@ -348,8 +344,7 @@ public final class Store implements AutoCloseable {
             return 0;
         }
         try {
-            // The configured rate is a floor: the pass goes as fast as the garbage comes in, or a
-            // sustained overwrite outruns it and the disk grows without bound (issue 14).
+            // The configured rate is a floor: else a sustained overwrite outruns it (issue 14).
             long configured = options.compactionBytesPerSecond();
             return compact(VictimPolicy.DEFAULT_DEAD_FRACTION, (done, total) -> { },
                     () -> garbageRate.compactionBytesPerSecond(configured, VictimPolicy.DEFAULT_DEAD_FRACTION))
