@@ -65,7 +65,6 @@ public final class CompactionPass {
     private long bytesCopied;
     private long tombstonesKept;
     private long recordsDropped;
-    private long lockHolds;
     /** Record offsets of the victim being copied; reused from victim to victim. */
     private final IntArrayList offsets = new IntArrayList();
     private final byte[][] keyScratch = new byte[SCRATCH_LENGTHS][];
@@ -227,17 +226,15 @@ public final class CompactionPass {
         });
         // One record per lock hold, and a waiting writer goes first between two records: a writer
         // queued behind the pass waits for at most one record's copy (an encode and one
-        // positional write), never for a batch. The lock is
-        // uncontended most of the time, so taking it per record costs tens of nanoseconds; the
-        // 256-record holds it replaced made a writer wait a whole batch, and on a busy machine a
-        // batch holder that lost its CPU held every writer for milliseconds.
+        // positional write), never for a batch. Uncontended, the lock costs tens of nanoseconds
+        // per record; the 256-record holds it replaced made a writer wait a whole batch, and a
+        // batch holder that lost its CPU on a busy machine held every writer for milliseconds.
         for (int i = 0; i < offsets.size(); i++) {
             int offset = offsets.getInt(i);
             long copiedBefore = bytesCopied;
             letWaitingWritersThrough();
             host.lockStep();
             try {
-                lockHolds++;
                 copyOrDrop(victim, offset, minSequenceElsewhere, now);
             } finally {
                 host.unlockStep();
@@ -263,11 +260,6 @@ public final class CompactionPass {
         for (int i = 0; i < MAX_YIELDS_TO_WRITERS && host.writerWaiting(); i++) {
             Thread.yield();
         }
-    }
-
-    /** Append-lock holds taken to copy or drop records so far: one per record processed. */
-    public long copyLockHolds() {
-        return lockHolds;
     }
 
     /** Decides one record's fate; caller holds the append lock. */
