@@ -270,8 +270,11 @@ public final class BasaltOptions {
 
     /**
      * The share of I/O compaction may take: bytes of segments it reads and rewrites per second
-     * (default 64 MiB/s; 0 means unpaced). A pass sleeps between batches to keep to it, so that
+     * (default 64 MiB/s; 0 means unpaced). A pass sleeps between records to keep to it, so that
      * reads and writes in the foreground keep their latency while a large backlog is rewritten.
+     * For background compaction this is a floor: when writers produce garbage faster than this
+     * rate can reclaim it, a background pass speeds up to keep disk use bounded (see
+     * {@code docs/compaction.md}, "Free space and pacing").
      *
      * @param bytesPerSecond the background compaction write rate; 0 for unpaced
      * @return a copy of these options with the change; this object is unchanged

@@ -34,19 +34,30 @@ final class BasaltStore implements KvStore {
     /** 4 MiB: about 30,000 records of 100 bytes, so 10 % overwrites of 100,000 keys seal a segment in seconds. */
     static final long BACKGROUND_WORK_SEGMENT_BYTES = 4L << 20;
 
+    /** False for {@link Stores#BASALT_NO_COMPACTION}: the same store with no compaction thread. */
+    private final boolean backgroundCompaction;
     private Basalt db;
     private KvNamespace namespace;
     /** {@link #syncCount} once closed: JMH may ask for it after another thread closed the store. */
     private long syncsAtClose;
 
+    BasaltStore() {
+        this(true);
+    }
+
+    BasaltStore(boolean backgroundCompaction) {
+        this.backgroundCompaction = backgroundCompaction;
+    }
+
     @Override
     public String name() {
-        return Stores.BASALT;
+        return backgroundCompaction ? Stores.BASALT : Stores.BASALT_NO_COMPACTION;
     }
 
     @Override
     public void open(Path dir, StoreSettings settings) {
-        BasaltOptions options = BasaltOptions.defaults().withDurability(settings.durability());
+        BasaltOptions options = BasaltOptions.defaults().withDurability(settings.durability())
+                .withBackgroundCompaction(backgroundCompaction);
         if (settings.backgroundWork()) {
             options = options.withSegmentSize(BACKGROUND_WORK_SEGMENT_BYTES).withMinExpirationTtl(Duration.ZERO);
         }

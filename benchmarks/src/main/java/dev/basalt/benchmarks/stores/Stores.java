@@ -15,6 +15,11 @@ public final class Stores {
     public static final String LMDB = "lmdb";
     public static final String MAPDB = "mapdb";
     public static final String XODUS = "xodus";
+    /**
+     * Basalt with background compaction off: not one of {@link #NAMES} (the JMH suites do not run
+     * it); {@code SustainedOverwrite} runs it to set the cost of compaction apart.
+     */
+    public static final String BASALT_NO_COMPACTION = "basalt-no-compaction";
 
     /** Every store, Basalt first, then the in-memory ceilings, then the persistent peers. */
     public static final List<String> NAMES =
@@ -34,6 +39,8 @@ public final class Stores {
         switch (name) {
             case BASALT:
                 return new BasaltStore();
+            case BASALT_NO_COMPACTION:
+                return new BasaltStore(false);
             case CHM:
                 return new HashMapStore();
             case SKIPLIST:

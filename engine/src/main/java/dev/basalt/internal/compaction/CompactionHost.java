@@ -26,6 +26,15 @@ public interface CompactionHost {
     void unlockStep();
 
     /**
+     * Whether a writer (or any other thread) waits for the append lock; any thread, no lock
+     * held. The pass lets such a thread through between two records, so that a writer waits for
+     * at most one record's work. Hosts with no writers (the offline tool) never have one.
+     */
+    default boolean writerWaiting() {
+        return false;
+    }
+
+    /**
      * The lowest segment id that holds a record whose index update still waits for its group
      * commit ({@code Long.MAX_VALUE} when none): such a segment must not be a victim yet, or an
      * acknowledged write would look dead. Under the append lock.

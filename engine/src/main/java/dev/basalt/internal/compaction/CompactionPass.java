@@ -28,8 +28,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>pick victims (sealed segments past the dead-fraction threshold) and note the lowest
  *       sequence number held by any other segment;</li>
  *   <li>copy every live record of the victims to the end of the log with its own sequence
- *       number, repointing the index with a compare-and-set on the old location, in small
- *       batches under the append lock so writers are never held up for long;</li>
+ *       number, repointing the index with a compare-and-set on the old location, one record
+ *       per hold of the append lock so a writer waits for at most one record's copy;</li>
  *   <li>force the log (crash point {@code COMPACTION_COPIED_FORCED});</li>
  *   <li>write the commit file listing the victims ({@code COMPACTION_COMMITTED}): from here they
  *       are garbage, and recovery finishes their deletion if a crash interrupts it;</li>
@@ -50,7 +50,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * runs on the caller of {@code compact()}, on the compaction thread, or in the offline tool.
  */
 public final class CompactionPass {
-    private static final int RECORDS_PER_LOCK = 256;
+    /** How often the pass yields its CPU between records (a power of two). */
+    private static final int YIELD_EVERY_RECORDS = 256;
+    /** How many times at most the pass yields between two records to let a waiting writer in. */
+    private static final int MAX_YIELDS_TO_WRITERS = 10_000;
+    /** Scratch arrays by length for keys and metadata up to this length (the API's limits are lower). */
+    private static final int SCRATCH_LENGTHS = 1025;
 
     private final CompactionHost host;
     private final SegmentLog log;
@@ -60,6 +65,11 @@ public final class CompactionPass {
     private long bytesCopied;
     private long tombstonesKept;
     private long recordsDropped;
+    /** Record offsets of the victim being copied; reused from victim to victim. */
+    private final IntArrayList offsets = new IntArrayList();
+    private final byte[][] keyScratch = new byte[SCRATCH_LENGTHS][];
+    private final byte[][] metadataScratch = new byte[SCRATCH_LENGTHS][];
+    private byte[] lastNamespace;
 
     /** Told how far a pass has come: bytes of victims processed out of the total. */
     @FunctionalInterface
@@ -202,7 +212,7 @@ public final class CompactionPass {
     }
 
     private void copyLiveRecords(Segment victim, long minSequenceElsewhere, long now) {
-        IntArrayList offsets = new IntArrayList();
+        offsets.clear();
         SegmentScanner.scan(victim.buffer(), victim.dataEnd(), victim.mask(), new SegmentScanner.Listener() {
             @Override
             public void record(DirectBuffer segment, int offset) {
@@ -214,22 +224,40 @@ public final class CompactionPass {
                 // Damage was reported at open; a damaged record is not live and is not copied.
             }
         });
-        for (int start = 0; start < offsets.size(); start += RECORDS_PER_LOCK) {
+        // One record per lock hold, and a waiting writer goes first between two records: a writer
+        // queued behind the pass waits for at most one record's copy (an encode and one
+        // positional write), never for a batch. Uncontended, the lock costs tens of nanoseconds
+        // per record; the 256-record holds it replaced made a writer wait a whole batch, and a
+        // batch holder that lost its CPU on a busy machine held every writer for milliseconds.
+        for (int i = 0; i < offsets.size(); i++) {
+            int offset = offsets.getInt(i);
             long copiedBefore = bytesCopied;
-            long readBytes = 0;
+            letWaitingWritersThrough();
             host.lockStep();
             try {
-                int end = Math.min(offsets.size(), start + RECORDS_PER_LOCK);
-                for (int i = start; i < end; i++) {
-                    readBytes += Records.length(victim.buffer(), offsets.getInt(i));
-                    copyOrDrop(victim, offsets.getInt(i), minSequenceElsewhere, now);
-                }
+                copyOrDrop(victim, offset, minSequenceElsewhere, now);
             } finally {
                 host.unlockStep();
             }
             // Outside the lock: the pass's share of I/O is what it read plus what it wrote.
-            CrashPoints.hit(CrashPoint.COMPACTION_COPYING);
-            pacer.account(readBytes + bytesCopied - copiedBefore);
+            pacer.account(Records.length(victim.buffer(), offset) + bytesCopied - copiedBefore);
+            if ((i & (YIELD_EVERY_RECORDS - 1)) == YIELD_EVERY_RECORDS - 1) {
+                CrashPoints.hit(CrashPoint.COMPACTION_COPYING);
+                Thread.yield();
+            }
+        }
+        CrashPoints.hit(CrashPoint.COMPACTION_COPYING);
+    }
+
+    /**
+     * Between two records, while a writer waits for the append lock, stays off it. The lock is
+     * not fair: the release wakes the parked writer, but the pass would take the lock back long
+     * before the writer runs (waking takes microseconds, a record a fraction of one), again and
+     * again, and the writer would wait for many records, not one. Bounded, so that a writer
+     * queued behind another long holder (a checkpoint) does not stop the pass for good.
+     */
+    private void letWaitingWritersThrough() {
+        for (int i = 0; i < MAX_YIELDS_TO_WRITERS && host.writerWaiting(); i++) {
             Thread.yield();
         }
     }
@@ -241,7 +269,7 @@ public final class CompactionPass {
         long sequence = Records.sequence(b, offset);
         int namespaceOffset = Records.namespaceOffset(offset);
         int namespaceLength = Records.namespaceLength(b, offset);
-        byte[] namespace = copyOf(b, namespaceOffset, namespaceLength);
+        byte[] namespace = namespaceBytes(b, namespaceOffset, namespaceLength);
         if (!LogFormat.isKeyed(type)) {
             copy(type, sequence, Limits.NO_EXPIRATION, namespace, null, null, b, 0, 0);
             return;
@@ -255,11 +283,11 @@ public final class CompactionPass {
         int keyLength = Records.keyLength(b, offset);
         long location = Locations.of(victim.id(), offset);
         long expiration = Records.expirationEpochSeconds(b, offset);
-        byte[] key = copyOf(b, keyOffset, keyLength);
+        byte[] key = scratch(keyScratch, b, keyOffset, keyLength);
         if (type == LogFormat.TYPE_PUT) {
             if (keys.isLiveAt(b, keyOffset, keyLength, location)) {
                 byte[] metadata = Records.metadataLength(b, offset) == 0 ? null
-                        : copyOf(b, Records.metadataOffset(b, offset), Records.metadataLength(b, offset));
+                        : scratch(metadataScratch, b, Records.metadataOffset(b, offset), Records.metadataLength(b, offset));
                 long moved = copy(type, sequence, expiration, namespace, key, metadata, b,
                         Records.valueOffset(b, offset), Records.valueLength(b, offset));
                 keys.repointIfStillAt(b, keyOffset, keyLength, location, moved);
@@ -301,9 +329,38 @@ public final class CompactionPass {
         return moved;
     }
 
-    /** A heap copy of a short byte range (a name, a key, metadata). */
-    private static byte[] copyOf(DirectBuffer buffer, int offset, int length) {
-        byte[] bytes = new byte[length];
+    /**
+     * The namespace name as bytes: the previous record's array when the name is the same (almost
+     * always: a segment holds few namespaces), so a copy allocates nothing per record.
+     */
+    private byte[] namespaceBytes(DirectBuffer buffer, int offset, int length) {
+        byte[] last = lastNamespace;
+        if (last != null && last.length == length) {
+            boolean same = true;
+            for (int i = 0; i < length && same; i++) {
+                same = buffer.getByte(offset + i) == last[i];
+            }
+            if (same) {
+                return last;
+            }
+        }
+        lastNamespace = new byte[length];
+        buffer.getBytes(offset, lastNamespace);
+        return lastNamespace;
+    }
+
+    /**
+     * The range in a reused array of exactly its length (the log's append takes the length from
+     * the array). Safe to reuse: the append copies the bytes before it returns.
+     */
+    private static byte[] scratch(byte[][] byLength, DirectBuffer buffer, int offset, int length) {
+        byte[] bytes = length < byLength.length ? byLength[length] : null;
+        if (bytes == null) {
+            bytes = new byte[length];
+            if (length < byLength.length) {
+                byLength[length] = bytes;
+            }
+        }
         buffer.getBytes(offset, bytes);
         return bytes;
     }

@@ -6,6 +6,8 @@ import dev.basalt.BasaltStats;
 import dev.basalt.CompactionResult;
 import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.compaction.CompactionPass;
+import dev.basalt.internal.compaction.CompactionHost;
+import dev.basalt.internal.compaction.GarbageRate;
 import dev.basalt.internal.compaction.IoPacer;
 import dev.basalt.internal.compaction.SegmentUsage;
 import dev.basalt.internal.compaction.VictimPolicy;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -68,6 +71,8 @@ public final class Store implements AutoCloseable {
     private final WritePath writes;
     private final Reads reads;
     private final ExpirySweep sweep;
+    /** The background pass's pace follows it; read by the compaction thread. */
+    private final GarbageRate garbageRate;
     private final Object compactionLock = new Object();
     /** Held by a pass around its file changes and by close around the release of the directory. */
     private final Object compactionFiles = new Object();
@@ -116,6 +121,7 @@ public final class Store implements AutoCloseable {
             this.writes = new WritePath(log, usage, options.durability(), reserve, open, maxSequence);
             this.reads = new Reads(log, epochs, options.clock(), open);
             this.sweep = new ExpirySweep(writes, namespaces, ledger, epochs, open, reads);
+            this.garbageRate = new GarbageRate(log::appendedBytes, usage::totalLiveBytes, nanoClock);
             this.background = BackgroundThreads.start(options, nanoClock, sweep::sweepDue, this::periodicForce,
                     this::backgroundCompaction, this::checkpointIfDue);
             for (RecoveryReport.Damage damage : report.corruptRecords()) {
@@ -309,6 +315,11 @@ public final class Store implements AutoCloseable {
     /** {@link #compact(double, CompactionPass.ProgressListener)} at a given rate (0: unpaced, offline). */
     public CompactionResult compact(double deadFractionThreshold, CompactionPass.ProgressListener progress,
             long bytesPerSecond) {
+        return compact(deadFractionThreshold, progress, () -> bytesPerSecond);
+    }
+
+    private CompactionResult compact(double deadFractionThreshold, CompactionPass.ProgressListener progress,
+            LongSupplier bytesPerSecond) {
         open.checkOpen();
         synchronized (compactionLock) {
             open.checkOpen();
@@ -318,10 +329,8 @@ public final class Store implements AutoCloseable {
             open.checkLogHealthy();
             CompactionPassEvent passEvent = new CompactionPassEvent(); // JFR, off by default
             passEvent.begin();
-            CompactionResult result = new CompactionPass(
-                    new EngineCompactionHost(log, usage, writes, namespaces, epochs, open, reads, compactionFiles,
-                            options.segmentSizeBytes()),
-                    progress, IoPacer.parking(bytesPerSecond, nanoClock))
+            CompactionResult result = new CompactionPass(compactionHost(), progress,
+                    IoPacer.parking(bytesPerSecond, nanoClock))
                     .run(new VictimPolicy(deadFractionThreshold));
             passEvent.finish(log.directory().toString(), result.segmentsCompacted(), result.recordsCopied(),
                     result.bytesCopied(), result.tombstonesKept(), result.recordsDropped(), result.bytesReclaimed());
@@ -334,12 +343,22 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** The engine as a pass sees it, new per pass; public for tests (background compaction off). */
+    public CompactionHost compactionHost() {
+        return new EngineCompactionHost(log, usage, writes, namespaces, epochs, open, reads, compactionFiles,
+                options.segmentSizeBytes());
+    }
+
     private int backgroundCompaction() {
         if (open.isClosed() || log.failed()) {
             return 0;
         }
         try {
-            return compact(VictimPolicy.DEFAULT_DEAD_FRACTION, (done, total) -> { }).segmentsCompacted();
+            // The configured rate is a floor: else a sustained overwrite outruns it (issue 14).
+            long configured = options.compactionBytesPerSecond();
+            return compact(VictimPolicy.DEFAULT_DEAD_FRACTION, (done, total) -> { },
+                    () -> garbageRate.compactionBytesPerSecond(configured, VictimPolicy.DEFAULT_DEAD_FRACTION))
+                    .segmentsCompacted();
         } catch (BasaltException e) {
             LOG.log(System.Logger.Level.WARNING, "background compaction skipped: " + e.getMessage());
             return 0;

@@ -267,6 +267,15 @@ final class WritePath {
     }
 
     /**
+     * Whether a thread is parked waiting for the append lock: a compaction step, holding the
+     * lock for one record at a time, lets it through before taking the lock again (the lock is
+     * not fair, so without this the pass would take it back before a woken writer runs).
+     */
+    boolean threadsQueued() {
+        return appendLock.hasQueuedThreads();
+    }
+
+    /**
      * The lowest segment id holding a record whose index update waits for group commit
      * (Long.MAX_VALUE when none). Pending updates are in append order, so the first is lowest.
      * Caller holds the append lock.

@@ -54,4 +54,36 @@ class IoPacerTest {
         pacer.account(Long.MAX_VALUE / 4);
         assertThat(sleeps).isEmpty();
     }
+
+    @Test
+    void theRateIsAskedAgainAtEveryReport() {
+        long[] rate = {1_000_000};
+        IoPacer pacer = new IoPacer(() -> rate[0], clock, nanos -> {
+            sleeps.add(nanos);
+            nowNs += nanos;
+        });
+        pacer.account(100_000); // 0.1 s ahead at 1 MB/s
+        rate[0] = 10_000_000; // the garbage rate rose: the next 100 KB take 10 ms, not 100
+        pacer.account(100_000);
+        assertThat(sleeps).containsExactly(100_000_000L, 10_000_000L);
+    }
+
+    @Test
+    void aPassThatFellBehindCatchesUpAtItsRateNotInOneBurst() {
+        IoPacer pacer = pacer(1_000_000);
+        nowNs += 10_000_000_000L; // ten seconds without a report (the pass lost its CPU)
+        pacer.account(1_000_000); // a second of work at once: at most the credit is forgiven
+        assertThat(sleeps).containsExactly(1_000_000_000L - IoPacer.MAX_CREDIT_NS);
+    }
+
+    @Test
+    void sleepsShorterThanTheMinimumWaitForLaterReports() {
+        IoPacer pacer = pacer(1_000_000_000); // 1 GB/s: 1 µs per 1000 bytes
+        for (int i = 0; i < 999; i++) {
+            pacer.account(1_000); // each report alone is 1 µs ahead: no sleep yet
+        }
+        assertThat(sleeps).isEmpty();
+        pacer.account(1_000);
+        assertThat(sleeps).containsExactly(IoPacer.MIN_SLEEP_NS);
+    }
 }

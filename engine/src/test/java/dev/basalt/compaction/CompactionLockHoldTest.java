@@ -1,0 +1,157 @@
+package dev.basalt.compaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.basalt.Basalt;
+import dev.basalt.BasaltInternals;
+import dev.basalt.BasaltOptions;
+import dev.basalt.CompactionResult;
+import dev.basalt.Durability;
+import dev.basalt.KvNamespace;
+import dev.basalt.internal.compaction.CompactionHost;
+import dev.basalt.internal.compaction.CompactionPass;
+import dev.basalt.internal.compaction.IoPacer;
+import dev.basalt.internal.compaction.LiveKeys;
+import dev.basalt.internal.compaction.SegmentUsage;
+import dev.basalt.internal.compaction.VictimPolicy;
+import dev.basalt.internal.log.SegmentLog;
+import java.nio.file.Path;
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A writer queued behind compaction waits for at most one record's worth of its work (issue 14):
+ * a pass decides and copies exactly one record per hold of the append lock, and takes no hold
+ * while a writer waits for the lock, counted through a host that wraps the engine's and sees
+ * every lock hold and every record decision in it (and pretends a writer queues after each hold).
+ */
+class CompactionLockHoldTest {
+    private static final int KEYS = 10_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPassDecidesOneRecordPerLockHoldAndLosesNothing() {
+        BasaltOptions options = BasaltOptions.defaults().withDurability(Durability.PERIODIC)
+                .withSegmentSize(1 << 20).withBackgroundCompaction(false);
+        CountingHost counting;
+        CompactionResult result;
+        try (Basalt db = Basalt.open(dir, options)) {
+            KvNamespace ns = db.namespace("NS");
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < KEYS; i++) {
+                    ns.put("key-" + i, "v" + round + "-" + i + "-".repeat(100));
+                }
+            }
+            for (int i = 0; i < KEYS; i += 10) {
+                ns.delete("key-" + i);
+            }
+            counting = new CountingHost(BasaltInternals.store(db).compactionHost());
+            result = new CompactionPass(counting, (done, total) -> { }, new IoPacer(0, System::nanoTime, n -> { }))
+                    .run(new VictimPolicy(0));
+            // The old design copied up to 256 records per hold: the pass here has far more than that.
+            assertThat(result.recordsCopied()).isGreaterThan(256);
+            assertThat(counting.maxDecisionsPerHold).isEqualTo(1);
+            assertThat(counting.decisionsAheadOfAWriter).as("records copied ahead of a waiting writer").isZero();
+            assertThat(counting.decisions).isEqualTo(result.recordsCopied() + result.tombstonesKept()
+                    + result.recordsDropped());
+        }
+        try (Basalt db = Basalt.open(dir, options)) {
+            KvNamespace ns = db.namespace("NS");
+            for (int i = 0; i < KEYS; i++) {
+                assertThat(ns.get("key-" + i)).isEqualTo(i % 10 == 0 ? null : "v2-" + i + "-".repeat(100));
+            }
+        }
+    }
+
+    /** The engine's host, counting the namespace lookups (one per keyed record decided) per lock hold. */
+    private static final class CountingHost implements CompactionHost {
+        private final CompactionHost engine;
+        private boolean held;
+        private int decisionsThisHold;
+        int maxDecisionsPerHold;
+        long decisions;
+
+        CountingHost(CompactionHost engine) {
+            this.engine = engine;
+        }
+
+        /** A writer the test pretends is queued after every hold: "waiting" for this many more asks. */
+        private int writerAsksLeft;
+        private boolean takenWhileWriterWaited;
+        /** Records decided in a hold the pass took while a writer still waited. */
+        long decisionsAheadOfAWriter;
+
+        @Override
+        public boolean writerWaiting() {
+            if (writerAsksLeft > 0) {
+                writerAsksLeft--;
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public void lockStep() {
+            takenWhileWriterWaited = writerAsksLeft > 0;
+            engine.lockStep();
+            held = true;
+            decisionsThisHold = 0;
+        }
+
+        @Override
+        public void unlockStep() {
+            held = false;
+            engine.unlockStep();
+            writerAsksLeft = 3;
+        }
+
+        @Override
+        public LiveKeys liveKeys(DirectBuffer name, int offset, int length) {
+            assertThat(held).as("a record is decided under the append lock").isTrue();
+            decisions++;
+            if (takenWhileWriterWaited) {
+                decisionsAheadOfAWriter++;
+            }
+            maxDecisionsPerHold = Math.max(maxDecisionsPerHold, ++decisionsThisHold);
+            return engine.liveKeys(name, offset, length);
+        }
+
+        @Override
+        public SegmentLog log() {
+            return engine.log();
+        }
+
+        @Override
+        public SegmentUsage usage() {
+            return engine.usage();
+        }
+
+        @Override
+        public long firstSegmentWithPendingUpdate() {
+            return engine.firstSegmentWithPendingUpdate();
+        }
+
+        @Override
+        public void awaitReaders() {
+            engine.awaitReaders();
+        }
+
+        @Override
+        public void changeFiles(Runnable change) {
+            engine.changeFiles(change);
+        }
+
+        @Override
+        public long nowEpochSeconds() {
+            return engine.nowEpochSeconds();
+        }
+
+        @Override
+        public long segmentSizeBytes() {
+            return engine.segmentSizeBytes();
+        }
+    }
+}
