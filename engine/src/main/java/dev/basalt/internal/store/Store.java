@@ -52,6 +52,7 @@ public final class Store implements AutoCloseable {
     private final BasaltOptions options;
     /** The one monotonic clock of this store: agents' intervals and compaction's pacing. */
     private final NanoClock nanoClock = new SystemNanoClock();
+    private final CheckpointSchedule checkpointSchedule = new CheckpointSchedule(nanoClock);
     private final DirectoryLock lock;
     private final SegmentLog log;
     private final RecoveryReport report = new RecoveryReport();
@@ -79,12 +80,6 @@ public final class Store implements AutoCloseable {
     private final BackgroundThreads background;
     private volatile long compactionsRun;
     private volatile long bytesReclaimed;
-    /** Written by the checkpoint agent only. */
-    private long appendedAtCheckpoint;
-    /** Set when a compaction removed segments: the last checkpoint covers them, so a new one is due. */
-    private volatile boolean checkpointBehindCompaction;
-    /** Written by the checkpoint agent only: when it wrote the last one. */
-    private long checkpointAtNanos;
 
     private Store(Path dir, BasaltOptions options, FileIo io) {
         this.options = options;
@@ -335,7 +330,7 @@ public final class Store implements AutoCloseable {
             passEvent.finish(log.directory().toString(), result.segmentsCompacted(), result.recordsCopied(),
                     result.bytesCopied(), result.tombstonesKept(), result.recordsDropped(), result.bytesReclaimed());
             if (result.segmentsCompacted() > 0) {
-                checkpointBehindCompaction = true;
+                checkpointSchedule.compactionRemovedSegments();
                 compactionsRun++;
                 bytesReclaimed += result.bytesReclaimed();
             }
@@ -371,22 +366,15 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * The background checkpoint: when the log grew by the configured interval since the last one,
-     * or a compaction removed segments the last one covers, writes a new one. Returns 1 when it
-     * wrote one (the agent's unit of work).
+     * The background checkpoint: writes one when {@link CheckpointSchedule} says it is due.
+     * Returns 1 when it wrote one (the agent's unit of work).
      */
     private int checkpointIfDue() {
         long interval = options.checkpointIntervalBytes();
         if (interval == 0 || open.isClosed() || log.failed()) {
             return 0;
         }
-        // Never more often than the last checkpoint's own size of log: checkpoints then write at
-        // most as many bytes as the writers do, however large the indexes grow.
-        long spacing = Math.max(interval, checkpoints.lastSizeBytes());
-        // After a compaction removed segments the last checkpoint is of no use to an open; a new
-        // one is due, but not more than once a second however often passes run.
-        boolean due = log.appendedBytes() - appendedAtCheckpoint >= spacing || checkpointBehindCompaction
-                && nanoClock.nanoTime() - checkpointAtNanos >= TimeUnit.SECONDS.toNanos(1);
+        boolean due = checkpointSchedule.due(interval, checkpoints.lastSizeBytes(), log.appendedBytes());
         if (!due) {
             return 0;
         }
@@ -398,12 +386,10 @@ public final class Store implements AutoCloseable {
             }
             // Group commit's pending updates are in the log but not in the index yet: the
             // checkpoint covers the log only up to the first of them.
-            written = checkpoints.writeTemporary(log, writes.firstPendingLocation(), writes.lastSequence(),
-                    namespaces.hashSeed(), damagedRanges(), namespaces, ledger, usage);
+            long lockedAt = nanoClock.nanoTime();
+            written = writeCheckpointLocked();
             if (written) {
-                checkpointBehindCompaction = false;
-                appendedAtCheckpoint = log.appendedBytes();
-                checkpointAtNanos = nanoClock.nanoTime();
+                checkpointSchedule.written(log.appendedBytes(), nanoClock.nanoTime() - lockedAt);
             }
         } finally {
             writes.unlock();
