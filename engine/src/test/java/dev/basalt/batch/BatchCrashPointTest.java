@@ -44,8 +44,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("crash")
 class BatchCrashPointTest {
     private static final long HALT_TIMEOUT_SECONDS = 60;
-    /** Each batch of {@value BatchCrashChild#ENTRIES} entries passes BATCH_PARTLY_WRITTEN once per record but its last. */
-    private static final int PARTLY_WRITTEN_HITS_PER_BATCH = BatchCrashChild.ENTRIES - 1;
+    /** Each batch passes BATCH_PARTLY_WRITTEN once, between the writes of its two halves. */
+    private static final int PARTLY_WRITTEN_HITS_PER_BATCH = 1;
 
     @TempDir
     Path work;
@@ -53,8 +53,8 @@ class BatchCrashPointTest {
     static Stream<Arguments> haltsAndModes() {
         List<Arguments> cases = new ArrayList<>();
         for (Durability mode : Durability.values()) {
-            // The 8th record of batch 2: past the first batches, which then must be whole.
-            cases.add(Arguments.of(CrashPoint.BATCH_PARTLY_WRITTEN, 2 * PARTLY_WRITTEN_HITS_PER_BATCH + 8, 2, false,
+            // Batch 2, its first half written: past the first batches, which then must be whole.
+            cases.add(Arguments.of(CrashPoint.BATCH_PARTLY_WRITTEN, 2 * PARTLY_WRITTEN_HITS_PER_BATCH + 1, 2, false,
                     mode));
             cases.add(Arguments.of(CrashPoint.BATCH_WRITTEN, 3, 2, true, mode));
             // Which batch rolls depends on record sizes; -1: the test reads it from the acknowledgements.

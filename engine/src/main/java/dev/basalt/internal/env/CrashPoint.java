@@ -25,7 +25,7 @@ public enum CrashPoint {
     // segments: appendBatch rolls before its first record when the batch does not fit.
     /** A batch too big for the rest of the active segment made the log roll; none of its records is written. */
     BATCH_ROLLED,
-    /** Some of a batch's records are in the segment (page cache), the rest not yet written. */
+    /** A batch's first half is in the segment (page cache), the second not yet written; batches of two or more. */
     BATCH_PARTLY_WRITTEN,
     /** Every record of a batch is in the segment; none forced, indexed or acknowledged. */
     BATCH_WRITTEN,

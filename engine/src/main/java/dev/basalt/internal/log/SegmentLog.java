@@ -37,6 +37,7 @@ public final class SegmentLog implements AutoCloseable {
     private final long storeId;
     private final long newSegmentCapacityBytes;
     private final RecordEncoder encoder = new RecordEncoder();
+    private final BatchAppender batchAppender = new BatchAppender();
     private final Object forceLock = new Object();
     private volatile Segment[] segmentsById = new Segment[16];
     private ActiveSegment active;
@@ -334,20 +335,10 @@ public final class SegmentLog implements AutoCloseable {
             long start = target.tail;
             long hintMark = target.hints.mark();
             try {
-                for (int i = 0; i < count; i++) {
-                    short flags = count == 1 ? 0 : (short) (BATCH_MEMBER | (i == 0 ? BATCH_FIRST : 0));
-                    int following = count == 1 ? 0 : count - 1 - i;
-                    int length = batch.encode(i, encoder, firstSequence + i, target.segment.mask(), following, flags);
-                    long offset = target.tail;
-                    target.failedAppendEnd = Math.max(target.failedAppendEnd, offset + length);
-                    target.channel.write(encoder.view(length), offset);
-                    target.tail = offset + length;
-                    target.hints.add(encoder.encoded(), 0, (int) offset);
-                    locations[i] = Locations.of(target.segment.id(), offset);
-                    if (i < count - 1) {
-                        CrashPoints.hit(CrashPoint.BATCH_PARTLY_WRITTEN);
-                    }
-                }
+                // Set first: a failed write may have written any part of the batch.
+                target.failedAppendEnd = Math.max(target.failedAppendEnd, start + total);
+                target.tail = batchAppender.append(batch, firstSequence, encoder, target.segment, target.channel,
+                        target.hints, start, locations);
             } catch (IOException | RuntimeException e) {
                 target.tail = start;
                 target.hints.rewind(hintMark);

@@ -27,10 +27,10 @@ final class CrashPointPlan {
     private static final int FEW_HITS = 3;
     private static final Set<CrashPoint> FREQUENT = EnumSet.of(CrashPoint.WRITE_BEFORE_APPEND,
             CrashPoint.WRITE_AFTER_APPEND, CrashPoint.LOG_BEFORE_FSYNC, CrashPoint.LOG_AFTER_FSYNC,
-            CrashPoint.GROUP_COMMIT_BEFORE_APPLY, CrashPoint.GROUP_COMMIT_AFTER_APPLY,
-            CrashPoint.BATCH_PARTLY_WRITTEN);
+            CrashPoint.GROUP_COMMIT_BEFORE_APPLY, CrashPoint.GROUP_COMMIT_AFTER_APPLY);
     /**
-     * Passed once per batch, and a writer step is a batch one time in eight: the 20th batch
+     * Passed once per batch (of two or more records, for BATCH_PARTLY_WRITTEN, between the
+     * writes of its two halves), and a writer step is a batch one time in eight: the 20th batch
      * comes within a second or two even with an fsync per write on a slow disk.
      */
     private static final int BATCH_HITS = 20;
@@ -85,7 +85,7 @@ final class CrashPointPlan {
         if (FREQUENT.contains(point)) {
             return 1 + random.nextInt(MANY_HITS);
         }
-        if (point == CrashPoint.BATCH_WRITTEN) {
+        if (point == CrashPoint.BATCH_WRITTEN || point == CrashPoint.BATCH_PARTLY_WRITTEN) {
             return 1 + random.nextInt(BATCH_HITS);
         }
         if (point == CrashPoint.RECOVERY_SCAN_RECORD) {
