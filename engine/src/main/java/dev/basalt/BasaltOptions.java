@@ -327,8 +327,8 @@ public final class BasaltOptions {
      * time grows with this interval, not with the data. Writing one holds up writers while the
      * indexes are copied out (measured in {@code docs/benchmarks.md}) and costs their size on
      * disk again, so checkpoints are never closer than the last one's size in log bytes: they
-     * never write more than the writers do, and never sooner after the last one than 50 times
-     * as long as it held writers up, so checkpoints stop writers for at most 2 % of the time. A
+     * never write more than the writers do, and never sooner after the last one than 10 times
+     * as long as it held writers up, so checkpoints stop writers for at most a tenth of the time. A
      * shorter interval trades write stalls for open time.
      *
      * @param bytes log bytes between checkpoints; 0 for none but the one at close

@@ -38,7 +38,7 @@ class CheckpointScheduleTest {
     }
 
     @Test
-    void noneIsDueBeforeFiftyTimesTheLastLockHoldPassed() {
+    void noneIsDueBeforeTheHoldMultipleOfTheLastLockHoldPassed() {
         long hold = TimeUnit.MILLISECONDS.toNanos(270);
         schedule.written(0, hold);
         schedule.compactionRemovedSegments();
