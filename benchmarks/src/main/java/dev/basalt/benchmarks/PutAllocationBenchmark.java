@@ -112,14 +112,9 @@ public class PutAllocationBenchmark {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            try {
-                if (db != null) {
-                    db.close();
-                }
-            } finally {
-                db = null;
-                TempDirectories.deleteRecursively(dir);
-            }
+            Basalt open = db;
+            db = null;
+            TempDirectories.closeAndDelete(open, dir);
         }
     }
 

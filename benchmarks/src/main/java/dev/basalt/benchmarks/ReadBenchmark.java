@@ -179,14 +179,9 @@ public class ReadBenchmark {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            try {
-                if (db != null) {
-                    db.close();
-                }
-            } finally {
-                db = null;
-                TempDirectories.deleteRecursively(dir);
-            }
+            Basalt open = db;
+            db = null;
+            TempDirectories.closeAndDelete(open, dir);
         }
     }
 

@@ -24,6 +24,22 @@ final class TempDirectories {
         }
     }
 
+    /**
+     * Closes {@code store} (when not null), then deletes {@code dir} even if the close failed:
+     * a benchmark's trial teardown, also called from a failed setup, which JMH does not tear down.
+     */
+    static void closeAndDelete(AutoCloseable store, Path dir) {
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close the store in " + dir, e);
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
     /** Deletes {@code dir} and everything below it; a missing directory is not an error. */
     static void deleteRecursively(Path dir) {
         if (dir == null || !Files.exists(dir)) {

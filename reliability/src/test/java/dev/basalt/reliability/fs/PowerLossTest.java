@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * Simulated power loss: a fixed workload (puts with TTLs and metadata, deletes, write batches of
  * both, clock moves, segment rolls on 1 MiB segments, hint files, a close and reopen, a
  * compaction, a close) runs on a {@link PowerLossFileIo} once per durability mode; at random
- * moments (between any two file changes, also inside a put, between two records of a batch, a
+ * moments (between any two file changes, also inside a put, between the two writes of a batch, a
  * roll or the compaction) the file system is "cut" and a crash image written, which is then
  * opened with the real file system and read whole.
  *
@@ -117,15 +117,17 @@ class PowerLossTest {
                     .isPositive();
             assertThat(e.getValue().tornBatches).as("%s images with a batch partly there", e.getKey()).isZero();
             // Images cut inside batches are where all-or-nothing can fail; without them the
-            // check above proved little.
+            // check above proved little. A batch is written in two calls (its halves, the log's
+            // BatchAppender) and then forced, so each gives one to three cuts in flight; about
+            // two cuts in three become images.
             assertThat(e.getValue().batchImages).as("%s images taken while a batch was written", e.getKey())
-                    .isGreaterThan(IMAGES / 60);
+                    .isGreaterThanOrEqualTo(Math.max(1, e.getValue().batchesWritten / 3));
             assertThat(e.getValue().batchDropped).as("%s images with the batch in flight gone whole", e.getKey())
                     .isPositive();
         }
-        // Kept whole needs the cut after the batch's last record (and that record's data kept) or
-        // after its fsync: one or two file changes of a batch's 25 or so, a handful of images per
-        // mode (PERIODIC, with no fsync of its own, fewest), so this is asserted over all modes.
+        // Kept whole needs the cut after the batch's second write (and its data kept) or after
+        // its fsync: one or two of a batch's few file changes, a handful of images per mode
+        // (PERIODIC, with no fsync of its own, fewest), so this is asserted over all modes.
         int kept = 0;
         for (Outcome o : outcomes.values()) {
             kept += o.batchKept;
