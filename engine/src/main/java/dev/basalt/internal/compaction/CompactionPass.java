@@ -54,7 +54,7 @@ public final class CompactionPass {
     private static final int YIELD_EVERY_RECORDS = 256;
     /** How many times at most the pass yields between two records to let a waiting writer in. */
     private static final int MAX_YIELDS_TO_WRITERS = 10_000;
-    /** Scratch arrays by length for keys and metadata up to this length (the API's limits are lower). */
+    /** Scratch arrays by length for metadata up to this length (the API's limit is lower); keys are not copied. */
     private static final int SCRATCH_LENGTHS = 1025;
 
     private final CompactionHost host;
@@ -67,7 +67,6 @@ public final class CompactionPass {
     private long recordsDropped;
     /** Record offsets of the victim being copied; reused from victim to victim. */
     private final IntArrayList offsets = new IntArrayList();
-    private final byte[][] keyScratch = new byte[SCRATCH_LENGTHS][];
     private final byte[][] metadataScratch = new byte[SCRATCH_LENGTHS][];
     private byte[] lastNamespace;
 
@@ -271,7 +270,7 @@ public final class CompactionPass {
         int namespaceLength = Records.namespaceLength(b, offset);
         byte[] namespace = namespaceBytes(b, namespaceOffset, namespaceLength);
         if (!LogFormat.isKeyed(type)) {
-            copy(type, sequence, Limits.NO_EXPIRATION, namespace, null, null, b, 0, 0);
+            copy(type, sequence, Limits.NO_EXPIRATION, namespace, null, 0, 0, null, b, 0, 0);
             return;
         }
         LiveKeys keys = host.liveKeys(b, namespaceOffset, namespaceLength);
@@ -283,12 +282,11 @@ public final class CompactionPass {
         int keyLength = Records.keyLength(b, offset);
         long location = Locations.of(victim.id(), offset);
         long expiration = Records.expirationEpochSeconds(b, offset);
-        byte[] key = scratch(keyScratch, b, keyOffset, keyLength);
         if (type == LogFormat.TYPE_PUT) {
             if (keys.isLiveAt(b, keyOffset, keyLength, location)) {
                 byte[] metadata = Records.metadataLength(b, offset) == 0 ? null
-                        : scratch(metadataScratch, b, Records.metadataOffset(b, offset), Records.metadataLength(b, offset));
-                long moved = copy(type, sequence, expiration, namespace, key, metadata, b,
+                        : metadataCopy(b, Records.metadataOffset(b, offset), Records.metadataLength(b, offset));
+                long moved = copy(type, sequence, expiration, namespace, b, keyOffset, keyLength, metadata, b,
                         Records.valueOffset(b, offset), Records.valueLength(b, offset));
                 keys.repointIfStillAt(b, keyOffset, keyLength, location, moved);
                 return;
@@ -296,7 +294,8 @@ public final class CompactionPass {
             boolean expired = expiration != Limits.NO_EXPIRATION && expiration <= now;
             boolean newest = expired && keys.newest(b, keyOffset, keyLength) == HashIndex.NO_LOCATION;
             if (newest && sequence >= minSequenceElsewhere) {
-                copy(LogFormat.TYPE_TOMBSTONE, sequence, Limits.NO_EXPIRATION, namespace, key, null, b, 0, 0);
+                copy(LogFormat.TYPE_TOMBSTONE, sequence, Limits.NO_EXPIRATION, namespace, b, keyOffset, keyLength, null,
+                        b, 0, 0);
                 tombstonesKept++;
             } else {
                 recordsDropped++;
@@ -308,7 +307,7 @@ public final class CompactionPass {
         if (superseded || sequence < minSequenceElsewhere) {
             recordsDropped++;
         } else {
-            copy(type, sequence, expiration, namespace, key, null, b, 0, 0);
+            copy(type, sequence, expiration, namespace, b, keyOffset, keyLength, null, b, 0, 0);
             tombstonesKept++;
         }
     }
@@ -317,10 +316,11 @@ public final class CompactionPass {
         return Records.sequence(log.segment(Locations.segmentId(location)).buffer(), Locations.offset(location));
     }
 
-    private long copy(byte type, long sequence, long expiration, byte[] namespace, byte[] key, byte[] metadata,
-            DirectBuffer value, int valueOffset, int valueLength) {
-        long moved = log.append(type, sequence, expiration, namespace, key, metadata, value, valueOffset,
-                valueLength);
+    /** Appends the copy; the key is read straight from the victim ({@code key} null for none). */
+    private long copy(byte type, long sequence, long expiration, byte[] namespace, DirectBuffer key, int keyOffset,
+            int keyLength, byte[] metadata, DirectBuffer value, int valueOffset, int valueLength) {
+        long moved = log.append(type, sequence, expiration, namespace, key, keyOffset, keyLength, metadata, value,
+                valueOffset, valueLength);
         host.usage().noteSequence(Locations.segmentId(moved), sequence);
         if (type == LogFormat.TYPE_PUT) {
             recordsCopied++;
@@ -350,15 +350,15 @@ public final class CompactionPass {
     }
 
     /**
-     * The range in a reused array of exactly its length (the log's append takes the length from
-     * the array). Safe to reuse: the append copies the bytes before it returns.
+     * The metadata in a reused array of exactly its length (the log's append takes the length
+     * from the array). Safe to reuse: the append copies the bytes before it returns.
      */
-    private static byte[] scratch(byte[][] byLength, DirectBuffer buffer, int offset, int length) {
-        byte[] bytes = length < byLength.length ? byLength[length] : null;
+    private byte[] metadataCopy(DirectBuffer buffer, int offset, int length) {
+        byte[] bytes = length < SCRATCH_LENGTHS ? metadataScratch[length] : null;
         if (bytes == null) {
             bytes = new byte[length];
-            if (length < byLength.length) {
-                byLength[length] = bytes;
+            if (length < SCRATCH_LENGTHS) {
+                metadataScratch[length] = bytes;
             }
         }
         buffer.getBytes(offset, bytes);
