@@ -25,14 +25,9 @@ public final class Keys {
                     + "; it cannot round-trip through UTF-8");
         }
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length == 0) {
-            throw new IllegalArgumentException("key is 0 bytes of UTF-8; it must be 1..512");
-        }
-        if (bytes.length > Limits.MAX_KEY_BYTES) {
-            throw new IllegalArgumentException("key is " + bytes.length + " bytes of UTF-8; the limit is " + Limits.MAX_KEY_BYTES);
-        }
+        checkLength(bytes.length);
         if (key.equals(".") || key.equals("..")) {
-            throw new IllegalArgumentException("key \"" + key + "\" is reserved; \".\" and \"..\" are not legal keys");
+            throw reserved(key);
         }
         return bytes;
     }
@@ -71,12 +66,7 @@ public final class Keys {
      * @throws IllegalArgumentException naming the rule broken and the figure
      */
     public static void check(DirectBuffer b, int offset, int length) {
-        if (length == 0) {
-            throw new IllegalArgumentException("key is 0 bytes of UTF-8; it must be 1.." + Limits.MAX_KEY_BYTES);
-        }
-        if (length > Limits.MAX_KEY_BYTES) {
-            throw new IllegalArgumentException("key is " + length + " bytes of UTF-8; the limit is " + Limits.MAX_KEY_BYTES);
-        }
+        checkLength(length);
         int malformed = firstMalformedByte(b, offset, length);
         if (malformed >= 0) {
             throw new IllegalArgumentException("key is not well-formed UTF-8: the sequence at byte " + malformed
@@ -84,9 +74,22 @@ public final class Keys {
                     + " above U+10FFFF)");
         }
         if (isDotOrDotDot(b, offset, length)) {
-            String key = length == 1 ? "." : "..";
-            throw new IllegalArgumentException("key \"" + key + "\" is reserved; \".\" and \"..\" are not legal keys");
+            throw reserved(length == 1 ? "." : "..");
         }
+    }
+
+    private static void checkLength(int utf8Length) {
+        if (utf8Length == 0) {
+            throw new IllegalArgumentException("key is 0 bytes of UTF-8; it must be 1.." + Limits.MAX_KEY_BYTES);
+        }
+        if (utf8Length > Limits.MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("key is " + utf8Length + " bytes of UTF-8; the limit is "
+                    + Limits.MAX_KEY_BYTES);
+        }
+    }
+
+    private static IllegalArgumentException reserved(String key) {
+        return new IllegalArgumentException("key \"" + key + "\" is reserved; \".\" and \"..\" are not legal keys");
     }
 
     private static boolean isDotOrDotDot(DirectBuffer b, int offset, int length) {
