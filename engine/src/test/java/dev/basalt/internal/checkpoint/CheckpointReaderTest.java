@@ -42,21 +42,8 @@ class CheckpointReaderTest {
     void whatIsReadBackIsWhatWasWritten(
             @ForAll @Size(min = 0, max = 3) List<@Size(max = 200) List<@StringLength(min = 1, max = 30) String>> keys,
             @ForAll @IntRange(min = 0, max = 50) int hintEntries, @ForAll boolean parallel) throws Exception {
-        Path dir = TestFiles.newTempDirectory("checkpoint-reader-");
-        Written written = Written.of(keys, hintEntries);
-        try {
-            CheckpointFile.write(FileIo.real(), dir, written.content);
-            CheckpointContent read = CheckpointReader.read(FileIo.real(), CheckpointFile.path(dir), STORE_ID,
-                    parallel ? 0 : Long.MAX_VALUE);
-            try {
-                written.assertSameAs(read);
-            } finally {
-                close(read);
-            }
-        } finally {
-            written.close();
-            TestFiles.deleteRecursively(dir);
-        }
+        assertReadBackWhole(Written.of(keys, hintEntries), dir -> CheckpointReader.read(FileIo.real(),
+                CheckpointFile.path(dir), STORE_ID, parallel ? 0 : Long.MAX_VALUE));
     }
 
     @Property(tries = 40)
@@ -92,11 +79,21 @@ class CheckpointReaderTest {
             }
             keys.add(namespace);
         }
+        assertReadBackWhole(Written.of(keys, 1000), dir -> CheckpointFile.read(FileIo.real(), dir, STORE_ID));
+    }
+
+    /** How a test reads the checkpoint it wrote into {@code dir}. */
+    @FunctionalInterface
+    private interface Reader {
+        CheckpointContent read(Path dir) throws Exception;
+    }
+
+    /** Writes {@code written} to a fresh directory, reads it back with {@code reader}, compares, frees both. */
+    private static void assertReadBackWhole(Written written, Reader reader) throws Exception {
         Path dir = TestFiles.newTempDirectory("checkpoint-reader-");
-        Written written = Written.of(keys, 1000);
         try {
             CheckpointFile.write(FileIo.real(), dir, written.content);
-            CheckpointContent read = CheckpointFile.read(FileIo.real(), dir, STORE_ID);
+            CheckpointContent read = reader.read(dir);
             try {
                 written.assertSameAs(read);
             } finally {
