@@ -324,12 +324,13 @@ public final class BasaltOptions {
      * How much log the store writes between background checkpoints (default 64 MiB; 0: a
      * checkpoint only at a clean close). A checkpoint holds the indexes, so the next open loads
      * it and replays only the log written after it instead of all of it: after a crash, open
-     * time grows with this interval, not with the data. Writing one holds up writers while the
-     * indexes are copied out (measured in {@code docs/benchmarks.md}) and costs their size on
-     * disk again, so checkpoints are never closer than the last one's size in log bytes: they
-     * never write more than the writers do, and never sooner after the last one than 10 times
-     * as long as it held writers up, so checkpoints stop writers for at most a tenth of the time. A
-     * shorter interval trades write stalls for open time.
+     * time grows with this interval, not with the data. Taking one holds up writers while the
+     * indexes are copied in memory (a few milliseconds per million keys, measured in
+     * {@code docs/benchmarks.md}); the file is written from the copy with the writers running,
+     * and costs the indexes' size on disk again, so checkpoints are never closer than the last
+     * one's size in log bytes: they never write more than the writers do. Never sooner after
+     * the last one than 10 times as long as it held writers up, either. A shorter interval
+     * trades disk writes for open time.
      *
      * @param bytes log bytes between checkpoints; 0 for none but the one at close
      * @return a copy of these options with the change; this object is unchanged

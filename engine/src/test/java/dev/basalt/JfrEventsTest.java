@@ -103,6 +103,8 @@ class JfrEventsTest {
         assertThat(checkpoints.get(0).getString("directory")).isEqualTo(storeDir);
         assertThat(checkpoints.get(0).getLong("liveKeys")).as("the first session's 20 keys").isEqualTo(20);
         assertThat(checkpoints.get(0).getInt("namespaces")).isEqualTo(1);
+        assertThat(checkpoints).allSatisfy(e -> assertThat(e.getDuration("writersWaited"))
+                .as("how long writers were stopped, set on every checkpoint").isPositive());
         assertThat(checkpoints.get(1).getLong("bytes")).as("the last one is the file on disk")
                 .isEqualTo(Files.size(dir.resolve("CHECKPOINT")));
 

@@ -22,8 +22,9 @@ import java.nio.file.Path;
  * new structures and hands them to the caller only when the whole file verified; on any problem it
  * frees what it built and says why.
  *
- * <p>Threads: {@link #write} reads the structures it is given, so the caller keeps writers out
- * (the store calls it at close, with every write applied); {@link #read} runs at open, alone.
+ * <p>Threads: {@link #write} reads the structures it is given, which must not change meanwhile
+ * (the store hands it copies taken under its append lock, or at close the structures themselves);
+ * {@link #read} runs at open, alone.
  */
 public final class CheckpointFile {
     private CheckpointFile() {

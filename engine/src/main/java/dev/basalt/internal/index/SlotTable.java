@@ -183,6 +183,15 @@ final class SlotTable {
         return chunks[index].byteBuffer().duplicate().clear();
     }
 
+    /** A new table with the same capacity and a byte-for-byte copy of every slot. Writer. */
+    SlotTable copy() {
+        final SlotTable copy = new SlotTable(capacitySlots);
+        for (int i = 0; i < chunks.length; i++) {
+            copy.chunks[i].putBytes(0, chunks[i], 0, chunks[i].capacity());
+        }
+        return copy;
+    }
+
     /** Releases the direct memory now. Only when no reader can hold this table any more. */
     void free() {
         if (this == CLOSED) {

@@ -18,7 +18,7 @@ final class ListingInvariants {
         for (int node = listing.next(HEAD, 0); node != NIL; node = listing.next(node, 0)) {
             check(!NodeLayout.isRemoved(listing.header(node)), "a linked node is marked removed");
             final int successor = listing.next(node, 0);
-            check(successor == NIL || listing.compareNodes(node, successor) < 0, "level 0 is not strictly ascending");
+            check(successor == NIL || compareNodes(listing, node, successor) < 0, "level 0 is not strictly ascending");
             count++;
         }
         check(count == listing.size, "walked " + count + " keys, size=" + listing.size);
@@ -34,6 +34,12 @@ final class ListingInvariants {
             check(i < listing.topLevel || listing.next(HEAD, i) == NIL,
                     "level " + i + " in use above topLevel=" + listing.topLevel);
         }
+    }
+
+    private static int compareNodes(KeyListing listing, int a, int b) {
+        final int headerB = listing.header(b);
+        return listing.compareKey(a, listing.arena.chunk(b),
+            NodeArena.offset(b) + NodeLayout.keyOffset(NodeLayout.level(headerB)), NodeLayout.keyLength(headerB));
     }
 
     private static void check(boolean condition, String message) {

@@ -166,6 +166,29 @@ final class NodeArena {
         retiredBytes = 0;
     }
 
+    /**
+     * A new arena holding a byte-for-byte copy of every chunk, so every address names the same
+     * node in both; its free and retired lists start empty (the nodes on the original's stay
+     * unlinked, which is all a reader of the copy needs). Writer of the original.
+     */
+    NodeArena copy() {
+        final UnsafeBuffer[] source = chunks;
+        if (source == CLOSED) {
+            throw new IllegalStateException("key listing is closed");
+        }
+        final NodeArena copy = new NodeArena();
+        final UnsafeBuffer[] copied = new UnsafeBuffer[source.length];
+        for (int i = 0; i < source.length; i++) {
+            copied[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(source[i].capacity()));
+            copied[i].putBytes(0, source[i], 0, source[i].capacity());
+        }
+        copy.chunks = copied;
+        copy.bumpChunk = bumpChunk;
+        copy.bumpOffsetBytes = bumpOffsetBytes;
+        copy.chunkBytes = chunkBytes;
+        return copy;
+    }
+
     /** Size of chunk {@code index}: 4 KiB doubling up to 1 MiB (chunk 8), then 1 MiB. */
     static int chunkBytes(int index) {
         assert index >= 0 && index < MAX_CHUNKS : "index=" + index;

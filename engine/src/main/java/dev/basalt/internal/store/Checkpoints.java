@@ -19,7 +19,9 @@ import java.util.List;
  * A checkpoint that is rejected, or that the log has moved past, is logged with the reason,
  * deleted and replaced by the full replay of the log; it is never the only copy of anything.
  *
- * <p>Threads: at open, alone; at close, after every writer and background thread stopped.
+ * <p>Threads: at open, alone. A checkpoint is captured under the append lock and written after
+ * it, from copies (in the background) or from the live structures (at close, after every
+ * writer and background thread stopped).
  */
 final class Checkpoints {
     private static final System.Logger LOG = System.getLogger(Checkpoints.class.getName());
@@ -65,62 +67,134 @@ final class Checkpoints {
     }
 
     /**
-     * Writes the state as it stands as the directory's checkpoint: the structures are copied to
-     * the temporary file here, under the append lock the caller holds; {@link #publish} makes it
-     * the checkpoint. A failure is logged and leaves the older checkpoint, which is still correct
-     * to load (the open replays the log after it).
+     * The state as it stands, for {@link #writeTemporary}; under the append lock the caller
+     * holds, with null when no checkpoint can be taken now. With {@code copy}, the indexes and
+     * listings are copies of their own (memory copies, milliseconds per million keys) that the
+     * file is written from after the lock is released, and {@link #release} frees; without it
+     * (at close, when nothing changes any more) they are the live structures themselves.
      *
      * <p>{@code firstUnapplied} is the location of the oldest record group commit has appended
      * but not applied to the indexes yet (-1: none): the checkpoint then covers the log only up
      * to it, and the open replays it and everything after. The records after it that are
      * applied (namespace records, compaction's copies) are replayed again, which changes nothing.
-     *
-     * @return true when the temporary file was written and may be published
+     * The active segment's hint entries are not copied: the builder only appends, and the view
+     * keeps the memory of the entries it covers alive however the builder grows.
      */
-    boolean writeTemporary(SegmentLog log, long firstUnapplied, long maxSequence, long hashSeed, long damagedRanges,
-            Namespaces namespaces, ExpiryLedger ledger, SegmentUsage usage) {
-        CheckpointEvent event = new CheckpointEvent(); // JFR, off by default
-        event.begin();
+    CheckpointContent capture(SegmentLog log, long firstUnapplied, long maxSequence, long hashSeed,
+            long damagedRanges, Namespaces namespaces, ExpiryLedger ledger, SegmentUsage usage, boolean copy)
+            throws IOException {
+        CoveredLog covered = log.coveredLog(firstUnapplied);
+        if (covered == null) {
+            return null; // the unapplied records are in a segment already sealed: next time
+        }
+        long[] liveBytes = new long[covered.segmentIds().length];
+        long[] minSequences = new long[liveBytes.length];
+        for (int i = 0; i < liveBytes.length; i++) {
+            liveBytes[i] = usage.liveBytes((int) covered.segmentIds()[i]);
+            minSequences[i] = usage.minSequence((int) covered.segmentIds()[i]);
+        }
+        List<NamespaceState> states = new ArrayList<>(namespaces.all());
+        states.sort((a, b) -> a.name().compareTo(b.name()));
+        List<CheckpointContent.Namespace> images = new ArrayList<>();
+        int[] positionById = new int[states.stream().mapToInt(NamespaceState::id).max().orElse(0) + 1];
+        java.util.Arrays.fill(positionById, -1);
         try {
-            CoveredLog covered = log.coveredLog(firstUnapplied);
-            if (covered == null) {
-                return false; // the unapplied records are in a segment already sealed: next time
-            }
-            long[] liveBytes = new long[covered.segmentIds().length];
-            long[] minSequences = new long[liveBytes.length];
-            for (int i = 0; i < liveBytes.length; i++) {
-                liveBytes[i] = usage.liveBytes((int) covered.segmentIds()[i]);
-                minSequences[i] = usage.minSequence((int) covered.segmentIds()[i]);
-            }
-            List<NamespaceState> states = new ArrayList<>(namespaces.all());
-            states.sort((a, b) -> a.name().compareTo(b.name()));
-            List<CheckpointContent.Namespace> images = new ArrayList<>();
-            int[] positionById = new int[states.stream().mapToInt(NamespaceState::id).max().orElse(0) + 1];
-            java.util.Arrays.fill(positionById, -1);
             for (NamespaceState state : states) {
                 positionById[state.id()] = images.size();
-                images.add(state.image());
+                images.add(copy ? state.imageCopy() : state.image());
             }
-            CheckpointContent content = new CheckpointContent(storeId, hashSeed, maxSequence,
-                    ledger.liveExpiringKeys(), damagedRanges, covered, liveBytes, minSequences, images, sink ->
-                            ledger.forEachEntry((expiration, namespaceId, keyHash, location) -> {
-                                // An entry of a dropped namespace is stale: it would purge nothing.
-                                if (namespaceId < positionById.length && positionById[namespaceId] >= 0) {
-                                    sink.accept(positionById[namespaceId], expiration, keyHash, location);
-                                }
-                                return false;
-                            }));
+        } catch (RuntimeException | Error e) {
+            if (copy) {
+                release(images);
+            }
+            throw e;
+        }
+        ExpiryCopy expiry = new ExpiryCopy();
+        ledger.forEachEntry((expiration, namespaceId, keyHash, location) -> {
+            // An entry of a dropped namespace is stale: it would purge nothing.
+            if (namespaceId < positionById.length && positionById[namespaceId] >= 0) {
+                expiry.add(positionById[namespaceId], expiration, keyHash, location);
+            }
+            return false;
+        });
+        return new CheckpointContent(storeId, hashSeed, maxSequence, ledger.liveExpiringKeys(), damagedRanges,
+                covered, liveBytes, minSequences, images, expiry);
+    }
+
+    /**
+     * Writes a captured state to the checkpoint's temporary file; {@link #publish} makes it the
+     * checkpoint. Any thread, writers running when the content is a copy. A failure is logged
+     * and leaves the older checkpoint, which is still correct to load (the open replays the log
+     * after it).
+     *
+     * @param writersWaitedNanos how long the capture stopped the writers; with
+     *     {@code writersStopped} the writers wait for this write too
+     * @return true when the temporary file was written and may be published
+     */
+    boolean writeTemporary(CheckpointContent content, long writersWaitedNanos, boolean writersStopped) {
+        CheckpointEvent event = new CheckpointEvent(); // JFR, off by default
+        event.begin();
+        long startedAt = System.nanoTime();
+        try {
             lastSizeBytes = CheckpointFile.writeTemporary(io, dir, content);
             long keys = 0;
-            for (NamespaceState state : states) {
-                keys += state.size();
+            for (CheckpointContent.Namespace ns : content.namespaces()) {
+                keys += ns.listing().size();
             }
-            event.finish(dir.toString(), lastSizeBytes, states.size(), keys);
+            event.finish(dir.toString(), lastSizeBytes, content.namespaces().size(), keys,
+                    writersWaitedNanos + (writersStopped ? System.nanoTime() - startedAt : 0));
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "no checkpoint written (the next open replays more of the log): "
                     + e);
             return false;
+        }
+    }
+
+    /**
+     * Writes and publishes a checkpoint from copies {@link #capture} made, with the writers
+     * running, then frees the copies.
+     */
+    void writeCopy(CheckpointContent copied, long captureNanos, SegmentLog log) {
+        try {
+            if (writeTemporary(copied, captureNanos, false)) {
+                // What the checkpoint covers must be durable before it is published: else a power
+                // loss could take records from the log that the checkpoint's indexes point at.
+                log.force();
+                publish();
+            }
+        } finally {
+            release(copied.namespaces());
+        }
+    }
+
+    private static void release(List<CheckpointContent.Namespace> copies) {
+        for (CheckpointContent.Namespace ns : copies) {
+            ns.index().close();
+            ns.listing().close();
+        }
+    }
+
+    /** The expiry entries, copied while the queue cannot change, four longs an entry. */
+    private static final class ExpiryCopy implements CheckpointContent.ExpiryEntries {
+        private long[] entries = new long[64];
+        private int used;
+
+        void add(int namespace, long expiration, long keyHash, long location) {
+            if (used + 4 > entries.length) {
+                entries = java.util.Arrays.copyOf(entries, entries.length * 2);
+            }
+            entries[used++] = namespace;
+            entries[used++] = expiration;
+            entries[used++] = keyHash;
+            entries[used++] = location;
+        }
+
+        @Override
+        public void forEach(CheckpointContent.ExpirySink sink) {
+            for (int i = 0; i < used; i += 4) {
+                sink.accept((int) entries[i], entries[i + 1], entries[i + 2], entries[i + 3]);
+            }
         }
     }
 

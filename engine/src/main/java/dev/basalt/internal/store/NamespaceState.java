@@ -1,10 +1,12 @@
 package dev.basalt.internal.store;
 
 import dev.basalt.BasaltException;
+import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.compaction.LiveKeys;
 import dev.basalt.internal.compaction.SegmentUsage;
 import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.index.HashIndex;
+import dev.basalt.internal.index.IndexImage;
 import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.log.LogFormat;
@@ -319,8 +321,19 @@ public final class NamespaceState implements LiveKeys {
     }
 
     /** The index and the listing as they stand, for a checkpoint; writers stopped. */
-    dev.basalt.internal.checkpoint.CheckpointContent.Namespace image() {
-        return new dev.basalt.internal.checkpoint.CheckpointContent.Namespace(name, index, listing);
+    CheckpointContent.Namespace image() {
+        return new CheckpointContent.Namespace(name, index, listing);
+    }
+
+    /** {@link #image()} with copies of the index and listing, which the caller frees; under the lock. */
+    CheckpointContent.Namespace imageCopy() {
+        HashIndex indexCopy = IndexImage.copy(index);
+        try {
+            return new CheckpointContent.Namespace(name, indexCopy, listing.copy());
+        } catch (RuntimeException | Error e) {
+            indexCopy.close();
+            throw e;
+        }
     }
 
     /** Marks the namespace dropped and takes its keys out of the live figures; under the lock. */

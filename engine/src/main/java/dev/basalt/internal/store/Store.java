@@ -24,6 +24,7 @@ import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.RecoveryReport;
 import dev.basalt.internal.log.SegmentLog;
 import dev.basalt.internal.log.StoreFile;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -378,35 +379,42 @@ public final class Store implements AutoCloseable {
         if (!due) {
             return 0;
         }
-        boolean written;
+        CheckpointContent copied;
+        long heldNanos;
         writes.lock();
         try {
             if (open.isClosed() || log.failed()) {
                 return 0;
             }
-            // Group commit's pending updates are in the log but not in the index yet: the
-            // checkpoint covers the log only up to the first of them.
             long lockedAt = nanoClock.nanoTime();
-            written = writeCheckpointLocked();
-            if (written) {
-                checkpointSchedule.written(log.appendedBytes(), nanoClock.nanoTime() - lockedAt);
+            copied = captureCheckpointLocked(true);
+            heldNanos = nanoClock.nanoTime() - lockedAt;
+            if (copied != null) {
+                checkpointSchedule.written(log.appendedBytes(), heldNanos);
             }
         } finally {
             writes.unlock();
         }
-        if (written) {
-            // What the checkpoint covers must be durable before it is published: else a power
-            // loss could take records from the log that the checkpoint's indexes point at.
-            log.force();
-            checkpoints.publish(); // the fsyncs, with writers running
+        if (copied == null) {
+            return 0;
         }
+        checkpoints.writeCopy(copied, heldNanos, log);
         return 1;
     }
 
-    /** Copies the state out to the checkpoint's temporary file; the append lock is held, nothing pending. */
-    private boolean writeCheckpointLocked() {
-        return checkpoints.writeTemporary(log, writes.firstPendingLocation(), writes.lastSequence(),
-                namespaces.hashSeed(), damagedRanges(), namespaces, ledger, usage);
+    /**
+     * The state for a checkpoint, copied ({@code copy}) or not (at close); the append lock is
+     * held. Group commit's pending updates are in the log but not in the index yet: the
+     * checkpoint covers the log only up to the first of them. Null when none can be taken now.
+     */
+    private CheckpointContent captureCheckpointLocked(boolean copy) {
+        try {
+            return checkpoints.capture(log, writes.firstPendingLocation(), writes.lastSequence(),
+                    namespaces.hashSeed(), damagedRanges(), namespaces, ledger, usage, copy);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "no checkpoint taken (the next open replays more of the log): " + e);
+            return null;
+        }
     }
 
     private void periodicForce() {
@@ -469,7 +477,9 @@ public final class Store implements AutoCloseable {
             // Under the append lock: a compaction pass started by a caller may still be copying.
             writes.lock();
             try {
-                if (writeCheckpointLocked()) {
+                long lockedAt = nanoClock.nanoTime();
+                CheckpointContent state = captureCheckpointLocked(false);
+                if (state != null && checkpoints.writeTemporary(state, nanoClock.nanoTime() - lockedAt, true)) {
                     checkpoints.publish();
                 }
             } finally {

@@ -49,6 +49,7 @@ class HashIndexModelTest {
             .withAction(1, action(keyIds().flatMap(id -> picks().map(pick ->
                 Transformer.mutate("removeIfAt " + id + " pick " + pick, m -> m.removeIfAt(id, pick))))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("forEach", Model::forEach))))
+            .withAction(1, action(Arbitraries.just(Transformer.mutate("copy", Model::copy))))
             .withMaxTransformations(300);
     }
 
@@ -68,12 +69,28 @@ class HashIndexModelTest {
         return Arbitraries.integers().between(-1, 20);
     }
 
-    /** The index under test, its model, and a stand-in log (the KeyBook). */
+    /**
+     * The index under test, its model, and a stand-in log (the KeyBook); and the copies taken
+     * along the way ({@link IndexImage#copy}), each beside the model as it stood then, checked
+     * unchanged at every later step whatever the original did since (growth included).
+     */
     static final class Model {
+        private static final int COPIES_KEPT = 3;
         private final HashIndex index = new HashIndex(0);
         private final KeyBook book = new KeyBook();
         private final Map<Integer, Long> locationOfKey = new HashMap<>();
         private final Map<Integer, List<Long>> pastLocations = new HashMap<>();
+        private final List<HashIndex> copies = new java.util.ArrayList<>();
+        private final List<Map<Integer, Long>> copiedModels = new java.util.ArrayList<>();
+
+        void copy() {
+            if (copies.size() == COPIES_KEPT) {
+                copies.remove(0).close();
+                copiedModels.remove(0);
+            }
+            copies.add(IndexImage.copy(index));
+            copiedModels.add(new HashMap<>(locationOfKey));
+        }
 
         void put(int id) {
             final UnsafeBuffer key = key(id);
@@ -130,10 +147,21 @@ class HashIndexModelTest {
         void checkAgreement() {
             assertThat(index.size()).isEqualTo(locationOfKey.size());
             index.verifyInvariants();
+            for (int i = 0; i < copies.size(); i++) {
+                final HashIndex copy = copies.get(i);
+                copy.verifyInvariants();
+                assertThat(copy.size()).as("size of copy " + i).isEqualTo(copiedModels.get(i).size());
+                for (Map.Entry<Integer, Long> e : copiedModels.get(i).entrySet()) {
+                    final UnsafeBuffer key = key(e.getKey());
+                    assertThat(copy.get(hash(e.getKey()), key, 0, key.capacity(), book))
+                        .as("copy " + i + ", key " + e.getKey()).isEqualTo(e.getValue());
+                }
+            }
         }
 
         void close() {
             index.close();
+            copies.forEach(HashIndex::close);
         }
 
         private long chooseLocation(int id, int pick) {

@@ -189,7 +189,7 @@ class KeyListingConcurrencyTest {
     }
 
     /** Checks each key as it is visited; remembers the last one so the next page resumes after it. */
-    private final class PassChecker implements KeyListing.KeyVisitor {
+    private final class PassChecker implements KeyVisitor {
         private final byte[] prefix;
         private final UnsafeBuffer last = new UnsafeBuffer(new byte[64]);
         private int lastLength;

@@ -50,6 +50,7 @@ class KeyListingModelTest {
             .withAction(2, action(Combinators.combine(keys(), Arbitraries.integers().between(1, 40)).as((k, n) ->
                 Transformer.mutate("ascending run from " + hex(k) + " of " + n, m -> m.ascendingRun(k, n)))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("reclaim", Model::reclaim))))
+            .withAction(1, action(Arbitraries.just(Transformer.mutate("copy", Model::copy))))
             .withAction(1, action(Combinators.combine(prefixes(), pageSizes()).as((p, size) ->
                 Transformer.mutate("page prefix=" + hex(p) + " size=" + size, m -> m.page(p, size)))))
             .withAction(1, action(Combinators.combine(keys(), Arbitraries.of(true, false), prefixes(), pageSizes())
@@ -119,10 +120,17 @@ class KeyListingModelTest {
         return s.length() == 0 ? "\"\"" : s.toString();
     }
 
-    /** The listing under test and its model. */
+    /**
+     * The listing under test and its model, and the copies taken along the way, each beside the
+     * model as it stood then: every later step checks them unchanged, whatever the original
+     * inserted, removed or reused since.
+     */
     static final class Model {
+        private static final int COPIES_KEPT = 3;
         private final KeyListing listing = new KeyListing(12345);
         private final NavigableSet<byte[]> model = new TreeSet<>(Scans.UNSIGNED);
+        private final List<KeyListing> copies = new ArrayList<>();
+        private final List<List<byte[]>> copiedModels = new ArrayList<>();
 
         void insert(byte[] key) {
             assertThat(Scans.insert(listing, key)).as("insert result").isEqualTo(model.add(key));
@@ -156,6 +164,15 @@ class KeyListingModelTest {
         void reclaim() {
             final long pending = listing.removedBytesPending();
             assertThat(listing.reclaim()).isEqualTo(pending);
+        }
+
+        void copy() {
+            if (copies.size() == COPIES_KEPT) {
+                copies.remove(0).close();
+                copiedModels.remove(0);
+            }
+            copies.add(listing.copy());
+            copiedModels.add(new ArrayList<>(model));
         }
 
         void page(byte[] prefix, int pageSize) {
@@ -210,6 +227,10 @@ class KeyListingModelTest {
         void checkAgreement() {
             assertThat(listing.size()).isEqualTo(model.size());
             listing.verifyInvariants();
+            for (int i = 0; i < copies.size(); i++) {
+                assertThat(copies.get(i).size()).as("size of copy " + i).isEqualTo(copiedModels.get(i).size());
+                assertThat(Scans.all(copies.get(i))).as("copy " + i).containsExactlyElementsOf(copiedModels.get(i));
+            }
         }
 
         void close() {
@@ -218,6 +239,12 @@ class KeyListingModelTest {
                 assertThat(Scans.contains(listing, key)).isTrue();
             }
             listing.close();
+            for (int i = 0; i < copies.size(); i++) {
+                copies.get(i).verifyInvariants();
+                assertThat(Scans.all(copies.get(i))).as("copy " + i + " after the original closed")
+                    .containsExactlyElementsOf(copiedModels.get(i));
+                copies.get(i).close();
+            }
         }
 
         private static List<byte[]> withPrefix(NavigableSet<byte[]> keys, byte[] prefix) {
