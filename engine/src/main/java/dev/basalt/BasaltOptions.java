@@ -329,8 +329,8 @@ public final class BasaltOptions {
      * {@code docs/benchmarks.md}); the file is written from the copy with the writers running,
      * and costs the indexes' size on disk again, so checkpoints are never closer than the last
      * one's size in log bytes: they never write more than the writers do. Never sooner after
-     * the last one than 10 times as long as it held writers up, either. A shorter interval
-     * trades disk writes for open time.
+     * the last one than 10 times as long as it took, either, so checkpoints take at most a
+     * tenth of a core. A shorter interval trades disk writes for open time.
      *
      * @param bytes log bytes between checkpoints; 0 for none but the one at close
      * @return a copy of these options with the change; this object is unchanged

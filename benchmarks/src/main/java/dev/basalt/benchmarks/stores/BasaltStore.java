@@ -7,6 +7,7 @@ import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
 import dev.basalt.PutOptions;
 import dev.basalt.ValueType;
+import dev.basalt.WriteBatch;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,24 +35,48 @@ final class BasaltStore implements KvStore {
     /** 4 MiB: about 30,000 records of 100 bytes, so 10 % overwrites of 100,000 keys seal a segment in seconds. */
     static final long BACKGROUND_WORK_SEGMENT_BYTES = 4L << 20;
 
+    /** Entries per {@link WriteBatch} of a batched {@link #load}, as RocksDB's adapter loads. */
+    static final int LOAD_BATCH_ENTRIES = 1_000;
+
     /** False for {@link Stores#BASALT_NO_COMPACTION}: the same store with no compaction thread. */
     private final boolean backgroundCompaction;
+    /** True for {@link Stores#BASALT_BATCHED_LOAD}: {@link #load} writes batches, not single puts. */
+    private final boolean batchedLoad;
     private Basalt db;
     private KvNamespace namespace;
     /** {@link #syncCount} once closed: JMH may ask for it after another thread closed the store. */
     private long syncsAtClose;
 
     BasaltStore() {
-        this(true);
+        this(true, false);
     }
 
-    BasaltStore(boolean backgroundCompaction) {
+    BasaltStore(boolean backgroundCompaction, boolean batchedLoad) {
         this.backgroundCompaction = backgroundCompaction;
+        this.batchedLoad = batchedLoad;
     }
 
     @Override
     public String name() {
-        return backgroundCompaction ? Stores.BASALT : Stores.BASALT_NO_COMPACTION;
+        return batchedLoad ? Stores.BASALT_BATCHED_LOAD
+                : backgroundCompaction ? Stores.BASALT : Stores.BASALT_NO_COMPACTION;
+    }
+
+    /** One put per key, or with {@link Stores#BASALT_BATCHED_LOAD} one atomic batch per 1,000 keys. */
+    @Override
+    public void load(LoadSource source) {
+        if (!batchedLoad) {
+            KvStore.super.load(source);
+            return;
+        }
+        for (int start = 0; start < source.count(); start += LOAD_BATCH_ENTRIES) {
+            WriteBatch batch = WriteBatch.create();
+            for (int i = start, end = Math.min(source.count(), start + LOAD_BATCH_ENTRIES); i < end; i++) {
+                batch.put(source.key(i), source.value(i));
+            }
+            namespace.write(batch);
+        }
+        sync();
     }
 
     @Override

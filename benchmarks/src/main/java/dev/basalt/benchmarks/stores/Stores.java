@@ -20,6 +20,12 @@ public final class Stores {
      * it); {@code SustainedOverwrite} runs it to set the cost of compaction apart.
      */
     public static final String BASALT_NO_COMPACTION = "basalt-no-compaction";
+    /**
+     * Basalt loading in {@code WriteBatch}es of {@value BasaltStore#LOAD_BATCH_ENTRIES} (as
+     * RocksDB's adapter loads), otherwise {@link #BASALT}: not one of {@link #NAMES}; for the bulk
+     * load figures of {@code OpenAndMemoryBenchmark.memoryAfterLoad}.
+     */
+    public static final String BASALT_BATCHED_LOAD = "basalt-batch";
 
     /** Every store, Basalt first, then the in-memory ceilings, then the persistent peers. */
     public static final List<String> NAMES =
@@ -40,7 +46,9 @@ public final class Stores {
             case BASALT:
                 return new BasaltStore();
             case BASALT_NO_COMPACTION:
-                return new BasaltStore(false);
+                return new BasaltStore(false, false);
+            case BASALT_BATCHED_LOAD:
+                return new BasaltStore(true, true);
             case CHM:
                 return new HashMapStore();
             case SKIPLIST:

@@ -11,27 +11,27 @@ import org.agrona.concurrent.NanoClock;
  *       however large the indexes grow.</li>
  *   <li>Or when a compaction removed segments the last one covers: it is of no use to an open
  *       after that. At most once a second, however often passes run.</li>
- *   <li>Either way, not before {@link #HOLD_MULTIPLE} times as long as the last checkpoint held
- *       the append lock has passed since it, so checkpoints stop writers for at most
- *       1/{@value #HOLD_MULTIPLE} of the time. The hold is now only the memory copy of the
- *       indexes (5 to 10 ms at 1 M keys on the project's 2-vCPU VMs; the file is written from the
- *       copy after the lock is released), so the interval rules decide; the rule mattered when
- *       the file itself was written under the lock (about 270 ms at 1 M keys) and compaction,
- *       removing segments every second under sustained overwrite, asked for a checkpoint as
- *       often: checkpoints then stopped writers for a quarter of the time (issue 14's profile).
- *       It stays as the bound on what a checkpoint may cost the writers whatever the key count.</li>
+ *   <li>Either way, not before {@link #COST_MULTIPLE} times as long as the last checkpoint took
+ *       (its copy under the append lock and its file, written after the lock is released) has
+ *       passed since it, so checkpoints take at most 1/{@value #COST_MULTIPLE} of a core and
+ *       stop writers for a tenth of that. Under sustained overwrite compaction removes segments
+ *       every second; at 1 M keys a checkpoint takes 200 to 300 ms, of which 5 to 10 ms with
+ *       writers stopped, on the project's 2-vCPU VMs. Spacing by the lock hold alone let one come
+ *       every second, and its file writing, beside the writer and the compaction thread on two
+ *       cores, cost the writer a fifth of its throughput (issue 14's sustained-overwrite run).
+ *       Why not more than ten: the price is a longer log tail to replay after a kill.</li>
  * </ul>
  * Threads: the checkpoint agent, except {@link #compactionRemovedSegments} (any thread).
  */
 final class CheckpointSchedule {
-    /** How many times its own lock hold must pass between two checkpoints. */
-    static final int HOLD_MULTIPLE = 10;
+    /** How many times its own duration must pass between two checkpoints. */
+    static final int COST_MULTIPLE = 10;
     private static final long COMPACTION_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final NanoClock clock;
     private long appendedAtLast;
     private long lastAtNanos;
-    private long lastHoldNanos;
+    private long lastCostNanos;
     private volatile boolean behindCompaction;
 
     CheckpointSchedule(NanoClock clock) {
@@ -44,19 +44,28 @@ final class CheckpointSchedule {
      */
     boolean due(long intervalBytes, long lastSizeBytes, long appendedBytes) {
         long sinceLast = clock.nanoTime() - lastAtNanos;
-        if (lastAtNanos != 0 && sinceLast < HOLD_MULTIPLE * lastHoldNanos) {
+        if (lastAtNanos != 0 && sinceLast < COST_MULTIPLE * lastCostNanos) {
             return false;
         }
         boolean grown = appendedBytes - appendedAtLast >= Math.max(intervalBytes, lastSizeBytes);
         return grown || behindCompaction && (lastAtNanos == 0 || sinceLast >= COMPACTION_SPACING_NANOS);
     }
 
-    /** A checkpoint was written after the log took {@code appendedBytes}, holding the lock that long. */
+    /**
+     * A checkpoint was captured after the log took {@code appendedBytes}, holding the lock that
+     * long; what it covers is settled here, when the lock is still held, and {@link #took} gives
+     * its whole cost once its file is written.
+     */
     void written(long appendedBytes, long heldNanos) {
         behindCompaction = false;
         appendedAtLast = appendedBytes;
         lastAtNanos = clock.nanoTime();
-        lastHoldNanos = heldNanos;
+        lastCostNanos = heldNanos;
+    }
+
+    /** The last checkpoint took {@code nanos} from its capture until its file was published. */
+    void took(long nanos) {
+        lastCostNanos = nanos;
     }
 
     /** A compaction removed segments: the last checkpoint covers some of them. */

@@ -381,12 +381,13 @@ public final class Store implements AutoCloseable {
         }
         CheckpointContent copied;
         long heldNanos;
+        long lockedAt;
         writes.lock();
         try {
             if (open.isClosed() || log.failed()) {
                 return 0;
             }
-            long lockedAt = nanoClock.nanoTime();
+            lockedAt = nanoClock.nanoTime();
             copied = captureCheckpointLocked(true);
             heldNanos = nanoClock.nanoTime() - lockedAt;
             if (copied != null) {
@@ -399,6 +400,7 @@ public final class Store implements AutoCloseable {
             return 0;
         }
         checkpoints.writeCopy(copied, heldNanos, log);
+        checkpointSchedule.took(nanoClock.nanoTime() - lockedAt);
         return 1;
     }
 

@@ -38,12 +38,15 @@ class CheckpointScheduleTest {
     }
 
     @Test
-    void noneIsDueBeforeTheHoldMultipleOfTheLastLockHoldPassed() {
-        long hold = TimeUnit.MILLISECONDS.toNanos(270);
+    void noneIsDueBeforeTheCostMultipleOfTheLastCheckpointPassed() {
+        long hold = TimeUnit.MILLISECONDS.toNanos(8);
+        long whole = TimeUnit.MILLISECONDS.toNanos(270);
         schedule.written(0, hold);
+        now += whole;
+        schedule.took(whole);
         schedule.compactionRemovedSegments();
         long grown = 1024 * MIB;
-        now += CheckpointSchedule.HOLD_MULTIPLE * hold - 1;
+        now += CheckpointSchedule.COST_MULTIPLE * whole - whole - 1;
         assertThat(schedule.due(64 * MIB, 0, grown)).as("log grown, compaction behind, but too soon").isFalse();
         now += 1;
         assertThat(schedule.due(64 * MIB, 0, grown)).isTrue();
