@@ -33,9 +33,12 @@ public enum CrashPoint {
     // Segment roll (SegmentLog.roll).
     /** The full segment is forced; its hint is not written. */
     ROLL_SEALED_FORCED,
-    /** The sealed segment's hint is published; the next segment does not exist. */
+    /**
+     * A sealed segment's hint is published, by the background thread after the roll (the next
+     * segment exists and may hold records).
+     */
     ROLL_HINT_WRITTEN,
-    /** The next segment is created; the log still points at the sealed one. */
+    /** The next segment is created; the log still points at the sealed one, whose hint is pending. */
     ROLL_NEW_SEGMENT_CREATED,
 
     // Writing a file by the tmp-force-move-fsync protocol (DurableFiles), per kind of file.

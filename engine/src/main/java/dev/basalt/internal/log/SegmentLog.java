@@ -39,6 +39,8 @@ public final class SegmentLog implements AutoCloseable {
     private final RecordEncoder encoder = new RecordEncoder();
     private final BatchAppender batchAppender = new BatchAppender();
     private final Object forceLock = new Object();
+    /** Hints of sealed segments the roll left for {@link #writeSealedHints}. */
+    private final SealedHints sealedHints;
     private volatile Segment[] segmentsById = new Segment[16];
     private ActiveSegment active;
     private long sealedBytes;
@@ -50,34 +52,12 @@ public final class SegmentLog implements AutoCloseable {
     /** Bytes appended since the open, ever growing; written under the append lock, read by anyone. */
     private final java.util.concurrent.atomic.AtomicLong appendedBytes = new java.util.concurrent.atomic.AtomicLong();
 
-    /** The active segment's writer state; replaced under the force lock when it rolls. */
-    private static final class ActiveSegment {
-        final Segment segment;
-        final InterruptSafeChannel channel;
-        final HintFile.Builder hints;
-        long tail;
-        /**
-         * How far failed appends may have written past {@link #tail}: a write that fails with
-         * ENOSPC has often written part of the record first. Those bytes are zeroed before the
-         * segment is sealed or closed, so that a sealed segment ends in zeros and neither the
-         * verifier nor a rescan takes them for damage (found by the disk-full campaign on a
-         * real tmpfs).
-         */
-        long failedAppendEnd;
-
-        ActiveSegment(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail) {
-            this.segment = segment;
-            this.channel = channel;
-            this.hints = hints;
-            this.tail = tail;
-        }
-    }
-
     private SegmentLog(FileIo io, Path dir, long storeId, long newSegmentCapacityBytes) {
         this.io = io;
         this.dir = dir;
         this.storeId = storeId;
         this.newSegmentCapacityBytes = newSegmentCapacityBytes;
+        this.sealedHints = new SealedHints(io, dir, storeId);
     }
 
     /**
@@ -354,21 +334,42 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /** Seals the active segment (forced, hint written) and starts the next one. */
+    /**
+     * Seals the active segment and starts the next. The sealed segment is forced first, so that no
+     * record of the next one can be on disk without every record before it; its hint file is left
+     * to {@link #writeSealedHints} ({@link SealedHints} says why).
+     */
     private void roll() throws IOException {
         ActiveSegment sealed = active;
         ActiveSegment next;
+        boolean hintsBehind;
         synchronized (forceLock) {
             eraseFailedAppends(sealed);
             forceOrFail(sealed);
             CrashPoints.hit(CrashPoint.ROLL_SEALED_FORCED);
-            sealed.hints.write(io, dir, storeId, sealed.segment.id(), sealed.tail);
-            CrashPoints.hit(CrashPoint.ROLL_HINT_WRITTEN);
+            hintsBehind = sealedHints.add(sealed.segment.id(), sealed.tail, sealed.hints);
             next = createSegment(sealed.segment.id() + 1);
             CrashPoints.hit(CrashPoint.ROLL_NEW_SEGMENT_CREATED);
             active = next;
         }
         sealed.channel.close();
         sealedBytes += sealed.tail;
+        if (hintsBehind) {
+            sealedHints.writePending(1, this::holds);
+        }
+    }
+
+    /**
+     * Writes the hint files that rolls left pending; any thread, not under the append lock (the
+     * store's background thread calls it). Returns how many it handled.
+     */
+    public int writeSealedHints() {
+        return sealedHints.writePending(Integer.MAX_VALUE, this::holds);
+    }
+
+    /** Whether the log still holds segment {@code id}: not retired by a compaction. Any thread. */
+    private boolean holds(long id) {
+        return id <= Integer.MAX_VALUE && segment((int) id) != null;
     }
 
     /** Zeroes the bytes failed appends may have left past the tail (see {@code failedAppendEnd}). */
@@ -456,6 +457,7 @@ public final class SegmentLog implements AutoCloseable {
         if (active != null) {
             try {
                 if (fsyncFailure == null) {
+                    writeSealedHints();
                     // A clean close leaves the active segment's hint, so the next open need not
                     // scan its zero tail; the open deletes it before appending anything.
                     eraseFailedAppends(active);

@@ -16,8 +16,8 @@ import org.agrona.concurrent.NanoClock;
 
 /**
  * The engine's two threads. {@code basalt-background} runs the expiry sweep, the background
- * checkpoint (when the log grew by the configured interval) and, in PERIODIC mode, the fsync
- * agent; {@code basalt-compaction} runs background compaction on its own, so that
+ * checkpoint (when the log grew by the configured interval), the hint files of sealed segments
+ * (which a roll leaves to it, off the append lock) and, in PERIODIC mode, the fsync agent; {@code basalt-compaction} runs background compaction on its own, so that
  * a long pass never holds up the periodic fsync (the PERIODIC promise is about a second of
  * exposure) or the expiry sweep. Both are daemon threads that {@link #stop()} joins.
  */
@@ -36,10 +36,12 @@ final class BackgroundThreads {
     /**
      * Starts the threads. {@code sweep} runs one expiry batch of at most the given entries (it
      * reads "now" itself, under the append lock); {@code force} is the periodic fsync;
-     * {@code compactOnce} runs one background pass.
+     * {@code compactOnce} runs one background pass; {@code writeSealedHints} writes the hint
+     * files rolls left pending.
      */
     static BackgroundThreads start(BasaltOptions options, NanoClock nanoClock, IntUnaryOperator sweep,
-            Runnable force, CompactionAgent.Pass compactOnce, java.util.function.IntSupplier checkpointIfDue) {
+            Runnable force, CompactionAgent.Pass compactOnce, java.util.function.IntSupplier checkpointIfDue,
+            java.util.function.IntSupplier writeSealedHints) {
         // The agent's own reading of the clock is ignored: see ExpirySweep on why "now" is read
         // under the append lock.
         Agent expiry = new ExpiryAgent((agentNow, maxEntries) -> sweep.applyAsInt(maxEntries), options.clock(),
@@ -65,7 +67,18 @@ final class BackgroundThreads {
                 }
             });
         }
-        Agent agent = agents.size() == 1 ? expiry : new CompositeAgent(agents);
+        agents.add(new Agent() {
+            @Override
+            public int doWork() {
+                return writeSealedHints.getAsInt();
+            }
+
+            @Override
+            public String roleName() {
+                return "basalt-sealed-hints";
+            }
+        });
+        Agent agent = new CompositeAgent(agents);
         // Backoff rather than a fixed sleep: between the batches of an expiry burst the agent
         // idles only briefly, so a burst is not held to one batch per sleep.
         AgentRunner background = startAgent(agent, "basalt-background", TimeUnit.MILLISECONDS.toNanos(idleMs));

@@ -119,7 +119,7 @@ public final class Store implements AutoCloseable {
             this.sweep = new ExpirySweep(writes, namespaces, ledger, epochs, open, reads);
             this.garbageRate = new GarbageRate(log::appendedBytes, usage::totalLiveBytes, nanoClock);
             this.background = BackgroundThreads.start(options, nanoClock, sweep::sweepDue, this::periodicForce,
-                    this::backgroundCompaction, this::checkpointIfDue);
+                    this::backgroundCompaction, this::checkpointIfDue, log::writeSealedHints);
             for (RecoveryReport.Damage damage : report.corruptRecords()) {
                 LOG.log(System.Logger.Level.WARNING, "recovery skipped damaged records: " + damage);
             }

@@ -22,8 +22,12 @@ class HintFileTest {
     @TempDir
     Path dir;
 
+    /**
+     * A sealed segment's hint is not written by the roll (under the append lock) but by the next
+     * {@code writeSealedHints} (the store's background thread), and the active segment gets none.
+     */
     @Test
-    void hintIsWrittenWhenASegmentIsSealedAndOnlyThen() throws IOException {
+    void hintIsWrittenAfterASegmentIsSealedAndOnlyThen() throws IOException {
         try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
             int records = 0;
             while (log.log.segmentCount() < 2) {
@@ -31,7 +35,9 @@ class HintFileTest {
                 log.put("NS", "key-" + records++, "v".repeat(1000));
             }
             int inFirst = records - 1; // the last put rolled to segment 2
+            assertThat(log.hintFile(1)).as("left to the background by the roll").doesNotExist();
 
+            assertThat(log.log.writeSealedHints()).isEqualTo(1);
             assertThat(log.hintFile(1)).exists();
             assertThat(log.hintFile(2)).doesNotExist();
             // header, one entry per record (32 bytes + "NS" + "key-N", padded to 8), trailer
@@ -40,6 +46,41 @@ class HintFileTest {
                 entries += align(HINT_ENTRY_FIXED_LENGTH + 2 + ("key-" + i).length());
             }
             assertThat(Files.size(log.hintFile(1))).isEqualTo(HINT_HEADER_LENGTH + entries + HINT_TRAILER_LENGTH);
+        }
+    }
+
+    /** Pending hints are bounded: a roll that finds too many writes the oldest itself; the close writes the rest. */
+    @Test
+    void aRollWritesTheOldestPendingHintWhenTooManyWaitAndTheCloseWritesTheRest() throws IOException {
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            int records = 0;
+            while (log.log.segmentCount() < SealedHints.MAX_PENDING + 1) {
+                log.put("NS", "key-" + records++, "v".repeat(1000));
+            }
+            assertThat(log.hintFile(1)).as("two pending: still left to the background").doesNotExist();
+            while (log.log.segmentCount() < SealedHints.MAX_PENDING + 2) {
+                log.put("NS", "key-" + records++, "v".repeat(1000));
+            }
+            assertThat(log.hintFile(1)).as("a third pending: the roll wrote the oldest").exists();
+            assertThat(log.hintFile(2)).doesNotExist();
+            assertThat(log.hintFile(3)).doesNotExist();
+        }
+        assertThat(dir.resolve(hintFileName(2))).as("written by the close").exists();
+        assertThat(dir.resolve(hintFileName(3))).exists();
+    }
+
+    /** A segment compacted away before its hint was written gets none: no orphan hint file. */
+    @Test
+    void aSegmentRetiredBeforeItsHintIsWrittenGetsNone() throws IOException {
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            int records = 0;
+            while (log.log.segmentCount() < 2) {
+                log.put("NS", "key-" + records++, "v".repeat(1000));
+            }
+            log.log.retire(List.of(log.log.segment(1)));
+            assertThat(log.log.writeSealedHints()).as("taken off the list").isEqualTo(1);
+            assertThat(log.hintFile(1)).doesNotExist();
+            assertThat(dir.resolve(segmentFileName(1))).doesNotExist();
         }
     }
 
