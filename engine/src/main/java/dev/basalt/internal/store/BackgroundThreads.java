@@ -55,33 +55,13 @@ final class BackgroundThreads {
             idleMs = Math.max(1, Math.min(idleMs, TimeUnit.NANOSECONDS.toMillis(intervalNs) / 10));
         }
         if (options.checkpointIntervalBytes() > 0) {
-            agents.add(new Agent() {
-                @Override
-                public int doWork() {
-                    return checkpointIfDue.getAsInt();
-                }
-
-                @Override
-                public String roleName() {
-                    return "basalt-checkpoint";
-                }
-            });
+            agents.add(agent("basalt-checkpoint", checkpointIfDue));
         }
-        agents.add(new Agent() {
-            @Override
-            public int doWork() {
-                return writeSealedHints.getAsInt();
-            }
-
-            @Override
-            public String roleName() {
-                return "basalt-sealed-hints";
-            }
-        });
-        Agent agent = new CompositeAgent(agents);
+        agents.add(agent("basalt-sealed-hints", writeSealedHints));
+        Agent composite = new CompositeAgent(agents);
         // Backoff rather than a fixed sleep: between the batches of an expiry burst the agent
         // idles only briefly, so a burst is not held to one batch per sleep.
-        AgentRunner background = startAgent(agent, "basalt-background", TimeUnit.MILLISECONDS.toNanos(idleMs));
+        AgentRunner background = startAgent(composite, "basalt-background", TimeUnit.MILLISECONDS.toNanos(idleMs));
         AgentRunner compaction = null;
         if (options.backgroundCompaction()) {
             compaction = startAgent(new CompactionAgent(compactOnce, nanoClock, TimeUnit.SECONDS.toNanos(1)),
@@ -96,6 +76,21 @@ final class BackgroundThreads {
             compaction.close();
         }
         background.close();
+    }
+
+    /** An agent named {@code roleName} whose duty cycle is {@code work} (returning the work done). */
+    private static Agent agent(String roleName, java.util.function.IntSupplier work) {
+        return new Agent() {
+            @Override
+            public int doWork() {
+                return work.getAsInt();
+            }
+
+            @Override
+            public String roleName() {
+                return roleName;
+            }
+        };
     }
 
     private static AgentRunner startAgent(Agent agent, String threadName, long maxIdleNanos) {
