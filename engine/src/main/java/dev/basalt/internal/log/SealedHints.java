@@ -75,13 +75,6 @@ final class SealedHints {
         }
     }
 
-    /** How many wait; any thread. */
-    int pendingCount() {
-        synchronized (pending) {
-            return pending.size();
-        }
-    }
-
     private Pending poll() {
         synchronized (pending) {
             return pending.pollFirst();

@@ -333,7 +333,6 @@ public final class SegmentLog implements AutoCloseable {
         }
     }
 
-    /** Seals the active segment (forced, hint written) and starts the next one. */
     /**
      * Seals the active segment and starts the next. The sealed segment is forced first, so that no
      * record of the next one can be on disk without every record before it; its hint file is left

@@ -17,8 +17,9 @@ import org.agrona.concurrent.NanoClock;
 /**
  * The engine's two threads. {@code basalt-background} runs the expiry sweep, the background
  * checkpoint (when the log grew by the configured interval), the hint files of sealed segments
- * (which a roll leaves to it, off the append lock) and, in PERIODIC mode, the fsync agent; {@code basalt-compaction} runs background compaction on its own, so that
- * a long pass never holds up the periodic fsync (the PERIODIC promise is about a second of
+ * (which a roll leaves to it, off the append lock) and, in PERIODIC mode, the fsync agent;
+ * {@code basalt-compaction} runs background compaction on its own, so that a long pass never
+ * holds up the periodic fsync (the PERIODIC promise is about a second of
  * exposure) or the expiry sweep. Both are daemon threads that {@link #stop()} joins.
  */
 final class BackgroundThreads {

@@ -18,7 +18,7 @@ import org.agrona.concurrent.NanoClock;
  *       every second; at 1 M keys a checkpoint takes 200 to 300 ms, of which 5 to 10 ms with
  *       writers stopped, on the project's 2-vCPU VMs. Spacing by the lock hold alone let one come
  *       every second, and its file writing, beside the writer and the compaction thread on two
- *       cores, cost the writer a fifth of its throughput (issue 14's sustained-overwrite run).
+ *       cores, cost the writer half its throughput (issue 14's sustained-overwrite run).
  *       Why not more than ten: the price is a longer log tail to replay after a kill.</li>
  * </ul>
  * Threads: the checkpoint agent, except {@link #compactionRemovedSegments} (any thread).
@@ -52,15 +52,14 @@ final class CheckpointSchedule {
     }
 
     /**
-     * A checkpoint was captured after the log took {@code appendedBytes}, holding the lock that
-     * long; what it covers is settled here, when the lock is still held, and {@link #took} gives
-     * its whole cost once its file is written.
+     * A checkpoint was captured after the log took {@code appendedBytes}: what it covers is
+     * settled here, while the lock is still held; {@link #took} gives its cost once its file is
+     * written, before the schedule is asked again (both on the checkpoint agent).
      */
-    void written(long appendedBytes, long heldNanos) {
+    void written(long appendedBytes) {
         behindCompaction = false;
         appendedAtLast = appendedBytes;
         lastAtNanos = clock.nanoTime();
-        lastCostNanos = heldNanos;
     }
 
     /** The last checkpoint took {@code nanos} from its capture until its file was published. */

@@ -70,7 +70,7 @@ final class Checkpoints {
      * The state as it stands, for {@link #writeTemporary}; under the append lock the caller
      * holds, with null when no checkpoint can be taken now. With {@code copy}, the indexes and
      * listings are copies of their own (memory copies, milliseconds per million keys) that the
-     * file is written from after the lock is released, and {@link #release} frees; without it
+     * file is written from after the lock is released, and {@link #writeCopy} frees; without it
      * (at close, when nothing changes any more) they are the live structures themselves.
      *
      * <p>{@code firstUnapplied} is the location of the oldest record group commit has appended

@@ -391,7 +391,7 @@ public final class Store implements AutoCloseable {
             copied = captureCheckpointLocked(true);
             heldNanos = nanoClock.nanoTime() - lockedAt;
             if (copied != null) {
-                checkpointSchedule.written(log.appendedBytes(), heldNanos);
+                checkpointSchedule.written(log.appendedBytes());
             }
         } finally {
             writes.unlock();

@@ -251,8 +251,8 @@ final class WritePath {
      * ({@link #lockForCompaction}). Then the writer spins for up to {@value #SPIN_NANOS} ns
      * before it parks: the other holders' critical sections are short (a compaction step copies
      * one record, an expiry batch purges a few keys), while a park and its wake-up cost tens to
-     * hundreds of microseconds on the project's busy 2-vCPU VMs, and each showed up in the
-     * mixed benchmark's p99.9 (issue 14).
+     * hundreds of microseconds on the project's busy 2-vCPU VMs (issue 14: alternating
+     * sustained-overwrite runs were level or faster with the spin, their worst seconds better).
      */
     private void lockForWrite() {
         while (compactionWaiting) {

@@ -19,7 +19,7 @@ class CheckpointScheduleTest {
 
     @Test
     void theSpacingIsTheLargerOfTheIntervalAndTheLastCheckpointsSize() {
-        schedule.written(64 * MIB, 0);
+        schedule.written(64 * MIB);
         now += TimeUnit.SECONDS.toNanos(60);
         assertThat(schedule.due(64 * MIB, 100 * MIB, 64 * MIB + 99 * MIB)).isFalse();
         assertThat(schedule.due(64 * MIB, 100 * MIB, 64 * MIB + 100 * MIB)).isTrue();
@@ -27,21 +27,20 @@ class CheckpointScheduleTest {
 
     @Test
     void aCompactionMakesOneDueButNotTwiceInASecond() {
-        schedule.written(0, 0);
+        schedule.written(0);
         schedule.compactionRemovedSegments();
         now += TimeUnit.MILLISECONDS.toNanos(999);
         assertThat(schedule.due(64 * MIB, 0, 0)).isFalse();
         now += TimeUnit.MILLISECONDS.toNanos(1);
         assertThat(schedule.due(64 * MIB, 0, 0)).isTrue();
-        schedule.written(0, 0);
+        schedule.written(0);
         assertThat(schedule.due(64 * MIB, 0, 0)).as("written: nothing behind any more").isFalse();
     }
 
     @Test
     void noneIsDueBeforeTheCostMultipleOfTheLastCheckpointPassed() {
-        long hold = TimeUnit.MILLISECONDS.toNanos(8);
         long whole = TimeUnit.MILLISECONDS.toNanos(270);
-        schedule.written(0, hold);
+        schedule.written(0);
         now += whole;
         schedule.took(whole);
         schedule.compactionRemovedSegments();
