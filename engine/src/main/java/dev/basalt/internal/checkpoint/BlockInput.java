@@ -62,7 +62,7 @@ final class BlockInput {
             throw new CheckpointRejected("block " + blocks + " at offset " + at + " is " + kindName(found)
                     + ", expected " + kindName(kind));
         }
-        if (length < 0 || length > MAX_PAYLOAD_BYTES || at + BLOCK_HEADER_BYTES + length + BLOCK_TRAILER_BYTES > size) {
+        if (length < 0 || length > maxPayloadBytes(kind) || at + BLOCK_HEADER_BYTES + length + BLOCK_TRAILER_BYTES > size) {
             throw new CheckpointRejected("block " + blocks + " at offset " + at + " claims " + length
                     + " bytes; the file has " + (size - at - BLOCK_HEADER_BYTES) + " after its header");
         }

@@ -12,6 +12,8 @@ import java.util.zip.CRC32C;
  * {@code kind u32, length u32, payload, CRC32C u32} over the first three.
  */
 final class BlockOutput {
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(MAPPED_ALIGNMENT);
+
     private final FileHandle file;
     private final ByteBuffer frame = ByteBuffer.allocateDirect(BLOCK_HEADER_BYTES).order(ORDER);
     private final ByteBuffer trailer = ByteBuffer.allocateDirect(BLOCK_TRAILER_BYTES).order(ORDER);
@@ -26,9 +28,9 @@ final class BlockOutput {
     /** Writes one block whose payload is {@code payload} from its position to its limit. */
     void block(int kind, ByteBuffer payload) throws IOException {
         int length = payload.remaining();
-        if (length > MAX_PAYLOAD_BYTES) {
+        if (length > maxPayloadBytes(kind)) {
             throw new IllegalArgumentException(kindName(kind) + " block of " + length + " bytes exceeds "
-                    + MAX_PAYLOAD_BYTES);
+                    + maxPayloadBytes(kind));
         }
         frame.clear();
         frame.putInt(kind).putInt(length).flip();
@@ -41,6 +43,20 @@ final class BlockOutput {
         write(payload.duplicate());
         write(trailer);
         blocks++;
+    }
+
+    /**
+     * Writes one block of a mapped kind whose payload starts at a multiple of
+     * {@link CheckpointFormat#MAPPED_ALIGNMENT} in the file, after a padding block if needed.
+     */
+    void aligned(int kind, ByteBuffer payload) throws IOException {
+        assert isMapped(kind) : kindName(kind);
+        if ((position + BLOCK_HEADER_BYTES) % MAPPED_ALIGNMENT != 0) {
+            long framing = BLOCK_HEADER_BYTES + BLOCK_TRAILER_BYTES + BLOCK_HEADER_BYTES;
+            int padding = (int) Math.floorMod(-(position + framing), (long) MAPPED_ALIGNMENT);
+            block(KIND_PADDING, ZEROS.duplicate().limit(padding));
+        }
+        block(kind, payload);
     }
 
     /** Writes {@code memory} as blocks of at most {@link CheckpointFormat#MAX_PAYLOAD_BYTES}. */

@@ -7,6 +7,7 @@ import dev.basalt.internal.env.DurableFiles;
 import dev.basalt.internal.env.FileHandle;
 import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.index.IndexImage;
+import dev.basalt.internal.listing.ListingImage;
 import dev.basalt.internal.log.CoveredLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,23 +135,24 @@ public final class CheckpointFile {
         b.putInt(shape.capacitySlots()).putInt(shape.liveKeys()).putInt(shape.deletedSlots());
         b.putLong(ns.listing().size());
         out.block(KIND_NAMESPACE, b.flip());
-        IndexImage.copyOut(ns.index(), chunk -> out.sliced(KIND_INDEX_SLOTS, chunk));
-        BlockOutput.EntryBlocks keys = out.new EntryBlocks(KIND_LISTING_KEYS);
-        try {
-            ns.listing().scan(null, 0, 0, false, null, 0, 0, Integer.MAX_VALUE, (key, offset, length) -> {
-                try {
-                    ByteBuffer room = keys.room(2 + length);
-                    room.putShort((short) length);
-                    key.getBytes(offset, room, length);
-                    return true;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        IndexImage.copyOut(ns.index(), chunk -> out.aligned(KIND_INDEX_SLOTS, chunk));
+        ListingImage.Shape listing = ListingImage.shape(ns.listing());
+        ByteBuffer state = ByteBuffer.allocate(LISTING_STATE_FIXED_BYTES + ListingImage.FREE_LISTS * Integer.BYTES)
+                .order(ORDER);
+        state.putLong(listing.size()).putLong(listing.randomState()).putLong(listing.freeBytes())
+                .putLong(listing.retiredBytes());
+        state.putInt(listing.topLevel()).putInt(listing.chunkCount()).putInt(listing.bumpOffsetBytes())
+                .putInt(listing.retired().length);
+        for (int head : listing.freeListHeads()) {
+            state.putInt(head);
         }
-        keys.flush();
+        out.block(KIND_LISTING_STATE, state.flip());
+        BlockOutput.EntryBlocks retired = out.new EntryBlocks(KIND_RETIRED_NODES);
+        for (int address : listing.retired()) {
+            retired.room(Integer.BYTES).putInt(address);
+        }
+        retired.flush();
+        ListingImage.copyOut(ns.listing(), chunk -> out.aligned(KIND_LISTING_CHUNK, chunk));
     }
 
     private static void writeExpiry(BlockOutput out, CheckpointContent.ExpiryEntries expiry) throws IOException {

@@ -7,32 +7,38 @@ import dev.basalt.internal.env.ReadOnlyView;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.IndexImage;
 import dev.basalt.internal.listing.KeyListing;
+import dev.basalt.internal.listing.ListingImage;
 import dev.basalt.internal.log.CoveredLog;
 import dev.basalt.internal.log.HintFile;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32C;
+import org.agrona.BufferUtil;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Reads a checkpoint file ({@code docs/format.md}) back into new structures, in two passes over
- * a read-only mapping of the file.
+ * Reads a checkpoint file ({@code docs/format.md}) back into new structures, in two passes.
  *
  * <ol>
- *   <li>The walk, on the calling thread: every block's frame in order (kinds, lengths, the end
- *       block's count), the small blocks (header, namespaces, expiry, end) checksummed and
- *       parsed; the bulk blocks (active hints, slots, keys) only located.</li>
- *   <li>The loads: each bulk block is checksummed just before its payload is copied out of the
- *       mapping. The slot tables are filled on a second thread while the calling thread restores
- *       the active hints and builds the listings: at 1 M keys both halves are about 25 MiB of
- *       fresh memory, and on this project's 2-vCPU machines faulting in fresh memory is most of an
- *       open's time ({@link ReadOnlyView}).</li>
+ *   <li>The walk, on the calling thread, over a read-only mapping of the file: every block's
+ *       frame in order (kinds, lengths, the end block's count), the small blocks (header,
+ *       namespaces, listing states, retired nodes, expiry, padding, end) checksummed and parsed;
+ *       the bulk blocks (active hints, slot-table chunks, listing chunks) only located.</li>
+ *   <li>The loads: each slot-table and listing chunk is mapped copy-on-write and checksummed on
+ *       that mapping, and the mapping becomes the structure's memory: no byte is copied, and a
+ *       page turns into private memory only when the engine first writes it. Fresh memory, which
+ *       on this project's 2-vCPU machines costs about 15 µs a page to fault in, was most of an
+ *       open's time while the loads copied ({@link ReadOnlyView}). The slot tables (checksummed
+ *       and counted) are loaded on a second thread while the calling thread restores the active
+ *       hints and the listings.</li>
  * </ol>
  * Nothing is handed out unless every block verified; on any failure both loads are finished or
- * abandoned, whatever they built is freed, and the reason is thrown.
+ * abandoned, whatever they mapped or built is freed, and the reason is thrown.
  *
  * <p>Threads: {@link #read} runs at open, alone; the helper thread it starts ends before it returns.
  */
@@ -40,6 +46,7 @@ final class CheckpointReader {
     /** Below this many keys a second thread costs more than it saves. */
     static final long PARALLEL_MIN_KEYS = 50_000;
 
+    private final FileIo io;
     private final ReadOnlyView file;
     private final long storeId;
     private final long parallelMinKeys;
@@ -49,13 +56,14 @@ final class CheckpointReader {
     private HashIndex[] indexes;
     private KeyListing[] listings;
 
-    /** One namespace's figures and where its bulk blocks are. */
+    /** One namespace's figures and where its mapped blocks are. */
     private static final class Planned {
         final String name;
         final IndexImage.Shape shape;
         final long listed;
         final LongArrayList slotBlocks = new LongArrayList(); // pairs: offset, block number
-        final LongArrayList keyBlocks = new LongArrayList();
+        final LongArrayList chunkBlocks = new LongArrayList();
+        ListingImage.Shape listing;
 
         Planned(String name, IndexImage.Shape shape, long listed) {
             this.name = name;
@@ -64,7 +72,8 @@ final class CheckpointReader {
         }
     }
 
-    private CheckpointReader(ReadOnlyView file, long storeId, long parallelMinKeys) {
+    private CheckpointReader(FileIo io, ReadOnlyView file, long storeId, long parallelMinKeys) {
+        this.io = io;
         this.file = file;
         this.storeId = storeId;
         this.parallelMinKeys = parallelMinKeys;
@@ -92,7 +101,7 @@ final class CheckpointReader {
         } catch (IOException | RuntimeException e) {
             throw new CheckpointRejected(path + ": " + e.getMessage());
         }
-        CheckpointReader reader = new CheckpointReader(view, storeId, parallelMinKeys);
+        CheckpointReader reader = new CheckpointReader(io, view, storeId, parallelMinKeys);
         try {
             return reader.readAll();
         } catch (CheckpointRejected e) {
@@ -160,15 +169,70 @@ final class CheckpointReader {
                     + shape.liveKeys());
         }
         Planned p = new Planned(name, shape, listed);
-        while (in.peekKind() == KIND_INDEX_SLOTS) {
-            p.slotBlocks.addLong(in.skip(KIND_INDEX_SLOTS));
-            p.slotBlocks.addLong(in.blocks() - 1);
+        mappedBlocks(in, KIND_INDEX_SLOTS, p.slotBlocks);
+        p.listing = listingState(in);
+        if (p.listing.size() != listed) {
+            throw new CheckpointRejected("the listing of " + name + " holds " + p.listing.size()
+                    + " keys, its namespace says " + listed);
         }
-        while (p.keyBlocks.size() / 2 < p.listed && in.peekKind() == KIND_LISTING_KEYS) {
-            p.keyBlocks.addLong(in.skip(KIND_LISTING_KEYS));
-            p.keyBlocks.addLong(in.blocks() - 1);
-        }
+        mappedBlocks(in, KIND_LISTING_CHUNK, p.chunkBlocks);
         return p;
+    }
+
+    /** Locates the run of {@code kind} blocks at the walk's position, each maybe after a padding block. */
+    private static void mappedBlocks(BlockInput in, int kind, LongArrayList into) throws CheckpointRejected {
+        while (true) {
+            int next = in.peekKind();
+            if (next == KIND_PADDING) {
+                in.next(KIND_PADDING);
+            } else if (next == kind) {
+                into.addLong(in.skip(kind));
+                into.addLong(in.blocks() - 1);
+            } else {
+                return;
+            }
+        }
+    }
+
+    private static ListingImage.Shape listingState(BlockInput in) throws CheckpointRejected {
+        UnsafeBuffer b = in.next(KIND_LISTING_STATE);
+        int expected = LISTING_STATE_FIXED_BYTES + ListingImage.FREE_LISTS * Integer.BYTES;
+        if (b.capacity() != expected) {
+            throw new CheckpointRejected("a listing state block of " + b.capacity() + " bytes; it has " + expected);
+        }
+        int[] freeLists = new int[ListingImage.FREE_LISTS];
+        for (int i = 0; i < freeLists.length; i++) {
+            freeLists[i] = b.getInt(LISTING_STATE_FIXED_BYTES + i * Integer.BYTES, ORDER);
+        }
+        ListingImage.Shape fixed = new ListingImage.Shape(b.getLong(0, ORDER), b.getInt(32, ORDER),
+                b.getLong(8, ORDER), b.getInt(36, ORDER), b.getInt(40, ORDER), freeLists, b.getLong(16, ORDER),
+                null, b.getLong(24, ORDER));
+        int retiredCount = b.getInt(44, ORDER); // the last read of b: the retired blocks reuse its view
+        if (retiredCount < 0) {
+            throw new CheckpointRejected("a listing state claims " + retiredCount + " retired nodes");
+        }
+        int[] retired = new int[Math.min(retiredCount, 1 << 20)];
+        int read = 0;
+        while (read < retiredCount && in.peekKind() == KIND_RETIRED_NODES) {
+            UnsafeBuffer nodes = in.next(KIND_RETIRED_NODES);
+            int count = nodes.capacity() / Integer.BYTES;
+            if (nodes.capacity() % Integer.BYTES != 0 || count > retiredCount - read) {
+                throw new CheckpointRejected("a retired-node block of " + nodes.capacity()
+                        + " bytes does not fit the " + retiredCount + " retired nodes claimed");
+            }
+            if (read + count > retired.length) {
+                retired = Arrays.copyOf(retired, Math.max(read + count, Math.min(retiredCount, 2 * retired.length)));
+            }
+            for (int i = 0; i < count; i++) {
+                retired[read++] = nodes.getInt(i * Integer.BYTES, ORDER);
+            }
+        }
+        if (read != retiredCount) {
+            throw new CheckpointRejected("a listing state claims " + retiredCount + " retired nodes; its blocks hold "
+                    + read);
+        }
+        return new ListingImage.Shape(fixed.size(), fixed.topLevel(), fixed.randomState(), fixed.chunkCount(),
+                fixed.bumpOffsetBytes(), freeLists, fixed.freeBytes(), Arrays.copyOf(retired, read), fixed.retiredBytes());
     }
 
     /** Both loads, the slot tables on a helper thread when there are enough keys to gain by it. */
@@ -185,12 +249,7 @@ final class CheckpointReader {
             loadListings();
             return hints;
         }
-        // The helper takes the slot tables, the opening thread the hints and the listings. Not the
-        // other way round: a table is one large allocation, which malloc maps fresh whichever
-        // thread asks, while a listing is 1 MiB chunks, which the opening thread's malloc arena
-        // can serve from memory an earlier close freed and a new thread's arena cannot. Measured
-        // on one process reopening 1 M keys: 6,900 minor faults per open this way, 13,300 with the
-        // listings on the helper.
+        // The helper takes the slot tables, whose count of every slot is the larger half.
         Throwable[] failed = new Throwable[1];
         Thread helper = new Thread(() -> {
             try {
@@ -234,73 +293,72 @@ final class CheckpointReader {
     }
 
     private void loadIndexes() throws CheckpointRejected {
-        UnsafeBuffer view = new UnsafeBuffer(0, 0);
         for (int n = 0; n < planned.size(); n++) {
             Planned p = planned.get(n);
-            int[] next = {0};
+            ByteBuffer[] chunks = mapAll(p.slotBlocks, KIND_INDEX_SLOTS);
             try {
-                indexes[n] = IndexImage.copyIn(p.shape, chunk -> {
-                    while (chunk.hasRemaining()) {
-                        if (next[0] == p.slotBlocks.size()) {
-                            throw new IOException("index slot blocks end before the table of "
-                                    + p.shape.capacitySlots() + " slots is full");
-                        }
-                        verifiedInside(p.slotBlocks.getLong(next[0]), p.slotBlocks.getLong(next[0] + 1),
-                                KIND_INDEX_SLOTS, view);
-                        next[0] += 2;
-                        if (view.capacity() > chunk.remaining()) {
-                            throw new IOException("index slot blocks overrun the table of " + p.shape.capacitySlots()
-                                    + " slots");
-                        }
-                        view.getBytes(0, chunk, chunk.position(), view.capacity()); // one bulk copy
-                        chunk.position(chunk.position() + view.capacity());
-                    }
-                });
-            } catch (IllegalArgumentException | IOException e) {
-                if (e instanceof RejectedInside) {
-                    throw ((RejectedInside) e).rejected;
-                }
+                indexes[n] = IndexImage.restore(p.shape, chunks);
+            } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new CheckpointRejected("namespace " + p.name + ": " + e.getMessage());
-            }
-            if (next[0] != p.slotBlocks.size()) {
-                throw new CheckpointRejected("namespace " + p.name + " has more index slot blocks than its table of "
-                        + p.shape.capacitySlots() + " slots");
             }
         }
     }
 
     private void loadListings() throws CheckpointRejected {
-        UnsafeBuffer view = new UnsafeBuffer(0, 0);
-        UnsafeBuffer key = new UnsafeBuffer(0, 0);
         for (int n = 0; n < planned.size(); n++) {
             Planned p = planned.get(n);
-            KeyListing listing = new KeyListing();
-            listings[n] = listing;
-            long read = 0;
-            for (int i = 0; i < p.keyBlocks.size(); i += 2) {
-                BlockInput.verified(file, p.keyBlocks.getLong(i), p.keyBlocks.getLong(i + 1), KIND_LISTING_KEYS, view);
-                int limit = view.capacity();
-                key.wrap(view, 0, limit);
-                int at = 0;
-                while (at < limit) {
-                    int length = at + 2 <= limit ? key.getShort(at, ORDER) & 0xFFFF : Integer.MAX_VALUE - 2;
-                    if (at + 2 + (long) length > limit) {
-                        throw new CheckpointRejected("a listing key of " + length + " bytes overruns its block");
-                    }
-                    try {
-                        listing.appendLast(key, at + 2, length);
-                    } catch (IllegalArgumentException e) {
-                        throw new CheckpointRejected("listing key " + read + ": " + e.getMessage());
-                    }
-                    at += 2 + length;
-                    read++;
-                }
-            }
-            if (read != p.listed) {
-                throw new CheckpointRejected("the listing of " + p.name + " holds " + read + " keys, its namespace says "
-                        + p.listed);
+            ByteBuffer[] chunks = mapAll(p.chunkBlocks, KIND_LISTING_CHUNK);
+            try {
+                listings[n] = ListingImage.restore(p.listing, chunks);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new CheckpointRejected("the listing of " + p.name + ": " + e.getMessage());
             }
         }
+    }
+
+    /** Every block of {@code blocks} mapped copy-on-write after its CRC32C matched; all or none. */
+    private ByteBuffer[] mapAll(LongArrayList blocks, int kind) throws CheckpointRejected {
+        ByteBuffer[] mapped = new ByteBuffer[blocks.size() / 2];
+        try {
+            for (int i = 0; i < mapped.length; i++) {
+                mapped[i] = mapVerified(blocks.getLong(2 * i), blocks.getLong(2 * i + 1), kind);
+            }
+            return mapped;
+        } catch (CheckpointRejected | RuntimeException e) {
+            for (ByteBuffer chunk : mapped) {
+                if (chunk != null) {
+                    BufferUtil.free(chunk);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The payload of the block at {@code at}, mapped copy-on-write, after its CRC32C matched over
+     * the mapping itself: the bytes checked are the bytes kept.
+     */
+    private ByteBuffer mapVerified(long at, long number, int kind) throws CheckpointRejected {
+        UnsafeBuffer frame = file.wrap(new UnsafeBuffer(0, 0), at, BLOCK_HEADER_BYTES);
+        int length = frame.getInt(4, ORDER);
+        ByteBuffer payload;
+        try {
+            payload = io.mapPrivate(file.path(), at + BLOCK_HEADER_BYTES, length);
+        } catch (IOException e) {
+            throw new CheckpointRejected(kindName(kind) + " block " + number + " at offset " + at
+                    + " cannot be mapped: " + e.getMessage());
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(ByteBuffer.allocate(BLOCK_HEADER_BYTES).order(ORDER).putInt(frame.getInt(0, ORDER)).putInt(length).flip());
+        crc.update(payload.duplicate());
+        int stored = file.wrap(frame, at + BLOCK_HEADER_BYTES + length, BLOCK_TRAILER_BYTES).getInt(0, ORDER);
+        if (stored != (int) crc.getValue()) {
+            BufferUtil.free(payload);
+            throw new CheckpointRejected(kindName(kind) + " block " + number + " at offset " + at
+                    + " fails its checksum (stored " + Integer.toHexString(stored) + ", computed "
+                    + Integer.toHexString((int) crc.getValue()) + ")");
+        }
+        return payload;
     }
 
     /** Four longs per entry: namespace, expiration, key hash, location. */
@@ -339,14 +397,6 @@ final class CheckpointReader {
         return file.wrap(new UnsafeBuffer(0, 0), blockAt, BLOCK_HEADER_BYTES).getInt(4, ORDER);
     }
 
-    private void verifiedInside(long at, long number, int kind, UnsafeBuffer view) throws IOException {
-        try {
-            BlockInput.verified(file, at, number, kind, view);
-        } catch (CheckpointRejected e) {
-            throw new RejectedInside(e);
-        }
-    }
-
     /** Frees what the loads built; after both stopped. */
     private void free() {
         for (HashIndex index : indexes == null ? new HashIndex[0] : indexes) {
@@ -373,17 +423,6 @@ final class CheckpointReader {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Carries a rejection out of a {@link IndexImage.ChunkSource}, which may throw only IOException. */
-    private static final class RejectedInside extends IOException {
-        private static final long serialVersionUID = 1L;
-        final transient CheckpointRejected rejected;
-
-        RejectedInside(CheckpointRejected rejected) {
-            super(rejected.getMessage());
-            this.rejected = rejected;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.basalt.internal.env;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import net.openhft.chronicle.bytes.MappedFile;
@@ -70,4 +71,13 @@ public interface FileIo {
      * mapping itself stays real in every implementation; the seam only has to know of it.
      */
     MappedFile mapReadOnly(Path file, long capacityBytes) throws IOException;
+
+    /**
+     * Maps {@code length} bytes of {@code file} from {@code offset} copy-on-write: the mapping
+     * reads the file's pages until a page is first written, which then becomes private memory;
+     * nothing written through it ever reaches the file. Freed by {@code BufferUtil.free}, like a
+     * direct buffer. Only for files that are replaced by a rename and never written in place or
+     * truncated (a checkpoint), so that no page under the mapping changes or vanishes.
+     */
+    ByteBuffer mapPrivate(Path file, long offset, int length) throws IOException;
 }

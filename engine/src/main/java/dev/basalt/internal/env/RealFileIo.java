@@ -141,6 +141,14 @@ final class RealFileIo implements FileIo {
         return MappedFile.ofSingle(file.toFile(), capacityBytes, true);
     }
 
+    @Override
+    public ByteBuffer mapPrivate(Path file, long offset, int length) throws IOException {
+        // The JDK maps PRIVATE only from a channel open for writing, though nothing is written.
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return channel.map(FileChannel.MapMode.PRIVATE, offset, length);
+        }
+    }
+
     /** A file channel; every call is a direct pass-through. */
     private static final class Handle implements FileHandle {
         private final Path path;

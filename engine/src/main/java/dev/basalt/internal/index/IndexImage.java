@@ -5,20 +5,24 @@ import static dev.basalt.internal.index.SlotTable.EMPTY_HASH;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * A {@link HashIndex}'s slot table copied out to a checkpoint and back, byte for byte, so that an
- * open loads the index by sequential reads instead of one random insert per key. The copy is
- * valid only under the hash seed it was built with; the checkpoint stores that seed beside it.
+ * A {@link HashIndex}'s slot table saved to a checkpoint and back, byte for byte, so that an
+ * open takes the index as it lies in the file (mapped copy-on-write: a slot's page becomes
+ * private memory when the index first writes it) instead of one random insert per key. The
+ * image is valid only under the hash seed it was built with; the checkpoint stores that seed
+ * beside it.
  *
- * <p>A copied-in table is checked before it is used: its capacity must be one of the table's
+ * <p>A restored table is checked before it is used: its capacity must be one of the table's
  * steps, and a count of its slots must give exactly the live keys and tombstones the checkpoint
  * claims, with every slot empty, live or a tombstone and the load within its limit. A table that
  * passes is a table the index could have built itself; which record each location names is the
  * checkpoint's business (it is checksummed per block).
  *
  * <p>Threads: {@link #copyOut} on the index's writer thread (no concurrent mutation), or after the
- * writers stopped; {@link #copyIn} before any reader can see the new index.
+ * writers stopped; {@link #restore} before any reader can see the new index.
  */
 public final class IndexImage {
     /** Bytes of one slot in the image: {@code [keyHash u64][location u64]}, native order. */
@@ -32,13 +36,6 @@ public final class IndexImage {
     public interface ChunkSink {
         /** Consumes {@code chunk} from its position to its limit. */
         void write(ByteBuffer chunk) throws IOException;
-    }
-
-    /** Fills the table's memory chunk by chunk, in slot order. */
-    @FunctionalInterface
-    public interface ChunkSource {
-        /** Fills {@code chunk} from its position to its limit, or throws. */
-        void read(ByteBuffer chunk) throws IOException;
     }
 
     /** The figures a copy-in needs besides the slot bytes. */
@@ -70,26 +67,40 @@ public final class IndexImage {
     }
 
     /**
-     * A new index whose table is filled from {@code source}.
+     * A new index over {@code chunks}, the slots as {@link #copyOut} gave them (allocated, or
+     * mapped copy-on-write from a checkpoint), which it owns from now on: on success they are
+     * freed with the index; on failure they are freed before this throws.
      *
      * @throws IllegalArgumentException when the shape is not a table's, or the slots disagree with it
-     * @throws IOException from the source; the memory taken so far is freed either way
      */
-    public static HashIndex copyIn(Shape shape, ChunkSource source) throws IOException {
-        if (!SlotTable.isCapacityStep(shape.capacitySlots()) || shape.capacitySlots() > SlotTable.MAX_CAPACITY_SLOTS) {
-            throw new IllegalArgumentException("capacitySlots=" + shape.capacitySlots() + " is not a table size");
-        }
-        SlotTable table = new SlotTable(shape.capacitySlots());
+    public static HashIndex restore(Shape shape, ByteBuffer[] chunks) {
         try {
-            for (int i = 0; i < table.chunkCount(); i++) {
-                source.read(table.chunkMemory(i));
+            if (!SlotTable.isCapacityStep(shape.capacitySlots()) || shape.capacitySlots() > SlotTable.MAX_CAPACITY_SLOTS) {
+                throw new IllegalArgumentException("capacitySlots=" + shape.capacitySlots() + " is not a table size");
             }
+            UnsafeBuffer[] wrapped = new UnsafeBuffer[chunks.length];
+            for (int i = 0; i < chunks.length; i++) {
+                wrapped[i] = new UnsafeBuffer(chunks[i]);
+            }
+            SlotTable table = new SlotTable(shape.capacitySlots(), wrapped);
             checkCounts(table, shape);
             return new HashIndex(table, shape.liveKeys(), shape.deletedSlots());
-        } catch (IOException | RuntimeException e) {
-            table.free();
+        } catch (RuntimeException e) {
+            for (ByteBuffer chunk : chunks) {
+                BufferUtil.free(chunk);
+            }
             throw e;
         }
+    }
+
+    /** Chunks a table of {@code capacitySlots} takes, each {@link #chunkBytes} long. */
+    public static int chunkCount(int capacitySlots) {
+        return SlotTable.chunkCount(capacitySlots);
+    }
+
+    /** Bytes of chunk {@code index} of a table of {@code capacitySlots}. */
+    public static int chunkBytes(int capacitySlots, int index) {
+        return SlotTable.chunkBytes(capacitySlots, index);
     }
 
     private static void checkCounts(SlotTable table, Shape shape) {

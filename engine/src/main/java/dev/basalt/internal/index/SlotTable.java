@@ -68,21 +68,54 @@ final class SlotTable {
     private final UnsafeBuffer[] chunks;
 
     SlotTable(int capacitySlots) {
+        this(capacitySlots, allocate(capacitySlots));
+    }
+
+    /**
+     * A table over {@code chunks}, which it owns from now on and frees in {@link #free}: fresh
+     * zeroed memory, or a checkpoint's slots mapped copy-on-write ({@link IndexImage#restore}).
+     *
+     * @throws IllegalArgumentException when the chunks are not the sizes {@link #chunkBytes} gives
+     */
+    SlotTable(int capacitySlots, UnsafeBuffer[] chunks) {
         assert isCapacityStep(capacitySlots) : "capacitySlots=" + capacitySlots;
         this.capacitySlots = capacitySlots;
         this.maxUsedSlots = maxUsedSlots(capacitySlots);
         this.offHeapBytes = (long) capacitySlots * SLOT_BYTES;
-        final int chunkSlots = Math.min(capacitySlots, 1 << CHUNK_SHIFT);
-        final int chunkCount = (capacitySlots + chunkSlots - 1) / chunkSlots;
-        this.chunks = new UnsafeBuffer[chunkCount];
-        for (int i = 0; i < chunkCount; i++) {
-            final int slots = Math.min(chunkSlots, capacitySlots - i * chunkSlots);
-            // allocateDirect zeroes the memory: every slot starts empty (EMPTY_HASH == 0).
-            // Not allocateDirectAligned: its slice could not be freed by close().
-            final UnsafeBuffer chunk = new UnsafeBuffer(ByteBuffer.allocateDirect(slots << SLOT_SHIFT));
-            chunk.verifyAlignment(); // 8-byte words must be aligned to be atomic
-            chunks[i] = chunk;
+        if (chunks.length != chunkCount(capacitySlots)) {
+            throw new IllegalArgumentException(chunks.length + " chunks for " + capacitySlots + " slots, which take "
+                + chunkCount(capacitySlots));
         }
+        for (int i = 0; i < chunks.length; i++) {
+            if (chunks[i].capacity() != chunkBytes(capacitySlots, i)) {
+                throw new IllegalArgumentException("slot chunk " + i + " has " + chunks[i].capacity() + " bytes, not "
+                    + chunkBytes(capacitySlots, i));
+            }
+            chunks[i].verifyAlignment(); // 8-byte words must be aligned to be atomic
+        }
+        this.chunks = chunks;
+    }
+
+    /** Chunks of a table of {@code capacitySlots}. */
+    static int chunkCount(int capacitySlots) {
+        final int chunkSlots = Math.min(capacitySlots, 1 << CHUNK_SHIFT);
+        return (capacitySlots + chunkSlots - 1) / chunkSlots;
+    }
+
+    /** Bytes of chunk {@code index} of a table of {@code capacitySlots}: 64 MiB but for the last. */
+    static int chunkBytes(int capacitySlots, int index) {
+        final int chunkSlots = Math.min(capacitySlots, 1 << CHUNK_SHIFT);
+        return Math.min(chunkSlots, capacitySlots - index * chunkSlots) << SLOT_SHIFT;
+    }
+
+    private static UnsafeBuffer[] allocate(int capacitySlots) {
+        final UnsafeBuffer[] chunks = new UnsafeBuffer[chunkCount(capacitySlots)];
+        for (int i = 0; i < chunks.length; i++) {
+            // allocateDirect zeroes the memory: every slot starts empty (EMPTY_HASH == 0).
+            // Not allocateDirectAligned: its slice could not be freed by free().
+            chunks[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(chunkBytes(capacitySlots, i)));
+        }
+        return chunks;
     }
 
     private SlotTable() {

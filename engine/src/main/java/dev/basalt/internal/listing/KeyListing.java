@@ -69,7 +69,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <h2>Why a skip list, and what it costs</h2>
  * The alternatives it was chosen over, with their figures, the cost of a seek and of a page, and
- * how an open builds it from sorted keys ({@link #appendLast}): {@code docs/listing.md}.
+ * how an open takes it from a checkpoint ({@link ListingImage}): {@code docs/listing.md}.
  */
 public final class KeyListing implements AutoCloseable {
     /** Address of the head node, a node of level 16 with an empty key that no pointer targets. */
@@ -79,16 +79,14 @@ public final class KeyListing implements AutoCloseable {
     /** Writer scratch: the rightmost node before the key at each level. */
     private final int[] predecessors = new int[MAX_LEVEL];
     private final InsertFinger finger = new InsertFinger(this);
-    /** Writer-only xorshift state for node levels; never 0. */
-    private long randomState;
+    /** Writer-only xorshift state for node levels, which a checkpoint keeps; never 0. */
+    long randomState;
     /** Highest level that has ever held a node; readers start their descent there. */
     volatile int topLevel = 1;
     /** Written only by the writer. */
     volatile long size;
     /** Writer-only. */
     private boolean closed;
-    /** Writer-only: the last node on each level while the listing is built by appends; then null. */
-    private int[] lastAtLevel = new int[MAX_LEVEL];
 
     /** An empty listing; takes 4 KiB of direct memory. */
     public KeyListing() {
@@ -105,12 +103,12 @@ public final class KeyListing implements AutoCloseable {
         arena.chunk(HEAD).putIntRelease(NodeArena.offset(HEAD) + HEADER_OFFSET, NodeLayout.header(0, MAX_LEVEL));
     }
 
-    private KeyListing(KeyListing original) {
-        this.arena = original.arena.copy();
-        this.randomState = original.randomState;
-        this.topLevel = original.topLevel;
-        this.size = original.size;
-        this.lastAtLevel = null;
+    /** A listing over {@code arena} as {@link #copy} or a checkpoint left it ({@link ListingImage}). */
+    KeyListing(NodeArena arena, long randomState, int topLevel, long size) {
+        this.arena = arena;
+        this.randomState = randomState == 0 ? 0x9E37_79B9_7F4A_7C15L : randomState;
+        this.topLevel = topLevel;
+        this.size = size;
     }
 
     /**
@@ -118,11 +116,11 @@ public final class KeyListing implements AutoCloseable {
      * copied byte for byte (a memory copy, no walk), so it takes a few milliseconds per million
      * keys where a walk takes a cache miss per key. Writer: it must not run beside a mutation. The
      * copy is independent of the original and is closed by its taker. For a checkpoint, which
-     * walks the copy with the writers running again.
+     * saves the copy with the writers running again.
      */
     public KeyListing copy() {
         checkOpen();
-        return new KeyListing(this);
+        return new KeyListing(arena.copy(), randomState, topLevel, size);
     }
 
     /**
@@ -136,7 +134,6 @@ public final class KeyListing implements AutoCloseable {
     public boolean insert(DirectBuffer key, int offset, int length) {
         checkOpen();
         KeyBounds.checkKey(key, offset, length);
-        lastAtLevel = null;
         final int placed = finger.place(key, offset, length, predecessors);
         if (placed == InsertFinger.PRESENT || placed == InsertFinger.MISSED && findPredecessors(key, offset, length)) {
             return false;
@@ -147,34 +144,9 @@ public final class KeyListing implements AutoCloseable {
     }
 
     /**
-     * Adds a key that sorts after every key present, in O(1): how an open builds the listing from
-     * keys already in order (a checkpoint's), with no search and no random memory access. Only
-     * before the first {@link #insert} or {@link #remove}. Writer.
-     *
-     * @throws IllegalArgumentException if the key is not 1..512 bytes or does not sort after the last key
-     * @throws IllegalStateException    if closed, or after an insert or a remove
-     */
-    public void appendLast(DirectBuffer key, int offset, int length) {
-        checkOpen();
-        KeyBounds.checkKey(key, offset, length);
-        if (lastAtLevel == null) {
-            throw new IllegalStateException("appendLast only builds a listing, before any insert or remove");
-        }
-        final int last = lastAtLevel[0];
-        if (last != HEAD && compareKey(last, key, offset, length) >= 0) {
-            throw new IllegalArgumentException("appendLast needs keys in ascending unsigned order; a key of "
-                + length + " bytes does not sort after the last one");
-        }
-        final int node = linkNode(key, offset, length, lastAtLevel);
-        for (int i = 0, level = NodeLayout.level(header(node)); i < level; i++) {
-            lastAtLevel[i] = node;
-        }
-    }
-
-    /**
      * Writes a node for the key at a random level and links it after {@code before[i]} on each
-     * of its levels (the rightmost node before the key there): {@link #predecessors} for an
-     * insert, {@link #lastAtLevel} for an append. Returns the node.
+     * of its levels (the rightmost node before the key there, {@link #predecessors}). Returns
+     * the node.
      */
     private int linkNode(DirectBuffer key, int offset, int length, int[] before) {
         final int level = randomLevel();
@@ -208,7 +180,6 @@ public final class KeyListing implements AutoCloseable {
     public boolean remove(DirectBuffer key, int offset, int length) {
         checkOpen();
         KeyBounds.checkKey(key, offset, length);
-        lastAtLevel = null;
         finger.forget();
         if (!findPredecessors(key, offset, length)) {
             return false;

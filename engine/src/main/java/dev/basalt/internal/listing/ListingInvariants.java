@@ -34,6 +34,20 @@ final class ListingInvariants {
             check(i < listing.topLevel || listing.next(HEAD, i) == NIL,
                     "level " + i + " in use above topLevel=" + listing.topLevel);
         }
+        verifyFreeLists(listing.arena);
+    }
+
+    /** Every free list holds nodes of its own size, and together they hold {@code freeBytes}. */
+    private static void verifyFreeLists(NodeArena arena) {
+        final int[] heads = arena.freeListHeads();
+        long bytes = 0;
+        for (int units = 0; units < heads.length; units++) {
+            for (int node = heads[units]; node != NIL; node = arena.chunk(node).getInt(NodeArena.offset(node))) {
+                bytes += (long) units << NodeLayout.UNIT_SHIFT;
+                check(bytes <= arena.freeBytes(), "the free lists hold more than freeBytes=" + arena.freeBytes());
+            }
+        }
+        check(bytes == arena.freeBytes(), "the free lists hold " + bytes + " bytes, freeBytes=" + arena.freeBytes());
     }
 
     private static int compareNodes(KeyListing listing, int a, int b) {

@@ -168,25 +168,106 @@ final class NodeArena {
 
     /**
      * A new arena holding a byte-for-byte copy of every chunk, so every address names the same
-     * node in both; its free and retired lists start empty (the nodes on the original's stay
-     * unlinked, which is all a reader of the copy needs). Writer of the original.
+     * node in both, with the same free lists and retired nodes. Writer of the original.
      */
     NodeArena copy() {
         final UnsafeBuffer[] source = chunks;
         if (source == CLOSED) {
             throw new IllegalStateException("key listing is closed");
         }
-        final NodeArena copy = new NodeArena();
         final UnsafeBuffer[] copied = new UnsafeBuffer[source.length];
         for (int i = 0; i < source.length; i++) {
             copied[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(source[i].capacity()));
             copied[i].putBytes(0, source[i], 0, source[i].capacity());
         }
-        copy.chunks = copied;
-        copy.bumpChunk = bumpChunk;
-        copy.bumpOffsetBytes = bumpOffsetBytes;
-        copy.chunkBytes = chunkBytes;
-        return copy;
+        return restored(copied, bumpOffsetBytes, freeLists, freeBytes, retiredAddresses(), retiredBytes);
+    }
+
+    /**
+     * An arena over {@code chunks} (which it now owns and frees at close, whether allocated or
+     * mapped) as {@link #copy} or a checkpoint left it: the bump allocation at
+     * {@code bumpOffsetBytes} in the last chunk, and the given free lists and retired nodes.
+     *
+     * @throws IllegalArgumentException when a chunk has the wrong size or alignment, or a figure
+     *                                  or an address lies outside the chunks; nothing is freed
+     */
+    static NodeArena restored(UnsafeBuffer[] chunks, int bumpOffsetBytes, int[] freeListHeads, long freeBytes,
+            int[] retiredAddresses, long retiredBytes) {
+        if (chunks.length < 1 || chunks.length > MAX_CHUNKS) {
+            throw new IllegalArgumentException(chunks.length + " chunks; an arena has 1 to " + MAX_CHUNKS);
+        }
+        long total = 0;
+        for (int i = 0; i < chunks.length; i++) {
+            if (chunks[i].capacity() != chunkBytes(i)) {
+                throw new IllegalArgumentException("chunk " + i + " has " + chunks[i].capacity() + " bytes, not "
+                    + chunkBytes(i));
+            }
+            chunks[i].verifyAlignment();
+            total += chunks[i].capacity();
+        }
+        final int last = chunks.length - 1;
+        if (bumpOffsetBytes < 0 || bumpOffsetBytes > chunks[last].capacity() || bumpOffsetBytes % NodeLayout.NODE_ALIGNMENT != 0) {
+            throw new IllegalArgumentException("bump offset " + bumpOffsetBytes + " is not a node boundary in chunk "
+                + last + " of " + chunks[last].capacity() + " bytes");
+        }
+        if (freeListHeads.length != MAX_NODE_UNITS + 1 || freeBytes < 0 || retiredBytes < 0) {
+            throw new IllegalArgumentException(freeListHeads.length + " free lists, " + freeBytes + " free bytes, "
+                + retiredBytes + " retired bytes; expected " + (MAX_NODE_UNITS + 1) + " lists and no negative figure");
+        }
+        final NodeArena arena = new NodeArena();
+        arena.chunks = chunks;
+        for (final int address : freeListHeads) {
+            arena.checkAddress(address, bumpOffsetBytes);
+        }
+        for (final int address : retiredAddresses) {
+            arena.checkAddress(address, bumpOffsetBytes);
+            arena.retired.add(address);
+        }
+        System.arraycopy(freeListHeads, 0, arena.freeLists, 0, freeListHeads.length);
+        arena.bumpChunk = last;
+        arena.bumpOffsetBytes = bumpOffsetBytes;
+        arena.chunkBytes = total;
+        arena.freeBytes = freeBytes;
+        arena.retiredBytes = retiredBytes;
+        return arena;
+    }
+
+    /** Number of chunks; the last one is where fresh nodes are cut. Writer. */
+    int chunkCount() {
+        return chunks.length;
+    }
+
+    /** Chunk {@code index}'s whole memory (position 0), for a checkpoint while nothing changes it. Writer. */
+    ByteBuffer chunkMemory(int index) {
+        return chunks[index].byteBuffer().duplicate().clear();
+    }
+
+    /** Where the next fresh node goes in the last chunk. Writer. */
+    int bumpOffsetBytes() {
+        return bumpOffsetBytes;
+    }
+
+    /** The head of every free list, by size in 8-byte units. Writer. */
+    int[] freeListHeads() {
+        return freeLists.clone();
+    }
+
+    /** The retired nodes, oldest first. Writer. */
+    int[] retiredAddresses() {
+        final int[] addresses = new int[retired.size()];
+        for (int i = 0; i < addresses.length; i++) {
+            addresses[i] = retired.get(i);
+        }
+        return addresses;
+    }
+
+    private void checkAddress(int address, int bumpOffsetBytes) {
+        final int chunk = chunkIndex(address);
+        final int limit = chunk == chunks.length - 1 ? bumpOffsetBytes : chunks.length > chunk ? chunks[chunk].capacity() : 0;
+        if (address != NIL && offset(address) + NodeLayout.NODE_ALIGNMENT > limit) {
+            throw new IllegalArgumentException("node address " + Integer.toUnsignedString(address, 16)
+                + " lies outside the arena's nodes");
+        }
     }
 
     /** Size of chunk {@code index}: 4 KiB doubling up to 1 MiB (chunk 8), then 1 MiB. */

@@ -203,7 +203,21 @@ public final class HintFile {
         return read(FileIo.real(), file, storeId, segmentId, capacityBytes, visitor, problem);
     }
 
-    /** {@link #read(Path, long, long, long, EntryVisitor, java.util.function.Consumer)} through the given file system. */
+    /**
+     * The data end a hint file gives, or -1 as {@link #read}: the file's header and checksum are
+     * verified, its entries are not visited. For an open that only needs to know where a
+     * clean close left the active segment's data: at 1 M keys the visit of its entries cost a
+     * third of such an open.
+     */
+    public static long readDataEnd(FileIo io, Path file, long storeId, long segmentId, long capacityBytes,
+            java.util.function.Consumer<String> problem) {
+        return read(io, file, storeId, segmentId, capacityBytes, null, problem);
+    }
+
+    /**
+     * {@link #read(Path, long, long, long, EntryVisitor, java.util.function.Consumer)} through the
+     * given file system; a null visitor reads the data end only ({@link #readDataEnd}).
+     */
     public static long read(FileIo io, Path file, long storeId, long segmentId, long capacityBytes,
             EntryVisitor visitor, java.util.function.Consumer<String> problem) {
         if (!io.exists(file)) {
@@ -245,6 +259,9 @@ public final class HintFile {
         if (bad != null) {
             problem.accept(file + ": " + bad);
             return -1;
+        }
+        if (visitor == null) {
+            return b.getInt(HINT_DATA_END_OFFSET, BYTE_ORDER) & 0xFFFFFFFFL;
         }
         int count = b.getInt(HINT_ENTRY_COUNT_OFFSET, BYTE_ORDER);
         if (!entriesFit(b, count, trailer)) {

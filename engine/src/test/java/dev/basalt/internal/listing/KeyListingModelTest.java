@@ -2,6 +2,9 @@ package dev.basalt.internal.listing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,6 +54,8 @@ class KeyListingModelTest {
                 Transformer.mutate("ascending run from " + hex(k) + " of " + n, m -> m.ascendingRun(k, n)))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("reclaim", Model::reclaim))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("copy", Model::copy))))
+            .withAction(1, action(Arbitraries.of(true, false).map(fromCopy ->
+                Transformer.mutate("save and restore" + (fromCopy ? " a copy" : ""), m -> m.saveAndRestore(fromCopy)))))
             .withAction(1, action(Combinators.combine(prefixes(), pageSizes()).as((p, size) ->
                 Transformer.mutate("page prefix=" + hex(p) + " size=" + size, m -> m.page(p, size)))))
             .withAction(1, action(Combinators.combine(keys(), Arbitraries.of(true, false), prefixes(), pageSizes())
@@ -127,7 +132,7 @@ class KeyListingModelTest {
      */
     static final class Model {
         private static final int COPIES_KEPT = 3;
-        private final KeyListing listing = new KeyListing(12345);
+        private KeyListing listing = new KeyListing(12345);
         private final NavigableSet<byte[]> model = new TreeSet<>(Scans.UNSIGNED);
         private final List<KeyListing> copies = new ArrayList<>();
         private final List<List<byte[]>> copiedModels = new ArrayList<>();
@@ -173,6 +178,32 @@ class KeyListingModelTest {
             }
             copies.add(listing.copy());
             copiedModels.add(new ArrayList<>(model));
+        }
+
+        /**
+         * Replaces the listing by one restored from its image (of a {@link KeyListing#copy}
+         * when {@code fromCopy}, as a background checkpoint saves it), as a checkpoint saves
+         * and an open maps it: the chain then goes on with the restored listing, so its free
+         * lists, its retired nodes (reusable after the restore) and its level generator are
+         * exercised by later inserts and removes.
+         */
+        void saveAndRestore(boolean fromCopy) {
+            final KeyListing source = fromCopy ? listing.copy() : listing;
+            final long reusable = listing.freeBytes() + listing.removedBytesPending();
+            final ListingImage.Shape shape = ListingImage.shape(source);
+            final List<ByteBuffer> chunks = new ArrayList<>();
+            try {
+                ListingImage.copyOut(source, chunk -> chunks.add(ByteBuffer.allocateDirect(chunk.remaining()).put(chunk).flip()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (fromCopy) {
+                source.close();
+            }
+            listing.close();
+            listing = ListingImage.restore(shape, chunks.toArray(new ByteBuffer[0]));
+            assertThat(listing.removedBytesPending()).as("retired nodes are reusable after a restore").isZero();
+            assertThat(listing.freeBytes()).as("free bytes after a restore").isEqualTo(reusable);
         }
 
         void page(byte[] prefix, int pageSize) {

@@ -206,6 +206,12 @@ public final class FaultyFileIo implements FileIo {
         return delegate.mapReadOnly(file, capacityBytes);
     }
 
+    @Override
+    public ByteBuffer mapPrivate(Path file, long offset, int length) throws IOException {
+        check(Kind.MAP, file);
+        return delegate.mapPrivate(file, offset, length);
+    }
+
     private final class Handle implements FileHandle {
         private final FileHandle real;
 

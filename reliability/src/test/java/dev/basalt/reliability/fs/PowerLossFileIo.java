@@ -437,6 +437,11 @@ public final class PowerLossFileIo implements FileIo {
         return real.mapReadOnly(file, capacityBytes);
     }
 
+    @Override
+    public ByteBuffer mapPrivate(Path file, long offset, int length) throws IOException {
+        return real.mapPrivate(file, offset, length);
+    }
+
     /** A real handle whose writes, truncations and forces also update the model. */
     private final class Handle implements FileHandle {
         private final FileHandle real;

@@ -1,0 +1,112 @@
+package dev.basalt.internal.listing;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A {@link KeyListing} saved to a checkpoint and back as what it is in memory: its arena's chunks
+ * byte for byte, and the few figures beside them ({@link Shape}). Nodes name each other by
+ * arena address (chunk and offset), never by memory address, so the chunks mean the same
+ * wherever they are mapped. An open therefore takes a saved listing as it lies in the file
+ * (mapped copy-on-write) instead of linking a million nodes into fresh memory, which on this
+ * project's machines was most of an open's time ({@code docs/design.md}, "Known costs").
+ *
+ * <p>A restored listing is checked as far as it can be without a walk: chunk count and sizes,
+ * the head node, the bump offset, and every free-list head and retired node inside the arena. Its
+ * keys' order is the checkpoint's business: it is checksummed per block, and the arena was written
+ * by the listing itself.
+ *
+ * <p>Threads: {@link #shape} and {@link #copyOut} on the listing's writer thread with nothing
+ * changing it, or on a {@link KeyListing#copy}; {@link #restore} before any reader can see the
+ * listing.
+ */
+public final class ListingImage {
+    private ListingImage() {
+    }
+
+    /**
+     * The figures a listing needs besides its chunks.
+     *
+     * @param size            keys listed
+     * @param topLevel        the highest level that has held a node
+     * @param randomState     the level generator's state
+     * @param chunkCount      arena chunks, each {@link #chunkBytes(int)} long
+     * @param bumpOffsetBytes where the next fresh node goes in the last chunk
+     * @param freeListHeads   the first free node of each size in 8-byte units ({@link #FREE_LISTS} of them), 0 for none
+     * @param freeBytes       bytes on the free lists
+     * @param retired         removed nodes not yet reusable; a restore makes them reusable
+     * @param retiredBytes    their bytes
+     */
+    public record Shape(long size, int topLevel, long randomState, int chunkCount, int bumpOffsetBytes,
+            int[] freeListHeads, long freeBytes, int[] retired, long retiredBytes) {
+    }
+
+    /** Number of free lists a {@link Shape} carries: one per node size in 8-byte units, 0 included. */
+    public static final int FREE_LISTS = NodeLayout.MAX_NODE_UNITS + 1;
+
+    /** Bytes of arena chunk {@code index}: 4 KiB doubling up to 1 MiB, then 1 MiB. */
+    public static int chunkBytes(int index) {
+        return NodeArena.chunkBytes(index);
+    }
+
+    /** The figures of {@code listing}. */
+    public static Shape shape(KeyListing listing) {
+        NodeArena arena = listing.arena;
+        return new Shape(listing.size, listing.topLevel, listing.randomState, arena.chunkCount(),
+                arena.bumpOffsetBytes(), arena.freeListHeads(), arena.freeBytes(), arena.retiredAddresses(),
+                arena.retiredBytes());
+    }
+
+    /** Takes one arena chunk's memory from its position to its limit. */
+    @FunctionalInterface
+    public interface ChunkSink {
+        void write(ByteBuffer chunk) throws IOException;
+    }
+
+    /** Hands every arena chunk of {@code listing} to {@code sink}, in order. */
+    public static void copyOut(KeyListing listing, ChunkSink sink) throws IOException {
+        NodeArena arena = listing.arena;
+        for (int i = 0; i < arena.chunkCount(); i++) {
+            sink.write(arena.chunkMemory(i));
+        }
+    }
+
+    /**
+     * A listing over {@code chunks} (allocated or mapped copy-on-write), which it owns from now
+     * on: on success they are freed when the listing is closed; on failure they are freed before
+     * this throws. Retired nodes in the shape are made reusable: no reader can be in them.
+     *
+     * @throws IllegalArgumentException when the chunks or the figures are not a listing's
+     */
+    public static KeyListing restore(Shape shape, ByteBuffer[] chunks) {
+        try {
+            if (chunks.length != shape.chunkCount()) {
+                throw new IllegalArgumentException(chunks.length + " arena chunks; the listing has " + shape.chunkCount());
+            }
+            if (shape.size() < 0 || shape.topLevel() < 1 || shape.topLevel() > NodeLayout.MAX_LEVEL) {
+                throw new IllegalArgumentException("size " + shape.size() + " and top level " + shape.topLevel()
+                        + " are not a listing's (levels 1 to " + NodeLayout.MAX_LEVEL + ")");
+            }
+            UnsafeBuffer[] wrapped = new UnsafeBuffer[chunks.length];
+            for (int i = 0; i < chunks.length; i++) {
+                wrapped[i] = new UnsafeBuffer(chunks[i]);
+            }
+            NodeArena arena = NodeArena.restored(wrapped, shape.bumpOffsetBytes(), shape.freeListHeads(),
+                    shape.freeBytes(), shape.retired(), shape.retiredBytes());
+            int head = wrapped[0].getInt(NodeArena.offset(KeyListing.HEAD) + NodeLayout.HEADER_OFFSET);
+            if (head != NodeLayout.header(0, NodeLayout.MAX_LEVEL)) {
+                throw new IllegalArgumentException("the first node is not the listing's head (header "
+                        + Integer.toHexString(head) + ")");
+            }
+            arena.reclaimRetired();
+            return new KeyListing(arena, shape.randomState(), shape.topLevel(), shape.size());
+        } catch (RuntimeException e) {
+            for (ByteBuffer chunk : chunks) {
+                BufferUtil.free(chunk);
+            }
+            throw e;
+        }
+    }
+}
