@@ -25,22 +25,29 @@ final class BlockOutput {
         this.file = file;
     }
 
-    /** Writes one block whose payload is {@code payload} from its position to its limit. */
-    void block(int kind, ByteBuffer payload) throws IOException {
-        int length = payload.remaining();
+    /** Writes one block whose payload is {@code parts} one after the other, each from its position to its limit. */
+    void block(int kind, ByteBuffer... parts) throws IOException {
+        long length = 0;
+        for (ByteBuffer part : parts) {
+            length += part.remaining();
+        }
         if (length > maxPayloadBytes(kind)) {
             throw new IllegalArgumentException(kindName(kind) + " block of " + length + " bytes exceeds "
                     + maxPayloadBytes(kind));
         }
         frame.clear();
-        frame.putInt(kind).putInt(length).flip();
+        frame.putInt(kind).putInt((int) length).flip();
         crc.reset();
         crc.update(frame.duplicate());
-        crc.update(payload.duplicate());
+        for (ByteBuffer part : parts) {
+            crc.update(part.duplicate());
+        }
         trailer.clear();
         trailer.putInt((int) crc.getValue()).flip();
         write(frame);
-        write(payload.duplicate());
+        for (ByteBuffer part : parts) {
+            write(part.duplicate());
+        }
         write(trailer);
         blocks++;
     }
@@ -49,25 +56,14 @@ final class BlockOutput {
      * Writes one block of a mapped kind whose payload starts at a multiple of
      * {@link CheckpointFormat#MAPPED_ALIGNMENT} in the file, after a padding block if needed.
      */
-    void aligned(int kind, ByteBuffer payload) throws IOException {
+    void aligned(int kind, ByteBuffer... parts) throws IOException {
         assert isMapped(kind) : kindName(kind);
         if ((position + BLOCK_HEADER_BYTES) % MAPPED_ALIGNMENT != 0) {
             long framing = BLOCK_HEADER_BYTES + BLOCK_TRAILER_BYTES + BLOCK_HEADER_BYTES;
             int padding = (int) Math.floorMod(-(position + framing), (long) MAPPED_ALIGNMENT);
             block(KIND_PADDING, ZEROS.duplicate().limit(padding));
         }
-        block(kind, payload);
-    }
-
-    /** Writes {@code memory} as blocks of at most {@link CheckpointFormat#MAX_PAYLOAD_BYTES}. */
-    void sliced(int kind, ByteBuffer memory) throws IOException {
-        ByteBuffer rest = memory.duplicate();
-        while (rest.hasRemaining()) {
-            ByteBuffer slice = rest.duplicate();
-            slice.limit(slice.position() + Math.min(MAX_PAYLOAD_BYTES, rest.remaining()));
-            block(kind, slice);
-            rest.position(slice.limit());
-        }
+        block(kind, parts);
     }
 
     long bytesWritten() {

@@ -63,7 +63,7 @@ public final class CheckpointFile {
         try (FileHandle file = io.createNew(temp)) {
             BlockOutput out = new BlockOutput(file);
             out.block(KIND_HEADER, header(content));
-            out.sliced(KIND_ACTIVE_HINTS, content.log().activeHints().entries());
+            out.aligned(KIND_ACTIVE_HINTS, content.log().activeHints().entries());
             for (CheckpointContent.Namespace ns : content.namespaces()) {
                 writeNamespace(out, ns);
             }
@@ -119,7 +119,7 @@ public final class CheckpointFile {
         b.putLong(c.storeId()).putLong(c.hashSeed()).putLong(c.maxSequence()).putLong(c.liveExpiringKeys())
                 .putLong(c.damagedRanges());
         b.putInt(c.namespaces().size()).putInt(segments);
-        b.putInt(log.activeHints().count()).putInt(0).putLong(log.activeHints().entries().remaining());
+        b.putInt(log.activeHints().count()).putInt(0).putLong(log.activeHints().bytes());
         for (int i = 0; i < segments; i++) {
             b.putLong(log.segmentIds()[i]).putLong(log.dataEnds()[i]).putLong(log.modifiedNanos()[i])
                     .putLong(c.liveBytes()[i]).putLong(c.minSequences()[i]);

@@ -33,8 +33,11 @@ final class CheckpointFormat {
     static final int BLOCK_TRAILER_BYTES = 4;
     /** The largest payload of a block that is read, not mapped. */
     static final int MAX_PAYLOAD_BYTES = 4 << 20;
-    /** The largest payload of a mapped block: one slot-table chunk (2^22 slots of 16 bytes). */
-    static final int MAX_MAPPED_PAYLOAD_BYTES = 64 << 20;
+    /**
+     * The largest payload of a mapped block: a slot-table chunk is at most 64 MiB (2^22 slots of
+     * 16 bytes), the active hints less than a segment (at most 1 GiB).
+     */
+    static final int MAX_MAPPED_PAYLOAD_BYTES = 1 << 30;
     /** Mapped payloads start at a multiple of this in the file, so that each maps whole pages. */
     static final int MAPPED_ALIGNMENT = 4096;
     /** Expiry and retired-node blocks are flushed when the next entry would pass this. */
@@ -50,7 +53,7 @@ final class CheckpointFormat {
 
     /** Blocks whose payload an open maps in place (copy-on-write) and keeps as memory. */
     static boolean isMapped(int kind) {
-        return kind == KIND_INDEX_SLOTS || kind == KIND_LISTING_CHUNK;
+        return kind == KIND_INDEX_SLOTS || kind == KIND_LISTING_CHUNK || kind == KIND_ACTIVE_HINTS;
     }
 
     static int maxPayloadBytes(int kind) {

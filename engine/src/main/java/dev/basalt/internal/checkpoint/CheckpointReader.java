@@ -55,6 +55,8 @@ final class CheckpointReader {
     /** Filled by the helper (when there is one); read after it was joined. */
     private HashIndex[] indexes;
     private KeyListing[] listings;
+    /** The active hint entries' mapping, kept by the hint builder once the read succeeded. */
+    private ByteBuffer hintMapping;
 
     /** One namespace's figures and where its mapped blocks are. */
     private static final class Planned {
@@ -118,16 +120,10 @@ final class CheckpointReader {
     private CheckpointContent readAll() throws CheckpointRejected {
         BlockInput in = new BlockInput(file);
         CheckpointHeader header = CheckpointHeader.parse(in.next(KIND_HEADER), storeId);
-        long hintBytes = 0;
-        while (hintBytes < header.activeHintBytes) {
-            long at = in.skip(KIND_ACTIVE_HINTS);
-            hintBlocks.addLong(at);
-            hintBlocks.addLong(in.blocks() - 1);
-            hintBytes += payloadLength(at);
-        }
-        if (hintBytes != header.activeHintBytes) {
-            throw new CheckpointRejected("active hint blocks overrun the " + header.activeHintBytes
-                    + " bytes the header gives");
+        mappedBlocks(in, KIND_ACTIVE_HINTS, hintBlocks);
+        if (hintBlocks.size() != 2 || payloadLength(hintBlocks.getLong(0)) != header.activeHintBytes) {
+            throw new CheckpointRejected((hintBlocks.size() / 2) + " active hint blocks; the header gives one of "
+                    + header.activeHintBytes + " bytes");
         }
         for (int i = 0; i < header.namespaceCount; i++) {
             planned.add(planNamespace(in));
@@ -277,19 +273,20 @@ final class CheckpointReader {
         return hints;
     }
 
+    /** The active segment's hint builder, keeping the checkpoint's entries where they are mapped. */
     private HintFile.Builder restoreHints(CheckpointHeader header) throws CheckpointRejected {
-        HintFile.Builder hints = HintFile.Builder.restoring((int) header.activeHintBytes);
-        UnsafeBuffer view = new UnsafeBuffer(0, 0);
-        for (int i = 0; i < hintBlocks.size(); i += 2) {
-            BlockInput.verified(file, hintBlocks.getLong(i), hintBlocks.getLong(i + 1), KIND_ACTIVE_HINTS, view);
-            hints.appendSaved(view, 0, view.capacity());
+        if (header.activeHintBytes == 0) {
+            if (header.activeHintCount != 0) {
+                throw new CheckpointRejected("active hint entries: 0 bytes do not hold " + header.activeHintCount);
+            }
+            return new HintFile.Builder();
         }
+        hintMapping = mapVerified(hintBlocks.getLong(0), hintBlocks.getLong(1), KIND_ACTIVE_HINTS);
         try {
-            hints.finishRestore(header.activeHintCount);
+            return HintFile.Builder.keeping(header.activeHintCount, hintMapping);
         } catch (IllegalArgumentException e) {
             throw new CheckpointRejected("active hint entries: " + e.getMessage());
         }
-        return hints;
     }
 
     private void loadIndexes() throws CheckpointRejected {
@@ -399,6 +396,9 @@ final class CheckpointReader {
 
     /** Frees what the loads built; after both stopped. */
     private void free() {
+        if (hintMapping != null) {
+            BufferUtil.free(hintMapping);
+        }
         for (HashIndex index : indexes == null ? new HashIndex[0] : indexes) {
             if (index != null) {
                 index.close();

@@ -17,15 +17,24 @@ public record CoveredLog(long[] segmentIds, long[] dataEnds, long[] modifiedNano
      * {@link HintFile.Builder#entries}): after a crash, an open takes them from here and scans the
      * active segment only from the covered end on.
      */
-    public record ActiveHints(int count, java.nio.ByteBuffer entries, HintFile.Builder restored) {
-        /** The entries as a checkpoint writes them. */
-        public ActiveHints(int count, java.nio.ByteBuffer entries) {
+    public record ActiveHints(int count, java.nio.ByteBuffer[] entries, HintFile.Builder restored) {
+        /** The entries as a checkpoint writes them: the parts in order. */
+        public ActiveHints(int count, java.nio.ByteBuffer... entries) {
             this(count, entries, null);
         }
 
         /** Entries a checkpoint's reader already restored into a builder (no second copy). */
         public static ActiveHints of(HintFile.Builder restored) {
             return new ActiveHints(restored.count(), restored.entries(), restored);
+        }
+
+        /** Bytes of the entries, all parts together. */
+        public long bytes() {
+            long bytes = 0;
+            for (java.nio.ByteBuffer part : entries) {
+                bytes += part.remaining();
+            }
+            return bytes;
         }
 
         /**
@@ -35,7 +44,7 @@ public record CoveredLog(long[] segmentIds, long[] dataEnds, long[] modifiedNano
          * @throws IllegalArgumentException when the entries are not {@code count} well-formed ones
          */
         HintFile.Builder builder() {
-            return restored != null ? restored : HintFile.Builder.restore(count, entries);
+            return restored != null ? restored : HintFile.Builder.copyOf(count, entries);
         }
     }
 

@@ -198,7 +198,15 @@ class CheckpointReaderTest {
             return out.toByteArray();
         }
 
-        private static byte[] bytes(ByteBuffer buffer) {
+        private static byte[] bytes(ByteBuffer... parts) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (ByteBuffer part : parts) {
+                out.writeBytes(bytesOf(part));
+            }
+            return out.toByteArray();
+        }
+
+        private static byte[] bytesOf(ByteBuffer buffer) {
             byte[] b = new byte[buffer.remaining()];
             buffer.duplicate().get(b);
             return b;
