@@ -200,9 +200,13 @@ final class CheckpointReader {
         for (int i = 0; i < freeLists.length; i++) {
             freeLists[i] = b.getInt(LISTING_STATE_FIXED_BYTES + i * Integer.BYTES, ORDER);
         }
-        ListingImage.Shape fixed = new ListingImage.Shape(b.getLong(0, ORDER), b.getInt(32, ORDER),
-                b.getLong(8, ORDER), b.getInt(36, ORDER), b.getInt(40, ORDER), freeLists, b.getLong(16, ORDER),
-                null, b.getLong(24, ORDER));
+        long size = b.getLong(0, ORDER);
+        long randomState = b.getLong(8, ORDER);
+        long freeBytes = b.getLong(16, ORDER);
+        long retiredBytes = b.getLong(24, ORDER);
+        int topLevel = b.getInt(32, ORDER);
+        int chunkCount = b.getInt(36, ORDER);
+        int bumpOffset = b.getInt(40, ORDER);
         int retiredCount = b.getInt(44, ORDER); // the last read of b: the retired blocks reuse its view
         if (retiredCount < 0) {
             throw new CheckpointRejected("a listing state claims " + retiredCount + " retired nodes");
@@ -227,8 +231,8 @@ final class CheckpointReader {
             throw new CheckpointRejected("a listing state claims " + retiredCount + " retired nodes; its blocks hold "
                     + read);
         }
-        return new ListingImage.Shape(fixed.size(), fixed.topLevel(), fixed.randomState(), fixed.chunkCount(),
-                fixed.bumpOffsetBytes(), freeLists, fixed.freeBytes(), Arrays.copyOf(retired, read), fixed.retiredBytes());
+        return new ListingImage.Shape(size, topLevel, randomState, chunkCount, bumpOffset, freeLists, freeBytes,
+                Arrays.copyOf(retired, read), retiredBytes);
     }
 
     /** Both loads, the slot tables on a helper thread when there are enough keys to gain by it. */

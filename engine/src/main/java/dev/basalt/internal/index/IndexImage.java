@@ -93,6 +93,16 @@ public final class IndexImage {
         }
     }
 
+    /**
+     * Moves the table's mapped chunks into memory of its own (see {@link #restore}); only while
+     * no reader can see the index.
+     *
+     * @return bytes moved
+     */
+    public static long ownMemory(HashIndex index) {
+        return index.table().ownMemory();
+    }
+
     /** Chunks a table of {@code capacitySlots} takes, each {@link #chunkBytes} long. */
     public static int chunkCount(int capacitySlots) {
         return SlotTable.chunkCount(capacitySlots);

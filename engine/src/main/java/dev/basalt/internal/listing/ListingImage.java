@@ -74,6 +74,21 @@ public final class ListingImage {
     }
 
     /**
+     * Moves the listing's mapped chunks into memory of its own (see {@link #restore}); on its
+     * writer thread, while no reader can see it.
+     *
+     * @return bytes moved
+     */
+    public static long ownMemory(KeyListing listing) {
+        return listing.arena.ownMemory();
+    }
+
+    /** About the bytes of the listing's arena chunks: what {@link #ownMemory} would move at most. */
+    public static long chunkBytes(KeyListing listing) {
+        return listing.arena.offHeapBytes();
+    }
+
+    /**
      * A listing over {@code chunks} (allocated or mapped copy-on-write), which it owns from now
      * on: on success they are freed when the listing is closed; on failure they are freed before
      * this throws. Retired nodes in the shape are made reusable: no reader can be in them.

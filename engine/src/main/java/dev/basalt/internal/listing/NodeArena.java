@@ -5,7 +5,10 @@ import static dev.basalt.internal.listing.NodeLayout.MAX_NODE_UNITS;
 import static dev.basalt.internal.listing.NodeLayout.UNIT_SHIFT;
 
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -230,6 +233,30 @@ final class NodeArena {
         arena.freeBytes = freeBytes;
         arena.retiredBytes = retiredBytes;
         return arena;
+    }
+
+    /**
+     * Moves every chunk that is a mapping (a checkpoint's, copy-on-write) into memory of its own,
+     * and unmaps it. Writer, while no reader can see the arena.
+     *
+     * @return bytes moved
+     */
+    long ownMemory() {
+        final UnsafeBuffer[] moved = chunks.clone();
+        final List<ByteBuffer> mapped = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < moved.length; i++) {
+            final ByteBuffer memory = moved[i].byteBuffer();
+            if (memory instanceof MappedByteBuffer) {
+                moved[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(memory.capacity()));
+                moved[i].putBytes(0, chunks[i], 0, memory.capacity());
+                mapped.add(memory);
+                bytes += memory.capacity();
+            }
+        }
+        chunks = moved;
+        mapped.forEach(BufferUtil::free);
+        return bytes;
     }
 
     /** Number of chunks; the last one is where fresh nodes are cut. Writer. */
