@@ -61,6 +61,9 @@ final class Checkpoints {
             ns.index().close();
             ns.listing().close();
         }
+        if (checkpoint.log().activeHints().restored() != null) {
+            checkpoint.log().activeHints().restored().releaseKept(); // the log did not take it
+        }
         LOG.log(damageWarnedByTheReplay ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                 "checkpoint " + CheckpointFile.path(dir) + " not used, the log is replayed instead: " + reason);
         delete();
