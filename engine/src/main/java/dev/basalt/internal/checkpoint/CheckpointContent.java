@@ -3,7 +3,9 @@ package dev.basalt.internal.checkpoint;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.log.CoveredLog;
+import java.nio.ByteBuffer;
 import java.util.List;
+import org.agrona.BufferUtil;
 
 /**
  * What a checkpoint holds, as the engine hands it to {@link CheckpointFile#write} and gets it back
@@ -19,10 +21,42 @@ import java.util.List;
  * @param minSequences     per segment of {@code log}: the lowest sequence it holds
  * @param namespaces       the live namespaces, in name order
  * @param expiry           every queued expiry entry, each naming its namespace by position in {@code namespaces}
+ * @param mappings         on read: every part of the file the structures above keep mapped ({@link #unmap})
  */
 public record CheckpointContent(long storeId, long hashSeed, long maxSequence, long liveExpiringKeys,
         long damagedRanges, CoveredLog log,
-        long[] liveBytes, long[] minSequences, List<Namespace> namespaces, ExpiryEntries expiry) {
+        long[] liveBytes, long[] minSequences, List<Namespace> namespaces, ExpiryEntries expiry,
+        List<ByteBuffer> mappings) {
+
+    /** What a checkpoint writer hands over: structures in memory, nothing mapped. */
+    public CheckpointContent(long storeId, long hashSeed, long maxSequence, long liveExpiringKeys,
+            long damagedRanges, CoveredLog log,
+            long[] liveBytes, long[] minSequences, List<Namespace> namespaces, ExpiryEntries expiry) {
+        this(storeId, hashSeed, maxSequence, liveExpiringKeys, damagedRanges, log, liveBytes, minSequences,
+                namespaces, expiry, List.of());
+    }
+
+    /**
+     * Closes every namespace's index and listing and unmaps what they kept mapped: for content
+     * that nobody took over (a discarded or checked checkpoint, a written copy).
+     */
+    public void free() {
+        for (Namespace ns : namespaces) {
+            ns.index().close();
+            ns.listing().close();
+        }
+        unmap();
+    }
+
+    /**
+     * Unmaps every part of the file that a structure read from it may still hold: a slot table
+     * a growth replaced (readers could still be on it, so it is left to the store's close), the
+     * hint entries of a segment sealed since, the structures of a store whose open failed.
+     * Unmapping twice is harmless. Only when no reader and no writer can touch them any more.
+     */
+    public void unmap() {
+        mappings.forEach(BufferUtil::free);
+    }
 
     /** One namespace's structures. On write they are read; on read they are new and owned by the caller. */
     public record Namespace(String name, HashIndex index, KeyListing listing) {

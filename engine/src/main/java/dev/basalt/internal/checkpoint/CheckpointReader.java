@@ -55,8 +55,8 @@ final class CheckpointReader {
     /** Filled by the helper (when there is one); read after it was joined. */
     private HashIndex[] indexes;
     private KeyListing[] listings;
-    /** The active hint entries' mapping, kept by the hint builder once the read succeeded. */
-    private ByteBuffer hintMapping;
+    /** Every mapping made so far; the content owns them once the read succeeded. */
+    private final List<ByteBuffer> mappings = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** One namespace's figures and where its mapped blocks are. */
     private static final class Planned {
@@ -146,7 +146,7 @@ final class CheckpointReader {
                     for (int i = 0; i < expiry.length; i += 4) {
                         sink.accept((int) expiry[i], expiry[i + 1], expiry[i + 2], expiry[i + 3]);
                     }
-                });
+                }, List.copyOf(mappings));
     }
 
     private Planned planNamespace(BlockInput in) throws CheckpointRejected {
@@ -285,9 +285,9 @@ final class CheckpointReader {
             }
             return new HintFile.Builder();
         }
-        hintMapping = mapVerified(hintBlocks.getLong(0), hintBlocks.getLong(1), KIND_ACTIVE_HINTS);
+        ByteBuffer entries = mapVerified(hintBlocks.getLong(0), hintBlocks.getLong(1), KIND_ACTIVE_HINTS);
         try {
-            return HintFile.Builder.keeping(header.activeHintCount, hintMapping);
+            return HintFile.Builder.keeping(header.activeHintCount, entries);
         } catch (IllegalArgumentException e) {
             throw new CheckpointRejected("active hint entries: " + e.getMessage());
         }
@@ -349,6 +349,7 @@ final class CheckpointReader {
             throw new CheckpointRejected(kindName(kind) + " block " + number + " at offset " + at
                     + " cannot be mapped: " + e.getMessage());
         }
+        mappings.add(payload);
         CRC32C crc = new CRC32C();
         crc.update(ByteBuffer.allocate(BLOCK_HEADER_BYTES).order(ORDER).putInt(frame.getInt(0, ORDER)).putInt(length).flip());
         crc.update(payload.duplicate());
@@ -400,9 +401,7 @@ final class CheckpointReader {
 
     /** Frees what the loads built; after both stopped. */
     private void free() {
-        if (hintMapping != null) {
-            BufferUtil.free(hintMapping);
-        }
+        mappings.forEach(BufferUtil::free);
         for (HashIndex index : indexes == null ? new HashIndex[0] : indexes) {
             if (index != null) {
                 index.close();

@@ -38,10 +38,8 @@ public final class HintFile {
         private static final UnsafeBuffer NONE = new UnsafeBuffer(new byte[0]);
 
         /** The entries restored at open, never changed; empty for a new segment. */
-        private UnsafeBuffer kept;
+        private final UnsafeBuffer kept;
         private final int keptCount;
-        /** The memory {@link #kept} lies in, when it came from {@link #keeping}; freed by {@link #releaseKept}. */
-        private ByteBuffer keptMemory;
         private final ExpandableDirectByteBuffer entries = new ExpandableDirectByteBuffer(64 * 1024);
         /** Bytes and entries added after {@link #kept}. */
         private int length;
@@ -153,7 +151,8 @@ public final class HintFile {
         /**
          * A builder that starts from {@code count} entries in {@code saved} (position to limit),
          * as {@link #entries} gave them, and keeps them there: the caller must neither change nor
-         * free that memory while the builder lives.
+         * free that memory while the builder lives (a checkpoint's mapping: the store unmaps it at
+         * close, {@code CheckpointContent.unmap}).
          *
          * @throws IllegalArgumentException when the bytes do not hold exactly {@code count} well-formed entries
          */
@@ -162,27 +161,7 @@ public final class HintFile {
             if (!entriesFit(kept, 0, count, kept.capacity())) {
                 throw new IllegalArgumentException(kept.capacity() + " bytes do not hold " + count + " hint entries");
             }
-            Builder builder = new Builder(kept, count);
-            builder.keptMemory = saved;
-            return builder;
-        }
-
-        /** Whether this builder keeps memory it was given ({@link #keeping}), which {@link #releaseKept} frees. */
-        public boolean keepsGivenMemory() {
-            return keptMemory != null;
-        }
-
-        /**
-         * Frees (unmaps) the memory {@link #keeping} was given, now rather than at a later GC. The
-         * builder is unusable afterwards. Only when no view from {@link #entries} is still read:
-         * at close, after the last checkpoint and hint were written.
-         */
-        public void releaseKept() {
-            if (keptMemory != null) {
-                kept = null; // a late use fails here instead of reading unmapped memory
-                org.agrona.BufferUtil.free(keptMemory);
-                keptMemory = null;
-            }
+            return new Builder(kept, count);
         }
 
         /** A builder holding a copy of {@code count} entries in {@code parts}, taken in order. */

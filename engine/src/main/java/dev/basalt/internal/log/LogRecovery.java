@@ -157,7 +157,6 @@ final class LogRecovery {
                         activeHints);
                 return null;
             }
-            activeHints.releaseKept(); // the sealed segment's own hint or scan gives its entries
             // Sealed since the checkpoint: its hint (or a rescan) gives every record; only those
             // at or after the covered end are new.
             recoverSealed(activeId, (location, type, sequence, expiration, length, names, nsOffset, nsLength,

@@ -41,8 +41,6 @@ public final class SegmentLog implements AutoCloseable {
     private final Object forceLock = new Object();
     /** Hints of sealed segments the roll left for {@link #writeSealedHints}. */
     private final SealedHints sealedHints;
-    /** The hint builder an open restored from a checkpoint, whose mapping the close frees. */
-    private HintFile.Builder restoredHints;
     private volatile Segment[] segmentsById = new Segment[16];
     private ActiveSegment active;
     private long sealedBytes;
@@ -122,7 +120,6 @@ public final class SegmentLog implements AutoCloseable {
     /** Recovery readied the newest segment for appends at {@code tail}. */
     void recoveredActive(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail) {
         active = new ActiveSegment(segment, channel, hints, tail);
-        restoredHints = hints.keepsGivenMemory() ? hints : null;
         lastSegmentId = Math.max(lastSegmentId, segment.id());
     }
 
@@ -481,10 +478,6 @@ public final class SegmentLog implements AutoCloseable {
             if (segment != null) {
                 segment.release();
             }
-        }
-        if (restoredHints != null) {
-            restoredHints.releaseKept(); // its entries lie in a mapping of the checkpoint
-            restoredHints = null;
         }
     }
 }

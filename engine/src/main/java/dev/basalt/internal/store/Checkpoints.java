@@ -32,6 +32,8 @@ final class Checkpoints {
 
     /** Bytes of the last checkpoint written; 0 before the first. */
     private volatile long lastSizeBytes;
+    /** The checkpoint this open loaded, whose mappings {@link #unmapLoaded} frees. */
+    private CheckpointContent loaded;
 
     Checkpoints(FileIo io, Path dir, long storeId) {
         this.io = io;
@@ -42,7 +44,8 @@ final class Checkpoints {
     /** The directory's checkpoint, verified; null when there is none or it was rejected (then deleted). */
     CheckpointContent load() {
         try {
-            return CheckpointFile.read(io, dir, storeId);
+            loaded = CheckpointFile.read(io, dir, storeId);
+            return loaded;
         } catch (CheckpointRejected e) {
             LOG.log(System.Logger.Level.WARNING, "checkpoint " + CheckpointFile.path(dir)
                     + " ignored, the log is replayed instead: " + e.getMessage());
@@ -52,18 +55,25 @@ final class Checkpoints {
     }
 
     /**
+     * Unmaps what the loaded checkpoint's structures still keep mapped (slot tables a growth
+     * replaced, the hint entries of a segment sealed since): at close, after every structure was
+     * released, or when the open failed. Idempotent.
+     */
+    void unmapLoaded() {
+        if (loaded != null) {
+            loaded.unmap();
+            loaded = null;
+        }
+    }
+
+    /**
      * The checkpoint could not be used (the reason says why): frees it and deletes the file. The
      * reason is a warning, unless the replay found damage that explains it and warns about it
      * itself (each damaged range is warned about once).
      */
     void discard(CheckpointContent checkpoint, String reason, boolean damageWarnedByTheReplay) {
-        for (CheckpointContent.Namespace ns : checkpoint.namespaces()) {
-            ns.index().close();
-            ns.listing().close();
-        }
-        if (checkpoint.log().activeHints().restored() != null) {
-            checkpoint.log().activeHints().restored().releaseKept(); // the log did not take it
-        }
+        loaded = null;
+        checkpoint.free();
         LOG.log(damageWarnedByTheReplay ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                 "checkpoint " + CheckpointFile.path(dir) + " not used, the log is replayed instead: " + reason);
         delete();

@@ -86,10 +86,11 @@ public final class Store implements AutoCloseable {
         this.options = options;
         DurableFiles.createDirectory(io, dir);
         this.lock = DirectoryLock.acquire(io, dir, LogFormat.LOCK_FILE);
+        Checkpoints loading = null;
         try {
             long storeId = StoreFile.readOrCreate(io, lock.directory());
             this.cursors = new Cursors(Cursors.loadOrCreateKey(io, lock.directory()));
-            this.checkpoints = new Checkpoints(io, lock.directory(), storeId);
+            this.checkpoints = loading = new Checkpoints(io, lock.directory(), storeId);
             RecoveryEvent recoveryEvent = new RecoveryEvent(); // JFR, off by default
             recoveryEvent.begin();
             CheckpointContent checkpoint = checkpoints.load();
@@ -124,6 +125,9 @@ public final class Store implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "recovery skipped damaged records: " + damage);
             }
         } catch (RuntimeException e) {
+            if (loading != null) {
+                loading.unmapLoaded(); // no reader ever saw what it mapped
+            }
             lock.close();
             throw e;
         }
@@ -144,10 +148,7 @@ public final class Store implements AutoCloseable {
         return new Store(dir, options, io);
     }
 
-    /**
-     * Why this open replayed the log ("no checkpoint", or why the checkpoint did not cover it);
-     * null when it loaded the checkpoint and replayed nothing.
-     */
+    /** Why this open replayed the whole log ("no checkpoint", or why not it); null when a checkpoint covered it. */
     public String replayedBecause() {
         return replayedBecause;
     }
@@ -301,8 +302,7 @@ public final class Store implements AutoCloseable {
 
     /**
      * Runs one compaction pass now over the sealed segments whose dead fraction reaches
-     * {@code deadFractionThreshold} (0 compacts every segment with any dead bytes), paced at the
-     * configured rate.
+     * {@code deadFractionThreshold} (0: any dead bytes), paced at the configured rate.
      */
     public CompactionResult compact(double deadFractionThreshold, CompactionPass.ProgressListener progress) {
         return compact(deadFractionThreshold, progress, options.compactionBytesPerSecond());
@@ -319,9 +319,8 @@ public final class Store implements AutoCloseable {
         open.checkOpen();
         synchronized (compactionLock) {
             open.checkOpen();
-            // A compaction rewrites the log: after a failed fsync it is refused like a write,
-            // even when it would find nothing to do (found by the I/O-error loop, which saw
-            // compact() return normally after the log's fsync had failed).
+            // Refused like a write after a failed fsync, even with nothing to do (the I/O-error
+            // loop saw compact() return normally after the log's fsync had failed).
             open.checkLogHealthy();
             CompactionPassEvent passEvent = new CompactionPassEvent(); // JFR, off by default
             passEvent.begin();
@@ -495,6 +494,7 @@ public final class Store implements AutoCloseable {
         namespaces.clear();
         ledger.close();
         log.close();
+        checkpoints.unmapLoaded();
         lock.close();
     }
 }

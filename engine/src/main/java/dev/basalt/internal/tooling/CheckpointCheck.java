@@ -94,10 +94,7 @@ final class CheckpointCheck {
             return (disagreements == 0 ? "agrees with the log: " : disagreements + " keys disagree with the log; ")
                     + keys + " keys in " + checkpoint.namespaces().size() + " namespaces, " + coverage;
         } finally {
-            for (CheckpointContent.Namespace ns : checkpoint.namespaces()) {
-                ns.index().close();
-                ns.listing().close();
-            }
+            checkpoint.free();
         }
     }
 

@@ -106,10 +106,7 @@ class CheckpointReaderTest {
     }
 
     private static void close(CheckpointContent content) {
-        for (CheckpointContent.Namespace ns : content.namespaces()) {
-            ns.index().close();
-            ns.listing().close();
-        }
+        content.free();
     }
 
     /** Structures written to a checkpoint, and what the reader must give back. */
