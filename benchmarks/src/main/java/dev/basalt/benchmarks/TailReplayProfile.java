@@ -1,0 +1,101 @@
+package dev.basalt.benchmarks;
+
+import dev.basalt.Basalt;
+import dev.basalt.BasaltOptions;
+import dev.basalt.Durability;
+import dev.basalt.KvNamespace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The open after a crash with a tail of known length: a directory {@link OpenProfile} loaded and
+ * closed cleanly (so it holds a checkpoint) takes {@code overwrites} random overwrites of its keys,
+ * is copied while the store is open (as a SIGKILL would leave it; modification times kept), and the
+ * copy is opened {@code opens} times, each time a fresh copy. Background compaction is off, so no
+ * compaction-triggered checkpoint shortens the tail: every overwrite is replayed, and two builds
+ * compare on the same work ({@link OpenAndMemoryBenchmark#openAfterKill} replays whatever its
+ * load's last background checkpoint left, which differs from run to run).
+ *
+ * <pre>java -Xmx4g &lt;the engine's flags&gt; -cp benchmarks/target/benchmarks.jar
+ *     dev.basalt.benchmarks.TailReplayProfile DIR [keys=1000000] [overwrites=200000] [opens=4]</pre>
+ *
+ * <p>The store closes cleanly at the end, so the directory can be used again. Not a JMH benchmark:
+ * its printed times are single runs; compare builds by alternating them.
+ */
+public final class TailReplayProfile {
+    private TailReplayProfile() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: TailReplayProfile DIR [keys=1000000] [overwrites=200000] [opens=4]");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[0]);
+        int keys = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        int overwrites = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
+        int opens = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+        if (!Files.exists(dir.resolve("STORE"))) {
+            throw new IllegalArgumentException(dir + " holds no store: load it with OpenProfile first");
+        }
+        BasaltOptions options = BasaltOptions.defaults().withDurability(Durability.PERIODIC)
+                .withBackgroundCompaction(false);
+        Path killed = TempDirectories.create("basalt-tail-replay-");
+        try {
+            try (Basalt db = Basalt.open(dir, options)) {
+                KvNamespace ns = db.namespace(OpenProfile.NAMESPACE);
+                Random random = new Random(overwrites);
+                byte[] value = new byte[100];
+                for (int i = 0; i < overwrites; i++) {
+                    random.nextBytes(value);
+                    ns.put(BenchmarkKeys.keyString(random.nextInt(keys)), value);
+                }
+                Thread.sleep(1_500); // past the periodic fsync: the copy holds every overwrite
+                copyFiles(dir, killed);
+            }
+            for (int i = 0; i < opens; i++) {
+                Path work = TempDirectories.create("basalt-tail-open-");
+                try {
+                    copyFiles(killed, work);
+                    long start = System.nanoTime();
+                    try (Basalt db = Basalt.open(work, options)) {
+                        db.namespace(OpenProfile.NAMESPACE).get(BenchmarkKeys.keyString(keys / 2));
+                        System.out.printf(Locale.ROOT, "open after %d overwrites since the checkpoint: %.1f ms%n",
+                                overwrites, (System.nanoTime() - start) / 1e6);
+                    }
+                } finally {
+                    TempDirectories.deleteRecursively(work);
+                }
+            }
+        } finally {
+            TempDirectories.deleteRecursively(killed);
+        }
+    }
+
+    /** Copies the directory's files as they are now, keeping modification times; skips the lock and temporaries. */
+    private static void copyFiles(Path from, Path to) throws IOException {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(from)) {
+            files = listing.collect(Collectors.toList());
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.equals("LOCK") || name.endsWith(".tmp")) {
+                continue;
+            }
+            try {
+                Files.copy(file, to.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+            } catch (NoSuchFileException e) {
+                // renamed or deleted by the store while it copied: as a kill at that moment would find it
+            }
+        }
+    }
+}
