@@ -109,7 +109,9 @@ public final class HintFile {
         /** {@link #entries} cut to the first {@code n} entries. */
         public ByteBuffer[] entries(int n) {
             int keptN = Math.min(n, keptCount);
-            return new ByteBuffer[] {view(kept, prefixBytes(kept, keptN)), view(entries, prefixBytes(entries, n - keptN))};
+            int keptBytes = keptN == keptCount ? kept.capacity() : prefixBytes(kept, keptN);
+            int addedBytes = n - keptN == count ? length : prefixBytes(entries, n - keptN);
+            return new ByteBuffer[] {view(kept, keptBytes), view(entries, addedBytes)};
         }
 
         /** The number of entries whose record starts before {@code recordOffset} (entries are in offset order). */
@@ -157,7 +159,8 @@ public final class HintFile {
          * @throws IllegalArgumentException when the bytes do not hold exactly {@code count} well-formed entries
          */
         public static Builder keeping(int count, ByteBuffer saved) {
-            UnsafeBuffer kept = saved.hasRemaining() ? new UnsafeBuffer(saved, saved.position(), saved.remaining()) : NONE;
+            // A slice, so that the buffer behind the view (entries()) starts where the entries do.
+            UnsafeBuffer kept = saved.hasRemaining() ? new UnsafeBuffer(saved.slice()) : NONE;
             if (!entriesFit(kept, 0, count, kept.capacity())) {
                 throw new IllegalArgumentException(kept.capacity() + " bytes do not hold " + count + " hint entries");
             }

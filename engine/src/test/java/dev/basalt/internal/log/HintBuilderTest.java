@@ -36,7 +36,7 @@ class HintBuilderTest {
             add(whole, i);
             add(saved, i);
         }
-        HintFile.Builder keeping = HintFile.Builder.keeping(kept, join(saved.entries()));
+        HintFile.Builder keeping = HintFile.Builder.keeping(kept, afterJunk(join(saved.entries())));
         for (int i = kept; i < kept + added; i++) {
             add(whole, i);
             add(keeping, i);
@@ -90,6 +90,13 @@ class HintBuilderTest {
         } finally {
             TestFiles.deleteRecursively(dir);
         }
+    }
+
+    /** {@code entries} behind 16 bytes of junk, from its position on: the builder must start at the position. */
+    private static ByteBuffer afterJunk(ByteBuffer entries) {
+        ByteBuffer b = ByteBuffer.allocateDirect(16 + entries.remaining());
+        b.put(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}).put(entries.duplicate()).flip();
+        return b.position(16);
     }
 
     private static ByteBuffer join(ByteBuffer... parts) {
