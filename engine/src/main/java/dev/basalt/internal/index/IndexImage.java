@@ -103,16 +103,6 @@ public final class IndexImage {
         return index.table().ownMemory();
     }
 
-    /** Chunks a table of {@code capacitySlots} takes, each {@link #chunkBytes} long. */
-    public static int chunkCount(int capacitySlots) {
-        return SlotTable.chunkCount(capacitySlots);
-    }
-
-    /** Bytes of chunk {@code index} of a table of {@code capacitySlots}. */
-    public static int chunkBytes(int capacitySlots, int index) {
-        return SlotTable.chunkBytes(capacitySlots, index);
-    }
-
     private static void checkCounts(SlotTable table, Shape shape) {
         long live = 0;
         long deleted = 0;

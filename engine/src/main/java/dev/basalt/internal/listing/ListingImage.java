@@ -32,7 +32,7 @@ public final class ListingImage {
      * @param size            keys listed
      * @param topLevel        the highest level that has held a node
      * @param randomState     the level generator's state
-     * @param chunkCount      arena chunks, each {@link #chunkBytes(int)} long
+     * @param chunkCount      arena chunks: 4 KiB doubling up to 1 MiB, then 1 MiB each
      * @param bumpOffsetBytes where the next fresh node goes in the last chunk
      * @param freeListHeads   the first free node of each size in 8-byte units ({@link #FREE_LISTS} of them), 0 for none
      * @param freeBytes       bytes on the free lists
@@ -45,11 +45,6 @@ public final class ListingImage {
 
     /** Number of free lists a {@link Shape} carries: one per node size in 8-byte units, 0 included. */
     public static final int FREE_LISTS = NodeLayout.MAX_NODE_UNITS + 1;
-
-    /** Bytes of arena chunk {@code index}: 4 KiB doubling up to 1 MiB, then 1 MiB. */
-    public static int chunkBytes(int index) {
-        return NodeArena.chunkBytes(index);
-    }
 
     /** The figures of {@code listing}. */
     public static Shape shape(KeyListing listing) {
@@ -81,11 +76,6 @@ public final class ListingImage {
      */
     public static long ownMemory(KeyListing listing) {
         return listing.arena.ownMemory();
-    }
-
-    /** About the bytes of the listing's arena chunks: what {@link #ownMemory} would move at most. */
-    public static long chunkBytes(KeyListing listing) {
-        return listing.arena.offHeapBytes();
     }
 
     /**

@@ -177,7 +177,7 @@ final class Checkpoints {
                 publish();
             }
         } finally {
-            release(copied.namespaces());
+            copied.free();
         }
     }
 

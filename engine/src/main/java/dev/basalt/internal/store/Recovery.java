@@ -328,7 +328,7 @@ final class Recovery implements RecoverySink {
         for (long[] move : moves.values()) {
             listingChanges += (move[0] == HashIndex.NO_LOCATION) != (move[1] == HashIndex.NO_LOCATION) ? 1 : 0;
         }
-        if (listingChanges > pagesWorthCopying(ListingImage.chunkBytes(replayed.listing))) {
+        if (listingChanges > pagesWorthCopying(replayed.listing.offHeapBytes())) {
             ListingImage.ownMemory(replayed.listing);
         }
         NamespaceState state = namespaces.create(replayed.name, replayed.index, replayed.listing);
