@@ -105,6 +105,7 @@ final class FaultRun {
     /** Runs one step; true when it returned normally. */
     private static boolean runStep(Basalt db, ManualClock clock, Workload workload, Workload.Step step,
             FaultyFileIo io, Result result) {
+        int forcesFailedBeforeStep = io.failedForces().size();
         try {
             workload.runStep(db, clock, step);
         } catch (BasaltException e) {
@@ -116,17 +117,28 @@ final class FaultRun {
             result.problems.add(step.kind() + " threw an undocumented " + e);
             return false;
         }
-        if (step.kind() != Workload.Kind.ADVANCE_CLOCK && logFsyncFailed(io, result.forcesFailedBefore)) {
+        if (step.kind() != Workload.Kind.ADVANCE_CLOCK
+                && logFsyncFailedBefore(io, result.forcesFailedBefore, forcesFailedBeforeStep)) {
             result.problems.add(step.kind() + " " + step.key() + " returned normally after a failed fsync of the log "
                     + io.failedForces());
         }
         return true;
     }
 
-    private static boolean logFsyncFailed(FaultyFileIo io, int skipped) {
-        List<Path> failed = io.failedForces();
-        for (Path path : failed.subList(skipped, failed.size())) {
-            if (path.getFileName().toString().endsWith(LogFormat.SEGMENT_SUFFIX)) {
+    /**
+     * Whether a step that returned normally must have refused: an fsync of a segment failed
+     * before the step began (on any thread), or during it on the step's own thread. An fsync the
+     * background thread failed while the step ran (a checkpoint forces the log) binds the step
+     * only if it failed first; then the step's own fsync, which waits for the same lock, finds
+     * the log failed and refuses. If the step's fsync came first, its write was on disk before
+     * the failure and acknowledging it is right, and from outside the two orders look alike.
+     */
+    private static boolean logFsyncFailedBefore(FaultyFileIo io, int sinceOpen, int beforeStep) {
+        List<FaultyFileIo.Failure> failed = io.failedForces();
+        for (int i = sinceOpen; i < failed.size(); i++) {
+            FaultyFileIo.Failure force = failed.get(i);
+            boolean binding = i < beforeStep || force.thread() == Thread.currentThread();
+            if (binding && force.path().getFileName().toString().endsWith(LogFormat.SEGMENT_SUFFIX)) {
                 return true;
             }
         }

@@ -56,8 +56,8 @@ public final class FaultyFileIo implements FileIo {
         }
     }
 
-    /** One injected failure. */
-    public record Failure(long call, Kind kind, Path path) {
+    /** One injected failure, with the thread whose call it failed. */
+    public record Failure(long call, Kind kind, Path path, Thread thread) {
     }
 
     private final FileIo delegate;
@@ -108,15 +108,15 @@ public final class FaultyFileIo implements FileIo {
         return List.copyOf(failures);
     }
 
-    /** The paths whose force (fsync of a file) was failed, in order. */
-    public synchronized List<Path> failedForces() {
-        List<Path> paths = new ArrayList<>();
+    /** The failed forces (fsyncs of a file), in order. */
+    public synchronized List<Failure> failedForces() {
+        List<Failure> forces = new ArrayList<>();
         for (Failure f : failures) {
             if (f.kind() == Kind.FORCE) {
-                paths.add(f.path());
+                forces.add(f);
             }
         }
-        return paths;
+        return forces;
     }
 
     private synchronized void check(Kind kind, Path path) throws IOException {
@@ -125,7 +125,7 @@ public final class FaultyFileIo implements FileIo {
         }
         calls++;
         if (calls == failAt || (persistent && calls > failAt)) {
-            failures.add(new Failure(calls, kind, path));
+            failures.add(new Failure(calls, kind, path, Thread.currentThread()));
             throw new IOException(errno.message);
         }
     }
