@@ -289,7 +289,7 @@ public final class NamespaceState implements LiveKeys {
      * {@code from} (its checkpoint location; NO_LOCATION: absent) to {@code to} (NO_LOCATION:
      * gone). The live figures, the expiry ledger and the listing follow.
      */
-    void reconcileReplayed(byte[] key, long keyHash, long from, long to) {
+    void reconcileReplayed(DirectBuffer key, int keyOffset, int keyLength, long keyHash, long from, long to) {
         if (from == to) {
             return;
         }
@@ -301,11 +301,10 @@ public final class NamespaceState implements LiveKeys {
             countLive(to, 1);
             expiry.track(this, keyHash, to, expirationAt(to));
         }
-        UnsafeBuffer keyBuffer = new UnsafeBuffer(key);
         if (from == HashIndex.NO_LOCATION && to != HashIndex.NO_LOCATION) {
-            listing.insert(keyBuffer, 0, key.length);
+            listing.insert(key, keyOffset, keyLength);
         } else if (from != HashIndex.NO_LOCATION && to == HashIndex.NO_LOCATION) {
-            listing.remove(keyBuffer, 0, key.length);
+            listing.remove(key, keyOffset, keyLength);
         }
     }
 

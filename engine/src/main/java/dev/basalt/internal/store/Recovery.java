@@ -16,11 +16,11 @@ import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.listing.ListingImage;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -72,22 +72,16 @@ final class Recovery implements RecoverySink {
         KeyListing listing;
         /** Position of this namespace in the checkpoint, which its expiry entries name it by. */
         int checkpointPosition = -1;
-        /**
-         * Keys of a checkpointed namespace that the replay changed, with the location each had
-         * in the checkpoint (NO_LOCATION: none): what the install reconciles the listing, the
-         * live figures and the expiry ledger against. Keys as ISO-8859-1 strings, byte for byte.
-         */
-        Map<String, Long> touched;
-        /** Of a checkpointed namespace: every {keyHash, location} the replay indexed, for the damage sweep. */
-        List<long[]> indexedByReplay;
+        /** Of a checkpointed namespace: the keys the replay changed, with their checkpoint locations. */
+        TouchedKeys touched;
+        /** Of a checkpointed namespace: every keyHash, location pair the replay indexed, for the damage sweep. */
+        LongArrayList indexedByReplay;
         /** Index writes the replay made while a checkpoint's table was mapped; -1 once owned or never mapped. */
         long writesToMappedIndex = -1;
 
-        void remember(DirectBuffer key, int offset, int length, long before) {
+        void remember(long keyHash, DirectBuffer key, int offset, int length, long before) {
             if (touched != null) {
-                byte[] bytes = new byte[length];
-                key.getBytes(offset, bytes);
-                touched.putIfAbsent(new String(bytes, StandardCharsets.ISO_8859_1), before);
+                touched.remember(keyHash, key, offset, length, before);
             }
         }
 
@@ -141,8 +135,8 @@ final class Recovery implements RecoverySink {
             replayed.checkpointPosition = i;
             // It existed at the checkpoint; only a drop after it can end it.
             replayed.createSequence = checkpoint.maxSequence();
-            replayed.touched = new HashMap<>();
-            replayed.indexedByReplay = new ArrayList<>();
+            replayed.touched = new TouchedKeys();
+            replayed.indexedByReplay = new LongArrayList();
             replayed.writesToMappedIndex = 0;
         }
     }
@@ -186,10 +180,11 @@ final class Recovery implements RecoverySink {
                 IndexImage.ownMemory(ns.index);
                 ns.writesToMappedIndex = -1; // owned from now on
             }
-            ns.remember(key, keyOffset, keyLength, existing);
+            ns.remember(keyHash, key, keyOffset, keyLength, existing);
             ns.index.put(keyHash, key, keyOffset, keyLength, location, matcher);
             if (ns.indexedByReplay != null) {
-                ns.indexedByReplay.add(new long[] {keyHash, location});
+                ns.indexedByReplay.addLong(keyHash);
+                ns.indexedByReplay.addLong(location);
             }
         }
     }
@@ -208,7 +203,7 @@ final class Recovery implements RecoverySink {
             if (ns.touched != null) {
                 Segment segment = log.segment(Locations.segmentId(entry[1]));
                 int at = Locations.offset(entry[1]);
-                ns.remember(segment.buffer(), Records.keyOffset(segment.buffer(), at),
+                ns.remember(entry[0], segment.buffer(), Records.keyOffset(segment.buffer(), at),
                         Records.keyLength(segment.buffer(), at), entry[1]);
             }
             ns.index.removeIfAt(entry[0], entry[1]);
@@ -310,13 +305,15 @@ final class Recovery implements RecoverySink {
      */
     private void installCheckpointed(Replayed replayed, Namespaces namespaces, ExpiryLedger ledger,
             RecoveryReport report, NamespaceState[] byPosition) {
-        Map<String, long[]> moves = sweepTouched(replayed, report);
+        TouchedKeys touched = replayed.touched;
+        long[] finals = sweepTouched(replayed, report);
         if (!replayed.exists()) {
-            for (long[] move : moves.values()) {
-                if (move[0] != HashIndex.NO_LOCATION) {
-                    UnsafeBuffer segment = log.segment(Locations.segmentId(move[0])).buffer();
-                    int at = Locations.offset(move[0]);
-                    usage.addLive(Locations.segmentId(move[0]), -Records.length(segment, at));
+            for (int i = 0; i < touched.size(); i++) {
+                long before = touched.before(i);
+                if (before != HashIndex.NO_LOCATION) {
+                    UnsafeBuffer segment = log.segment(Locations.segmentId(before)).buffer();
+                    int at = Locations.offset(before);
+                    usage.addLive(Locations.segmentId(before), -Records.length(segment, at));
                     ledger.untrack(Records.expirationEpochSeconds(segment, at));
                 }
             }
@@ -325,17 +322,18 @@ final class Recovery implements RecoverySink {
             return;
         }
         long listingChanges = 0;
-        for (long[] move : moves.values()) {
-            listingChanges += (move[0] == HashIndex.NO_LOCATION) != (move[1] == HashIndex.NO_LOCATION) ? 1 : 0;
+        for (int i = 0; i < touched.size(); i++) {
+            listingChanges += (touched.before(i) == HashIndex.NO_LOCATION) != (finals[i] == HashIndex.NO_LOCATION)
+                    ? 1 : 0;
         }
         if (listingChanges > pagesWorthCopying(replayed.listing.offHeapBytes())) {
             ListingImage.ownMemory(replayed.listing);
         }
         NamespaceState state = namespaces.create(replayed.name, replayed.index, replayed.listing);
         byPosition[replayed.checkpointPosition] = state;
-        for (Map.Entry<String, long[]> move : moves.entrySet()) {
-            byte[] key = move.getKey().getBytes(StandardCharsets.ISO_8859_1);
-            state.reconcileReplayed(key, move.getValue()[2], move.getValue()[0], move.getValue()[1]);
+        for (int i = 0; i < touched.size(); i++) {
+            state.reconcileReplayed(touched.keys(), touched.keyOffset(i), touched.keyLength(i), touched.keyHash(i),
+                    touched.before(i), finals[i]);
         }
         namespaces.publish(state);
     }
@@ -356,32 +354,36 @@ final class Recovery implements RecoverySink {
 
     /**
      * Removes tombstones and records whose header no longer verifies among the touched keys;
-     * returns, per touched key, {checkpoint location, final location, key hash}.
+     * returns each touched key's final location (NO_LOCATION: none), in {@link TouchedKeys} order.
      */
-    private Map<String, long[]> sweepTouched(Replayed ns, RecoveryReport report) {
+    private long[] sweepTouched(Replayed ns, RecoveryReport report) {
         // A record the replay indexed from a hint whose namespace or key bytes are damaged
         // matches no key, not even its own, so a lookup by key below cannot find its slot: the
         // slots the replay made are checked as a full replay checks every slot.
-        for (long[] slot : ns.indexedByReplay) {
-            if (ns.index.holds(slot[0], slot[1])) {
-                Segment segment = log.segment(Locations.segmentId(slot[1]));
-                if (reportedDamaged(ns, slot[0], segment, Locations.offset(slot[1]), report)) {
-                    ns.index.removeIfAt(slot[0], slot[1]);
+        LongArrayList slots = ns.indexedByReplay;
+        for (int i = 0; i < slots.size(); i += 2) {
+            long keyHash = slots.getLong(i);
+            long location = slots.getLong(i + 1);
+            if (ns.index.holds(keyHash, location)) {
+                Segment segment = log.segment(Locations.segmentId(location));
+                if (reportedDamaged(ns, keyHash, segment, Locations.offset(location), report)) {
+                    ns.index.removeIfAt(keyHash, location);
                 }
             }
         }
-        Map<String, long[]> moves = new HashMap<>();
-        for (Map.Entry<String, Long> touched : ns.touched.entrySet()) {
-            UnsafeBuffer key = new UnsafeBuffer(touched.getKey().getBytes(StandardCharsets.ISO_8859_1));
-            long keyHash = KeyHash.hash(hashSeed, key, 0, key.capacity());
-            long location = ns.index.get(keyHash, key, 0, key.capacity(), ns.matcher);
+        TouchedKeys touched = ns.touched;
+        long[] finals = new long[touched.size()];
+        for (int i = 0; i < finals.length; i++) {
+            long keyHash = touched.keyHash(i);
+            long location = ns.index.get(keyHash, touched.keys(), touched.keyOffset(i), touched.keyLength(i),
+                    ns.matcher);
             if (location != HashIndex.NO_LOCATION && !isIntactPut(location)) {
                 ns.index.removeIfAt(keyHash, location);
                 location = HashIndex.NO_LOCATION;
             }
-            moves.put(touched.getKey(), new long[] {touched.getValue(), location, keyHash});
+            finals[i] = location;
         }
-        return moves;
+        return finals;
     }
 
     /** False for a tombstone (damaged records were swept before, and reported there). */

@@ -1,0 +1,103 @@
+package dev.basalt.internal.store;
+
+import java.util.Arrays;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The keys of a checkpointed namespace that the replay after the checkpoint changed, each once,
+ * in the order first touched, with the location it had in the checkpoint: what the open
+ * reconciles the listing, the live figures and the expiry ledger against.
+ *
+ * <p>Why not a {@code HashMap} of key strings: a crash after a long tail touches hundreds of
+ * thousands of keys, and a string, an array and a map entry apiece cost more than the rest of
+ * the replay's bookkeeping (170-250 ms of a 1.2 s open at 200,000 overwrites, measured). Here a
+ * key's bytes go into one growing array, its figures into parallel primitive arrays, and a
+ * primitive map from key hash to the newest entry with that hash finds it again; entries whose
+ * hashes collide are chained and told apart by their bytes. Keys are compared as the replay
+ * delivered them (a hint's or a verified record's), never re-read from a record that might be
+ * damaged.
+ *
+ * <p>Threads: one, at open.
+ */
+final class TouchedKeys {
+    private static final long NONE = -1;
+    private final Long2LongHashMap newestWithHash = new Long2LongHashMap(NONE);
+    private long[] keyHashes = new long[1024];
+    private long[] befores = new long[1024];
+    private int[] sameHashBefore = new int[1024];
+    /** Entry i's key is {@code keyBytes[keyStarts[i], keyStarts[i + 1])}. */
+    private int[] keyStarts = new int[1025];
+    private byte[] keyBytes = new byte[16 * 1024];
+    private final UnsafeBuffer keys = new UnsafeBuffer(keyBytes);
+    private int size;
+
+    /** Records {@code key} with {@code before}, its location in the checkpoint, unless already recorded. */
+    void remember(long keyHash, DirectBuffer key, int offset, int length, long before) {
+        long newest = newestWithHash.get(keyHash);
+        for (int i = (int) newest; i != NONE; i = sameHashBefore[i]) {
+            if (keyEquals(i, key, offset, length)) {
+                return;
+            }
+        }
+        ensureRoom(length);
+        int at = keyStarts[size];
+        key.getBytes(offset, keyBytes, at, length);
+        keyStarts[size + 1] = at + length;
+        keyHashes[size] = keyHash;
+        befores[size] = before;
+        sameHashBefore[size] = (int) newest;
+        newestWithHash.put(keyHash, size);
+        size++;
+    }
+
+    int size() {
+        return size;
+    }
+
+    long keyHash(int entry) {
+        return keyHashes[entry];
+    }
+
+    /** The key's location in the checkpoint, or {@code HashIndex.NO_LOCATION} when it had none. */
+    long before(int entry) {
+        return befores[entry];
+    }
+
+    /** The buffer every key lies in; valid until the next {@link #remember}. */
+    DirectBuffer keys() {
+        return keys;
+    }
+
+    int keyOffset(int entry) {
+        return keyStarts[entry];
+    }
+
+    int keyLength(int entry) {
+        return keyStarts[entry + 1] - keyStarts[entry];
+    }
+
+    private boolean keyEquals(int entry, DirectBuffer key, int offset, int length) {
+        return keyLength(entry) == length && ByteRanges.equal(keys, keyOffset(entry), key, offset, length);
+    }
+
+    private void ensureRoom(int keyLength) {
+        if (size == keyHashes.length) {
+            int capacity = size * 2;
+            keyHashes = Arrays.copyOf(keyHashes, capacity);
+            befores = Arrays.copyOf(befores, capacity);
+            sameHashBefore = Arrays.copyOf(sameHashBefore, capacity);
+            keyStarts = Arrays.copyOf(keyStarts, capacity + 1);
+        }
+        long needed = (long) keyStarts[size] + keyLength;
+        if (needed > keyBytes.length) {
+            if (needed > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("the replay touched more key bytes than an array holds: " + needed);
+            }
+            keyBytes = Arrays.copyOf(keyBytes, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed,
+                    2L * keyBytes.length)));
+            keys.wrap(keyBytes);
+        }
+    }
+}

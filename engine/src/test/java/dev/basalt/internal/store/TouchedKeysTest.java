@@ -1,0 +1,61 @@
+package dev.basalt.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * {@link TouchedKeys} against an insertion-ordered map whose {@code putIfAbsent} is the
+ * promise: each key once, first location kept, in first-touch order. Hashes are drawn from a
+ * handful of values so that distinct keys share them and the chains are exercised, and keys are
+ * remembered from inside a larger buffer, as the replay hands them over.
+ */
+class TouchedKeysTest {
+    @Property(tries = 300)
+    void remembersEachKeyOnceWithItsFirstLocation(@ForAll("touches") List<String> keys,
+            @ForAll @IntRange(min = 1, max = 5) int distinctHashes) {
+        TouchedKeys touched = new TouchedKeys();
+        Map<String, Long> model = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            byte[] bytes = key.getBytes(StandardCharsets.ISO_8859_1);
+            byte[] framed = new byte[bytes.length + 7];
+            System.arraycopy(bytes, 0, framed, 3, bytes.length);
+            touched.remember(hash(key, distinctHashes), new UnsafeBuffer(framed), 3, bytes.length, i);
+            model.putIfAbsent(key, (long) i);
+        }
+        assertThat(touched.size()).isEqualTo(model.size());
+        List<String> order = new ArrayList<>(model.keySet());
+        for (int entry = 0; entry < touched.size(); entry++) {
+            byte[] key = new byte[touched.keyLength(entry)];
+            touched.keys().getBytes(touched.keyOffset(entry), key);
+            String actual = new String(key, StandardCharsets.ISO_8859_1);
+            assertThat(actual).as("entry %d", entry).isEqualTo(order.get(entry));
+            assertThat(touched.before(entry)).as("location of %s", actual).isEqualTo(model.get(actual));
+            assertThat(touched.keyHash(entry)).isEqualTo(hash(actual, distinctHashes));
+        }
+    }
+
+    @Provide
+    Arbitrary<List<String>> touches() {
+        // Few short keys (many repeats, keys that are prefixes of others), the empty key, and
+        // enough of them to grow every array past its first capacity.
+        Arbitrary<String> key = Arbitraries.strings().withChars('a', 'b', '\u00ff').ofMinLength(0).ofMaxLength(12);
+        return key.list().ofMinSize(0).ofMaxSize(3000);
+    }
+
+    private static long hash(String key, int distinctHashes) {
+        return Math.floorMod(key.hashCode(), distinctHashes) * 0x9E3779B97F4A7C15L;
+    }
+}
