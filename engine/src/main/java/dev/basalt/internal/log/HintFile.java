@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -40,19 +39,23 @@ public final class HintFile {
         /** The entries restored at open, never changed; empty for a new segment. */
         private final UnsafeBuffer kept;
         private final int keptCount;
-        private final ExpandableDirectByteBuffer entries = new ExpandableDirectByteBuffer(64 * 1024);
-        /** Bytes and entries added after {@link #kept}. */
-        private int length;
-        private int count;
+        /** The entries added after {@link #kept}. */
+        private final EntryChunks added;
 
         /** An empty builder, for a new segment or a scan. */
         public Builder() {
-            this(NONE, 0);
+            this(NONE, 0, EntryChunks.DEFAULT_CHUNK_BYTES);
         }
 
-        private Builder(UnsafeBuffer kept, int keptCount) {
+        /** An empty builder whose own entries go in chunks of {@code chunkBytes} (tests: many chunks). */
+        Builder(int chunkBytes) {
+            this(NONE, 0, chunkBytes);
+        }
+
+        private Builder(UnsafeBuffer kept, int keptCount, int chunkBytes) {
             this.kept = kept;
             this.keptCount = keptCount;
+            this.added = new EntryChunks(chunkBytes);
         }
 
         /**
@@ -73,9 +76,8 @@ public final class HintFile {
         public void add(byte type, long sequence, long expirationEpochSeconds, int recordOffset, int recordLength,
                 DirectBuffer names, int namesOffset, int nsLength, int keyLength) {
             int entryLength = (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
-            MutableDirectBuffer b = entries;
-            int at = length;
-            b.checkLimit(at + entryLength);
+            int at = added.append(entryLength);
+            MutableDirectBuffer b = added.last();
             b.putLong(at + HINT_ENTRY_SEQUENCE_OFFSET, sequence, BYTE_ORDER);
             b.putLong(at + HINT_ENTRY_EXPIRATION_OFFSET, expirationEpochSeconds, BYTE_ORDER);
             b.putInt(at + HINT_ENTRY_RECORD_OFFSET_OFFSET, recordOffset, BYTE_ORDER);
@@ -88,17 +90,16 @@ public final class HintFile {
             b.putBytes(body, names, namesOffset, nsLength + keyLength);
             b.setMemory(body + nsLength + keyLength, entryLength - HINT_ENTRY_FIXED_LENGTH - nsLength - keyLength,
                     (byte) 0);
-            length += entryLength;
-            count++;
         }
 
         public int count() {
-            return keptCount + count;
+            return keptCount + added.count();
         }
 
         /**
-         * The entries so far, in the hint file's entry layout, as two read-only views to be taken
-         * in order (the kept ones, then those added since), valid until the next {@link #add}. A
+         * The entries so far, in the hint file's entry layout, as read-only views to be taken in
+         * order (the kept ones, then those added since, a view per chunk of them), valid until
+         * the next {@link #add}. A
          * checkpoint saves them so that an open after a crash need not rescan the part of the
          * active segment the checkpoint covers.
          */
@@ -110,39 +111,16 @@ public final class HintFile {
         public ByteBuffer[] entries(int n) {
             int keptN = Math.min(n, keptCount);
             int keptBytes = keptN == keptCount ? kept.capacity() : prefixBytes(kept, keptN);
-            int addedBytes = n - keptN == count ? length : prefixBytes(entries, n - keptN);
-            return new ByteBuffer[] {view(kept, keptBytes), view(entries, addedBytes)};
+            java.util.List<ByteBuffer> views = new java.util.ArrayList<>();
+            views.add(view(kept, keptBytes));
+            views.addAll(added.views(n - keptN));
+            return views.toArray(new ByteBuffer[0]);
         }
 
         /** The number of entries whose record starts before {@code recordOffset} (entries are in offset order). */
         public int countBefore(int recordOffset) {
-            int n = countBefore(kept, keptCount, recordOffset);
-            return n < keptCount ? n : keptCount + countBefore(entries, count, recordOffset);
-        }
-
-        private static int countBefore(DirectBuffer b, int entryCount, int recordOffset) {
-            int n = 0;
-            for (int at = 0; n < entryCount; n++) {
-                if (b.getInt(at + HINT_ENTRY_RECORD_OFFSET_OFFSET, BYTE_ORDER) >= recordOffset) {
-                    break;
-                }
-                at += entryLength(b, at);
-            }
-            return n;
-        }
-
-        private static int prefixBytes(DirectBuffer b, int n) {
-            int at = 0;
-            for (int i = 0; i < n; i++) {
-                at += entryLength(b, at);
-            }
-            return at;
-        }
-
-        private static int entryLength(DirectBuffer b, int at) {
-            int nsLength = b.getByte(at + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;
-            int keyLength = b.getShort(at + HINT_ENTRY_KEY_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
-            return (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
+            int n = HintFile.countBefore(kept, keptCount, recordOffset);
+            return n < keptCount ? n : keptCount + added.countBefore(recordOffset);
         }
 
         private static ByteBuffer view(DirectBuffer b, int bytes) {
@@ -164,7 +142,7 @@ public final class HintFile {
             if (!entriesFit(kept, 0, count, kept.capacity())) {
                 throw new IllegalArgumentException(kept.capacity() + " bytes do not hold " + count + " hint entries");
             }
-            return new Builder(kept, count);
+            return new Builder(kept, count, EntryChunks.DEFAULT_CHUNK_BYTES);
         }
 
         /** A builder holding a copy of {@code count} entries in {@code parts}, taken in order. */
@@ -182,18 +160,18 @@ public final class HintFile {
 
         /** Where the next entry goes; {@link #rewind} to it drops every entry added since. */
         public long mark() {
-            return ((long) count << 32) | length;
+            return added.mark() & 0xFFFFFFFFL;
         }
 
         /** Drops the entries added after {@code mark} (the records of a batch that failed). */
         public void rewind(long mark) {
-            count = (int) (mark >>> 32);
-            length = (int) mark;
+            added.rewind((int) mark);
         }
 
         /** Writes {@code segmentId}'s hint file by the tmp-force-move-fsync protocol. */
         public void write(FileIo io, Path dir, long storeId, long segmentId, long dataEnd) {
             int keptBytes = kept.capacity();
+            int length = added.bytes();
             int total = HINT_HEADER_LENGTH + keptBytes + length + HINT_TRAILER_LENGTH;
             ByteBuffer file = ByteBuffer.allocateDirect(total);
             UnsafeBuffer b = new UnsafeBuffer(file);
@@ -205,7 +183,7 @@ public final class HintFile {
             b.putInt(HINT_DATA_END_OFFSET, (int) dataEnd, BYTE_ORDER);
             b.putInt(HINT_ENTRY_COUNT_OFFSET, count(), BYTE_ORDER);
             b.putBytes(HINT_HEADER_LENGTH, kept, 0, keptBytes);
-            b.putBytes(HINT_HEADER_LENGTH + keptBytes, entries, 0, length);
+            added.copyTo(b, HINT_HEADER_LENGTH + keptBytes);
             int trailer = HINT_HEADER_LENGTH + keptBytes + length;
             b.putInt(trailer, Checksums.masked(b, 0, trailer, Checksums.mask(storeId, segmentId)), BYTE_ORDER);
             b.putInt(trailer + 4, 0, BYTE_ORDER);
@@ -335,6 +313,42 @@ public final class HintFile {
             return "dataEnd=" + dataEnd + " is outside " + SEGMENT_HEADER_LENGTH + ".." + capacityBytes;
         }
         return null;
+    }
+
+    /** The number of entries of {@code b}, from its start, that describe records before {@code recordOffset}. */
+    static int countBefore(DirectBuffer b, int entryCount, int recordOffset) {
+        int n = 0;
+        for (int at = 0; n < entryCount; n++) {
+            if (b.getInt(at + HINT_ENTRY_RECORD_OFFSET_OFFSET, BYTE_ORDER) >= recordOffset) {
+                break;
+            }
+            at += entryLength(b, at);
+        }
+        return n;
+    }
+
+    /** The bytes the first {@code n} entries of {@code b} take. */
+    static int prefixBytes(DirectBuffer b, int n) {
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            at += entryLength(b, at);
+        }
+        return at;
+    }
+
+    /** The number of entries in the first {@code bytes} of {@code b} (an entry boundary). */
+    static int countWithin(DirectBuffer b, int bytes) {
+        int n = 0;
+        for (int at = 0; at < bytes; n++) {
+            at += entryLength(b, at);
+        }
+        return n;
+    }
+
+    private static int entryLength(DirectBuffer b, int at) {
+        int nsLength = b.getByte(at + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;
+        int keyLength = b.getShort(at + HINT_ENTRY_KEY_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
+        return (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
     }
 
     /** Walks the entries' lengths once so that no later read leaves the buffer. */

@@ -49,6 +49,46 @@ class HintBuilderTest {
         assertThat(writeAndRead(keeping)).isEqualTo(writeAndRead(whole));
     }
 
+    /**
+     * Entries spread over many small chunks (an entry never spans two) read back as from one:
+     * the same entries and cuts, counts before an offset, hint file, and rewinds to marks taken
+     * anywhere, chunk boundaries included.
+     */
+    @Property(tries = 200)
+    void entriesInManyChunksActAsInOne(@ForAll @IntRange(min = 0, max = 60) int count,
+            @ForAll @IntRange(min = 64, max = 300) int chunkBytes, @ForAll @IntRange(min = 0, max = 60) int markAt,
+            @ForAll @IntRange(min = 0, max = 30) int addedAfterRewind, @ForAll @IntRange(min = 0, max = 90) int cut,
+            @ForAll @IntRange(min = 0, max = 90 * 64) int offset) throws Exception {
+        HintFile.Builder chunked = new HintFile.Builder(chunkBytes);
+        HintFile.Builder single = new HintFile.Builder(1 << 20);
+        long chunkedMark = chunked.mark();
+        long singleMark = single.mark();
+        for (int i = 0; i < count; i++) {
+            if (i == markAt) {
+                chunkedMark = chunked.mark();
+                singleMark = single.mark();
+            }
+            add(chunked, i);
+            add(single, i);
+        }
+        if (markAt < count) {
+            chunked.rewind(chunkedMark);
+            single.rewind(singleMark);
+            assertThat(chunked.count()).as("after the rewind").isEqualTo(markAt);
+        }
+        int next = chunked.count();
+        for (int i = next; i < next + addedAfterRewind; i++) {
+            add(chunked, i);
+            add(single, i);
+        }
+        int n = Math.min(cut, chunked.count());
+        assertThat(chunked.count()).isEqualTo(single.count());
+        assertThat(bytes(chunked.entries())).isEqualTo(bytes(single.entries()));
+        assertThat(bytes(chunked.entries(n))).as("the first %d entries", n).isEqualTo(bytes(single.entries(n)));
+        assertThat(chunked.countBefore(offset)).isEqualTo(single.countBefore(offset));
+        assertThat(writeAndRead(chunked)).isEqualTo(writeAndRead(single));
+    }
+
     @Test
     void aRewindAfterARestoreDropsOnlyWhatWasAddedSince() {
         HintFile.Builder saved = new HintFile.Builder();
