@@ -198,21 +198,7 @@ class CheckpointTailReplayTest {
     }
 
     private static void copy(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (!file.getFileName().toString().equals("LOCK")) {
-                    try {
-                        // Attributes too: a kill leaves every file's modification time as it was.
-                        Files.copy(file, to.resolve(file.getFileName()),
-                                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                    } catch (java.nio.file.NoSuchFileException renamed) {
-                        // A temporary file the background thread published (renamed) since the
-                        // listing: a kill a moment later would not have left it either.
-                    }
-                }
-            }
-        }
+        StoreFixture.copyAsAKillLeavesIt(from, to);
     }
 
     private static void delete(Path root) throws IOException {

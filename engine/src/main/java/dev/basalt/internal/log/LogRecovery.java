@@ -160,9 +160,10 @@ final class LogRecovery {
             // Sealed since the checkpoint: its hint (or a rescan) gives every record; only those
             // at or after the covered end are new.
             recoverSealed(activeId, (location, type, sequence, expiration, length, names, nsOffset, nsLength,
-                    keyLength) -> {
+                    keyLength, checked) -> {
                 if (Locations.offset(location) >= from) {
-                    sink.accept(location, type, sequence, expiration, length, names, nsOffset, nsLength, keyLength);
+                    sink.accept(location, type, sequence, expiration, length, names, nsOffset, nsLength, keyLength,
+                            checked);
                 }
             });
             for (int i = 0; i < newer.size(); i++) {
@@ -283,7 +284,7 @@ final class LogRecovery {
         long dataEnd = HintFile.read(io, hint, storeId, id, capacity,
                 (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) ->
                         into.accept(Locations.of(id, offset), type, sequence, expiration, length, names,
-                                namesOffset, nsLength, keyLength),
+                                namesOffset, nsLength, keyLength, false),
                 problem -> report.warn("hint file ignored, segment rescanned: " + problem));
         if (dataEnd < 0) {
             HintFile.Builder rebuilt = new HintFile.Builder();
@@ -365,7 +366,7 @@ final class LogRecovery {
         into.accept(Locations.of(id, offset), Records.type(buffer, offset), Records.sequence(buffer, offset),
                 Records.expirationEpochSeconds(buffer, offset), Records.length(buffer, offset), buffer,
                 Records.namespaceOffset(offset), Records.namespaceLength(buffer, offset),
-                Records.keyLength(buffer, offset));
+                Records.keyLength(buffer, offset), true);
     }
 
     /**

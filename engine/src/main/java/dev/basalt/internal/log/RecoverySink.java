@@ -9,8 +9,13 @@ import org.agrona.DirectBuffer;
  */
 @FunctionalInterface
 public interface RecoverySink {
+    /**
+     * One record. {@code checked} is true when recovery read the record and its header and body
+     * checksums held (a scan), false when the record came from its segment's hint file and was
+     * not read: then its bytes may be damaged, and the sink must check them before trusting them.
+     */
     void accept(long location, byte type, long sequence, long expirationEpochSeconds, int recordLength,
-            DirectBuffer names, int namesOffset, int namespaceLength, int keyLength);
+            DirectBuffer names, int namesOffset, int namespaceLength, int keyLength, boolean checked);
 
     /**
      * The log decided to trust the checkpoint it was given for the part of the log it covers:

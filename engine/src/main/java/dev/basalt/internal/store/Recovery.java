@@ -74,7 +74,10 @@ final class Recovery implements RecoverySink {
         int checkpointPosition = -1;
         /** Of a checkpointed namespace: the keys the replay changed, with their checkpoint locations. */
         TouchedKeys touched;
-        /** Of a checkpointed namespace: every keyHash, location pair the replay indexed, for the damage sweep. */
+        /**
+         * Of a checkpointed namespace: every keyHash, location pair the replay indexed from a
+         * hint file, for the damage sweep (a record a scan delivered passed its checksums).
+         */
         LongArrayList indexedByReplay;
         /** Index writes the replay made while a checkpoint's table was mapped; -1 once owned or never mapped. */
         long writesToMappedIndex = -1;
@@ -143,7 +146,7 @@ final class Recovery implements RecoverySink {
 
     @Override
     public void accept(long location, byte type, long sequence, long expirationEpochSeconds, int recordLength,
-            DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
+            DirectBuffer names, int namesOffset, int namespaceLength, int keyLength, boolean checked) {
         recordsReplayed++;
         maxSequence = Math.max(maxSequence, sequence);
         usage.noteSequence(Locations.segmentId(location), sequence);
@@ -163,11 +166,12 @@ final class Recovery implements RecoverySink {
                     return;
                 }
                 ns.newestKeyedSequence = Math.max(ns.newestKeyedSequence, sequence);
-                index(ns, location, sequence, names, namesOffset + namespaceLength, keyLength);
+                index(ns, location, sequence, names, namesOffset + namespaceLength, keyLength, checked);
         }
     }
 
-    private void index(Replayed ns, long location, long sequence, DirectBuffer key, int keyOffset, int keyLength) {
+    private void index(Replayed ns, long location, long sequence, DirectBuffer key, int keyOffset, int keyLength,
+            boolean checked) {
         if (ns.index == null) {
             ns.index = new HashIndex(1024);
             ns.matcher = new RecordMatcher(log, ns.nameBytes, true);
@@ -182,7 +186,7 @@ final class Recovery implements RecoverySink {
             }
             ns.remember(keyHash, key, keyOffset, keyLength, existing);
             ns.index.put(keyHash, key, keyOffset, keyLength, location, matcher);
-            if (ns.indexedByReplay != null) {
+            if (ns.indexedByReplay != null && !checked) {
                 ns.indexedByReplay.addLong(keyHash);
                 ns.indexedByReplay.addLong(location);
             }

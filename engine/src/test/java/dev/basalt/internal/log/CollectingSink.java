@@ -19,10 +19,13 @@ final class CollectingSink implements RecoverySink {
     }
 
     final List<Entry> entries = new ArrayList<>();
+    /** Per entry: whether recovery read and checked the record (a scan) rather than took it from a hint. */
+    final List<Boolean> checked = new ArrayList<>();
 
     @Override
     public void accept(long location, byte type, long sequence, long expirationEpochSeconds, int recordLength,
-            DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
+            DirectBuffer names, int namesOffset, int namespaceLength, int keyLength, boolean checked) {
+        this.checked.add(checked);
         entries.add(new Entry(location, type, sequence, expirationEpochSeconds, recordLength,
                 names.getStringWithoutLengthUtf8(namesOffset, namespaceLength),
                 names.getStringWithoutLengthUtf8(namesOffset + namespaceLength, keyLength)));

@@ -305,6 +305,23 @@ class SegmentLogRecoveryTest {
         }
     }
 
+    @Test
+    void recordsFromHintFilesAreDeliveredUncheckedAndScannedOnesChecked() throws IOException {
+        rollToThreeSegments();
+        Files.delete(dir.resolve(hintFileName(2)));
+        try (LogFixture log = LogFixture.open(dir, SMALL_SEGMENT_BYTES)) {
+            List<CollectingSink.Entry> entries = log.recovered.entries;
+            assertThat(entries).extracting(CollectingSink.Entry::segmentId).contains(1, 2, 3);
+            for (int i = 0; i < entries.size(); i++) {
+                int segment = entries.get(i).segmentId();
+                assertThat(log.recovered.checked.get(i))
+                        .as("record %d of segment %d (1: from its hint; 2: rescanned, its hint gone; 3: active)", i,
+                                segment)
+                        .isEqualTo(segment != 1);
+            }
+        }
+    }
+
     /** Fills segments 1 and 2 (sealed, with hints) and starts segment 3; returns the keys in order. */
     private List<String> rollToThreeSegments() {
         try (LogFixture log = LogFixture.open(dir, SMALL_SEGMENT_BYTES)) {
