@@ -134,10 +134,18 @@ class DamagedKeyBytesRecoveryTest {
         // As bit rot leaves it: the same size and time, so the checkpoint still trusts the file.
         java.nio.file.Files.setLastModifiedTime(sealedCopy, modified);
 
+        Path fullReplay = dir.resolveSibling(dir.getFileName() + "-full");
+        StoreFixture.copyAsAKillLeavesIt(crashed, fullReplay);
+        java.nio.file.Files.delete(fullReplay.resolve("CHECKPOINT"));
+        long liveBytes;
+        try (Basalt db = Basalt.open(fullReplay, options)) {
+            liveBytes = db.stats().liveBytes();
+        }
         try (Basalt db = Basalt.open(crashed, options)) {
             assertThat(BasaltInternals.store(db).replayedBecause()).as("checkpoint plus tail").isNull();
             assertThat(db.stats().corruptRecordsSkipped()).as("the damaged record is reported").isEqualTo(1);
             assertIntact(db);
+            assertThat(db.stats().liveBytes()).as("live bytes as a full replay counts them").isEqualTo(liveBytes);
         }
     }
 

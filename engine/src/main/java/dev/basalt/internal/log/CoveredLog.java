@@ -102,6 +102,16 @@ public record CoveredLog(long[] segmentIds, long[] dataEnds, long[] modifiedNano
         return new CoveredLog(ids, ends, modified, new ActiveHints(hintCount, hints.entries(hintCount)));
     }
 
+    /**
+     * Whether the record at {@code location} lies in the part of the log covered: segments are
+     * numbered in the order they were created, so every one made after the checkpoint (by a
+     * roll or a compaction) has a higher id than its active segment.
+     */
+    public boolean covers(long location) {
+        long id = Locations.segmentId(location);
+        return id < activeSegmentId() || (id == activeSegmentId() && Locations.offset(location) < activeDataEnd());
+    }
+
     public long activeSegmentId() {
         return segmentIds[segmentIds.length - 1];
     }

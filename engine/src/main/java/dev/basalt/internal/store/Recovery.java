@@ -82,11 +82,11 @@ final class Recovery implements RecoverySink {
         /** Index writes the replay made while a checkpoint's table was mapped; -1 once owned or never mapped. */
         long writesToMappedIndex = -1;
 
-        void remember(long keyHash, DirectBuffer key, int offset, int length, long before) {
-            if (touched != null) {
-                touched.remember(keyHash, key, offset, length, before);
-            }
-        }
+        /**
+         * Set when {@link #touched} may hold a key twice: a drop discarded index entries, or a
+         * record was indexed unread from a hint file (see {@link TouchedKeys}).
+         */
+        boolean touchesMayRepeat;
 
         Replayed(String name) {
             this.name = name;
@@ -184,7 +184,10 @@ final class Recovery implements RecoverySink {
                 IndexImage.ownMemory(ns.index);
                 ns.writesToMappedIndex = -1; // owned from now on
             }
-            ns.remember(keyHash, key, keyOffset, keyLength, existing);
+            if (ns.touched != null && (existing == HashIndex.NO_LOCATION || checkpoint.log().covers(existing))) {
+                ns.touched.add(keyHash, key, keyOffset, keyLength, existing);
+                ns.touchesMayRepeat |= !checked;
+            }
             ns.index.put(keyHash, key, keyOffset, keyLength, location, matcher);
             if (ns.indexedByReplay != null && !checked) {
                 ns.indexedByReplay.addLong(keyHash);
@@ -205,10 +208,13 @@ final class Recovery implements RecoverySink {
         });
         for (long[] entry : stale) {
             if (ns.touched != null) {
-                Segment segment = log.segment(Locations.segmentId(entry[1]));
-                int at = Locations.offset(entry[1]);
-                ns.remember(entry[0], segment.buffer(), Records.keyOffset(segment.buffer(), at),
-                        Records.keyLength(segment.buffer(), at), entry[1]);
+                ns.touchesMayRepeat = true;
+                if (checkpoint.log().covers(entry[1])) {
+                    Segment segment = log.segment(Locations.segmentId(entry[1]));
+                    int at = Locations.offset(entry[1]);
+                    ns.touched.add(entry[0], segment.buffer(), Records.keyOffset(segment.buffer(), at),
+                            Records.keyLength(segment.buffer(), at), entry[1]);
+                }
             }
             ns.index.removeIfAt(entry[0], entry[1]);
         }
@@ -309,6 +315,9 @@ final class Recovery implements RecoverySink {
      */
     private void installCheckpointed(Replayed replayed, Namespaces namespaces, ExpiryLedger ledger,
             RecoveryReport report, NamespaceState[] byPosition) {
+        if (replayed.touchesMayRepeat) {
+            replayed.touched = replayed.touched.withoutRepeats();
+        }
         TouchedKeys touched = replayed.touched;
         long[] finals = sweepTouched(replayed, report);
         if (!replayed.exists()) {

@@ -2,54 +2,71 @@ package dev.basalt.internal.store;
 
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Hashing;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The keys of a checkpointed namespace that the replay after the checkpoint changed, each once,
- * in the order first touched, with the location it had in the checkpoint: what the open
- * reconciles the listing, the live figures and the expiry ledger against.
+ * The keys of a checkpointed namespace that the replay after the checkpoint changed, in the
+ * order first touched, with the location each had in the checkpoint: what the open reconciles
+ * the listing, the live figures and the expiry ledger against.
  *
- * <p>Why not a {@code HashMap} of key strings: a crash after a long tail touches hundreds of
- * thousands of keys, and a string, an array and a map entry apiece cost more than the rest of
- * the replay's bookkeeping (170-250 ms of a 1.2 s open at 200,000 overwrites, measured). Here a
- * key's bytes go into one growing array, its figures into parallel primitive arrays, and a
- * primitive map from key hash to the newest entry with that hash finds it again; entries whose
- * hashes collide are chained and told apart by their bytes. Keys are compared as the replay
- * delivered them (a hint's or a verified record's), never re-read from a record that might be
- * damaged.
+ * <p>The replay {@link #add}s a key when its index lookup shows it untouched (no location, or
+ * one in the checkpoint); that is each key once, but for two rare cases the replay flags (a
+ * namespace dropped after the checkpoint, a record replayed unread from a hint file, whose
+ * damaged key bytes would make its key look untouched again), which {@link #withoutRepeats}
+ * then cleans up.
+ *
+ * <p>Why not a {@code HashMap} of key strings, as before: a crash after a long tail touches
+ * hundreds of thousands of keys, and a string, an array and a map entry apiece cost more than
+ * the rest of the replay's bookkeeping (170-250 ms of a 1.2 s open at 200,000 overwrites,
+ * measured); so did a primitive map probed at every touch (180-230 ms, mostly fresh memory).
+ * Here a key's bytes go into one growing array and its figures into parallel primitive arrays.
+ * Keys are compared as the replay delivered them (a hint's or a verified record's), never
+ * re-read from a record that might be damaged.
  *
  * <p>Threads: one, at open.
  */
 final class TouchedKeys {
     private static final long NONE = -1;
-    private final Long2LongHashMap newestWithHash = new Long2LongHashMap(NONE);
     private long[] keyHashes = new long[1024];
     private long[] befores = new long[1024];
-    private int[] sameHashBefore = new int[1024];
     /** Entry i's key is {@code keyBytes[keyStarts[i], keyStarts[i + 1])}. */
     private int[] keyStarts = new int[1025];
     private byte[] keyBytes = new byte[16 * 1024];
     private final UnsafeBuffer keys = new UnsafeBuffer(keyBytes);
     private int size;
 
-    /** Records {@code key} with {@code before}, its location in the checkpoint, unless already recorded. */
-    void remember(long keyHash, DirectBuffer key, int offset, int length, long before) {
-        long newest = newestWithHash.get(keyHash);
-        for (int i = (int) newest; i != NONE; i = sameHashBefore[i]) {
-            if (keyEquals(i, key, offset, length)) {
-                return;
-            }
-        }
+    /** Records {@code key}, first touched now, with {@code before}, its location in the checkpoint. */
+    void add(long keyHash, DirectBuffer key, int offset, int length, long before) {
         ensureRoom(length);
         int at = keyStarts[size];
         key.getBytes(offset, keyBytes, at, length);
         keyStarts[size + 1] = at + length;
         keyHashes[size] = keyHash;
         befores[size] = before;
-        sameHashBefore[size] = (int) newest;
-        newestWithHash.put(keyHash, size);
         size++;
+    }
+
+    /** The entries with each key once, at its first entry (whose location is the checkpoint's), in order. */
+    TouchedKeys withoutRepeats() {
+        TouchedKeys distinct = new TouchedKeys();
+        Long2LongHashMap newestWithHash = new Long2LongHashMap(Math.max(16, size * 2), Hashing.DEFAULT_LOAD_FACTOR,
+                NONE);
+        int[] sameHashBefore = new int[size];
+        for (int i = 0; i < size; i++) {
+            long newest = newestWithHash.get(keyHashes[i]);
+            boolean seen = false;
+            for (int j = (int) newest; j != NONE && !seen; j = sameHashBefore[j]) {
+                seen = distinct.keyEquals(j, keys, keyOffset(i), keyLength(i));
+            }
+            if (!seen) {
+                sameHashBefore[distinct.size] = (int) newest;
+                newestWithHash.put(keyHashes[i], distinct.size);
+                distinct.add(keyHashes[i], keys, keyOffset(i), keyLength(i), befores[i]);
+            }
+        }
+        return distinct;
     }
 
     int size() {
@@ -87,7 +104,6 @@ final class TouchedKeys {
             int capacity = size * 2;
             keyHashes = Arrays.copyOf(keyHashes, capacity);
             befores = Arrays.copyOf(befores, capacity);
-            sameHashBefore = Arrays.copyOf(sameHashBefore, capacity);
             keyStarts = Arrays.copyOf(keyStarts, capacity + 1);
         }
         long needed = (long) keyStarts[size] + keyLength;

@@ -16,10 +16,10 @@ import net.jqwik.api.constraints.IntRange;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * {@link TouchedKeys} against an insertion-ordered map whose {@code putIfAbsent} is the
- * promise: each key once, first location kept, in first-touch order. Hashes are drawn from a
- * handful of values so that distinct keys share them and the chains are exercised, and keys are
- * remembered from inside a larger buffer, as the replay hands them over.
+ * {@link TouchedKeys#withoutRepeats} against an insertion-ordered map whose {@code putIfAbsent}
+ * is the promise: each key once, first location kept, in first-touch order. Hashes are drawn
+ * from a handful of values so that distinct keys share them and the chains are exercised, and
+ * keys are added from inside a larger buffer, as the replay hands them over.
  */
 class TouchedKeysTest {
     @Property(tries = 300)
@@ -32,9 +32,11 @@ class TouchedKeysTest {
             byte[] bytes = key.getBytes(StandardCharsets.ISO_8859_1);
             byte[] framed = new byte[bytes.length + 7];
             System.arraycopy(bytes, 0, framed, 3, bytes.length);
-            touched.remember(hash(key, distinctHashes), new UnsafeBuffer(framed), 3, bytes.length, i);
+            touched.add(hash(key, distinctHashes), new UnsafeBuffer(framed), 3, bytes.length, i);
             model.putIfAbsent(key, (long) i);
         }
+        assertThat(touched.size()).as("every touch kept until asked").isEqualTo(keys.size());
+        touched = touched.withoutRepeats();
         assertThat(touched.size()).isEqualTo(model.size());
         List<String> order = new ArrayList<>(model.keySet());
         for (int entry = 0; entry < touched.size(); entry++) {
