@@ -188,7 +188,12 @@ final class Recovery implements RecoverySink {
                 ns.touched.add(keyHash, key, keyOffset, keyLength, existing);
                 ns.touchesMayRepeat |= !checked;
             }
-            ns.index.put(keyHash, key, keyOffset, keyLength, location, matcher);
+            if (existing == HashIndex.NO_LOCATION) {
+                ns.index.put(keyHash, key, keyOffset, keyLength, location, matcher);
+            } else {
+                // The slot the lookup found, by its location (unique): no second key compare.
+                ns.index.replace(keyHash, existing, location);
+            }
             if (ns.indexedByReplay != null && !checked) {
                 ns.indexedByReplay.addLong(keyHash);
                 ns.indexedByReplay.addLong(location);
