@@ -136,7 +136,7 @@ public final class ListingMemory {
 
             // What a SIGKILL now would leave: every file as the page cache holds it, modification
             // times kept, nothing written by a close (the background checkpoints included).
-            copyDirectory(dir, killed);
+            KillCopy.copy(dir, killed);
 
             long closeStart = System.nanoTime();
             db.close();
@@ -162,20 +162,6 @@ public final class ListingMemory {
             db.close();
             TempDirectories.deleteRecursively(dir);
             TempDirectories.deleteRecursively(killed);
-        }
-    }
-
-    private static void copyDirectory(Path from, Path to) {
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(from)) {
-            java.nio.file.Files.createDirectories(to);
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (!file.getFileName().toString().equals("LOCK")) {
-                    java.nio.file.Files.copy(file, to.resolve(file.getFileName()),
-                            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -204,14 +204,14 @@ public class OpenAndMemoryBenchmark {
         public void setUpTrial() {
             prepareLoaded();
             snapshot = TempDirectories.create("basalt-peer-killed-" + store + "-");
-            copyTree(data.dir, snapshot);
+            KillCopy.copy(data.dir, snapshot);
             data.store.close();
         }
 
         @Setup(Level.Iteration)
         public void copySnapshot() {
             workDir = TempDirectories.create("basalt-peer-recover-" + store + "-");
-            copyTree(snapshot, workDir);
+            KillCopy.copy(snapshot, workDir);
         }
 
         @TearDown(Level.Iteration)
@@ -370,24 +370,6 @@ public class OpenAndMemoryBenchmark {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running du on " + dir, e);
-        }
-    }
-
-    /** Copies every file under {@code from} into {@code to}, keeping the layout. */
-    static void copyTree(Path from, Path to) {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    // Modification times too: a kill leaves every file's as it was (Basalt's
-                    // checkpoint trusts a sealed segment only while its time is unchanged).
-                    Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
         }
     }
 }

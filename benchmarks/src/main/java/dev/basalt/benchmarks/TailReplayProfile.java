@@ -4,16 +4,10 @@ import dev.basalt.Basalt;
 import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The open after a crash with a tail of known length: a directory {@link OpenProfile} loaded and
@@ -59,12 +53,12 @@ public final class TailReplayProfile {
                     ns.put(BenchmarkKeys.keyString(random.nextInt(keys)), value);
                 }
                 Thread.sleep(1_500); // past the periodic fsync: the copy holds every overwrite
-                copyFiles(dir, killed);
+                KillCopy.copy(dir, killed);
             }
             for (int i = 0; i < opens; i++) {
                 Path work = TempDirectories.create("basalt-tail-open-");
                 try {
-                    copyFiles(killed, work);
+                    KillCopy.copy(killed, work);
                     long start = System.nanoTime();
                     try (Basalt db = Basalt.open(work, options)) {
                         db.namespace(OpenProfile.NAMESPACE).get(BenchmarkKeys.keyString(keys / 2));
@@ -77,25 +71,6 @@ public final class TailReplayProfile {
             }
         } finally {
             TempDirectories.deleteRecursively(killed);
-        }
-    }
-
-    /** Copies the directory's files as they are now, keeping modification times; skips the lock and temporaries. */
-    private static void copyFiles(Path from, Path to) throws IOException {
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(from)) {
-            files = listing.collect(Collectors.toList());
-        }
-        for (Path file : files) {
-            String name = file.getFileName().toString();
-            if (name.equals("LOCK") || name.endsWith(".tmp")) {
-                continue;
-            }
-            try {
-                Files.copy(file, to.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
-            } catch (NoSuchFileException e) {
-                // renamed or deleted by the store while it copied: as a kill at that moment would find it
-            }
         }
     }
 }
