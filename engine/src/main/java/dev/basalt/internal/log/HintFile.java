@@ -11,6 +11,8 @@ import dev.basalt.internal.env.ReadOnlyView;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -99,9 +101,8 @@ public final class HintFile {
         /**
          * The entries so far, in the hint file's entry layout, as read-only views to be taken in
          * order (the kept ones, then those added since, a view per chunk of them), valid until
-         * the next {@link #add}. A
-         * checkpoint saves them so that an open after a crash need not rescan the part of the
-         * active segment the checkpoint covers.
+         * the next {@link #add}. A checkpoint saves them so that an open after a crash need not
+         * rescan the part of the active segment the checkpoint covers.
          */
         public ByteBuffer[] entries() {
             return entries(count());
@@ -111,7 +112,7 @@ public final class HintFile {
         public ByteBuffer[] entries(int n) {
             int keptN = Math.min(n, keptCount);
             int keptBytes = keptN == keptCount ? kept.capacity() : prefixBytes(kept, keptN);
-            java.util.List<ByteBuffer> views = new java.util.ArrayList<>();
+            List<ByteBuffer> views = new ArrayList<>();
             views.add(view(kept, keptBytes));
             views.addAll(added.views(n - keptN));
             return views.toArray(new ByteBuffer[0]);
