@@ -82,7 +82,7 @@ final class TouchedKeys {
         return befores[entry];
     }
 
-    /** The buffer every key lies in; valid until the next {@link #remember}. */
+    /** The buffer every key lies in; valid until the next {@link #add}. */
     DirectBuffer keys() {
         return keys;
     }
