@@ -29,8 +29,6 @@ final class EntryChunks {
     /** Bytes used and entries held, per chunk. */
     private final IntArrayList fills = new IntArrayList();
     private final IntArrayList counts = new IntArrayList();
-    private int bytes;
-    private int count;
 
     EntryChunks(int chunkBytes) {
         if (chunkBytes <= 0 || chunkBytes >= 1 << FILL_BITS) {
@@ -57,8 +55,6 @@ final class EntryChunks {
         int at = fills.getInt(last);
         fills.setInt(last, at + length);
         counts.setInt(last, counts.getInt(last) + 1);
-        bytes += length;
-        count++;
         return at;
     }
 
@@ -68,11 +64,20 @@ final class EntryChunks {
     }
 
     int bytes() {
-        return bytes;
+        return sum(fills);
     }
 
     int count() {
-        return count;
+        return sum(counts);
+    }
+
+    /** Summed when asked (a checkpoint, a seal), not kept: a segment fills a few dozen chunks. */
+    private static int sum(IntArrayList perChunk) {
+        int sum = 0;
+        for (int i = 0; i < perChunk.size(); i++) {
+            sum += perChunk.getInt(i);
+        }
+        return sum;
     }
 
     /** Read-only views of the first {@code n} entries, one per chunk they occupy, in order. */
@@ -125,16 +130,11 @@ final class EntryChunks {
         }
         while (chunks.size() > chunk + 1) {
             int last = chunks.size() - 1;
-            bytes -= fills.getInt(last);
-            count -= counts.getInt(last);
             chunks.remove(last);
             fills.removeAt(last);
             counts.removeAt(last);
         }
-        int keptCount = HintFile.countWithin(chunks.get(chunk), fill);
-        bytes -= fills.getInt(chunk) - fill;
-        count -= counts.getInt(chunk) - keptCount;
         fills.setInt(chunk, fill);
-        counts.setInt(chunk, keptCount);
+        counts.setInt(chunk, HintFile.countWithin(chunks.get(chunk), fill));
     }
 }
