@@ -96,11 +96,9 @@ public final class IndexImage {
     /**
      * Moves the table's mapped chunks into memory of its own (see {@link #restore}); only while
      * no reader can see the index.
-     *
-     * @return bytes moved
      */
-    public static long ownMemory(HashIndex index) {
-        return index.table().ownMemory();
+    public static void ownMemory(HashIndex index) {
+        index.table().ownMemory();
     }
 
     private static void checkCounts(SlotTable table, Shape shape) {

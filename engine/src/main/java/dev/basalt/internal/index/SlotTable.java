@@ -1,5 +1,6 @@
 package dev.basalt.internal.index;
 
+import dev.basalt.internal.env.PrivateMappings;
 import java.nio.ByteBuffer;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
@@ -227,24 +228,17 @@ final class SlotTable {
 
     /**
      * Moves every chunk that is a mapping (a checkpoint's, copy-on-write) into memory of its own,
-     * and unmaps it: for a table about to take many writes, where a copy costs less than a
-     * copy-on-write fault per page. Only while no reader can see the table.
-     *
-     * @return bytes moved
+     * and unmaps it: for a table about to take many writes. Only while no reader can see the table.
      */
-    long ownMemory() {
-        long moved = 0;
+    void ownMemory() {
         for (int i = 0; i < chunks.length; i++) {
-            final ByteBuffer memory = chunks[i].byteBuffer();
-            if (memory instanceof java.nio.MappedByteBuffer) {
-                final UnsafeBuffer own = new UnsafeBuffer(ByteBuffer.allocateDirect(chunks[i].capacity()));
-                own.putBytes(0, chunks[i], 0, chunks[i].capacity());
+            final UnsafeBuffer own = PrivateMappings.ownCopy(chunks[i]);
+            if (own != null) {
+                final ByteBuffer mapped = chunks[i].byteBuffer();
                 chunks[i] = own;
-                BufferUtil.free(memory);
-                moved += own.capacity();
+                BufferUtil.free(mapped);
             }
         }
-        return moved;
     }
 
     /** Releases the direct memory now. Only when no reader can hold this table any more. */

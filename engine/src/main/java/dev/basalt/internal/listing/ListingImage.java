@@ -71,11 +71,9 @@ public final class ListingImage {
     /**
      * Moves the listing's mapped chunks into memory of its own (see {@link #restore}); on its
      * writer thread, while no reader can see it.
-     *
-     * @return bytes moved
      */
-    public static long ownMemory(KeyListing listing) {
-        return listing.arena.ownMemory();
+    public static void ownMemory(KeyListing listing) {
+        listing.arena.ownMemory();
     }
 
     /**

@@ -4,11 +4,9 @@ import static dev.basalt.internal.listing.NodeLayout.MAX_NODE_BYTES;
 import static dev.basalt.internal.listing.NodeLayout.MAX_NODE_UNITS;
 import static dev.basalt.internal.listing.NodeLayout.UNIT_SHIFT;
 
+import dev.basalt.internal.env.PrivateMappings;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -238,25 +236,20 @@ final class NodeArena {
     /**
      * Moves every chunk that is a mapping (a checkpoint's, copy-on-write) into memory of its own,
      * and unmaps it. Writer, while no reader can see the arena.
-     *
-     * @return bytes moved
      */
-    long ownMemory() {
-        final UnsafeBuffer[] moved = chunks.clone();
-        final List<ByteBuffer> mapped = new ArrayList<>();
-        long bytes = 0;
+    void ownMemory() {
+        final UnsafeBuffer[] before = chunks;
+        final UnsafeBuffer[] moved = before.clone();
         for (int i = 0; i < moved.length; i++) {
-            final ByteBuffer memory = moved[i].byteBuffer();
-            if (memory instanceof MappedByteBuffer) {
-                moved[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(memory.capacity()));
-                moved[i].putBytes(0, chunks[i], 0, memory.capacity());
-                mapped.add(memory);
-                bytes += memory.capacity();
-            }
+            final UnsafeBuffer own = PrivateMappings.ownCopy(before[i]);
+            moved[i] = own != null ? own : before[i];
         }
         chunks = moved;
-        mapped.forEach(BufferUtil::free);
-        return bytes;
+        for (int i = 0; i < moved.length; i++) {
+            if (moved[i] != before[i]) {
+                BufferUtil.free(before[i].byteBuffer());
+            }
+        }
     }
 
     /** Number of chunks; the last one is where fresh nodes are cut. Writer. */
