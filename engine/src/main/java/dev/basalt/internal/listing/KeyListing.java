@@ -124,8 +124,8 @@ public final class KeyListing implements AutoCloseable {
     }
 
     /**
-     * Adds the key: O(log n), or O(1) when it sorts right after the previous insert
-     * ({@link InsertFinger}). Writer.
+     * Adds the key: O(log n), or O(log g) when it sorts g keys after the previous insert, for g
+     * up to about 256 ({@link InsertFinger}). Writer.
      *
      * @return false if the key was already present
      * @throws IllegalArgumentException if the key is not 1..512 bytes within the buffer
@@ -388,15 +388,24 @@ public final class KeyListing implements AutoCloseable {
         for (int i = MAX_LEVEL - 1; i >= top; i--) {
             predecessors[i] = HEAD;
         }
-        int node = HEAD;
+        return descend(HEAD, top - 1, key, offset, length, predecessors);
+    }
+
+    /**
+     * Fills {@code before[0..level]} for the key by a descent that starts on {@code level} at
+     * {@code node}, which must sort before the key and be on that level. Writer-only.
+     *
+     * @return whether the key is present
+     */
+    boolean descend(int node, int level, DirectBuffer key, int offset, int length, int[] before) {
         int next = NIL;
-        for (int i = top - 1; i >= 0; i--) {
+        for (int i = level; i >= 0; i--) {
             next = next(node, i);
             while (next != NIL && sortsBefore(next, key, offset, length, true)) {
                 node = next;
                 next = next(node, i);
             }
-            predecessors[i] = node;
+            before[i] = node;
         }
         return next != NIL && compareKey(next, key, offset, length) == 0;
     }

@@ -285,11 +285,11 @@ public final class NamespaceState implements LiveKeys {
     }
 
     /**
-     * At open from a checkpoint: the replay of the log after it moved {@code key} from
-     * {@code from} (its checkpoint location; NO_LOCATION: absent) to {@code to} (NO_LOCATION:
-     * gone). The live figures, the expiry ledger and the listing follow.
+     * At open from a checkpoint: the replay of the log after it moved a key from {@code from}
+     * (its checkpoint location; NO_LOCATION: absent) to {@code to} (NO_LOCATION: gone). The
+     * live figures and the expiry ledger follow; {@link #reconcileListed} does the listing.
      */
-    void reconcileReplayed(DirectBuffer key, int keyOffset, int keyLength, long keyHash, long from, long to) {
+    void reconcileReplayed(long keyHash, long from, long to) {
         if (from == to) {
             return;
         }
@@ -301,6 +301,10 @@ public final class NamespaceState implements LiveKeys {
             countLive(to, 1);
             expiry.track(this, keyHash, to, expirationAt(to));
         }
+    }
+
+    /** {@link #reconcileReplayed}'s move of {@code key}, in the listing. */
+    void reconcileListed(DirectBuffer key, int keyOffset, int keyLength, long from, long to) {
         if (from == HashIndex.NO_LOCATION && to != HashIndex.NO_LOCATION) {
             listing.insert(key, keyOffset, keyLength);
         } else if (from != HashIndex.NO_LOCATION && to == HashIndex.NO_LOCATION) {

@@ -52,6 +52,8 @@ class KeyListingModelTest {
             .withAction(3, action(keys().map(k -> Transformer.mutate("remove " + hex(k), m -> m.remove(k)))))
             .withAction(2, action(Combinators.combine(keys(), Arbitraries.integers().between(1, 40)).as((k, n) ->
                 Transformer.mutate("ascending run from " + hex(k) + " of " + n, m -> m.ascendingRun(k, n)))))
+            .withAction(2, action(keys().list().ofMaxSize(60).map(batch ->
+                Transformer.mutate("sorted batch of " + batch.size(), m -> m.sortedBatch(batch)))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("reclaim", Model::reclaim))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("copy", Model::copy))))
             .withAction(1, action(Arbitraries.of(true, false).map(fromCopy ->
@@ -158,6 +160,19 @@ class KeyListingModelTest {
                 assertThat(Arrays.compareUnsigned(run.get(i - 1), run.get(i))).as("the run ascends").isNegative();
             }
             for (byte[] key : run) {
+                insert(key);
+            }
+        }
+
+        /**
+         * Inserts the keys in ascending order, with keys already listed between them (the open's
+         * case for a replayed tail, and the insert finger's climb): each lands some keys after
+         * the one before, near or far.
+         */
+        void sortedBatch(List<byte[]> keys) {
+            final List<byte[]> sorted = new ArrayList<>(keys);
+            sorted.sort(Scans.UNSIGNED);
+            for (byte[] key : sorted) {
                 insert(key);
             }
         }

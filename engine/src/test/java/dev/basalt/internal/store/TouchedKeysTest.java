@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -47,6 +51,36 @@ class TouchedKeysTest {
             assertThat(touched.before(entry)).as("location of %s", actual).isEqualTo(model.get(actual));
             assertThat(touched.keyHash(entry)).isEqualTo(hash(actual, distinctHashes));
         }
+    }
+
+    /**
+     * {@link TouchedKeys#sortByKey} against a stable sort of the same entries by unsigned bytes:
+     * any subset of the entries, in any order, comes back sorted by key within the range asked,
+     * equal keys in the order given, and unchanged outside it. Keys with bytes above 0x7f check
+     * that the order is unsigned.
+     */
+    @Property(tries = 300)
+    void sortsEntriesByUnsignedKeyBytes(@ForAll("touches") List<String> keys, @ForAll Random random) {
+        TouchedKeys touched = new TouchedKeys();
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] bytes = keys.get(i).getBytes(StandardCharsets.ISO_8859_1);
+            touched.add(i, new UnsafeBuffer(bytes), 0, bytes.length, i);
+        }
+        List<Integer> chosen = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (random.nextInt(3) != 0) {
+                chosen.add(i);
+            }
+        }
+        Collections.shuffle(chosen, random);
+        int[] entries = chosen.stream().mapToInt(Integer::intValue).toArray();
+        int from = random.nextInt(entries.length + 1);
+        int to = from + random.nextInt(entries.length - from + 1);
+        touched.sortByKey(entries, from, to);
+        List<Integer> expected = new ArrayList<>(chosen);
+        expected.subList(from, to).sort(Comparator.comparing(
+                (Integer i) -> keys.get(i).getBytes(StandardCharsets.ISO_8859_1), Arrays::compareUnsigned));
+        assertThat(entries).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
     }
 
     @Provide
