@@ -57,10 +57,14 @@ class TouchedKeysTest {
      * {@link TouchedKeys#sortByKey} against a stable sort of the same entries by unsigned bytes:
      * any subset of the entries, in any order, comes back sorted by key within the range asked,
      * equal keys in the order given, and unchanged outside it. Keys with bytes above 0x7f check
-     * that the order is unsigned.
+     * that the order is unsigned; keys ending in zero bytes, that a key's end sorts before a zero
+     * byte.
      */
     @Property(tries = 300)
-    void sortsEntriesByUnsignedKeyBytes(@ForAll("touches") List<String> keys, @ForAll Random random) {
+    void sortsEntriesByUnsignedKeyBytes(@ForAll("touches") List<String> drawn, @ForAll boolean sharedPrefix,
+            @ForAll Random random) {
+        // Keys that share a long prefix, as one namespace's keys often do.
+        List<String> keys = drawn.stream().map(key -> sharedPrefix ? "user:0000" + key : key).toList();
         TouchedKeys touched = new TouchedKeys();
         for (int i = 0; i < keys.size(); i++) {
             byte[] bytes = keys.get(i).getBytes(StandardCharsets.ISO_8859_1);
@@ -87,7 +91,8 @@ class TouchedKeysTest {
     Arbitrary<List<String>> touches() {
         // Few short keys (many repeats, keys that are prefixes of others), the empty key, and
         // enough of them to grow every array past its first capacity.
-        Arbitrary<String> key = Arbitraries.strings().withChars('a', 'b', '\u00ff').ofMinLength(0).ofMaxLength(12);
+        Arbitrary<String> key = Arbitraries.strings().withChars('a', 'b', '\u00ff', '\u0000').ofMinLength(0)
+                .ofMaxLength(12);
         return key.list().ofMinSize(0).ofMaxSize(3000);
     }
 
