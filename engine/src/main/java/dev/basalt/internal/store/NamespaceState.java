@@ -9,6 +9,7 @@ import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.IndexImage;
 import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.listing.KeyListing;
+import dev.basalt.internal.listing.SortedInserts;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.Records;
@@ -303,24 +304,34 @@ public final class NamespaceState implements LiveKeys {
         }
     }
 
-    /** {@link #reconcileReplayed}'s move of {@code key}, in the listing. */
-    void reconcileListed(DirectBuffer key, int keyOffset, int keyLength, long from, long to) {
+    /**
+     * {@link #reconcileReplayed}'s move of {@code key}, in the listing: a key new to it goes into
+     * {@code inserts} (from {@link #sortedInserts}), which the caller flushes.
+     */
+    void reconcileListed(DirectBuffer key, int keyOffset, int keyLength, long from, long to, SortedInserts inserts) {
         if (from == HashIndex.NO_LOCATION && to != HashIndex.NO_LOCATION) {
-            listing.insert(key, keyOffset, keyLength);
+            inserts.add(key, keyOffset, keyLength);
         } else if (from != HashIndex.NO_LOCATION && to == HashIndex.NO_LOCATION) {
             listing.remove(key, keyOffset, keyLength);
         }
     }
 
+    /** Inserts into this namespace's listing in key order; at open, before it is published. */
+    SortedInserts sortedInserts() {
+        return new SortedInserts(listing);
+    }
+
     /** At open: counts every recovered key live, queues its expiration and lists it. */
     void installRecovered() {
+        SortedInserts inserts = sortedInserts();
         index.forEach((keyHash, location) -> {
             countLive(location, 1);
             expiry.track(this, keyHash, location, expirationAt(location));
             UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
             int at = Locations.offset(location);
-            listing.insert(segment, Records.keyOffset(segment, at), Records.keyLength(segment, at));
+            inserts.add(segment, Records.keyOffset(segment, at), Records.keyLength(segment, at));
         });
+        inserts.flush();
     }
 
     /** The index and the listing as they stand, for a checkpoint; writers stopped. */

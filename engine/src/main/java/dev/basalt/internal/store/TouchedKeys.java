@@ -95,44 +95,6 @@ final class TouchedKeys {
         return keyStarts[entry + 1] - keyStarts[entry];
     }
 
-    /**
-     * Sorts {@code entries[from, to)} (indexes of entries) by key, in the key listing's order
-     * (unsigned bytes): the open inserts the new keys into the listing in this order, so that
-     * each insert starts near the one before it ({@code InsertFinger}) instead of descending
-     * through cold memory from the head. A merge sort, stable, allocating one scratch array.
-     */
-    void sortByKey(int[] entries, int from, int to) {
-        int length = to - from;
-        int[] source = Arrays.copyOfRange(entries, from, to);
-        int[] target = new int[length];
-        for (int width = 1; width < length; width *= 2) {
-            for (int start = 0; start < length; start += 2 * width) {
-                merge(source, start, Math.min(start + width, length), Math.min(start + 2 * width, length), target);
-            }
-            int[] swap = source;
-            source = target;
-            target = swap;
-        }
-        System.arraycopy(source, 0, entries, from, length);
-    }
-
-    private void merge(int[] from, int start, int middle, int end, int[] to) {
-        int left = start;
-        int right = middle;
-        for (int out = start; out < end; out++) {
-            if (right == end || left < middle && compareKeys(from[left], from[right]) <= 0) {
-                to[out] = from[left++];
-            } else {
-                to[out] = from[right++];
-            }
-        }
-    }
-
-    private int compareKeys(int a, int b) {
-        return Arrays.compareUnsigned(keyBytes, keyStarts[a], keyStarts[a + 1], keyBytes, keyStarts[b],
-                keyStarts[b + 1]);
-    }
-
     private boolean keyEquals(int entry, DirectBuffer key, int offset, int length) {
         return keyLength(entry) == length && ByteRanges.equal(keys, keyOffset(entry), key, offset, length);
     }

@@ -1,0 +1,116 @@
+package dev.basalt.internal.listing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * {@link SortedInserts} against a sorted set: keys already listed, then keys added in any order
+ * (repeats and keys already listed among them), in batches of any size, leave the listing
+ * holding their union with every invariant intact; the count of new keys matches; and each
+ * batch goes in in unsigned byte order, equal keys in arrival order.
+ */
+class SortedInsertsTest {
+    @Property(tries = 300)
+    void listsTheUnionInKeyOrder(@ForAll("keyLists") List<byte[]> listed, @ForAll("keyLists") List<byte[]> added,
+            @ForAll @IntRange(min = 1, max = 40) int batchKeys, @ForAll @IntRange(min = 0, max = 2000) int batchBytes) {
+        try (KeyListing listing = new KeyListing(7)) {
+            NavigableSet<byte[]> model = new TreeSet<>(Scans.UNSIGNED);
+            for (byte[] key : listed) {
+                assertThat(Scans.insert(listing, key)).isEqualTo(model.add(key));
+            }
+            SortedInserts inserts = new SortedInserts(listing, batchKeys, batchBytes);
+            long fresh = 0;
+            for (byte[] key : added) {
+                // Framed inside a larger buffer, as keys come from a segment.
+                byte[] framed = new byte[key.length + 5];
+                System.arraycopy(key, 0, framed, 2, key.length);
+                inserts.add(new UnsafeBuffer(framed), 2, key.length);
+                fresh += model.add(key) ? 1 : 0;
+            }
+            inserts.flush();
+            assertThat(inserts.inserted()).as("keys new to the listing").isEqualTo(fresh);
+            listing.verifyInvariants();
+            assertThat(Scans.all(listing)).containsExactlyElementsOf(model);
+        }
+    }
+
+    @Property(tries = 300)
+    void ordersABatchByUnsignedBytesStably(@ForAll("keyLists") List<byte[]> added) {
+        try (KeyListing listing = new KeyListing(7)) {
+            SortedInserts inserts = new SortedInserts(listing, Integer.MAX_VALUE, Integer.MAX_VALUE);
+            for (byte[] key : added) {
+                inserts.add(new UnsafeBuffer(key), 0, key.length);
+            }
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < added.size(); i++) {
+                expected.add(i);
+            }
+            expected.sort((a, b) -> Arrays.compareUnsigned(added.get(a), added.get(b)));
+            assertThat(inserts.sortedOrder()).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    @Example
+    void insertsABatchOnceItsKeyBytesReachTheBound() {
+        try (KeyListing listing = new KeyListing(7)) {
+            SortedInserts inserts = new SortedInserts(listing, 1000, 600);
+            for (int i = 0; i < 100; i++) {
+                byte[] key = String.format("key-%06d", 99 - i).getBytes();
+                inserts.add(new UnsafeBuffer(key), 0, key.length);
+            }
+            assertThat(listing.size()).as("a batch of 60 ten-byte keys went in at 600 bytes").isEqualTo(60);
+            inserts.flush();
+            assertThat(listing.size()).isEqualTo(100);
+            assertThat(inserts.inserted()).isEqualTo(100);
+            listing.verifyInvariants();
+        }
+    }
+
+    @Property(tries = 50)
+    void refusesAKeyOutsideTheLimitsAndKeepsTheRest(@ForAll("keyLists") List<byte[]> added,
+            @ForAll @IntRange(min = 0, max = 1) int tooLong) {
+        try (KeyListing listing = new KeyListing(7)) {
+            SortedInserts inserts = new SortedInserts(listing);
+            for (byte[] key : added) {
+                inserts.add(new UnsafeBuffer(key), 0, key.length);
+            }
+            byte[] bad = new byte[tooLong == 1 ? 513 : 0];
+            assertThatThrownBy(() -> inserts.add(new UnsafeBuffer(bad), 0, bad.length))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..512");
+            inserts.flush();
+            NavigableSet<byte[]> model = new TreeSet<>(Scans.UNSIGNED);
+            model.addAll(added);
+            assertThat(Scans.all(listing)).containsExactlyElementsOf(model);
+        }
+    }
+
+    @Provide
+    Arbitrary<List<byte[]>> keyLists() {
+        // Few distinct bytes (repeats, keys that are prefixes of others, zero bytes at the end,
+        // bytes above 0x7f) and now and then a shared prefix of 10 bytes, as one namespace's keys.
+        Arbitrary<byte[]> key = Arbitraries.of((byte) 0, (byte) 'a', (byte) 'b', (byte) 0xff).array(byte[].class)
+                .ofMinSize(1).ofMaxSize(6);
+        Arbitrary<byte[]> prefixed = key.map(k -> {
+            byte[] withPrefix = Arrays.copyOf("user:00000".getBytes(), 10 + k.length);
+            System.arraycopy(k, 0, withPrefix, 10, k.length);
+            return withPrefix;
+        });
+        return Arbitraries.frequencyOf(Tuple.of(3, key), Tuple.of(1, prefixed))
+                .list().ofMaxSize(300);
+    }
+}
