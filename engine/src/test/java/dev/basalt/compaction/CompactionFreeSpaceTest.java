@@ -20,10 +20,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Assumptions;
@@ -64,7 +66,7 @@ class CompactionFreeSpaceTest {
         }
     }
 
-    private static void refuseThenCompact(Path root) throws IOException {
+    private static void refuseThenCompact(Path root) throws IOException, InterruptedException {
         Path dir = root.resolve("data");
         Path ballast = root.resolve("ballast");
         // No put reserve: this test is about compaction's own free-space check on a full disk.
@@ -79,6 +81,7 @@ class CompactionFreeSpaceTest {
                 ns.put("key:" + i, FILLER + "v2");
             }
             db.sync();
+            awaitSealedHints(dir);
             assertThat(db.stats().segmentCount()).as("sealed segments with dead records").isGreaterThan(2);
             long usableBeforeBallast = Files.getFileStore(root).getUsableSpace();
             fill(ballast, usableBeforeBallast - LEFT_FREE_BYTES);
@@ -139,6 +142,31 @@ class CompactionFreeSpaceTest {
             }
             channel.force(true);
         }
+    }
+
+    /**
+     * Waits until every sealed segment has its hint file: a roll leaves it to the background
+     * thread, which could otherwise write it during the refused pass and look like a change the
+     * pass made. Gives up after 10 s; "nothing changed" then shows what came late.
+     */
+    private static void awaitSealedHints(Path dir) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!everySealedSegmentHinted(names(dir)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    private static Set<String> names(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(file -> file.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+
+    /** Whether each segment but the newest (the active one) has a hint file beside it. */
+    private static boolean everySealedSegmentHinted(Set<String> names) {
+        List<String> segments = names.stream().filter(name -> name.endsWith(".seg")).sorted().toList();
+        return segments.subList(0, Math.max(0, segments.size() - 1)).stream()
+                .allMatch(segment -> names.contains(segment.replace(".seg", ".hint")));
     }
 
     /** File name to CRC-32 of its bytes (and length), for "nothing changed". */
