@@ -350,6 +350,8 @@ final class Recovery implements RecoverySink {
         }
         NamespaceState state = namespaces.create(replayed.name, replayed.index, replayed.listing);
         byPosition[replayed.checkpointPosition] = state;
+        // The figures apart and in the replay's order: each reads its record's header, and in
+        // log order those reads stay sequential.
         for (int i = 0; i < touched.size(); i++) {
             state.reconcileReplayed(touched.keyHash(i), touched.before(i), finals[i]);
         }
