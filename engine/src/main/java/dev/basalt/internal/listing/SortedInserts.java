@@ -34,7 +34,6 @@ public final class SortedInserts {
     /** Key i is {@code keyBytes[keyStarts[i], keyStarts[i + 1])}. */
     private int[] keyStarts = new int[1025];
     private int size;
-    private long inserted;
 
     /** Inserts into {@code listing}, in batches of the default size. */
     public SortedInserts(KeyListing listing) {
@@ -69,17 +68,10 @@ public final class SortedInserts {
     public void flush() {
         int[] order = sortedOrder();
         UnsafeBuffer keys = new UnsafeBuffer(keyBytes);
-        for (int key : order) {
-            if (listing.insert(keys, keyStarts[key], keyStarts[key + 1] - keyStarts[key])) {
-                inserted++;
-            }
+        for (int entry : order) {
+            listing.insert(keys, keyStarts[entry], keyStarts[entry + 1] - keyStarts[entry]);
         }
         size = 0;
-    }
-
-    /** How many of the keys flushed so far were new to the listing. */
-    public long inserted() {
-        return inserted;
     }
 
     /** The queued keys' indexes in key order (unsigned bytes), equal keys in arrival order. */
