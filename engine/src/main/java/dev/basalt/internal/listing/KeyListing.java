@@ -220,9 +220,11 @@ public final class KeyListing implements AutoCloseable {
     /**
      * Visits keys in ascending unsigned byte order: those that start with {@code prefix} and
      * come after {@code from} ({@code >= from} when {@code inclusive}), or, when
-     * {@code fromLength} is 0, every key that starts with the prefix. Stops when the visitor
-     * has counted {@code maxKeys} keys or at the first key past the prefix range. Any thread,
-     * lock-free, allocation-free; visits nothing after {@link #close}.
+     * {@code fromLength} is 0, every key that starts with the prefix. Keys go to the visitor in
+     * batches of up to {@code batch.capacity()}, and never more than are left to count, so the
+     * visitor cannot count past {@code maxKeys}. Stops when {@code maxKeys} keys were counted or
+     * at the first key past the prefix range. Any thread, lock-free, allocation-free; visits
+     * nothing after {@link #close}.
      *
      * <p>Costs one O(log n) seek and one step per key visited; keys outside the prefix are
      * never walked over, because the keys with a given prefix are contiguous in this order.
@@ -232,21 +234,23 @@ public final class KeyListing implements AutoCloseable {
      * @param prefix       the prefix every visited key starts with; may be null when
      *                     {@code prefixLength} is 0 (no prefix)
      * @param maxKeys      how many counted keys end the scan, {@code >= 1}
-     * @param visitor      receives each key; the bytes are valid only during the call
+     * @param batch        the caller's scratch space, refilled for each visit
+     * @param visitor      receives each batch
      * @return the number of keys the visitor counted
      * @throws IllegalArgumentException if a length is outside 0..512 or a range outside its
      *                                  buffer, or {@code maxKeys < 1}
+     * @throws IllegalStateException    if the visitor counts more keys than its batch held
      */
     public int scan(DirectBuffer from, int fromOffset, int fromLength, boolean inclusive,
                     DirectBuffer prefix, int prefixOffset, int prefixLength,
-                    int maxKeys, KeyVisitor visitor) {
+                    int maxKeys, KeyBatch batch, KeyBatch.Visitor visitor) {
         final DirectBuffer fromBytes = KeyBounds.checkBound("from", from, fromOffset, fromLength);
         final DirectBuffer prefixBytes = KeyBounds.checkBound("prefix", prefix, prefixOffset, prefixLength);
         if (maxKeys < 1) {
             throw new IllegalArgumentException("maxKeys=" + maxKeys + " must be >= 1");
         }
-        if (visitor == null) {
-            throw new IllegalArgumentException("visitor is null");
+        if (batch == null || visitor == null) {
+            throw new IllegalArgumentException(batch == null ? "batch is null" : "visitor is null");
         }
         final boolean fromInsidePrefixRange = fromLength > 0 && UnsignedBytes.compare(
             fromBytes, fromOffset, fromLength, prefixBytes, prefixOffset, prefixLength) >= 0;
@@ -254,21 +258,32 @@ public final class KeyListing implements AutoCloseable {
             ? seek(fromBytes, fromOffset, fromLength, inclusive)
             : seek(prefixBytes, prefixOffset, prefixLength, true);
         int counted = 0;
-        while (node != NIL) {
-            final UnsafeBuffer chunk = arena.chunk(node);
-            final int at = NodeArena.offset(node);
-            final int header = chunk.getIntAcquire(at + HEADER_OFFSET);
-            if (!NodeLayout.isRemoved(header)) {
-                final int keyOffset = at + NodeLayout.keyOffset(NodeLayout.level(header));
-                final int keyLength = NodeLayout.keyLength(header);
-                if (!UnsignedBytes.startsWith(chunk, keyOffset, keyLength, prefixBytes, prefixOffset, prefixLength)) {
-                    break; // every key from here on sorts after the prefix range
-                }
-                if (visitor.visit(chunk, keyOffset, keyLength) && ++counted == maxKeys) {
-                    break;
+        while (node != NIL && counted < maxKeys) {
+            batch.clear();
+            final int room = Math.min(batch.capacity(), maxKeys - counted);
+            while (node != NIL && batch.size() < room) {
+                final UnsafeBuffer chunk = arena.chunk(node);
+                final int at = NodeArena.offset(node);
+                final int header = chunk.getIntAcquire(at + HEADER_OFFSET);
+                node = nextAcquire(node, 0);
+                if (!NodeLayout.isRemoved(header)) {
+                    final int keyOffset = at + NodeLayout.keyOffset(NodeLayout.level(header));
+                    final int keyLength = NodeLayout.keyLength(header);
+                    if (!UnsignedBytes.startsWith(chunk, keyOffset, keyLength, prefixBytes, prefixOffset, prefixLength)) {
+                        node = NIL; // every key from here on sorts after the prefix range
+                        break;
+                    }
+                    batch.add(chunk, keyOffset, keyLength);
                 }
             }
-            node = nextAcquire(node, 0);
+            if (batch.size() > 0) {
+                final int countedInBatch = visitor.visit(batch);
+                if (countedInBatch < 0 || countedInBatch > batch.size()) {
+                    throw new IllegalStateException("the visitor counted " + countedInBatch
+                        + " keys of a batch of " + batch.size());
+                }
+                counted += countedInBatch;
+            }
         }
         return counted;
     }

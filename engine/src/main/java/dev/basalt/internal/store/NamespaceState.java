@@ -116,29 +116,44 @@ public final class NamespaceState implements LiveKeys {
      * come strictly after {@code after} (null: from the start of the prefix range), until
      * {@code maxKeys} were visited. A listed key is filtered through the index (the listing may
      * briefly hold a key the index has dropped) and its record through expiry and, when it has
-     * metadata, the body checksum ({@link #metadataIsIntact}).
+     * metadata, the body checksum ({@link #metadataIsIntact}). Keys come from the listing in
+     * batches whose index and record loads start together ({@link ListedLookAhead}).
      */
     int list(byte[] prefix, byte[] after, int maxKeys, long nowEpochSeconds, RecordView.Visitor visitor) {
         UnsafeBuffer prefixBuffer = new UnsafeBuffer(prefix);
         UnsafeBuffer afterBuffer = after == null ? null : new UnsafeBuffer(after);
         RecordView view = new RecordView();
+        ListedLookAhead lookAhead = new ListedLookAhead(index, log, hashSeed);
         return listing.scan(afterBuffer, 0, after == null ? 0 : after.length, false, prefixBuffer, 0, prefix.length,
-                maxKeys, (key, offset, length) -> {
-                    long location = index.get(hash(key, offset, length), key, offset, length, matcher);
-                    if (location == HashIndex.NO_LOCATION) {
-                        return false;
+                maxKeys, lookAhead.batch(), batch -> {
+                    lookAhead.start(batch);
+                    int counted = 0;
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (visitListed(batch.buffer(i), batch.offset(i), batch.length(i), lookAhead.hash(i),
+                                nowEpochSeconds, view, visitor)) {
+                            counted++;
+                        }
                     }
-                    Segment segment = log.segment(Locations.segmentId(location));
-                    int at = Locations.offset(location);
-                    UnsafeBuffer b = segment.buffer();
-                    if (Records.type(b, at) != LogFormat.TYPE_PUT
-                            || isExpired(Records.expirationEpochSeconds(b, at), nowEpochSeconds)
-                            || !metadataIsIntact(segment, at)) {
-                        return false;
-                    }
-                    visitor.visit(view.wrap(b, at));
-                    return true;
+                    return counted;
                 });
+    }
+
+    private boolean visitListed(DirectBuffer key, int offset, int length, long keyHash, long nowEpochSeconds,
+            RecordView view, RecordView.Visitor visitor) {
+        long location = index.get(keyHash, key, offset, length, matcher);
+        if (location == HashIndex.NO_LOCATION) {
+            return false;
+        }
+        Segment segment = log.segment(Locations.segmentId(location));
+        int at = Locations.offset(location);
+        UnsafeBuffer b = segment.buffer();
+        if (Records.type(b, at) != LogFormat.TYPE_PUT
+                || isExpired(Records.expirationEpochSeconds(b, at), nowEpochSeconds)
+                || !metadataIsIntact(segment, at)) {
+            return false;
+        }
+        visitor.visit(view.wrap(b, at));
+        return true;
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.IndexImage;
 import dev.basalt.internal.index.KeyHash;
+import dev.basalt.internal.listing.KeyBatch;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.log.CoveredLog;
 import dev.basalt.internal.log.HintFile;
@@ -173,9 +174,11 @@ class CheckpointReaderTest {
                 assertThat(slots(ns.index())).isEqualTo(slots(content.namespaces().get(n).index()));
                 assertThat(ns.index().size()).isEqualTo(sortedKeys.get(n).size());
                 List<String> listed = new ArrayList<>();
-                ns.listing().scan(null, 0, 0, false, null, 0, 0, Integer.MAX_VALUE, (key, offset, length) -> {
-                    listed.add(key.getStringWithoutLengthUtf8(offset, length));
-                    return true;
+                ns.listing().scan(null, 0, 0, false, null, 0, 0, Integer.MAX_VALUE, new KeyBatch(16), batch -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        listed.add(batch.buffer(i).getStringWithoutLengthUtf8(batch.offset(i), batch.length(i)));
+                    }
+                    return batch.size();
                 });
                 assertThat(listed).containsExactlyElementsOf(sortedKeys.get(n));
             }

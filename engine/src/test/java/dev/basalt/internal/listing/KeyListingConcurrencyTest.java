@@ -168,12 +168,13 @@ class KeyListingConcurrencyTest {
         final byte[] prefix = block < 0 ? new byte[0] : Scans.bytes(0, 0, block);
         final PassChecker checker = new PassChecker(prefix);
         final UnsafeBuffer prefixBuffer = new UnsafeBuffer(prefix);
+        final KeyBatch batch = new KeyBatch(1 + Math.floorMod(block, 16)); // 16 for the whole namespace
         while (firstViolation.get() == null) {
             final int token = epochs.enter();
             final int counted;
             try {
                 counted = listing.scan(checker.last, 0, checker.lastLength, false,
-                    prefixBuffer, 0, prefix.length, pageSize, checker);
+                    prefixBuffer, 0, prefix.length, pageSize, batch, Scans.eachKey(checker));
             } finally {
                 epochs.exit(token);
             }
@@ -189,7 +190,7 @@ class KeyListingConcurrencyTest {
     }
 
     /** Checks each key as it is visited; remembers the last one so the next page resumes after it. */
-    private final class PassChecker implements KeyVisitor {
+    private final class PassChecker implements Scans.PerKey {
         private final byte[] prefix;
         private final UnsafeBuffer last = new UnsafeBuffer(new byte[64]);
         private int lastLength;

@@ -60,11 +60,14 @@ class KeyListingModelTest {
                 Transformer.mutate("save and restore" + (fromCopy ? " a copy" : ""), m -> m.saveAndRestore(fromCopy)))))
             .withAction(1, action(Combinators.combine(prefixes(), pageSizes()).as((p, size) ->
                 Transformer.mutate("page prefix=" + hex(p) + " size=" + size, m -> m.page(p, size)))))
-            .withAction(1, action(Combinators.combine(keys(), Arbitraries.of(true, false), prefixes(), pageSizes())
-                .as((from, inclusive, p, max) -> Transformer.mutate("scan from=" + hex(from) + " inclusive="
-                    + inclusive + " prefix=" + hex(p) + " max=" + max, m -> m.scanFrom(from, inclusive, p, max)))))
-            .withAction(1, action(Combinators.combine(prefixes(), pageSizes()).as((p, max) ->
-                Transformer.mutate("filtered prefix=" + hex(p) + " max=" + max, m -> m.filtered(p, max)))))
+            .withAction(1, action(Combinators.combine(keys(), Arbitraries.of(true, false), prefixes(), pageSizes(),
+                    batchSizes())
+                .as((from, inclusive, p, max, batch) -> Transformer.mutate("scan from=" + hex(from) + " inclusive="
+                    + inclusive + " prefix=" + hex(p) + " max=" + max + " batch=" + batch,
+                    m -> m.scanFrom(from, inclusive, p, max, batch)))))
+            .withAction(1, action(Combinators.combine(prefixes(), pageSizes(), batchSizes()).as((p, max, batch) ->
+                Transformer.mutate("filtered prefix=" + hex(p) + " max=" + max + " batch=" + batch,
+                    m -> m.filtered(p, max, batch)))))
             .withMaxTransformations(250);
     }
 
@@ -91,6 +94,10 @@ class KeyListingModelTest {
             Tuple.of(4, alphabetBytes(1, 2)),
             Tuple.of(1, alphabetBytes(3, 6)),
             Tuple.of(1, Arbitraries.just(Scans.bytes(0x61, 0x61, 0x61))));
+    }
+
+    private static Arbitrary<Integer> batchSizes() {
+        return Arbitraries.integers().between(1, 20);
     }
 
     private static Arbitrary<Integer> pageSizes() {
@@ -233,19 +240,19 @@ class KeyListingModelTest {
             assertThat(actual).containsExactlyElementsOf(expected);
         }
 
-        void scanFrom(byte[] from, boolean inclusive, byte[] prefix, int maxKeys) {
+        void scanFrom(byte[] from, boolean inclusive, byte[] prefix, int maxKeys, int batchKeys) {
             final List<byte[]> expected = new ArrayList<>();
             for (byte[] key : model.tailSet(from, inclusive)) {
                 if (Scans.startsWith(key, prefix)) {
                     expected.add(key);
                 }
             }
-            assertThat(Scans.scan(listing, from, inclusive, prefix, maxKeys))
+            assertThat(Scans.scan(listing, from, inclusive, prefix, maxKeys, batchKeys))
                 .containsExactlyElementsOf(expected.subList(0, Math.min(maxKeys, expected.size())));
         }
 
         /** A visitor that counts only keys of even length, as the store skips expired keys. */
-        void filtered(byte[] prefix, int maxKeys) {
+        void filtered(byte[] prefix, int maxKeys, int batchKeys) {
             final List<byte[]> expected = new ArrayList<>();
             for (byte[] key : withPrefix(model, prefix)) {
                 if (key.length % 2 == 0) {
@@ -257,7 +264,7 @@ class KeyListingModelTest {
             }
             final List<byte[]> counted = new ArrayList<>();
             final int n = listing.scan(null, 0, 0, true, new UnsafeBuffer(prefix), 0, prefix.length, maxKeys,
-                (buffer, offset, length) -> {
+                new KeyBatch(batchKeys), Scans.eachKey((buffer, offset, length) -> {
                     if (length % 2 != 0) {
                         return false;
                     }
@@ -265,7 +272,7 @@ class KeyListingModelTest {
                     buffer.getBytes(offset, key);
                     counted.add(key);
                     return true;
-                });
+                }));
             assertThat(n).isEqualTo(counted.size());
             assertThat(counted).containsExactlyElementsOf(expected);
         }

@@ -131,12 +131,33 @@ class KeyListingTest {
         }
         assertThat(strings(scan(listing, NONE, true, NONE, 3))).containsExactly("k00", "k01", "k02");
         final List<String> seen = new ArrayList<>();
-        final int counted = listing.scan(null, 0, 0, true, null, 0, 0, 4, (buffer, offset, length) -> {
-            seen.add(buffer.getStringWithoutLengthAscii(offset, length));
-            return buffer.getByte(offset + length - 1) % 2 == 0; // count even-numbered keys only
-        });
+        final int counted = listing.scan(null, 0, 0, true, null, 0, 0, 4, new KeyBatch(16),
+            Scans.eachKey((buffer, offset, length) -> {
+                seen.add(buffer.getStringWithoutLengthAscii(offset, length));
+                return buffer.getByte(offset + length - 1) % 2 == 0; // count even-numbered keys only
+            }));
         assertThat(counted).isEqualTo(4);
         assertThat(seen).containsExactly("k00", "k01", "k02", "k03", "k04", "k05", "k06");
+    }
+
+    @Test
+    void batchesHoldNoMoreKeysThanAreLeftToCountAndStopAtThePrefixRangesEnd() {
+        for (int i = 0; i < 30; i++) {
+            insert(listing, utf8(String.format("k%02d", i)));
+        }
+        insert(listing, utf8("m"));
+        final List<Integer> sizes = new ArrayList<>();
+        final UnsafeBuffer prefix = new UnsafeBuffer(utf8("k"));
+        final int counted = listing.scan(null, 0, 0, true, prefix, 0, 1, 25, new KeyBatch(8), batch -> {
+            sizes.add(batch.size());
+            return batch.size() - 1; // the first key of every batch does not count
+        });
+        // 8 (7 count), 8 (7), 8 (7), 4 left to count: 4 (3), 1 left: 1 (0), 1: 1 (0), ... 30 keys in all
+        assertThat(sizes).containsExactly(8, 8, 8, 4, 1, 1);
+        assertThat(counted).isEqualTo(24);
+        assertThatThrownBy(() -> listing.scan(null, 0, 0, true, null, 0, 0, 10, new KeyBatch(4),
+            batch -> batch.size() + 1))
+            .isInstanceOf(IllegalStateException.class).hasMessage("the visitor counted 5 keys of a batch of 4");
     }
 
     @Test
@@ -144,7 +165,8 @@ class KeyListingTest {
         List.of("a", "b", "c", "d", "e").forEach(k -> insert(listing, utf8(k)));
         final List<String> seen = new ArrayList<>();
         // The visitor acts as the writer between steps of the scan (same thread, so still one writer).
-        listing.scan(null, 0, 0, true, null, 0, 0, 100, (buffer, offset, length) -> {
+        // Batches of one key, so that a key removed by a visit is not already in a batch.
+        listing.scan(null, 0, 0, true, null, 0, 0, 100, new KeyBatch(1), Scans.eachKey((buffer, offset, length) -> {
             final String key = buffer.getStringWithoutLengthAscii(offset, length);
             seen.add(key);
             if (key.equals("b")) {
@@ -153,7 +175,7 @@ class KeyListingTest {
                 insert(listing, utf8("bb")); // a key inserted behind the removed node's frozen pointer
             }
             return true;
-        });
+        }));
         assertThat(seen).containsExactly("a", "b", "d", "e");
         assertThat(strings(all(listing))).containsExactly("a", "bb", "d", "e");
         assertThat(listing.removedBytesPending()).isPositive();
@@ -240,14 +262,20 @@ class KeyListingTest {
         assertThatThrownBy(() -> listing.remove(key, 599, 2)).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("outside its buffer of capacity=600");
         assertThatThrownBy(() -> listing.contains(key, -1, 2)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> listing.scan(null, 0, 0, true, null, 0, 0, 0, (b, o, l) -> true))
+        final KeyBatch batch = new KeyBatch(4);
+        final KeyBatch.Visitor countAll = KeyBatch::size;
+        assertThatThrownBy(() -> listing.scan(null, 0, 0, true, null, 0, 0, 0, batch, countAll))
             .isInstanceOf(IllegalArgumentException.class).hasMessage("maxKeys=0 must be >= 1");
-        assertThatThrownBy(() -> listing.scan(null, 0, 0, true, key, 0, 513, 1, (b, o, l) -> true))
+        assertThatThrownBy(() -> listing.scan(null, 0, 0, true, key, 0, 513, 1, batch, countAll))
             .isInstanceOf(IllegalArgumentException.class).hasMessage("prefix is 513 bytes; it must be 0..512");
-        assertThatThrownBy(() -> listing.scan(null, 0, 1, true, null, 0, 0, 1, (b, o, l) -> true))
+        assertThatThrownBy(() -> listing.scan(null, 0, 1, true, null, 0, 0, 1, batch, countAll))
             .isInstanceOf(IllegalArgumentException.class).hasMessage("from buffer is null");
-        assertThatThrownBy(() -> listing.scan(null, 0, 0, true, null, 0, 0, 1, null))
+        assertThatThrownBy(() -> listing.scan(null, 0, 0, true, null, 0, 0, 1, batch, null))
             .isInstanceOf(IllegalArgumentException.class).hasMessage("visitor is null");
+        assertThatThrownBy(() -> listing.scan(null, 0, 0, true, null, 0, 0, 1, null, countAll))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("batch is null");
+        assertThatThrownBy(() -> new KeyBatch(0))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("capacity=0 must be >= 1");
         assertThat(listing.size()).isZero();
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /** Test helpers: byte keys, and scans that copy what they visit. */
@@ -43,16 +44,40 @@ final class Scans {
         return listing.contains(buffer(key), 0, key.length);
     }
 
-    /** One scan, every visited key counted; the keys copied out. */
+    /** One listed key, as a visitor that takes keys one at a time sees it. */
+    @FunctionalInterface
+    interface PerKey {
+        /** @return whether the key counts toward the scan's maxKeys */
+        boolean visit(DirectBuffer buffer, int offset, int length);
+    }
+
+    /** A batch visitor that hands each key of a batch, in order, to {@code perKey}. */
+    static KeyBatch.Visitor eachKey(PerKey perKey) {
+        return batch -> {
+            int counted = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                counted += perKey.visit(batch.buffer(i), batch.offset(i), batch.length(i)) ? 1 : 0;
+            }
+            return counted;
+        };
+    }
+
+    /** One scan in batches of 16 keys, every visited key counted; the keys copied out. */
     static List<byte[]> scan(KeyListing listing, byte[] from, boolean inclusive, byte[] prefix, int maxKeys) {
+        return scan(listing, from, inclusive, prefix, maxKeys, 16);
+    }
+
+    /** One scan in batches of up to {@code batchKeys}, every visited key counted; the keys copied out. */
+    static List<byte[]> scan(KeyListing listing, byte[] from, boolean inclusive, byte[] prefix, int maxKeys,
+                             int batchKeys) {
         final List<byte[]> keys = new ArrayList<>();
         final int counted = listing.scan(buffer(from), 0, from.length, inclusive,
-            buffer(prefix), 0, prefix.length, maxKeys, (buffer, offset, length) -> {
+            buffer(prefix), 0, prefix.length, maxKeys, new KeyBatch(batchKeys), eachKey((buffer, offset, length) -> {
                 final byte[] key = new byte[length];
                 buffer.getBytes(offset, key);
                 keys.add(key);
                 return true;
-            });
+            }));
         if (counted != keys.size()) {
             throw new AssertionError("scan returned " + counted + " but visited " + keys.size());
         }
