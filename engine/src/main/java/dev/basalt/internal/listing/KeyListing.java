@@ -277,59 +277,51 @@ public final class KeyListing implements AutoCloseable {
                 }
             }
             if (batch.size() > 0) {
-                final int countedInBatch = visitor.visit(batch);
-                if (countedInBatch < 0 || countedInBatch > batch.size()) {
-                    throw new IllegalStateException("the visitor counted " + countedInBatch
-                        + " keys of a batch of " + batch.size());
-                }
-                counted += countedInBatch;
+                counted += countedOf(batch, visitor.visit(batch));
             }
         }
         return counted;
     }
 
     /**
-     * Walks the keys from {@code from} in either direction, in unsigned byte order: ascending
-     * visits keys {@code >= from} ({@code > from} when not {@code inclusive}), descending visits
-     * keys {@code <= from} ({@code < from}); a {@code fromLength} of 0 starts at the first key
-     * (ascending) or the last (descending). The visitor says for each key whether it counts, is
-     * skipped, or ends the walk (for example at the far bound of a range); the walk also ends
-     * when {@code maxKeys} keys counted. Any thread, lock-free, allocation-free; visits nothing
-     * after {@link #close}. Concurrent writers: the same guarantees as {@link #scan}.
+     * Walks the keys between {@code from} and {@code to} in either direction, in unsigned byte
+     * order: ascending visits keys {@code >= from} ({@code > from} when not
+     * {@code fromInclusive}) up to {@code to}; descending visits keys {@code <= from}
+     * ({@code < from}) down to {@code to}. A {@code fromLength} of 0 starts at the first key
+     * (ascending) or the last (descending); a {@code toLength} of 0 sets no far bound. Keys go to
+     * the visitor in batches, as in {@link #scan}, never more than are left to count and never
+     * past {@code to}. Any thread, lock-free, allocation-free; visits nothing after
+     * {@link #close}. Concurrent writers: the same guarantees as {@link #scan}.
      *
      * <p>Cost: ascending, one O(log n) seek then one hop per key; descending, one O(log n) seek
      * per key ({@link ListingWalk} says why).
      *
-     * @param from       where to start; may be null when {@code fromLength} is 0
-     * @param inclusive  whether a key equal to {@code from} is visited
-     * @param descending walk toward smaller keys
-     * @param maxKeys    how many counted keys end the walk, {@code >= 1}
-     * @param visitor    receives each key; the bytes are valid only during the call
+     * @param from          where to start; may be null when {@code fromLength} is 0
+     * @param fromInclusive whether a key equal to {@code from} is visited
+     * @param to            the far bound; may be null when {@code toLength} is 0
+     * @param toInclusive   whether a key equal to {@code to} is visited
+     * @param descending    walk toward smaller keys
+     * @param maxKeys       how many counted keys end the walk, {@code >= 1}
+     * @param batch         the caller's scratch space, refilled for each visit
+     * @param visitor       receives each batch and says how many of its keys count
      * @return the number of keys the visitor counted
-     * @throws IllegalArgumentException if {@code fromLength} is outside 0..512 or its range outside
-     *                                  the buffer, or {@code maxKeys < 1}
+     * @throws IllegalArgumentException if a bound's length is outside 0..512 or its range outside
+     *                                  its buffer, or {@code maxKeys < 1}
+     * @throws IllegalStateException    if the visitor counts more keys than its batch held
      */
-    public int walk(DirectBuffer from, int fromOffset, int fromLength, boolean inclusive, boolean descending,
-                    int maxKeys, WalkVisitor visitor) {
-        return ListingWalk.walk(this, from, fromOffset, fromLength, inclusive, descending, maxKeys, visitor);
+    public int walk(DirectBuffer from, int fromOffset, int fromLength, boolean fromInclusive,
+                    DirectBuffer to, int toOffset, int toLength, boolean toInclusive, boolean descending,
+                    int maxKeys, KeyBatch batch, KeyBatch.Visitor visitor) {
+        return ListingWalk.walk(this, from, fromOffset, fromLength, fromInclusive, to, toOffset, toLength,
+            toInclusive, descending, maxKeys, batch, visitor);
     }
 
-    /** Receives the keys of a {@link #walk} and steers it. */
-    @FunctionalInterface
-    public interface WalkVisitor {
-        /** The key is not counted; the walk goes on. */
-        int SKIP = 0;
-        /** The key counts toward {@code maxKeys}; the walk goes on. */
-        int COUNT = 1;
-        /** The walk ends here; the key is not counted. */
-        int STOP = 2;
-
-        /**
-         * One key. The bytes are valid only during this call: copy what you keep.
-         *
-         * @return {@link #SKIP}, {@link #COUNT} or {@link #STOP}
-         */
-        int visit(DirectBuffer buffer, int offset, int length);
+    /** {@code counted}, the visitor's answer for {@code batch}, checked against the batch's size. */
+    static int countedOf(KeyBatch batch, int counted) {
+        if (counted < 0 || counted > batch.size()) {
+            throw new IllegalStateException("the visitor counted " + counted + " keys of a batch of " + batch.size());
+        }
+        return counted;
     }
 
     /**

@@ -7,9 +7,10 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The walk behind {@link KeyListing#walk}: keys from a start in either direction, for ranges
- * (the binary-key surface). A reader, like {@code scan}: lock-free, allocation-free, and safe
- * beside the one writer for the reasons the listing's class comment gives.
+ * The walk behind {@link KeyListing#walk}: keys from a start toward an optional far bound, in
+ * either direction, a batch at a time, for ranges (the binary-key surface). A reader, like
+ * {@code scan}: lock-free, allocation-free, and safe beside the one writer for the reasons the
+ * listing's class comment gives.
  *
  * <p>Cost: ascending, one O(log n) seek then one pointer hop per key. Descending, one O(log n)
  * seek per key: the list links forward only, so each step seeks the predecessor of the key just
@@ -22,40 +23,57 @@ final class ListingWalk {
     private ListingWalk() {
     }
 
-    static int walk(KeyListing listing, DirectBuffer from, int fromOffset, int fromLength, boolean inclusive,
-            boolean descending, int maxKeys, KeyListing.WalkVisitor visitor) {
+    static int walk(KeyListing listing, DirectBuffer from, int fromOffset, int fromLength, boolean fromInclusive,
+            DirectBuffer to, int toOffset, int toLength, boolean toInclusive, boolean descending,
+            int maxKeys, KeyBatch batch, KeyBatch.Visitor visitor) {
         final DirectBuffer fromBytes = KeyBounds.checkBound("from", from, fromOffset, fromLength);
+        final DirectBuffer toBytes = KeyBounds.checkBound("to", to, toOffset, toLength);
         if (maxKeys < 1) {
             throw new IllegalArgumentException("maxKeys=" + maxKeys + " must be >= 1");
         }
-        if (visitor == null) {
-            throw new IllegalArgumentException("visitor is null");
+        if (batch == null || visitor == null) {
+            throw new IllegalArgumentException(batch == null ? "batch is null" : "visitor is null");
         }
         int node;
         if (descending) {
-            node = fromLength == 0 ? last(listing) : floor(listing, fromBytes, fromOffset, fromLength, inclusive);
+            node = fromLength == 0 ? last(listing) : floor(listing, fromBytes, fromOffset, fromLength, fromInclusive);
         } else {
-            node = listing.seek(fromBytes, fromOffset, fromLength, fromLength == 0 || inclusive);
+            node = listing.seek(fromBytes, fromOffset, fromLength, fromLength == 0 || fromInclusive);
         }
         int counted = 0;
-        while (node != NIL) {
-            final UnsafeBuffer chunk = listing.arena.chunk(node);
-            final int at = NodeArena.offset(node);
-            final int header = chunk.getIntAcquire(at + HEADER_OFFSET);
-            final int keyOffset = at + NodeLayout.keyOffset(NodeLayout.level(header));
-            final int keyLength = NodeLayout.keyLength(header);
-            if (!NodeLayout.isRemoved(header)) {
-                final int verdict = visitor.visit(chunk, keyOffset, keyLength);
-                if (verdict == KeyListing.WalkVisitor.STOP
-                        || (verdict == KeyListing.WalkVisitor.COUNT && ++counted == maxKeys)) {
+        while (node != NIL && counted < maxKeys) {
+            batch.clear();
+            final int room = Math.min(batch.capacity(), maxKeys - counted);
+            while (node != NIL && batch.size() < room) {
+                final UnsafeBuffer chunk = listing.arena.chunk(node);
+                final int at = NodeArena.offset(node);
+                final int header = chunk.getIntAcquire(at + HEADER_OFFSET);
+                final int keyOffset = at + NodeLayout.keyOffset(NodeLayout.level(header));
+                final int keyLength = NodeLayout.keyLength(header);
+                if (toLength > 0 && pastEnd(chunk, keyOffset, keyLength, toBytes, toOffset, toLength, toInclusive,
+                        descending)) {
+                    node = NIL;
                     break;
                 }
+                if (!NodeLayout.isRemoved(header)) {
+                    batch.add(chunk, keyOffset, keyLength);
+                }
+                // A removed node's key and pointers stay intact until reclaim, which waits for this
+                // reader (class comment), so seeking from its key is safe.
+                node = descending ? floor(listing, chunk, keyOffset, keyLength, false) : listing.nextAcquire(node, 0);
             }
-            // A removed node's key and pointers stay intact until reclaim, which waits for this
-            // reader (class comment), so seeking from its key is safe.
-            node = descending ? floor(listing, chunk, keyOffset, keyLength, false) : listing.nextAcquire(node, 0);
+            if (batch.size() > 0) {
+                counted += KeyListing.countedOf(batch, visitor.visit(batch));
+            }
         }
         return counted;
+    }
+
+    /** Whether a key lies beyond the walk's far bound, in the walk's direction. */
+    private static boolean pastEnd(DirectBuffer key, int keyOffset, int keyLength,
+            DirectBuffer to, int toOffset, int toLength, boolean toInclusive, boolean descending) {
+        final int c = UnsignedBytes.compare(key, keyOffset, keyLength, to, toOffset, toLength);
+        return (descending ? c < 0 : c > 0) || (c == 0 && !toInclusive);
     }
 
     /**

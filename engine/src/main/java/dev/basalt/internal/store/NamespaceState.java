@@ -93,7 +93,12 @@ public final class NamespaceState implements LiveKeys {
      * @throws BasaltException when the record's body fails its checksum
      */
     long locate(DirectBuffer key, int offset, int length, long nowEpochSeconds) {
-        long location = index.get(hash(key, offset, length), key, offset, length, matcher);
+        return locate(hash(key, offset, length), key, offset, length, nowEpochSeconds);
+    }
+
+    /** {@link #locate} of a key whose {@link #hash} is known. */
+    private long locate(long keyHash, DirectBuffer key, int offset, int length, long nowEpochSeconds) {
+        long location = index.get(keyHash, key, offset, length, matcher);
         if (location == HashIndex.NO_LOCATION) {
             return location;
         }
@@ -162,41 +167,31 @@ public final class NamespaceState implements LiveKeys {
      * {@code end} (null: no end), each bound inclusive or not, until {@code maxKeys} were
      * visited. Keys deleted or expired at {@code nowEpochSeconds} are skipped; each visited
      * record's checksum is verified, as for a read. O(log n + page) ascending; descending costs a
-     * seek per key ({@code KeyListing.walk}). For the binary-key surface.
+     * seek per key ({@code KeyListing.walk}). Keys come in batches whose index and record loads
+     * start together ({@link ListedLookAhead}). For the binary-key surface.
      *
      * @throws BasaltException when a record in the range fails its checksum
      */
     int scanRange(byte[] start, boolean startInclusive, byte[] end, boolean endInclusive, boolean descending,
             int maxKeys, long nowEpochSeconds, RecordView.Visitor visitor) {
         RecordView view = new RecordView();
+        ListedLookAhead lookAhead = new ListedLookAhead(index, log, hashSeed);
         return listing.walk(start == null ? null : new UnsafeBuffer(start), 0, start == null ? 0 : start.length,
-                startInclusive, descending, maxKeys, (key, offset, length) -> {
-                    if (end != null) {
-                        int c = compareUnsigned(key, offset, length, end);
-                        if (descending ? c < 0 || (c == 0 && !endInclusive) : c > 0 || (c == 0 && !endInclusive)) {
-                            return KeyListing.WalkVisitor.STOP;
+                startInclusive, end == null ? null : new UnsafeBuffer(end), 0, end == null ? 0 : end.length,
+                endInclusive, descending, maxKeys, lookAhead.batch(), batch -> {
+                    lookAhead.start(batch);
+                    int counted = 0;
+                    for (int i = 0; i < batch.size(); i++) {
+                        long location = locate(lookAhead.hash(i), batch.buffer(i), batch.offset(i), batch.length(i),
+                                nowEpochSeconds);
+                        if (location != HashIndex.NO_LOCATION) {
+                            visitor.visit(view.wrap(log.segment(Locations.segmentId(location)).buffer(),
+                                    Locations.offset(location)));
+                            counted++;
                         }
                     }
-                    long location = locate(key, offset, length, nowEpochSeconds);
-                    if (location == HashIndex.NO_LOCATION) {
-                        return KeyListing.WalkVisitor.SKIP;
-                    }
-                    visitor.visit(view.wrap(log.segment(Locations.segmentId(location)).buffer(),
-                            Locations.offset(location)));
-                    return KeyListing.WalkVisitor.COUNT;
+                    return counted;
                 });
-    }
-
-    /** Unsigned lexicographic order of {@code key[offset, offset + length)} against {@code other}. */
-    private static int compareUnsigned(DirectBuffer key, int offset, int length, byte[] other) {
-        int common = Math.min(length, other.length);
-        for (int i = 0; i < common; i++) {
-            int c = (key.getByte(offset + i) & 0xFF) - (other[i] & 0xFF);
-            if (c != 0) {
-                return c;
-            }
-        }
-        return length - other.length;
     }
 
     /**

@@ -274,6 +274,10 @@ class KeyListingTest {
             .isInstanceOf(IllegalArgumentException.class).hasMessage("visitor is null");
         assertThatThrownBy(() -> listing.scan(null, 0, 0, true, null, 0, 0, 1, null, countAll))
             .isInstanceOf(IllegalArgumentException.class).hasMessage("batch is null");
+        assertThatThrownBy(() -> listing.walk(null, 0, 0, true, key, 0, 513, true, false, 1, batch, countAll))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("to is 513 bytes; it must be 0..512");
+        assertThatThrownBy(() -> listing.walk(null, 0, 0, true, null, 0, 0, true, true, 1, batch, null))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("visitor is null");
         assertThatThrownBy(() -> new KeyBatch(0))
             .isInstanceOf(IllegalArgumentException.class).hasMessage("capacity=0 must be >= 1");
         assertThat(listing.size()).isZero();

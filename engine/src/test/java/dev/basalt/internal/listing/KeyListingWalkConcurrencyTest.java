@@ -108,7 +108,8 @@ class KeyListingWalkConcurrencyTest {
             int token = epochs.enter();
             int counted;
             try {
-                counted = listing.walk(from, 0, fromLength[0], false, true, pageSize, (buffer, offset, length) -> {
+                counted = listing.walk(from, 0, fromLength[0], false, null, 0, 0, false, true, pageSize,
+                        new KeyBatch(1 + pageSize % 16), Scans.eachKey((buffer, offset, length) -> {
                     int id = length >= Integer.BYTES ? buffer.getInt(offset, ByteOrder.BIG_ENDIAN) : -1;
                     byte[] actual = new byte[length];
                     buffer.getBytes(offset, actual);
@@ -121,8 +122,8 @@ class KeyListingWalkConcurrencyTest {
                     lastId[0] = id;
                     from.putBytes(0, buffer, offset, length);
                     fromLength[0] = length;
-                    return KeyListing.WalkVisitor.COUNT;
-                });
+                    return true;
+                }));
             } finally {
                 epochs.exit(token);
             }

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link KeyListing#walk} in both directions against a {@link TreeSet} ordered by unsigned bytes:
- * from random start keys (present or not), inclusive or not, with a visitor that skips some keys
- * and stops at a bound, after random inserts and removes. Keys come from a small alphabet with
+ * from random start keys (present or not), inclusive or not, toward a far bound, inclusive or
+ * not, in batches of 1..20 keys, with a visitor that skips some keys, after random inserts and
+ * removes. Keys come from a small alphabet with
  * 0x00, 0x7F, 0x80 and 0xFF so that signedness and shared prefixes matter.
  */
 class KeyListingWalkModelTest {
@@ -28,7 +29,8 @@ class KeyListingWalkModelTest {
     void walksAgreeWithTheModel(@ForAll("keyLists") List<byte[]> inserted, @ForAll("keyLists") List<byte[]> removed,
                                 @ForAll("keys") byte[] from, @ForAll boolean inclusive, @ForAll boolean descending,
                                 @ForAll @IntRange(min = 1, max = 40) int maxKeys, @ForAll("keys") byte[] stopAt,
-                                @ForAll @IntRange(min = 1, max = 4) int skipEvery) {
+                                @ForAll boolean stopAtInclusive, @ForAll @IntRange(min = 1, max = 4) int skipEvery,
+                                @ForAll @IntRange(min = 1, max = 20) int batchKeys) {
         try (KeyListing listing = new KeyListing(from.length * 31L + maxKeys)) {
             final NavigableSet<byte[]> model = new TreeSet<>(Scans.UNSIGNED);
             for (byte[] key : inserted) {
@@ -46,7 +48,7 @@ class KeyListingWalkModelTest {
             int seen = 0;
             for (byte[] key : view) {
                 final int c = Scans.UNSIGNED.compare(key, stopAt);
-                if (descending ? c < 0 : c > 0) {
+                if ((descending ? c < 0 : c > 0) || (c == 0 && !stopAtInclusive)) {
                     break;
                 }
                 if (seen++ % skipEvery == 0) {
@@ -58,20 +60,17 @@ class KeyListingWalkModelTest {
             }
             final List<byte[]> walked = new ArrayList<>();
             final int[] visits = {0};
-            final int counted = listing.walk(new UnsafeBuffer(from), 0, from.length, inclusive, descending, maxKeys,
-                (buffer, offset, length) -> {
+            final int counted = listing.walk(new UnsafeBuffer(from), 0, from.length, inclusive,
+                new UnsafeBuffer(stopAt), 0, stopAt.length, stopAtInclusive, descending, maxKeys,
+                new KeyBatch(batchKeys), Scans.eachKey((buffer, offset, length) -> {
                     final byte[] key = new byte[length];
                     buffer.getBytes(offset, key);
-                    final int c = Scans.UNSIGNED.compare(key, stopAt);
-                    if (descending ? c < 0 : c > 0) {
-                        return KeyListing.WalkVisitor.STOP;
-                    }
                     if (visits[0]++ % skipEvery != 0) {
-                        return KeyListing.WalkVisitor.SKIP;
+                        return false;
                     }
                     walked.add(key);
-                    return KeyListing.WalkVisitor.COUNT;
-                });
+                    return true;
+                }));
             assertThat(walked).containsExactlyElementsOf(expected);
             assertThat(counted).isEqualTo(expected.size());
         }
@@ -87,12 +86,13 @@ class KeyListingWalkModelTest {
                 model.add(key);
             }
             final List<byte[]> walked = new ArrayList<>();
-            listing.walk(null, 0, 0, false, descending, Integer.MAX_VALUE, (buffer, offset, length) -> {
-                final byte[] key = new byte[length];
-                buffer.getBytes(offset, key);
-                walked.add(key);
-                return KeyListing.WalkVisitor.COUNT;
-            });
+            listing.walk(null, 0, 0, false, null, 0, 0, false, descending, Integer.MAX_VALUE, new KeyBatch(16),
+                Scans.eachKey((buffer, offset, length) -> {
+                    final byte[] key = new byte[length];
+                    buffer.getBytes(offset, key);
+                    walked.add(key);
+                    return true;
+                }));
             assertThat(walked).containsExactlyElementsOf(descending ? model.descendingSet() : model);
         }
     }
@@ -105,10 +105,11 @@ class KeyListingWalkModelTest {
             }
             Scans.remove(listing, Scans.utf8("c"));
             final List<String> walked = new ArrayList<>();
-            listing.walk(new UnsafeBuffer(Scans.utf8("d")), 0, 1, true, true, 10, (buffer, offset, length) -> {
-                walked.add(buffer.getStringWithoutLengthUtf8(offset, length));
-                return KeyListing.WalkVisitor.COUNT;
-            });
+            listing.walk(new UnsafeBuffer(Scans.utf8("d")), 0, 1, true, null, 0, 0, false, true, 10, new KeyBatch(16),
+                Scans.eachKey((buffer, offset, length) -> {
+                    walked.add(buffer.getStringWithoutLengthUtf8(offset, length));
+                    return true;
+                }));
             assertThat(walked).containsExactly("d", "b", "a");
         }
     }
