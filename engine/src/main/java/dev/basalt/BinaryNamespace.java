@@ -37,8 +37,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * seen one old, one new. An iterator is for one thread.
  *
  * <p>Limits: bad keys and values are an {@link IllegalArgumentException} naming the limit and the
- * figure, and nothing is written. Descending steps cost one O(log n) seek per key (the key
- * listing links forward only), ascending ones a pointer hop.
+ * figure, and nothing is written. Ascending steps cost a pointer hop; descending ones a short
+ * search (the key listing links forward only: each step looks for the key's predecessor, starting
+ * from where the previous step's search passed).
  *
  * <p>Caveats, mixing the two views: a namespace is one set of keys whichever view writes it. A
  * {@link KvNamespace} of the same name reads a binary key only if the key is legal UTF-8 for

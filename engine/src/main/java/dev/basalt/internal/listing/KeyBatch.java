@@ -24,6 +24,8 @@ public final class KeyBatch {
     private final int[] offsets;
     private final int[] lengths;
     private int size;
+    /** A descending walk's last search, which the next step back starts from. */
+    final ListingWalk.SearchPath path = new ListingWalk.SearchPath();
 
     /**
      * @param capacity the most keys one batch holds, {@code >= 1}; the scan hands over fewer when

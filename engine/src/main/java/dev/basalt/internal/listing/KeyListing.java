@@ -294,7 +294,7 @@ public final class KeyListing implements AutoCloseable {
      * {@link #close}. Concurrent writers: the same guarantees as {@link #scan}.
      *
      * <p>Cost: ascending, one O(log n) seek then one hop per key; descending, one O(log n) seek
-     * per key ({@link ListingWalk} says why).
+     * then a short search per key that starts from the previous one's path ({@link ListingWalk}).
      *
      * @param from          where to start; may be null when {@code fromLength} is 0
      * @param fromInclusive whether a key equal to {@code from} is visited

@@ -167,7 +167,7 @@ public final class NamespaceState implements LiveKeys {
      * {@code end} (null: no end), each bound inclusive or not, until {@code maxKeys} were
      * visited. Keys deleted or expired at {@code nowEpochSeconds} are skipped; each visited
      * record's checksum is verified, as for a read. O(log n + page) ascending; descending costs a
-     * seek per key ({@code KeyListing.walk}). Keys come in batches whose index and record loads
+     * short search per key ({@code KeyListing.walk}). Keys come in batches whose index and record loads
      * start together ({@link ListedLookAhead}). For the binary-key surface.
      *
      * @throws BasaltException when a record in the range fails its checksum

@@ -8,7 +8,7 @@
  * task's state directory; Kafka's changelog topic stays the source of truth.
  *
  * <p>Caveats: window and session stores stay on Kafka's RocksDB stores; {@code putAll} is not
- * atomic yet; descending scans cost a seek per key.
+ * atomic yet; descending scans cost a short search per key, ascending ones a pointer hop.
  *
  * <p>Limits: keys 1..512 bytes (a longer one is refused, naming the store, the length and the
  * limit); values up to Basalt's value limit (25 MiB by default). See docs/kafka-streams.md.
