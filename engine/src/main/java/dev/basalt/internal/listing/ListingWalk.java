@@ -91,8 +91,9 @@ final class ListingWalk {
      * at the head's top level. A descending walk steps back one key at a time, so that is usually
      * level 1 or 2, a few node visits instead of about {@code 4 * log4(n)}. Any start node that
      * sorts before the target gives the same answer a search from the head would, for the reason
-     * the class comment gives for removed nodes: every node present throughout lies on every
-     * level-0 path from below it, and a walk that lands on a removed node steps back from its key.
+     * {@link KeyListing}'s invariants make removed nodes safe to walk from: every node present
+     * throughout lies on every level-0 path from below it, and a walk that lands on a removed
+     * node steps back from its key.
      */
     private static int floor(KeyListing listing, DirectBuffer target, int offset, int length, boolean inclusive,
             SearchPath path, boolean fromPath) {

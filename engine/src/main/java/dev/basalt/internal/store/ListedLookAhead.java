@@ -27,8 +27,8 @@ import dev.basalt.internal.log.SegmentLog;
 final class ListedLookAhead {
     /**
      * Keys per batch: enough for the loads of one step to fill the processor's outstanding-miss
-     * slots (about a dozen per core on current x86), few enough that a page of one key (the
-     * "is there another page" probe) walks little past its end.
+     * slots (about a dozen per core on current x86); batches of 64 measured no faster
+     * (docs/listing.md). A batch never holds more keys than the page has left to count.
      */
     static final int BATCH_KEYS = 16;
 
