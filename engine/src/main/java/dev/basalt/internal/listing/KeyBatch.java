@@ -62,6 +62,15 @@ public final class KeyBatch {
         return lengths[i];
     }
 
+    /** Hands this batch to {@code visitor}; returns how many keys it counted, checked against the size. */
+    int visitedBy(Visitor visitor) {
+        final int counted = visitor.visit(this);
+        if (counted < 0 || counted > size) {
+            throw new IllegalStateException("the visitor counted " + counted + " keys of a batch of " + size);
+        }
+        return counted;
+    }
+
     void clear() {
         size = 0;
     }

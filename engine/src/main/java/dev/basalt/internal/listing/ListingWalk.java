@@ -68,7 +68,7 @@ final class ListingWalk {
                     : listing.nextAcquire(node, 0);
             }
             if (batch.size() > 0) {
-                counted += KeyListing.countedOf(batch, visitor.visit(batch));
+                counted += batch.visitedBy(visitor);
             }
         }
         return counted;

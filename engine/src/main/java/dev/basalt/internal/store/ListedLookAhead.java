@@ -7,6 +7,7 @@ import dev.basalt.internal.listing.KeyBatch;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.Segment;
 import dev.basalt.internal.log.SegmentLog;
+import org.agrona.DirectBuffer;
 
 /**
  * Starts the memory loads of a batch of listed keys before any of them is resolved.
@@ -52,8 +53,31 @@ final class ListedLookAhead {
         return batch;
     }
 
+    /** Resolves one listed key whose hash is known; true when it counts toward the page. */
+    @FunctionalInterface
+    interface ListedKey {
+        boolean resolve(DirectBuffer key, int offset, int length, long keyHash);
+    }
+
+    /**
+     * The visitor of a scan or walk into {@link #batch}: for each batch it starts the loads
+     * ({@link #start}), then hands the keys to {@code resolver} in order and counts those it counts.
+     */
+    KeyBatch.Visitor visitor(ListedKey resolver) {
+        return keys -> {
+            start(keys);
+            int counted = 0;
+            for (int i = 0; i < keys.size(); i++) {
+                if (resolver.resolve(keys.buffer(i), keys.offset(i), keys.length(i), hashes[i])) {
+                    counted++;
+                }
+            }
+            return counted;
+        };
+    }
+
     /** Hashes every key of {@code keys} and starts the loads of its slot and its record. */
-    void start(KeyBatch keys) {
+    private void start(KeyBatch keys) {
         final int count = keys.size();
         for (int i = 0; i < count; i++) {
             hashes[i] = KeyHash.hash(hashSeed, keys.buffer(i), keys.offset(i), keys.length(i));
@@ -70,10 +94,5 @@ final class ListedLookAhead {
             }
         }
         sink = mix;
-    }
-
-    /** Key {@code i}'s hash, after {@link #start}. */
-    long hash(int i) {
-        return hashes[i];
     }
 }

@@ -130,17 +130,8 @@ public final class NamespaceState implements LiveKeys {
         RecordView view = new RecordView();
         ListedLookAhead lookAhead = new ListedLookAhead(index, log, hashSeed);
         return listing.scan(afterBuffer, 0, after == null ? 0 : after.length, false, prefixBuffer, 0, prefix.length,
-                maxKeys, lookAhead.batch(), batch -> {
-                    lookAhead.start(batch);
-                    int counted = 0;
-                    for (int i = 0; i < batch.size(); i++) {
-                        if (visitListed(batch.buffer(i), batch.offset(i), batch.length(i), lookAhead.hash(i),
-                                nowEpochSeconds, view, visitor)) {
-                            counted++;
-                        }
-                    }
-                    return counted;
-                });
+                maxKeys, lookAhead.batch(), lookAhead.visitor((key, offset, length, keyHash) ->
+                        visitListed(key, offset, length, keyHash, nowEpochSeconds, view, visitor)));
     }
 
     private boolean visitListed(DirectBuffer key, int offset, int length, long keyHash, long nowEpochSeconds,
@@ -176,22 +167,17 @@ public final class NamespaceState implements LiveKeys {
             int maxKeys, long nowEpochSeconds, RecordView.Visitor visitor) {
         RecordView view = new RecordView();
         ListedLookAhead lookAhead = new ListedLookAhead(index, log, hashSeed);
+        ListedLookAhead.ListedKey visitLive = (key, offset, length, keyHash) -> {
+            long location = locate(keyHash, key, offset, length, nowEpochSeconds);
+            if (location == HashIndex.NO_LOCATION) {
+                return false;
+            }
+            visitor.visit(view.wrap(log.segment(Locations.segmentId(location)).buffer(), Locations.offset(location)));
+            return true;
+        };
         return listing.walk(start == null ? null : new UnsafeBuffer(start), 0, start == null ? 0 : start.length,
                 startInclusive, end == null ? null : new UnsafeBuffer(end), 0, end == null ? 0 : end.length,
-                endInclusive, descending, maxKeys, lookAhead.batch(), batch -> {
-                    lookAhead.start(batch);
-                    int counted = 0;
-                    for (int i = 0; i < batch.size(); i++) {
-                        long location = locate(lookAhead.hash(i), batch.buffer(i), batch.offset(i), batch.length(i),
-                                nowEpochSeconds);
-                        if (location != HashIndex.NO_LOCATION) {
-                            visitor.visit(view.wrap(log.segment(Locations.segmentId(location)).buffer(),
-                                    Locations.offset(location)));
-                            counted++;
-                        }
-                    }
-                    return counted;
-                });
+                endInclusive, descending, maxKeys, lookAhead.batch(), lookAhead.visitor(visitLive));
     }
 
     /**
