@@ -15,22 +15,6 @@ public final class SlotLookAhead {
     }
 
     /**
-     * Loads the home slot of each of the first {@code count} hashes. The loads do not depend on
-     * each other and no branch waits for them, so the processor keeps many in flight.
-     *
-     * @return a value computed from every load; the caller keeps it (in a field) so that the
-     *     compiler cannot drop the loads
-     */
-    public static long touchHomeSlots(HashIndex index, long[] keyHashes, int count) {
-        final SlotTable t = index.table();
-        long mix = 0;
-        for (int i = 0; i < count; i++) {
-            mix += t.hashAcquire(t.homeSlot(keyHashes[i]));
-        }
-        return mix;
-    }
-
-    /**
      * Fills {@code candidates[i]} with the location that {@link HashIndex#get} would check first
      * for {@code keyHashes[i]}: the first live slot of its probe run that holds the hash, not
      * confirmed against the key; {@link HashIndex#NO_LOCATION} when there is none.

@@ -17,9 +17,9 @@ import org.agrona.DirectBuffer;
  * unrelated addresses per key, the second found by the first, after the listing's node that
  * named the key; resolved one key at a time, a page of 1000 keys waits for some 3000 cache
  * misses in a row (75 % of a page's time at 1 M keys, docs/listing.md). Given a batch of
- * consecutive keys, this first loads every key's home slot, then every candidate record's
- * first word: within each step the loads are independent, so the processor overlaps their
- * misses. The page then resolves the keys one by one as before, from cache. The walk from node
+ * consecutive keys, this first finds every key's candidate location in the index, then loads
+ * every candidate record's first word: within each step one key's loads do not wait for
+ * another's, so the processor overlaps their misses. The page then resolves the keys one by one as before, from cache. The walk from node
  * to node stays serial: each node names the next.
  *
  * <p>One reader's scratch space for one page, inside its read epoch (so no segment it loads
@@ -82,8 +82,8 @@ final class ListedLookAhead {
         for (int i = 0; i < count; i++) {
             hashes[i] = KeyHash.hash(hashSeed, keys.buffer(i), keys.offset(i), keys.length(i));
         }
-        long mix = SlotLookAhead.touchHomeSlots(index, hashes, count);
         SlotLookAhead.candidates(index, hashes, candidates, count);
+        long mix = 0;
         for (int i = 0; i < count; i++) {
             final long location = candidates[i];
             if (location >= 0) {
