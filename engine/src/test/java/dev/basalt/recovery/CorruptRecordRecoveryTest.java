@@ -144,13 +144,7 @@ class CorruptRecordRecoveryTest {
         });
         DataDirectory.RecordAt victim = DataDirectory.newest(dir, "k4");
         assertThat(victim.segment()).isEqualTo(DataDirectory.activeSegment(dir));
-        FileTime closedAt = Files.getLastModifiedTime(victim.segment());
-        DataDirectory.flipValueBit(victim);
-        // The close wrote this file a moment ago. A write within the same clock tick keeps its
-        // modification time, and the open then trusts the cleanly closed segment without reading
-        // it (docs/format.md, "When an open uses it"); this test is about the open that reads it,
-        // so the flip is dated as a write a tick later would be.
-        Files.setLastModifiedTime(victim.segment(), FileTime.fromMillis(closedAt.toMillis() + 1_000));
+        damageAfterTheClose(victim.segment(), () -> DataDirectory.flipValueBit(victim));
 
         StoreFixture.session(dir, db -> {
             KvNamespace ns = db.namespace("NS");
@@ -169,7 +163,7 @@ class CorruptRecordRecoveryTest {
     }
 
     @Test
-    void flippedHeaderBitInTheMiddleOfTheActiveSegmentCostsOnlyThatRecord() {
+    void flippedHeaderBitInTheMiddleOfTheActiveSegmentCostsOnlyThatRecord() throws IOException {
         StoreFixture.session(dir, db -> {
             KvNamespace ns = db.namespace("NS");
             for (int i = 0; i < SMALL_KEYS; i++) {
@@ -177,7 +171,8 @@ class CorruptRecordRecoveryTest {
             }
         });
         DataDirectory.RecordAt victim = DataDirectory.newest(dir, "k6");
-        FileBytes.flipBit(victim.segment(), victim.offset() + LogFormat.SEQUENCE_OFFSET, 6);
+        damageAfterTheClose(victim.segment(),
+                () -> FileBytes.flipBit(victim.segment(), victim.offset() + LogFormat.SEQUENCE_OFFSET, 6));
 
         StoreFixture.session(dir, db -> {
             KvNamespace ns = db.namespace("NS");
@@ -188,14 +183,15 @@ class CorruptRecordRecoveryTest {
     }
 
     @Test
-    void damagedNewestPutCostsThatRecordSoTheOlderIntactValueIsRead() {
+    void damagedNewestPutCostsThatRecordSoTheOlderIntactValueIsRead() throws IOException {
         StoreFixture.session(dir, db -> {
             KvNamespace ns = db.namespace("NS");
             ns.put("k", "v1");
             ns.put("k", "v2-" + "x".repeat(50));
             ns.put("after", "a");
         });
-        DataDirectory.flipValueBit(DataDirectory.newest(dir, "k"));
+        DataDirectory.RecordAt newest = DataDirectory.newest(dir, "k");
+        damageAfterTheClose(newest.segment(), () -> DataDirectory.flipValueBit(newest));
 
         StoreFixture.session(dir, db -> {
             assertThat(db.namespace("NS").get("k")).isEqualTo("v1");
@@ -243,6 +239,19 @@ class CorruptRecordRecoveryTest {
             assertThatThrownBy(() -> ns.getWithMetadata("m")).isInstanceOf(BasaltException.class)
                     .hasMessageContaining(victim.segment().toString());
         });
+    }
+
+    /**
+     * Damages the segment the last session's close just wrote, and dates the file a second after
+     * the close. A write within the same clock tick as the close keeps the file's modification
+     * time, and the open then trusts the cleanly closed segment without reading it
+     * (docs/format.md, "When an open uses it"). These tests are about the open that reads it, so
+     * the damage is dated as a write a tick later would be.
+     */
+    private static void damageAfterTheClose(Path segment, Runnable damage) throws IOException {
+        FileTime closedAt = Files.getLastModifiedTime(segment);
+        damage.run();
+        Files.setLastModifiedTime(segment, FileTime.fromMillis(closedAt.toMillis() + 1_000));
     }
 
     private void writeLargeKeys() {
