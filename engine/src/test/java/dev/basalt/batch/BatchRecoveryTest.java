@@ -7,11 +7,11 @@ import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
 import dev.basalt.WriteBatch;
+import dev.basalt.internal.log.FileBytes;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.SegmentScanner;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,19 +137,11 @@ class BatchRecoveryTest {
         return dev.basalt.internal.log.Checksums.mask(storeId, segmentId);
     }
 
-    private static void zeroFrom(Path file, long from, long to) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(from);
-            raf.write(new byte[(int) (to - from)]);
-        }
+    private static void zeroFrom(Path file, long from, long to) {
+        FileBytes.write(file, from, new byte[(int) (to - from)]);
     }
 
-    private static void flipByte(Path file, long at) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(at);
-            int b = raf.read();
-            raf.seek(at);
-            raf.write(b ^ 0x40);
-        }
+    private static void flipByte(Path file, long at) {
+        FileBytes.flipBit(file, at, 6);
     }
 }

@@ -4,13 +4,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.StandardOpenOption;
 
 /**
  * Damages and inspects real files between a close and the next open, through a plain
  * {@link FileChannel} (never through the engine), as a failing disk or a torn write would.
  * Public so that the store-level recovery tests use the same tool.
+ *
+ * <p>Every change dates the file a second after its previous modification time. File systems
+ * keep that time to a clock tick, so a change made within the tick of the engine's last write
+ * (a close a millisecond earlier) would keep it, and an open trusts a checkpointed segment
+ * whose time is unchanged without reading it (docs/format.md, "When an open uses it"). A test
+ * damages a file to see what an open that notices makes of it; a later tick is what a real
+ * change after a close gets, so every run takes the same path.
  */
 public final class FileBytes {
     private FileBytes() {
@@ -33,14 +42,14 @@ public final class FileBytes {
 
     /** Overwrites {@code file} at {@code offset} with {@code bytes}; the file may grow. */
     public static void write(Path file, long offset, byte[] bytes) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ByteBuffer source = ByteBuffer.wrap(bytes);
-            while (source.hasRemaining()) {
-                channel.write(source, offset + source.position());
+        changeDatedAfterTheLast(file, () -> {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ByteBuffer source = ByteBuffer.wrap(bytes);
+                while (source.hasRemaining()) {
+                    channel.write(source, offset + source.position());
+                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     /** Flips bit {@code bit} (0 is the lowest) of the byte at {@code offset}. */
@@ -52,11 +61,32 @@ public final class FileBytes {
 
     /** Cuts {@code file} to {@code lengthBytes}. */
     public static void truncate(Path file, long lengthBytes) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.truncate(lengthBytes);
+        changeDatedAfterTheLast(file, () -> {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(lengthBytes);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code change} on {@code file}, then sets the file's modification time to a second
+     * after the one it had before (see the class comment).
+     */
+    public static void changeDatedAfterTheLast(Path file, FileChange change) {
+        try {
+            FileTime before = Files.getLastModifiedTime(file);
+            change.run();
+            Files.setLastModifiedTime(file, FileTime.fromMillis(before.toMillis() + 1_000));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A change to a file that may fail with an {@link IOException}. */
+    @FunctionalInterface
+    public interface FileChange {
+        /** Makes the change. */
+        void run() throws IOException;
     }
 
     /** The offset of the first non-zero byte at or after {@code from}, or -1 when there is none. */

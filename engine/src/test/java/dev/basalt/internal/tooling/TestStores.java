@@ -6,6 +6,7 @@ import dev.basalt.Basalt;
 import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
+import dev.basalt.internal.log.FileBytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -103,13 +104,7 @@ final class TestStores {
 
     /** Flips the lowest bit of the byte at {@code offset}. */
     static void flipByte(Path file, long offset) {
-        byte[] content = bytes(file);
-        content[(int) offset] ^= 1;
-        try {
-            Files.write(file, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FileBytes.flipBit(file, offset, 0);
     }
 
     private static boolean startsWith(byte[] file, int at, byte[] needle) {
