@@ -118,7 +118,8 @@ final class NamespaceReads {
 
     /**
      * One page of keys: asks the engine for one key more than the limit, so that a full page
-     * knows whether another follows without a cursor that leads nowhere.
+     * knows whether another follows without a cursor that leads nowhere. The extra key is
+     * counted and dropped; a page that found it needs no second look.
      */
     ListResult list(ListOptions options) {
         Objects.requireNonNull(options, "options");
@@ -129,7 +130,7 @@ final class NamespaceReads {
         int limit = options.limit();
         List<KeyInfo> keys = new ArrayList<>(Math.min(limit + 1, 64));
         byte[][] lastKey = new byte[1][];
-        store.list(state, prefix, after, limit + 1, record -> {
+        int listed = store.list(state, prefix, after, limit + 1, record -> {
             if (keys.size() == limit) {
                 return; // the extra key only says there is another page
             }
@@ -139,7 +140,7 @@ final class NamespaceReads {
                     expiration == Limits.NO_EXPIRATION ? null : expiration,
                     codec.metadata(record.buffer(), record.metadataOffset(), record.metadataLength())));
         });
-        boolean complete = keys.size() < limit || !hasMore(prefix, lastKey[0]);
+        boolean complete = listed <= limit;
         return new ListResult(keys, complete,
                 complete ? null : store.cursors().encode(state.name(), prefix, lastKey[0]));
     }
@@ -150,9 +151,5 @@ final class NamespaceReads {
         if (options.cursor() != null && !options.cursor().isEmpty()) {
             store.cursors().decode(options.cursor(), state.name(), ValueCodec.utf8(options.prefix()));
         }
-    }
-
-    private boolean hasMore(byte[] prefix, byte[] after) {
-        return after != null && store.list(state, prefix, after, 1, record -> { }) > 0;
     }
 }
