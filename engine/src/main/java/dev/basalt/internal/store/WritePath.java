@@ -255,8 +255,8 @@ final class WritePath {
      * sustained-overwrite runs were level or faster with the spin, their worst seconds better).
      */
     private void lockForWrite() {
-        while (compactionWaiting) {
-            Thread.yield();
+        if (compactionWaiting) {
+            stepAsideForCompaction();
         }
         if (appendLock.tryLock()) {
             return;
@@ -272,17 +272,46 @@ final class WritePath {
     }
 
     /**
+     * Waits while a compaction step is about to take the lock: it spins for it too
+     * ({@link #lockForCompaction}), so this is normally the time of one compare-and-set on the
+     * other core. Yields only past the spin, when the step's thread has lost its CPU.
+     */
+    private void stepAsideForCompaction() {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        while (compactionWaiting) {
+            if (System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    /**
      * The append lock for a compaction step. The lock is not fair (fairness would cost every
      * write a hand-off), so under a steady stream of writers a parked compaction thread can lose
      * the race at every release: the endurance run saw 250 segments of garbage pile up in four
      * seconds of PERIODIC writes with no pass getting through. While this waits, writers yield
      * before taking the lock, so the compaction gets it at the next release; its steps are
      * short, so writers wait about one step.
+     *
+     * <p>The step spins for the lock as a writer does before it parks. A parked step made every
+     * writer's release a wake-up (a futex call and an interrupt to the other core), and the
+     * writer yielded in a system call until the step ran: with a pass copying 2.3 records per
+     * put, that hand-off was most of a put's cost under sustained overwrite (issue 14,
+     * docs/benchmarks.md).
      */
     void lockForCompaction() {
         compactionWaiting = true;
         try {
-            appendLock.lock();
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            while (!appendLock.tryLock()) {
+                if (System.nanoTime() >= deadline) {
+                    appendLock.lock();
+                    return;
+                }
+                Thread.onSpinWait();
+            }
         } finally {
             compactionWaiting = false;
         }
