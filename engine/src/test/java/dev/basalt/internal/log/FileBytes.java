@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 
 /**
  * Damages and inspects real files between a close and the next open, through a plain
@@ -72,7 +72,7 @@ public final class FileBytes {
      * Runs {@code change} on {@code file}, then sets the file's modification time to a second
      * after the one it had before (see the class comment).
      */
-    public static void changeDatedAfterTheLast(Path file, FileChange change) {
+    private static void changeDatedAfterTheLast(Path file, FileChange change) {
         try {
             FileTime before = Files.getLastModifiedTime(file);
             change.run();
@@ -84,7 +84,7 @@ public final class FileBytes {
 
     /** A change to a file that may fail with an {@link IOException}. */
     @FunctionalInterface
-    public interface FileChange {
+    private interface FileChange {
         /** Makes the change. */
         void run() throws IOException;
     }
