@@ -62,11 +62,10 @@ import org.agrona.DirectBuffer;
  *
  * <h2>Memory, back of the envelope</h2>
  * 16 bytes per slot at load 0.5..0.75 after growth by inserts: 21.3..32 bytes per key.
- * 1,000,000 keys: 1,572,864 slots, 25,165,824 bytes, 25.2 bytes per key. 10,000,000 keys:
- * 16,777,216 slots, 268,435,456 bytes, 26.8 bytes per key. (Pure doubling would need 33.6
- * bytes per key at 1,000,000.) The table never shrinks: after mass removals the figure per
- * live key rises until the namespace fills up again. Java heap: a few objects per table,
- * independent of the key count.
+ * 1,000,000 keys: 1,572,864 slots, 25,165,824 bytes, 25.2 bytes per key. 10,000,000 keys: 16,777,216
+ * slots, 268,435,456 bytes, 26.8 bytes per key. (Pure doubling would need 33.6 bytes per key at
+ * 1,000,000.) The table never shrinks: after mass removals the figure per live key rises until the
+ * namespace fills up again. Java heap: a few objects per table, independent of the key count.
  *
  * <h2>Probe cost</h2>
  * Linear probing at load a costs about (1 + 1 / (1 - a)) / 2 slots for a hit and
@@ -123,6 +122,11 @@ public final class HashIndex implements AutoCloseable {
     /** The current table; for {@link IndexImage}, on the writer thread. */
     SlotTable table() {
         checkOpen();
+        return table;
+    }
+
+    /** The current table, any thread, closed or not: for sizing a copy ahead of the writer's lock. */
+    SlotTable currentTable() {
         return table;
     }
 

@@ -3,6 +3,7 @@ package dev.basalt.internal.index;
 import static dev.basalt.internal.index.SlotTable.DELETED_LOCATION;
 import static dev.basalt.internal.index.SlotTable.EMPTY_HASH;
 
+import dev.basalt.internal.env.CopySpace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.agrona.BufferUtil;
@@ -51,11 +52,19 @@ public final class IndexImage {
 
     /**
      * A new index with a copy of {@code index}'s slots (a memory copy, milliseconds per million
-     * keys), for a checkpoint to copy out while the writers change the original. On the index's
-     * writer thread; the caller closes the copy.
+     * keys, into memory from {@code space}), for a checkpoint to copy out while the writers
+     * change the original. On the index's writer thread; the caller closes the copy.
      */
-    public static HashIndex copy(HashIndex index) {
-        return new HashIndex(index.table().copy(), index.size(), index.deletedSlots());
+    public static HashIndex copy(HashIndex index, CopySpace space) {
+        return new HashIndex(index.table().copy(space), index.size(), index.deletedSlots());
+    }
+
+    /**
+     * Reserves in {@code space} the memory a {@link #copy} of {@code index} takes as it is now;
+     * any thread (a table the writer replaces meanwhile is only a reservation that goes unused).
+     */
+    public static void reserveCopy(HashIndex index, CopySpace space) {
+        index.currentTable().reserveCopy(space);
     }
 
     /** Hands the table's slots to {@code sink}, {@link Shape#bytes()} in all. */

@@ -1,5 +1,6 @@
 package dev.basalt.internal.index;
 
+import dev.basalt.internal.env.CopySpace;
 import dev.basalt.internal.env.PrivateMappings;
 import java.nio.ByteBuffer;
 import org.agrona.BitUtil;
@@ -217,13 +218,24 @@ final class SlotTable {
         return chunks[index].byteBuffer().duplicate().clear();
     }
 
-    /** A new table with the same capacity and a byte-for-byte copy of every slot. Writer. */
-    SlotTable copy() {
-        final SlotTable copy = new SlotTable(capacitySlots);
+    /**
+     * A new table with the same capacity and a byte-for-byte copy of every slot, in memory taken
+     * from {@code space}. Writer.
+     */
+    SlotTable copy(CopySpace space) {
+        final UnsafeBuffer[] copied = new UnsafeBuffer[chunks.length];
         for (int i = 0; i < chunks.length; i++) {
-            copy.chunks[i].putBytes(0, chunks[i], 0, chunks[i].capacity());
+            copied[i] = new UnsafeBuffer(space.take(chunks[i].capacity()));
+            copied[i].putBytes(0, chunks[i], 0, chunks[i].capacity());
         }
-        return copy;
+        return new SlotTable(capacitySlots, copied);
+    }
+
+    /** Reserves in {@code space} the memory {@link #copy} of this table takes; any thread. */
+    void reserveCopy(CopySpace space) {
+        for (final UnsafeBuffer chunk : chunks) {
+            space.reserve(chunk.capacity());
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import static dev.basalt.internal.listing.NodeLayout.HEADER_OFFSET;
 import static dev.basalt.internal.listing.NodeLayout.MAX_LEVEL;
 import static dev.basalt.internal.listing.NodeLayout.REMOVED_FLAG;
 
+import dev.basalt.internal.env.CopySpace;
 import java.util.concurrent.ThreadLocalRandom;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -116,11 +117,16 @@ public final class KeyListing implements AutoCloseable {
      * copied byte for byte (a memory copy, no walk), so it takes a few milliseconds per million
      * keys where a walk takes a cache miss per key. Writer: it must not run beside a mutation. The
      * copy is independent of the original and is closed by its taker. For a checkpoint, which
-     * saves the copy with the writers running again.
+     * saves the copy with the writers running again. Its memory comes from {@code space}.
      */
-    public KeyListing copy() {
+    public KeyListing copy(CopySpace space) {
         checkOpen();
-        return new KeyListing(arena.copy(), randomState, topLevel, size);
+        return new KeyListing(arena.copy(space), randomState, topLevel, size);
+    }
+
+    /** Reserves in {@code space} the memory a {@link #copy} takes as the listing is now; any thread. */
+    public void reserveCopy(CopySpace space) {
+        arena.reserveCopy(space);
     }
 
     /**

@@ -4,6 +4,7 @@ import static dev.basalt.internal.listing.NodeLayout.MAX_NODE_BYTES;
 import static dev.basalt.internal.listing.NodeLayout.MAX_NODE_UNITS;
 import static dev.basalt.internal.listing.NodeLayout.UNIT_SHIFT;
 
+import dev.basalt.internal.env.CopySpace;
 import dev.basalt.internal.env.PrivateMappings;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -168,20 +169,28 @@ final class NodeArena {
     }
 
     /**
-     * A new arena holding a byte-for-byte copy of every chunk, so every address names the same
-     * node in both, with the same free lists and retired nodes. Writer of the original.
+     * A new arena holding a byte-for-byte copy of every chunk, in memory taken from
+     * {@code space}, so every address names the same node in both, with the same free lists and
+     * retired nodes. Writer of the original.
      */
-    NodeArena copy() {
+    NodeArena copy(CopySpace space) {
         final UnsafeBuffer[] source = chunks;
         if (source == CLOSED) {
             throw new IllegalStateException("key listing is closed");
         }
         final UnsafeBuffer[] copied = new UnsafeBuffer[source.length];
         for (int i = 0; i < source.length; i++) {
-            copied[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(source[i].capacity()));
+            copied[i] = new UnsafeBuffer(space.take(source[i].capacity()));
             copied[i].putBytes(0, source[i], 0, source[i].capacity());
         }
         return restored(copied, bumpOffsetBytes, freeLists, freeBytes, retiredAddresses(), retiredBytes);
+    }
+
+    /** Reserves in {@code space} the memory {@link #copy} takes for the chunks as they are now; any thread. */
+    void reserveCopy(CopySpace space) {
+        for (final UnsafeBuffer chunk : chunks) {
+            space.reserve(chunk.capacity());
+        }
     }
 
     /**

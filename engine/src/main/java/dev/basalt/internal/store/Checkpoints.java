@@ -4,6 +4,7 @@ import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.checkpoint.CheckpointFile;
 import dev.basalt.internal.checkpoint.CheckpointRejected;
 import dev.basalt.internal.compaction.SegmentUsage;
+import dev.basalt.internal.env.CopySpace;
 import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.events.CheckpointEvent;
 import dev.basalt.internal.log.CoveredLog;
@@ -81,10 +82,11 @@ final class Checkpoints {
 
     /**
      * The state as it stands, for {@link #writeTemporary}; under the append lock the caller
-     * holds, with null when no checkpoint can be taken now. With {@code copy}, the indexes and
-     * listings are copies of their own (memory copies, milliseconds per million keys) that the
-     * file is written from after the lock is released, and {@link #writeCopy} frees; without it
-     * (at close, when nothing changes any more) they are the live structures themselves.
+     * holds, with null when no checkpoint can be taken now. With {@code copy} (not null), the
+     * indexes and listings are copies of their own, in memory from that space
+     * ({@link #reserveCopies}), that the file is written from after the lock is released, and
+     * {@link #writeCopy} frees; without it (at close, when nothing changes any more) they are the
+     * live structures themselves.
      *
      * <p>{@code firstUnapplied} is the location of the oldest record group commit has appended
      * but not applied to the indexes yet (-1: none): the checkpoint then covers the log only up
@@ -94,7 +96,7 @@ final class Checkpoints {
      * keeps the memory of the entries it covers alive however the builder grows.
      */
     CheckpointContent capture(SegmentLog log, long firstUnapplied, long maxSequence, long hashSeed,
-            long damagedRanges, Namespaces namespaces, ExpiryLedger ledger, SegmentUsage usage, boolean copy)
+            long damagedRanges, Namespaces namespaces, ExpiryLedger ledger, SegmentUsage usage, CopySpace copy)
             throws IOException {
         CoveredLog covered = log.coveredLog(firstUnapplied);
         if (covered == null) {
@@ -114,10 +116,10 @@ final class Checkpoints {
         try {
             for (NamespaceState state : states) {
                 positionById[state.id()] = images.size();
-                images.add(copy ? state.imageCopy() : state.image());
+                images.add(copy != null ? state.imageCopy(copy) : state.image());
             }
         } catch (RuntimeException | Error e) {
-            if (copy) {
+            if (copy != null) {
                 release(images);
             }
             throw e;
@@ -132,6 +134,19 @@ final class Checkpoints {
         });
         return new CheckpointContent(storeId, hashSeed, maxSequence, ledger.liveExpiringKeys(), damagedRanges,
                 covered, liveBytes, minSequences, images, expiry);
+    }
+
+    /**
+     * Memory for a {@link #capture} with copies, reserved before the append lock is taken: what
+     * the lock then holds the writers for is the copying, not the allocation and first touch of
+     * the copies' pages (which was nearly all of it). The caller closes it after the capture.
+     */
+    static CopySpace reserveCopies(Namespaces namespaces) {
+        CopySpace space = new CopySpace();
+        for (NamespaceState state : namespaces.all()) {
+            state.reserveImageCopy(space);
+        }
+        return space;
     }
 
     /**

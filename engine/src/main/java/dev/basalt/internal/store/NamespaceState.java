@@ -4,6 +4,7 @@ import dev.basalt.BasaltException;
 import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.compaction.LiveKeys;
 import dev.basalt.internal.compaction.SegmentUsage;
+import dev.basalt.internal.env.CopySpace;
 import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.IndexImage;
@@ -330,16 +331,25 @@ public final class NamespaceState implements LiveKeys {
         inserts.flush();
     }
 
+    /** Reserves in {@code space} what {@link #imageCopy} will take; any thread, no lock. */
+    void reserveImageCopy(CopySpace space) {
+        IndexImage.reserveCopy(index, space);
+        listing.reserveCopy(space);
+    }
+
     /** The index and the listing as they stand, for a checkpoint; writers stopped. */
     CheckpointContent.Namespace image() {
         return new CheckpointContent.Namespace(name, index, listing);
     }
 
-    /** {@link #image()} with copies of the index and listing, which the caller frees; under the lock. */
-    CheckpointContent.Namespace imageCopy() {
-        HashIndex indexCopy = IndexImage.copy(index);
+    /**
+     * {@link #image()} with copies of the index and listing, in memory from {@code space}, which
+     * the caller frees; under the lock.
+     */
+    CheckpointContent.Namespace imageCopy(CopySpace space) {
+        HashIndex indexCopy = IndexImage.copy(index, space);
         try {
-            return new CheckpointContent.Namespace(name, indexCopy, listing.copy());
+            return new CheckpointContent.Namespace(name, indexCopy, listing.copy(space));
         } catch (RuntimeException | Error e) {
             indexCopy.close();
             throw e;

@@ -12,6 +12,7 @@ import dev.basalt.internal.compaction.IoPacer;
 import dev.basalt.internal.compaction.SegmentUsage;
 import dev.basalt.internal.compaction.VictimPolicy;
 import dev.basalt.internal.env.ChronicleSettings;
+import dev.basalt.internal.env.CopySpace;
 import dev.basalt.internal.events.CompactionPassEvent;
 import dev.basalt.internal.events.RecoveryEvent;
 import dev.basalt.internal.env.DirectoryLock;
@@ -219,9 +220,8 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Stores a put of the key in {@code key[keyOffset, keyOffset + keyLength)}: the caller's bytes,
-     * read before this returns. Allocation-free under PERIODIC and SYNC_EACH_WRITE. Arguments
-     * validated.
+     * Stores a put of the key in {@code key[keyOffset, keyOffset + keyLength)}: the caller's bytes, read before
+     * this returns. Allocation-free under PERIODIC and SYNC_EACH_WRITE. Arguments validated.
      */
     public void put(NamespaceState ns, DirectBuffer key, int keyOffset, int keyLength, byte[] metadata,
             long expirationEpochSeconds, DirectBuffer value, int valueOffset, int valueLength) {
@@ -251,10 +251,7 @@ public final class Store implements AutoCloseable {
         return reads.nowEpochSeconds();
     }
 
-    /**
-     * Hands the key's live record (body checksum verified) to {@code reader} inside a read
-     * epoch; null when the key is absent, deleted or expired.
-     */
+    /** Hands the key's live record (body checksum verified) to {@code reader} in a read epoch; null when not live. */
     public <T> T read(NamespaceState ns, DirectBuffer key, int keyOffset, int keyLength, RecordView.Reader<T> reader) {
         return reads.read(ns, key, keyOffset, keyLength, reader);
     }
@@ -270,9 +267,8 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Visits, in ascending unsigned byte order, the live keys that start with {@code prefix} and
-     * come strictly after {@code afterKey} (null: from the start), until {@code maxKeys} were
-     * visited. O(log n + page).
+     * Visits, in ascending unsigned byte order, the live keys that start with {@code prefix} and come strictly
+     * after {@code afterKey} (null: from the start), until {@code maxKeys} were visited. O(log n + page).
      */
     public int list(NamespaceState ns, byte[] prefix, byte[] afterKey, int maxKeys, RecordView.Visitor visitor) {
         return reads.list(ns, prefix, afterKey, maxKeys, visitor);
@@ -381,19 +377,21 @@ public final class Store implements AutoCloseable {
         CheckpointContent copied;
         long heldNanos;
         long lockedAt;
-        writes.lock();
-        try {
-            if (open.isClosed() || log.failed()) {
-                return 0;
+        try (CopySpace space = Checkpoints.reserveCopies(namespaces)) {
+            writes.lock();
+            try {
+                if (open.isClosed() || log.failed()) {
+                    return 0;
+                }
+                lockedAt = nanoClock.nanoTime();
+                copied = captureCheckpointLocked(space);
+                heldNanos = nanoClock.nanoTime() - lockedAt;
+                if (copied != null) {
+                    checkpointSchedule.written(log.appendedBytes());
+                }
+            } finally {
+                writes.unlock();
             }
-            lockedAt = nanoClock.nanoTime();
-            copied = captureCheckpointLocked(true);
-            heldNanos = nanoClock.nanoTime() - lockedAt;
-            if (copied != null) {
-                checkpointSchedule.written(log.appendedBytes());
-            }
-        } finally {
-            writes.unlock();
         }
         if (copied == null) {
             return 0;
@@ -404,11 +402,11 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * The state for a checkpoint, copied ({@code copy}) or not (at close); the append lock is
-     * held. Group commit's pending updates are in the log but not in the index yet: the
-     * checkpoint covers the log only up to the first of them. Null when none can be taken now.
+     * The state for a checkpoint, copied into {@code copy} or not (null, at close); under the append lock. Group
+     * commit's pending updates are not in the index yet: the checkpoint covers the log only up to the first of
+     * them. Null when none can be taken now.
      */
-    private CheckpointContent captureCheckpointLocked(boolean copy) {
+    private CheckpointContent captureCheckpointLocked(CopySpace copy) {
         try {
             return checkpoints.capture(log, writes.firstPendingLocation(), writes.lastSequence(),
                     namespaces.hashSeed(), damagedRanges(), namespaces, ledger, usage, copy);
@@ -479,7 +477,7 @@ public final class Store implements AutoCloseable {
             writes.lock();
             try {
                 long lockedAt = nanoClock.nanoTime();
-                CheckpointContent state = captureCheckpointLocked(false);
+                CheckpointContent state = captureCheckpointLocked(null);
                 if (state != null && checkpoints.writeTemporary(state, nanoClock.nanoTime() - lockedAt, true)) {
                     checkpoints.publish();
                 }

@@ -3,6 +3,7 @@ package dev.basalt.internal.index;
 import static dev.basalt.internal.index.HashIndex.NO_LOCATION;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.basalt.internal.env.CopySpace;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,7 +89,12 @@ class HashIndexModelTest {
                 copies.remove(0).close();
                 copiedModels.remove(0);
             }
-            copies.add(IndexImage.copy(index));
+            try (CopySpace space = new CopySpace()) {
+                IndexImage.reserveCopy(index, space);
+                assertThat(space.reservedBytes()).as("reserved for the copy").isEqualTo(index.offHeapBytes());
+                copies.add(IndexImage.copy(index, space));
+                assertThat(space.reservedBytes()).as("reserved bytes the copy did not take").isZero();
+            }
             copiedModels.add(new HashMap<>(locationOfKey));
         }
 

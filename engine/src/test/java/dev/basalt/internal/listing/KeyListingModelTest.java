@@ -2,6 +2,7 @@ package dev.basalt.internal.listing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.basalt.internal.env.CopySpace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -198,8 +199,23 @@ class KeyListingModelTest {
                 copies.remove(0).close();
                 copiedModels.remove(0);
             }
-            copies.add(listing.copy());
+            try (CopySpace space = new CopySpace()) {
+                listing.reserveCopy(space);
+                assertThat(space.reservedBytes()).as("reserved for the copy").isEqualTo(chunkBytes(listing));
+                copies.add(listing.copy(space));
+                assertThat(space.reservedBytes()).as("reserved bytes the copy did not take").isZero();
+            }
             copiedModels.add(new ArrayList<>(model));
+        }
+
+        private static long chunkBytes(KeyListing listing) {
+            final long[] total = new long[1];
+            try {
+                ListingImage.copyOut(listing, chunk -> total[0] += chunk.remaining());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return total[0];
         }
 
         /**
@@ -210,7 +226,7 @@ class KeyListingModelTest {
          * exercised by later inserts and removes.
          */
         void saveAndRestore(boolean fromCopy) {
-            final KeyListing source = fromCopy ? listing.copy() : listing;
+            final KeyListing source = fromCopy ? listing.copy(new CopySpace()) : listing; // nothing reserved
             final long reusable = listing.freeBytes() + listing.removedBytesPending();
             final ListingImage.Shape shape = ListingImage.shape(source);
             final List<ByteBuffer> chunks = new ArrayList<>();

@@ -1,0 +1,60 @@
+package dev.basalt.internal.env;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import org.agrona.BufferUtil;
+
+/**
+ * Direct buffers allocated ahead of a copy that must be made under a lock, so that the lock
+ * is held for the copy only. A fresh direct buffer costs far more than copying into it: the
+ * allocation zeroes it, and every page is faulted in on its first touch (about 11 µs a page on
+ * the project's VMs). A checkpoint copying 530 MB of slot tables and listing arenas at
+ * 10,000,000 keys stopped the writers for 1.4 to 2.2 s, nearly all of it that first touch.
+ *
+ * <p>{@link #reserve} before the lock, with the sizes the copy is expected to need; under the
+ * lock {@link #take} hands out a reserved buffer of exactly the asked capacity, or allocates one
+ * when none was reserved (the structure grew in between: correct, only slower). The buffers
+ * taken belong to the taker from then on; {@link #close} frees those left over.
+ *
+ * <p>One thread at a time (the checkpoint's).
+ */
+public final class CopySpace implements AutoCloseable {
+    private final Map<Integer, ArrayDeque<ByteBuffer>> reserved = new HashMap<>();
+    private long reservedBytes;
+
+    /** Allocates (zeroed, every page touched) one buffer of {@code capacity} bytes for a later {@link #take}. */
+    public void reserve(int capacity) {
+        reserved.computeIfAbsent(capacity, c -> new ArrayDeque<>()).addLast(ByteBuffer.allocateDirect(capacity));
+        reservedBytes += capacity;
+    }
+
+    /** A zeroed direct buffer of exactly {@code capacity} bytes: a reserved one if there is one. */
+    public ByteBuffer take(int capacity) {
+        ArrayDeque<ByteBuffer> buffers = reserved.get(capacity);
+        ByteBuffer buffer = buffers == null ? null : buffers.pollFirst();
+        if (buffer == null) {
+            return ByteBuffer.allocateDirect(capacity);
+        }
+        reservedBytes -= capacity;
+        return buffer;
+    }
+
+    /** Bytes reserved and not taken yet. */
+    public long reservedBytes() {
+        return reservedBytes;
+    }
+
+    /** Frees the buffers nobody took. Idempotent. */
+    @Override
+    public void close() {
+        for (ArrayDeque<ByteBuffer> buffers : reserved.values()) {
+            for (ByteBuffer buffer : buffers) {
+                BufferUtil.free(buffer);
+            }
+            buffers.clear();
+        }
+        reservedBytes = 0;
+    }
+}
