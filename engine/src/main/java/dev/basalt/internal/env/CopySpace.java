@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Direct buffers allocated ahead of a copy that must be made under a lock, so that the lock
@@ -28,6 +29,23 @@ public final class CopySpace implements AutoCloseable {
     public void reserve(int capacity) {
         reserved.computeIfAbsent(capacity, c -> new ArrayDeque<>()).addLast(ByteBuffer.allocateDirect(capacity));
         reservedBytes += capacity;
+    }
+
+    /** {@link #reserve}s one buffer of each chunk's capacity, for a later {@link #copyOf} of them. */
+    public void reserveLike(UnsafeBuffer[] chunks) {
+        for (UnsafeBuffer chunk : chunks) {
+            reserve(chunk.capacity());
+        }
+    }
+
+    /** Byte-for-byte copies of {@code chunks}, each in a buffer {@link #take}n from this space. */
+    public UnsafeBuffer[] copyOf(UnsafeBuffer[] chunks) {
+        UnsafeBuffer[] copies = new UnsafeBuffer[chunks.length];
+        for (int i = 0; i < chunks.length; i++) {
+            copies[i] = new UnsafeBuffer(take(chunks[i].capacity()));
+            copies[i].putBytes(0, chunks[i], 0, chunks[i].capacity());
+        }
+        return copies;
     }
 
     /** A zeroed direct buffer of exactly {@code capacity} bytes: a reserved one if there is one. */

@@ -223,19 +223,12 @@ final class SlotTable {
      * from {@code space}. Writer.
      */
     SlotTable copy(CopySpace space) {
-        final UnsafeBuffer[] copied = new UnsafeBuffer[chunks.length];
-        for (int i = 0; i < chunks.length; i++) {
-            copied[i] = new UnsafeBuffer(space.take(chunks[i].capacity()));
-            copied[i].putBytes(0, chunks[i], 0, chunks[i].capacity());
-        }
-        return new SlotTable(capacitySlots, copied);
+        return new SlotTable(capacitySlots, space.copyOf(chunks));
     }
 
     /** Reserves in {@code space} the memory {@link #copy} of this table takes; any thread. */
     void reserveCopy(CopySpace space) {
-        for (final UnsafeBuffer chunk : chunks) {
-            space.reserve(chunk.capacity());
-        }
+        space.reserveLike(chunks);
     }
 
     /**

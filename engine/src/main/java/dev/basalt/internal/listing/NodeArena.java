@@ -178,19 +178,13 @@ final class NodeArena {
         if (source == CLOSED) {
             throw new IllegalStateException("key listing is closed");
         }
-        final UnsafeBuffer[] copied = new UnsafeBuffer[source.length];
-        for (int i = 0; i < source.length; i++) {
-            copied[i] = new UnsafeBuffer(space.take(source[i].capacity()));
-            copied[i].putBytes(0, source[i], 0, source[i].capacity());
-        }
-        return restored(copied, bumpOffsetBytes, freeLists, freeBytes, retiredAddresses(), retiredBytes);
+        return restored(space.copyOf(source), bumpOffsetBytes, freeLists, freeBytes, retiredAddresses(),
+            retiredBytes);
     }
 
     /** Reserves in {@code space} the memory {@link #copy} takes for the chunks as they are now; any thread. */
     void reserveCopy(CopySpace space) {
-        for (final UnsafeBuffer chunk : chunks) {
-            space.reserve(chunk.capacity());
-        }
+        space.reserveLike(chunks);
     }
 
     /**

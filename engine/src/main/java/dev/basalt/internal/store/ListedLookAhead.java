@@ -19,8 +19,8 @@ import org.agrona.DirectBuffer;
  * misses in a row (75 % of a page's time at 1 M keys, docs/listing.md). Given a batch of
  * consecutive keys, this first finds every key's candidate location in the index, then loads
  * every candidate record's first word: within each step one key's loads do not wait for
- * another's, so the processor overlaps their misses. The page then resolves the keys one by one as before, from cache. The walk from node
- * to node stays serial: each node names the next.
+ * another's, so the processor overlaps their misses. The page then resolves the keys one by one
+ * as before, from cache. The walk from node to node stays serial: each node names the next.
  *
  * <p>One reader's scratch space for one page, inside its read epoch (so no segment it loads
  * from is unmapped meanwhile); allocation-free once built.

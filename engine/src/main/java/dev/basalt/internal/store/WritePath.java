@@ -258,17 +258,21 @@ final class WritePath {
         if (compactionWaiting) {
             stepAsideForCompaction();
         }
-        if (appendLock.tryLock()) {
-            return;
+        if (!spinForLock()) {
+            appendLock.lock();
         }
+    }
+
+    /** Tries the append lock for up to {@value #SPIN_NANOS} ns without parking; true when taken. */
+    private boolean spinForLock() {
         long deadline = System.nanoTime() + SPIN_NANOS;
         do {
-            Thread.onSpinWait();
             if (appendLock.tryLock()) {
-                return;
+                return true;
             }
+            Thread.onSpinWait();
         } while (System.nanoTime() < deadline);
-        appendLock.lock();
+        return false;
     }
 
     /**
@@ -304,13 +308,8 @@ final class WritePath {
     void lockForCompaction() {
         compactionWaiting = true;
         try {
-            long deadline = System.nanoTime() + SPIN_NANOS;
-            while (!appendLock.tryLock()) {
-                if (System.nanoTime() >= deadline) {
-                    appendLock.lock();
-                    return;
-                }
-                Thread.onSpinWait();
+            if (!spinForLock()) {
+                appendLock.lock();
             }
         } finally {
             compactionWaiting = false;
