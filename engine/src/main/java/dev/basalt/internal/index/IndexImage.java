@@ -4,6 +4,7 @@ import static dev.basalt.internal.index.SlotTable.DELETED_LOCATION;
 import static dev.basalt.internal.index.SlotTable.EMPTY_HASH;
 
 import dev.basalt.internal.env.CopySpace;
+import dev.basalt.internal.env.TrackedCopy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.agrona.BufferUtil;
@@ -57,6 +58,25 @@ public final class IndexImage {
      */
     public static HashIndex copy(HashIndex index, CopySpace space) {
         return new HashIndex(index.table().copy(space), index.size(), index.deletedSlots());
+    }
+
+    /**
+     * Starts a {@link TrackedCopy} of {@code index}'s table: the slots are copied without the
+     * writers' lock, and {@link #finishCopy} makes the copy exact under it. On the index's writer
+     * thread, under the lock.
+     */
+    public static TrackedCopy startCopy(HashIndex index) {
+        return index.table().startCopy();
+    }
+
+    /**
+     * What {@link #copy} gives, from {@code started} (a {@link #startCopy} of this index, copied
+     * since) made exact: only what the writer stored since the start is copied again. When the
+     * table was replaced since (it grew, or dropped its tombstones), the new one is copied in
+     * full. On the index's writer thread, under the lock; the caller closes the copy.
+     */
+    public static HashIndex finishCopy(HashIndex index, TrackedCopy started, CopySpace space) {
+        return new HashIndex(index.table().finishCopy(started, space), index.size(), index.deletedSlots());
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.basalt.internal.index;
 
 import dev.basalt.internal.env.CopySpace;
 import dev.basalt.internal.env.PrivateMappings;
+import dev.basalt.internal.env.TrackedCopy;
+import dev.basalt.internal.env.WriteTrail;
 import java.nio.ByteBuffer;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
@@ -68,6 +70,8 @@ final class SlotTable {
     final int maxUsedSlots;
     final long offHeapBytes;
     private final UnsafeBuffer[] chunks;
+    /** Writer-only: where slot stores are recorded while a {@link TrackedCopy} runs; null otherwise. */
+    private WriteTrail trail;
 
     SlotTable(int capacitySlots) {
         this(capacitySlots, allocate(capacitySlots));
@@ -192,10 +196,16 @@ final class SlotTable {
 
     void putHashRelease(int slot, long keyHash) {
         chunk(slot).putLongRelease(offset(slot) + HASH_OFFSET, keyHash);
+        if (trail != null) {
+            trail.wrote(slot >>> CHUNK_SHIFT, offset(slot) + HASH_OFFSET, Long.BYTES);
+        }
     }
 
     void putLocationRelease(int slot, long location) {
         chunk(slot).putLongRelease(offset(slot) + LOCATION_OFFSET, location);
+        if (trail != null) {
+            trail.wrote(slot >>> CHUNK_SHIFT, offset(slot) + LOCATION_OFFSET, Long.BYTES);
+        }
     }
 
     /** Plain stores, only for a table that no reader can see yet (while rehashing into it). */
@@ -224,6 +234,25 @@ final class SlotTable {
      */
     SlotTable copy(CopySpace space) {
         return new SlotTable(capacitySlots, space.copyOf(chunks));
+    }
+
+    /**
+     * Starts a copy of this table that the writer keeps going beside ({@link TrackedCopy});
+     * its slot stores are recorded until {@link #finishCopy}. Writer, under the writers' lock.
+     */
+    TrackedCopy startCopy() {
+        final TrackedCopy copy = new TrackedCopy(chunks);
+        trail = copy.trail();
+        return copy;
+    }
+
+    /**
+     * A new table, the exact copy of this one as it is now, from {@code copy} (started on this
+     * table) made up to date, in memory from {@code space}. Writer, under the writers' lock.
+     */
+    SlotTable finishCopy(TrackedCopy copy, CopySpace space) {
+        trail = null;
+        return new SlotTable(capacitySlots, copy.finish(chunks, space));
     }
 
     /** Reserves in {@code space} the memory {@link #copy} of this table takes; any thread. */

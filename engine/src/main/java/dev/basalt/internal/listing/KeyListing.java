@@ -6,6 +6,7 @@ import static dev.basalt.internal.listing.NodeLayout.MAX_LEVEL;
 import static dev.basalt.internal.listing.NodeLayout.REMOVED_FLAG;
 
 import dev.basalt.internal.env.CopySpace;
+import dev.basalt.internal.env.TrackedCopy;
 import java.util.concurrent.ThreadLocalRandom;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -124,6 +125,17 @@ public final class KeyListing implements AutoCloseable {
         return new KeyListing(arena.copy(space), randomState, topLevel, size);
     }
 
+    /** Starts a {@link TrackedCopy} of the listing's memory, made exact by {@link #finishCopy}. Writer, under the lock. */
+    public TrackedCopy startCopy() {
+        checkOpen();
+        return arena.startCopy();
+    }
+
+    /** What {@link #copy} gives, from {@code started} (this listing's, copied since) made exact. Writer, under the lock. */
+    public KeyListing finishCopy(TrackedCopy started, CopySpace space) {
+        return new KeyListing(arena.finishCopy(started, space), randomState, topLevel, size);
+    }
+
     /** Reserves in {@code space} the memory a {@link #copy} takes as the listing is now; any thread. */
     public void reserveCopy(CopySpace space) {
         arena.reserveCopy(space);
@@ -166,6 +178,7 @@ public final class KeyListing implements AutoCloseable {
         for (int i = 0; i < level; i++) {
             chunk.putInt(at + NodeLayout.nextOffset(i), next(before[i], i));
         }
+        arena.wrote(node, 0, NodeLayout.nodeBytes(length, level));
         for (int i = 0; i < level; i++) { // bottom-up (invariant 3)
             putNextRelease(before[i], i, node);
         }
@@ -195,6 +208,7 @@ public final class KeyListing implements AutoCloseable {
         final int at = NodeArena.offset(node);
         final int header = chunk.getInt(at + HEADER_OFFSET);
         chunk.putIntRelease(at + HEADER_OFFSET, header | REMOVED_FLAG); // invariant 4: flag first
+        arena.wrote(node, HEADER_OFFSET, Integer.BYTES);
         for (int i = NodeLayout.level(header) - 1; i >= 0; i--) {
             assert next(predecessors[i], i) == node : "level " + i + " predecessor does not point at the node";
             putNextRelease(predecessors[i], i, chunk.getInt(at + NodeLayout.nextOffset(i)));
@@ -462,6 +476,7 @@ public final class KeyListing implements AutoCloseable {
 
     private void putNextRelease(int node, int level, int target) {
         arena.chunk(node).putIntRelease(NodeArena.offset(node) + NodeLayout.nextOffset(level), target);
+        arena.wrote(node, NodeLayout.nextOffset(level), Integer.BYTES);
     }
 
     /** Level 1 with probability 3/4, 2 with 3/16, ...: P(level > k) = 4^-k, capped at 16. */

@@ -6,6 +6,8 @@ import static dev.basalt.internal.listing.NodeLayout.UNIT_SHIFT;
 
 import dev.basalt.internal.env.CopySpace;
 import dev.basalt.internal.env.PrivateMappings;
+import dev.basalt.internal.env.TrackedCopy;
+import dev.basalt.internal.env.WriteTrail;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.agrona.BufferUtil;
@@ -67,6 +69,8 @@ final class NodeArena {
     /** Writer-only: head address of the free list of each size in units; NIL when empty. */
     private final int[] freeLists = new int[MAX_NODE_UNITS + 1];
     private final RetiredNodes retired = new RetiredNodes();
+    /** Writer-only: where node stores are recorded while a {@link TrackedCopy} runs; null otherwise. */
+    private WriteTrail trail;
     private volatile long chunkBytes;
     private volatile long freeBytes;
     private volatile long retiredBytes;
@@ -128,6 +132,7 @@ final class NodeArena {
             final int offset = offset(address);
             final int units = NodeLayout.nodeBytes(chunk.getInt(offset + NodeLayout.HEADER_OFFSET)) >>> UNIT_SHIFT;
             chunk.putInt(offset, freeLists[units]);
+            wrote(address, 0, Integer.BYTES);
             freeLists[units] = address;
         }
         retired.clear();
@@ -179,6 +184,36 @@ final class NodeArena {
             throw new IllegalStateException("key listing is closed");
         }
         return restored(space.copyOf(source), bumpOffsetBytes, freeLists, freeBytes, retiredAddresses(),
+            retiredBytes);
+    }
+
+    /**
+     * Records that the writer stored {@code length} bytes at {@code from} in the node at
+     * {@code address}, for the {@link TrackedCopy} that may be running. Every store into a
+     * linked or reclaimed node is reported here. Writer.
+     */
+    void wrote(int address, int from, int length) {
+        if (trail != null) {
+            trail.wrote(chunkIndex(address), offset(address) + from, length);
+        }
+    }
+
+    /** Starts a {@link TrackedCopy} of the chunks; stores are recorded until {@link #finishCopy}. Writer, under the lock. */
+    TrackedCopy startCopy() {
+        final TrackedCopy copy = new TrackedCopy(chunks);
+        trail = copy.trail();
+        return copy;
+    }
+
+    /** What {@link #copy} gives, from {@code started} made exact. Writer, under the lock. */
+    NodeArena finishCopy(TrackedCopy started, CopySpace space) {
+        final UnsafeBuffer[] source = chunks;
+        trail = null;
+        if (source == CLOSED) {
+            started.discard();
+            throw new IllegalStateException("key listing is closed");
+        }
+        return restored(started.finish(source, space), bumpOffsetBytes, freeLists, freeBytes, retiredAddresses(),
             retiredBytes);
     }
 

@@ -12,11 +12,11 @@ import org.agrona.concurrent.NanoClock;
  *   <li>Or when a compaction removed segments the last one covers: it is of no use to an open
  *       after that. At most once a second, however often passes run.</li>
  *   <li>Either way, not before {@link #COST_MULTIPLE} times as long as the last checkpoint took
- *       (its copy under the append lock and its file, written after the lock is released) has
- *       passed since it, so checkpoints take at most 1/{@value #COST_MULTIPLE} of a core and
- *       stop writers for a tenth of that. Under sustained overwrite compaction removes segments
- *       every second; at 1 M keys a checkpoint takes 200 to 300 ms, of which 5 to 10 ms with
- *       writers stopped, on the project's 2-vCPU VMs. Spacing by the lock hold alone let one come
+ *       (its copies and its file, from the reservation of the copies' memory to the publish) has
+ *       passed since it, so checkpoints take at most 1/{@value #COST_MULTIPLE} of a core. Under
+ *       sustained overwrite compaction removes segments every second; at 1 M keys a checkpoint
+ *       takes 200 to 300 ms, of which about 1 ms with writers stopped, on the project's 2-vCPU
+ *       VMs. Spacing by the lock hold alone let one come
  *       every second, and its file writing, beside the writer and the compaction thread on two
  *       cores, cost the writer half its throughput (issue 14's sustained-overwrite run).
  *       Why not more than ten: the price is a longer log tail to replay after a kill.</li>

@@ -21,8 +21,9 @@ import java.util.List;
  * deleted and replaced by the full replay of the log; it is never the only copy of anything.
  *
  * <p>Threads: at open, alone. A checkpoint is captured under the append lock and written after
- * it, from copies (in the background) or from the live structures (at close, after every
- * writer and background thread stopped).
+ * it, from copies (in the background, taken mostly with the writers running:
+ * {@link BackgroundCheckpoint}) or from the live structures (at close, after every writer and
+ * background thread stopped).
  */
 final class Checkpoints {
     private static final System.Logger LOG = System.getLogger(Checkpoints.class.getName());
@@ -84,9 +85,10 @@ final class Checkpoints {
      * The state as it stands, for {@link #writeTemporary}; under the append lock the caller
      * holds, with null when no checkpoint can be taken now. With {@code copy} (not null), the
      * indexes and listings are copies of their own, in memory from that space
-     * ({@link #reserveCopies}), that the file is written from after the lock is released, and
-     * {@link #writeCopy} frees; without it (at close, when nothing changes any more) they are the
-     * live structures themselves.
+     * ({@link #reserveCopies}): {@code preCopies} made exact, or whole copies for namespaces it
+     * did not start. The file is written from them after the lock is released, and
+     * {@link #writeCopy} frees them. Without a space (at close, when nothing changes any more)
+     * they are the live structures themselves.
      *
      * <p>{@code firstUnapplied} is the location of the oldest record group commit has appended
      * but not applied to the indexes yet (-1: none): the checkpoint then covers the log only up
@@ -96,8 +98,8 @@ final class Checkpoints {
      * keeps the memory of the entries it covers alive however the builder grows.
      */
     CheckpointContent capture(SegmentLog log, long firstUnapplied, long maxSequence, long hashSeed,
-            long damagedRanges, Namespaces namespaces, ExpiryLedger ledger, SegmentUsage usage, CopySpace copy)
-            throws IOException {
+            long damagedRanges, Namespaces namespaces, ExpiryLedger ledger, SegmentUsage usage, CopySpace copy,
+            PreCopies preCopies) throws IOException {
         CoveredLog covered = log.coveredLog(firstUnapplied);
         if (covered == null) {
             return null; // the unapplied records are in a segment already sealed: next time
@@ -116,7 +118,7 @@ final class Checkpoints {
         try {
             for (NamespaceState state : states) {
                 positionById[state.id()] = images.size();
-                images.add(copy != null ? state.imageCopy(copy) : state.image());
+                images.add(copy != null ? preCopies.finish(state, copy) : state.image());
             }
         } catch (RuntimeException | Error e) {
             if (copy != null) {

@@ -5,6 +5,7 @@ import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.compaction.LiveKeys;
 import dev.basalt.internal.compaction.SegmentUsage;
 import dev.basalt.internal.env.CopySpace;
+import dev.basalt.internal.env.TrackedCopy;
 import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.IndexImage;
@@ -353,6 +354,39 @@ public final class NamespaceState implements LiveKeys {
         } catch (RuntimeException | Error e) {
             indexCopy.close();
             throw e;
+        }
+    }
+
+    /**
+     * Starts copies of the index and the listing that the writers run beside
+     * ({@link TrackedCopy}); {@link #finishImageCopy} makes them exact. Under the lock.
+     */
+    StartedCopy startImageCopy() {
+        return new StartedCopy(IndexImage.startCopy(index), listing.startCopy());
+    }
+
+    /** What {@link #imageCopy} gives, from {@link #startImageCopy}'s copies made exact; under the lock. */
+    CheckpointContent.Namespace finishImageCopy(StartedCopy started, CopySpace space) {
+        HashIndex indexCopy = IndexImage.finishCopy(index, started.index(), space);
+        try {
+            return new CheckpointContent.Namespace(name, indexCopy, listing.finishCopy(started.listing(), space));
+        } catch (RuntimeException | Error e) {
+            indexCopy.close();
+            throw e;
+        }
+    }
+
+    /** The index's and the listing's copies that {@link #startImageCopy} started. */
+    record StartedCopy(TrackedCopy index, TrackedCopy listing) {
+        /** The copying without the lock. */
+        void copy(CopySpace space) {
+            index.copy(space);
+            listing.copy(space);
+        }
+
+        void discard() {
+            index.discard();
+            listing.discard();
         }
     }
 

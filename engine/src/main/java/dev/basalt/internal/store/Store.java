@@ -77,6 +77,8 @@ public final class Store implements AutoCloseable {
     /** The background pass's pace follows it; read by the compaction thread. */
     private final GarbageRate garbageRate;
     private final Object compactionLock = new Object();
+    /** A dropped namespace's memory is released inside it: a checkpoint may be copying it without the append lock. */
+    private final Object namespaceMemory = new Object();
     /** Held by a pass around its file changes and by close around the release of the directory. */
     private final Object compactionFiles = new Object();
     private final BackgroundThreads background;
@@ -120,8 +122,11 @@ public final class Store implements AutoCloseable {
             this.reads = new Reads(log, epochs, options.clock(), open);
             this.sweep = new ExpirySweep(writes, namespaces, ledger, epochs, open, reads);
             this.garbageRate = new GarbageRate(log::appendedBytes, usage::totalLiveBytes, nanoClock);
+            BackgroundCheckpoint checkpointing = new BackgroundCheckpoint(options.checkpointIntervalBytes(), nanoClock,
+                    checkpointSchedule, checkpoints, namespaces, writes, log, open,
+                    this::captureCheckpointLocked, namespaceMemory);
             this.background = BackgroundThreads.start(options, nanoClock, sweep::sweepDue, this::periodicForce,
-                    this::backgroundCompaction, this::checkpointIfDue, log::writeSealedHints);
+                    this::backgroundCompaction, checkpointing::runIfDue, log::writeSealedHints);
             for (RecoveryReport.Damage damage : report.corruptRecords()) {
                 LOG.log(System.Logger.Level.WARNING, "recovery skipped damaged records: " + damage);
             }
@@ -207,7 +212,9 @@ public final class Store implements AutoCloseable {
             writes.unlock();
         }
         epochs.awaitReaders();
-        dropped.release();
+        synchronized (namespaceMemory) {
+            dropped.release();
+        }
         return true;
     }
 
@@ -362,54 +369,15 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * The background checkpoint: writes one when {@link CheckpointSchedule} says it is due.
-     * Returns 1 when it wrote one (the agent's unit of work).
-     */
-    private int checkpointIfDue() {
-        long interval = options.checkpointIntervalBytes();
-        if (interval == 0 || open.isClosed() || log.failed()) {
-            return 0;
-        }
-        boolean due = checkpointSchedule.due(interval, checkpoints.lastSizeBytes(), log.appendedBytes());
-        if (!due) {
-            return 0;
-        }
-        CheckpointContent copied;
-        long heldNanos;
-        long lockedAt;
-        try (CopySpace space = Checkpoints.reserveCopies(namespaces)) {
-            writes.lock();
-            try {
-                if (open.isClosed() || log.failed()) {
-                    return 0;
-                }
-                lockedAt = nanoClock.nanoTime();
-                copied = captureCheckpointLocked(space);
-                heldNanos = nanoClock.nanoTime() - lockedAt;
-                if (copied != null) {
-                    checkpointSchedule.written(log.appendedBytes());
-                }
-            } finally {
-                writes.unlock();
-            }
-        }
-        if (copied == null) {
-            return 0;
-        }
-        checkpoints.writeCopy(copied, heldNanos, log);
-        checkpointSchedule.took(nanoClock.nanoTime() - lockedAt);
-        return 1;
-    }
-
-    /**
-     * The state for a checkpoint, copied into {@code copy} or not (null, at close); under the append lock. Group
+     * The state for a checkpoint, copied into {@code copy} from {@code preCopies}, or not (both null, at close);
+     * under the append lock. Group
      * commit's pending updates are not in the index yet: the checkpoint covers the log only up to the first of
      * them. Null when none can be taken now.
      */
-    private CheckpointContent captureCheckpointLocked(CopySpace copy) {
+    private CheckpointContent captureCheckpointLocked(CopySpace copy, PreCopies preCopies) {
         try {
             return checkpoints.capture(log, writes.firstPendingLocation(), writes.lastSequence(),
-                    namespaces.hashSeed(), damagedRanges(), namespaces, ledger, usage, copy);
+                    namespaces.hashSeed(), damagedRanges(), namespaces, ledger, usage, copy, preCopies);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "no checkpoint taken (the next open replays more of the log): " + e);
             return null;
@@ -477,7 +445,7 @@ public final class Store implements AutoCloseable {
             writes.lock();
             try {
                 long lockedAt = nanoClock.nanoTime();
-                CheckpointContent state = captureCheckpointLocked(null);
+                CheckpointContent state = captureCheckpointLocked(null, null);
                 if (state != null && checkpoints.writeTemporary(state, nanoClock.nanoTime() - lockedAt, true)) {
                     checkpoints.publish();
                 }

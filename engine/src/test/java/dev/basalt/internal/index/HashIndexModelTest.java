@@ -51,6 +51,9 @@ class HashIndexModelTest {
                 Transformer.mutate("removeIfAt " + id + " pick " + pick, m -> m.removeIfAt(id, pick))))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("forEach", Model::forEach))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("copy", Model::copy))))
+            .withAction(1, action(Arbitraries.just(Transformer.mutate("start tracked copy", Model::startTrackedCopy))))
+            .withAction(1, action(Arbitraries.just(Transformer.mutate("copy tracked", Model::copyTracked))))
+            .withAction(1, action(Arbitraries.just(Transformer.mutate("finish tracked copy", Model::finishTrackedCopy))))
             .withMaxTransformations(300);
     }
 
@@ -83,19 +86,67 @@ class HashIndexModelTest {
         private final Map<Integer, List<Long>> pastLocations = new HashMap<>();
         private final List<HashIndex> copies = new java.util.ArrayList<>();
         private final List<Map<Integer, Long>> copiedModels = new java.util.ArrayList<>();
+        private dev.basalt.internal.env.TrackedCopy tracked;
+        private CopySpace trackedSpace;
 
         void copy() {
+            try (CopySpace space = new CopySpace()) {
+                IndexImage.reserveCopy(index, space);
+                assertThat(space.reservedBytes()).as("reserved for the copy").isEqualTo(index.offHeapBytes());
+                keepCopy(IndexImage.copy(index, space));
+                assertThat(space.reservedBytes()).as("reserved bytes the copy did not take").isZero();
+            }
+        }
+
+        /** A checkpoint's copy taken beside the writer: started here, copied and finished by later actions. */
+        void startTrackedCopy() {
+            if (tracked == null) {
+                tracked = IndexImage.startCopy(index);
+                trackedSpace = new CopySpace();
+                IndexImage.reserveCopy(index, trackedSpace);
+            }
+        }
+
+        /** The copying without the lock: whatever the index does after this is the trail's to catch up. */
+        void copyTracked() {
+            if (tracked != null) {
+                tracked.copy(trackedSpace);
+            }
+        }
+
+        /** Under the lock: the copy made exact must equal the index's slots byte for byte (growth included). */
+        void finishTrackedCopy() {
+            if (tracked == null) {
+                return;
+            }
+            final HashIndex copy = IndexImage.finishCopy(index, tracked, trackedSpace);
+            trackedSpace.close();
+            tracked = null;
+            assertThat(slots(copy)).as("tracked copy's slots").isEqualTo(slots(index));
+            keepCopy(copy);
+        }
+
+        private void keepCopy(HashIndex copy) {
             if (copies.size() == COPIES_KEPT) {
                 copies.remove(0).close();
                 copiedModels.remove(0);
             }
-            try (CopySpace space = new CopySpace()) {
-                IndexImage.reserveCopy(index, space);
-                assertThat(space.reservedBytes()).as("reserved for the copy").isEqualTo(index.offHeapBytes());
-                copies.add(IndexImage.copy(index, space));
-                assertThat(space.reservedBytes()).as("reserved bytes the copy did not take").isZero();
-            }
+            copies.add(copy);
             copiedModels.add(new HashMap<>(locationOfKey));
+        }
+
+        private static byte[] slots(HashIndex index) {
+            final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try {
+                IndexImage.copyOut(index, chunk -> {
+                    final byte[] chunkBytes = new byte[chunk.remaining()];
+                    chunk.get(chunkBytes);
+                    bytes.write(chunkBytes);
+                });
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
         }
 
         void put(int id) {
@@ -166,6 +217,7 @@ class HashIndexModelTest {
         }
 
         void close() {
+            finishTrackedCopy();
             index.close();
             copies.forEach(HashIndex::close);
         }

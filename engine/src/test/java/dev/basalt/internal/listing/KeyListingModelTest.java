@@ -57,6 +57,9 @@ class KeyListingModelTest {
                 Transformer.mutate("sorted batch of " + batch.size(), m -> m.sortedBatch(batch)))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("reclaim", Model::reclaim))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("copy", Model::copy))))
+            .withAction(1, action(Arbitraries.just(Transformer.mutate("start tracked copy", Model::startTrackedCopy))))
+            .withAction(1, action(Arbitraries.just(Transformer.mutate("copy tracked", Model::copyTracked))))
+            .withAction(1, action(Arbitraries.just(Transformer.mutate("finish tracked copy", Model::finishTrackedCopy))))
             .withAction(1, action(Arbitraries.of(true, false).map(fromCopy ->
                 Transformer.mutate("save and restore" + (fromCopy ? " a copy" : ""), m -> m.saveAndRestore(fromCopy)))))
             .withAction(1, action(Combinators.combine(prefixes(), pageSizes()).as((p, size) ->
@@ -146,6 +149,8 @@ class KeyListingModelTest {
         private final NavigableSet<byte[]> model = new TreeSet<>(Scans.UNSIGNED);
         private final List<KeyListing> copies = new ArrayList<>();
         private final List<List<byte[]>> copiedModels = new ArrayList<>();
+        private dev.basalt.internal.env.TrackedCopy tracked;
+        private CopySpace trackedSpace;
 
         void insert(byte[] key) {
             assertThat(Scans.insert(listing, key)).as("insert result").isEqualTo(model.add(key));
@@ -195,17 +200,63 @@ class KeyListingModelTest {
         }
 
         void copy() {
+            try (CopySpace space = new CopySpace()) {
+                listing.reserveCopy(space);
+                assertThat(space.reservedBytes()).as("reserved for the copy").isEqualTo(chunkBytes(listing));
+                keepCopy(listing.copy(space));
+                assertThat(space.reservedBytes()).as("reserved bytes the copy did not take").isZero();
+            }
+        }
+
+        /** A checkpoint's copy taken beside the writer: started here, copied and finished by later actions. */
+        void startTrackedCopy() {
+            if (tracked == null) {
+                tracked = listing.startCopy();
+                trackedSpace = new CopySpace();
+                listing.reserveCopy(trackedSpace);
+            }
+        }
+
+        /** The copying without the lock: whatever the listing does after this is the trail's to catch up. */
+        void copyTracked() {
+            if (tracked != null) {
+                tracked.copy(trackedSpace);
+            }
+        }
+
+        /** Under the lock: the copy made exact must equal the listing's memory byte for byte. */
+        void finishTrackedCopy() {
+            if (tracked == null) {
+                return;
+            }
+            final KeyListing copy = listing.finishCopy(tracked, trackedSpace);
+            trackedSpace.close();
+            tracked = null;
+            assertThat(memory(copy)).as("tracked copy's memory").isEqualTo(memory(listing));
+            keepCopy(copy);
+        }
+
+        private void keepCopy(KeyListing copy) {
             if (copies.size() == COPIES_KEPT) {
                 copies.remove(0).close();
                 copiedModels.remove(0);
             }
-            try (CopySpace space = new CopySpace()) {
-                listing.reserveCopy(space);
-                assertThat(space.reservedBytes()).as("reserved for the copy").isEqualTo(chunkBytes(listing));
-                copies.add(listing.copy(space));
-                assertThat(space.reservedBytes()).as("reserved bytes the copy did not take").isZero();
-            }
+            copies.add(copy);
             copiedModels.add(new ArrayList<>(model));
+        }
+
+        private static byte[] memory(KeyListing listing) {
+            final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try {
+                ListingImage.copyOut(listing, chunk -> {
+                    final byte[] chunkBytes = new byte[chunk.remaining()];
+                    chunk.get(chunkBytes);
+                    bytes.write(chunkBytes);
+                });
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
         }
 
         private static long chunkBytes(KeyListing listing) {
@@ -303,6 +354,7 @@ class KeyListingModelTest {
         }
 
         void close() {
+            finishTrackedCopy();
             assertThat(Scans.all(listing)).containsExactlyElementsOf(model);
             for (byte[] key : model) {
                 assertThat(Scans.contains(listing, key)).isTrue();

@@ -1,0 +1,114 @@
+package dev.basalt.internal.env;
+
+import java.nio.ByteBuffer;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A copy of chunked memory (a slot table's chunks, a listing arena's) taken while its single
+ * writer goes on writing, and made exact afterwards under the writers' lock. This is how a
+ * checkpoint copies 530 MB at 10,000,000 keys and holds the writers for milliseconds only:
+ * copying it all under the lock stopped them for 46 to 121 ms each time.
+ *
+ * <ol>
+ *   <li>{@link #TrackedCopy} under the lock, by the memory's owner, which from then on records
+ *       each store into its chunks in {@link #trail()};</li>
+ *   <li>{@link #copy} without the lock: a byte copy of every chunk. A range the writer stores
+ *       into meanwhile may come out torn or stale, but every such range is in the trail;</li>
+ *   <li>{@link #finish} under the lock again: each range in the trail is copied once more, from
+ *       memory that no longer changes, and chunks added since the start are copied whole. Every
+ *       byte of the result then equals the memory's, because a byte the writer did not store
+ *       into since the start did not change while it was copied.</li>
+ * </ol>
+ *
+ * The copy falls back to copying everything under the lock (correct, only slower) when the
+ * trail overflowed, or when the memory is no longer the one the copy started from (the owner
+ * replaced a chunk: a hash table grew into a new table, say).
+ *
+ * <p>The caller keeps the memory alive from {@link #copy} to its end (it is only read). The
+ * buffers of the result belong to the caller; {@link #discard} frees those of a copy never
+ * finished. One thread, the checkpoint's, runs the three steps.
+ */
+public final class TrackedCopy {
+    private final UnsafeBuffer[] source;
+    private final WriteTrail trail = new WriteTrail();
+    private UnsafeBuffer[] copies;
+
+    /** Starts a copy of {@code chunks} as they are now; the owner records its stores in {@link #trail()} from here on. */
+    public TrackedCopy(UnsafeBuffer[] chunks) {
+        this.source = chunks.clone();
+    }
+
+    /** Where the memory's writer records what it stores from now until {@link #finish}. */
+    public WriteTrail trail() {
+        return trail;
+    }
+
+    /** Copies every chunk as it stands, in buffers from {@code space}; without the lock. Again: a fresh copy. */
+    public void copy(CopySpace space) {
+        UnsafeBuffer[] fresh = space.copyOf(source);
+        freeCopies();
+        copies = fresh;
+    }
+
+    /**
+     * The exact copy of {@code chunks} (the memory as it is now, which must be the start's
+     * chunks with perhaps more after them), in buffers from {@code space}; under the lock.
+     * Stops the trail.
+     */
+    public UnsafeBuffer[] finish(UnsafeBuffer[] chunks, CopySpace space) {
+        try {
+            if (copies == null || trail.overflowed() || !startsWithSource(chunks)) {
+                discard();
+                return space.copyOf(chunks);
+            }
+            trail.forEach((chunk, offset, length) -> {
+                if (chunk < copies.length) { // a chunk added since the start is copied whole below
+                    copies[chunk].putBytes(offset, source[chunk], offset, length);
+                }
+            });
+            UnsafeBuffer[] exact = java.util.Arrays.copyOf(copies, chunks.length);
+            for (int i = copies.length; i < chunks.length; i++) {
+                exact[i] = new UnsafeBuffer(space.take(chunks[i].capacity()));
+                exact[i].putBytes(0, chunks[i], 0, chunks[i].capacity());
+            }
+            copies = null;
+            return exact;
+        } finally {
+            trail.close();
+        }
+    }
+
+    /** Ranges the trail recorded (0 once finished); for tests and events. */
+    public int trailedRanges() {
+        return trail.size();
+    }
+
+    /** Frees what {@link #copy} took and stops the trail; for a copy that is not finished. Idempotent. */
+    public void discard() {
+        trail.close();
+        freeCopies();
+    }
+
+    private void freeCopies() {
+        if (copies != null) {
+            for (UnsafeBuffer copy : copies) {
+                ByteBuffer buffer = copy.byteBuffer();
+                BufferUtil.free(buffer);
+            }
+            copies = null;
+        }
+    }
+
+    private boolean startsWithSource(UnsafeBuffer[] chunks) {
+        if (chunks.length < source.length) {
+            return false;
+        }
+        for (int i = 0; i < source.length; i++) {
+            if (chunks[i] != source[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.basalt.internal.store;
+
+import dev.basalt.internal.checkpoint.CheckpointContent;
+import dev.basalt.internal.env.CopySpace;
+import dev.basalt.internal.log.SegmentLog;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * The checkpoint the background thread takes when {@link CheckpointSchedule} says one is due
+ * (the protocol is in {@code docs/format.md}, "When it is written"):
+ * <ol>
+ *   <li>memory for the copies is reserved ({@link CopySpace}), with no lock held;</li>
+ *   <li>under the append lock, briefly: copies of every namespace's index and listing start
+ *       ({@link PreCopies}), and from then on the writers record what they store into them;</li>
+ *   <li>without the lock: the copying;</li>
+ *   <li>under the lock again: the copies are made exact (what the writers stored meanwhile is
+ *       copied again), and the log position, expiry entries and segment figures are captured;</li>
+ *   <li>without the lock: the file is written from the copies and published.</li>
+ * </ol>
+ * The writers wait for steps 2 and 4 only. One thread, the checkpoint agent's.
+ */
+final class BackgroundCheckpoint {
+    /** The capture under the append lock: the checkpoint's content, or null when none can be taken now. */
+    @FunctionalInterface
+    interface Capture {
+        CheckpointContent captureLocked(CopySpace space, PreCopies preCopies);
+    }
+
+    private final long intervalBytes;
+    private final NanoClock clock;
+    private final CheckpointSchedule schedule;
+    private final Checkpoints checkpoints;
+    private final Namespaces namespaces;
+    private final WritePath writes;
+    private final SegmentLog log;
+    private final OpenState open;
+    private final Capture capture;
+    /** Held while the copying reads namespaces without the lock; a dropped namespace's memory is released inside it. */
+    private final Object namespaceMemory;
+
+    BackgroundCheckpoint(long intervalBytes, NanoClock clock, CheckpointSchedule schedule, Checkpoints checkpoints,
+            Namespaces namespaces, WritePath writes, SegmentLog log, OpenState open, Capture capture,
+            Object namespaceMemory) {
+        this.intervalBytes = intervalBytes;
+        this.clock = clock;
+        this.schedule = schedule;
+        this.checkpoints = checkpoints;
+        this.namespaces = namespaces;
+        this.writes = writes;
+        this.log = log;
+        this.open = open;
+        this.capture = capture;
+        this.namespaceMemory = namespaceMemory;
+    }
+
+    /** Takes a checkpoint if one is due; returns how many it wrote (0 or 1). */
+    int runIfDue() {
+        if (intervalBytes == 0 || open.isClosed() || log.failed()
+                || !schedule.due(intervalBytes, checkpoints.lastSizeBytes(), log.appendedBytes())) {
+            return 0;
+        }
+        long startedAt = clock.nanoTime();
+        CheckpointContent copied;
+        long heldNanos;
+        try (CopySpace space = Checkpoints.reserveCopies(namespaces)) {
+            PreCopies preCopies;
+            long lockedAt;
+            writes.lock();
+            try {
+                if (open.isClosed() || log.failed()) {
+                    return 0;
+                }
+                lockedAt = clock.nanoTime();
+                preCopies = PreCopies.start(namespaces);
+                heldNanos = clock.nanoTime() - lockedAt;
+            } finally {
+                writes.unlock();
+            }
+            try {
+                synchronized (namespaceMemory) {
+                    preCopies.copy(space);
+                }
+                writes.lock();
+                try {
+                    if (open.isClosed() || log.failed()) {
+                        return 0;
+                    }
+                    lockedAt = clock.nanoTime();
+                    copied = capture.captureLocked(space, preCopies);
+                    heldNanos += clock.nanoTime() - lockedAt;
+                    if (copied != null) {
+                        schedule.written(log.appendedBytes());
+                    }
+                } finally {
+                    writes.unlock();
+                }
+            } finally {
+                preCopies.discardRest();
+            }
+        }
+        if (copied == null) {
+            return 0;
+        }
+        checkpoints.writeCopy(copied, heldNanos, log);
+        schedule.took(clock.nanoTime() - startedAt);
+        return 1;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.basalt.internal.store;
+
+import dev.basalt.internal.checkpoint.CheckpointContent;
+import dev.basalt.internal.env.CopySpace;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * A background checkpoint's copies of every namespace's index and listing, taken with the
+ * writers running ({@code TrackedCopy}): started under the append lock, copied after it is
+ * released, and made exact when the checkpoint takes the lock again to capture the rest. The
+ * writers then wait for what they stored during the copying to be copied again, not for the
+ * whole copy (46 to 121 ms at 10,000,000 keys before).
+ *
+ * <p>A namespace created during the copying is copied whole under the lock; one dropped during
+ * it is not in the checkpoint, and its copy is freed. A dropped namespace's memory must not be
+ * released while {@link #copy} reads it: the caller holds the monitor that the drop takes
+ * before it releases.
+ *
+ * <p>One thread, the checkpoint's.
+ */
+final class PreCopies {
+    private final Map<NamespaceState, NamespaceState.StartedCopy> started = new IdentityHashMap<>();
+
+    /** Starts copies of every live namespace; under the append lock. */
+    static PreCopies start(Namespaces namespaces) {
+        PreCopies copies = new PreCopies();
+        try {
+            for (NamespaceState state : namespaces.all()) {
+                copies.started.put(state, state.startImageCopy());
+            }
+        } catch (RuntimeException | Error e) {
+            copies.discardRest();
+            throw e;
+        }
+        return copies;
+    }
+
+    /** Copies every started namespace as it stands, in memory from {@code space}; without the append lock. */
+    void copy(CopySpace space) {
+        for (NamespaceState.StartedCopy copy : started.values()) {
+            copy.copy(space);
+        }
+    }
+
+    /** The namespace's exact copies: the pre-copy made up to date, or a whole copy; under the append lock. */
+    CheckpointContent.Namespace finish(NamespaceState state, CopySpace space) {
+        NamespaceState.StartedCopy copy = started.remove(state);
+        if (copy == null) {
+            return state.imageCopy(space);
+        }
+        try {
+            return state.finishImageCopy(copy, space);
+        } catch (RuntimeException | Error e) {
+            copy.discard(); // what a finish did not hand over
+            throw e;
+        }
+    }
+
+    /** Frees the copies that were not finished: namespaces dropped meanwhile, or a capture that failed. */
+    void discardRest() {
+        for (NamespaceState.StartedCopy copy : started.values()) {
+            copy.discard();
+        }
+        started.clear();
+    }
+}
