@@ -90,6 +90,35 @@ class ExpiryClockJumpTest extends ExpiryTestBase {
         assertThat(stats().liveKeys()).isEqualTo(FOREVER_KEYS + (long) batches + revived);
     }
 
+    /**
+     * A sweep handed 50,000 due keys in one call holds the append lock for a few dozen purges at a
+     * time: a put made while it runs returns before the sweep is done, not after it.
+     */
+    @Test
+    void aPutGetsThroughWhileOneLongSweepPurges() throws InterruptedException {
+        int keys = 50_000;
+        for (int i = 0; i < keys; i++) {
+            ns.put("long-" + i, "v", PutOptions.expirationTtl(TTL_SECONDS));
+        }
+        clock.advanceSeconds(JUMP_SECONDS);
+        long now = now();
+        Store store = BasaltInternals.store(db);
+        Thread sweeper = new Thread(() -> store.expiry().sweep(now, keys), "long-sweep");
+        sweeper.start();
+        while (stats().expiredAndPurged() == 0 && sweeper.isAlive()) {
+            Thread.onSpinWait();
+        }
+
+        ns.put("writer", "w");
+        long purgedWhenThePutReturned = stats().expiredAndPurged();
+        sweeper.join();
+
+        assertThat(purgedWhenThePutReturned).as("keys purged when the put returned").isLessThan(keys);
+        assertThat(stats().expiredAndPurged()).isEqualTo(keys);
+        assertThat(ns.get("writer")).isEqualTo("w");
+        assertThat(stats().liveKeys()).isEqualTo(1);
+    }
+
     @Test
     void aBackwardJumpResurrectsNothingAndPurgesNothingNew() {
         int early = 50;
