@@ -10,11 +10,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Direct buffers allocated ahead of a checkpoint's copies, before its first hold of the append
  * lock, so that no lock is held while they are allocated. A fresh direct buffer costs far more
- * than copying into it: the
- * allocation zeroes it, and every page is faulted in on its first touch (about 11 µs a page on
- * the project's VMs). A checkpoint copying 530 MB of slot tables and listing arenas at
- * 10,000,000 keys under the lock stopped the writers for 1.4 to 2.2 s, nearly all of it that first
- * touch. (The copying itself now runs without the lock: {@link TrackedCopy}.)
+ * than copying into it: the allocation zeroes it, and every page is faulted in on its first
+ * touch (about 11 µs a page on the project's VMs). A checkpoint copying 530 MB of slot tables
+ * and listing arenas at 10,000,000 keys under the lock stopped the writers for 1.4 to 2.2 s,
+ * nearly all of it that first touch. (The copying itself now runs without the lock:
+ * {@link TrackedCopy}.)
  *
  * <p>{@link #reserve} before the lock, with the sizes the copy is expected to need; under the
  * lock {@link #take} hands out a reserved buffer of exactly the asked capacity, or allocates one

@@ -34,7 +34,7 @@ public final class TrackedCopy {
     private final WriteTrail trail = new WriteTrail();
     private UnsafeBuffer[] copies;
 
-    /** Starts a copy of {@code chunks} as they are now; the owner records its stores in {@link #trail()} from here on. */
+    /** Starts a copy of {@code chunks}; the owner records its stores in {@link #trail()} from here on. */
     public TrackedCopy(UnsafeBuffer[] chunks) {
         this.source = chunks.clone();
     }

@@ -3,7 +3,7 @@ package dev.basalt.internal.env;
 /**
  * The byte ranges a single writer stored into chunked memory while a {@link TrackedCopy} of it
  * was being taken: enough to bring that copy up to date later. One {@code long} a range:
- * chunk index (up to 2^20), offset in the chunk (up to 2^31) and length (up to 4095), packed
+ * chunk index (below 2^21), offset in the chunk (up to 2^31) and length (up to 4095), packed
  * so that a put's two or three stores cost two or three array writes and no allocation.
  *
  * <p>The trail has a cap, {@link #MAX_RANGES}: past it, it stops recording and says it

@@ -125,13 +125,13 @@ public final class KeyListing implements AutoCloseable {
         return new KeyListing(arena.copy(space), randomState, topLevel, size);
     }
 
-    /** Starts a {@link TrackedCopy} of the listing's memory, made exact by {@link #finishCopy}. Writer, under the lock. */
+    /** Starts a {@link TrackedCopy} of the listing's memory; writer, under the lock. */
     public TrackedCopy startCopy() {
         checkOpen();
         return arena.startCopy();
     }
 
-    /** What {@link #copy} gives, from {@code started} (this listing's, copied since) made exact. Writer, under the lock. */
+    /** What {@link #copy} gives, from {@code started} made exact; writer, under the lock. */
     public KeyListing finishCopy(TrackedCopy started, CopySpace space) {
         return new KeyListing(arena.finishCopy(started, space), randomState, topLevel, size);
     }

@@ -198,7 +198,7 @@ final class NodeArena {
         }
     }
 
-    /** Starts a {@link TrackedCopy} of the chunks; stores are recorded until {@link #finishCopy}. Writer, under the lock. */
+    /** Starts a {@link TrackedCopy}; stores are recorded until {@link #finishCopy}. Writer, under the lock. */
     TrackedCopy startCopy() {
         final TrackedCopy copy = new TrackedCopy(chunks);
         trail = copy.trail();

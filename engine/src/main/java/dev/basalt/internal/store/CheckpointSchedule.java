@@ -16,9 +16,9 @@ import org.agrona.concurrent.NanoClock;
  *       passed since it, so checkpoints take at most 1/{@value #COST_MULTIPLE} of a core. Under
  *       sustained overwrite compaction removes segments every second; at 1 M keys a checkpoint
  *       takes 200 to 300 ms, of which about 1 ms with writers stopped, on the project's 2-vCPU
- *       VMs. Spacing by the lock hold alone let one come
- *       every second, and its file writing, beside the writer and the compaction thread on two
- *       cores, cost the writer half its throughput (issue 14's sustained-overwrite run).
+ *       VMs. Spacing by the lock hold alone let one come every second, and its file writing,
+ *       beside the writer and the compaction thread on two cores, cost the writer half its
+ *       throughput (issue 14's sustained-overwrite run).
  *       Why not more than ten: the price is a longer log tail to replay after a kill.</li>
  * </ul>
  * Threads: the checkpoint agent, except {@link #compactionRemovedSegments} (any thread).

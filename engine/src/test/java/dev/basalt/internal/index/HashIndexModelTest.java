@@ -53,7 +53,8 @@ class HashIndexModelTest {
             .withAction(1, action(Arbitraries.just(Transformer.mutate("copy", Model::copy))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("start tracked copy", Model::startTrackedCopy))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("copy tracked", Model::copyTracked))))
-            .withAction(1, action(Arbitraries.just(Transformer.mutate("finish tracked copy", Model::finishTrackedCopy))))
+            .withAction(1, action(Arbitraries.just(
+                Transformer.mutate("finish tracked copy", Model::finishTrackedCopy))))
             .withMaxTransformations(300);
     }
 

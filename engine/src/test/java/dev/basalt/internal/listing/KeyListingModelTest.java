@@ -59,7 +59,8 @@ class KeyListingModelTest {
             .withAction(1, action(Arbitraries.just(Transformer.mutate("copy", Model::copy))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("start tracked copy", Model::startTrackedCopy))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("copy tracked", Model::copyTracked))))
-            .withAction(1, action(Arbitraries.just(Transformer.mutate("finish tracked copy", Model::finishTrackedCopy))))
+            .withAction(1, action(Arbitraries.just(
+                Transformer.mutate("finish tracked copy", Model::finishTrackedCopy))))
             .withAction(1, action(Arbitraries.of(true, false).map(fromCopy ->
                 Transformer.mutate("save and restore" + (fromCopy ? " a copy" : ""), m -> m.saveAndRestore(fromCopy)))))
             .withAction(1, action(Combinators.combine(prefixes(), pageSizes()).as((p, size) ->
