@@ -4,6 +4,7 @@ import static dev.basalt.internal.index.HashIndex.NO_LOCATION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.internal.env.CopySpace;
+import dev.basalt.internal.env.TrackedCopySteps;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,8 +88,11 @@ class HashIndexModelTest {
         private final Map<Integer, List<Long>> pastLocations = new HashMap<>();
         private final List<HashIndex> copies = new java.util.ArrayList<>();
         private final List<Map<Integer, Long>> copiedModels = new java.util.ArrayList<>();
-        private dev.basalt.internal.env.TrackedCopy tracked;
-        private CopySpace trackedSpace;
+        /** A checkpoint's copy taken beside the writer: started, copied and finished by separate actions. */
+        private final TrackedCopySteps<HashIndex> tracked = new TrackedCopySteps<>(space -> {
+            IndexImage.reserveCopy(index, space);
+            return IndexImage.startCopy(index);
+        }, (started, space) -> IndexImage.finishCopy(index, started, space));
 
         void copy() {
             try (CopySpace space = new CopySpace()) {
@@ -99,32 +103,21 @@ class HashIndexModelTest {
             }
         }
 
-        /** A checkpoint's copy taken beside the writer: started here, copied and finished by later actions. */
         void startTrackedCopy() {
-            if (tracked == null) {
-                tracked = IndexImage.startCopy(index);
-                trackedSpace = new CopySpace();
-                IndexImage.reserveCopy(index, trackedSpace);
-            }
+            tracked.start();
         }
 
-        /** The copying without the lock: whatever the index does after this is the trail's to catch up. */
         void copyTracked() {
-            if (tracked != null) {
-                tracked.copy(trackedSpace);
-            }
+            tracked.copy();
         }
 
-        /** Under the lock: the copy made exact must equal the index's slots byte for byte (growth included). */
+        /** The copy made exact must equal the index's slots byte for byte (growth included). */
         void finishTrackedCopy() {
-            if (tracked == null) {
-                return;
+            final HashIndex copy = tracked.finish();
+            if (copy != null) {
+                assertThat(slots(copy)).as("tracked copy's slots").isEqualTo(slots(index));
+                keepCopy(copy);
             }
-            final HashIndex copy = IndexImage.finishCopy(index, tracked, trackedSpace);
-            trackedSpace.close();
-            tracked = null;
-            assertThat(slots(copy)).as("tracked copy's slots").isEqualTo(slots(index));
-            keepCopy(copy);
         }
 
         private void keepCopy(HashIndex copy) {
@@ -137,17 +130,7 @@ class HashIndexModelTest {
         }
 
         private static byte[] slots(HashIndex index) {
-            final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            try {
-                IndexImage.copyOut(index, chunk -> {
-                    final byte[] chunkBytes = new byte[chunk.remaining()];
-                    chunk.get(chunkBytes);
-                    bytes.write(chunkBytes);
-                });
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return bytes.toByteArray();
+            return TrackedCopySteps.bytesOf(each -> IndexImage.copyOut(index, each::accept));
         }
 
         void put(int id) {

@@ -3,6 +3,7 @@ package dev.basalt.internal.listing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.internal.env.CopySpace;
+import dev.basalt.internal.env.TrackedCopySteps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -150,8 +151,11 @@ class KeyListingModelTest {
         private final NavigableSet<byte[]> model = new TreeSet<>(Scans.UNSIGNED);
         private final List<KeyListing> copies = new ArrayList<>();
         private final List<List<byte[]>> copiedModels = new ArrayList<>();
-        private dev.basalt.internal.env.TrackedCopy tracked;
-        private CopySpace trackedSpace;
+        /** A checkpoint's copy taken beside the writer: started, copied and finished by separate actions. */
+        private final TrackedCopySteps<KeyListing> tracked = new TrackedCopySteps<>(space -> {
+            listing.reserveCopy(space);
+            return listing.startCopy();
+        }, (started, space) -> listing.finishCopy(started, space));
 
         void insert(byte[] key) {
             assertThat(Scans.insert(listing, key)).as("insert result").isEqualTo(model.add(key));
@@ -209,32 +213,21 @@ class KeyListingModelTest {
             }
         }
 
-        /** A checkpoint's copy taken beside the writer: started here, copied and finished by later actions. */
         void startTrackedCopy() {
-            if (tracked == null) {
-                tracked = listing.startCopy();
-                trackedSpace = new CopySpace();
-                listing.reserveCopy(trackedSpace);
-            }
+            tracked.start();
         }
 
-        /** The copying without the lock: whatever the listing does after this is the trail's to catch up. */
         void copyTracked() {
-            if (tracked != null) {
-                tracked.copy(trackedSpace);
-            }
+            tracked.copy();
         }
 
-        /** Under the lock: the copy made exact must equal the listing's memory byte for byte. */
+        /** The copy made exact must equal the listing's memory byte for byte. */
         void finishTrackedCopy() {
-            if (tracked == null) {
-                return;
+            final KeyListing copy = tracked.finish();
+            if (copy != null) {
+                assertThat(memory(copy)).as("tracked copy's memory").isEqualTo(memory(listing));
+                keepCopy(copy);
             }
-            final KeyListing copy = listing.finishCopy(tracked, trackedSpace);
-            trackedSpace.close();
-            tracked = null;
-            assertThat(memory(copy)).as("tracked copy's memory").isEqualTo(memory(listing));
-            keepCopy(copy);
         }
 
         private void keepCopy(KeyListing copy) {
@@ -247,17 +240,7 @@ class KeyListingModelTest {
         }
 
         private static byte[] memory(KeyListing listing) {
-            final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            try {
-                ListingImage.copyOut(listing, chunk -> {
-                    final byte[] chunkBytes = new byte[chunk.remaining()];
-                    chunk.get(chunkBytes);
-                    bytes.write(chunkBytes);
-                });
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return bytes.toByteArray();
+            return TrackedCopySteps.bytesOf(each -> ListingImage.copyOut(listing, each::accept));
         }
 
         private static long chunkBytes(KeyListing listing) {
