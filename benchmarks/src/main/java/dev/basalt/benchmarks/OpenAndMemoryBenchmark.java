@@ -53,7 +53,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *   <li>{@link #memoryAfterLoad}: open an empty directory and load it; the score is the load
  *       time; the counters are the Java heap after a full GC ({@code heapBytesPerKey}), the
  *       process's resident set ({@code rssBytesPerKey}, from {@code /proc/self/status}: heap,
- *       native memory and the touched pages of memory-mapped files alike) and the disk space
+ *       native memory and the touched pages of memory-mapped files alike), its anonymous part
+ *       ({@code anonRssBytesPerKey}, {@code RssAnon}: without the pages of mapped files, which
+ *       the kernel can drop and read back) and the disk space
  *       ({@code diskBytesPerKey}, allocated blocks as {@code du} counts them, so LMDB's sparse
  *       map file counts only what it uses), each the growth over the state before the load,
  *       divided by the keys loaded.</li>
@@ -117,11 +119,26 @@ public class OpenAndMemoryBenchmark {
     /**
      * Opens an empty directory and loads every key; the counters hold the memory it then takes.
      * One load per fork and no warmup: a load of a million keys is its own warmup, and the
-     * memory figures do not depend on the JIT.
+     * memory figures do not depend on the JIT. The fork's heap is fixed and touched in advance
+     * ({@link JvmFlags#MEMORY_HEAP_PRE_TOUCH}).
      */
     @Benchmark
     @Warmup(iterations = 0)
     @Measurement(iterations = 1)
+    @Fork(value = 1, jvmArgsAppend = {
+            JvmFlags.EXPORT_JDK_INTERNAL_MISC,
+            JvmFlags.EXPORT_JDK_INTERNAL_REF,
+            JvmFlags.OPEN_JAVA_LANG_REFLECT,
+            JvmFlags.OPEN_SUN_NIO_CH,
+            JvmFlags.OPEN_JAVA_UTIL_ZIP,
+            JvmFlags.PEER_OPEN_JAVA_LANG,
+            JvmFlags.PEER_OPEN_JAVA_NIO,
+            JvmFlags.PEER_EXPORT_JAVAC_FILE,
+            JvmFlags.PEER_OPEN_JAVAC,
+            JvmFlags.MEMORY_HEAP_MIN,
+            JvmFlags.MEMORY_HEAP_MAX,
+            JvmFlags.MEMORY_HEAP_PRE_TOUCH,
+            JvmFlags.MEMORY_HEAP_HUGE_PAGES})
     public void memoryAfterLoad(MemoryProbe probe) {
         probe.data.openAndLoad(probe.settings);
     }
@@ -279,6 +296,12 @@ public class OpenAndMemoryBenchmark {
         public double heapBytesPerKey;
         /** Resident set of the process, growth per key. */
         public double rssBytesPerKey;
+        /**
+         * Resident anonymous memory of the process (heap, native allocations and private
+         * copy-on-write pages, not the clean or shared pages of mapped files), growth per key:
+         * the memory a store holds that the kernel cannot drop and read back from its files.
+         */
+        public double anonRssBytesPerKey;
         /** Disk blocks of the store's directory per key. */
         public double diskBytesPerKey;
 
@@ -287,6 +310,7 @@ public class OpenAndMemoryBenchmark {
         private int keys;
         private long heapBytesBefore;
         private long rssBytesBefore;
+        private long anonRssBytesBefore;
         private double samples;
 
         @Setup(Level.Iteration)
@@ -294,6 +318,7 @@ public class OpenAndMemoryBenchmark {
             keys = memory.keys;
             heapBytesPerKey = 0;
             rssBytesPerKey = 0;
+            anonRssBytesPerKey = 0;
             diskBytesPerKey = 0;
             samples = (double) params.getMeasurement().getCount() * Math.max(1, params.getForks());
             settings = PeerData.settings(Durability.PERIODIC, keys, memory.valueBytes, false);
@@ -301,6 +326,7 @@ public class OpenAndMemoryBenchmark {
             data = PeerData.prepare(memory.store, keys, memory.valueBytes);
             heapBytesBefore = heapBytesAfterGc();
             rssBytesBefore = rssBytes();
+            anonRssBytesBefore = anonRssBytes();
         }
 
         @TearDown(Level.Iteration)
@@ -309,6 +335,7 @@ public class OpenAndMemoryBenchmark {
                 store();
                 heapBytesPerKey = (heapBytesAfterGc() - heapBytesBefore) / (double) keys / samples;
                 rssBytesPerKey = (rssBytes() - rssBytesBefore) / (double) keys / samples;
+                anonRssBytesPerKey = (anonRssBytes() - anonRssBytesBefore) / (double) keys / samples;
                 diskBytesPerKey = diskBytes(data.dir) / (double) keys / samples;
             } finally {
                 data.close();
@@ -342,12 +369,21 @@ public class OpenAndMemoryBenchmark {
 
     /** VmRSS of this process from {@code /proc/self/status}, in bytes; -1 where there is no procfs. */
     static long rssBytes() {
+        return statusBytes("VmRSS:");
+    }
+
+    /** RssAnon of this process from {@code /proc/self/status}, in bytes; -1 where there is no procfs. */
+    static long anonRssBytes() {
+        return statusBytes("RssAnon:");
+    }
+
+    private static long statusBytes(String field) {
         Path status = Path.of("/proc/self/status");
         if (!Files.isReadable(status)) {
             return -1;
         }
         try (Stream<String> lines = Files.lines(status)) {
-            return lines.filter(line -> line.startsWith("VmRSS:"))
+            return lines.filter(line -> line.startsWith(field))
                     .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024)
                     .findFirst()
                     .orElse(-1L);

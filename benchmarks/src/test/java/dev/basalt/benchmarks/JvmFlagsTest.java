@@ -39,6 +39,19 @@ class JvmFlagsTest {
         }
     }
 
+    /** The memory fork's own annotation replaces the class's, so it must carry every flag itself. */
+    @Test
+    void theMemoryForkHasEveryFlagAndAFixedPreTouchedHeap() throws NoSuchMethodException {
+        Fork fork = OpenAndMemoryBenchmark.class.getMethod("memoryAfterLoad", OpenAndMemoryBenchmark.MemoryProbe.class)
+                .getAnnotation(Fork.class);
+
+        assertThat(Arrays.asList(fork.jvmArgsAppend()))
+                .containsAll(dev.basalt.internal.env.JvmFlags.REQUIRED)
+                .containsAll(PEER_FLAGS)
+                .contains(JvmFlags.MEMORY_HEAP_MIN, JvmFlags.MEMORY_HEAP_MAX, JvmFlags.MEMORY_HEAP_PRE_TOUCH)
+                .doesNotContain(JvmFlags.PEER_HEAP);
+    }
+
     /** Surefire runs this module's tests with the pom's peer.jvm.flags: they must be these constants. */
     @Test
     void thePomsPeerFlagsAreTheConstants() {
