@@ -58,6 +58,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       the kernel can drop and read back) and the disk space
  *       ({@code diskBytesPerKey}, allocated blocks as {@code du} counts them, so LMDB's sparse
  *       map file counts only what it uses), each the growth over the state before the load,
+ *       taken eleven seconds after a collection that follows the load,
  *       divided by the keys loaded.</li>
  * </ul>
  *
@@ -291,6 +292,7 @@ public class OpenAndMemoryBenchmark {
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class MemoryProbe {
         static final int WARM_UP_KEYS = 1_000;
+        static final long SETTLE_MILLIS = 11_000;
 
         /** Java heap after a full GC, growth per key. */
         public double heapBytesPerKey;
@@ -334,6 +336,7 @@ public class OpenAndMemoryBenchmark {
             try {
                 store();
                 heapBytesPerKey = (heapBytesAfterGc() - heapBytesBefore) / (double) keys / samples;
+                settle();
                 rssBytesPerKey = (rssBytes() - rssBytesBefore) / (double) keys / samples;
                 anonRssBytesPerKey = (anonRssBytes() - anonRssBytesBefore) / (double) keys / samples;
                 diskBytesPerKey = diskBytes(data.dir) / (double) keys / samples;
@@ -351,6 +354,20 @@ public class OpenAndMemoryBenchmark {
         private static void warmUp(MemoryParams memory) {
             PeerData.load(memory.store, WARM_UP_KEYS, memory.valueBytes,
                     PeerData.settings(Durability.PERIODIC, WARM_UP_KEYS, memory.valueBytes, false)).close();
+        }
+
+        /**
+         * Waits {@link #SETTLE_MILLIS} after the collection, for every store alike: what a store
+         * holds once its background work has caught up, not in the middle of it. Basalt gives
+         * freed memory back to the system every ten seconds (its {@code FreedMemory}), and
+         * the collection has just freed the direct buffers nothing referred to any more.
+         */
+        private static void settle() {
+            try {
+                Thread.sleep(SETTLE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** Makes the load durable first, so disk figures count what a restart would find. */

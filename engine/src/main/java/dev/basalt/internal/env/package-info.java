@@ -6,7 +6,8 @@
  * lock, crash points, the JVM-flag check, the engine's fixed
  * {@link dev.basalt.internal.env.Limits}, and the means to copy off-heap structures for a
  * checkpoint while their writer goes on ({@link dev.basalt.internal.env.CopySpace},
- * {@link dev.basalt.internal.env.TrackedCopy}).
+ * {@link dev.basalt.internal.env.TrackedCopy}), and the return of freed memory to the system
+ * ({@link dev.basalt.internal.env.FreedMemory}).
  *
  * <p>Threads: stateless or thread-safe; crash points are inert (a constant test) unless a crash
  * test armed one by system property.

@@ -3,6 +3,7 @@ package dev.basalt.internal.store;
 import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.internal.compaction.CompactionAgent;
+import dev.basalt.internal.env.FreedMemory;
 import dev.basalt.internal.expiry.ExpiryAgent;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.agrona.concurrent.NanoClock;
 /**
  * The engine's two threads. {@code basalt-background} runs the expiry sweep, the background
  * checkpoint (when the log grew by the configured interval), the hint files of sealed segments
- * (which a roll leaves to it, off the append lock) and, in PERIODIC mode, the fsync agent;
+ * (which a roll leaves to it, off the append lock), the return of freed memory to the system
+ * ({@link FreedMemory}, every ten seconds) and, in PERIODIC mode, the fsync agent;
  * {@code basalt-compaction} runs background compaction on its own, so that a long pass never
  * holds up the periodic fsync (the PERIODIC promise is about a second of
  * exposure) or the expiry sweep. Both are daemon threads that {@link #stop()} joins.
@@ -59,6 +61,7 @@ final class BackgroundThreads {
             agents.add(agent("basalt-checkpoint", checkpointIfDue));
         }
         agents.add(agent("basalt-sealed-hints", writeSealedHints));
+        agents.add(agent("basalt-freed-memory", () -> FreedMemory.releaseIfDue(nanoClock) ? 1 : 0));
         Agent composite = new CompositeAgent(agents);
         // Backoff rather than a fixed sleep: between the batches of an expiry burst the agent
         // idles only briefly, so a burst is not held to one batch per sleep.
