@@ -151,7 +151,11 @@ class CrashTest {
         command.add(Long.toString(random.nextLong()));
         Process child = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
-            if (random.nextInt(EARLY_KILL_ONE_IN) == 0) {
+            // Never the first cycle: with every cycle killed early, nothing is acknowledged and the
+            // run checks nothing (seed 27672132789471 drew that, one run in 3,125). Drawn anyway, so
+            // a seed keeps its sequence.
+            boolean early = random.nextInt(EARLY_KILL_ONE_IN) == 0;
+            if (early && cycle > 0) {
                 Thread.sleep(random.nextInt(1000));
             } else {
                 awaitReady(child, out, err);
