@@ -27,23 +27,33 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <ol>
  *   <li>pick victims (sealed segments past the dead-fraction threshold) and note the lowest
  *       sequence number held by any other segment;</li>
- *   <li>copy every live record of the victims to the end of the log with its own sequence
- *       number, repointing the index with a compare-and-set on the old location, one record
- *       per hold of the append lock so a writer waits for at most one record's copy;</li>
- *   <li>force the log (crash point {@code COMPACTION_COPIED_FORCED});</li>
- *   <li>write the commit file listing the victims ({@code COMPACTION_COMMITTED}): from here they
- *       are garbage, and recovery finishes their deletion if a crash interrupts it;</li>
- *   <li>wait for every reader that may hold an old location, unlink, unmap and delete the
- *       victims, and remove the commit file ({@code COMPACTION_COMMIT_CLEARED}).</li>
+ *   <li>then for each victim in turn, in the log's order (oldest segment first):
+ *   <ol>
+ *     <li>copy its live records to the end of the log with their own sequence numbers,
+ *         repointing the index with a compare-and-set on the old location, one record per hold
+ *         of the append lock so a writer waits for at most one record's copy;</li>
+ *     <li>force the log (crash point {@code COMPACTION_COPIED_FORCED});</li>
+ *     <li>write the commit file naming the victim ({@code COMPACTION_COMMITTED}): from here it is
+ *         garbage, and recovery finishes its deletion if a crash interrupts it;</li>
+ *     <li>wait for every reader that may hold an old location, unlink, unmap and delete the
+ *         victim, and remove the commit file ({@code COMPACTION_COMMIT_CLEARED}).</li>
+ *   </ol></li>
  * </ol>
+ *
+ * <p>Why one victim at a time: a pass that deleted its victims only after copying all of them
+ * held every victim and every copy on disk at once. Under uniform overwrite all segments cross
+ * the threshold together, so a pass took in the whole log, and the disk peaked at several times
+ * the live data ({@code docs/benchmarks.md}, "Victims deleted one at a time"). Now the disk holds
+ * at most one victim's copies beside the log.
  *
  * <p>Never lose, never resurrect. A dead put is dropped: it was overwritten (the newer record is
  * on disk), deleted (the tombstone is on disk until it is itself safely dropped), or belongs to a
  * dropped namespace (the drop record is kept forever). A tombstone is dropped only when the key
- * has a newer put, or when every segment outside this pass holds only newer sequence numbers, so
- * no older version of the key can remain anywhere. An expired put that is the key's newest
- * record becomes a tombstone under the same rule, because dropping it could let an older
- * version come back at the next open. Namespace create and drop records are always kept.
+ * has a newer put, or when every segment that outlives the victim (those outside the pass and
+ * the victims still to come) holds only newer sequence numbers, so no older version of the key
+ * can remain anywhere once the victim is deleted. An expired put that is the key's newest record
+ * becomes a tombstone under the same rule, because dropping it could let an older version come
+ * back at the next open. Namespace create and drop records are always kept.
  *
  * <p>Dependencies: the log and {@link CompactionHost} only; the engine's structures are reached
  * through {@link LiveKeys}. Threads: one pass at a time (the engine serialises them); the pass
@@ -150,25 +160,51 @@ public final class CompactionPass {
 
     private CompactionResult compact(List<Segment> victims, long minSequenceElsewhere) {
         checkFreeSpace(victims);
+        long[] floors = sequenceFloors(victims, minSequenceElsewhere);
         long total = 0;
         for (Segment victim : victims) {
             total += victim.dataEnd();
         }
         long done = 0;
         long now = host.nowEpochSeconds();
-        for (Segment victim : victims) {
-            copyLiveRecords(victim, minSequenceElsewhere, now);
+        for (int i = 0; i < victims.size(); i++) {
+            Segment victim = victims.get(i);
+            copyLiveRecords(victim, floors[i], now);
+            retire(victim);
             done += victim.dataEnd();
             progress.progress(done, total);
         }
+        return new CompactionResult(victims.size(), recordsCopied, bytesCopied, tombstonesKept, recordsDropped,
+                Math.max(0, total - bytesCopied));
+    }
+
+    /**
+     * For each victim, the lowest sequence number of every segment that outlives it: those
+     * outside the pass and the victims after it. A tombstone or expired put below its floor has
+     * no older version left once the victim is deleted. Victims are sealed, so their lowest
+     * sequences do not change during the pass; copies keep their sequence but are copies of live
+     * puts (never older than a dropped tombstone of their key) or of kept tombstones.
+     */
+    private long[] sequenceFloors(List<Segment> victims, long minSequenceElsewhere) {
+        long[] floors = new long[victims.size()];
+        long floor = minSequenceElsewhere;
+        host.lockStep();
+        try {
+            for (int i = victims.size() - 1; i >= 0; i--) {
+                floors[i] = floor;
+                floor = Math.min(floor, host.usage().minSequence((int) victims.get(i).id()));
+            }
+        } finally {
+            host.unlockStep();
+        }
+        return floors;
+    }
+
+    /** Steps 3 to 5 for one victim whose live records are copied: force, commit, delete. */
+    private void retire(Segment victim) {
         log.force();
         CrashPoints.hit(CrashPoint.COMPACTION_COPIED_FORCED);
-        long[] ids = new long[victims.size()];
-        long victimBytes = 0;
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = victims.get(i).id();
-            victimBytes += victims.get(i).dataEnd();
-        }
+        long[] ids = {victim.id()};
         host.changeFiles(() -> CompactionCommit.write(log.io(), log.directory(), log.storeId(), ids));
         // Outside the file lock: an observer that closes the store here must not wait on it.
         CrashPoints.hit(CrashPoint.COMPACTION_COMMITTED);
@@ -178,32 +214,34 @@ public final class CompactionPass {
         host.changeFiles(() -> {
             host.lockStep();
             try {
-                log.retire(victims);
-                for (long id : ids) {
-                    host.usage().forget((int) id);
-                }
+                log.retire(List.of(victim));
+                host.usage().forget((int) victim.id());
             } finally {
                 host.unlockStep();
             }
             CompactionCommit.clear(log.io(), log.directory());
         });
         CrashPoints.hit(CrashPoint.COMPACTION_COMMIT_CLEARED);
-        return new CompactionResult(victims.size(), recordsCopied, bytesCopied, tombstonesKept, recordsDropped,
-                Math.max(0, victimBytes - bytesCopied));
     }
 
+    /**
+     * Each victim is deleted before the next is copied, and its copies are no larger than it, so
+     * the most the pass adds to the disk at any moment is the live bytes of its largest victim,
+     * plus a segment of headroom for the one its copies open.
+     */
     private void checkFreeSpace(List<Segment> victims) {
-        long needed = host.segmentSizeBytes();
+        long largestLive = 0;
         for (Segment victim : victims) {
-            needed += host.usage().liveBytes((int) victim.id());
+            largestLive = Math.max(largestLive, host.usage().liveBytes((int) victim.id()));
         }
+        long needed = host.segmentSizeBytes() + largestLive;
         try {
             long usable = log.io().usableSpace(log.directory());
             if (usable < needed) {
+                String which = victims.size() == 1 ? "the one segment" : "the largest of " + victims.size() + " segments";
                 throw new BasaltException("compaction needs " + needed + " bytes free in " + log.directory()
-                        + " (the live data of " + victims.size() + (victims.size() == 1 ? " segment" : " segments")
-                        + " plus one segment of headroom); "
-                        + usable + " are free. Nothing was changed");
+                        + " (the live data of " + which + " to rewrite, " + largestLive
+                        + " bytes, plus one segment of headroom); " + usable + " are free. Nothing was changed");
             }
         } catch (IOException e) {
             throw new BasaltException("cannot read the free space of " + log.directory() + ": " + e, e);

@@ -14,12 +14,13 @@ import java.nio.file.Path;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The commit point of a compaction pass ({@code docs/compaction.md}): a small file listing the
+ * The commit point of a compaction step ({@code docs/compaction.md}): a small file listing the
  * victim segments, written (tmp, force, rename, fsync directory) only after every live record
  * of the victims has been copied forward and forced. Once it exists the victims are garbage,
- * as a set: recovery deletes every listed segment before it reads any, so a crash while the
- * victims were being deleted one by one can never leave half of them (and with them a
- * dropped tombstone's older versions) behind.
+ * as a set: recovery deletes every listed segment before it reads any, so a crash while
+ * several victims were being deleted can never leave some of them behind. The engine's passes
+ * commit one victim at a time (each victim's dropped tombstones are checked against the victims
+ * still to come); the format lists any number, and recovery honours them all.
  *
  * <pre>
  * +--------+--------+--------+--------+------------------+-----+---------+
