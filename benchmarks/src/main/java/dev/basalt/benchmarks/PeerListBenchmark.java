@@ -57,7 +57,11 @@ public class PeerListBenchmark {
     /** The ordered store under test, loaded once per trial. */
     @State(Scope.Benchmark)
     public static class Loaded {
-        /** Which ordered store: basalt, skiplist, rocksdb, lmdb, mapdb, xodus. */
+        /**
+         * Which ordered store: basalt, skiplist, rocksdb, lmdb, mapdb, xodus; also
+         * {@code basalt-metadata} (not run by default), Basalt with metadata on every key, whose
+         * page reads and parses each key's metadata.
+         */
         @Param({"basalt", "skiplist", "rocksdb", "lmdb", "mapdb", "xodus"})
         public String store;
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Basalt through its public API, one namespace {@value #NAMESPACE}.
@@ -35,6 +36,13 @@ final class BasaltStore implements KvStore {
     /** 4 MiB: about 30,000 records of 100 bytes, so 10 % overwrites of 100,000 keys seal a segment in seconds. */
     static final long BACKGROUND_WORK_SEGMENT_BYTES = 4L << 20;
 
+    /**
+     * The metadata {@link Stores#BASALT_WITH_METADATA} loads every key with: about the size of a
+     * Workers KV user's content type and version (41 bytes of JSON).
+     */
+    static final Map<String, Object> LOAD_METADATA = Map.of("contentType", "text/plain", "version", 3);
+    private static final PutOptions WITH_LOAD_METADATA = PutOptions.none().withMetadata(LOAD_METADATA);
+
     /** Entries per {@link WriteBatch} of a batched {@link #load}, as RocksDB's adapter loads. */
     static final int LOAD_BATCH_ENTRIES = 1_000;
 
@@ -42,6 +50,8 @@ final class BasaltStore implements KvStore {
     private final boolean backgroundCompaction;
     /** True for {@link Stores#BASALT_BATCHED_LOAD}: {@link #load} writes batches, not single puts. */
     private final boolean batchedLoad;
+    /** True for {@link Stores#BASALT_WITH_METADATA}: {@link #load} gives every key metadata. */
+    private final boolean loadMetadata;
     private Basalt db;
     private KvNamespace namespace;
     /** {@link #syncCount} once closed: JMH may ask for it after another thread closed the store. */
@@ -52,19 +62,35 @@ final class BasaltStore implements KvStore {
     }
 
     BasaltStore(boolean backgroundCompaction, boolean batchedLoad) {
+        this(backgroundCompaction, batchedLoad, false);
+    }
+
+    BasaltStore(boolean backgroundCompaction, boolean batchedLoad, boolean loadMetadata) {
         this.backgroundCompaction = backgroundCompaction;
         this.batchedLoad = batchedLoad;
+        this.loadMetadata = loadMetadata;
     }
 
     @Override
     public String name() {
-        return batchedLoad ? Stores.BASALT_BATCHED_LOAD
+        return loadMetadata ? Stores.BASALT_WITH_METADATA
+                : batchedLoad ? Stores.BASALT_BATCHED_LOAD
                 : backgroundCompaction ? Stores.BASALT : Stores.BASALT_NO_COMPACTION;
     }
 
-    /** One put per key, or with {@link Stores#BASALT_BATCHED_LOAD} one atomic batch per 1,000 keys. */
+    /**
+     * One put per key, or with {@link Stores#BASALT_BATCHED_LOAD} one atomic batch per 1,000 keys;
+     * with {@link Stores#BASALT_WITH_METADATA} every put carries {@link #LOAD_METADATA}.
+     */
     @Override
     public void load(LoadSource source) {
+        if (loadMetadata) {
+            for (int i = 0; i < source.count(); i++) {
+                namespace.put(source.key(i), source.value(i), WITH_LOAD_METADATA);
+            }
+            sync();
+            return;
+        }
         if (!batchedLoad) {
             KvStore.super.load(source);
             return;

@@ -26,6 +26,12 @@ public final class Stores {
      * load figures of {@code OpenAndMemoryBenchmark.memoryAfterLoad}.
      */
     public static final String BASALT_BATCHED_LOAD = "basalt-batch";
+    /**
+     * Basalt loading every key with {@link BasaltStore#LOAD_METADATA} as its metadata, otherwise
+     * {@link #BASALT}: not one of {@link #NAMES} (no peer has metadata); for the list page of
+     * {@code PeerListBenchmark} when every listed key carries some.
+     */
+    public static final String BASALT_WITH_METADATA = "basalt-metadata";
 
     /** Every store, Basalt first, then the in-memory ceilings, then the persistent peers. */
     public static final List<String> NAMES =
@@ -49,6 +55,8 @@ public final class Stores {
                 return new BasaltStore(false, false);
             case BASALT_BATCHED_LOAD:
                 return new BasaltStore(true, true);
+            case BASALT_WITH_METADATA:
+                return new BasaltStore(true, false, true);
             case CHM:
                 return new HashMapStore();
             case SKIPLIST:

@@ -3,7 +3,11 @@ package dev.basalt.benchmarks.stores;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.basalt.Basalt;
+import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
+import dev.basalt.KeyInfo;
+import dev.basalt.ListOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -143,6 +147,26 @@ class StoreAdaptersTest {
             assertThatThrownBy(() -> store.open(dir, settings(Durability.SYNC_EACH_WRITE)))
                     .isInstanceOf(UnsupportedOperationException.class)
                     .hasMessageContaining("PERIODIC");
+        }
+    }
+
+    /** The metadata store loads every key with its metadata, and lists and reads as Basalt does. */
+    @Test
+    void basaltWithMetadataGivesEveryLoadedKeyTheLoadMetadata() {
+        try (KvStore store = Stores.create(Stores.BASALT_WITH_METADATA)) {
+            store.open(dir, settings(Durability.PERIODIC));
+            load(store);
+            assertThat(store.name()).isEqualTo(Stores.BASALT_WITH_METADATA);
+            checkReads(store);
+            assertThat(store.listPage(PREFIX, 1000)).hasSize(100);
+        }
+        try (Basalt db = Basalt.open(dir, BasaltOptions.defaults())) {
+            List<KeyInfo> page = db.namespace(BasaltStore.NAMESPACE).list(ListOptions.prefix(PREFIX)).keys();
+            assertThat(page).hasSize(100).allSatisfy(info -> {
+                assertThat(info.metadata()).as("metadata of %s", info.name()).isNotNull();
+                assertThat(info.metadata().get("contentType").asString()).isEqualTo("text/plain");
+                assertThat(info.metadata().get("version").asInt()).isEqualTo(3);
+            });
         }
     }
 
