@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -29,7 +28,7 @@ public final class CopySpace implements AutoCloseable {
 
     /** Allocates (zeroed, every page touched) one buffer of {@code capacity} bytes for a later {@link #take}. */
     public void reserve(int capacity) {
-        reserved.computeIfAbsent(capacity, c -> new ArrayDeque<>()).addLast(ByteBuffer.allocateDirect(capacity));
+        reserved.computeIfAbsent(capacity, c -> new ArrayDeque<>()).addLast(DirectMemory.allocateZeroed(capacity));
         reservedBytes += capacity;
     }
 
@@ -55,7 +54,7 @@ public final class CopySpace implements AutoCloseable {
         ArrayDeque<ByteBuffer> buffers = reserved.get(capacity);
         ByteBuffer buffer = buffers == null ? null : buffers.pollFirst();
         if (buffer == null) {
-            return ByteBuffer.allocateDirect(capacity);
+            return DirectMemory.allocateZeroed(capacity);
         }
         reservedBytes -= capacity;
         return buffer;
@@ -71,7 +70,7 @@ public final class CopySpace implements AutoCloseable {
     public void close() {
         for (ArrayDeque<ByteBuffer> buffers : reserved.values()) {
             for (ByteBuffer buffer : buffers) {
-                BufferUtil.free(buffer);
+                DirectMemory.free(buffer);
             }
             buffers.clear();
         }
