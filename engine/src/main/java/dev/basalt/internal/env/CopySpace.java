@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -28,7 +29,7 @@ public final class CopySpace implements AutoCloseable {
 
     /** Allocates (zeroed, every page touched) one buffer of {@code capacity} bytes for a later {@link #take}. */
     public void reserve(int capacity) {
-        reserved.computeIfAbsent(capacity, c -> new ArrayDeque<>()).addLast(DirectMemory.allocateZeroed(capacity));
+        reserved.computeIfAbsent(capacity, c -> new ArrayDeque<>()).addLast(ByteBuffer.allocateDirect(capacity));
         reservedBytes += capacity;
     }
 
@@ -54,7 +55,7 @@ public final class CopySpace implements AutoCloseable {
         ArrayDeque<ByteBuffer> buffers = reserved.get(capacity);
         ByteBuffer buffer = buffers == null ? null : buffers.pollFirst();
         if (buffer == null) {
-            return DirectMemory.allocateZeroed(capacity);
+            return ByteBuffer.allocateDirect(capacity);
         }
         reservedBytes -= capacity;
         return buffer;
@@ -70,7 +71,7 @@ public final class CopySpace implements AutoCloseable {
     public void close() {
         for (ArrayDeque<ByteBuffer> buffers : reserved.values()) {
             for (ByteBuffer buffer : buffers) {
-                DirectMemory.free(buffer);
+                BufferUtil.free(buffer);
             }
             buffers.clear();
         }

@@ -1,5 +1,6 @@
 package dev.basalt.internal.env;
 
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -16,13 +17,13 @@ public final class PrivateMappings {
     /**
      * {@code chunk} copied into fresh direct memory when it is a mapping; null when its memory is
      * already the process's own. The caller swaps the copy in, then frees the mapping
-     * ({@link DirectMemory#free}) once nothing reads it.
+     * ({@code BufferUtil.free}) once nothing reads it.
      */
     public static UnsafeBuffer ownCopy(UnsafeBuffer chunk) {
         if (!(chunk.byteBuffer() instanceof MappedByteBuffer)) {
             return null;
         }
-        UnsafeBuffer own = new UnsafeBuffer(DirectMemory.allocateZeroed(chunk.capacity()));
+        UnsafeBuffer own = new UnsafeBuffer(ByteBuffer.allocateDirect(chunk.capacity()));
         own.putBytes(0, chunk, 0, chunk.capacity());
         return own;
     }

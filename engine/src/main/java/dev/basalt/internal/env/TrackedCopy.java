@@ -1,6 +1,7 @@
 package dev.basalt.internal.env;
 
 import java.nio.ByteBuffer;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -93,7 +94,7 @@ public final class TrackedCopy {
         if (copies != null) {
             for (UnsafeBuffer copy : copies) {
                 ByteBuffer buffer = copy.byteBuffer();
-                DirectMemory.free(buffer);
+                BufferUtil.free(buffer);
             }
             copies = null;
         }

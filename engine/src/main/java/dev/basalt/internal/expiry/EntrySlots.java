@@ -1,6 +1,5 @@
 package dev.basalt.internal.expiry;
 
-import dev.basalt.internal.env.DirectMemory;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.agrona.BitUtil;
@@ -105,7 +104,7 @@ final class EntrySlots {
         while (chunkCount > keepChunks) {
             chunkCount--;
             chunks[chunkCount] = null; // a late access is a NullPointerException, never a SIGSEGV
-            DirectMemory.free(allocations[chunkCount]);
+            BufferUtil.free(allocations[chunkCount]);
             allocations[chunkCount] = null;
         }
     }

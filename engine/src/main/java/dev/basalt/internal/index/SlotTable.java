@@ -1,12 +1,12 @@
 package dev.basalt.internal.index;
 
 import dev.basalt.internal.env.CopySpace;
-import dev.basalt.internal.env.DirectMemory;
 import dev.basalt.internal.env.PrivateMappings;
 import dev.basalt.internal.env.TrackedCopy;
 import dev.basalt.internal.env.WriteTrail;
 import java.nio.ByteBuffer;
 import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -117,9 +117,9 @@ final class SlotTable {
     private static UnsafeBuffer[] allocate(int capacitySlots) {
         final UnsafeBuffer[] chunks = new UnsafeBuffer[chunkCount(capacitySlots)];
         for (int i = 0; i < chunks.length; i++) {
-            // Zeroed memory: every slot starts empty (EMPTY_HASH == 0). In huge pages where the
-            // system has them: a table grows under the append lock, and its faults are the cost.
-            chunks[i] = new UnsafeBuffer(DirectMemory.allocateZeroed(chunkBytes(capacitySlots, i)));
+            // allocateDirect zeroes the memory: every slot starts empty (EMPTY_HASH == 0).
+            // Not allocateDirectAligned: its slice could not be freed by free().
+            chunks[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(chunkBytes(capacitySlots, i)));
         }
         return chunks;
     }
@@ -270,7 +270,7 @@ final class SlotTable {
             if (own != null) {
                 final ByteBuffer mapped = chunks[i].byteBuffer();
                 chunks[i] = own;
-                DirectMemory.free(mapped);
+                BufferUtil.free(mapped);
             }
         }
     }
@@ -281,7 +281,7 @@ final class SlotTable {
             return;
         }
         for (final UnsafeBuffer chunk : chunks) {
-            DirectMemory.free(chunk.byteBuffer());
+            BufferUtil.free(chunk.byteBuffer());
             chunk.wrap(new byte[0]); // a late access fails a bounds check instead of a SIGSEGV
         }
     }

@@ -1,8 +1,8 @@
 package dev.basalt.internal.listing;
 
-import dev.basalt.internal.env.DirectMemory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -107,7 +107,7 @@ public final class ListingImage {
             return new KeyListing(arena, shape.randomState(), shape.topLevel(), shape.size());
         } catch (RuntimeException e) {
             for (ByteBuffer chunk : chunks) {
-                DirectMemory.free(chunk);
+                BufferUtil.free(chunk);
             }
             throw e;
         }
