@@ -1,5 +1,6 @@
 package dev.basalt.compaction;
 
+import static dev.basalt.compaction.CompactionSafetyTest.putUntilRoll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * resurrects nothing and loses nothing.
  */
 class CompactionOneVictimAtATimeTest {
-    private static final String FILLER = "x".repeat(900);
-    /** About 1,100 records of 900 bytes fill a 1 MiB segment. */
+    private static final String FILLER = CompactionSafetyTest.FILLER;
+    /** About 1,100 records of {@link CompactionSafetyTest#FILLER} fill a 1 MiB segment. */
     private static final int RECORDS_PER_SEGMENT = 1100;
 
     @TempDir
@@ -53,7 +54,8 @@ class CompactionOneVictimAtATimeTest {
                     ns.put("key:" + i, FILLER + round);
                 }
             }
-            sealWithLiveKeys(db, ns, "seal:");
+            // Seals the log behind a segment of keys that stay live (no victim).
+            putUntilRoll(db, ns, "seal:", Integer.MAX_VALUE);
             Set<String> before = segmentFiles();
             List<Integer> goneAtEachVictim = new ArrayList<>();
             CompactionResult result = BasaltInternals.store(db).compact(0.5, (done, total) -> {
@@ -88,7 +90,8 @@ class CompactionOneVictimAtATimeTest {
             for (int i = 0; i < RECORDS_PER_SEGMENT * 6 / 10; i++) {
                 ns.put("a:" + i, FILLER + "again");
             }
-            sealWithLiveKeys(db, ns, "seal:");
+            // Seals the log behind a segment of keys that stay live (no victim).
+            putUntilRoll(db, ns, "seal:", Integer.MAX_VALUE);
             AtomicInteger victimsDone = new AtomicInteger();
             try (AutoCloseable crash = CrashPoints.observe(point -> {
                 if (point == CrashPoint.COMPACTION_COMMIT_CLEARED && victimsDone.incrementAndGet() == 1) {
@@ -118,19 +121,6 @@ class CompactionOneVictimAtATimeTest {
                 }
             }
         }
-    }
-
-    /** Puts keys of {@code prefix} (cycling over {@code distinct} of them) until the log rolls. */
-    private static void putUntilRoll(Basalt db, KvNamespace ns, String prefix, int distinct) {
-        int segments = db.stats().segmentCount();
-        for (int i = 0; db.stats().segmentCount() == segments; i++) {
-            ns.put(prefix + (i % distinct), FILLER);
-        }
-    }
-
-    /** Seals the active segment behind a segment's worth of keys that stay live (no victim). */
-    private static void sealWithLiveKeys(Basalt db, KvNamespace ns, String prefix) {
-        putUntilRoll(db, ns, prefix, Integer.MAX_VALUE);
     }
 
     private Set<String> segmentFiles() {

@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * fault at every step of the protocol, and the offline engine.
  */
 class CompactionSafetyTest {
-    private static final String FILLER = "x".repeat(900);
+    /** A value of 900 bytes: about 1,100 records fill a 1 MiB segment. */
+    static final String FILLER = "x".repeat(900);
     private static final long START = 1_700_000_000L;
 
     @TempDir
@@ -50,7 +51,7 @@ class CompactionSafetyTest {
     }
 
     /** Puts keys of {@code prefix} (cycling over {@code distinct} of them) until the log rolls. */
-    private static void putUntilRoll(Basalt db, KvNamespace ns, String prefix, int distinct) {
+    static void putUntilRoll(Basalt db, KvNamespace ns, String prefix, int distinct) {
         int segments = db.stats().segmentCount();
         for (int i = 0; db.stats().segmentCount() == segments; i++) {
             ns.put(prefix + (i % distinct), FILLER);

@@ -238,7 +238,8 @@ public final class CompactionPass {
         try {
             long usable = log.io().usableSpace(log.directory());
             if (usable < needed) {
-                String which = victims.size() == 1 ? "the one segment" : "the largest of " + victims.size() + " segments";
+                String which = victims.size() == 1 ? "the one segment"
+                        : "the largest of " + victims.size() + " segments";
                 throw new BasaltException("compaction needs " + needed + " bytes free in " + log.directory()
                         + " (the live data of " + which + " to rewrite, " + largestLive
                         + " bytes, plus one segment of headroom); " + usable + " are free. Nothing was changed");

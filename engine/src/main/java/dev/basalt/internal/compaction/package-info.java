@@ -2,7 +2,8 @@
  * Compaction: picks sealed segments whose dead fraction passes a threshold
  * ({@link dev.basalt.internal.compaction.VictimPolicy}) and, one victim at a time, copies its live
  * records to the end of the log and repoints each key with a compare-and-set, commits, and
- * deletes the victim once no reader can reach it ({@link dev.basalt.internal.compaction.CompactionPass}, the protocol of
+ * deletes the victim once no reader can reach it
+ * ({@link dev.basalt.internal.compaction.CompactionPass}, the protocol of
  * {@code docs/compaction.md}), paced by {@link dev.basalt.internal.compaction.IoPacer}.
  *
  * <p>It reaches the engine only through {@link dev.basalt.internal.compaction.CompactionHost} and
