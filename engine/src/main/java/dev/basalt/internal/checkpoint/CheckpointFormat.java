@@ -7,8 +7,12 @@ final class CheckpointFormat {
     static final String FILE_NAME = "CHECKPOINT";
     /** "BASALTCK" in ASCII, read as a little-endian u64. */
     static final long MAGIC = 0x4B43544C41534142L;
-    /** 2: slot tables and listing arenas saved as page-aligned memory images (1 listed sorted keys). */
-    static final int VERSION = 2;
+    /**
+     * 3: listing nodes may carry the plain flag, which an engine that does not know it would
+     * leave set on a key it gives metadata or an expiration; 2 saved the same images without it;
+     * 1 listed sorted keys.
+     */
+    static final int VERSION = 3;
     static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     static final int KIND_HEADER = 1;

@@ -23,6 +23,7 @@ public final class KeyBatch {
     private final UnsafeBuffer[] buffers;
     private final int[] offsets;
     private final int[] lengths;
+    private final boolean[] plain;
     private int size;
     /** A descending walk's last search, which the next step back starts from. */
     final ListingWalk.SearchPath path = new ListingWalk.SearchPath();
@@ -38,6 +39,7 @@ public final class KeyBatch {
         buffers = new UnsafeBuffer[capacity];
         offsets = new int[capacity];
         lengths = new int[capacity];
+        plain = new boolean[capacity];
     }
 
     public int capacity() {
@@ -62,6 +64,15 @@ public final class KeyBatch {
         return lengths[i];
     }
 
+    /**
+     * Whether key {@code i}'s node was flagged plain when the scan passed it: its live record then
+     * had no expiration and no metadata, so a page may list it without reading the record
+     * ({@link NodeLayout}). False says nothing.
+     */
+    public boolean plain(int i) {
+        return plain[i];
+    }
+
     /** Hands this batch to {@code visitor}; returns how many keys it counted, checked against the size. */
     int visitedBy(Visitor visitor) {
         final int counted = visitor.visit(this);
@@ -75,10 +86,11 @@ public final class KeyBatch {
         size = 0;
     }
 
-    void add(UnsafeBuffer buffer, int offset, int length) {
+    void add(UnsafeBuffer buffer, int offset, int length, boolean plainKey) {
         buffers[size] = buffer;
         offsets[size] = offset;
         lengths[size] = length;
+        plain[size] = plainKey;
         size++;
     }
 

@@ -3,6 +3,7 @@ package dev.basalt.internal.listing;
 import static dev.basalt.internal.listing.NodeArena.NIL;
 import static dev.basalt.internal.listing.NodeLayout.HEADER_OFFSET;
 import static dev.basalt.internal.listing.NodeLayout.MAX_LEVEL;
+import static dev.basalt.internal.listing.NodeLayout.PLAIN_FLAG;
 import static dev.basalt.internal.listing.NodeLayout.REMOVED_FLAG;
 
 import dev.basalt.internal.env.CopySpace;
@@ -61,6 +62,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>A node linked into the list is never marked removed; {@link #remove} sets the
  *       {@link NodeLayout#REMOVED_FLAG} (release) before it unlinks the node, and scans skip
  *       flagged nodes.</li>
+ *   <li>A node's {@link NodeLayout#PLAIN_FLAG} is set only when the node is written and is only
+ *       ever cleared (release): a reader that sees it set saw the key before its first record
+ *       with an expiration or metadata, as long as the writer clears it first
+ *       ({@link #clearPlain}).</li>
  * </ol>
  *
  * <h2>What a concurrent reader sees</h2>
@@ -142,22 +147,66 @@ public final class KeyListing implements AutoCloseable {
     }
 
     /**
-     * Adds the key: O(log n), or O(log g) when it sorts g keys after the previous insert, for g
-     * up to about 256 ({@link InsertFinger}). Writer.
+     * Adds the key, not flagged plain: O(log n), or O(log g) when it sorts g keys after the
+     * previous insert, for g up to about 256 ({@link InsertFinger}). Writer.
      *
      * @return false if the key was already present
      * @throws IllegalArgumentException if the key is not 1..512 bytes within the buffer
      * @throws IllegalStateException    if closed or full
      */
     public boolean insert(DirectBuffer key, int offset, int length) {
+        return insert(key, offset, length, false);
+    }
+
+    /**
+     * Adds the key, flagged {@code plain} when its live record has no expiration and no metadata
+     * ({@link NodeLayout}), at the cost of {@link #insert(DirectBuffer, int, int)}. A key already
+     * present keeps its node, which loses the flag unless {@code plain}: the flag may only ever
+     * claim too little. Writer.
+     *
+     * @return false if the key was already present
+     * @throws IllegalArgumentException if the key is not 1..512 bytes within the buffer
+     * @throws IllegalStateException    if closed or full
+     */
+    public boolean insert(DirectBuffer key, int offset, int length, boolean plain) {
         checkOpen();
         KeyBounds.checkKey(key, offset, length);
         final int placed = finger.place(key, offset, length, predecessors);
         if (placed == InsertFinger.PRESENT || placed == InsertFinger.MISSED && findPredecessors(key, offset, length)) {
+            if (!plain) {
+                clearPlainFlag(next(predecessors[0], 0));
+            }
             return false;
         }
-        final int node = linkNode(key, offset, length, predecessors);
+        final int node = linkNode(key, offset, length, plain, predecessors);
         finger.inserted(node, NodeLayout.level(header(node)), predecessors);
+        return true;
+    }
+
+    /**
+     * Takes the plain flag off the key's node: O(log n). Call it before the key's first record
+     * with an expiration or metadata becomes visible, so that no reader that could see that
+     * record lists the key as plain. Writer.
+     *
+     * @return whether the key's node had the flag
+     * @throws IllegalArgumentException if the key is not 1..512 bytes within the buffer
+     * @throws IllegalStateException    if closed
+     */
+    public boolean clearPlain(DirectBuffer key, int offset, int length) {
+        checkOpen();
+        KeyBounds.checkKey(key, offset, length);
+        return findPredecessors(key, offset, length) && clearPlainFlag(next(predecessors[0], 0));
+    }
+
+    private boolean clearPlainFlag(int node) {
+        final UnsafeBuffer chunk = arena.chunk(node);
+        final int at = NodeArena.offset(node);
+        final int header = chunk.getInt(at + HEADER_OFFSET);
+        if (!NodeLayout.isPlain(header)) {
+            return false;
+        }
+        chunk.putIntRelease(at + HEADER_OFFSET, header & ~PLAIN_FLAG);
+        arena.wrote(node, HEADER_OFFSET, Integer.BYTES);
         return true;
     }
 
@@ -166,14 +215,14 @@ public final class KeyListing implements AutoCloseable {
      * of its levels (the rightmost node before the key there, {@link #predecessors}). Returns
      * the node.
      */
-    private int linkNode(DirectBuffer key, int offset, int length, int[] before) {
+    private int linkNode(DirectBuffer key, int offset, int length, boolean plain, int[] before) {
         final int level = randomLevel();
         final int node = arena.allocate(NodeLayout.nodeBytes(length, level));
         final UnsafeBuffer chunk = arena.chunk(node);
         final int at = NodeArena.offset(node);
         // Plain stores: no reader can reach this memory until the release stores below
         // (fresh memory, or a node reclaimed after every reader that knew it left).
-        chunk.putInt(at + HEADER_OFFSET, NodeLayout.header(length, level));
+        chunk.putInt(at + HEADER_OFFSET, NodeLayout.header(length, level, plain));
         chunk.putBytes(at + NodeLayout.keyOffset(level), key, offset, length);
         for (int i = 0; i < level; i++) {
             chunk.putInt(at + NodeLayout.nextOffset(i), next(before[i], i));
@@ -293,7 +342,7 @@ public final class KeyListing implements AutoCloseable {
                         node = NIL; // every key from here on sorts after the prefix range
                         break;
                     }
-                    batch.add(chunk, keyOffset, keyLength);
+                    batch.add(chunk, keyOffset, keyLength, NodeLayout.isPlain(header));
                 }
             }
             if (batch.size() > 0) {

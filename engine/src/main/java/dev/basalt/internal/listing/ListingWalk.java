@@ -59,7 +59,7 @@ final class ListingWalk {
                     break;
                 }
                 if (!NodeLayout.isRemoved(header)) {
-                    batch.add(chunk, keyOffset, keyLength);
+                    batch.add(chunk, keyOffset, keyLength, NodeLayout.isPlain(header));
                 }
                 // A removed node's key and pointers stay intact until reclaim, which waits for this
                 // reader (class comment), so seeking from its key is safe.

@@ -14,6 +14,8 @@ import dev.basalt.internal.env.Limits;
  *   header (int, native order):  bits 0..9   keyLength, 0..1023 (keys are 1..512; the head 0)
  *                                bits 10..14 level - 1   (level 1..16)
  *                                bit  15     REMOVED     (set by remove before unlinking)
+ *                                bit  16     PLAIN       (the key's live record has no expiration and
+ *                                                         no metadata; see below)
  *   next[i]  (int): arena address of the next node at level i, or NIL (0)
  * </pre>
  *
@@ -22,6 +24,13 @@ import dev.basalt.internal.env.Limits;
  * fixed by the level alone. Pointers are 4-byte arena addresses (8-byte units, see
  * {@link NodeArena}) rather than 8-byte ones: that saves 4 bytes per pointer, about 5.3 bytes
  * per key at 1.33 pointers per node on average.
+ *
+ * <p>{@code PLAIN} lets a {@code list} page name a key without looking up its record: a page
+ * needs a key's expiration and metadata, and a plain key has neither. The flag is set only at
+ * insert and only ever cleared (by {@link KeyListing#clearPlain}, before the key's first record
+ * with an expiration or metadata becomes visible), so a node flagged plain never describes a
+ * key that has either. A node without the flag says nothing: its key is listed through the hash
+ * index and its record, as every key was before the flag existed.
  *
  * <p>Size of a node with a 16-byte key: 24 bytes at level 1, 32 at levels 2 and 3, 40 at
  * levels 4 and 5; with level {@code k} drawn with probability {@code 0.75 * 0.25^(k-1)} that
@@ -46,6 +55,7 @@ final class NodeLayout {
     private static final int LEVEL_SHIFT = 10;
     private static final int LEVEL_MASK = 0x1F;
     static final int REMOVED_FLAG = 1 << 15;
+    static final int PLAIN_FLAG = 1 << 16;
 
     /** Largest node: the head, or a 512-byte key at level 16: 4 + 64 + 512 = 580, so 584. */
     static final int MAX_NODE_BYTES = nodeBytes(MAX_KEY_BYTES, MAX_LEVEL);
@@ -60,6 +70,10 @@ final class NodeLayout {
         return keyLength | (level - 1) << LEVEL_SHIFT;
     }
 
+    static int header(int keyLength, int level, boolean plain) {
+        return plain ? header(keyLength, level) | PLAIN_FLAG : header(keyLength, level);
+    }
+
     static int keyLength(int header) {
         return header & KEY_LENGTH_MASK;
     }
@@ -70,6 +84,10 @@ final class NodeLayout {
 
     static boolean isRemoved(int header) {
         return (header & REMOVED_FLAG) != 0;
+    }
+
+    static boolean isPlain(int header) {
+        return (header & PLAIN_FLAG) != 0;
     }
 
     /** Offset of {@code next[i]} from the node's start. */

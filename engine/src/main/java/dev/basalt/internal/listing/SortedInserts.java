@@ -33,6 +33,8 @@ public final class SortedInserts {
     private byte[] keyBytes = new byte[16 * 1024];
     /** Key i is {@code keyBytes[keyStarts[i], keyStarts[i + 1])}. */
     private int[] keyStarts = new int[1025];
+    /** Whether key i is flagged plain ({@link KeyListing#insert(DirectBuffer, int, int, boolean)}). */
+    private boolean[] plain = new boolean[1024];
     private int size;
 
     /** Inserts into {@code listing}, in batches of the default size. */
@@ -48,11 +50,21 @@ public final class SortedInserts {
     }
 
     /**
-     * Queues the key (copied); inserts the batch when it is full.
+     * Queues the key (copied), not flagged plain; inserts the batch when it is full.
      *
      * @throws IllegalArgumentException if the key is not 1..512 bytes within the buffer
      */
     public void add(DirectBuffer key, int offset, int length) {
+        add(key, offset, length, false);
+    }
+
+    /**
+     * Queues the key (copied), flagged {@code plain} when its live record has no expiration and
+     * no metadata; inserts the batch when it is full.
+     *
+     * @throws IllegalArgumentException if the key is not 1..512 bytes within the buffer
+     */
+    public void add(DirectBuffer key, int offset, int length, boolean plainKey) {
         KeyBounds.checkKey(key, offset, length);
         if (size == maxKeys || keyStarts[size] + length > maxBytes) {
             flush();
@@ -61,6 +73,7 @@ public final class SortedInserts {
         int at = keyStarts[size];
         key.getBytes(offset, keyBytes, at, length);
         keyStarts[size + 1] = at + length;
+        plain[size] = plainKey;
         size++;
     }
 
@@ -69,7 +82,7 @@ public final class SortedInserts {
         int[] order = sortedOrder();
         UnsafeBuffer keys = new UnsafeBuffer(keyBytes);
         for (int entry : order) {
-            listing.insert(keys, keyStarts[entry], keyStarts[entry + 1] - keyStarts[entry]);
+            listing.insert(keys, keyStarts[entry], keyStarts[entry + 1] - keyStarts[entry], plain[entry]);
         }
         size = 0;
     }
@@ -110,6 +123,7 @@ public final class SortedInserts {
     private void ensureRoom(int length) {
         if (size + 1 == keyStarts.length) {
             keyStarts = Arrays.copyOf(keyStarts, 2 * keyStarts.length);
+            plain = Arrays.copyOf(plain, keyStarts.length - 1);
         }
         int needed = keyStarts[size] + length;
         if (needed > keyBytes.length) {

@@ -21,6 +21,8 @@ import org.agrona.DirectBuffer;
  * every candidate record's first word: within each step one key's loads do not wait for
  * another's, so the processor overlaps their misses. The page then resolves the keys one by one
  * as before, from cache. The walk from node to node stays serial: each node names the next.
+ * A key the listing flagged plain needs neither load (a page lists it from its node), so it is
+ * left out of both steps.
  *
  * <p>One reader's scratch space for one page, inside its read epoch (so no segment it loads
  * from is unmapped meanwhile); allocation-free once built.
@@ -36,16 +38,26 @@ final class ListedLookAhead {
     private final HashIndex index;
     private final SegmentLog log;
     private final long hashSeed;
+    /** Whether a plain key is resolved from its node (a page of keys) or, like any other, from its record. */
+    private final boolean plainFromNode;
     private final KeyBatch batch = new KeyBatch(BATCH_KEYS);
     private final long[] hashes = new long[BATCH_KEYS];
+    /** The hashes of the batch's keys that are not plain, in order. */
+    private final long[] loadHashes = new long[BATCH_KEYS];
     private final long[] candidates = new long[BATCH_KEYS];
     /** Every batch's loaded words end up here, so that the compiler keeps the loads. */
     private long sink;
 
-    ListedLookAhead(HashIndex index, SegmentLog log, long hashSeed) {
+    /**
+     * @param plainFromNode true when the resolver lists a key flagged plain from its node (a page
+     *                      of keys needs nothing else of it); false when it needs every key's
+     *                      record (a range of values), so every key is looked up
+     */
+    ListedLookAhead(HashIndex index, SegmentLog log, long hashSeed, boolean plainFromNode) {
         this.index = index;
         this.log = log;
         this.hashSeed = hashSeed;
+        this.plainFromNode = plainFromNode;
     }
 
     /** The batch to scan into. */
@@ -53,10 +65,18 @@ final class ListedLookAhead {
         return batch;
     }
 
-    /** Resolves one listed key whose hash is known; true when it counts toward the page. */
+    /**
+     * Resolves one listed key whose hash is known (when not {@code plain}); true when it counts
+     * toward the page.
+     */
     @FunctionalInterface
     interface ListedKey {
-        boolean resolve(DirectBuffer key, int offset, int length, long keyHash);
+        /**
+         * @param plain the listing flagged the key plain ({@code KeyBatch.plain}) and the look-ahead
+         *              resolves plain keys from their nodes: its hash is not computed and no load
+         *              was started for it
+         */
+        boolean resolve(DirectBuffer key, int offset, int length, boolean plain, long keyHash);
     }
 
     /**
@@ -68,7 +88,7 @@ final class ListedLookAhead {
             start(keys);
             int counted = 0;
             for (int i = 0; i < keys.size(); i++) {
-                if (resolver.resolve(keys.buffer(i), keys.offset(i), keys.length(i), hashes[i])) {
+                if (resolver.resolve(keys.buffer(i), keys.offset(i), keys.length(i), fromNode(keys, i), hashes[i])) {
                     counted++;
                 }
             }
@@ -76,15 +96,28 @@ final class ListedLookAhead {
         };
     }
 
-    /** Hashes every key of {@code keys} and starts the loads of its slot and its record. */
+    private boolean fromNode(KeyBatch keys, int i) {
+        return plainFromNode && keys.plain(i);
+    }
+
+    /**
+     * Hashes every key of {@code keys} not flagged plain and starts the loads of its slot and its
+     * record; a plain key needs neither.
+     */
     private void start(KeyBatch keys) {
-        final int count = keys.size();
-        for (int i = 0; i < count; i++) {
-            hashes[i] = KeyHash.hash(hashSeed, keys.buffer(i), keys.offset(i), keys.length(i));
+        int toLoad = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            if (!fromNode(keys, i)) {
+                hashes[i] = KeyHash.hash(hashSeed, keys.buffer(i), keys.offset(i), keys.length(i));
+                loadHashes[toLoad++] = hashes[i];
+            }
         }
-        SlotLookAhead.candidates(index, hashes, candidates, count);
+        if (toLoad == 0) {
+            return;
+        }
+        SlotLookAhead.candidates(index, loadHashes, candidates, toLoad);
         long mix = 0;
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < toLoad; i++) {
             final long location = candidates[i];
             if (location >= 0) {
                 final Segment segment = log.segment(Locations.segmentId(location));

@@ -121,19 +121,29 @@ public final class NamespaceState implements LiveKeys {
     /**
      * Visits, in ascending unsigned byte order, the live keys that start with {@code prefix} and
      * come strictly after {@code after} (null: from the start of the prefix range), until
-     * {@code maxKeys} were visited. A listed key is filtered through the index (the listing may
-     * briefly hold a key the index has dropped) and its record through expiry and, when it has
-     * metadata, the body checksum ({@link #metadataIsIntact}). Keys come from the listing in
-     * batches whose index and record loads start together ({@link ListedLookAhead}).
+     * {@code maxKeys} were visited. A key the listing flags plain (no expiration, no metadata)
+     * is visited from its node alone ({@link RecordView#wrapPlainKey}): a delete takes it out of
+     * the listing before the index, and it cannot expire. Any other listed key is filtered
+     * through the index (the listing may briefly hold a key the index has dropped) and its record
+     * through expiry and, when it has metadata, the body checksum ({@link #metadataIsIntact}).
+     * Keys come from the listing in batches whose index and record loads start together
+     * ({@link ListedLookAhead}).
      */
     int list(byte[] prefix, byte[] after, int maxKeys, long nowEpochSeconds, RecordView.Visitor visitor) {
         UnsafeBuffer prefixBuffer = new UnsafeBuffer(prefix);
         UnsafeBuffer afterBuffer = after == null ? null : new UnsafeBuffer(after);
         RecordView view = new RecordView();
-        ListedLookAhead lookAhead = new ListedLookAhead(index, log, hashSeed);
+        ListedLookAhead lookAhead = new ListedLookAhead(index, log, hashSeed, true);
         return listing.scan(afterBuffer, 0, after == null ? 0 : after.length, false, prefixBuffer, 0, prefix.length,
-                maxKeys, lookAhead.batch(), lookAhead.visitor((key, offset, length, keyHash) ->
-                        visitListed(key, offset, length, keyHash, nowEpochSeconds, view, visitor)));
+                maxKeys, lookAhead.batch(), lookAhead.visitor((key, offset, length, plain, keyHash) -> plain
+                        ? visitPlain(key, offset, length, view, visitor)
+                        : visitListed(key, offset, length, keyHash, nowEpochSeconds, view, visitor)));
+    }
+
+    private static boolean visitPlain(DirectBuffer key, int offset, int length, RecordView view,
+            RecordView.Visitor visitor) {
+        visitor.visit(view.wrapPlainKey(key, offset, length));
+        return true;
     }
 
     private boolean visitListed(DirectBuffer key, int offset, int length, long keyHash, long nowEpochSeconds,
@@ -168,8 +178,8 @@ public final class NamespaceState implements LiveKeys {
     int scanRange(byte[] start, boolean startInclusive, byte[] end, boolean endInclusive, boolean descending,
             int maxKeys, long nowEpochSeconds, RecordView.Visitor visitor) {
         RecordView view = new RecordView();
-        ListedLookAhead lookAhead = new ListedLookAhead(index, log, hashSeed);
-        ListedLookAhead.ListedKey visitLive = (key, offset, length, keyHash) -> {
+        ListedLookAhead lookAhead = new ListedLookAhead(index, log, hashSeed, false);
+        ListedLookAhead.ListedKey visitLive = (key, offset, length, plain, keyHash) -> {
             long location = locate(keyHash, key, offset, length, nowEpochSeconds);
             if (location == HashIndex.NO_LOCATION) {
                 return false;
@@ -204,9 +214,10 @@ public final class NamespaceState implements LiveKeys {
 
     /**
      * Applies one durable record: a put points the key at it (and queues its expiration), a
-     * tombstone removes the key. A list filters every listed key through the index, so the
-     * listing may hold a key the index lacks for a moment and a list never shows it; an
-     * overwrite leaves the listing alone (O(1) instead of a skip-list insert).
+     * tombstone removes the key. A list filters every listed key that is not flagged plain
+     * through the index, so the listing may hold such a key the index lacks for a moment and a
+     * list never shows it; an overwrite leaves the listing alone (O(1) instead of a skip-list
+     * insert), except the first one to give a plain key an expiration or metadata.
      */
     void apply(Update update) {
         appliedKey.wrap(update.key());
@@ -218,13 +229,25 @@ public final class NamespaceState implements LiveKeys {
      * {@code key[offset, offset + length)}: how a put applied at once (not through group commit)
      * is applied without an {@link Update}. Allocates nothing (the index and the listing grow
      * off-heap).
+     *
+     * <p>The plain flag ({@code KeyListing.clearPlain}) comes off before the index names the new
+     * record: from then on a reader may see the record, and a page that sees the flag after that
+     * would list the key without the record's expiration or metadata. Only a put that is not
+     * plain over one that is pays for it, a lookup and a seek; every other put pays nothing.
      */
     void apply(byte type, long keyHash, DirectBuffer key, int offset, int length, long location) {
         long previous;
         if (type == LogFormat.TYPE_PUT) {
+            boolean plain = isPlain(location);
+            if (!plain) {
+                long current = index.get(keyHash, key, offset, length, writerMatcher);
+                if (current != HashIndex.NO_LOCATION && isPlain(current)) {
+                    listing.clearPlain(key, offset, length);
+                }
+            }
             previous = index.put(keyHash, key, offset, length, location, writerMatcher);
             if (previous == HashIndex.NO_LOCATION) {
-                listing.insert(key, offset, length);
+                listing.insert(key, offset, length, plain);
             }
             countLive(location, 1);
         } else {
@@ -308,9 +331,11 @@ public final class NamespaceState implements LiveKeys {
      */
     void reconcileListed(DirectBuffer key, int keyOffset, int keyLength, long from, long to, SortedInserts inserts) {
         if (from == HashIndex.NO_LOCATION && to != HashIndex.NO_LOCATION) {
-            inserts.add(key, keyOffset, keyLength);
+            inserts.add(key, keyOffset, keyLength, isPlain(to));
         } else if (from != HashIndex.NO_LOCATION && to == HashIndex.NO_LOCATION) {
             listing.remove(key, keyOffset, keyLength);
+        } else if (from != to && isPlain(from) && !isPlain(to)) {
+            listing.clearPlain(key, keyOffset, keyLength);
         }
     }
 
@@ -327,7 +352,7 @@ public final class NamespaceState implements LiveKeys {
             expiry.track(this, keyHash, location, expirationAt(location));
             UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
             int at = Locations.offset(location);
-            inserts.add(segment, Records.keyOffset(segment, at), Records.keyLength(segment, at));
+            inserts.add(segment, Records.keyOffset(segment, at), Records.keyLength(segment, at), isPlain(location));
         });
         inserts.flush();
     }
@@ -431,6 +456,17 @@ public final class NamespaceState implements LiveKeys {
     private void countLive(long location, int sign) {
         UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
         usage.addLive(Locations.segmentId(location), sign * (long) Records.length(segment, Locations.offset(location)));
+    }
+
+    /**
+     * Whether the put at {@code location} has no expiration and no metadata: its key may be
+     * flagged plain in the listing, and a page lists it without reading the record.
+     */
+    private boolean isPlain(long location) {
+        UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
+        int at = Locations.offset(location);
+        return Records.expirationEpochSeconds(segment, at) == Limits.NO_EXPIRATION
+                && Records.metadataLength(segment, at) == 0;
     }
 
     private long expirationAt(long location) {

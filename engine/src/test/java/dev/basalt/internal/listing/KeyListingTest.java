@@ -44,6 +44,75 @@ class KeyListingTest {
     }
 
     @Test
+    void thePlainFlagIsSetAtInsertOnlyAndOnlyEverCleared() {
+        UnsafeBuffer a = buffer(utf8("a"));
+        UnsafeBuffer b = buffer(utf8("b"));
+        assertThat(listing.insert(a, 0, 1, true)).isTrue();
+        assertThat(listing.insert(b, 0, 1, false)).isTrue();
+        assertThat(plainFlags()).containsExactly(true, false);
+
+        assertThat(listing.insert(a, 0, 1, true)).as("present: a plain insert keeps the flag").isFalse();
+        assertThat(plainFlags()).containsExactly(true, false);
+        assertThat(listing.insert(b, 0, 1, true)).as("present: a plain insert never sets it").isFalse();
+        assertThat(plainFlags()).containsExactly(true, false);
+
+        assertThat(listing.clearPlain(b, 0, 1)).as("b had no flag").isFalse();
+        assertThat(listing.clearPlain(a, 0, 1)).as("a had it").isTrue();
+        assertThat(plainFlags()).containsExactly(false, false);
+        assertThat(listing.clearPlain(buffer(utf8("c")), 0, 1)).as("absent").isFalse();
+
+        assertThat(listing.insert(a, 0, 1, true)).as("cleared stays cleared").isFalse();
+        assertThat(plainFlags()).containsExactly(false, false);
+        assertThat(remove(listing, utf8("a"))).isTrue();
+        assertThat(listing.insert(a, 0, 1, true)).as("a new node after a removal").isTrue();
+        assertThat(plainFlags()).containsExactly(true, false);
+        assertThat(listing.insert(a, 0, 1, false)).as("present: an insert that is not plain clears it").isFalse();
+        assertThat(plainFlags()).containsExactly(false, false);
+        assertThat(strings(all(listing))).containsExactly("a", "b");
+        listing.verifyInvariants();
+    }
+
+    @Test
+    void aWalkReportsThePlainFlagInBothDirections() {
+        for (int i = 0; i < 40; i++) {
+            listing.insert(buffer(utf8("k" + (char) ('A' + i))), 0, 2, i % 3 == 0);
+        }
+        List<Boolean> ascending = new ArrayList<>();
+        List<Boolean> descending = new ArrayList<>();
+        listing.walk(null, 0, 0, true, null, 0, 0, true, false, 100, new KeyBatch(7), keys -> {
+            for (int i = 0; i < keys.size(); i++) {
+                ascending.add(keys.plain(i));
+            }
+            return keys.size();
+        });
+        listing.walk(null, 0, 0, true, null, 0, 0, true, true, 100, new KeyBatch(7), keys -> {
+            for (int i = 0; i < keys.size(); i++) {
+                descending.add(keys.plain(i));
+            }
+            return keys.size();
+        });
+        List<Boolean> expected = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            expected.add(i % 3 == 0);
+        }
+        assertThat(ascending).isEqualTo(expected);
+        Collections.reverse(expected);
+        assertThat(descending).isEqualTo(expected);
+    }
+
+    /** Each key's plain flag, in key order, as a scan reports it. */
+    private List<Boolean> plainFlags() {
+        List<Boolean> flags = new ArrayList<>();
+        listing.scan(null, 0, 0, true, null, 0, 0, 100, new KeyBatch(3), keys -> {
+            for (int i = 0; i < keys.size(); i++) {
+                flags.add(keys.plain(i));
+            }
+            return keys.size();
+        });
+        return flags;
+    }
+
+    @Test
     void aSingleKeyComesAndGoes() {
         assertThat(insert(listing, utf8("k"))).isTrue();
         assertThat(insert(listing, utf8("k"))).as("second insert").isFalse();
