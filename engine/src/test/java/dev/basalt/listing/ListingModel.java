@@ -53,6 +53,7 @@ final class ListingModel {
     private int reopens;
     private int sweeps;
     private long compactions;
+    private long relayouts;
     private long pagesChecked;
 
     ListingModel() {
@@ -93,6 +94,16 @@ final class ListingModel {
 
     void compact() {
         db.compact();
+    }
+
+    /** Lays every listing out in key order again, as the background thread does once it is due. */
+    void relayout() {
+        dev.basalt.BasaltInternals.store(db).relayoutListingsNow();
+        relayouts++;
+    }
+
+    long relayouts() {
+        return relayouts;
     }
 
     /** Compactions that did something, over every open of this chain. */

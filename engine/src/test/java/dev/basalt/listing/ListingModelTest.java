@@ -28,7 +28,8 @@ import tools.jackson.databind.node.NullNode;
 /**
  * A jqwik stateful test of {@code list}: random chains of puts (with and without TTL or an
  * absolute expiration, with several kinds of metadata), deletes, forward clock moves (whole
- * and fractional seconds), expiry sweeps, compactions and close-and-reopen, in two namespaces; every list
+ * and fractional seconds), expiry sweeps, compactions, relayouts of the listings in key order and
+ * close-and-reopen, in two namespaces; every list
  * action pages through a random prefix with a random limit and compares every page with the
  * {@link ListingModel}: names in unsigned UTF-8 order, expirations, metadata, exactly
  * {@code min(limit, remaining)} keys, {@code listComplete} and the cursor. One action also
@@ -59,6 +60,7 @@ class ListingModelTest {
             Statistics.label("reopened").collect(end.reopens() > 0);
             Statistics.label("swept").collect(end.sweeps() > 0);
             Statistics.label("compacted").collect(end.compactionsRun() > 0);
+            Statistics.label("relaid out").collect(end.relayouts() > 0);
             Statistics.label("keys in the model").collect(end.modelKeys() < 10 ? "<10" : end.modelKeys() < 30
                     ? "10..29" : ">=30");
             Statistics.label("pages checked").collect(end.pagesChecked() < 20 ? "<20" : ">=20");
@@ -68,6 +70,7 @@ class ListingModelTest {
             Statistics.label("reopened").coverage(c -> c.check(true).percentage(p -> p >= 50));
             Statistics.label("swept").coverage(c -> c.check(true).percentage(p -> p >= 50));
             Statistics.label("compacted").coverage(c -> c.check(true).count(n -> n >= 1));
+            Statistics.label("relaid out").coverage(c -> c.check(true).percentage(p -> p >= 50));
             Statistics.label("keys in the model").coverage(c -> c.check("<10").percentage(p -> p <= 50));
             Statistics.label("pages checked").coverage(c -> c.check(">=20").percentage(p -> p >= 25));
         } finally {
@@ -88,6 +91,10 @@ class ListingModelTest {
                 .withAction(2, Action.just("compact", Transformer.mutate("compact", state -> {
                     state.note("compact");
                     state.compact();
+                })))
+                .withAction(1, Action.just("relayout", Transformer.mutate("lay the listings out in key order", state -> {
+                    state.note("relayout");
+                    state.relayout();
                 })))
                 .withAction(1, Action.just("reopen", Transformer.mutate("close and reopen", state -> {
                     state.note("reopen");

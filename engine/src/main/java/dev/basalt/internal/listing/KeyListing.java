@@ -81,6 +81,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class KeyListing implements AutoCloseable {
     /** Address of the head node, a node of level 16 with an empty key that no pointer targets. */
     static final int HEAD = 0;
+    /** No node header is negative (bit 31 is never set), so this stands for "no node". */
+    private static final int ABSENT = -1;
 
     final NodeArena arena;
     /** Writer scratch: the rightmost node before the key at each level. */
@@ -273,17 +275,34 @@ public final class KeyListing implements AutoCloseable {
      * @throws IllegalArgumentException if the key is not 1..512 bytes within the buffer
      */
     public boolean contains(DirectBuffer key, int offset, int length) {
+        return liveHeader(key, offset, length) != ABSENT;
+    }
+
+    /**
+     * Whether the key is present and flagged plain ({@link NodeLayout}). Any thread, lock-free;
+     * false after {@link #close}.
+     *
+     * @throws IllegalArgumentException if the key is not 1..512 bytes within the buffer
+     */
+    public boolean isPlain(DirectBuffer key, int offset, int length) {
+        final int header = liveHeader(key, offset, length);
+        return header != ABSENT && NodeLayout.isPlain(header);
+    }
+
+    /** The header of the key's node, or {@link #ABSENT} when the key is not present. */
+    private int liveHeader(DirectBuffer key, int offset, int length) {
         KeyBounds.checkKey(key, offset, length);
         final int node = seek(key, offset, length, true);
         if (node == NIL) {
-            return false;
+            return ABSENT;
         }
         final UnsafeBuffer chunk = arena.chunk(node);
         final int at = NodeArena.offset(node);
         final int header = chunk.getIntAcquire(at + HEADER_OFFSET);
-        return !NodeLayout.isRemoved(header)
+        final boolean present = !NodeLayout.isRemoved(header)
             && UnsignedBytes.compare(chunk, at + NodeLayout.keyOffset(NodeLayout.level(header)),
                 NodeLayout.keyLength(header), key, offset, length) == 0;
+        return present ? header : ABSENT;
     }
 
     /**

@@ -39,7 +39,12 @@ public final class NamespaceState implements LiveKeys {
     private final String name;
     private final byte[] nameBytes;
     private final HashIndex index;
-    private final KeyListing listing;
+    /** Replaced only by a relayout ({@link #finishRelayout}), under the lock; readers read it once a page. */
+    private volatile KeyListing listing;
+    /** Keys inserted into the listing since it was last laid out in key order; writer, under the lock. */
+    private volatile long insertsSinceLayout;
+    /** The relayout under way, or null; set and cleared under the lock. */
+    private volatile Relayout relayout;
     private final RecordMatcher matcher;
     private final RecordMatcher writerMatcher;
     private final SegmentLog log;
@@ -134,7 +139,8 @@ public final class NamespaceState implements LiveKeys {
         UnsafeBuffer afterBuffer = after == null ? null : new UnsafeBuffer(after);
         RecordView view = new RecordView();
         ListedLookAhead lookAhead = new ListedLookAhead(index, log, hashSeed, true);
-        return listing.scan(afterBuffer, 0, after == null ? 0 : after.length, false, prefixBuffer, 0, prefix.length,
+        KeyListing keys = listing;
+        return keys.scan(afterBuffer, 0, after == null ? 0 : after.length, false, prefixBuffer, 0, prefix.length,
                 maxKeys, lookAhead.batch(), lookAhead.visitor((key, offset, length, plain, keyHash) -> plain
                         ? visitPlain(key, offset, length, view, visitor)
                         : visitListed(key, offset, length, keyHash, nowEpochSeconds, view, visitor)));
@@ -187,7 +193,8 @@ public final class NamespaceState implements LiveKeys {
             visitor.visit(view.wrap(log.segment(Locations.segmentId(location)).buffer(), Locations.offset(location)));
             return true;
         };
-        return listing.walk(start == null ? null : new UnsafeBuffer(start), 0, start == null ? 0 : start.length,
+        KeyListing keys = listing;
+        return keys.walk(start == null ? null : new UnsafeBuffer(start), 0, start == null ? 0 : start.length,
                 startInclusive, end == null ? null : new UnsafeBuffer(end), 0, end == null ? 0 : end.length,
                 endInclusive, descending, maxKeys, lookAhead.batch(), lookAhead.visitor(visitLive));
     }
@@ -242,16 +249,19 @@ public final class NamespaceState implements LiveKeys {
             if (!plain) {
                 long current = index.get(keyHash, key, offset, length, writerMatcher);
                 if (current != HashIndex.NO_LOCATION && isPlain(current)) {
-                    listing.clearPlain(key, offset, length);
+                    listed(listing.clearPlain(key, offset, length), key, offset, length);
                 }
             }
             previous = index.put(keyHash, key, offset, length, location, writerMatcher);
             if (previous == HashIndex.NO_LOCATION) {
-                listing.insert(key, offset, length, plain);
+                if (listing.insert(key, offset, length, plain)) {
+                    insertsSinceLayout++;
+                }
+                listed(true, key, offset, length); // present already or not, the entry may have changed
             }
             countLive(location, 1);
         } else {
-            listing.remove(key, offset, length);
+            listed(listing.remove(key, offset, length), key, offset, length);
             previous = index.remove(keyHash, key, offset, length, writerMatcher);
         }
         if (previous != HashIndex.NO_LOCATION) {
@@ -272,9 +282,93 @@ public final class NamespaceState implements LiveKeys {
         index.removeIfAt(keyHash, location);
         UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
         int at = Locations.offset(location);
-        listing.remove(segment, Records.keyOffset(segment, at), Records.keyLength(segment, at));
+        int keyOffset = Records.keyOffset(segment, at);
+        int keyLength = Records.keyLength(segment, at);
+        listed(listing.remove(segment, keyOffset, keyLength), segment, keyOffset, keyLength);
         expiry.untrack(expirationAt(location));
         return true;
+    }
+
+    /**
+     * Notes for a relayout under way that the listing's entry for the key changed, when
+     * {@code changed}; returns {@code changed}. Under the lock.
+     */
+    private boolean listed(boolean changed, DirectBuffer key, int offset, int length) {
+        if (changed && relayout != null) {
+            relayout.changed(key, offset, length);
+        }
+        return changed;
+    }
+
+    // ---------------------------------------------------------------- relayout (ListingRelayouts)
+
+    /**
+     * Whether the listing took enough inserts since it was last laid out in key order that a
+     * relayout is worth its walk: at least {@code minKeys} keys, and inserts since of at least a
+     * {@code 1 / fraction} of them. Any thread; a recent figure.
+     */
+    boolean relayoutDue(long minKeys, int fraction) {
+        long size = listing.size();
+        return relayout == null && size >= minKeys && insertsSinceLayout >= size / fraction;
+    }
+
+    /** Starts a relayout: from now on the writers note the keys they change. Under the lock. */
+    void beginRelayout() {
+        if (relayout != null) {
+            throw new IllegalStateException("a relayout of " + name + " is under way");
+        }
+        relayout = new Relayout();
+        insertsSinceLayout = 0;
+    }
+
+    /**
+     * Copies the next {@code maxKeys} keys for the relayout under way. Without the lock, inside a
+     * read epoch, with the namespace's memory held (a drop releases it only after this returns).
+     *
+     * @return true when every key was copied
+     */
+    boolean copyForRelayout(int maxKeys) {
+        return relayout.copyStep(listing, maxKeys);
+    }
+
+    /** Keys changed in the listing since the walk or the last catch-up began; under the lock. */
+    int relayoutChangesNoted() {
+        return relayout.changesNoted();
+    }
+
+    /** The keys changed so far, for {@link #catchUpRelayout}; under the lock. */
+    Relayout.Changes takeRelayoutChanges() {
+        return relayout.takeChanges();
+    }
+
+    /**
+     * Catches the copy up on up to {@code maxKeys} more of {@code taken}'s keys. Without the lock,
+     * inside a read epoch, with the namespace's memory held.
+     *
+     * @return true when every key of {@code taken} was caught up on
+     */
+    boolean catchUpRelayout(Relayout.Changes taken, int maxKeys) {
+        return relayout.catchUp(listing, taken, maxKeys);
+    }
+
+    /**
+     * Ends the relayout under way: the copy takes the keys changed since the last catch-up and
+     * replaces the listing. Under the lock.
+     *
+     * @return the listing replaced, which the caller closes once every reader that could be in it
+     *     left; null when the copy disagreed with the listing and was dropped (the listing stays)
+     */
+    KeyListing finishRelayout() {
+        Relayout ending = relayout;
+        relayout = null;
+        KeyListing replaced = listing;
+        KeyListing fresh = ending.finish(replaced);
+        if (fresh == null) {
+            ending.discard();
+            return null;
+        }
+        listing = fresh;
+        return replaced;
     }
 
     /** True when the key of {@code keyHash} is indexed at exactly {@code location}; under the lock. */
@@ -444,13 +538,18 @@ public final class NamespaceState implements LiveKeys {
     }
 
     long offHeapBytes() {
-        return index.offHeapBytes() + listing.offHeapBytes();
+        Relayout underWay = relayout;
+        return index.offHeapBytes() + listing.offHeapBytes() + (underWay == null ? 0 : underWay.offHeapBytes());
     }
 
-    /** Frees the index and the listing; only once no reader can be inside them. */
+    /** Frees the index and the listing (and a relayout's copy); only once no reader can be inside them. */
     void release() {
         index.close();
         listing.close();
+        Relayout unfinished = relayout;
+        if (unfinished != null) {
+            unfinished.discard();
+        }
     }
 
     private void countLive(long location, int sign) {

@@ -82,6 +82,7 @@ public final class Store implements AutoCloseable {
     /** Held by a pass around its file changes and by close around the release of the directory. */
     private final Object compactionFiles = new Object();
     private final BackgroundThreads background;
+    private final ListingRelayouts relayouts;
     private volatile long compactionsRun;
     private volatile long bytesReclaimed;
 
@@ -125,8 +126,11 @@ public final class Store implements AutoCloseable {
             BackgroundCheckpoint checkpointing = new BackgroundCheckpoint(options.checkpointIntervalBytes(), nanoClock,
                     checkpointSchedule, checkpoints, namespaces, writes, log, open,
                     this::captureCheckpointLocked, namespaceMemory);
+            this.relayouts = new ListingRelayouts(namespaces, writes, epochs, open, log, namespaceMemory,
+                    ListingRelayouts.MIN_KEYS);
             this.background = BackgroundThreads.start(options, nanoClock, sweep::sweepDue, this::periodicForce,
-                    this::backgroundCompaction, checkpointing::runIfDue, log::writeSealedHints);
+                    this::backgroundCompaction, () -> relayouts.excluding(checkpointing::runIfDue), log::writeSealedHints,
+                    relayouts::step);
             for (RecoveryReport.Damage damage : report.corruptRecords()) {
                 LOG.log(System.Logger.Level.WARNING, "recovery skipped damaged records: " + damage);
             }
@@ -162,6 +166,24 @@ public final class Store implements AutoCloseable {
     /** Records this open replayed from the log: every one, or only those after the checkpoint. */
     public long recordsReplayed() {
         return recordsReplayed;
+    }
+
+    /** Listings laid out in key order again since the open ({@link ListingRelayouts}). */
+    public long listingRelayouts() {
+        return relayouts.completed();
+    }
+
+    /** Rounds of a relayout that caught up on the writers' changes without the lock. */
+    public long listingRelayoutRoundsWithoutLock() {
+        return relayouts.roundsWithoutLock();
+    }
+
+    /**
+     * Lays every namespace's listing out in key order now, on the caller's thread, beside the
+     * writers and the background thread ({@link ListingRelayouts#relayoutAll}). For tests.
+     */
+    public void relayoutListingsNow() {
+        relayouts.relayoutAll();
     }
 
     // ---------------------------------------------------------------- namespaces

@@ -4,6 +4,7 @@ import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.checkpoint.CheckpointFile;
 import dev.basalt.internal.checkpoint.CheckpointRejected;
 import dev.basalt.internal.env.FileIo;
+import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.log.Checksums;
 import dev.basalt.internal.log.CoveredLog;
@@ -24,7 +25,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code basalt verify}'s check of the checkpoint against the log: the file must read back whole
  * (every block's checksum, the counts, the order of the listed keys), and every key it indexes
  * must point at an intact put of that namespace in a segment it covers, whose key hashes to the
- * slot it sits in and is in the namespace's listing. Each disagreement is reported with the
+ * slot it sits in and is in the namespace's listing, flagged plain there only if the record has
+ * no expiration and no metadata. Each disagreement is reported with the
  * checkpoint and the segment file and offset: the next open would serve what the checkpoint says,
  * which is why a disagreement is damage. A checkpoint that cannot be read back is damage too (the
  * open ignores it, so no data is at risk, but the file is wrong); one that the open would not use
@@ -190,6 +192,13 @@ final class CheckpointCheck {
         }
         if (!ns.listing().contains(segment, keyOffset, keyLength)) {
             return "the key is indexed but not in the checkpoint's listing";
+        }
+        if (ns.listing().isPlain(segment, keyOffset, keyLength)
+                && (Records.expirationEpochSeconds(segment, offset) != Limits.NO_EXPIRATION
+                        || Records.metadataLength(segment, offset) != 0)) {
+            return "the checkpoint's listing flags the key plain, but its record has "
+                    + (Records.metadataLength(segment, offset) != 0 ? "metadata" : "an expiration")
+                    + " (a list page would leave it out)";
         }
         return null;
     }

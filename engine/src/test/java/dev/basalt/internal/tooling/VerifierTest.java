@@ -83,6 +83,73 @@ class VerifierTest {
         assertThat(report.damage()).anySatisfy(damage -> assertThat(damage.file()).isEqualTo(segment));
     }
 
+    /**
+     * A checkpoint whose listing flags a key plain although its record has metadata (what an
+     * engine that did not know the flag could have left): the block's checksum made to match, so
+     * only the check against the log can tell. Verify names the key's record.
+     */
+    @Test
+    void aCheckpointThatFlagsAKeyWithMetadataPlainDisagreesWithTheLog(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("data");
+        try (Basalt db = Basalt.open(dir)) {
+            db.namespace("USERS").put("plain-key", "v");
+            db.namespace("USERS").put("meta-key", "v", dev.basalt.PutOptions.none().withMetadata(Map.of("a", 1)));
+        }
+        Path checkpoint = dir.resolve("CHECKPOINT");
+        assertThat(Verifier.verify(dir).clean()).as("as written").isTrue();
+        setPlainFlag(checkpoint, "meta-key");
+
+        VerifyReport report = Verifier.verify(dir);
+
+        assertThat(report.checkpoint()).startsWith("1 keys disagree with the log");
+        assertThat(report.damage()).singleElement().satisfies(damage -> {
+            assertThat(damage.file().getFileName().toString()).isEqualTo("CHECKPOINT");
+            assertThat(damage.reason()).contains("flags the key plain, but its record has metadata");
+        });
+    }
+
+    /**
+     * Sets the plain bit (16) of the listing node of {@code key} in the checkpoint's listing chunk
+     * blocks (kind 10) and writes the block's CRC32C anew. A node is its header, {@code level}
+     * next pointers, then the key: the header is found as the one whose key length and level say
+     * the key starts right there.
+     */
+    private static void setPlainFlag(Path checkpoint, String key) throws IOException {
+        byte[] file = Files.readAllBytes(checkpoint);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] keyBytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int at = 0;
+        boolean flagged = false;
+        while (at + 8 <= file.length) {
+            int kind = b.getInt(at);
+            int length = b.getInt(at + 4);
+            int payload = at + 8;
+            if (kind == 10) {
+                for (int i = payload; i + keyBytes.length <= payload + length && !flagged; i++) {
+                    if (java.util.Arrays.equals(file, i, i + keyBytes.length, keyBytes, 0, keyBytes.length)) {
+                        for (int level = 1; level <= 16 && !flagged; level++) {
+                            int node = i - 4 - 4 * level;
+                            if (node >= payload && (node - payload) % 8 == 0) {
+                                int header = b.getInt(node);
+                                if ((header & 0x3FF) == keyBytes.length && (header >>> 10 & 0x1F) + 1 == level) {
+                                    assertThat(header & 1 << 16).as("the key has metadata: not plain").isZero();
+                                    b.putInt(node, header | 1 << 16);
+                                    flagged = true;
+                                }
+                            }
+                        }
+                    }
+                }
+                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                crc.update(file, at, 8 + length);
+                b.putInt(payload + length, (int) crc.getValue());
+            }
+            at = payload + length + 4;
+        }
+        assertThat(flagged).as("found the node of " + key).isTrue();
+        Files.write(checkpoint, file);
+    }
+
     @Test
     void aCheckpointWhoseSegmentChangedIsNotUsableAndSaysSo(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("data");

@@ -1,0 +1,218 @@
+package dev.basalt.internal.store;
+
+import dev.basalt.internal.listing.KeyListing;
+import dev.basalt.internal.log.SegmentLog;
+
+/**
+ * Lays the namespaces' listings out in key order again once random inserts have scattered them
+ * ({@link Relayout} says why), one namespace at a time, a step per call of the background
+ * thread:
+ * <ol>
+ *   <li>a namespace whose listing took inserts of a quarter of its keys since its last layout
+ *       (and holds at least {@link #MIN_KEYS}) begins, under the append lock: from then on its
+ *       writers note every key whose listing entry they change;</li>
+ *   <li>without the lock, {@link #KEYS_PER_STEP} keys per call, each step in a read epoch and
+ *       with the namespaces' memory held: the live listing is walked in key order and each key
+ *       appended to a fresh listing, whose nodes so lie in memory in key order;</li>
+ *   <li>the noted keys are made in the copy what they are in the live listing: in rounds
+ *       without the lock (the keys noted up to a round's start; those changed again are noted
+ *       again), {@link #KEYS_PER_STEP} a call, until at most {@link #FINISH_UNDER_LOCK} are left;
+ *       those under the lock, where the copy then replaces the live listing;</li>
+ *   <li>without the lock: once every reader that could be in the replaced listing has left, it
+ *       is freed.</li>
+ * </ol>
+ * The writers wait for step 1, the start of each round and the last round only: a few hundred
+ * seeks at most.
+ * A quarter of the keys between layouts bounds the work: a listing that grows from empty is walked
+ * about five times its final size in all. Memory: for the length of a walk, a second listing.
+ *
+ * <p>Threads: the background agent's, or a test's ({@link #relayoutAll}); one at a time. The
+ * background checkpoint runs through {@link #excluding}, so a listing is never replaced while a
+ * checkpoint copies it.
+ */
+final class ListingRelayouts {
+    private static final System.Logger LOG = System.getLogger(ListingRelayouts.class.getName());
+    /** Below this a listing is small enough for its pages to come from the cache anyway. */
+    static final long MIN_KEYS = 65_536;
+    /** A relayout is due once inserts since the last reach {@code size / INSERTS_FRACTION}. */
+    static final int INSERTS_FRACTION = 4;
+    /**
+     * Under a millisecond of walking per call, so the thread's other agents are not held up, and
+     * a writer that waits for the readers to leave (compaction, the reclaim of removed nodes) waits
+     * for at most one step.
+     */
+    static final int KEYS_PER_STEP = 4_096;
+
+    private final Namespaces namespaces;
+    private final WritePath writes;
+    private final ReadEpochs epochs;
+    private final OpenState open;
+    private final SegmentLog log;
+    /** Held while a step reads a listing without the lock; a dropped namespace's memory is released inside it. */
+    private final Object namespaceMemory;
+    private final long minKeys;
+    /**
+     * Keys changed since the last round that the final round catches up on under the lock: at a
+     * few microseconds each (two seeks in the live listing, one in the copy), about a millisecond.
+     */
+    static final int FINISH_UNDER_LOCK = 256;
+    /** Rounds without the lock before the last one is taken under it whatever is left. */
+    static final int MAX_ROUNDS = 16;
+
+    private NamespaceState current;
+    private boolean walked;
+    /** Keys being caught up on without the lock, or null. */
+    private Relayout.Changes catchingUp;
+    private int rounds;
+    private long completed;
+    private long roundsWithoutLock;
+
+    ListingRelayouts(Namespaces namespaces, WritePath writes, ReadEpochs epochs, OpenState open, SegmentLog log,
+            Object namespaceMemory, long minKeys) {
+        this.namespaces = namespaces;
+        this.writes = writes;
+        this.epochs = epochs;
+        this.open = open;
+        this.log = log;
+        this.namespaceMemory = namespaceMemory;
+        this.minKeys = minKeys;
+    }
+
+    /** One step of the protocol in the class comment; returns 1 when it did something. */
+    synchronized int step() {
+        if (open.isClosed() || log.failed()) {
+            return 0;
+        }
+        if (current == null) {
+            return begin() ? 1 : 0;
+        }
+        if (catchingUp == null && !walked) {
+            walked = underMemory(() -> current.copyForRelayout(KEYS_PER_STEP));
+        } else if (catchingUp != null) {
+            if (underMemory(() -> current.catchUpRelayout(catchingUp, KEYS_PER_STEP))) {
+                catchingUp = null;
+            }
+        } else {
+            takeOrFinish();
+        }
+        return 1;
+    }
+
+    /**
+     * Runs {@code work} on the current namespace's listing without the lock: inside a read epoch
+     * (no node it reads is reused meanwhile) and with the namespaces' memory held (a drop frees it
+     * only after). A dropped namespace ends the relayout: its release freed the copy.
+     */
+    private boolean underMemory(java.util.function.BooleanSupplier work) {
+        synchronized (namespaceMemory) {
+            if (current.dropped()) {
+                forget();
+                return false;
+            }
+            int token = epochs.enter();
+            try {
+                return work.getAsBoolean();
+            } finally {
+                epochs.exit(token);
+            }
+        }
+    }
+
+    /**
+     * Under the lock: takes the keys changed since the last round for a catch-up without the lock,
+     * or, once few are left (or after {@link #MAX_ROUNDS}), catches up on them there and replaces
+     * the listing; then frees the replaced one once its readers left.
+     */
+    private void takeOrFinish() {
+        NamespaceState ns = current;
+        KeyListing replaced;
+        writes.lock();
+        try {
+            if (open.isClosed() || ns.dropped()) {
+                forget(); // the close or the drop releases the copy with the namespace
+                return;
+            }
+            if (ns.relayoutChangesNoted() > FINISH_UNDER_LOCK && rounds < MAX_ROUNDS) {
+                catchingUp = ns.takeRelayoutChanges();
+                rounds++;
+                roundsWithoutLock++;
+                return;
+            }
+            forget();
+            replaced = ns.finishRelayout();
+        } finally {
+            writes.unlock();
+        }
+        if (replaced == null) {
+            LOG.log(System.Logger.Level.WARNING, "the key-order copy of namespace " + ns.name()
+                    + "'s listing disagreed with it and was dropped; the listing stays as it was");
+            return;
+        }
+        completed++;
+        epochs.awaitReaders();
+        replaced.close();
+    }
+
+    private void forget() {
+        current = null;
+        catchingUp = null;
+        walked = false;
+        rounds = 0;
+    }
+
+    /**
+     * Ends the relayout under way, then lays out every namespace's listing now, whatever its
+     * size; on the caller's thread, beside the writers. For tests.
+     */
+    synchronized void relayoutAll() {
+        while (current != null && step() == 1) {
+            // finish the one under way
+        }
+        for (NamespaceState ns : namespaces.all()) {
+            if (begin(ns)) {
+                while (current != null && step() == 1) {
+                    // walk, then finish
+                }
+            }
+        }
+    }
+
+    /** Catch-up rounds taken without the lock since the store opened. */
+    synchronized long roundsWithoutLock() {
+        return roundsWithoutLock;
+    }
+
+    /** Runs {@code work} (the background checkpoint) with no relayout step beside it. */
+    synchronized int excluding(java.util.function.IntSupplier work) {
+        return work.getAsInt();
+    }
+
+    /** Relayouts completed since the store opened (a copy dropped for disagreeing is not counted). */
+    synchronized long completed() {
+        return completed;
+    }
+
+    private boolean begin() {
+        for (NamespaceState ns : namespaces.all()) {
+            if (ns.relayoutDue(minKeys, INSERTS_FRACTION)) {
+                return begin(ns);
+            }
+        }
+        return false;
+    }
+
+    private boolean begin(NamespaceState ns) {
+        writes.lock();
+        try {
+            if (open.isClosed() || ns.dropped()) {
+                return false;
+            }
+            ns.beginRelayout();
+            forget();
+            current = ns;
+            return true;
+        } finally {
+            writes.unlock();
+        }
+    }
+}
