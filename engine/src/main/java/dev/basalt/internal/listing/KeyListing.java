@@ -6,8 +6,6 @@ import static dev.basalt.internal.listing.NodeLayout.MAX_LEVEL;
 import static dev.basalt.internal.listing.NodeLayout.PLAIN_FLAG;
 import static dev.basalt.internal.listing.NodeLayout.REMOVED_FLAG;
 
-import dev.basalt.internal.env.CopySpace;
-import dev.basalt.internal.env.TrackedCopy;
 import java.util.concurrent.ThreadLocalRandom;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -73,7 +71,6 @@ import org.agrona.concurrent.UnsafeBuffer;
  * follows can jump over a live key, by invariant 1); keys come strictly ascending; a key whose
  * removal began (flag set) before the reader reached it is not visited. A key inserted or
  * removed while the reader runs may or may not be visited.
- *
  * <h2>Why a skip list, and what it costs</h2>
  * The alternatives it was chosen over, with their figures, the cost of a seek and of a page, and
  * how an open takes it from a checkpoint ({@link ListingImage}): {@code docs/listing.md}.
@@ -112,40 +109,12 @@ public final class KeyListing implements AutoCloseable {
         arena.chunk(HEAD).putIntRelease(NodeArena.offset(HEAD) + HEADER_OFFSET, NodeLayout.header(0, MAX_LEVEL));
     }
 
-    /** A listing over {@code arena} as {@link #copy} or a checkpoint left it ({@link ListingImage}). */
+    /** A listing over {@code arena} as {@link ListingImage#copy} or a checkpoint left it. */
     KeyListing(NodeArena arena, long randomState, int topLevel, long size) {
         this.arena = arena;
         this.randomState = randomState == 0 ? 0x9E37_79B9_7F4A_7C15L : randomState;
         this.topLevel = topLevel;
         this.size = size;
-    }
-
-    /**
-     * A copy of the listing as it stands, in memory of its own: the original's arena chunks
-     * copied byte for byte (a memory copy, no walk), so it takes a few milliseconds per million
-     * keys where a walk takes a cache miss per key. Writer: it must not run beside a mutation. The
-     * copy is independent of the original and is closed by its taker. For a checkpoint, which
-     * saves the copy with the writers running again. Its memory comes from {@code space}.
-     */
-    public KeyListing copy(CopySpace space) {
-        checkOpen();
-        return new KeyListing(arena.copy(space), randomState, topLevel, size);
-    }
-
-    /** Starts a {@link TrackedCopy} of the listing's memory; writer, under the lock. */
-    public TrackedCopy startCopy() {
-        checkOpen();
-        return arena.startCopy();
-    }
-
-    /** What {@link #copy} gives, from {@code started} made exact; writer, under the lock. */
-    public KeyListing finishCopy(TrackedCopy started, CopySpace space) {
-        return new KeyListing(arena.finishCopy(started, space), randomState, topLevel, size);
-    }
-
-    /** Reserves in {@code space} the memory a {@link #copy} takes as the listing is now; any thread. */
-    public void reserveCopy(CopySpace space) {
-        arena.reserveCopy(space);
     }
 
     /**
@@ -332,43 +301,8 @@ public final class KeyListing implements AutoCloseable {
     public int scan(DirectBuffer from, int fromOffset, int fromLength, boolean inclusive,
                     DirectBuffer prefix, int prefixOffset, int prefixLength,
                     int maxKeys, KeyBatch batch, KeyBatch.Visitor visitor) {
-        final DirectBuffer fromBytes = KeyBounds.checkBound("from", from, fromOffset, fromLength);
-        final DirectBuffer prefixBytes = KeyBounds.checkBound("prefix", prefix, prefixOffset, prefixLength);
-        if (maxKeys < 1) {
-            throw new IllegalArgumentException("maxKeys=" + maxKeys + " must be >= 1");
-        }
-        if (batch == null || visitor == null) {
-            throw new IllegalArgumentException(batch == null ? "batch is null" : "visitor is null");
-        }
-        final boolean fromInsidePrefixRange = fromLength > 0 && UnsignedBytes.compare(
-            fromBytes, fromOffset, fromLength, prefixBytes, prefixOffset, prefixLength) >= 0;
-        int node = fromInsidePrefixRange
-            ? seek(fromBytes, fromOffset, fromLength, inclusive)
-            : seek(prefixBytes, prefixOffset, prefixLength, true);
-        int counted = 0;
-        while (node != NIL && counted < maxKeys) {
-            batch.clear();
-            final int room = Math.min(batch.capacity(), maxKeys - counted);
-            while (node != NIL && batch.size() < room) {
-                final UnsafeBuffer chunk = arena.chunk(node);
-                final int at = NodeArena.offset(node);
-                final int header = chunk.getIntAcquire(at + HEADER_OFFSET);
-                node = nextAcquire(node, 0);
-                if (!NodeLayout.isRemoved(header)) {
-                    final int keyOffset = at + NodeLayout.keyOffset(NodeLayout.level(header));
-                    final int keyLength = NodeLayout.keyLength(header);
-                    if (!UnsignedBytes.startsWith(chunk, keyOffset, keyLength, prefixBytes, prefixOffset, prefixLength)) {
-                        node = NIL; // every key from here on sorts after the prefix range
-                        break;
-                    }
-                    batch.add(chunk, keyOffset, keyLength, NodeLayout.isPlain(header));
-                }
-            }
-            if (batch.size() > 0) {
-                counted += batch.visitedBy(visitor);
-            }
-        }
-        return counted;
+        return ListingWalk.scan(this, from, fromOffset, fromLength, inclusive, prefix, prefixOffset, prefixLength,
+            maxKeys, batch, visitor);
     }
 
     /**
@@ -558,7 +492,7 @@ public final class KeyListing implements AutoCloseable {
         return 1 + Long.numberOfTrailingZeros(x | 1L << 2 * (MAX_LEVEL - 1)) / 2;
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new IllegalStateException("key listing is closed");
         }

@@ -144,4 +144,47 @@ final class ListingWalk {
         final int[] nodes = new int[NodeLayout.MAX_LEVEL];
         int levels;
     }
+
+    /** {@link KeyListing#scan}: one seek, then one hop per key. */
+    static int scan(KeyListing listing, DirectBuffer from, int fromOffset, int fromLength, boolean inclusive,
+                    DirectBuffer prefix, int prefixOffset, int prefixLength,
+                    int maxKeys, KeyBatch batch, KeyBatch.Visitor visitor) {
+        final DirectBuffer fromBytes = KeyBounds.checkBound("from", from, fromOffset, fromLength);
+        final DirectBuffer prefixBytes = KeyBounds.checkBound("prefix", prefix, prefixOffset, prefixLength);
+        if (maxKeys < 1) {
+            throw new IllegalArgumentException("maxKeys=" + maxKeys + " must be >= 1");
+        }
+        if (batch == null || visitor == null) {
+            throw new IllegalArgumentException(batch == null ? "batch is null" : "visitor is null");
+        }
+        final boolean fromInsidePrefixRange = fromLength > 0 && UnsignedBytes.compare(
+            fromBytes, fromOffset, fromLength, prefixBytes, prefixOffset, prefixLength) >= 0;
+        int node = fromInsidePrefixRange
+            ? listing.seek(fromBytes, fromOffset, fromLength, inclusive)
+            : listing.seek(prefixBytes, prefixOffset, prefixLength, true);
+        int counted = 0;
+        while (node != NIL && counted < maxKeys) {
+            batch.clear();
+            final int room = Math.min(batch.capacity(), maxKeys - counted);
+            while (node != NIL && batch.size() < room) {
+                final UnsafeBuffer chunk = listing.arena.chunk(node);
+                final int at = NodeArena.offset(node);
+                final int header = chunk.getIntAcquire(at + HEADER_OFFSET);
+                node = listing.nextAcquire(node, 0);
+                if (!NodeLayout.isRemoved(header)) {
+                    final int keyOffset = at + NodeLayout.keyOffset(NodeLayout.level(header));
+                    final int keyLength = NodeLayout.keyLength(header);
+                    if (!UnsignedBytes.startsWith(chunk, keyOffset, keyLength, prefixBytes, prefixOffset, prefixLength)) {
+                        node = NIL; // every key from here on sorts after the prefix range
+                        break;
+                    }
+                    batch.add(chunk, keyOffset, keyLength, NodeLayout.isPlain(header));
+                }
+            }
+            if (batch.size() > 0) {
+                counted += batch.visitedBy(visitor);
+            }
+        }
+        return counted;
+    }
 }

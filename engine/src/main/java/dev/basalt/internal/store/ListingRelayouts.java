@@ -87,9 +87,9 @@ final class ListingRelayouts {
             return begin() ? 1 : 0;
         }
         if (catchingUp == null && !walked) {
-            walked = underMemory(() -> current.copyForRelayout(KEYS_PER_STEP));
+            walked = underMemory(() -> current.relaid().copyForRelayout(KEYS_PER_STEP));
         } else if (catchingUp != null) {
-            if (underMemory(() -> current.catchUpRelayout(catchingUp, KEYS_PER_STEP))) {
+            if (underMemory(() -> current.relaid().catchUpRelayout(catchingUp, KEYS_PER_STEP))) {
                 catchingUp = null;
             }
         } else {
@@ -132,14 +132,14 @@ final class ListingRelayouts {
                 forget(); // the close or the drop releases the copy with the namespace
                 return;
             }
-            if (ns.relayoutChangesNoted() > FINISH_UNDER_LOCK && rounds < MAX_ROUNDS) {
-                catchingUp = ns.takeRelayoutChanges();
+            if (ns.relaid().relayoutChangesNoted() > FINISH_UNDER_LOCK && rounds < MAX_ROUNDS) {
+                catchingUp = ns.relaid().takeRelayoutChanges();
                 rounds++;
                 roundsWithoutLock++;
                 return;
             }
             forget();
-            replaced = ns.finishRelayout();
+            replaced = ns.relaid().finishRelayout();
         } finally {
             writes.unlock();
         }
@@ -194,7 +194,7 @@ final class ListingRelayouts {
 
     private boolean begin() {
         for (NamespaceState ns : namespaces.all()) {
-            if (ns.relayoutDue(minKeys, INSERTS_FRACTION)) {
+            if (ns.relaid().relayoutDue(minKeys, INSERTS_FRACTION)) {
                 return begin(ns);
             }
         }
@@ -207,7 +207,7 @@ final class ListingRelayouts {
             if (open.isClosed() || ns.dropped()) {
                 return false;
             }
-            ns.beginRelayout();
+            ns.relaid().beginRelayout();
             forget();
             current = ns;
             return true;

@@ -11,6 +11,7 @@ import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.IndexImage;
 import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.listing.KeyListing;
+import dev.basalt.internal.listing.ListingImage;
 import dev.basalt.internal.listing.SortedInserts;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Locations;
@@ -39,12 +40,7 @@ public final class NamespaceState implements LiveKeys {
     private final String name;
     private final byte[] nameBytes;
     private final HashIndex index;
-    /** Replaced only by a relayout ({@link #finishRelayout}), under the lock; readers read it once a page. */
-    private volatile KeyListing listing;
-    /** Keys inserted into the listing since it was last laid out in key order; writer, under the lock. */
-    private volatile long insertsSinceLayout;
-    /** The relayout under way, or null; set and cleared under the lock. */
-    private volatile Relayout relayout;
+    private final RelaidListing listing;
     private final RecordMatcher matcher;
     private final RecordMatcher writerMatcher;
     private final SegmentLog log;
@@ -61,7 +57,7 @@ public final class NamespaceState implements LiveKeys {
         this.name = name;
         this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
         this.index = index;
-        this.listing = listing;
+        this.listing = new RelaidListing(listing);
         this.log = log;
         this.hashSeed = hashSeed;
         this.expiry = expiry;
@@ -139,7 +135,7 @@ public final class NamespaceState implements LiveKeys {
         UnsafeBuffer afterBuffer = after == null ? null : new UnsafeBuffer(after);
         RecordView view = new RecordView();
         ListedLookAhead lookAhead = new ListedLookAhead(index, log, hashSeed, true);
-        KeyListing keys = listing;
+        KeyListing keys = listing.current();
         return keys.scan(afterBuffer, 0, after == null ? 0 : after.length, false, prefixBuffer, 0, prefix.length,
                 maxKeys, lookAhead.batch(), lookAhead.visitor((key, offset, length, plain, keyHash) -> plain
                         ? visitPlain(key, offset, length, view, visitor)
@@ -193,7 +189,7 @@ public final class NamespaceState implements LiveKeys {
             visitor.visit(view.wrap(log.segment(Locations.segmentId(location)).buffer(), Locations.offset(location)));
             return true;
         };
-        KeyListing keys = listing;
+        KeyListing keys = listing.current();
         return keys.walk(start == null ? null : new UnsafeBuffer(start), 0, start == null ? 0 : start.length,
                 startInclusive, end == null ? null : new UnsafeBuffer(end), 0, end == null ? 0 : end.length,
                 endInclusive, descending, maxKeys, lookAhead.batch(), lookAhead.visitor(visitLive));
@@ -249,19 +245,16 @@ public final class NamespaceState implements LiveKeys {
             if (!plain) {
                 long current = index.get(keyHash, key, offset, length, writerMatcher);
                 if (current != HashIndex.NO_LOCATION && isPlain(current)) {
-                    listed(listing.clearPlain(key, offset, length), key, offset, length);
+                    listing.clearPlain(key, offset, length);
                 }
             }
             previous = index.put(keyHash, key, offset, length, location, writerMatcher);
             if (previous == HashIndex.NO_LOCATION) {
-                if (listing.insert(key, offset, length, plain)) {
-                    insertsSinceLayout++;
-                }
-                listed(true, key, offset, length); // present already or not, the entry may have changed
+                listing.insert(key, offset, length, plain);
             }
             countLive(location, 1);
         } else {
-            listed(listing.remove(key, offset, length), key, offset, length);
+            listing.remove(key, offset, length);
             previous = index.remove(keyHash, key, offset, length, writerMatcher);
         }
         if (previous != HashIndex.NO_LOCATION) {
@@ -284,91 +277,14 @@ public final class NamespaceState implements LiveKeys {
         int at = Locations.offset(location);
         int keyOffset = Records.keyOffset(segment, at);
         int keyLength = Records.keyLength(segment, at);
-        listed(listing.remove(segment, keyOffset, keyLength), segment, keyOffset, keyLength);
+        listing.remove(segment, keyOffset, keyLength);
         expiry.untrack(expirationAt(location));
         return true;
     }
 
-    /**
-     * Notes for a relayout under way that the listing's entry for the key changed, when
-     * {@code changed}; returns {@code changed}. Under the lock.
-     */
-    private boolean listed(boolean changed, DirectBuffer key, int offset, int length) {
-        if (changed && relayout != null) {
-            relayout.changed(key, offset, length);
-        }
-        return changed;
-    }
-
-    // ---------------------------------------------------------------- relayout (ListingRelayouts)
-
-    /**
-     * Whether the listing took enough inserts since it was last laid out in key order that a
-     * relayout is worth its walk: at least {@code minKeys} keys, and inserts since of at least a
-     * {@code 1 / fraction} of them. Any thread; a recent figure.
-     */
-    boolean relayoutDue(long minKeys, int fraction) {
-        long size = listing.size();
-        return relayout == null && size >= minKeys && insertsSinceLayout >= size / fraction;
-    }
-
-    /** Starts a relayout: from now on the writers note the keys they change. Under the lock. */
-    void beginRelayout() {
-        if (relayout != null) {
-            throw new IllegalStateException("a relayout of " + name + " is under way");
-        }
-        relayout = new Relayout();
-        insertsSinceLayout = 0;
-    }
-
-    /**
-     * Copies the next {@code maxKeys} keys for the relayout under way. Without the lock, inside a
-     * read epoch, with the namespace's memory held (a drop releases it only after this returns).
-     *
-     * @return true when every key was copied
-     */
-    boolean copyForRelayout(int maxKeys) {
-        return relayout.copyStep(listing, maxKeys);
-    }
-
-    /** Keys changed in the listing since the walk or the last catch-up began; under the lock. */
-    int relayoutChangesNoted() {
-        return relayout.changesNoted();
-    }
-
-    /** The keys changed so far, for {@link #catchUpRelayout}; under the lock. */
-    Relayout.Changes takeRelayoutChanges() {
-        return relayout.takeChanges();
-    }
-
-    /**
-     * Catches the copy up on up to {@code maxKeys} more of {@code taken}'s keys. Without the lock,
-     * inside a read epoch, with the namespace's memory held.
-     *
-     * @return true when every key of {@code taken} was caught up on
-     */
-    boolean catchUpRelayout(Relayout.Changes taken, int maxKeys) {
-        return relayout.catchUp(listing, taken, maxKeys);
-    }
-
-    /**
-     * Ends the relayout under way: the copy takes the keys changed since the last catch-up and
-     * replaces the listing. Under the lock.
-     *
-     * @return the listing replaced, which the caller closes once every reader that could be in it
-     *     left; null when the copy disagreed with the listing and was dropped (the listing stays)
-     */
-    KeyListing finishRelayout() {
-        Relayout ending = relayout;
-        relayout = null;
-        KeyListing replaced = listing;
-        KeyListing fresh = ending.finish(replaced);
-        if (fresh == null) {
-            ending.discard();
-            return null;
-        }
-        listing = fresh;
-        return replaced;
+    /** The listing and its relayout, for {@link ListingRelayouts}. */
+    RelaidListing relaid() {
+        return listing;
     }
 
     /** True when the key of {@code keyHash} is indexed at exactly {@code location}; under the lock. */
@@ -427,15 +343,15 @@ public final class NamespaceState implements LiveKeys {
         if (from == HashIndex.NO_LOCATION && to != HashIndex.NO_LOCATION) {
             inserts.add(key, keyOffset, keyLength, isPlain(to));
         } else if (from != HashIndex.NO_LOCATION && to == HashIndex.NO_LOCATION) {
-            listing.remove(key, keyOffset, keyLength);
+            listing.current().remove(key, keyOffset, keyLength);
         } else if (from != to && isPlain(from) && !isPlain(to)) {
-            listing.clearPlain(key, keyOffset, keyLength);
+            listing.current().clearPlain(key, keyOffset, keyLength);
         }
     }
 
     /** Inserts into this namespace's listing in key order; at open, before it is published. */
     SortedInserts sortedInserts() {
-        return new SortedInserts(listing);
+        return new SortedInserts(listing.current());
     }
 
     /** At open: counts every recovered key live, queues its expiration and lists it. */
@@ -454,12 +370,12 @@ public final class NamespaceState implements LiveKeys {
     /** Reserves in {@code space} what {@link #imageCopy} will take; any thread, no lock. */
     void reserveImageCopy(CopySpace space) {
         IndexImage.reserveCopy(index, space);
-        listing.reserveCopy(space);
+        ListingImage.reserveCopy(listing.current(), space);
     }
 
     /** The index and the listing as they stand, for a checkpoint; writers stopped. */
     CheckpointContent.Namespace image() {
-        return new CheckpointContent.Namespace(name, index, listing);
+        return new CheckpointContent.Namespace(name, index, listing.current());
     }
 
     /**
@@ -469,7 +385,7 @@ public final class NamespaceState implements LiveKeys {
     CheckpointContent.Namespace imageCopy(CopySpace space) {
         HashIndex indexCopy = IndexImage.copy(index, space);
         try {
-            return new CheckpointContent.Namespace(name, indexCopy, listing.copy(space));
+            return new CheckpointContent.Namespace(name, indexCopy, ListingImage.copy(listing.current(), space));
         } catch (RuntimeException | Error e) {
             indexCopy.close();
             throw e;
@@ -481,14 +397,15 @@ public final class NamespaceState implements LiveKeys {
      * ({@link TrackedCopy}); {@link #finishImageCopy} makes them exact. Under the lock.
      */
     StartedCopy startImageCopy() {
-        return new StartedCopy(IndexImage.startCopy(index), listing.startCopy());
+        return new StartedCopy(IndexImage.startCopy(index), ListingImage.startCopy(listing.current()));
     }
 
     /** What {@link #imageCopy} gives, from {@link #startImageCopy}'s copies made exact; under the lock. */
     CheckpointContent.Namespace finishImageCopy(StartedCopy started, CopySpace space) {
         HashIndex indexCopy = IndexImage.finishCopy(index, started.index(), space);
         try {
-            return new CheckpointContent.Namespace(name, indexCopy, listing.finishCopy(started.listing(), space));
+            return new CheckpointContent.Namespace(name, indexCopy,
+                    ListingImage.finishCopy(listing.current(), started.listing(), space));
         } catch (RuntimeException | Error e) {
             indexCopy.close();
             throw e;
@@ -525,12 +442,12 @@ public final class NamespaceState implements LiveKeys {
 
     /** Bytes of removed listing nodes waiting for the read epochs to drain. */
     long removedListingBytes() {
-        return listing.removedBytesPending();
+        return listing.current().removedBytesPending();
     }
 
     /** Lets the listing reuse removed nodes; only after every reader that could see them left. */
     void reclaimListing() {
-        listing.reclaim();
+        listing.current().reclaim();
     }
 
     long size() {
@@ -538,18 +455,13 @@ public final class NamespaceState implements LiveKeys {
     }
 
     long offHeapBytes() {
-        Relayout underWay = relayout;
-        return index.offHeapBytes() + listing.offHeapBytes() + (underWay == null ? 0 : underWay.offHeapBytes());
+        return index.offHeapBytes() + listing.offHeapBytes();
     }
 
     /** Frees the index and the listing (and a relayout's copy); only once no reader can be inside them. */
     void release() {
         index.close();
         listing.close();
-        Relayout unfinished = relayout;
-        if (unfinished != null) {
-            unfinished.discard();
-        }
     }
 
     private void countLive(long location, int sign) {

@@ -153,9 +153,9 @@ class KeyListingModelTest {
         private final List<List<byte[]>> copiedModels = new ArrayList<>();
         /** A checkpoint's copy taken beside the writer: started, copied and finished by separate actions. */
         private final TrackedCopySteps<KeyListing> tracked = new TrackedCopySteps<>(space -> {
-            listing.reserveCopy(space);
-            return listing.startCopy();
-        }, (started, space) -> listing.finishCopy(started, space));
+            ListingImage.reserveCopy(listing, space);
+            return ListingImage.startCopy(listing);
+        }, (started, space) -> ListingImage.finishCopy(listing, started, space));
 
         void insert(byte[] key) {
             assertThat(Scans.insert(listing, key)).as("insert result").isEqualTo(model.add(key));
@@ -206,9 +206,9 @@ class KeyListingModelTest {
 
         void copy() {
             try (CopySpace space = new CopySpace()) {
-                listing.reserveCopy(space);
+                ListingImage.reserveCopy(listing, space);
                 assertThat(space.reservedBytes()).as("reserved for the copy").isEqualTo(chunkBytes(listing));
-                keepCopy(listing.copy(space));
+                keepCopy(ListingImage.copy(listing, space));
                 assertThat(space.reservedBytes()).as("reserved bytes the copy did not take").isZero();
             }
         }
@@ -261,7 +261,7 @@ class KeyListingModelTest {
          * exercised by later inserts and removes.
          */
         void saveAndRestore(boolean fromCopy) {
-            final KeyListing source = fromCopy ? listing.copy(new CopySpace()) : listing; // nothing reserved
+            final KeyListing source = fromCopy ? ListingImage.copy(listing, new CopySpace()) : listing; // nothing reserved
             final long reusable = listing.freeBytes() + listing.removedBytesPending();
             final ListingImage.Shape shape = ListingImage.shape(source);
             final List<ByteBuffer> chunks = new ArrayList<>();
