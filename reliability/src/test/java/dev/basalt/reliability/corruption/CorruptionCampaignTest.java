@@ -65,7 +65,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>a key whose newest record is damaged never reads wrong bytes: it reads as absent, fails
  *       with {@link BasaltException} ("corruption found on read", API.md), or reads exactly its
  *       newest intact older version (the scan skips the damaged record, so the one before it is
- *       newest again: ARCHITECTURE.md "a corrupt record costs that record");
+ *       newest again: ARCHITECTURE.md "a corrupt record costs that record"); an older record
+ *       whose damage spared every byte a read needs (a cut through its zero padding) counts as
+ *       intact when it reads exactly;
  *   <li>the store takes a new write and reads it back;
  *   <li>every third trial (every trial at soak scale) opens the store a second time, after the
  *       first open's repairs (a hint written again, a torn tail cut): every key reads exactly as
@@ -194,6 +196,20 @@ class CorruptionCampaignTest {
         trials.put(Kind.TRUNCATE, 127);
         Campaign campaign = run(seed, trials, Set.of("TRUNCATE:126"));
         assertThat(campaign.tally.servedSparedLatest).isEqualTo(1);
+        assertInvariants(campaign, seed);
+    }
+
+    /**
+     * The same cut one record further back: it removed a key's three newest records and the
+     * padding of the one before them, which reads back exactly and is the newest version left.
+     */
+    @Test
+    void aTruncationThatCutsOnlyAnOlderRecordsPaddingServesThatRecord() {
+        long seed = 4602896997544682513L;
+        Map<Kind, Integer> trials = new EnumMap<>(Kind.class);
+        trials.put(Kind.TRUNCATE, 103);
+        Campaign campaign = run(seed, trials, Set.of("TRUNCATE:102"));
+        assertThat(campaign.tally.servedOlder).isPositive();
         assertInvariants(campaign, seed);
     }
 
@@ -714,9 +730,14 @@ class CorruptionCampaignTest {
                 return fingerprint;
             }
             tally.damagedLatest++;
+            // The version a read may fall back to: the newest older record whose bytes survived. A
+            // damaged one counts only when the read returns it exactly (a truncation that cut no
+            // more than its zero padding); otherwise the newest undamaged one.
             Rec older = null;
             for (Rec rec : history.subList(1, history.size())) {
-                if (!damaged.contains(rec)) {
+                boolean readExactly = read != null && read.value() != null && rec.liveAt(checkEpochSeconds)
+                        && readMismatch(rec, read) == null;
+                if (readExactly || !damaged.contains(rec)) {
                     older = rec;
                     break;
                 }
