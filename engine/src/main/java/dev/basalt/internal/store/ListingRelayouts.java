@@ -1,7 +1,9 @@
 package dev.basalt.internal.store;
 
 import dev.basalt.internal.listing.KeyListing;
+import dev.basalt.internal.listing.ListingOrder;
 import dev.basalt.internal.log.SegmentLog;
+import org.agrona.concurrent.NanoClock;
 
 /**
  * Lays the namespaces' listings out in key order again once random inserts have scattered them
@@ -23,8 +25,22 @@ import dev.basalt.internal.log.SegmentLog;
  * </ol>
  * The writers wait for step 1, the start of each round and the last round only: a few hundred
  * seeks at most.
- * A quarter of the keys between layouts bounds the work: a listing that grows from empty is walked
- * about five times its final size in all. Memory: for the length of a walk, a second listing.
+ * A quarter of the keys between layouts bounds the work: a listing that grows from empty slowly is
+ * walked about five times its final size in all. Memory: for the length of a walk, a second listing.
+ *
+ * <p>A relayout the writers outrun is dropped: once they changed more than
+ * {@code 1 / }{@value #CHURN_FRACTION} of the namespace's keys since it began, catching up would
+ * cost the background thread about what the inserts cost the writers, would scatter the copy as
+ * the inserts scatter the listing, and would keep every changed key on the heap. A bulk load is
+ * the case: without this, the background thread spent nine tenths of its time catching up during
+ * a load of 1 M keys in batches ({@code docs/listing.md}). The namespace is tried again once its inserts calm down ({@link QuietWatch}),
+ * so a load's listing is laid out a second or two after the load ends.
+ *
+ * <p>The count of inserts since the last layout lives in memory only. A listing an open maps
+ * from a checkpoint lies in memory as it did when the checkpoint was written, laid out or not; so
+ * once per open, when a namespace first holds {@link #MIN_KEYS}, a sample of its walk
+ * ({@link ListingOrder}) decides: more than {@code 1 / }{@value #SCATTERED_FRACTION} of the
+ * sampled steps going back in memory makes a relayout due.
  *
  * <p>Threads: the background agent's, or a test's ({@link #relayoutAll}); one at a time. The
  * background checkpoint runs through {@link #excluding}, so a listing is never replaced while a
@@ -42,6 +58,10 @@ final class ListingRelayouts {
      * for at most one step.
      */
     static final int KEYS_PER_STEP = 4_096;
+    /** A relayout is dropped once the writers changed more than {@code size / CHURN_FRACTION} keys since it began. */
+    static final int CHURN_FRACTION = 16;
+    /** A sampled listing with more than this share of steps going back in memory is relaid; random order gives one half. */
+    static final int SCATTERED_FRACTION = 4;
 
     private final Namespaces namespaces;
     private final WritePath writes;
@@ -51,6 +71,7 @@ final class ListingRelayouts {
     /** Held while a step reads a listing without the lock; a dropped namespace's memory is released inside it. */
     private final Object namespaceMemory;
     private final long minKeys;
+    private final NanoClock clock;
     /**
      * Keys changed since the last round that the final round catches up on under the lock: at a
      * few microseconds each (two seeks in the live listing, one in the copy), about a millisecond.
@@ -66,9 +87,10 @@ final class ListingRelayouts {
     private int rounds;
     private long completed;
     private long roundsWithoutLock;
+    private long abandoned;
 
     ListingRelayouts(Namespaces namespaces, WritePath writes, ReadEpochs epochs, OpenState open, SegmentLog log,
-            Object namespaceMemory, long minKeys) {
+            Object namespaceMemory, long minKeys, NanoClock clock) {
         this.namespaces = namespaces;
         this.writes = writes;
         this.epochs = epochs;
@@ -76,15 +98,24 @@ final class ListingRelayouts {
         this.log = log;
         this.namespaceMemory = namespaceMemory;
         this.minKeys = minKeys;
+        this.clock = clock;
     }
 
     /** One step of the protocol in the class comment; returns 1 when it did something. */
     synchronized int step() {
+        return step(true);
+    }
+
+    private int step(boolean mayAbandon) {
         if (open.isClosed() || log.failed()) {
             return 0;
         }
         if (current == null) {
             return begin() ? 1 : 0;
+        }
+        if (mayAbandon && outrun(current.relaid())) {
+            abandon();
+            return 1;
         }
         if (catchingUp == null && !walked) {
             walked = underMemory(() -> current.relaid().copyForRelayout(KEYS_PER_STEP));
@@ -153,6 +184,30 @@ final class ListingRelayouts {
         replaced.close();
     }
 
+    private static boolean outrun(RelaidListing listing) {
+        return listing.relayoutChurn() > Math.max(FINISH_UNDER_LOCK, listing.current().size() / CHURN_FRACTION);
+    }
+
+    /** Drops the relayout under way and starts watching its namespace for a quiet period. */
+    private void abandon() {
+        NamespaceState ns = current;
+        Relayout dropped;
+        writes.lock();
+        try {
+            if (open.isClosed() || ns.dropped()) {
+                forget(); // the close or the drop releases the copy with the namespace
+                return;
+            }
+            dropped = ns.relaid().abandonRelayout();
+        } finally {
+            writes.unlock();
+        }
+        forget();
+        dropped.discard(); // never published: no reader can be inside it
+        abandoned++;
+        ns.relaid().quietWatch().start(ns.relaid().insertsSinceLayout(), clock.nanoTime());
+    }
+
     private void forget() {
         current = null;
         catchingUp = null;
@@ -165,12 +220,12 @@ final class ListingRelayouts {
      * size; on the caller's thread, beside the writers. For tests.
      */
     synchronized void relayoutAll() {
-        while (current != null && step() == 1) {
+        while (current != null && step(false) == 1) {
             // finish the one under way
         }
         for (NamespaceState ns : namespaces.all()) {
             if (begin(ns)) {
-                while (current != null && step() == 1) {
+                while (current != null && step(false) == 1) {
                     // walk, then finish
                 }
             }
@@ -187,6 +242,11 @@ final class ListingRelayouts {
         return work.getAsInt();
     }
 
+    /** Relayouts dropped because the writers outran them, since the store opened. */
+    synchronized long abandoned() {
+        return abandoned;
+    }
+
     /** Relayouts completed since the store opened (a copy dropped for disagreeing is not counted). */
     synchronized long completed() {
         return completed;
@@ -194,14 +254,46 @@ final class ListingRelayouts {
 
     private boolean begin() {
         for (NamespaceState ns : namespaces.all()) {
-            if (ns.relaid().relayoutDue(minKeys, INSERTS_FRACTION)) {
+            RelaidListing listing = ns.relaid();
+            if (listing.current().size() >= minKeys && listing.sampleOrderOnce()) {
+                sampleOrder(ns);
+            }
+            if (listing.relayoutDue(minKeys, INSERTS_FRACTION) && listing.quietWatch()
+                    .allows(listing.insertsSinceLayout(), listing.current().size(), clock.nanoTime())) {
                 return begin(ns);
             }
         }
         return false;
     }
 
-    private boolean begin(NamespaceState ns) {
+    /** Samples {@code ns}'s listing's order in memory and makes a relayout due when it is scattered. */
+    private void sampleOrder(NamespaceState ns) {
+        double backward;
+        synchronized (namespaceMemory) {
+            if (ns.dropped()) {
+                return;
+            }
+            int token = epochs.enter();
+            try {
+                backward = ListingOrder.backwardShare(ns.relaid().current(), ListingOrder.SAMPLE_HOPS);
+            } finally {
+                epochs.exit(token);
+            }
+        }
+        if (backward > 1.0 / SCATTERED_FRACTION) {
+            writes.lock();
+            try {
+                if (!open.isClosed() && !ns.dropped()) {
+                    ns.relaid().markScattered();
+                }
+            } finally {
+                writes.unlock();
+            }
+        }
+    }
+
+    /** Begins a relayout of {@code ns} unless the store closed or it was dropped; none may be under way. */
+    boolean begin(NamespaceState ns) {
         writes.lock();
         try {
             if (open.isClosed() || ns.dropped()) {

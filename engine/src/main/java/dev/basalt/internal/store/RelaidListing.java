@@ -19,6 +19,10 @@ final class RelaidListing {
     private volatile long insertsSinceLayout;
     /** The relayout under way, or null; set and cleared under the lock. */
     private volatile Relayout relayout;
+    /** After a relayout was dropped for churn: when to try again. The relayout's thread only. */
+    private final QuietWatch quietWatch = new QuietWatch();
+    /** Whether the listing's order in memory was sampled since the open; the relayout's thread only. */
+    private boolean orderSampled;
 
     RelaidListing(KeyListing listing) {
         this.current = listing;
@@ -67,13 +71,62 @@ final class RelaidListing {
         return relayout == null && size >= minKeys && insertsSinceLayout >= size / fraction;
     }
 
-    /** Starts a relayout: from now on every change is noted. Under the lock. */
+    /** Keys inserted since the listing was last laid out in key order; any thread, a recent figure. */
+    long insertsSinceLayout() {
+        return insertsSinceLayout;
+    }
+
+    /**
+     * Once per open, on the relayout's thread: whether the listing's order in memory is still to
+     * be sampled ({@link #markScattered}); true at most once.
+     */
+    boolean sampleOrderOnce() {
+        if (orderSampled) {
+            return false;
+        }
+        orderSampled = true;
+        return true;
+    }
+
+    /**
+     * The listing lies far from key order (a sample said so, {@code ListingOrder}): a relayout is
+     * due as if every key had been inserted since the last one. Under the lock.
+     */
+    void markScattered() {
+        insertsSinceLayout = Math.max(insertsSinceLayout, current.size());
+    }
+
+    QuietWatch quietWatch() {
+        return quietWatch;
+    }
+
+    /** Starts a relayout: from now on every change is noted. Under the lock, on the relayout's thread. */
     void beginRelayout() {
         if (relayout != null) {
             throw new IllegalStateException("a relayout is under way");
         }
-        relayout = new Relayout();
+        relayout = new Relayout(insertsSinceLayout);
         insertsSinceLayout = 0;
+        quietWatch.stop();
+    }
+
+    /** Keys the writers changed since the relayout under way began; any thread, a recent figure. */
+    long relayoutChurn() {
+        Relayout underWay = relayout;
+        return underWay == null ? 0 : underWay.changedSinceBegin();
+    }
+
+    /**
+     * Drops the relayout under way: nothing is noted any more, and the inserts it would have laid
+     * out count again. Under the lock.
+     *
+     * @return the dropped relayout, whose copy the caller discards (no reader ever saw it)
+     */
+    Relayout abandonRelayout() {
+        Relayout dropped = relayout;
+        relayout = null;
+        insertsSinceLayout += dropped.insertsBefore();
+        return dropped;
     }
 
     /**

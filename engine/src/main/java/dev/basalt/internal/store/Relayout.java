@@ -33,7 +33,15 @@ final class Relayout {
     private final UnsafeBuffer resumeBuffer = new UnsafeBuffer(resumeKey);
     /** Keys changed in the live listing since the walk began or the last catch-up was taken; under the lock. */
     private Changes noted = new Changes();
+    /** Keys the writers changed since the walk began, every round included; written under the lock. */
+    private volatile long changedSinceBegin;
+    /** The listing's inserts since its last layout when this began: they count again if this is dropped. */
+    private final long insertsBefore;
     private boolean closed;
+
+    Relayout(long insertsBefore) {
+        this.insertsBefore = insertsBefore;
+    }
 
     /**
      * Copies up to {@code maxKeys} keys of {@code live} after the last one copied into the fresh
@@ -65,6 +73,17 @@ final class Relayout {
     /** Notes that the live listing's entry for the key changed; under the append lock. */
     void changed(DirectBuffer key, int offset, int length) {
         noted.add(key, offset, length);
+        changedSinceBegin++; // one writer at a time: the lock's holder
+    }
+
+    /** Keys changed since the walk began, each round's included: the catch-up work so far. Any thread. */
+    long changedSinceBegin() {
+        return changedSinceBegin;
+    }
+
+    /** The listing's inserts since its last layout when this relayout began. */
+    long insertsBefore() {
+        return insertsBefore;
     }
 
     /** How many keys were noted since the last {@link #takeChanges}; under the append lock. */

@@ -127,7 +127,7 @@ public final class Store implements AutoCloseable {
                     checkpointSchedule, checkpoints, namespaces, writes, log, open,
                     this::captureCheckpointLocked, namespaceMemory);
             this.relayouts = new ListingRelayouts(namespaces, writes, epochs, open, log, namespaceMemory,
-                    ListingRelayouts.MIN_KEYS);
+                    ListingRelayouts.MIN_KEYS, nanoClock);
             this.background = BackgroundThreads.start(options, nanoClock, sweep::sweepDue, this::periodicForce,
                     this::backgroundCompaction, () -> relayouts.excluding(checkpointing::runIfDue), log::writeSealedHints,
                     relayouts::step);
@@ -176,6 +176,16 @@ public final class Store implements AutoCloseable {
     /** Rounds of a relayout that caught up on the writers' changes without the lock. */
     public long listingRelayoutRoundsWithoutLock() {
         return relayouts.roundsWithoutLock();
+    }
+
+    /** Relayouts dropped because the writers outran them ({@link ListingRelayouts}). */
+    public long listingRelayoutsAbandoned() {
+        return relayouts.abandoned();
+    }
+
+    /** The relayouts themselves, for tests in this package that drive them step by step. */
+    ListingRelayouts relayouts() {
+        return relayouts;
     }
 
     /**
