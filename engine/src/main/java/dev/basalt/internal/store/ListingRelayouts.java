@@ -33,14 +33,22 @@ import org.agrona.concurrent.NanoClock;
  * cost the background thread about what the inserts cost the writers, would scatter the copy as
  * the inserts scatter the listing, and would keep every changed key on the heap. A bulk load is
  * the case: without this, the background thread spent nine tenths of its time catching up during
- * a load of 1 M keys in batches ({@code docs/listing.md}). The namespace is tried again once its inserts calm down ({@link QuietWatch}),
- * so a load's listing is laid out a second or two after the load ends.
+ * a load of 1 M keys in batches ({@code docs/listing.md}). The namespace is tried again once its
+ * inserts calm down ({@link QuietWatch}), so a load's listing is laid out a second or two after
+ * the load ends, or once another quarter of its keys went in (writers that slowed to a rate a walk
+ * keeps up with need not be quiet).
+ *
+ * <p>A quarter is what a busy namespace waits for; a quiet one is laid out sooner. A listing
+ * whose inserts since its last layout reach {@code 1 / }{@value #QUIET_INSERTS_FRACTION} of its
+ * keys is laid out after a period in which it took few inserts ({@link QuietWatch}): a load that
+ * ends between two layouts would otherwise leave up to a fifth of its nodes out of order for good,
+ * and at 10 M keys that made a page five times slower.
  *
  * <p>The count of inserts since the last layout lives in memory only. A listing an open maps
  * from a checkpoint lies in memory as it did when the checkpoint was written, laid out or not; so
  * once per open, when a namespace first holds {@link #MIN_KEYS}, a sample of its walk
- * ({@link ListingOrder}) decides: more than {@code 1 / }{@value #SCATTERED_FRACTION} of the
- * sampled steps going back in memory makes a relayout due.
+ * ({@link ListingOrder}) estimates how many of its nodes are out of order, and that estimate
+ * counts as inserts since the last layout.
  *
  * <p>Threads: the background agent's, or a test's ({@link #relayoutAll}); one at a time. The
  * background checkpoint runs through {@link #excluding}, so a listing is never replaced while a
@@ -60,8 +68,8 @@ final class ListingRelayouts {
     static final int KEYS_PER_STEP = 4_096;
     /** A relayout is dropped once the writers changed more than {@code size / CHURN_FRACTION} keys since it began. */
     static final int CHURN_FRACTION = 16;
-    /** A sampled listing with more than this share of steps going back in memory is relaid; random order gives one half. */
-    static final int SCATTERED_FRACTION = 4;
+    /** A quiet namespace is laid out once its inserts since the last layout reach {@code size / QUIET_INSERTS_FRACTION}. */
+    static final int QUIET_INSERTS_FRACTION = 64;
 
     private final Namespaces namespaces;
     private final WritePath writes;
@@ -205,7 +213,7 @@ final class ListingRelayouts {
         forget();
         dropped.discard(); // never published: no reader can be inside it
         abandoned++;
-        ns.relaid().quietWatch().start(ns.relaid().insertsSinceLayout(), clock.nanoTime());
+        ns.relaid().dropWatch().start(ns.relaid().insertsSinceLayout(), clock.nanoTime());
     }
 
     private void forget() {
@@ -258,15 +266,33 @@ final class ListingRelayouts {
             if (listing.current().size() >= minKeys && listing.sampleOrderOnce()) {
                 sampleOrder(ns);
             }
-            if (listing.relayoutDue(minKeys, INSERTS_FRACTION) && listing.quietWatch()
-                    .allows(listing.insertsSinceLayout(), listing.current().size(), clock.nanoTime())) {
-                return begin(ns);
+            long inserts = listing.insertsSinceLayout();
+            long size = listing.current().size();
+            long now = clock.nanoTime();
+            if (listing.relayoutDue(minKeys, INSERTS_FRACTION)) {
+                // After a drop: again once quiet, or once another quarter went in (the writers may
+                // have slowed to a rate a walk keeps up with without ever being quiet).
+                QuietWatch dropped = listing.dropWatch();
+                if (!dropped.watching() || dropped.insertsSinceStart(inserts) >= size / INSERTS_FRACTION
+                        || dropped.allows(inserts, size, now)) {
+                    return begin(ns);
+                }
+            } else if (listing.relayoutDue(minKeys, QUIET_INSERTS_FRACTION)) {
+                QuietWatch idle = listing.idleWatch();
+                if (!idle.watching()) {
+                    idle.start(inserts, now); // a quiet period from now makes it due
+                } else if (idle.allows(inserts, size, now)) {
+                    return begin(ns);
+                }
             }
         }
         return false;
     }
 
-    /** Samples {@code ns}'s listing's order in memory and makes a relayout due when it is scattered. */
+    /**
+     * Samples {@code ns}'s listing's order in memory: each node out of order costs about one step
+     * back, so the share of steps back estimates the nodes out of order, counted as inserts.
+     */
     private void sampleOrder(NamespaceState ns) {
         double backward;
         synchronized (namespaceMemory) {
@@ -280,15 +306,13 @@ final class ListingRelayouts {
                 epochs.exit(token);
             }
         }
-        if (backward > 1.0 / SCATTERED_FRACTION) {
-            writes.lock();
-            try {
-                if (!open.isClosed() && !ns.dropped()) {
-                    ns.relaid().markScattered();
-                }
-            } finally {
-                writes.unlock();
+        writes.lock();
+        try {
+            if (!open.isClosed() && !ns.dropped()) {
+                ns.relaid().countOutOfOrder((long) (backward * ns.relaid().current().size()));
             }
+        } finally {
+            writes.unlock();
         }
     }
 

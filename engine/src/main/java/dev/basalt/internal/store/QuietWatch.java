@@ -3,12 +3,13 @@ package dev.basalt.internal.store;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Whether a namespace's inserts have calmed down enough to try a relayout again after one was
- * dropped for the writers' churn ({@link ListingRelayouts}). A load that inserts faster than a
- * relayout can catch up on would make every attempt walk the listing for nothing; so, after a
- * drop, the next attempt waits for a period of {@link #PERIOD_NANOS} in which the namespace took
- * fewer inserts than {@code 1 / }{@value #QUIET_FRACTION} of its keys. A load that ends is quiet
- * within about two periods, and its listing is laid out then.
+ * Whether a namespace's inserts have been quiet for a period, for {@link ListingRelayouts}: a
+ * period of {@link #PERIOD_NANOS} in which the namespace took fewer inserts than
+ * {@code 1 / }{@value #QUIET_FRACTION} of its keys. Two uses: after a relayout was dropped for
+ * the writers' churn (a load that inserts faster than a relayout catches up would make every
+ * attempt walk the listing for nothing), and before laying out a listing with few inserts since
+ * its last layout (not worth a walk while more keep coming). A load that ends is quiet within
+ * about two periods.
  *
  * <p>Threads: the relayout's thread only.
  */
@@ -19,11 +20,23 @@ final class QuietWatch {
     /** The insert count at the start of the current period; negative when not watching. */
     private long insertsAtCheck = -1;
     private long checkedAtNanos;
+    /** The insert count when the watch started. */
+    private long insertsAtStart;
 
-    /** Starts watching: a relayout was dropped when the namespace had taken {@code inserts}. */
+    /** Starts watching, when the namespace had taken {@code inserts}. */
     void start(long inserts, long nowNanos) {
+        insertsAtStart = inserts;
+        startPeriod(inserts, nowNanos);
+    }
+
+    private void startPeriod(long inserts, long nowNanos) {
         insertsAtCheck = inserts;
         checkedAtNanos = nowNanos;
+    }
+
+    /** Inserts since the watch started; meaningful while {@link #watching}. */
+    long insertsSinceStart(long inserts) {
+        return inserts - insertsAtStart;
     }
 
     /** Stops watching: a relayout begins (or a test forces one). */
@@ -51,7 +64,7 @@ final class QuietWatch {
         if (quiet) {
             stop();
         } else {
-            start(inserts, nowNanos);
+            startPeriod(inserts, nowNanos);
         }
         return quiet;
     }

@@ -20,7 +20,9 @@ final class RelaidListing {
     /** The relayout under way, or null; set and cleared under the lock. */
     private volatile Relayout relayout;
     /** After a relayout was dropped for churn: when to try again. The relayout's thread only. */
-    private final QuietWatch quietWatch = new QuietWatch();
+    private final QuietWatch dropWatch = new QuietWatch();
+    /** Before a relayout of a listing with few inserts since its last one: a quiet period. The relayout's thread only. */
+    private final QuietWatch idleWatch = new QuietWatch();
     /** Whether the listing's order in memory was sampled since the open; the relayout's thread only. */
     private boolean orderSampled;
 
@@ -78,7 +80,7 @@ final class RelaidListing {
 
     /**
      * Once per open, on the relayout's thread: whether the listing's order in memory is still to
-     * be sampled ({@link #markScattered}); true at most once.
+     * be sampled ({@link #countOutOfOrder}); true at most once.
      */
     boolean sampleOrderOnce() {
         if (orderSampled) {
@@ -89,15 +91,21 @@ final class RelaidListing {
     }
 
     /**
-     * The listing lies far from key order (a sample said so, {@code ListingOrder}): a relayout is
-     * due as if every key had been inserted since the last one. Under the lock.
+     * A sample ({@code ListingOrder}) estimates that {@code nodes} of the listing lie out of key
+     * order: they count as inserts since the last layout, as if inserted since. Under the lock.
      */
-    void markScattered() {
-        insertsSinceLayout = Math.max(insertsSinceLayout, current.size());
+    void countOutOfOrder(long nodes) {
+        insertsSinceLayout = Math.max(insertsSinceLayout, nodes);
     }
 
-    QuietWatch quietWatch() {
-        return quietWatch;
+    /** Watching since a relayout was dropped for churn ({@code ListingRelayouts}). */
+    QuietWatch dropWatch() {
+        return dropWatch;
+    }
+
+    /** Watching for a quiet period before a relayout of few inserts ({@code ListingRelayouts}). */
+    QuietWatch idleWatch() {
+        return idleWatch;
     }
 
     /** Starts a relayout: from now on every change is noted. Under the lock, on the relayout's thread. */
@@ -107,7 +115,8 @@ final class RelaidListing {
         }
         relayout = new Relayout(insertsSinceLayout);
         insertsSinceLayout = 0;
-        quietWatch.stop();
+        dropWatch.stop();
+        idleWatch.stop();
     }
 
     /** Keys the writers changed since the relayout under way began; any thread, a recent figure. */

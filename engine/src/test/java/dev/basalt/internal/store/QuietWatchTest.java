@@ -42,6 +42,14 @@ class QuietWatchTest {
     }
 
     @Test
+    void insertsSinceStartCountAcrossPeriods() {
+        QuietWatch watch = new QuietWatch();
+        watch.start(1_000, 0);
+        assertThat(watch.allows(21_000, SIZE, PERIOD)).isFalse();
+        assertThat(watch.insertsSinceStart(41_000)).isEqualTo(40_000);
+    }
+
+    @Test
     void stopEndsTheWatch() {
         QuietWatch watch = new QuietWatch();
         watch.start(0, 0);

@@ -1,0 +1,68 @@
+package dev.basalt.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.basalt.Basalt;
+import dev.basalt.BasaltInternals;
+import dev.basalt.BasaltOptions;
+import dev.basalt.Durability;
+import dev.basalt.KeyInfo;
+import dev.basalt.KvNamespace;
+import dev.basalt.ListOptions;
+import dev.basalt.WriteBatch;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A namespace that took far fewer new keys than a quarter of its size since its last layout,
+ * but more than a sixty-fourth, is laid out once its inserts have been quiet for a period
+ * ({@link ListingRelayouts}): a load that ends between two layouts leaves no part of its listing
+ * out of order for good.
+ */
+class QuietRelayoutTest {
+    private static final int KEYS = 70_000;
+    /** More than (KEYS + LATE) / 64, far less than a quarter. */
+    private static final int LATE = 3_000;
+
+    @Test
+    void aFewInsertsAfterALayoutAreLaidOutOnceQuiet(@TempDir Path dir) throws Exception {
+        try (Basalt db = Basalt.open(dir, BasaltOptions.defaults().withDurability(Durability.PERIODIC))) {
+            KvNamespace ns = db.namespace("ns");
+            TreeSet<String> model = new TreeSet<>();
+            put(ns, model, "k/", KEYS);
+            Store store = BasaltInternals.store(db);
+            store.relayoutListingsNow();
+            long completed = store.listingRelayouts();
+            put(ns, model, "l/", LATE);
+            NamespaceState state = store.namespace("ns");
+            assertThat(state.relaid().insertsSinceLayout()).isLessThan((KEYS + LATE) / ListingRelayouts.INSERTS_FRACTION)
+                    .isGreaterThanOrEqualTo((KEYS + LATE) / ListingRelayouts.QUIET_INSERTS_FRACTION);
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (store.listingRelayouts() == completed && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(store.listingRelayouts()).as("laid out once quiet").isGreaterThan(completed);
+            assertThat(state.relaid().insertsSinceLayout()).isZero();
+            assertThat(ns.listAll(ListOptions.all()).map(KeyInfo::name).collect(Collectors.toList()))
+                    .isEqualTo(new ArrayList<>(model));
+        }
+    }
+
+    private static void put(KvNamespace ns, TreeSet<String> model, String prefix, int count) {
+        for (int start = 0; start < count; start += 1_000) {
+            WriteBatch batch = WriteBatch.create();
+            for (int i = start; i < Math.min(count, start + 1_000); i++) {
+                String key = prefix + String.format("%06d", (i * 7919L) % count); // not in key order
+                batch.put(key, "v");
+                model.add(key);
+            }
+            ns.write(batch);
+        }
+    }
+}
