@@ -6,15 +6,11 @@ import dev.basalt.Basalt;
 import dev.basalt.BasaltInternals;
 import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
-import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
-import dev.basalt.ListOptions;
-import dev.basalt.WriteBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,11 +30,11 @@ class QuietRelayoutTest {
         try (Basalt db = Basalt.open(dir, BasaltOptions.defaults().withDurability(Durability.PERIODIC))) {
             KvNamespace ns = db.namespace("ns");
             TreeSet<String> model = new TreeSet<>();
-            put(ns, model, "k/", KEYS);
+            ScatteredKeys.put(ns, model, "k/", KEYS);
             Store store = BasaltInternals.store(db);
             store.relayoutListingsNow();
             long completed = store.listingRelayouts();
-            put(ns, model, "l/", LATE);
+            ScatteredKeys.put(ns, model, "l/", LATE);
             NamespaceState state = store.namespace("ns");
             assertThat(state.relaid().insertsSinceLayout()).isLessThan((KEYS + LATE) / ListingRelayouts.INSERTS_FRACTION)
                     .isGreaterThanOrEqualTo((KEYS + LATE) / ListingRelayouts.QUIET_INSERTS_FRACTION);
@@ -49,20 +45,8 @@ class QuietRelayoutTest {
             }
             assertThat(store.listingRelayouts()).as("laid out once quiet").isGreaterThan(completed);
             assertThat(state.relaid().insertsSinceLayout()).isZero();
-            assertThat(ns.listAll(ListOptions.all()).map(KeyInfo::name).collect(Collectors.toList()))
+            assertThat(ScatteredKeys.listed(ns))
                     .isEqualTo(new ArrayList<>(model));
-        }
-    }
-
-    private static void put(KvNamespace ns, TreeSet<String> model, String prefix, int count) {
-        for (int start = 0; start < count; start += 1_000) {
-            WriteBatch batch = WriteBatch.create();
-            for (int i = start; i < Math.min(count, start + 1_000); i++) {
-                String key = prefix + String.format("%06d", (i * 7919L) % count); // not in key order
-                batch.put(key, "v");
-                model.add(key);
-            }
-            ns.write(batch);
         }
     }
 }

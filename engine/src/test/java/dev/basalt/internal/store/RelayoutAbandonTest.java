@@ -6,16 +6,11 @@ import dev.basalt.Basalt;
 import dev.basalt.BasaltInternals;
 import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
-import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
-import dev.basalt.ListOptions;
-import dev.basalt.WriteBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +30,7 @@ class RelayoutAbandonTest {
         try (Basalt db = Basalt.open(dir, BasaltOptions.defaults().withDurability(Durability.PERIODIC))) {
             KvNamespace ns = db.namespace("ns");
             TreeSet<String> model = new TreeSet<>();
-            put(ns, model, "k/", 0, KEYS);
+            ScatteredKeys.put(ns, model, "k/", KEYS);
             Store store = BasaltInternals.store(db);
             store.relayoutListingsNow(); // no inserts since a layout: the background thread begins none
             NamespaceState state = store.namespace("ns");
@@ -45,7 +40,7 @@ class RelayoutAbandonTest {
             synchronized (relayouts) { // the background thread takes no step until the test's ends
                 assertThat(relayouts.begin(state)).isTrue();
                 assertThat(relayouts.step()).as("the walk's first step").isEqualTo(1);
-                put(ns, model, "n/", 0, CHURN);
+                ScatteredKeys.put(ns, model, "n/", CHURN);
                 assertThat(state.relaid().relayoutChurn()).isEqualTo(CHURN);
                 assertThat(relayouts.step()).isEqualTo(1);
             }
@@ -54,33 +49,17 @@ class RelayoutAbandonTest {
             assertThat(state.relaid().relayoutChurn()).as("nothing noted any more").isZero();
             assertThat(state.relaid().insertsSinceLayout()).as("the dropped relayout's inserts count again")
                     .isEqualTo(CHURN);
-            assertThat(listed(ns)).isEqualTo(new ArrayList<>(model));
+            assertThat(ScatteredKeys.listed(ns)).isEqualTo(new ArrayList<>(model));
 
             // A quarter of the keys more makes a relayout due; the watch holds it until a quiet period.
-            put(ns, model, "m/", 0, KEYS / 4);
+            ScatteredKeys.put(ns, model, "m/", KEYS / 4);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (store.listingRelayouts() == completed && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             assertThat(store.listingRelayouts()).as("laid out once the inserts stopped").isGreaterThan(completed);
             assertThat(state.relaid().dropWatch().watching()).isFalse();
-            assertThat(listed(ns)).isEqualTo(new ArrayList<>(model));
+            assertThat(ScatteredKeys.listed(ns)).isEqualTo(new ArrayList<>(model));
         }
-    }
-
-    private static void put(KvNamespace ns, TreeSet<String> model, String prefix, int from, int to) {
-        for (int start = from; start < to; start += 1_000) {
-            WriteBatch batch = WriteBatch.create();
-            for (int i = start; i < Math.min(to, start + 1_000); i++) {
-                String key = prefix + String.format("%06d", (i * 7919L) % to); // not in key order
-                batch.put(key, "v");
-                model.add(key);
-            }
-            ns.write(batch);
-        }
-    }
-
-    private static List<String> listed(KvNamespace ns) {
-        return ns.listAll(ListOptions.all()).map(KeyInfo::name).collect(Collectors.toList());
     }
 }

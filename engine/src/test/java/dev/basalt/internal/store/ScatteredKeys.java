@@ -1,0 +1,36 @@
+package dev.basalt.internal.store;
+
+import dev.basalt.KeyInfo;
+import dev.basalt.KvNamespace;
+import dev.basalt.ListOptions;
+import dev.basalt.WriteBatch;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Keys put out of key order, so that a listing's nodes lie scattered in memory: the relayout tests' load. */
+final class ScatteredKeys {
+    private ScatteredKeys() {
+    }
+
+    /**
+     * Puts {@code prefix} followed by 0..count-1 (six digits) in a scrambled order, in batches of
+     * 1,000, and adds each key to {@code model}.
+     */
+    static void put(KvNamespace ns, Set<String> model, String prefix, int count) {
+        for (int start = 0; start < count; start += 1_000) {
+            WriteBatch batch = WriteBatch.create();
+            for (int i = start; i < Math.min(count, start + 1_000); i++) {
+                String key = prefix + String.format("%06d", (i * 7919L) % count); // 7919 is prime: a permutation
+                batch.put(key, "v");
+                model.add(key);
+            }
+            ns.write(batch);
+        }
+    }
+
+    /** Every key of {@code ns}, in order. */
+    static List<String> listed(KvNamespace ns) {
+        return ns.listAll(ListOptions.all()).map(KeyInfo::name).collect(Collectors.toList());
+    }
+}
