@@ -160,9 +160,7 @@ class CorruptionCampaignTest {
     @Test
     void aDamagedNamespaceInAnOldRecordLeavesTheNewerOneListed() {
         long seed = 4590448502459747077L;
-        Map<Kind, Integer> trials = new EnumMap<>(Kind.class);
-        trials.put(Kind.BIT_FLIP, 221);
-        Campaign campaign = run(seed, trials, Set.of("BIT_FLIP:220"));
+        Campaign campaign = replay(seed, Kind.BIT_FLIP, 220);
         assertThat(campaign.tally.damagedRecords).isEqualTo(1);
         assertInvariants(campaign, seed);
     }
@@ -192,9 +190,7 @@ class CorruptionCampaignTest {
     @Test
     void aTruncationThatCutsOnlyPaddingLeavesTheRecordReadable() {
         long seed = 4593837860377673679L;
-        Map<Kind, Integer> trials = new EnumMap<>(Kind.class);
-        trials.put(Kind.TRUNCATE, 127);
-        Campaign campaign = run(seed, trials, Set.of("TRUNCATE:126"));
+        Campaign campaign = replay(seed, Kind.TRUNCATE, 126);
         assertThat(campaign.tally.servedSparedLatest).isEqualTo(1);
         assertInvariants(campaign, seed);
     }
@@ -206,11 +202,16 @@ class CorruptionCampaignTest {
     @Test
     void aTruncationThatCutsOnlyAnOlderRecordsPaddingServesThatRecord() {
         long seed = 4602896997544682513L;
-        Map<Kind, Integer> trials = new EnumMap<>(Kind.class);
-        trials.put(Kind.TRUNCATE, 103);
-        Campaign campaign = run(seed, trials, Set.of("TRUNCATE:102"));
+        Campaign campaign = replay(seed, Kind.TRUNCATE, 102);
         assertThat(campaign.tally.servedOlder).isPositive();
         assertInvariants(campaign, seed);
+    }
+
+    /** Runs trial {@code n} of {@code kind} alone, as {@code -Dbasalt.corruption.trial=KIND:n} does. */
+    private Campaign replay(long seed, Kind kind, int n) {
+        Map<Kind, Integer> trials = new EnumMap<>(Kind.class);
+        trials.put(kind, n + 1);
+        return run(seed, trials, Set.of(kind + ":" + n));
     }
 
     private Campaign run(long seed, Map<Kind, Integer> trials, Set<String> only) {
