@@ -71,6 +71,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * follows can jump over a live key, by invariant 1); keys come strictly ascending; a key whose
  * removal began (flag set) before the reader reached it is not visited. A key inserted or
  * removed while the reader runs may or may not be visited.
+ *
  * <h2>Why a skip list, and what it costs</h2>
  * The alternatives it was chosen over, with their figures, the cost of a seek and of a page, and
  * how an open takes it from a checkpoint ({@link ListingImage}): {@code docs/listing.md}.

@@ -29,12 +29,7 @@ final class ListingWalk {
             int maxKeys, KeyBatch batch, KeyBatch.Visitor visitor) {
         final DirectBuffer fromBytes = KeyBounds.checkBound("from", from, fromOffset, fromLength);
         final DirectBuffer toBytes = KeyBounds.checkBound("to", to, toOffset, toLength);
-        if (maxKeys < 1) {
-            throw new IllegalArgumentException("maxKeys=" + maxKeys + " must be >= 1");
-        }
-        if (batch == null || visitor == null) {
-            throw new IllegalArgumentException(batch == null ? "batch is null" : "visitor is null");
-        }
+        checkPage(maxKeys, batch, visitor);
         int node;
         if (descending) {
             node = fromLength == 0
@@ -145,18 +140,22 @@ final class ListingWalk {
         int levels;
     }
 
-    /** {@link KeyListing#scan}: one seek, then one hop per key. */
-    static int scan(KeyListing listing, DirectBuffer from, int fromOffset, int fromLength, boolean inclusive,
-                    DirectBuffer prefix, int prefixOffset, int prefixLength,
-                    int maxKeys, KeyBatch batch, KeyBatch.Visitor visitor) {
-        final DirectBuffer fromBytes = KeyBounds.checkBound("from", from, fromOffset, fromLength);
-        final DirectBuffer prefixBytes = KeyBounds.checkBound("prefix", prefix, prefixOffset, prefixLength);
+    private static void checkPage(int maxKeys, KeyBatch batch, KeyBatch.Visitor visitor) {
         if (maxKeys < 1) {
             throw new IllegalArgumentException("maxKeys=" + maxKeys + " must be >= 1");
         }
         if (batch == null || visitor == null) {
             throw new IllegalArgumentException(batch == null ? "batch is null" : "visitor is null");
         }
+    }
+
+    /** {@link KeyListing#scan}: one seek, then one hop per key. */
+    static int scan(KeyListing listing, DirectBuffer from, int fromOffset, int fromLength, boolean inclusive,
+                    DirectBuffer prefix, int prefixOffset, int prefixLength,
+                    int maxKeys, KeyBatch batch, KeyBatch.Visitor visitor) {
+        final DirectBuffer fromBytes = KeyBounds.checkBound("from", from, fromOffset, fromLength);
+        final DirectBuffer prefixBytes = KeyBounds.checkBound("prefix", prefix, prefixOffset, prefixLength);
+        checkPage(maxKeys, batch, visitor);
         final boolean fromInsidePrefixRange = fromLength > 0 && UnsignedBytes.compare(
             fromBytes, fromOffset, fromLength, prefixBytes, prefixOffset, prefixLength) >= 0;
         int node = fromInsidePrefixRange

@@ -143,14 +143,26 @@ final class ListingRelayouts {
      * only after). A dropped namespace ends the relayout: its release freed the copy.
      */
     private boolean underMemory(java.util.function.BooleanSupplier work) {
+        Boolean done = withoutLock(current, work::getAsBoolean);
+        if (done == null) {
+            forget();
+            return false;
+        }
+        return done;
+    }
+
+    /**
+     * Runs {@code read} on {@code ns}'s listing without the lock, inside a read epoch and with the
+     * namespaces' memory held; null, without running it, when {@code ns} was dropped.
+     */
+    private <T> T withoutLock(NamespaceState ns, java.util.function.Supplier<T> read) {
         synchronized (namespaceMemory) {
-            if (current.dropped()) {
-                forget();
-                return false;
+            if (ns.dropped()) {
+                return null;
             }
             int token = epochs.enter();
             try {
-                return work.getAsBoolean();
+                return read.get();
             } finally {
                 epochs.exit(token);
             }
@@ -294,17 +306,10 @@ final class ListingRelayouts {
      * back, so the share of steps back estimates the nodes out of order, counted as inserts.
      */
     private void sampleOrder(NamespaceState ns) {
-        double backward;
-        synchronized (namespaceMemory) {
-            if (ns.dropped()) {
-                return;
-            }
-            int token = epochs.enter();
-            try {
-                backward = ListingOrder.backwardShare(ns.relaid().current(), ListingOrder.SAMPLE_HOPS);
-            } finally {
-                epochs.exit(token);
-            }
+        Double backward = withoutLock(ns,
+                () -> ListingOrder.backwardShare(ns.relaid().current(), ListingOrder.SAMPLE_HOPS));
+        if (backward == null) {
+            return;
         }
         writes.lock();
         try {

@@ -275,9 +275,7 @@ public final class NamespaceState implements LiveKeys {
         index.removeIfAt(keyHash, location);
         UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
         int at = Locations.offset(location);
-        int keyOffset = Records.keyOffset(segment, at);
-        int keyLength = Records.keyLength(segment, at);
-        listing.remove(segment, keyOffset, keyLength);
+        listing.remove(segment, Records.keyOffset(segment, at), Records.keyLength(segment, at));
         expiry.untrack(expirationAt(location));
         return true;
     }
