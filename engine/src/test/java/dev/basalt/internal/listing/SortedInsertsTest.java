@@ -52,6 +52,27 @@ class SortedInsertsTest {
 
     @Property(tries = 300)
     void ordersABatchByUnsignedBytesStably(@ForAll("keyLists") List<byte[]> added) {
+        assertSortedStably(added);
+    }
+
+    @Property(tries = 300)
+    void ordersLongKeysThatDifferAnywhereStably(@ForAll("longKeyLists") List<byte[]> added) {
+        assertSortedStably(added);
+    }
+
+    @Example
+    void ordersManyKeysAlikeInTheirFirstEightBytesPastTheCommonPrefix() {
+        List<byte[]> added = new ArrayList<>();
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 5000; i++) {
+            // Past the common prefix "tenant/", eight bytes alike in each group of thousands
+            // ("a/region" or "b/region"), then what orders them: runs the sort merges.
+            added.add(String.format("tenant/%s/region-eu/%05d", random.nextBoolean() ? "a" : "b", random.nextInt(3000)).getBytes());
+        }
+        assertSortedStably(added);
+    }
+
+    private static void assertSortedStably(List<byte[]> added) {
         try (KeyListing listing = new KeyListing(7)) {
             SortedInserts inserts = new SortedInserts(listing, Integer.MAX_VALUE, Integer.MAX_VALUE);
             for (byte[] key : added) {
@@ -97,6 +118,19 @@ class SortedInsertsTest {
             model.addAll(added);
             assertThat(Scans.all(listing)).containsExactlyElementsOf(model);
         }
+    }
+
+    @Provide
+    Arbitrary<List<byte[]>> longKeyLists() {
+        // Up to 24 bytes past a shared prefix, so keys differ before, inside and after the eight
+        // bytes the sort packs; sizes up to 2,000 keys cut more index bits into those bytes.
+        Arbitrary<byte[]> key = Arbitraries.of((byte) 0, (byte) 1, (byte) 'z', (byte) 0x80, (byte) 0xff)
+                .array(byte[].class).ofMinSize(0).ofMaxSize(24).map(tail -> {
+                    byte[] withPrefix = Arrays.copyOf("ns/".getBytes(), 3 + tail.length);
+                    System.arraycopy(tail, 0, withPrefix, 3, tail.length);
+                    return withPrefix;
+                });
+        return key.list().ofMaxSize(2000);
     }
 
     @Provide
