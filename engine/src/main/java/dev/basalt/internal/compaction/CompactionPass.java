@@ -25,7 +25,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * One compaction pass, the protocol of {@code docs/compaction.md}:
  * <ol>
- *   <li>pick victims (sealed segments past the dead-fraction threshold) and note the lowest
+ *   <li>pick victims (the sealed segments the {@link VictimPolicy} picks) and note the lowest
  *       sequence number held by any other segment;</li>
  *   <li>then for each victim in turn, in the log's order (oldest segment first):
  *   <ol>

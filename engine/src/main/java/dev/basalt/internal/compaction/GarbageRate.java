@@ -16,7 +16,8 @@ import org.agrona.concurrent.NanoClock;
  *
  * <p>Why the factor in {@link #compactionBytesPerSecond}: to reclaim {@code g} bytes from
  * segments a fraction {@code d} dead, a pass reads {@code g / d} and writes {@code g (1 - d) / d};
- * at the background threshold 0.3 that is 5.7 bytes of I/O per byte of garbage. Twice that
+ * at 0.3, the least dead a background victim can be ({@link VictimPolicy#background()}), that
+ * is 5.7 bytes of I/O per byte of garbage. Twice that
  * (11.3 g) leaves the pass room to catch up after the interval it waits between passes; at 100,000
  * overwrites a second of 150-byte records (15 MB/s of garbage) that asks for 170 MB/s, more
  * than the 64 MiB/s default, which is why a fixed rate let the disk grow without bound.

@@ -351,6 +351,11 @@ public final class Store implements AutoCloseable {
 
     private CompactionResult compact(double deadFractionThreshold, CompactionPass.ProgressListener progress,
             LongSupplier bytesPerSecond) {
+        return compact(new VictimPolicy(deadFractionThreshold), progress, bytesPerSecond);
+    }
+
+    private CompactionResult compact(VictimPolicy victims, CompactionPass.ProgressListener progress,
+            LongSupplier bytesPerSecond) {
         open.checkOpen();
         synchronized (compactionLock) {
             open.checkOpen();
@@ -361,7 +366,7 @@ public final class Store implements AutoCloseable {
             passEvent.begin();
             CompactionResult result = new CompactionPass(compactionHost(), progress,
                     IoPacer.parking(bytesPerSecond, nanoClock))
-                    .run(new VictimPolicy(deadFractionThreshold));
+                    .run(victims);
             passEvent.finish(log.directory().toString(), result.segmentsCompacted(), result.recordsCopied(),
                     result.bytesCopied(), result.tombstonesKept(), result.recordsDropped(), result.bytesReclaimed());
             if (result.segmentsCompacted() > 0) {
@@ -386,7 +391,9 @@ public final class Store implements AutoCloseable {
         try {
             // The configured rate is a floor: else a sustained overwrite outruns it (issue 14).
             long configured = options.compactionBytesPerSecond();
-            return compact(VictimPolicy.DEFAULT_DEAD_FRACTION, (done, total) -> { },
+            // Paced as if the victims were as live as the budget lets them be: the most I/O a
+            // byte of garbage can cost under it.
+            return compact(VictimPolicy.background(), (done, total) -> { },
                     () -> garbageRate.compactionBytesPerSecond(configured, VictimPolicy.DEFAULT_DEAD_FRACTION))
                     .segmentsCompacted();
         } catch (BasaltException e) {
