@@ -1,6 +1,5 @@
 package dev.basalt.internal.store;
 
-import dev.basalt.BasaltException;
 import dev.basalt.BasaltOptions;
 import dev.basalt.BasaltStats;
 import dev.basalt.CompactionResult;
@@ -8,12 +7,9 @@ import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.compaction.CompactionPass;
 import dev.basalt.internal.compaction.CompactionHost;
 import dev.basalt.internal.compaction.GarbageRate;
-import dev.basalt.internal.compaction.IoPacer;
 import dev.basalt.internal.compaction.SegmentUsage;
-import dev.basalt.internal.compaction.VictimPolicy;
 import dev.basalt.internal.env.ChronicleSettings;
 import dev.basalt.internal.env.CopySpace;
-import dev.basalt.internal.events.CompactionPassEvent;
 import dev.basalt.internal.events.RecoveryEvent;
 import dev.basalt.internal.env.DirectoryLock;
 import dev.basalt.internal.env.DurableFiles;
@@ -31,7 +27,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -74,17 +69,13 @@ public final class Store implements AutoCloseable {
     private final WritePath writes;
     private final Reads reads;
     private final ExpirySweep sweep;
-    /** The background pass's pace follows it; read by the compaction thread. */
-    private final GarbageRate garbageRate;
-    private final Object compactionLock = new Object();
+    private final CompactionRuns compactions;
     /** A dropped namespace's memory is released inside it: a checkpoint may be copying it without the append lock. */
     private final Object namespaceMemory = new Object();
     /** Held by a pass around its file changes and by close around the release of the directory. */
     private final Object compactionFiles = new Object();
     private final BackgroundThreads background;
     private final ListingRelayouts relayouts;
-    private volatile long compactionsRun;
-    private volatile long bytesReclaimed;
 
     private Store(Path dir, BasaltOptions options, FileIo io) {
         this.options = options;
@@ -122,14 +113,16 @@ public final class Store implements AutoCloseable {
             this.writes = new WritePath(log, usage, options.durability(), reserve, open, maxSequence);
             this.reads = new Reads(log, epochs, options.clock(), open);
             this.sweep = new ExpirySweep(writes, namespaces, ledger, epochs, open, reads);
-            this.garbageRate = new GarbageRate(log::appendedBytes, usage::totalLiveBytes, nanoClock);
+            this.compactions = new CompactionRuns(open, log, this::compactionHost, checkpointSchedule, nanoClock,
+                    options.compactionBytesPerSecond(),
+                    new GarbageRate(log::appendedBytes, usage::totalLiveBytes, nanoClock));
             BackgroundCheckpoint checkpointing = new BackgroundCheckpoint(options.checkpointIntervalBytes(), nanoClock,
                     checkpointSchedule, checkpoints, namespaces, writes, log, open,
                     this::captureCheckpointLocked, namespaceMemory);
             this.relayouts = new ListingRelayouts(namespaces, writes, epochs, open, log, namespaceMemory,
                     ListingRelayouts.MIN_KEYS, nanoClock);
             this.background = BackgroundThreads.start(options, nanoClock, sweep::sweepDue, this::periodicForce,
-                    this::backgroundCompaction, () -> relayouts.excluding(checkpointing::runIfDue), log::writeSealedHints,
+                    compactions::background, () -> relayouts.excluding(checkpointing::runIfDue), log::writeSealedHints,
                     relayouts::step);
             for (RecoveryReport.Damage damage : report.corruptRecords()) {
                 LOG.log(System.Logger.Level.WARNING, "recovery skipped damaged records: " + damage);
@@ -340,71 +333,19 @@ public final class Store implements AutoCloseable {
      * {@code deadFractionThreshold} (0: any dead bytes), paced at the configured rate.
      */
     public CompactionResult compact(double deadFractionThreshold, CompactionPass.ProgressListener progress) {
-        return compact(deadFractionThreshold, progress, options.compactionBytesPerSecond());
+        return compactions.compact(deadFractionThreshold, progress);
     }
 
     /** {@link #compact(double, CompactionPass.ProgressListener)} at a given rate (0: unpaced, offline). */
     public CompactionResult compact(double deadFractionThreshold, CompactionPass.ProgressListener progress,
             long bytesPerSecond) {
-        return compact(deadFractionThreshold, progress, () -> bytesPerSecond);
-    }
-
-    private CompactionResult compact(double deadFractionThreshold, CompactionPass.ProgressListener progress,
-            LongSupplier bytesPerSecond) {
-        return compact(new VictimPolicy(deadFractionThreshold), progress, bytesPerSecond);
-    }
-
-    private CompactionResult compact(VictimPolicy victims, CompactionPass.ProgressListener progress,
-            LongSupplier bytesPerSecond) {
-        open.checkOpen();
-        synchronized (compactionLock) {
-            open.checkOpen();
-            // Refused like a write after a failed fsync, even with nothing to do (the I/O-error
-            // loop saw compact() return normally after the log's fsync had failed).
-            open.checkLogHealthy();
-            CompactionPassEvent passEvent = new CompactionPassEvent(); // JFR, off by default
-            passEvent.begin();
-            CompactionResult result = new CompactionPass(compactionHost(), progress,
-                    IoPacer.parking(bytesPerSecond, nanoClock))
-                    .run(victims);
-            passEvent.finish(log.directory().toString(), result.segmentsCompacted(), result.recordsCopied(),
-                    result.bytesCopied(), result.tombstonesKept(), result.recordsDropped(), result.bytesReclaimed());
-            if (result.segmentsCompacted() > 0) {
-                checkpointSchedule.compactionRemovedSegments();
-                compactionsRun++;
-                bytesReclaimed += result.bytesReclaimed();
-            }
-            return result;
-        }
+        return compactions.compact(deadFractionThreshold, progress, bytesPerSecond);
     }
 
     /** The engine as a pass sees it, new per pass; public for tests (background compaction off). */
     public CompactionHost compactionHost() {
         return new EngineCompactionHost(log, usage, writes, namespaces, epochs, open, reads, compactionFiles,
                 options.segmentSizeBytes());
-    }
-
-    private int backgroundCompaction() {
-        if (open.isClosed() || log.failed()) {
-            return 0;
-        }
-        try {
-            // The configured rate is a floor: else a sustained overwrite outruns it (issue 14).
-            long configured = options.compactionBytesPerSecond();
-            // Paced as if the victims were as live as the budget lets them be: the most I/O a
-            // byte of garbage can cost under it.
-            return compact(VictimPolicy.background(), (done, total) -> { },
-                    () -> garbageRate.compactionBytesPerSecond(configured, VictimPolicy.DEFAULT_DEAD_FRACTION))
-                    .segmentsCompacted();
-        } catch (BasaltException e) {
-            LOG.log(System.Logger.Level.WARNING, "background compaction skipped: " + e.getMessage());
-            return 0;
-        } catch (IllegalStateException e) {
-            if (open.isClosed()) {
-                return 0; // close() stopped the pass between steps, as it should
-            }
-            throw e;
-        }
     }
 
     /**
@@ -438,7 +379,7 @@ public final class Store implements AutoCloseable {
             indexBytes += ns.offHeapBytes();
         }
         return new BasaltStats(liveKeys(), usage.totalLiveBytes(), log.totalBytes(), log.segmentCount(), indexBytes,
-                sweep.expiredAndPurged(), compactionsRun, bytesReclaimed, damagedRanges(),
+                sweep.expiredAndPurged(), compactions.passesRun(), compactions.bytesReclaimed(), damagedRanges(),
                 namespaces.count(), log.syncsRun());
     }
 

@@ -7,7 +7,9 @@
  * API a {@link dev.basalt.internal.store.RecordView}; each
  * {@link dev.basalt.internal.store.NamespaceState} owns its hash index, key listing and expiry
  * entries behind a narrow interface (apply, locate, list, purge-if-still-at,
- * repoint-if-still-at); {@link dev.basalt.internal.store.ExpirySweep} purges due keys.
+ * repoint-if-still-at); {@link dev.basalt.internal.store.ExpirySweep} purges due keys;
+ * {@link dev.basalt.internal.store.CompactionRuns} runs the compaction passes, asked for or in
+ * the background, one at a time.
  *
  * <p>Threads: callers' threads for reads and writes; {@code basalt-background} (expiry sweep,
  * periodic fsync) and {@code basalt-compaction}; every structural change under the append lock.
