@@ -86,8 +86,8 @@ public final class KeyListing implements AutoCloseable {
     /** Writer scratch: the rightmost node before the key at each level. */
     private final int[] predecessors = new int[MAX_LEVEL];
     private final InsertFinger finger = new InsertFinger(this);
-    /** Writer-only xorshift state for node levels, which a checkpoint keeps; never 0. */
-    long randomState;
+    /** Node levels; a checkpoint keeps its state. Writer-only. */
+    final TowerHeights heights;
     /** Highest level that has ever held a node; readers start their descent there. */
     volatile int topLevel = 1;
     /** Written only by the writer. */
@@ -103,7 +103,7 @@ public final class KeyListing implements AutoCloseable {
     /** An empty listing whose node levels come from {@code seed}; for reproducible tests. */
     KeyListing(long seed) {
         this.arena = new NodeArena();
-        this.randomState = seed == 0 ? 0x9E37_79B9_7F4A_7C15L : seed;
+        this.heights = new TowerHeights(seed);
         final int head = arena.allocate(NodeLayout.nodeBytes(0, MAX_LEVEL));
         assert head == HEAD : "head=" + head;
         // Fresh chunk memory is zeroed: every next pointer of the head starts as NIL.
@@ -113,7 +113,7 @@ public final class KeyListing implements AutoCloseable {
     /** A listing over {@code arena} as {@link ListingImage#copy} or a checkpoint left it. */
     KeyListing(NodeArena arena, long randomState, int topLevel, long size) {
         this.arena = arena;
-        this.randomState = randomState == 0 ? 0x9E37_79B9_7F4A_7C15L : randomState;
+        this.heights = new TowerHeights(randomState);
         this.topLevel = topLevel;
         this.size = size;
     }
@@ -188,7 +188,7 @@ public final class KeyListing implements AutoCloseable {
      * the node.
      */
     private int linkNode(DirectBuffer key, int offset, int length, boolean plain, int[] before) {
-        final int level = randomLevel();
+        final int level = heights.next();
         final int node = arena.allocate(NodeLayout.nodeBytes(length, level));
         final UnsafeBuffer chunk = arena.chunk(node);
         final int at = NodeArena.offset(node);
@@ -480,17 +480,6 @@ public final class KeyListing implements AutoCloseable {
     private void putNextRelease(int node, int level, int target) {
         arena.chunk(node).putIntRelease(NodeArena.offset(node) + NodeLayout.nextOffset(level), target);
         arena.wrote(node, NodeLayout.nextOffset(level), Integer.BYTES);
-    }
-
-    /** Level 1 with probability 3/4, 2 with 3/16, ...: P(level > k) = 4^-k, capped at 16. */
-    private int randomLevel() {
-        long x = randomState;
-        x ^= x << 13;
-        x ^= x >>> 7;
-        x ^= x << 17;
-        randomState = x;
-        // Each pair of low bits is 00 with probability 1/4; the sentinel bit caps the level.
-        return 1 + Long.numberOfTrailingZeros(x | 1L << 2 * (MAX_LEVEL - 1)) / 2;
     }
 
     void checkOpen() {

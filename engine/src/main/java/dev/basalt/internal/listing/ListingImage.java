@@ -51,7 +51,7 @@ public final class ListingImage {
     /** The figures of {@code listing}. */
     public static Shape shape(KeyListing listing) {
         NodeArena arena = listing.arena;
-        return new Shape(listing.size, listing.topLevel, listing.randomState, arena.chunkCount(),
+        return new Shape(listing.size, listing.topLevel, listing.heights.state(), arena.chunkCount(),
                 arena.bumpOffsetBytes(), arena.freeListHeads(), arena.freeBytes(), arena.retiredAddresses(),
                 arena.retiredBytes());
     }
@@ -124,7 +124,7 @@ public final class ListingImage {
      */
     public static KeyListing copy(KeyListing listing, CopySpace space) {
         listing.checkOpen();
-        return new KeyListing(listing.arena.copy(space), listing.randomState, listing.topLevel, listing.size);
+        return new KeyListing(listing.arena.copy(space), listing.heights.state(), listing.topLevel, listing.size);
     }
 
     /** Starts a {@link TrackedCopy} of the listing's memory; writer, under the lock. */
@@ -135,7 +135,7 @@ public final class ListingImage {
 
     /** What {@link #copy} gives, from {@code started} made exact; writer, under the lock. */
     public static KeyListing finishCopy(KeyListing listing, TrackedCopy started, CopySpace space) {
-        return new KeyListing(listing.arena.finishCopy(started, space), listing.randomState, listing.topLevel,
+        return new KeyListing(listing.arena.finishCopy(started, space), listing.heights.state(), listing.topLevel,
             listing.size);
     }
 

@@ -4,7 +4,8 @@
  *
  * <p>Parts: {@link dev.basalt.internal.listing.KeyListing} is an off-heap skip list of key
  * bytes (one writer, lock-free readers, removed nodes reused only after the store's read
- * epochs say no reader is left); {@link dev.basalt.internal.listing.Cursors} turns the last
+ * epochs say no reader is left), whose nodes' levels {@link
+ * dev.basalt.internal.listing.TowerHeights} draws; {@link dev.basalt.internal.listing.Cursors} turns the last
  * key of a page into an opaque cursor authenticated with a per-directory secret
  * ({@code CURSOR_KEY}) and back.
  *
