@@ -3,7 +3,6 @@ package dev.basalt.internal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.Basalt;
-import dev.basalt.BasaltInternals;
 import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
@@ -30,9 +29,7 @@ class QuietRelayoutTest {
         try (Basalt db = Basalt.open(dir, BasaltOptions.defaults().withDurability(Durability.PERIODIC))) {
             KvNamespace ns = db.namespace("ns");
             TreeSet<String> model = new TreeSet<>();
-            ScatteredKeys.put(ns, model, "k/", KEYS);
-            Store store = BasaltInternals.store(db);
-            store.relayoutListingsNow();
+            Store store = ScatteredKeys.putAndLayOut(db, ns, model, KEYS);
             long completed = store.listingRelayouts();
             ScatteredKeys.put(ns, model, "l/", LATE);
             NamespaceState state = store.namespace("ns");

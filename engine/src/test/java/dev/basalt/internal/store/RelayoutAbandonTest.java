@@ -3,7 +3,6 @@ package dev.basalt.internal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.Basalt;
-import dev.basalt.BasaltInternals;
 import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
@@ -30,9 +29,8 @@ class RelayoutAbandonTest {
         try (Basalt db = Basalt.open(dir, BasaltOptions.defaults().withDurability(Durability.PERIODIC))) {
             KvNamespace ns = db.namespace("ns");
             TreeSet<String> model = new TreeSet<>();
-            ScatteredKeys.put(ns, model, "k/", KEYS);
-            Store store = BasaltInternals.store(db);
-            store.relayoutListingsNow(); // no inserts since a layout: the background thread begins none
+            // No inserts since a layout: the background thread begins none.
+            Store store = ScatteredKeys.putAndLayOut(db, ns, model, KEYS);
             NamespaceState state = store.namespace("ns");
             ListingRelayouts relayouts = store.relayouts();
             long completed = store.listingRelayouts();

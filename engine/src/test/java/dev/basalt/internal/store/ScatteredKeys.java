@@ -1,5 +1,7 @@
 package dev.basalt.internal.store;
 
+import dev.basalt.Basalt;
+import dev.basalt.BasaltInternals;
 import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
@@ -27,6 +29,18 @@ final class ScatteredKeys {
             }
             ns.write(batch);
         }
+    }
+
+    /**
+     * Puts {@code count} scattered keys under {@code "k/"} into {@code ns}, a namespace of
+     * {@code db}, and lays the listings out at once; returns the store, whose background thread
+     * then has no relayout due.
+     */
+    static Store putAndLayOut(Basalt db, KvNamespace ns, Set<String> model, int count) {
+        put(ns, model, "k/", count);
+        Store store = BasaltInternals.store(db);
+        store.relayoutListingsNow();
+        return store;
     }
 
     /** Every key of {@code ns}, in order. */
