@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
 /**
  * The child process of {@link CrashTest}: opens a directory and writes until it is killed.
  *
- * <p>Usage: {@code CrashChild <dir> <durability> <cycle> <seed>}. Prints {@code READY} once the
+ * <p>Usage: {@code CrashChild <dir> <durability> <cycle> <seed> [mapped]}; {@code mapped}
+ * opens with {@code BasaltOptions.withMappedAppends(true)}. Prints {@code READY} once the
  * engine is open; then {@value #WRITERS} writer threads each own a key space
  * ({@code t<thread>-k<n>}) and, for every operation, print {@code BEGIN ...} before calling
  * the engine and {@code ACK ...} only after the call returned:
@@ -48,8 +49,9 @@ public final class CrashChild {
         Durability durability = Durability.valueOf(args[1]);
         int cycle = Integer.parseInt(args[2]);
         long seed = Long.parseLong(args[3]);
+        boolean mapped = args.length > 4 && args[4].equals("mapped");
 
-        Basalt db = Basalt.open(dir, options(durability));
+        Basalt db = Basalt.open(dir, options(durability, mapped));
         KvNamespace ns = db.namespace(NAMESPACE);
         emit("READY");
         List<Thread> writers = new ArrayList<>();
@@ -66,7 +68,12 @@ public final class CrashChild {
     }
 
     static BasaltOptions options(Durability durability) {
-        return BasaltOptions.defaults().withDurability(durability).withSegmentSize(SEGMENT_BYTES);
+        return options(durability, false);
+    }
+
+    static BasaltOptions options(Durability durability, boolean mappedAppends) {
+        return BasaltOptions.defaults().withDurability(durability).withSegmentSize(SEGMENT_BYTES)
+                .withMappedAppends(mappedAppends);
     }
 
     private static void write(KvNamespace ns, int cycle, int thread, SplittableRandom random) {

@@ -55,10 +55,26 @@ class CrashTest {
     @ParameterizedTest
     @EnumSource(Durability.class)
     void acknowledgedWritesSurviveProcessKills(Durability durability) throws Exception {
+        killAndCheck(durability, false);
+    }
+
+    /**
+     * The same with records copied into a shared mapping of the active segment
+     * ({@code BasaltOptions.withMappedAppends}): the bytes are in the page cache when a put
+     * returns, with no {@code write} call, so a kill must lose nothing in PERIODIC either.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Durability.class, names = "PERIODIC")
+    void acknowledgedWritesSurviveProcessKillsWithMappedAppends(Durability durability) throws Exception {
+        killAndCheck(durability, true);
+    }
+
+    private void killAndCheck(Durability durability, boolean mapped) throws Exception {
         long seed = Long.getLong("basalt.crash.seed", System.nanoTime());
         int cycles = Integer.getInteger("basalt.crash.cycles", DEFAULT_CYCLES);
+        String mode = durability + (mapped ? " (mapped appends)" : "");
         System.out.printf("CrashTest %s: seed %d (-Dbasalt.crash.seed=%d), %d cycles%n",
-                durability, seed, seed, cycles);
+                mode, seed, seed, cycles);
         Random random = new Random(seed);
         Path dataDir = workDir.resolve("data");
         Map<String, String> state = new HashMap<>(); // key -> value it must hold; absent = must be absent
@@ -66,11 +82,11 @@ class CrashTest {
         List<String> violations = new ArrayList<>();
 
         for (int cycle = 0; cycle < cycles; cycle++) {
-            List<String> lines = runAndKill(dataDir, durability, cycle, random);
+            List<String> lines = runAndKill(dataDir, durability, mapped, cycle, random);
             Ledger ledger = Ledger.parse(lines);
             tally.acknowledged += ledger.acknowledged;
             tally.inFlight += ledger.inFlight.size();
-            try (Basalt db = Basalt.open(dataDir, CrashChild.options(durability))) {
+            try (Basalt db = Basalt.open(dataDir, CrashChild.options(durability, mapped))) {
                 tally.opens++;
                 verify(db.namespace(CrashChild.NAMESPACE), state, ledger, cycle, tally, violations);
             } catch (RuntimeException e) {
@@ -82,9 +98,9 @@ class CrashTest {
 
         System.out.printf("CrashTest %s: cycles %d, acknowledged ops %d, in-flight ops %d (seen landed %d),"
                         + " key checks %d, lost %d, failed opens %d%n",
-                durability, tally.opens, tally.acknowledged, tally.inFlight, tally.inFlightLanded, tally.keyChecks,
+                mode, tally.opens, tally.acknowledged, tally.inFlight, tally.inFlightLanded, tally.keyChecks,
                 tally.lost, tally.failedOpens);
-        assertThat(violations).as("seed %d, mode %s", seed, durability).isEmpty();
+        assertThat(violations).as("seed %d, mode %s", seed, mode).isEmpty();
         assertThat(tally.acknowledged).as("the children acknowledged something").isPositive();
     }
 
@@ -134,7 +150,7 @@ class CrashTest {
     }
 
     /** Starts a child, lets it write for a random time, kills it and returns its complete output lines. */
-    private List<String> runAndKill(Path dataDir, Durability durability, int cycle, Random random)
+    private List<String> runAndKill(Path dataDir, Durability durability, boolean mapped, int cycle, Random random)
             throws IOException, InterruptedException {
         Path out = workDir.resolve("child-" + cycle + ".out");
         Path err = workDir.resolve("child-" + cycle + ".err");
@@ -149,6 +165,9 @@ class CrashTest {
         command.add(durability.name());
         command.add(Integer.toString(cycle));
         command.add(Long.toString(random.nextLong()));
+        if (mapped) {
+            command.add("mapped");
+        }
         Process child = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             // Never the first cycle: with every cycle killed early, nothing is acknowledged and the

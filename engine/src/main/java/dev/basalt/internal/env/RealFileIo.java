@@ -2,6 +2,7 @@ package dev.basalt.internal.env;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -146,6 +147,13 @@ final class RealFileIo implements FileIo {
         // The JDK maps PRIVATE only from a channel open for writing, though nothing is written.
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             return channel.map(FileChannel.MapMode.PRIVATE, offset, length);
+        }
+    }
+
+    @Override
+    public MappedByteBuffer mapShared(Path file, int length) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
         }
     }
 

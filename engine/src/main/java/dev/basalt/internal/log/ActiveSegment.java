@@ -1,9 +1,37 @@
 package dev.basalt.internal.log;
 
 import dev.basalt.internal.env.InterruptSafeChannel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 
-/** The active segment's writer state; replaced under the force lock when it rolls. */
+/**
+ * The active segment's writer state; replaced under the force lock when it rolls.
+ *
+ * <p>Records reach the file one of two ways ({@link #write}): a positional {@code write} system
+ * call on {@link #channel}, or, with mapped appends ({@code BasaltOptions.withMappedAppends}), a
+ * copy into a shared mapping of the file. Both leave the bytes in the OS page cache when they
+ * return, which is what an acknowledged {@code PERIODIC} write promises, and both are made
+ * durable by forcing the channel: on Linux an {@code fsync} writes back a file's dirty pages
+ * however they were dirtied. The copy saves the system call, about a third of a put's time under
+ * sustained overwrite (docs/benchmarks.md, "Mapped appends").
+ *
+ * <p>The risk a mapping carries: the segment file is sparse until written, so a copy that dirties
+ * a page the file system cannot back (disk full) raises {@code SIGBUS}, which the JVM turns into
+ * an {@link InternalError} thrown at some later point of the copying thread, not necessarily
+ * inside the copy. So the pages are backed before any record is copied into them: ahead of the
+ * tail, {@value #BACK_AHEAD_BYTES} bytes at a time, zeros are written with the system call
+ * ({@link #backedEnd}); a full disk fails that call with ENOSPC, cleanly, before a byte of the
+ * record is copied, and the caller handles it as any failed append. A fault the copy still
+ * meets (an I/O error reading a page back) is reported as an {@link IOException} when it
+ * surfaces inside {@link #write}.
+ */
 final class ActiveSegment {
+    /** How far ahead of a mapped append its pages are backed by a system call: 1 MiB. */
+    static final int BACK_AHEAD_BYTES = 1 << 20;
+    private static final int ZEROS_BYTES = 256 << 10;
     final Segment segment;
     final InterruptSafeChannel channel;
     final HintFile.Builder hints;
@@ -16,11 +44,91 @@ final class ActiveSegment {
      * real tmpfs).
      */
     long failedAppendEnd;
+    /** The shared mapping appends copy into, or null when they go through {@link #channel}. */
+    private MappedByteBuffer mapping;
+    private UnsafeBuffer mapped;
+    /**
+     * With a mapping: every page below this offset was written by a system call (records, or
+     * zeros ahead of them), so the file system has backed it and a copy into it cannot fault
+     * for want of space.
+     */
+    private long backedEnd;
+    private ByteBuffer zeros;
 
     ActiveSegment(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail) {
+        this(segment, channel, hints, tail, null);
+    }
+
+    ActiveSegment(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail,
+            MappedByteBuffer mapping) {
         this.segment = segment;
         this.channel = channel;
         this.hints = hints;
         this.tail = tail;
+        this.mapping = mapping;
+        this.mapped = mapping == null ? null : new UnsafeBuffer(mapping);
+        this.backedEnd = tail;
+    }
+
+    /** Whether appends copy into a shared mapping rather than call {@code write}. */
+    boolean appendsThroughMapping() {
+        return mapped != null;
+    }
+
+    /**
+     * Writes {@code source}'s remaining bytes at {@code position} of the file, through the
+     * mapping when there is one, and consumes them.
+     *
+     * @throws IOException if the write fails; through the mapping, when the file system could not
+     *                     back a page (disk full), and the bytes may then be partly written
+     */
+    void write(ByteBuffer source, long position) throws IOException {
+        if (mapped == null) {
+            channel.write(source, position);
+            return;
+        }
+        int length = source.remaining();
+        if (position < 0 || position + length > mapped.capacity()) {
+            throw new IOException(length + " bytes at offset " + position + " do not fit the "
+                    + mapped.capacity() + "-byte mapping of " + segment.path());
+        }
+        if (position + length > backedEnd) {
+            back(position + length);
+        }
+        try {
+            mapped.putBytes((int) position, source, source.position(), length);
+        } catch (InternalError fault) {
+            // SIGBUS: the page could not be backed. Usually a full disk; an I/O error alike.
+            throw new IOException("writing " + length + " bytes at offset " + position + " of " + segment.path()
+                    + " through its mapping failed; the file system could not back the page (No space left on"
+                    + " device, or an I/O error): " + fault.getMessage(), fault);
+        }
+        source.position(source.limit());
+    }
+
+    /** Writes zeros from {@link #backedEnd} to at least {@code end}, a chunk ahead when it fits. */
+    private void back(long end) throws IOException {
+        if (zeros == null) {
+            zeros = ByteBuffer.allocateDirect(ZEROS_BYTES);
+        }
+        long target = Math.min(mapped.capacity(), Math.max(end, backedEnd + BACK_AHEAD_BYTES));
+        while (backedEnd < target) {
+            zeros.clear().limit((int) Math.min(ZEROS_BYTES, target - backedEnd));
+            channel.write(zeros, backedEnd);
+            backedEnd += zeros.limit();
+        }
+    }
+
+    /**
+     * Unmaps the shared mapping, if any; the writer is done with this segment (a later
+     * {@link #write} goes to the channel, which is closed by then).
+     */
+    void releaseMapping() {
+        MappedByteBuffer released = mapping;
+        mapping = null;
+        mapped = null;
+        if (released != null) {
+            BufferUtil.free(released);
+        }
     }
 }

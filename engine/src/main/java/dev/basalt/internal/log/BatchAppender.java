@@ -5,7 +5,6 @@ import static dev.basalt.internal.log.LogFormat.BATCH_MEMBER;
 
 import dev.basalt.internal.env.CrashPoint;
 import dev.basalt.internal.env.CrashPoints;
-import dev.basalt.internal.env.InterruptSafeChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -35,8 +34,10 @@ final class BatchAppender {
      * segment's hints and its location to {@code locations}; returns where the batch ends. The
      * caller has checked that it fits, and handles a failure (the records may be partly written).
      */
-    long append(BatchRecords batch, long firstSequence, RecordEncoder encoder, Segment segment,
-            InterruptSafeChannel channel, HintFile.Builder hints, long start, long[] locations) throws IOException {
+    long append(BatchRecords batch, long firstSequence, RecordEncoder encoder, ActiveSegment target, long start,
+            long[] locations) throws IOException {
+        Segment segment = target.segment;
+        HintFile.Builder hints = target.hints;
         int count = batch.size();
         int midpoint = count / 2 - 1; // the last record of the first half; -1 (none) for one record
         long offset = start;
@@ -46,12 +47,12 @@ final class BatchAppender {
             short flags = count == 1 ? 0 : (short) (BATCH_MEMBER | (i == 0 ? BATCH_FIRST : 0));
             int length = batch.encode(i, encoder, firstSequence + i, segment.mask(), count - 1 - i, flags);
             if (pending > 0 && pending + length > CHUNK_BYTES) {
-                write(channel, unwrittenFrom, pending);
+                write(target, unwrittenFrom, pending);
                 pending = 0;
                 unwrittenFrom = offset;
             }
             if (length > CHUNK_BYTES) {
-                channel.write(encoder.view(length), offset);
+                target.write(encoder.view(length), offset);
                 unwrittenFrom = offset + length;
             } else {
                 chunk().putBytes(pending, encoder.encoded(), 0, length);
@@ -62,7 +63,7 @@ final class BatchAppender {
             offset += length;
             if (i == midpoint || i == count - 1) {
                 if (pending > 0) {
-                    write(channel, unwrittenFrom, pending);
+                    write(target, unwrittenFrom, pending);
                     pending = 0;
                 }
                 unwrittenFrom = offset;
@@ -74,9 +75,9 @@ final class BatchAppender {
         return offset;
     }
 
-    private void write(InterruptSafeChannel channel, long at, int length) throws IOException {
+    private void write(ActiveSegment target, long at, int length) throws IOException {
         chunkMemory.clear().limit(length);
-        channel.write(chunkMemory, at);
+        target.write(chunkMemory, at);
     }
 
     private UnsafeBuffer chunk() {

@@ -36,6 +36,8 @@ public final class SegmentLog implements AutoCloseable {
     private final Path dir;
     private final long storeId;
     private final long newSegmentCapacityBytes;
+    /** Whether appends copy into a shared mapping of the active segment ({@link ActiveSegment}). */
+    private final boolean mappedAppends;
     private final RecordEncoder encoder = new RecordEncoder();
     private final BatchAppender batchAppender = new BatchAppender();
     private final Object forceLock = new Object();
@@ -52,11 +54,12 @@ public final class SegmentLog implements AutoCloseable {
     /** Bytes appended since the open, ever growing; written under the append lock, read by anyone. */
     private final java.util.concurrent.atomic.AtomicLong appendedBytes = new java.util.concurrent.atomic.AtomicLong();
 
-    private SegmentLog(FileIo io, Path dir, long storeId, long newSegmentCapacityBytes) {
+    private SegmentLog(FileIo io, Path dir, long storeId, long newSegmentCapacityBytes, boolean mappedAppends) {
         this.io = io;
         this.dir = dir;
         this.storeId = storeId;
         this.newSegmentCapacityBytes = newSegmentCapacityBytes;
+        this.mappedAppends = mappedAppends;
         this.sealedHints = new SealedHints(io, dir, storeId);
     }
 
@@ -75,7 +78,17 @@ public final class SegmentLog implements AutoCloseable {
 
     /** A log not yet recovered: call {@link #recover} before anything else. */
     public static SegmentLog create(FileIo io, Path dir, long storeId, long segmentCapacityBytes) {
-        return new SegmentLog(io, dir, storeId, segmentCapacityBytes);
+        return create(io, dir, storeId, segmentCapacityBytes, false);
+    }
+
+    /**
+     * {@link #create(FileIo, Path, long, long)}, with appends copied into a shared mapping of the
+     * active segment when {@code mappedAppends} and {@code io} offers one
+     * ({@link FileIo#mapShared}), else written by system calls.
+     */
+    public static SegmentLog create(FileIo io, Path dir, long storeId, long segmentCapacityBytes,
+            boolean mappedAppends) {
+        return new SegmentLog(io, dir, storeId, segmentCapacityBytes, mappedAppends);
     }
 
     /** Replays the directory's segments into {@code sink} and readies the active segment. */
@@ -119,7 +132,11 @@ public final class SegmentLog implements AutoCloseable {
 
     /** Recovery readied the newest segment for appends at {@code tail}. */
     void recoveredActive(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail) {
-        active = new ActiveSegment(segment, channel, hints, tail);
+        try {
+            active = new ActiveSegment(segment, channel, hints, tail, mappingForAppends(segment));
+        } catch (IOException e) {
+            throw new BasaltException("cannot map " + segment.path() + " for appends: " + e, e);
+        }
         lastSegmentId = Math.max(lastSegmentId, segment.id());
     }
 
@@ -141,7 +158,15 @@ public final class SegmentLog implements AutoCloseable {
                 SEGMENT_HEADER_LENGTH);
         install(segment);
         return new ActiveSegment(segment, new InterruptSafeChannel(io, file), new HintFile.Builder(),
-                SEGMENT_HEADER_LENGTH);
+                SEGMENT_HEADER_LENGTH, mappingForAppends(segment));
+    }
+
+    /** A shared mapping of the whole segment file for appends, or null: see {@link #mappedAppends}. */
+    private java.nio.MappedByteBuffer mappingForAppends(Segment segment) throws IOException {
+        if (!mappedAppends || segment.capacityBytes() > Integer.MAX_VALUE) {
+            return null;
+        }
+        return io.mapShared(segment.path(), (int) segment.capacityBytes());
     }
 
     void install(Segment segment) {
@@ -269,7 +294,7 @@ public final class SegmentLog implements AutoCloseable {
                     value, valueOffset, valueLength, target.segment.mask(), 0, (short) 0);
             long offset = target.tail;
             try {
-                target.channel.write(encoder.view(length), offset);
+                target.write(encoder.view(length), offset);
             } catch (IOException e) {
                 target.failedAppendEnd = Math.max(target.failedAppendEnd, offset + length);
                 throw e;
@@ -317,8 +342,7 @@ public final class SegmentLog implements AutoCloseable {
             try {
                 // Set first: a failed write may have written any part of the batch.
                 target.failedAppendEnd = Math.max(target.failedAppendEnd, start + total);
-                target.tail = batchAppender.append(batch, firstSequence, encoder, target.segment, target.channel,
-                        target.hints, start, locations);
+                target.tail = batchAppender.append(batch, firstSequence, encoder, target, start, locations);
             } catch (IOException | RuntimeException e) {
                 target.tail = start;
                 target.hints.rewind(hintMark);
@@ -352,6 +376,7 @@ public final class SegmentLog implements AutoCloseable {
             active = next;
         }
         sealed.channel.close();
+        sealed.releaseMapping();
         sealedBytes += sealed.tail;
         if (hintsBehind) {
             sealedHints.writePending(1, this::holds);
@@ -377,7 +402,7 @@ public final class SegmentLog implements AutoCloseable {
         java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 * 1024);
         for (long at = segment.tail; at < end; at += zeros.capacity()) {
             zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
-            segment.channel.write(zeros, at);
+            segment.write(zeros, at);
         }
         segment.failedAppendEnd = 0;
     }
@@ -471,6 +496,7 @@ public final class SegmentLog implements AutoCloseable {
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "closing " + active.segment.path() + ": " + e);
             }
+            active.releaseMapping();
         }
         Segment[] table = segmentsById;
         segmentsById = new Segment[0];

@@ -91,7 +91,8 @@ public final class Store implements AutoCloseable {
             CheckpointContent checkpoint = checkpoints.load();
             // The loaded indexes hash under the seed they were built with; a fresh store draws one.
             long hashSeed = checkpoint != null ? checkpoint.hashSeed() : new SecureRandom().nextLong();
-            this.log = SegmentLog.create(io, lock.directory(), storeId, options.segmentSizeBytes());
+            this.log = SegmentLog.create(io, lock.directory(), storeId, options.segmentSizeBytes(),
+                    options.mappedAppends());
             this.open = new OpenState(log);
             this.namespaces = new Namespaces(log, hashSeed, usage);
             this.ledger = new ExpiryLedger(namespaces);
