@@ -52,6 +52,8 @@ final class BasaltStore implements KvStore {
     private final boolean batchedLoad;
     /** True for {@link Stores#BASALT_WITH_METADATA}: {@link #load} gives every key metadata. */
     private final boolean loadMetadata;
+    /** True for {@link Stores#BASALT_MAPPED}: records are copied into a mapping of the active segment. */
+    private final boolean mappedAppends;
     private Basalt db;
     private KvNamespace namespace;
     /** {@link #syncCount} once closed: JMH may ask for it after another thread closed the store. */
@@ -66,14 +68,20 @@ final class BasaltStore implements KvStore {
     }
 
     BasaltStore(boolean backgroundCompaction, boolean batchedLoad, boolean loadMetadata) {
+        this(backgroundCompaction, batchedLoad, loadMetadata, false);
+    }
+
+    BasaltStore(boolean backgroundCompaction, boolean batchedLoad, boolean loadMetadata, boolean mappedAppends) {
         this.backgroundCompaction = backgroundCompaction;
         this.batchedLoad = batchedLoad;
         this.loadMetadata = loadMetadata;
+        this.mappedAppends = mappedAppends;
     }
 
     @Override
     public String name() {
-        return loadMetadata ? Stores.BASALT_WITH_METADATA
+        return mappedAppends ? Stores.BASALT_MAPPED
+                : loadMetadata ? Stores.BASALT_WITH_METADATA
                 : batchedLoad ? Stores.BASALT_BATCHED_LOAD
                 : backgroundCompaction ? Stores.BASALT : Stores.BASALT_NO_COMPACTION;
     }
@@ -108,7 +116,7 @@ final class BasaltStore implements KvStore {
     @Override
     public void open(Path dir, StoreSettings settings) {
         BasaltOptions options = BasaltOptions.defaults().withDurability(settings.durability())
-                .withBackgroundCompaction(backgroundCompaction);
+                .withBackgroundCompaction(backgroundCompaction).withMappedAppends(mappedAppends);
         if (settings.backgroundWork()) {
             options = options.withSegmentSize(BACKGROUND_WORK_SEGMENT_BYTES).withMinExpirationTtl(Duration.ZERO);
         }

@@ -32,6 +32,11 @@ public final class Stores {
      * {@code PeerListBenchmark} when every listed key carries some.
      */
     public static final String BASALT_WITH_METADATA = "basalt-metadata";
+    /**
+     * Basalt with {@code BasaltOptions.withMappedAppends(true)}, otherwise {@link #BASALT}: not one
+     * of {@link #NAMES}; for the figures of what copying records into a mapping saves.
+     */
+    public static final String BASALT_MAPPED = "basalt-mapped";
 
     /** Every store, Basalt first, then the in-memory ceilings, then the persistent peers. */
     public static final List<String> NAMES =
@@ -57,6 +62,8 @@ public final class Stores {
                 return new BasaltStore(true, true);
             case BASALT_WITH_METADATA:
                 return new BasaltStore(true, false, true);
+            case BASALT_MAPPED:
+                return new BasaltStore(true, false, false, true);
             case CHM:
                 return new HashMapStore();
             case SKIPLIST:

@@ -170,6 +170,21 @@ class StoreAdaptersTest {
         }
     }
 
+    /** The mapped-appends store loads, reads and lists as Basalt does, and its data reopens without the mapping. */
+    @Test
+    void basaltWithMappedAppendsStoresWhatBasaltStores() {
+        try (KvStore store = Stores.create(Stores.BASALT_MAPPED)) {
+            store.open(dir, settings(Durability.PERIODIC));
+            load(store);
+            assertThat(store.name()).isEqualTo(Stores.BASALT_MAPPED);
+            checkReads(store);
+            assertThat(store.listPage(PREFIX, 1000)).hasSize(100);
+        }
+        try (Basalt db = Basalt.open(dir, BasaltOptions.defaults().withMappedAppends(false))) {
+            assertThat(db.namespace(BasaltStore.NAMESPACE).list(ListOptions.prefix(PREFIX)).keys()).hasSize(100);
+        }
+    }
+
     /** Reads through a key window inside a larger direct buffer, as the read benchmark does. */
     private static void checkReads(KvStore store) {
         ByteBuffer allKeys = ByteBuffer.allocateDirect(16 * KEY_COUNT);
