@@ -230,6 +230,19 @@ final class LogRecovery {
             if (headerProblem != null) {
                 report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
             }
+            Path hint = dir.resolve(hintFileName(id));
+            if (!io.exists(hint)) {
+                // A checkpoint can cover a segment sealed just before it whose hint the background
+                // thread had not written yet when the process died (the compaction kill test, seed
+                // 12276616324615). The checkpoint does not need it, but an open that cannot use the
+                // checkpoint would rescan the segment, so it is written now.
+                HintFile.Builder rebuilt = new HintFile.Builder();
+                long scannedEnd = scan(segment, SEGMENT_HEADER_LENGTH, dataEnd, rebuilt,
+                        (location, type, sequence, expiration, length, names, nsOffset, nsLength, keyLength,
+                                checked) -> { });
+                rebuilt.write(io, dir, storeId, id, scannedEnd);
+                CrashPoints.hit(CrashPoint.RECOVERY_HINT_REWRITTEN);
+            }
             log.recovered(segment, dataEnd);
         }
     }
