@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The kill -9 campaign: {@code basalt.kill.cycles} cycles (80 at CI scale, 2,000 at soak scale),
  * each a child JVM ({@link KillChild}) with concurrent writers, a reader, short and long TTLs,
  * deletes and compaction, on {@value #STREAMS} directories (streams) taken in turn, durability
- * modes rotating across cycles. Each cycle ends the child one of three ways:
+ * modes rotating across cycles; the children of odd cycles copy records into a mapping of the
+ * active segment ({@code BasaltOptions.withMappedAppends}). Each cycle ends the child one of three ways:
  * <ul>
  *   <li>an armed crash point ({@link CrashPoints}) halts it: the points are taken round-robin
  *       (shuffled by the seed) until every one has halted a child, then again; a point that
