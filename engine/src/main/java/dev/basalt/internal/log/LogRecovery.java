@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.IntArrayList;
 
 /**
  * Opening the log: clears what an interrupted run left (temporary files, a half-finished
@@ -230,18 +229,13 @@ final class LogRecovery {
             if (headerProblem != null) {
                 report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
             }
-            Path hint = dir.resolve(hintFileName(id));
-            if (!io.exists(hint)) {
+            if (!io.exists(dir.resolve(hintFileName(id)))) {
                 // A checkpoint can cover a segment sealed just before it whose hint the background
                 // thread had not written yet when the process died (the compaction kill test, seed
                 // 12276616324615). The checkpoint does not need it, but an open that cannot use the
                 // checkpoint would rescan the segment, so it is written now.
-                HintFile.Builder rebuilt = new HintFile.Builder();
-                long scannedEnd = scan(segment, SEGMENT_HEADER_LENGTH, dataEnd, rebuilt,
-                        (location, type, sequence, expiration, length, names, nsOffset, nsLength, keyLength,
-                                checked) -> { });
-                rebuilt.write(io, dir, storeId, id, scannedEnd);
-                CrashPoints.hit(CrashPoint.RECOVERY_HINT_REWRITTEN);
+                rewriteHint(segment, dataEnd, (location, type, sequence, expiration, length, names, nsOffset,
+                        nsLength, keyLength, checked) -> { });
             }
             log.recovered(segment, dataEnd);
         }
@@ -300,86 +294,18 @@ final class LogRecovery {
                                 namesOffset, nsLength, keyLength, false),
                 problem -> report.warn("hint file ignored, segment rescanned: " + problem));
         if (dataEnd < 0) {
-            HintFile.Builder rebuilt = new HintFile.Builder();
-            dataEnd = scan(segment, SEGMENT_HEADER_LENGTH, capacity, rebuilt, into);
-            rebuilt.write(io, dir, storeId, id, dataEnd);
-            CrashPoints.hit(CrashPoint.RECOVERY_HINT_REWRITTEN);
+            dataEnd = rewriteHint(segment, capacity, into);
         }
         log.recovered(segment, dataEnd);
     }
 
-    /**
-     * Scans a segment into the sink and {@code hints}; returns where its data ends. The records
-     * of a write batch are held back until the batch's last record is seen: a batch cut short
-     * (a crash during its append, or damage inside it) is never replayed in part. A batch still
-     * open at the end of the scan ends the data before its first record, so the active
-     * segment's tail cut removes it.
-     */
-    private long scan(Segment segment, int from, long limit, HintFile.Builder hints, RecoverySink into) {
-        long id = segment.id();
-        IntArrayList held = new IntArrayList();
-        int[] nextFollowing = {0};
-        long validEnd = SegmentScanner.scan(segment.buffer(), from, limit, segment.mask(), new SegmentScanner.Listener() {
-            @Override
-            public void record(DirectBuffer buffer, int offset) {
-                short flags = Records.batchFlags(buffer, offset);
-                int following = Records.batchFollowing(buffer, offset);
-                if ((flags & LogFormat.BATCH_MEMBER) == 0) {
-                    dropIncompleteBatch(segment, held, offset);
-                    replay(id, buffer, offset, hints, into);
-                    return;
-                }
-                boolean continues = !held.isEmpty() && following == nextFollowing[0];
-                if ((flags & LogFormat.BATCH_FIRST) != 0 || !continues) {
-                    dropIncompleteBatch(segment, held, offset);
-                }
-                if ((flags & LogFormat.BATCH_FIRST) == 0 && held.isEmpty()) {
-                    report.corrupt(segment.path(), offset, Records.length(buffer, offset),
-                            "write batch record whose earlier records are missing; not replayed");
-                    return;
-                }
-                held.addInt(offset);
-                nextFollowing[0] = following - 1;
-                if (following == 0) {
-                    for (int i = 0; i < held.size(); i++) {
-                        replay(id, buffer, held.getInt(i), hints, into);
-                    }
-                    held.clear();
-                }
-            }
-
-            @Override
-            public void corrupt(int offset, int length, String reason) {
-                report.corrupt(segment.path(), offset, length, reason);
-                // Reported, not logged: the store logs each damaged range of the report once at open.
-            }
-        });
-        if (held.isEmpty()) {
-            return validEnd;
-        }
-        int batchStart = held.getInt(0);
-        LOG.log(System.Logger.Level.WARNING, "dropped a write batch cut short at the end of {0}: {1} records from"
-                + " offset {2}", segment.path(), held.size(), batchStart);
-        return batchStart;
-    }
-
-    private void dropIncompleteBatch(Segment segment, IntArrayList held, int nextOffset) {
-        if (held.isEmpty()) {
-            return;
-        }
-        int start = held.getInt(0);
-        report.corrupt(segment.path(), start, nextOffset - start, "write batch of which only " + held.size()
-                + " records are intact; none of it is replayed");
-        held.clear();
-    }
-
-    private void replay(long id, DirectBuffer buffer, int offset, HintFile.Builder hints, RecoverySink into) {
-        CrashPoints.hit(CrashPoint.RECOVERY_SCAN_RECORD);
-        hints.add(buffer, offset, offset);
-        into.accept(Locations.of(id, offset), Records.type(buffer, offset), Records.sequence(buffer, offset),
-                Records.expirationEpochSeconds(buffer, offset), Records.length(buffer, offset), buffer,
-                Records.namespaceOffset(offset), Records.namespaceLength(buffer, offset),
-                Records.keyLength(buffer, offset), true);
+    /** Rescans a sealed segment up to {@code limit} into {@code into}, writes its hint, returns where its data ends. */
+    private long rewriteHint(Segment segment, long limit, RecoverySink into) throws IOException {
+        HintFile.Builder rebuilt = new HintFile.Builder();
+        long dataEnd = SegmentReplay.scan(segment, SEGMENT_HEADER_LENGTH, limit, rebuilt, into, report);
+        rebuilt.write(io, dir, storeId, segment.id(), dataEnd);
+        CrashPoints.hit(CrashPoint.RECOVERY_HINT_REWRITTEN);
+        return dataEnd;
     }
 
     /**
@@ -416,7 +342,7 @@ final class LogRecovery {
             if (headerProblem != null && from == SEGMENT_HEADER_LENGTH) { // else checked already
                 report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
             }
-            dataEnd = scan(scanMap, from, limit, hints, sink);
+            dataEnd = SegmentReplay.scan(scanMap, from, limit, hints, sink, report);
         } finally {
             log.uninstall(scanMap);
             scanMap.release();
