@@ -1,9 +1,16 @@
 package dev.basalt.internal.log;
 
+import static dev.basalt.internal.log.LogFormat.SEGMENT_HEADER_LENGTH;
+import static dev.basalt.internal.log.LogFormat.segmentFileName;
+
+import dev.basalt.internal.env.DurableFiles;
+import dev.basalt.internal.env.FileHandle;
+import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.env.InterruptSafeChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.file.Path;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -55,8 +62,34 @@ final class ActiveSegment {
     private long backedEnd;
     private ByteBuffer zeros;
 
-    ActiveSegment(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail) {
-        this(segment, channel, hints, tail, null);
+    /**
+     * Creates segment {@code id}'s file (header, sparse to {@code capacity}, forced and
+     * published by rename), maps it, and readies it for appends at the header's end; through a
+     * shared mapping when {@code mappedAppends} and {@code io} offers one.
+     */
+    static ActiveSegment create(FileIo io, Path dir, long storeId, long id, long capacity, boolean mappedAppends)
+            throws IOException {
+        Path file = dir.resolve(segmentFileName(id));
+        Path temp = DurableFiles.temporaryFor(file);
+        io.deleteIfExists(temp);
+        try (FileHandle channel = io.createNew(temp)) {
+            channel.writeFully(SegmentHeader.encode(storeId, id, capacity), 0);
+            // Sparse until written: the map covers the whole capacity, appends fill it in.
+            channel.writeFully(ByteBuffer.allocate(1), capacity - 1);
+            channel.force(true);
+        }
+        DurableFiles.publish(io, temp, file);
+        Segment segment = Segment.map(io, file, id, capacity, Checksums.mask(storeId, id), SEGMENT_HEADER_LENGTH);
+        return new ActiveSegment(segment, new InterruptSafeChannel(io, file), new HintFile.Builder(),
+                SEGMENT_HEADER_LENGTH, mappingForAppends(io, segment, mappedAppends));
+    }
+
+    /** A shared mapping of the whole segment file for appends, or null: when not wanted, or not offered. */
+    static MappedByteBuffer mappingForAppends(FileIo io, Segment segment, boolean mappedAppends) throws IOException {
+        if (!mappedAppends || segment.capacityBytes() > Integer.MAX_VALUE) {
+            return null;
+        }
+        return io.mapShared(segment.path(), (int) segment.capacityBytes());
     }
 
     ActiveSegment(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail,
@@ -104,6 +137,17 @@ final class ActiveSegment {
                     + " device, or an I/O error): " + fault.getMessage(), fault);
         }
         source.position(source.limit());
+    }
+
+    /** Zeroes the bytes failed appends may have left past the tail (see {@link #failedAppendEnd}). */
+    void eraseFailedAppends() throws IOException {
+        long end = Math.min(failedAppendEnd, segment.capacityBytes());
+        ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+        for (long at = tail; at < end; at += zeros.capacity()) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
+            write(zeros, at);
+        }
+        failedAppendEnd = 0;
     }
 
     /** Writes zeros from {@link #backedEnd} to at least {@code end}, a chunk ahead when it fits. */

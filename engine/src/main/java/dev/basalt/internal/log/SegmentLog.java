@@ -5,8 +5,6 @@ import static dev.basalt.internal.log.LogFormat.*;
 import dev.basalt.BasaltException;
 import dev.basalt.internal.env.CrashPoint;
 import dev.basalt.internal.env.CrashPoints;
-import dev.basalt.internal.env.DurableFiles;
-import dev.basalt.internal.env.FileHandle;
 import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.env.InterruptSafeChannel;
 import dev.basalt.internal.events.FsyncEvent;
@@ -133,7 +131,8 @@ public final class SegmentLog implements AutoCloseable {
     /** Recovery readied the newest segment for appends at {@code tail}. */
     void recoveredActive(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail) {
         try {
-            active = new ActiveSegment(segment, channel, hints, tail, mappingForAppends(segment));
+            active = new ActiveSegment(segment, channel, hints, tail,
+                    ActiveSegment.mappingForAppends(io, segment, mappedAppends));
         } catch (IOException e) {
             throw new BasaltException("cannot map " + segment.path() + " for appends: " + e, e);
         }
@@ -144,29 +143,9 @@ public final class SegmentLog implements AutoCloseable {
         if (id > Integer.MAX_VALUE) {
             throw new BasaltException("segment id " + id + " exceeds the limit " + Integer.MAX_VALUE);
         }
-        Path file = dir.resolve(segmentFileName(id));
-        Path temp = DurableFiles.temporaryFor(file);
-        io.deleteIfExists(temp);
-        try (FileHandle channel = io.createNew(temp)) {
-            channel.writeFully(SegmentHeader.encode(storeId, id, newSegmentCapacityBytes), 0);
-            // Sparse until written: the map covers the whole capacity, appends fill it in.
-            channel.writeFully(java.nio.ByteBuffer.allocate(1), newSegmentCapacityBytes - 1);
-            channel.force(true);
-        }
-        DurableFiles.publish(io, temp, file);
-        Segment segment = Segment.map(io, file, id, newSegmentCapacityBytes, Checksums.mask(storeId, id),
-                SEGMENT_HEADER_LENGTH);
-        install(segment);
-        return new ActiveSegment(segment, new InterruptSafeChannel(io, file), new HintFile.Builder(),
-                SEGMENT_HEADER_LENGTH, mappingForAppends(segment));
-    }
-
-    /** A shared mapping of the whole segment file for appends, or null: see {@link #mappedAppends}. */
-    private java.nio.MappedByteBuffer mappingForAppends(Segment segment) throws IOException {
-        if (!mappedAppends || segment.capacityBytes() > Integer.MAX_VALUE) {
-            return null;
-        }
-        return io.mapShared(segment.path(), (int) segment.capacityBytes());
+        ActiveSegment created = ActiveSegment.create(io, dir, storeId, id, newSegmentCapacityBytes, mappedAppends);
+        install(created.segment);
+        return created;
     }
 
     void install(Segment segment) {
@@ -367,7 +346,7 @@ public final class SegmentLog implements AutoCloseable {
         ActiveSegment next;
         boolean hintsBehind;
         synchronized (forceLock) {
-            eraseFailedAppends(sealed);
+            sealed.eraseFailedAppends();
             forceOrFail(sealed);
             CrashPoints.hit(CrashPoint.ROLL_SEALED_FORCED);
             hintsBehind = sealedHints.add(sealed.segment.id(), sealed.tail, sealed.hints);
@@ -394,17 +373,6 @@ public final class SegmentLog implements AutoCloseable {
     /** Whether the log still holds segment {@code id}: not retired by a compaction. Any thread. */
     private boolean holds(long id) {
         return id <= Integer.MAX_VALUE && segment((int) id) != null;
-    }
-
-    /** Zeroes the bytes failed appends may have left past the tail (see {@code failedAppendEnd}). */
-    private static void eraseFailedAppends(ActiveSegment segment) throws IOException {
-        long end = Math.min(segment.failedAppendEnd, segment.segment.capacityBytes());
-        java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 * 1024);
-        for (long at = segment.tail; at < end; at += zeros.capacity()) {
-            zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
-            segment.write(zeros, at);
-        }
-        segment.failedAppendEnd = 0;
     }
 
     /** The log fsyncs that succeeded since open. */
@@ -484,7 +452,7 @@ public final class SegmentLog implements AutoCloseable {
                     writeSealedHints();
                     // A clean close leaves the active segment's hint, so the next open need not
                     // scan its zero tail; the open deletes it before appending anything.
-                    eraseFailedAppends(active);
+                    active.eraseFailedAppends();
                     active.channel.force();
                     active.hints.write(io, dir, storeId, active.segment.id(), active.tail);
                 }
