@@ -1,6 +1,7 @@
 package dev.basalt;
 
 import dev.basalt.internal.env.Limits;
+import dev.basalt.internal.env.OptionRanges;
 import dev.basalt.internal.env.ValueSizeLimit;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,26 +47,14 @@ import java.util.Objects;
  * less 1,712 bytes.
  */
 public final class BasaltOptions {
-    private static final Duration DEFAULT_MIN_EXPIRATION_TTL = Duration.ofSeconds(60);
-    private static final Duration DEFAULT_PERIODIC_SYNC_INTERVAL = Duration.ofSeconds(1);
-    private static final int DEFAULT_EXPIRY_BATCH_SIZE = 1_000;
-    private static final Duration DEFAULT_EXPIRY_PACE = Duration.ofMillis(100);
-    /** 64 MiB/s: a 64 MiB segment takes about a second, a small share of a disk's bandwidth. */
-    private static final long DEFAULT_COMPACTION_BYTES_PER_SECOND = 64L << 20;
-    /**
-     * 64 MiB: room for compaction to write one default segment and for deletes, which are
-     * what frees space, once puts are refused.
-     */
-    private static final long DEFAULT_DISK_RESERVE_BYTES = 64L << 20;
     /** Sentinel: the caller never set a maximum value size, so the default (clamped) applies. */
     private static final long MAX_VALUE_SIZE_NOT_SET = ValueSizeLimit.NOT_SET;
-
-    private static final long DEFAULT_CHECKPOINT_INTERVAL_BYTES = 64L << 20;
     private static final BasaltOptions DEFAULTS = new BasaltOptions(Clock.systemUTC(),
-            DEFAULT_MIN_EXPIRATION_TTL, Durability.GROUP_COMMIT, Limits.DEFAULT_SEGMENT_BYTES,
-            MAX_VALUE_SIZE_NOT_SET, true, DEFAULT_PERIODIC_SYNC_INTERVAL, DEFAULT_EXPIRY_BATCH_SIZE,
-            DEFAULT_EXPIRY_PACE, DEFAULT_COMPACTION_BYTES_PER_SECOND, DEFAULT_DISK_RESERVE_BYTES,
-            DEFAULT_CHECKPOINT_INTERVAL_BYTES, false);
+            OptionRanges.DEFAULT_MIN_EXPIRATION_TTL, Durability.GROUP_COMMIT, Limits.DEFAULT_SEGMENT_BYTES,
+            MAX_VALUE_SIZE_NOT_SET, true, OptionRanges.DEFAULT_PERIODIC_SYNC_INTERVAL,
+            OptionRanges.DEFAULT_EXPIRY_BATCH_SIZE, OptionRanges.DEFAULT_EXPIRY_PACE,
+            OptionRanges.DEFAULT_COMPACTION_BYTES_PER_SECOND, OptionRanges.DEFAULT_DISK_RESERVE_BYTES,
+            OptionRanges.DEFAULT_CHECKPOINT_INTERVAL_BYTES, false);
 
     private final Clock clock;
     private final Duration minExpirationTtl;
@@ -136,11 +125,7 @@ public final class BasaltOptions {
      * @throws IllegalArgumentException if {@code minimum} is negative
      */
     public BasaltOptions withMinExpirationTtl(Duration minimum) {
-        Objects.requireNonNull(minimum, "minimum");
-        if (minimum.isNegative()) {
-            throw new IllegalArgumentException(
-                    "minExpirationTtl is " + minimum + "; it must be 0 or more");
-        }
+        OptionRanges.checkMinExpirationTtl(Objects.requireNonNull(minimum, "minimum"));
         return new BasaltOptions(clock, minimum, durability, segmentSizeBytes,
                 maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
                 diskReserveBytes, checkpointIntervalBytes, mappedAppends);
@@ -169,10 +154,7 @@ public final class BasaltOptions {
      *     (1,073,741,824)
      */
     public BasaltOptions withSegmentSize(long bytes) {
-        if (bytes < Limits.MIN_SEGMENT_BYTES || bytes > Limits.MAX_SEGMENT_BYTES) {
-            throw new IllegalArgumentException("segment size is " + bytes + " bytes; it must be "
-                    + Limits.MIN_SEGMENT_BYTES + ".." + Limits.MAX_SEGMENT_BYTES);
-        }
+        OptionRanges.checkSegmentSize(bytes);
         return new BasaltOptions(clock, minExpirationTtl, durability, bytes,
                 maxValueSizeBytesSet, backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
                 diskReserveBytes, checkpointIntervalBytes, mappedAppends);
@@ -194,10 +176,7 @@ public final class BasaltOptions {
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public BasaltOptions withMaxValueSize(long bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException(
-                    "max value size is " + bytes + " bytes; it must be 0 or more");
-        }
+        OptionRanges.checkMaxValueSize(bytes);
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, bytes,
                 backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
                 diskReserveBytes, checkpointIntervalBytes, mappedAppends);
@@ -225,11 +204,7 @@ public final class BasaltOptions {
      * @throws IllegalArgumentException unless {@code interval} is more than 0
      */
     public BasaltOptions withPeriodicSyncInterval(Duration interval) {
-        Objects.requireNonNull(interval, "interval");
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException(
-                    "periodic sync interval is " + interval + "; it must be more than 0");
-        }
+        OptionRanges.checkPeriodicSyncInterval(Objects.requireNonNull(interval, "interval"));
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes,
                 maxValueSizeBytesSet, backgroundCompaction, interval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
                 diskReserveBytes, checkpointIntervalBytes, mappedAppends);
@@ -244,9 +219,7 @@ public final class BasaltOptions {
      * @throws IllegalArgumentException unless {@code keys} is 1..1,000,000
      */
     public BasaltOptions withExpiryBatchSize(int keys) {
-        if (keys < 1 || keys > 1_000_000) {
-            throw new IllegalArgumentException("expiry batch size is " + keys + "; it must be 1..1000000");
-        }
+        OptionRanges.checkExpiryBatchSize(keys);
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
                 backgroundCompaction, periodicSyncInterval, keys, expiryPace, compactionBytesPerSecond,
                 diskReserveBytes, checkpointIntervalBytes, mappedAppends);
@@ -262,10 +235,7 @@ public final class BasaltOptions {
      * @throws IllegalArgumentException unless {@code pace} is more than 0
      */
     public BasaltOptions withExpiryPace(Duration pace) {
-        Objects.requireNonNull(pace, "pace");
-        if (pace.isNegative() || pace.isZero()) {
-            throw new IllegalArgumentException("expiry pace is " + pace + "; it must be more than 0");
-        }
+        OptionRanges.checkExpiryPace(Objects.requireNonNull(pace, "pace"));
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
                 backgroundCompaction, periodicSyncInterval, expiryBatchSize, pace, compactionBytesPerSecond,
                 diskReserveBytes, checkpointIntervalBytes, mappedAppends);
@@ -284,10 +254,7 @@ public final class BasaltOptions {
      * @throws IllegalArgumentException if {@code bytesPerSecond} is negative
      */
     public BasaltOptions withCompactionRate(long bytesPerSecond) {
-        if (bytesPerSecond < 0) {
-            throw new IllegalArgumentException("compaction rate is " + bytesPerSecond
-                    + " bytes per second; it must be 0 (unpaced) or more");
-        }
+        OptionRanges.checkCompactionRate(bytesPerSecond);
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
                 backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, bytesPerSecond,
                 diskReserveBytes, checkpointIntervalBytes, mappedAppends);
@@ -306,9 +273,7 @@ public final class BasaltOptions {
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public BasaltOptions withDiskReserve(long bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException("disk reserve is " + bytes + " bytes; it must be 0 (off) or more");
-        }
+        OptionRanges.checkDiskReserve(bytes);
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
                 backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
                 bytes, checkpointIntervalBytes, mappedAppends);
@@ -340,10 +305,7 @@ public final class BasaltOptions {
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public BasaltOptions withCheckpointInterval(long bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException("checkpoint interval is " + bytes
-                    + " bytes of log; it must be 0 (only at close) or more");
-        }
+        OptionRanges.checkCheckpointInterval(bytes);
         return new BasaltOptions(clock, minExpirationTtl, durability, segmentSizeBytes, maxValueSizeBytesSet,
                 backgroundCompaction, periodicSyncInterval, expiryBatchSize, expiryPace, compactionBytesPerSecond,
                 diskReserveBytes, bytes, mappedAppends);
