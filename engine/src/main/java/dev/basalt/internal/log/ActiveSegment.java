@@ -103,11 +103,6 @@ final class ActiveSegment {
         this.backedEnd = tail;
     }
 
-    /** Whether appends copy into a shared mapping rather than call {@code write}. */
-    boolean appendsThroughMapping() {
-        return mapped != null;
-    }
-
     /**
      * Writes {@code source}'s remaining bytes at {@code position} of the file, through the
      * mapping when there is one, and consumes them.
