@@ -2,7 +2,6 @@ package dev.basalt.internal.env;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import net.openhft.chronicle.bytes.MappedFile;
@@ -83,17 +82,13 @@ public interface FileIo {
     ByteBuffer mapPrivate(Path file, long offset, int length) throws IOException;
 
     /**
-     * Maps the first {@code length} bytes of {@code file} for writing in place (a shared
-     * mapping): bytes stored through it are in the OS page cache at once, as after a
-     * {@code write}, without a system call, and a {@code force} of the file makes them durable.
-     * The file must already be at least {@code length} bytes long. Freed by
-     * {@code BufferUtil.free}, like a direct buffer.
+     * Maps the first {@code length} bytes of {@code file} for writing in place
+     * ({@link SharedMapping}). The file must already be at least {@code length} bytes long.
      *
-     * <p>Null when this seam offers no such mapping: the seams that fail or record writes
-     * (tests) see every byte the engine writes, so the engine then writes through a
+     * <p>Null when this seam offers no such mapping; the engine then writes through a
      * {@link FileHandle} instead.
      */
-    default MappedByteBuffer mapShared(Path file, int length) throws IOException {
+    default SharedMapping mapShared(Path file, int length) throws IOException {
         return null;
     }
 }

@@ -2,7 +2,6 @@ package dev.basalt.internal.env;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -151,9 +150,9 @@ final class RealFileIo implements FileIo {
     }
 
     @Override
-    public MappedByteBuffer mapShared(Path file, int length) throws IOException {
+    public SharedMapping mapShared(Path file, int length) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            return new RealSharedMapping(file, channel.map(FileChannel.MapMode.READ_WRITE, 0, length));
         }
     }
 

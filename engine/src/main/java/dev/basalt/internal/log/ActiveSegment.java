@@ -7,12 +7,10 @@ import dev.basalt.internal.env.DurableFiles;
 import dev.basalt.internal.env.FileHandle;
 import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.env.InterruptSafeChannel;
+import dev.basalt.internal.env.SharedMapping;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
-import org.agrona.BufferUtil;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The active segment's writer state; replaced under the force lock when it rolls.
@@ -32,8 +30,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * tail, {@value #BACK_AHEAD_BYTES} bytes at a time, zeros are written with the system call
  * ({@link #backedEnd}); a full disk fails that call with ENOSPC, cleanly, before a byte of the
  * record is copied, and the caller handles it as any failed append. A fault the copy still
- * meets (an I/O error reading a page back) is reported as an {@link IOException} when it
- * surfaces inside {@link #write}.
+ * meets (an I/O error reading a page back) is reported by the {@link SharedMapping} as an
+ * {@link IOException} when it surfaces inside the copy.
  */
 final class ActiveSegment {
     /** How far ahead of a mapped append its pages are backed by a system call: 1 MiB. */
@@ -52,8 +50,7 @@ final class ActiveSegment {
      */
     long failedAppendEnd;
     /** The shared mapping appends copy into, or null when they go through {@link #channel}. */
-    private MappedByteBuffer mapping;
-    private UnsafeBuffer mapped;
+    private SharedMapping mapping;
     /**
      * With a mapping: every page below this offset was written by a system call (records, or
      * zeros ahead of them), so the file system has backed it and a copy into it cannot fault
@@ -85,7 +82,7 @@ final class ActiveSegment {
     }
 
     /** A shared mapping of the whole segment file for appends, or null: when not wanted, or not offered. */
-    static MappedByteBuffer mappingForAppends(FileIo io, Segment segment, boolean mappedAppends) throws IOException {
+    static SharedMapping mappingForAppends(FileIo io, Segment segment, boolean mappedAppends) throws IOException {
         if (!mappedAppends || segment.capacityBytes() > Integer.MAX_VALUE) {
             return null;
         }
@@ -93,13 +90,12 @@ final class ActiveSegment {
     }
 
     ActiveSegment(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail,
-            MappedByteBuffer mapping) {
+            SharedMapping mapping) {
         this.segment = segment;
         this.channel = channel;
         this.hints = hints;
         this.tail = tail;
         this.mapping = mapping;
-        this.mapped = mapping == null ? null : new UnsafeBuffer(mapping);
         this.backedEnd = tail;
     }
 
@@ -111,27 +107,15 @@ final class ActiveSegment {
      *                     back a page (disk full), and the bytes may then be partly written
      */
     void write(ByteBuffer source, long position) throws IOException {
-        if (mapped == null) {
+        if (mapping == null) {
             channel.write(source, position);
             return;
         }
-        int length = source.remaining();
-        if (position < 0 || position + length > mapped.capacity()) {
-            throw new IOException(length + " bytes at offset " + position + " do not fit the "
-                    + mapped.capacity() + "-byte mapping of " + segment.path());
+        long end = position + source.remaining();
+        if (end > backedEnd) {
+            back(end);
         }
-        if (position + length > backedEnd) {
-            back(position + length);
-        }
-        try {
-            mapped.putBytes((int) position, source, source.position(), length);
-        } catch (InternalError fault) {
-            // SIGBUS: the page could not be backed. Usually a full disk; an I/O error alike.
-            throw new IOException("writing " + length + " bytes at offset " + position + " of " + segment.path()
-                    + " through its mapping failed; the file system could not back the page (No space left on"
-                    + " device, or an I/O error): " + fault.getMessage(), fault);
-        }
-        source.position(source.limit());
+        mapping.write(source, position);
     }
 
     /** Zeroes the bytes failed appends may have left past the tail (see {@link #failedAppendEnd}). */
@@ -150,7 +134,7 @@ final class ActiveSegment {
         if (zeros == null) {
             zeros = ByteBuffer.allocateDirect(ZEROS_BYTES);
         }
-        long target = Math.min(mapped.capacity(), Math.max(end, backedEnd + BACK_AHEAD_BYTES));
+        long target = Math.min(mapping.capacity(), Math.max(end, backedEnd + BACK_AHEAD_BYTES));
         while (backedEnd < target) {
             zeros.clear().limit((int) Math.min(ZEROS_BYTES, target - backedEnd));
             channel.write(zeros, backedEnd);
@@ -163,11 +147,10 @@ final class ActiveSegment {
      * {@link #write} goes to the channel, which is closed by then).
      */
     void releaseMapping() {
-        MappedByteBuffer released = mapping;
+        SharedMapping released = mapping;
         mapping = null;
-        mapped = null;
         if (released != null) {
-            BufferUtil.free(released);
+            released.close();
         }
     }
 }

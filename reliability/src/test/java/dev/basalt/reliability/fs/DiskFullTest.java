@@ -49,7 +49,17 @@ class DiskFullTest {
 
     @Test
     void injectedEnospcAtEveryWriteFailsCleanlyAndWritesResume() throws IOException {
-        long seed = Seeds.seed("disk-full-injected", "basalt.diskfull.seed");
+        failEveryWriteInTurn("disk-full-injected", false);
+    }
+
+    /** The same with mapped appends: the failed write is then a copy into the mapping, or a backing write. */
+    @Test
+    void injectedEnospcAtEveryWriteFailsCleanlyAndWritesResumeWithMappedAppends() throws IOException {
+        failEveryWriteInTurn("disk-full-injected-mapped", true);
+    }
+
+    private static void failEveryWriteInTurn(String name, boolean mappedAppends) throws IOException {
+        long seed = Seeds.seed(name, "basalt.diskfull.seed");
         Path root = IoErrorLoopTest.workRoot("basalt-diskfull");
         Violations problems = new Violations("disk-full");
         int runs = 0;
@@ -60,15 +70,16 @@ class DiskFullTest {
             FaultyFileIo counter = new FaultyFileIo(FileIo.real(), FaultyFileIo.Kind.writes(), FaultyFileIo.Errno.ENOSPC);
             ManualClock countClock = new ManualClock();
             FaultRun.run(root.resolve("count"), Workload.generate(seed, OPS, 8, 100_000), counter,
-                    IoErrorLoopTest.options(countClock), countClock, false);
+                    IoErrorLoopTest.options(countClock, mappedAppends), countClock, false);
             calls = counter.calls();
+            assertThat(counter.mappedWrites() > 0).as("records copied through a mapping").isEqualTo(mappedAppends);
             for (long k = 1; k <= calls; k++) {
                 Path dir = root.resolve("run-" + k);
                 FaultyFileIo io = new FaultyFileIo(FileIo.real(), FaultyFileIo.Kind.writes(), FaultyFileIo.Errno.ENOSPC)
                         .withPartialWrites().failFrom(k);
                 ManualClock clock = new ManualClock();
                 FaultRun.Result result = FaultRun.run(dir, Workload.generate(seed, OPS, 8, 100_000), io,
-                        IoErrorLoopTest.options(clock), clock, true);
+                        IoErrorLoopTest.options(clock, mappedAppends), clock, true);
                 runs++;
                 resumedInPlace += result.resumedInPlace ? 1 : 0;
                 errors += result.errorMessages.size();
@@ -89,7 +100,7 @@ class DiskFullTest {
         } finally {
             TestFiles.deleteRecursively(root);
         }
-        ReliabilityReport.line("disk-full-injected", seed).figure("write_calls", calls).figure("runs", runs)
+        ReliabilityReport.line(name, seed).figure("write_calls", calls).figure("runs", runs)
                 .figure("errors", errors).figure("resumed_in_place", resumedInPlace)
                 .figure("violations", problems.count()).write();
         problems.printSummary();

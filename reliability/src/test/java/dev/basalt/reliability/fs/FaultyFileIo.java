@@ -2,6 +2,7 @@ package dev.basalt.reliability.fs;
 
 import dev.basalt.internal.env.FileHandle;
 import dev.basalt.internal.env.FileIo;
+import dev.basalt.internal.env.SharedMapping;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileLock;
@@ -21,6 +22,9 @@ import net.openhft.chronicle.bytes.MappedFile;
  * failed force makes nothing durable and a failed write leaves no bytes, unless
  * {@link #withPartialWrites()} asks for what a full disk does: the first half of the bytes
  * written, then the error.
+ *
+ * <p>A copy into a shared mapping ({@link #mapShared}) counts as a {@link Kind#WRITE} and fails
+ * the same way, as the copy fails when the file system cannot back a page.
  *
  * <p>Run the workload once with nothing armed to learn how many calls it makes
  * ({@link #calls()}), then once per k. {@link #failedForces()} tells the test which fsyncs
@@ -67,6 +71,7 @@ public final class FaultyFileIo implements FileIo {
     private boolean persistent;
     private volatile boolean partialWrites;
     private long calls;
+    private long mappedWrites;
     private final List<Failure> failures = new ArrayList<>();
 
     public FaultyFileIo(FileIo delegate, Set<Kind> counted, Errno errno) {
@@ -102,6 +107,11 @@ public final class FaultyFileIo implements FileIo {
 
     public synchronized long calls() {
         return calls;
+    }
+
+    /** How many copies into a shared mapping were attempted (the mapped-appends path was taken). */
+    public synchronized long mappedWrites() {
+        return mappedWrites;
     }
 
     public synchronized List<Failure> failures() {
@@ -210,6 +220,52 @@ public final class FaultyFileIo implements FileIo {
     public ByteBuffer mapPrivate(Path file, long offset, int length) throws IOException {
         check(Kind.MAP, file);
         return delegate.mapPrivate(file, offset, length);
+    }
+
+    @Override
+    public SharedMapping mapShared(Path file, int length) throws IOException {
+        check(Kind.MAP, file);
+        SharedMapping mapping = delegate.mapShared(file, length);
+        return mapping == null ? null : new Mapping(file, mapping);
+    }
+
+    /** A shared mapping whose copies are counted and failed as writes. */
+    private final class Mapping implements SharedMapping {
+        private final Path file;
+        private final SharedMapping real;
+
+        Mapping(Path file, SharedMapping real) {
+            this.file = file;
+            this.real = real;
+        }
+
+        @Override
+        public int capacity() {
+            return real.capacity();
+        }
+
+        @Override
+        public void write(ByteBuffer source, long position) throws IOException {
+            synchronized (FaultyFileIo.this) {
+                mappedWrites++;
+            }
+            try {
+                check(Kind.WRITE, file);
+            } catch (IOException e) {
+                if (partialWrites && source.remaining() > 1) {
+                    ByteBuffer half = source.duplicate();
+                    half.limit(half.position() + source.remaining() / 2);
+                    real.write(half, position);
+                }
+                throw e;
+            }
+            real.write(source, position);
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
     }
 
     private final class Handle implements FileHandle {

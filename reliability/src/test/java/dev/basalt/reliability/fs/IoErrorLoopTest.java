@@ -31,8 +31,14 @@ class IoErrorLoopTest {
     private static final int MAX_VALUE_BYTES = 100_000;
 
     static BasaltOptions options(ManualClock clock) {
+        return options(clock, false);
+    }
+
+    /** With {@code mappedAppends}, records are copied into a mapping, and those copies are what fails. */
+    static BasaltOptions options(ManualClock clock, boolean mappedAppends) {
         return BasaltOptions.defaults().withDurability(Durability.SYNC_EACH_WRITE).withSegmentSize(1 << 20)
-                .withClock(clock).withMinExpirationTtl(Duration.ZERO).withBackgroundCompaction(false);
+                .withClock(clock).withMinExpirationTtl(Duration.ZERO).withBackgroundCompaction(false)
+                .withMappedAppends(mappedAppends);
     }
 
     /** Where runs put their directories: memory when there is a /dev/shm, since fsyncs are not what is tested. */
@@ -44,15 +50,24 @@ class IoErrorLoopTest {
 
     @Test
     void failingEachFileCallInTurnBreaksNoPromise() throws IOException {
-        long seed = Seeds.seed("io-error-loop", "basalt.ioerror.seed");
+        failEachCallInTurn("io-error-loop", false);
+    }
+
+    @Test
+    void failingEachFileCallInTurnBreaksNoPromiseWithMappedAppends() throws IOException {
+        failEachCallInTurn("io-error-loop-mapped", true);
+    }
+
+    private static void failEachCallInTurn(String name, boolean mappedAppends) throws IOException {
+        long seed = Seeds.seed(name, "basalt.ioerror.seed");
         Path root = workRoot("basalt-ioerror");
-        Violations problems = new Violations("io-error-loop");
+        Violations problems = new Violations(name);
         int runs = 0;
         int openFailures = 0;
         int stepsFailed = 0;
         long calls;
         try {
-            calls = countCalls(seed, root);
+            calls = countCalls(seed, root, mappedAppends);
             for (long k = 1; k <= calls; k++) {
                 for (boolean persistent : new boolean[] {false, true}) {
                     Path dir = root.resolve("run-" + k + (persistent ? "-on" : "-once"));
@@ -64,7 +79,7 @@ class IoErrorLoopTest {
                     }
                     ManualClock clock = new ManualClock();
                     FaultRun.Result result = FaultRun.run(dir, Workload.generate(seed, OPS, KEYS, MAX_VALUE_BYTES), io,
-                            options(clock), clock, false);
+                            options(clock, mappedAppends), clock, false);
                     runs++;
                     openFailures += result.openFailed ? 1 : 0;
                     stepsFailed += result.stepsFailed;
@@ -78,7 +93,7 @@ class IoErrorLoopTest {
         } finally {
             TestFiles.deleteRecursively(root);
         }
-        ReliabilityReport.line("io-error-loop", seed).figure("file_calls", calls).figure("runs", runs)
+        ReliabilityReport.line(name, seed).figure("file_calls", calls).figure("runs", runs)
                 .figure("open_failed", openFailures).figure("ops_failed", stepsFailed)
                 .figure("violations", problems.count()).write();
         problems.printSummary();
@@ -114,14 +129,19 @@ class IoErrorLoopTest {
     }
 
     /** A run with nothing failing: how many seam calls the workload makes, and that it passes clean. */
-    private static long countCalls(long seed, Path root) {
+    private static long countCalls(long seed, Path root, boolean mappedAppends) {
         Path dir = root.resolve("count");
         FaultyFileIo io = new FaultyFileIo(FileIo.real(), FaultyFileIo.Kind.all(), FaultyFileIo.Errno.EIO);
         ManualClock clock = new ManualClock();
         FaultRun.Result result = FaultRun.run(dir, Workload.generate(seed, OPS, KEYS, MAX_VALUE_BYTES), io,
-                options(clock), clock, false);
+                options(clock, mappedAppends), clock, false);
         assertThat(result.problems).as("the workload without faults").isEmpty();
         assertThat(result.stepsFailed).as("steps failed without faults").isZero();
+        if (mappedAppends) {
+            assertThat(io.mappedWrites()).as("records copied through the mapping").isPositive();
+        } else {
+            assertThat(io.mappedWrites()).as("records copied through a mapping").isZero();
+        }
         TestFiles.deleteRecursively(dir);
         System.out.printf("io-error-loop: the workload makes %d file calls%n", io.calls());
         return io.calls();

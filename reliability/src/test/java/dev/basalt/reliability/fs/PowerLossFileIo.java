@@ -2,6 +2,7 @@ package dev.basalt.reliability.fs;
 
 import dev.basalt.internal.env.FileHandle;
 import dev.basalt.internal.env.FileIo;
+import dev.basalt.internal.env.SharedMapping;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -45,8 +46,13 @@ import net.openhft.chronicle.bytes.MappedFile;
  * campaign's job), and file systems that lose a forced file's data because its directory
  * entry was not forced (the entry simply goes missing here).
  *
+ * <p>A copy into a shared mapping ({@link #mapShared}, the engine's mapped appends) is a write
+ * like any other here: it reaches the real file through the real mapping and joins the inode's
+ * unsynced changes, and a force of the file makes it durable. That is what the kernel does with
+ * a mapping's dirty pages: they are written back at its leisure, or by {@code fsync}.
+ *
  * <p>Only files directly inside the tracked directory are modelled; anything else passes
- * through. Reads, maps and locks always see the real, current files.
+ * through. Reads, read-only maps and locks always see the real, current files.
  *
  * <p>Threads: every operation runs under one lock together with its model update, so the
  * model never disagrees with the real files; {@link #afterEachChange} runs under that lock.
@@ -84,6 +90,7 @@ public final class PowerLossFileIo implements FileIo {
     private final List<DirChange> unsyncedDirChanges = new ArrayList<>();
     private final Map<Fate, Long> fates = new EnumMap<>(Fate.class);
     private long changes;
+    private long mappedWrites;
     private Runnable afterEachChange = () -> { };
 
     /** Tracks {@code dir} (an existing, empty directory; its real path). */
@@ -106,6 +113,13 @@ public final class PowerLossFileIo implements FileIo {
     public long changes() {
         synchronized (lock) {
             return changes;
+        }
+    }
+
+    /** How many of the changes were copies into a shared mapping. */
+    public long mappedWrites() {
+        synchronized (lock) {
+            return mappedWrites;
         }
     }
 
@@ -440,6 +454,48 @@ public final class PowerLossFileIo implements FileIo {
     @Override
     public ByteBuffer mapPrivate(Path file, long offset, int length) throws IOException {
         return real.mapPrivate(file, offset, length);
+    }
+
+    @Override
+    public SharedMapping mapShared(Path file, int length) throws IOException {
+        synchronized (lock) {
+            SharedMapping mapping = real.mapShared(file, length);
+            String name = trackedName(file);
+            return name == null || mapping == null ? mapping : new RecordedMapping(mapping, inodeFor(name, file));
+        }
+    }
+
+    /** A real shared mapping whose copies also update the model, as a handle's writes do. */
+    private final class RecordedMapping implements SharedMapping {
+        private final SharedMapping real;
+        private final Inode inode;
+
+        RecordedMapping(SharedMapping real, Inode inode) {
+            this.real = real;
+            this.inode = inode;
+        }
+
+        @Override
+        public int capacity() {
+            return real.capacity();
+        }
+
+        @Override
+        public void write(ByteBuffer source, long position) throws IOException {
+            synchronized (lock) {
+                byte[] data = new byte[source.remaining()];
+                source.duplicate().get(data);
+                real.write(source, position);
+                applyWrite(inode, position, data);
+                mappedWrites++;
+                changed();
+            }
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
     }
 
     /** A real handle whose writes, truncations and forces also update the model. */

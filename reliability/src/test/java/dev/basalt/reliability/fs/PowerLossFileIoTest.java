@@ -3,6 +3,7 @@ package dev.basalt.reliability.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.internal.env.FileHandle;
+import dev.basalt.internal.env.SharedMapping;
 import dev.basalt.testing.TestFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -92,6 +93,37 @@ class PowerLossFileIoTest {
     }
 
     @Test
+    void aCopyIntoASharedMappingIsAnUnsyncedWriteUntilTheFileIsForced() throws IOException {
+        byte[] header = bytes(4_096, 7);
+        byte[] copied = bytes(3_000, 8);
+        try (FileHandle file = io.createNew(dir.resolve("segment"))) {
+            file.writeFully(ByteBuffer.wrap(header), 0);
+            file.writeFully(ByteBuffer.allocate(1), 16_383);
+            file.force(false);
+            io.forceDirectory(dir);
+            try (SharedMapping mapping = io.mapShared(dir.resolve("segment"), 16_384)) {
+                mapping.write(ByteBuffer.wrap(copied), header.length);
+            }
+            assertThat(io.currentState().get("segment")).as("the model saw the copy")
+                    .isEqualTo(Files.readAllBytes(dir.resolve("segment")));
+            Set<Boolean> copyThere = new HashSet<>();
+            for (Path image : images(100)) {
+                byte[] content = Files.readAllBytes(image.resolve("segment"));
+                assertThat(Arrays.copyOf(content, header.length)).as("the forced header").isEqualTo(header);
+                copyThere.add(Arrays.equals(Arrays.copyOfRange(content, header.length, header.length + copied.length),
+                        copied));
+            }
+            assertThat(copyThere).as("unforced, the copy is sometimes there and sometimes not")
+                    .containsExactlyInAnyOrder(true, false);
+            file.force(false);
+        }
+        for (Path image : images(20)) {
+            assertThat(Arrays.copyOfRange(Files.readAllBytes(image.resolve("segment")), header.length,
+                    header.length + copied.length)).as("forced, the copy is always there").isEqualTo(copied);
+        }
+    }
+
+    @Test
     void aRenameOverAnOldFileLeavesTheOldOrTheNewNeverAMix() throws IOException {
         try (FileHandle file = io.createNew(dir.resolve("STORE"))) {
             file.writeFully(ByteBuffer.wrap(bytes(100, 5)), 0);
@@ -112,11 +144,13 @@ class PowerLossFileIoTest {
         assertThat(seen).hasSize(2);
     }
 
+    private int imagesTaken;
+
     private Set<Path> images(int count) throws IOException {
-        Random random = new Random(42);
+        Random random = new Random(42 + imagesTaken);
         Set<Path> images = new HashSet<>();
         for (int i = 0; i < count; i++) {
-            Path image = root.resolve("image-" + i);
+            Path image = root.resolve("image-" + imagesTaken++);
             io.writeCrashImage(image, random);
             images.add(image);
         }

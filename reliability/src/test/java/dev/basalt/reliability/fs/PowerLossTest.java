@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Simulated power loss: a fixed workload (puts with TTLs and metadata, deletes, write batches of
  * both, clock moves, segment rolls on 1 MiB segments, hint files, a close and reopen, a
- * compaction, a close) runs on a {@link PowerLossFileIo} once per durability mode; at random
+ * compaction, a close) runs on a {@link PowerLossFileIo} once per durability mode and write path
+ * (records written by system calls, and copied into a shared mapping: mapped appends); at random
  * moments (between any two file changes, also inside a put, between the two writes of a batch, a
  * roll or the compaction) the file system is "cut" and a crash image written, which is then
  * opened with the real file system and read whole.
@@ -66,6 +67,8 @@ class PowerLossTest {
         int segments;
         int segmentsCompacted;
         int seamBypasses;
+        /** Records copied into a shared mapping rather than written by a system call. */
+        long mappedWrites;
         /** Batches the workload wrote (acknowledged) in this mode. */
         int batchesWritten;
         /** Per image, the batches among the operations it was checked against, summed. */
@@ -79,60 +82,78 @@ class PowerLossTest {
         final List<String> failures = new ArrayList<>();
     }
 
+    /** One durability mode on one write path. */
+    private record Run(Durability mode, boolean mappedAppends) {
+        String label() {
+            return mode.name().toLowerCase(java.util.Locale.ROOT) + (mappedAppends ? "_mapped" : "");
+        }
+    }
+
     @Test
     void everyCrashImageOpensAndHoldsWhatItsModePromises() throws Exception {
         long seed = Seeds.seed("power-loss", "basalt.powerloss.seed");
         Path imagesRoot = imageRoot();
-        Map<Durability, Outcome> outcomes = new java.util.EnumMap<>(Durability.class);
+        Map<Run, Outcome> outcomes = new java.util.LinkedHashMap<>();
+        List<Run> runs = new ArrayList<>();
+        for (Durability mode : Durability.values()) {
+            runs.add(new Run(mode, false));
+            runs.add(new Run(mode, true));
+        }
         try {
-            for (Durability mode : Durability.values()) {
-                outcomes.put(mode, runMode(mode, seed, IMAGES / Durability.values().length, imagesRoot));
+            for (Run run : runs) {
+                outcomes.put(run, runMode(run, seed, IMAGES / runs.size(), imagesRoot));
             }
         } finally {
             TestFiles.deleteRecursively(imagesRoot);
         }
         ReliabilityReport.Line line = ReliabilityReport.line("power-loss", seed);
         int total = 0;
-        for (Map.Entry<Durability, Outcome> e : outcomes.entrySet()) {
+        for (Map.Entry<Run, Outcome> e : outcomes.entrySet()) {
             Outcome o = e.getValue();
-            String m = e.getKey().name().toLowerCase(java.util.Locale.ROOT);
+            String m = e.getKey().label();
             total += o.images;
-            line.figure(m + "_images", o.images).figure(m + (e.getKey() == Durability.PERIODIC ? "_not_prefix" : "_lost"),
-                    o.wrong).figure(m + "_unopenable", o.unopenable).figure(m + "_in_flight_kept", o.inFlightKept)
-                    .figure(m + "_batches_written", o.batchesWritten).figure(m + "_batches_checked", o.batchesChecked)
-                    .figure(m + "_batch_images", o.batchImages).figure(m + "_batch_kept", o.batchKept)
-                    .figure(m + "_batch_dropped", o.batchDropped).figure(m + "_torn_batches", o.tornBatches);
+            line.figure(m + "_images", o.images).figure(m + (e.getKey().mode() == Durability.PERIODIC ? "_not_prefix"
+                    : "_lost"), o.wrong).figure(m + "_unopenable", o.unopenable).figure(m + "_in_flight_kept",
+                    o.inFlightKept).figure(m + "_batches_written", o.batchesWritten).figure(m + "_batches_checked",
+                    o.batchesChecked).figure(m + "_batch_images", o.batchImages).figure(m + "_batch_kept", o.batchKept)
+                    .figure(m + "_batch_dropped", o.batchDropped).figure(m + "_torn_batches", o.tornBatches)
+                    .figure(m + "_mapping_copies", o.mappedWrites);
         }
-        Outcome sync = outcomes.get(Durability.SYNC_EACH_WRITE);
+        Outcome sync = outcomes.get(new Run(Durability.SYNC_EACH_WRITE, false));
         int bypasses = 0;
         for (Outcome o : outcomes.values()) {
             bypasses += o.seamBypasses;
         }
         line.figure("images", total).figure("seam_bypasses", bypasses).figure("segments_at_end", sync.segments)
                 .figure("segments_compacted", sync.segmentsCompacted).write();
-        for (Map.Entry<Durability, Outcome> e : outcomes.entrySet()) {
-            assertThat(e.getValue().failures).as("%s failures (seed %d)", e.getKey(), seed).isEmpty();
-            assertThat(e.getValue().images).as("%s images", e.getKey()).isGreaterThan(IMAGES / 6);
-            assertThat(e.getValue().segmentsCompacted).as("%s: the compaction rewrote segments", e.getKey())
-                    .isPositive();
-            assertThat(e.getValue().tornBatches).as("%s images with a batch partly there", e.getKey()).isZero();
+        for (Map.Entry<Run, Outcome> e : outcomes.entrySet()) {
+            String run = e.getKey().label();
+            assertThat(e.getValue().failures).as("%s failures (seed %d)", run, seed).isEmpty();
+            assertThat(e.getValue().images).as("%s images", run).isGreaterThan(IMAGES / runs.size() / 2);
+            assertThat(e.getValue().segmentsCompacted).as("%s: the compaction rewrote segments", run).isPositive();
+            if (e.getKey().mappedAppends()) {
+                assertThat(e.getValue().mappedWrites).as("%s: records copied through the mapping", run).isPositive();
+            } else {
+                assertThat(e.getValue().mappedWrites).as("%s: records copied through a mapping", run).isZero();
+            }
+            assertThat(e.getValue().tornBatches).as("%s images with a batch partly there", run).isZero();
             // Images cut inside batches are where all-or-nothing can fail; without them the
             // check above proved little. A batch is written in two calls (its halves, the log's
             // BatchAppender) and then forced, so each gives one to three cuts in flight; about
             // two cuts in three become images.
-            assertThat(e.getValue().batchImages).as("%s images taken while a batch was written", e.getKey())
+            assertThat(e.getValue().batchImages).as("%s images taken while a batch was written", run)
                     .isGreaterThanOrEqualTo(Math.max(1, e.getValue().batchesWritten / 3));
-            assertThat(e.getValue().batchDropped).as("%s images with the batch in flight gone whole", e.getKey())
+            assertThat(e.getValue().batchDropped).as("%s images with the batch in flight gone whole", run)
                     .isPositive();
         }
         // Kept whole needs the cut after the batch's second write (and its data kept) or after
         // its fsync: one or two of a batch's few file changes, a handful of images per mode
-        // (PERIODIC, with no fsync of its own, fewest), so this is asserted over all modes.
+        // (PERIODIC, with no fsync of its own, fewest), so this is asserted over all runs.
         int kept = 0;
         for (Outcome o : outcomes.values()) {
             kept += o.batchKept;
         }
-        assertThat(kept).as("images with the batch in flight kept whole, all modes").isPositive();
+        assertThat(kept).as("images with the batch in flight kept whole, all runs").isPositive();
     }
 
     private static Path imageRoot() throws IOException {
@@ -142,22 +163,23 @@ class PowerLossTest {
                 : TestFiles.newTempDirectory("basalt-powerloss-images");
     }
 
-    private static BasaltOptions options(Durability mode, ManualClock clock) {
-        return BasaltOptions.defaults().withDurability(mode).withSegmentSize(SEGMENT_BYTES).withClock(clock)
+    private static BasaltOptions options(Run run, ManualClock clock) {
+        return BasaltOptions.defaults().withDurability(run.mode()).withSegmentSize(SEGMENT_BYTES).withClock(clock)
                 .withMinExpirationTtl(Duration.ZERO).withBackgroundCompaction(false)
-                .withPeriodicSyncInterval(Duration.ofMillis(20));
+                .withPeriodicSyncInterval(Duration.ofMillis(20)).withMappedAppends(run.mappedAppends());
     }
 
-    private static Outcome runMode(Durability mode, long seed, int images, Path imagesRoot) throws Exception {
-        long changes = countChanges(mode, seed);
-        Random random = new Random(seed * 31 + mode.ordinal());
+    private static Outcome runMode(Run run, long seed, int images, Path imagesRoot) throws Exception {
+        Durability mode = run.mode();
+        long changes = countChanges(run, seed);
+        Random random = new Random(seed * 31 + mode.ordinal() + (run.mappedAppends() ? 7 : 0));
         long[] points = new long[images];
         for (int i = 0; i < images; i++) {
             points[i] = 1 + (long) (random.nextDouble() * changes);
         }
         Arrays.sort(points);
 
-        Path dir = TestFiles.newTempDirectory("basalt-powerloss-" + mode);
+        Path dir = TestFiles.newTempDirectory("basalt-powerloss-" + run.label());
         Outcome outcome = new Outcome();
         String fates = "";
         try {
@@ -170,7 +192,7 @@ class PowerLossTest {
                 long now = io.changes();
                 while (next[0] < points.length && points[next[0]] <= now) {
                     int n = next[0]++;
-                    Path imageDir = imagesRoot.resolve(mode + "-" + n);
+                    Path imageDir = imagesRoot.resolve(run.label() + "-" + n);
                     int progress = workload.progress();
                     int acked = progress >> 1;
                     int hi = acked + (progress & 1);
@@ -185,23 +207,24 @@ class PowerLossTest {
                     }
                 }
             });
-            Basalt db = BasaltInternals.open(dir, options(mode, clock), io);
+            Basalt db = BasaltInternals.open(dir, options(run, clock), io);
             try {
                 for (Workload.Step step : workload.steps) {
                     if (step.kind() == Workload.Kind.REOPEN) {
-                        db = workload.reopen(db, () -> BasaltInternals.open(dir, options(mode, clock), io));
+                        db = workload.reopen(db, () -> BasaltInternals.open(dir, options(run, clock), io));
                     } else {
                         workload.runStep(db, clock, step);
                     }
-                    check(mode, workload, pending, outcome);
+                    check(run, workload, pending, outcome);
                 }
                 outcome.segments = db.stats().segmentCount();
-                System.out.println("power-loss " + mode + " at the end: " + db.stats());
+                System.out.println("power-loss " + run.label() + " at the end: " + db.stats());
             } finally {
                 db.close();
             }
-            check(mode, workload, pending, outcome);
+            check(run, workload, pending, outcome);
             outcome.seamBypasses = compareWithRealDirectory(io, dir, outcome);
+            outcome.mappedWrites = io.mappedWrites();
             outcome.segmentsCompacted = workload.segmentsCompacted;
             outcome.batchesWritten = workload.timeline().batchesIn(workload.acked());
             fates = io.fateCounts().toString();
@@ -210,7 +233,7 @@ class PowerLossTest {
         }
         System.out.printf("power-loss %s: %d file changes, %d images, %d wrong, %d unopenable, %d in-flight kept,"
                 + " fates %s; batches: %d written, %d checked over all images, %d images inside a batch (batch kept"
-                + " whole %d, gone whole %d, torn %d)%n", mode, changes, outcome.images, outcome.wrong,
+                + " whole %d, gone whole %d, torn %d)%n", run.label(), changes, outcome.images, outcome.wrong,
                 outcome.unopenable, outcome.inFlightKept, fates, outcome.batchesWritten, outcome.batchesChecked,
                 outcome.batchImages, outcome.batchKept, outcome.batchDropped, outcome.tornBatches);
         return outcome;
@@ -243,20 +266,20 @@ class PowerLossTest {
     }
 
     /** A dry run on the same seed: how many file changes the workload makes in this mode. */
-    private static long countChanges(Durability mode, long seed) throws IOException {
+    private static long countChanges(Run run, long seed) throws IOException {
         Path dir = TestFiles.newTempDirectory("basalt-powerloss-count");
         try {
             ManualClock clock = new ManualClock();
             PowerLossFileIo io = new PowerLossFileIo(dir);
-            Workload.generate(seed, OPS, KEYS, MAX_VALUE_BYTES, BATCH_ONE_IN).run(BasaltInternals.open(dir, options(mode, clock), io),
-                    clock, () -> BasaltInternals.open(dir, options(mode, clock), io));
+            Workload.generate(seed, OPS, KEYS, MAX_VALUE_BYTES, BATCH_ONE_IN).run(BasaltInternals.open(dir, options(run, clock), io),
+                    clock, () -> BasaltInternals.open(dir, options(run, clock), io));
             return io.changes();
         } finally {
             TestFiles.deleteRecursively(dir);
         }
     }
 
-    private static void check(Durability mode, Workload workload, ConcurrentLinkedQueue<Image> pending,
+    private static void check(Run run, Workload workload, ConcurrentLinkedQueue<Image> pending,
             Outcome outcome) {
         Workload.Timeline history = null;
         for (Image image = pending.poll(); image != null; image = pending.poll()) {
@@ -266,7 +289,7 @@ class PowerLossTest {
             outcome.images++;
             ManualClock clock = new ManualClock(Instant.ofEpochSecond(image.nowEpochSeconds()));
             Map<String, Workload.Entry> actual;
-            try (Basalt db = Basalt.open(image.dir(), options(mode, clock))) {
+            try (Basalt db = Basalt.open(image.dir(), options(run, clock))) {
                 actual = Workload.read(db, workload.keys);
             } catch (RuntimeException e) {
                 outcome.unopenable++;
