@@ -17,6 +17,7 @@ import dev.basalt.internal.compaction.VictimPolicy;
 import dev.basalt.internal.log.SegmentLog;
 import java.nio.file.Path;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.IntArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +58,47 @@ class CompactionLockHoldTest {
             assertThat(counting.decisionsAheadOfAWriter).as("records copied ahead of a waiting writer").isZero();
             assertThat(counting.decisions).isEqualTo(result.recordsCopied() + result.tombstonesKept()
                     + result.recordsDropped());
+        }
+        try (Basalt db = Basalt.open(dir, options)) {
+            KvNamespace ns = db.namespace("NS");
+            for (int i = 0; i < KEYS; i++) {
+                assertThat(ns.get("key-" + i)).isEqualTo(i % 10 == 0 ? null : "v2-" + i + "-".repeat(100));
+            }
+        }
+    }
+
+    /**
+     * The records an overwrite or delete left behind are dropped without the lock at all: the
+     * pass asks the index lock-free first (CompactionHost.markSuperseded), and takes the lock
+     * only for the rest. The contents after a reopen are the same as when every record is
+     * decided under the lock.
+     */
+    @Test
+    void supersededRecordsAreDroppedWithoutTheLock() {
+        BasaltOptions options = BasaltOptions.defaults().withDurability(Durability.PERIODIC)
+                .withSegmentSize(1 << 20).withBackgroundCompaction(false);
+        CountingHost counting;
+        CompactionResult result;
+        try (Basalt db = Basalt.open(dir, options)) {
+            KvNamespace ns = db.namespace("NS");
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < KEYS; i++) {
+                    ns.put("key-" + i, "v" + round + "-" + i + "-".repeat(100), i % 7 == 0
+                            ? dev.basalt.PutOptions.expirationTtl(3600) : dev.basalt.PutOptions.none());
+                }
+            }
+            for (int i = 0; i < KEYS; i += 10) {
+                ns.delete("key-" + i);
+            }
+            counting = new CountingHost(BasaltInternals.store(db).compactionHost());
+            counting.delegateMarking = true;
+            result = new CompactionPass(counting, (done, total) -> { }, new IoPacer(0, System::nanoTime, n -> { }))
+                    .run(new VictimPolicy(0));
+            assertThat(counting.markedSuperseded).as("records dropped without the lock")
+                    .isGreaterThanOrEqualTo(2L * KEYS - KEYS / 10);
+            assertThat(counting.decisions + counting.markedSuperseded).as("every record decided once")
+                    .isEqualTo(result.recordsCopied() + result.tombstonesKept() + result.recordsDropped());
+            assertThat(result.recordsCopied()).as("live records copied under the lock").isPositive();
         }
         try (Basalt db = Basalt.open(dir, options)) {
             KvNamespace ns = db.namespace("NS");
@@ -117,6 +159,24 @@ class CompactionLockHoldTest {
             }
             maxDecisionsPerHold = Math.max(maxDecisionsPerHold, ++decisionsThisHold);
             return engine.liveKeys(name, offset, length);
+        }
+
+        /** Whether the lock-free superseded check is passed on to the engine (else nothing is marked). */
+        boolean delegateMarking;
+        long markedSuperseded;
+
+        @Override
+        public void markSuperseded(DirectBuffer segment, long segmentId, IntArrayList offsets, int from, int to,
+                long nowEpochSeconds, boolean[] superseded) {
+            assertThat(held).as("checked without the append lock").isFalse();
+            if (!delegateMarking) {
+                CompactionHost.super.markSuperseded(segment, segmentId, offsets, from, to, nowEpochSeconds, superseded);
+                return;
+            }
+            engine.markSuperseded(segment, segmentId, offsets, from, to, nowEpochSeconds, superseded);
+            for (int i = 0; i < to - from; i++) {
+                markedSuperseded += superseded[i] ? 1 : 0;
+            }
         }
 
         @Override

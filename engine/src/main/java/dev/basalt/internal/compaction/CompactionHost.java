@@ -2,6 +2,7 @@ package dev.basalt.internal.compaction;
 
 import dev.basalt.internal.log.SegmentLog;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.IntArrayList;
 
 /**
  * What a compaction pass needs from the engine that runs it, and nothing more: the log, the
@@ -43,6 +44,24 @@ public interface CompactionHost {
 
     /** The live keys of the namespace named by these bytes; null when it does not exist (dropped). */
     LiveKeys liveKeys(DirectBuffer name, int offset, int length);
+
+    /**
+     * For the victim's records at {@code offsets[from, to)}, sets {@code superseded[i - from]}
+     * for each {@code PUT} whose key the index certainly no longer points at, without the append
+     * lock; the others are decided under the lock as before. Such a record stays superseded (a
+     * victim holds no record whose index update is pending, and a location is never pointed at
+     * again once left), so the pass drops it without taking the lock, and the index probe, a
+     * cache miss a record, is paid while writers run. Any thread. Hosts whose index has no
+     * lock-free reads mark nothing, which is always correct.
+     *
+     * <p>A record the caller must not drop this way, whatever the index says, is never marked:
+     * one whose expiration has passed by {@code nowEpochSeconds} (the pass may have to keep a
+     * tombstone for it).
+     */
+    default void markSuperseded(DirectBuffer segment, long segmentId, IntArrayList offsets, int from, int to,
+            long nowEpochSeconds, boolean[] superseded) {
+        java.util.Arrays.fill(superseded, 0, to - from, false);
+    }
 
     /** Returns once every reader that started before the call has left (so old locations are unreachable). */
     void awaitReaders();

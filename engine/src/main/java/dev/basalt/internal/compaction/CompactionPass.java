@@ -75,6 +75,10 @@ public final class CompactionPass {
     private long bytesCopied;
     private long tombstonesKept;
     private long recordsDropped;
+    /** How many records one lock-free superseded check covers (one read epoch). */
+    private static final int SUPERSEDED_WINDOW = 64;
+    /** Per record of the current window: dropped without the lock. */
+    private final boolean[] superseded = new boolean[SUPERSEDED_WINDOW];
     /** Record offsets of the victim being copied; reused from victim to victim. */
     private final IntArrayList offsets = new IntArrayList();
     private final byte[][] metadataScratch = new byte[SCRATCH_LENGTHS][];
@@ -262,6 +266,8 @@ public final class CompactionPass {
                 // Damage was reported at open; a damaged record is not live and is not copied.
             }
         });
+        // A record the index certainly left behind is dropped without the lock, its index probe
+        // paid while writers run (CompactionHost.markSuperseded); the rest are decided under it.
         // One record per lock hold, and a waiting writer goes first between two records: a writer
         // queued behind the pass waits for at most one record's copy (an encode and one
         // positional write), never for a batch. Uncontended, the lock costs tens of nanoseconds
@@ -269,22 +275,35 @@ public final class CompactionPass {
         // batch holder that lost its CPU on a busy machine held every writer for milliseconds.
         for (int i = 0; i < offsets.size(); i++) {
             int offset = offsets.getInt(i);
-            long copiedBefore = bytesCopied;
-            letWaitingWritersThrough();
-            host.lockStep();
-            try {
-                copyOrDrop(victim, offset, minSequenceElsewhere, now);
-            } finally {
-                host.unlockStep();
+            if (i % SUPERSEDED_WINDOW == 0) {
+                host.markSuperseded(victim.buffer(), victim.id(), offsets, i,
+                        Math.min(offsets.size(), i + SUPERSEDED_WINDOW), now, superseded);
             }
-            // Outside the lock: the pass's share of I/O is what it read plus what it wrote.
-            pacer.account(Records.length(victim.buffer(), offset) + bytesCopied - copiedBefore);
+            if (superseded[i % SUPERSEDED_WINDOW]) {
+                recordsDropped++;
+                pacer.account(Records.length(victim.buffer(), offset));
+            } else {
+                copyOrDropLocked(victim, offset, minSequenceElsewhere, now);
+            }
             if ((i & (YIELD_EVERY_RECORDS - 1)) == YIELD_EVERY_RECORDS - 1) {
                 CrashPoints.hit(CrashPoint.COMPACTION_COPYING);
                 Thread.yield();
             }
         }
         CrashPoints.hit(CrashPoint.COMPACTION_COPYING);
+    }
+
+    private void copyOrDropLocked(Segment victim, int offset, long minSequenceElsewhere, long now) {
+        long copiedBefore = bytesCopied;
+        letWaitingWritersThrough();
+        host.lockStep();
+        try {
+            copyOrDrop(victim, offset, minSequenceElsewhere, now);
+        } finally {
+            host.unlockStep();
+        }
+        // Outside the lock: the pass's share of I/O is what it read plus what it wrote.
+        pacer.account(Records.length(victim.buffer(), offset) + bytesCopied - copiedBefore);
     }
 
     /**

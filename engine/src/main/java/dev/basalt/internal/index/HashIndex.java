@@ -264,6 +264,29 @@ public final class HashIndex implements AutoCloseable {
     }
 
     /**
+     * Whether a slot may still hold exactly {@code location}: any thread, lock-free, like
+     * {@link #get}. False only when, at some moment during the call, no slot held it. Once the
+     * store repoints or removes a key its old location is never held again (locations are not
+     * reused), so a false answer stays true for good, and compaction can drop such a record
+     * without the writer's lock. True means "maybe": ask {@link #holds} under the lock.
+     */
+    public boolean mayHold(long keyHash, long location) {
+        final SlotTable t = table;
+        int slot = t.homeSlot(keyHash);
+        for (int probes = 0; probes < t.capacitySlots; probes++) {
+            final long slotHash = t.hashAcquire(slot);
+            if (slotHash == EMPTY_HASH) {
+                return false;
+            }
+            if (slotHash == keyHash && t.locationAcquire(slot) == location) {
+                return true;
+            }
+            slot = t.nextSlot(slot);
+        }
+        return true;
+    }
+
+    /**
      * Removes the slot that holds exactly {@code expectedLocation}. Single writer.
      *
      * @return true if removed; false if no slot holds it any more

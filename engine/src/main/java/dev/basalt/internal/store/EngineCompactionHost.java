@@ -3,8 +3,13 @@ package dev.basalt.internal.store;
 import dev.basalt.internal.compaction.CompactionHost;
 import dev.basalt.internal.compaction.LiveKeys;
 import dev.basalt.internal.compaction.SegmentUsage;
+import dev.basalt.internal.env.Limits;
+import dev.basalt.internal.log.Locations;
+import dev.basalt.internal.log.LogFormat;
+import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.SegmentLog;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.IntArrayList;
 
 /**
  * The engine as the compactor sees it: the few operations of {@link CompactionHost}, each
@@ -96,6 +101,44 @@ final class EngineCompactionHost implements CompactionHost {
             }
         }
         return true;
+    }
+
+    /**
+     * Inside one read epoch, so that neither a namespace drop nor the store's close frees an
+     * index this reads; the namespace of each record is found without the lock and kept while
+     * the next records share its name.
+     */
+    @Override
+    public void markSuperseded(DirectBuffer segment, long segmentId, IntArrayList offsets, int from, int to,
+            long nowEpochSeconds, boolean[] superseded) {
+        java.util.Arrays.fill(superseded, 0, to - from, false);
+        int token = epochs.enter();
+        try {
+            if (open.isClosed()) {
+                return;
+            }
+            NamespaceState ns = null;
+            for (int i = from; i < to; i++) {
+                int offset = offsets.getInt(i);
+                long expiration = Records.expirationEpochSeconds(segment, offset);
+                if (Records.type(segment, offset) != LogFormat.TYPE_PUT
+                        || (expiration != Limits.NO_EXPIRATION && expiration <= nowEpochSeconds)) {
+                    continue;
+                }
+                int nameOffset = Records.namespaceOffset(offset);
+                int nameLength = Records.namespaceLength(segment, offset);
+                if (ns == null || !sameBytes(ns.nameBytes(), segment, nameOffset, nameLength)) {
+                    ns = namespaces.get(segment, nameOffset, nameLength);
+                }
+                if (ns == null || ns.dropped()) {
+                    continue;
+                }
+                superseded[i - from] = ns.certainlySupersededAt(segment, Records.keyOffset(segment, offset),
+                        Records.keyLength(segment, offset), Locations.of(segmentId, offset));
+            }
+        } finally {
+            epochs.exit(token);
+        }
     }
 
     @Override

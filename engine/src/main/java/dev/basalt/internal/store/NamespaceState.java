@@ -295,6 +295,14 @@ public final class NamespaceState implements LiveKeys {
         return index.holds(hash(key, offset, length), location);
     }
 
+    /**
+     * True when the index certainly no longer points the key at {@code location}: any thread,
+     * no lock, inside a read epoch ({@link HashIndex#mayHold}); false means "maybe still live".
+     */
+    boolean certainlySupersededAt(DirectBuffer key, int offset, int length, long location) {
+        return !index.mayHold(hash(key, offset, length), location);
+    }
+
     @Override
     public long newest(DirectBuffer key, int offset, int length) {
         return index.get(hash(key, offset, length), key, offset, length, writerMatcher);

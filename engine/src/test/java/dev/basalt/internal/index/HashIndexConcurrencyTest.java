@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One writer inserts, removes, repoints and grows the index while two readers call
- * {@link HashIndex#get} for keys whose answer they know. Loops are bounded by counts; the
+ * {@link HashIndex#get} for keys whose answer they know, and {@link HashIndex#mayHold} for
+ * locations they know are held. Loops are bounded by counts; the
  * only timeout is a guard against a hung reader, not a timing assertion.
  *
  * <p>Keys are 8-byte ids; a location is {@code id << VERSION_BITS | version}, so the matcher
@@ -162,6 +163,10 @@ class HashIndexConcurrencyTest {
                 final long expected = id % 4 == 3 ? NO_LOCATION : location(id, 0);
                 final long actual = get(key, scratch, id);
                 check(actual == expected, "stable/absent got " + actual, id);
+            }
+            for (long id = 0; id < STABLE_IDS; id++) {
+                // Compaction's lock-free check: a held location is never reported as certainly left.
+                check(id % 4 == 3 || index.mayHold(hash(scratch, id), location(id, 0)), "mayHold said no", id);
             }
             for (long id = MOVING_FIRST; id < MOVING_FIRST + MOVING_IDS; id++) {
                 final long actual = get(key, scratch, id);

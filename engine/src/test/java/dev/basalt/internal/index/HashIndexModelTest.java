@@ -50,6 +50,8 @@ class HashIndexModelTest {
                 Transformer.mutate("replace " + id + " pick " + pick, m -> m.replace(id, pick))))))
             .withAction(1, action(keyIds().flatMap(id -> picks().map(pick ->
                 Transformer.mutate("removeIfAt " + id + " pick " + pick, m -> m.removeIfAt(id, pick))))))
+            .withAction(1, action(keyIds().flatMap(id -> picks().map(pick ->
+                Transformer.mutate("holds/mayHold " + id + " pick " + pick, m -> m.holds(id, pick))))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("forEach", Model::forEach))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("copy", Model::copy))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("start tracked copy", Model::startTrackedCopy))))
@@ -175,6 +177,17 @@ class HashIndexModelTest {
             if (current) {
                 locationOfKey.remove(id);
             }
+        }
+
+        /** Alone with the writer, the lock-free {@code mayHold} is exact: it agrees with {@code holds}. */
+        void holds(int id, int pick) {
+            final long location = chooseLocation(id, pick);
+            if (location == NO_LOCATION) {
+                return;
+            }
+            final boolean current = location == orNone(locationOfKey.get(id));
+            assertThat(index.holds(hash(id), location)).as("holds").isEqualTo(current);
+            assertThat(index.mayHold(hash(id), location)).as("mayHold").isEqualTo(current);
         }
 
         void forEach() {
