@@ -36,7 +36,7 @@ import java.util.Objects;
  *   <tr><td>{@link #withDiskReserve diskReserve}</td><td>64 MiB</td><td>0 (off) or more</td></tr>
  *   <tr><td>{@link #withCheckpointInterval checkpointInterval}</td><td>64 MiB of log</td>
  *       <td>0 (only at close) or more</td></tr>
- *   <tr><td>{@link #withMappedAppends mappedAppends}</td><td>false</td><td>true or false</td></tr>
+ *   <tr><td>{@link #withMappedAppends mappedAppends}</td><td>true</td><td>true or false</td></tr>
  * </table>
  *
  * <p>Each {@code with} method checks its own argument at once ({@link NullPointerException}
@@ -54,7 +54,7 @@ public final class BasaltOptions {
             MAX_VALUE_SIZE_NOT_SET, true, OptionRanges.DEFAULT_PERIODIC_SYNC_INTERVAL,
             OptionRanges.DEFAULT_EXPIRY_BATCH_SIZE, OptionRanges.DEFAULT_EXPIRY_PACE,
             OptionRanges.DEFAULT_COMPACTION_BYTES_PER_SECOND, OptionRanges.DEFAULT_DISK_RESERVE_BYTES,
-            OptionRanges.DEFAULT_CHECKPOINT_INTERVAL_BYTES, false);
+            OptionRanges.DEFAULT_CHECKPOINT_INTERVAL_BYTES, true);
 
     private final Clock clock;
     private final Duration minExpirationTtl;
@@ -322,21 +322,22 @@ public final class BasaltOptions {
 
     /**
      * Whether a put's record is copied into a shared memory mapping of the log's active segment
-     * instead of written with a system call (default false). Either way the record is in the
+     * instead of written with a system call (default true). Either way the record is in the
      * operating system's page cache when the put returns, so each durability mode keeps its
      * promise, a killed process loses nothing acknowledged, and the fsyncs are the same. The
-     * copy saves a system call a put: under sustained overwrite at 1 M keys a put took about 30 %
-     * less time ({@code docs/benchmarks.md}, "Mapped appends"), the way RocksDB's
-     * {@code allow_mmap_writes} and LMDB's {@code MDB_WRITEMAP} trade.
+     * copy saves a system call a put: under sustained overwrite at 1 M keys a put takes about
+     * half the time ({@code docs/benchmarks.md}, "Mapped appends"). It is the trade RocksDB's
+     * {@code allow_mmap_writes} and LMDB's {@code MDB_WRITEMAP} offer; here the mapping is
+     * written only by the append path, at the log's tail, within bounds checked on every copy.
      *
      * <p>A full disk still fails the put cleanly, naming the space problem, with nothing
      * acknowledged: the pages a record is copied into are first backed by writing zeros with a
      * system call, a mebibyte ahead of the log's tail, so the file system refuses that call
      * instead of signalling the copy. (Those zeros count against {@link #withDiskReserve the
      * reserve} up to a mebibyte early.) Durability rests on {@code fsync} writing back pages
-     * dirtied through a mapping, as it does on Linux. Off by default while the power-loss campaign,
-     * which records the engine's write calls, cannot see what a mapping writes
-     * ({@code docs/reliability.md}).
+     * dirtied through a mapping, as it does on Linux; the power-loss, injected-fault and kill
+     * campaigns run on both write paths ({@code docs/reliability.md}). Turn it off to write every
+     * record with a system call: where a mapping's page faults are unwelcome, or to compare.
      *
      * @param enabled copy records into a mapping of the active segment
      * @return a copy of these options with the change; this object is unchanged

@@ -19,7 +19,7 @@ import java.util.Map;
  * Basalt through its public API, one namespace {@value #NAMESPACE}.
  *
  * <p>Settings: {@link BasaltOptions#defaults()} (64 MiB segments, background compaction on,
- * paced to 64 MiB/s) with the benchmark's durability. With {@link StoreSettings#backgroundWork()}
+ * paced to 64 MiB/s, mapped appends) with the benchmark's durability. With {@link StoreSettings#backgroundWork()}
  * the segments are {@value #BACKGROUND_WORK_SEGMENT_BYTES} bytes, so that a short run of
  * overwrites seals segments and compaction really runs while measured, and the minimum TTL is
  * zero, so that keys written with a TTL of a few seconds expire during the run and the expiry
@@ -52,8 +52,17 @@ final class BasaltStore implements KvStore {
     private final boolean batchedLoad;
     /** True for {@link Stores#BASALT_WITH_METADATA}: {@link #load} gives every key metadata. */
     private final boolean loadMetadata;
-    /** True for {@link Stores#BASALT_MAPPED}: records are copied into a mapping of the active segment. */
-    private final boolean mappedAppends;
+    /** How records reach the log: as the defaults say, or forced one way for a comparison. */
+    enum Appends {
+        /** {@code BasaltOptions.defaults()}: copied into a mapping of the active segment. */
+        DEFAULT,
+        /** {@link Stores#BASALT_MAPPED}: copied into a mapping, whatever the defaults say. */
+        MAPPED,
+        /** {@link Stores#BASALT_SYSCALL}: written by a system call each. */
+        SYSCALL
+    }
+
+    private final Appends appends;
     private Basalt db;
     private KvNamespace namespace;
     /** {@link #syncCount} once closed: JMH may ask for it after another thread closed the store. */
@@ -68,19 +77,20 @@ final class BasaltStore implements KvStore {
     }
 
     BasaltStore(boolean backgroundCompaction, boolean batchedLoad, boolean loadMetadata) {
-        this(backgroundCompaction, batchedLoad, loadMetadata, false);
+        this(backgroundCompaction, batchedLoad, loadMetadata, Appends.DEFAULT);
     }
 
-    BasaltStore(boolean backgroundCompaction, boolean batchedLoad, boolean loadMetadata, boolean mappedAppends) {
+    BasaltStore(boolean backgroundCompaction, boolean batchedLoad, boolean loadMetadata, Appends appends) {
         this.backgroundCompaction = backgroundCompaction;
         this.batchedLoad = batchedLoad;
         this.loadMetadata = loadMetadata;
-        this.mappedAppends = mappedAppends;
+        this.appends = appends;
     }
 
     @Override
     public String name() {
-        return mappedAppends ? Stores.BASALT_MAPPED
+        return appends == Appends.MAPPED ? Stores.BASALT_MAPPED
+                : appends == Appends.SYSCALL ? Stores.BASALT_SYSCALL
                 : loadMetadata ? Stores.BASALT_WITH_METADATA
                 : batchedLoad ? Stores.BASALT_BATCHED_LOAD
                 : backgroundCompaction ? Stores.BASALT : Stores.BASALT_NO_COMPACTION;
@@ -116,7 +126,10 @@ final class BasaltStore implements KvStore {
     @Override
     public void open(Path dir, StoreSettings settings) {
         BasaltOptions options = BasaltOptions.defaults().withDurability(settings.durability())
-                .withBackgroundCompaction(backgroundCompaction).withMappedAppends(mappedAppends);
+                .withBackgroundCompaction(backgroundCompaction);
+        if (appends != Appends.DEFAULT) {
+            options = options.withMappedAppends(appends == Appends.MAPPED);
+        }
         if (settings.backgroundWork()) {
             options = options.withSegmentSize(BACKGROUND_WORK_SEGMENT_BYTES).withMinExpirationTtl(Duration.ZERO);
         }

@@ -34,9 +34,15 @@ public final class Stores {
     public static final String BASALT_WITH_METADATA = "basalt-metadata";
     /**
      * Basalt with {@code BasaltOptions.withMappedAppends(true)}, otherwise {@link #BASALT}: not one
-     * of {@link #NAMES}; for the figures of what copying records into a mapping saves.
+     * of {@link #NAMES}. The same as {@link #BASALT} since mapped appends became the default
+     * (2026-12-04); kept so that the earlier commands give comparable figures.
      */
     public static final String BASALT_MAPPED = "basalt-mapped";
+    /**
+     * Basalt with {@code BasaltOptions.withMappedAppends(false)}, otherwise {@link #BASALT}: every
+     * record written by a system call, as before mapped appends; not one of {@link #NAMES}.
+     */
+    public static final String BASALT_SYSCALL = "basalt-syscall";
 
     /** Every store, Basalt first, then the in-memory ceilings, then the persistent peers. */
     public static final List<String> NAMES =
@@ -63,7 +69,9 @@ public final class Stores {
             case BASALT_WITH_METADATA:
                 return new BasaltStore(true, false, true);
             case BASALT_MAPPED:
-                return new BasaltStore(true, false, false, true);
+                return new BasaltStore(true, false, false, BasaltStore.Appends.MAPPED);
+            case BASALT_SYSCALL:
+                return new BasaltStore(true, false, false, BasaltStore.Appends.SYSCALL);
             case CHM:
                 return new HashMapStore();
             case SKIPLIST:

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every adapter of the peer benchmarks opens, stores, reads, lists and reopens correctly on a
@@ -170,17 +171,22 @@ class StoreAdaptersTest {
         }
     }
 
-    /** The mapped-appends store loads, reads and lists as Basalt does, and its data reopens without the mapping. */
-    @Test
-    void basaltWithMappedAppendsStoresWhatBasaltStores() {
-        try (KvStore store = Stores.create(Stores.BASALT_MAPPED)) {
+    /**
+     * The stores that force one write path load, read and list as Basalt does, and their data
+     * reopens with the other path.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {Stores.BASALT_MAPPED, Stores.BASALT_SYSCALL})
+    void basaltOnEitherWritePathStoresWhatBasaltStores(String name) {
+        try (KvStore store = Stores.create(name)) {
             store.open(dir, settings(Durability.PERIODIC));
             load(store);
-            assertThat(store.name()).isEqualTo(Stores.BASALT_MAPPED);
+            assertThat(store.name()).isEqualTo(name);
             checkReads(store);
             assertThat(store.listPage(PREFIX, 1000)).hasSize(100);
         }
-        try (Basalt db = Basalt.open(dir, BasaltOptions.defaults().withMappedAppends(false))) {
+        boolean otherPath = name.equals(Stores.BASALT_SYSCALL);
+        try (Basalt db = Basalt.open(dir, BasaltOptions.defaults().withMappedAppends(otherPath))) {
             assertThat(db.namespace(BasaltStore.NAMESPACE).list(ListOptions.prefix(PREFIX)).keys()).hasSize(100);
         }
     }

@@ -37,6 +37,8 @@ final class ActiveSegment {
     /** How far ahead of a mapped append its pages are backed by a system call: 1 MiB. */
     static final int BACK_AHEAD_BYTES = 1 << 20;
     private static final int ZEROS_BYTES = 256 << 10;
+    /** Never written: each backing write goes through a duplicate, so every segment shares it. */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZEROS_BYTES);
     final Segment segment;
     final InterruptSafeChannel channel;
     final HintFile.Builder hints;
@@ -57,7 +59,6 @@ final class ActiveSegment {
      * for want of space.
      */
     private long backedEnd;
-    private ByteBuffer zeros;
 
     /**
      * Creates segment {@code id}'s file (header, sparse to {@code capacity}, forced and
@@ -131,12 +132,10 @@ final class ActiveSegment {
 
     /** Writes zeros from {@link #backedEnd} to at least {@code end}, a chunk ahead when it fits. */
     private void back(long end) throws IOException {
-        if (zeros == null) {
-            zeros = ByteBuffer.allocateDirect(ZEROS_BYTES);
-        }
         long target = Math.min(mapping.capacity(), Math.max(end, backedEnd + BACK_AHEAD_BYTES));
         while (backedEnd < target) {
-            zeros.clear().limit((int) Math.min(ZEROS_BYTES, target - backedEnd));
+            ByteBuffer zeros = ZEROS.duplicate();
+            zeros.limit((int) Math.min(ZEROS_BYTES, target - backedEnd));
             channel.write(zeros, backedEnd);
             backedEnd += zeros.limit();
         }
