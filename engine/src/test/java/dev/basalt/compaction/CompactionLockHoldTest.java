@@ -8,6 +8,7 @@ import dev.basalt.BasaltOptions;
 import dev.basalt.CompactionResult;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
+import dev.basalt.PutOptions;
 import dev.basalt.internal.compaction.CompactionHost;
 import dev.basalt.internal.compaction.CompactionPass;
 import dev.basalt.internal.compaction.IoPacer;
@@ -29,26 +30,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CompactionLockHoldTest {
     private static final int KEYS = 10_000;
+    private static final BasaltOptions OPTIONS = BasaltOptions.defaults().withDurability(Durability.PERIODIC)
+            .withSegmentSize(1 << 20).withBackgroundCompaction(false);
 
     @TempDir
     Path dir;
 
     @Test
     void aPassDecidesOneRecordPerLockHoldAndLosesNothing() {
-        BasaltOptions options = BasaltOptions.defaults().withDurability(Durability.PERIODIC)
-                .withSegmentSize(1 << 20).withBackgroundCompaction(false);
         CountingHost counting;
         CompactionResult result;
-        try (Basalt db = Basalt.open(dir, options)) {
-            KvNamespace ns = db.namespace("NS");
-            for (int round = 0; round < 3; round++) {
-                for (int i = 0; i < KEYS; i++) {
-                    ns.put("key-" + i, "v" + round + "-" + i + "-".repeat(100));
-                }
-            }
-            for (int i = 0; i < KEYS; i += 10) {
-                ns.delete("key-" + i);
-            }
+        try (Basalt db = Basalt.open(dir, OPTIONS)) {
+            overwriteThreeTimesAndDeleteEveryTenth(db.namespace("NS"), false);
             counting = new CountingHost(BasaltInternals.store(db).compactionHost());
             result = new CompactionPass(counting, (done, total) -> { }, new IoPacer(0, System::nanoTime, n -> { }))
                     .run(new VictimPolicy(0));
@@ -59,12 +52,7 @@ class CompactionLockHoldTest {
             assertThat(counting.decisions).isEqualTo(result.recordsCopied() + result.tombstonesKept()
                     + result.recordsDropped());
         }
-        try (Basalt db = Basalt.open(dir, options)) {
-            KvNamespace ns = db.namespace("NS");
-            for (int i = 0; i < KEYS; i++) {
-                assertThat(ns.get("key-" + i)).isEqualTo(i % 10 == 0 ? null : "v2-" + i + "-".repeat(100));
-            }
-        }
+        checkLastRoundAfterReopen();
     }
 
     /**
@@ -75,21 +63,10 @@ class CompactionLockHoldTest {
      */
     @Test
     void supersededRecordsAreDroppedWithoutTheLock() {
-        BasaltOptions options = BasaltOptions.defaults().withDurability(Durability.PERIODIC)
-                .withSegmentSize(1 << 20).withBackgroundCompaction(false);
         CountingHost counting;
         CompactionResult result;
-        try (Basalt db = Basalt.open(dir, options)) {
-            KvNamespace ns = db.namespace("NS");
-            for (int round = 0; round < 3; round++) {
-                for (int i = 0; i < KEYS; i++) {
-                    ns.put("key-" + i, "v" + round + "-" + i + "-".repeat(100), i % 7 == 0
-                            ? dev.basalt.PutOptions.expirationTtl(3600) : dev.basalt.PutOptions.none());
-                }
-            }
-            for (int i = 0; i < KEYS; i += 10) {
-                ns.delete("key-" + i);
-            }
+        try (Basalt db = Basalt.open(dir, OPTIONS)) {
+            overwriteThreeTimesAndDeleteEveryTenth(db.namespace("NS"), true);
             counting = new CountingHost(BasaltInternals.store(db).compactionHost());
             counting.delegateMarking = true;
             result = new CompactionPass(counting, (done, total) -> { }, new IoPacer(0, System::nanoTime, n -> { }))
@@ -100,7 +77,24 @@ class CompactionLockHoldTest {
                     .isEqualTo(result.recordsCopied() + result.tombstonesKept() + result.recordsDropped());
             assertThat(result.recordsCopied()).as("live records copied under the lock").isPositive();
         }
-        try (Basalt db = Basalt.open(dir, options)) {
+        checkLastRoundAfterReopen();
+    }
+
+    /** Three rounds of puts over every key (every seventh with a TTL when asked), then every tenth key deleted. */
+    private static void overwriteThreeTimesAndDeleteEveryTenth(KvNamespace ns, boolean someWithTtl) {
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < KEYS; i++) {
+                ns.put("key-" + i, "v" + round + "-" + i + "-".repeat(100), someWithTtl && i % 7 == 0
+                        ? PutOptions.expirationTtl(3600) : PutOptions.none());
+            }
+        }
+        for (int i = 0; i < KEYS; i += 10) {
+            ns.delete("key-" + i);
+        }
+    }
+
+    private void checkLastRoundAfterReopen() {
+        try (Basalt db = Basalt.open(dir, OPTIONS)) {
             KvNamespace ns = db.namespace("NS");
             for (int i = 0; i < KEYS; i++) {
                 assertThat(ns.get("key-" + i)).isEqualTo(i % 10 == 0 ? null : "v2-" + i + "-".repeat(100));

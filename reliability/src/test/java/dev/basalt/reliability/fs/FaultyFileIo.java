@@ -249,22 +249,36 @@ public final class FaultyFileIo implements FileIo {
             synchronized (FaultyFileIo.this) {
                 mappedWrites++;
             }
-            try {
-                check(Kind.WRITE, file);
-            } catch (IOException e) {
-                if (partialWrites && source.remaining() > 1) {
-                    ByteBuffer half = source.duplicate();
-                    half.limit(half.position() + source.remaining() / 2);
-                    real.write(half, position);
-                }
-                throw e;
-            }
+            checkWrite(file, source, position, real::write);
             real.write(source, position);
         }
 
         @Override
         public void close() {
             real.close();
+        }
+    }
+
+    /** Writes part of a buffer; a handle's or a mapping's {@code write}. */
+    @FunctionalInterface
+    private interface PartWriter {
+        void write(ByteBuffer source, long position) throws IOException;
+    }
+
+    /**
+     * Counts a write and, when it is the one to fail, throws; with partial writes, after writing
+     * the first half of the bytes through {@code writer}, as a write that runs out of space does.
+     */
+    private void checkWrite(Path file, ByteBuffer source, long position, PartWriter writer) throws IOException {
+        try {
+            check(Kind.WRITE, file);
+        } catch (IOException e) {
+            if (partialWrites && source.remaining() > 1) {
+                ByteBuffer half = source.duplicate();
+                half.limit(half.position() + source.remaining() / 2);
+                writer.write(half, position);
+            }
+            throw e;
         }
     }
 
@@ -288,16 +302,7 @@ public final class FaultyFileIo implements FileIo {
 
         @Override
         public int write(ByteBuffer source, long position) throws IOException {
-            try {
-                check(Kind.WRITE, real.path());
-            } catch (IOException e) {
-                if (partialWrites && source.remaining() > 1) {
-                    ByteBuffer half = source.duplicate();
-                    half.limit(half.position() + source.remaining() / 2);
-                    real.write(half, position);
-                }
-                throw e;
-            }
+            checkWrite(real.path(), source, position, real::write);
             return real.write(source, position);
         }
 
