@@ -42,6 +42,12 @@ import org.junit.jupiter.api.Test;
  */
 class PowerLossTest {
     private static final int IMAGES = Scale.count("basalt.powerloss.images", 1000, 30_000);
+    /**
+     * Each durability mode gets {@code IMAGES / 3} images on each write path: the per-run
+     * coverage asserted below (images cut inside batches) needs that many; split six ways, a CI
+     * run once fell short of it by one image (seed 4606681457385200725).
+     */
+    private static final int IMAGES_PER_RUN = IMAGES / Durability.values().length;
     private static final int OPS = Scale.count("basalt.powerloss.ops", 600, 3_000);
     /** Enough keys for a batch of 50 distinct ones. */
     private static final int KEYS = 60;
@@ -101,7 +107,7 @@ class PowerLossTest {
         }
         try {
             for (Run run : runs) {
-                outcomes.put(run, runMode(run, seed, IMAGES / runs.size(), imagesRoot));
+                outcomes.put(run, runMode(run, seed, IMAGES_PER_RUN, imagesRoot));
             }
         } finally {
             TestFiles.deleteRecursively(imagesRoot);
@@ -129,7 +135,7 @@ class PowerLossTest {
         for (Map.Entry<Run, Outcome> e : outcomes.entrySet()) {
             String run = e.getKey().label();
             assertThat(e.getValue().failures).as("%s failures (seed %d)", run, seed).isEmpty();
-            assertThat(e.getValue().images).as("%s images", run).isGreaterThan(IMAGES / runs.size() / 2);
+            assertThat(e.getValue().images).as("%s images", run).isGreaterThan(IMAGES_PER_RUN / 2);
             assertThat(e.getValue().segmentsCompacted).as("%s: the compaction rewrote segments", run).isPositive();
             if (e.getKey().mappedAppends()) {
                 assertThat(e.getValue().mappedWrites).as("%s: records copied through the mapping", run).isPositive();
