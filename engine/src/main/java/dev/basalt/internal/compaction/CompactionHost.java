@@ -1,6 +1,7 @@
 package dev.basalt.internal.compaction;
 
 import dev.basalt.internal.log.SegmentLog;
+import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
 
@@ -60,7 +61,7 @@ public interface CompactionHost {
      */
     default void markSuperseded(DirectBuffer segment, long segmentId, IntArrayList offsets, int from, int to,
             long nowEpochSeconds, boolean[] superseded) {
-        java.util.Arrays.fill(superseded, 0, to - from, false);
+        Arrays.fill(superseded, 0, to - from, false);
     }
 
     /** Returns once every reader that started before the call has left (so old locations are unreachable). */

@@ -142,24 +142,7 @@ public final class HashIndex implements AutoCloseable {
      * @return the location, or {@link #NO_LOCATION}
      */
     public long get(long keyHash, DirectBuffer key, int offset, int length, KeyMatcher matcher) {
-        final SlotTable t = table;
-        int slot = t.homeSlot(keyHash);
-        // Bounded by the capacity so that no interleaving with the writer can spin a reader;
-        // a key present throughout is always met within its probe distance (invariant 2).
-        for (int probes = 0; probes < t.capacitySlots; probes++) {
-            final long slotHash = t.hashAcquire(slot);
-            if (slotHash == EMPTY_HASH) {
-                return NO_LOCATION;
-            }
-            if (slotHash == keyHash) {
-                final long location = t.locationAcquire(slot);
-                if (location >= 0 && matcher.matches(location, key, offset, length)) {
-                    return location;
-                }
-            }
-            slot = t.nextSlot(slot);
-        }
-        return NO_LOCATION;
+        return LockFreeProbes.locate(table, keyHash, key, offset, length, matcher);
     }
 
     /**
@@ -267,23 +250,11 @@ public final class HashIndex implements AutoCloseable {
      * Whether a slot may still hold exactly {@code location}: any thread, lock-free, like
      * {@link #get}. False only when, at some moment during the call, no slot held it. Once the
      * store repoints or removes a key its old location is never held again (locations are not
-     * reused), so a false answer stays true for good, and compaction can drop such a record
+     * reused), so a false answer stays right for good, and compaction can drop such a record
      * without the writer's lock. True means "maybe": ask {@link #holds} under the lock.
      */
     public boolean mayHold(long keyHash, long location) {
-        final SlotTable t = table;
-        int slot = t.homeSlot(keyHash);
-        for (int probes = 0; probes < t.capacitySlots; probes++) {
-            final long slotHash = t.hashAcquire(slot);
-            if (slotHash == EMPTY_HASH) {
-                return false;
-            }
-            if (slotHash == keyHash && t.locationAcquire(slot) == location) {
-                return true;
-            }
-            slot = t.nextSlot(slot);
-        }
-        return true;
+        return LockFreeProbes.mayHold(table, keyHash, location);
     }
 
     /**

@@ -4,7 +4,8 @@
  *
  * <p>Parts: {@link dev.basalt.internal.index.KeyHash} turns key bytes into a seeded 64-bit
  * hash; {@link dev.basalt.internal.index.HashIndex} maps that hash to a location in an
- * open-addressing table held in direct buffers ({@code SlotTable}); and a
+ * open-addressing table held in direct buffers ({@code SlotTable}), one writer changing it while
+ * readers probe it without a lock ({@code LockFreeProbes}); and a
  * {@link dev.basalt.internal.index.KeyMatcher}, supplied by the store, confirms that the
  * record at a location holds the key, because the index itself keeps no keys.
  *

@@ -8,6 +8,7 @@ import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.SegmentLog;
+import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
 
@@ -111,7 +112,7 @@ final class EngineCompactionHost implements CompactionHost {
     @Override
     public void markSuperseded(DirectBuffer segment, long segmentId, IntArrayList offsets, int from, int to,
             long nowEpochSeconds, boolean[] superseded) {
-        java.util.Arrays.fill(superseded, 0, to - from, false);
+        Arrays.fill(superseded, 0, to - from, false);
         int token = epochs.enter();
         try {
             if (open.isClosed()) {
