@@ -124,32 +124,48 @@ class CheckpointRecoveryTest {
     }
 
     /**
-     * Regression (CompactionKillTest, seed 12276616324615): a checkpoint covered a sealed segment
-     * whose hint the background thread had not written when the process died. The open trusts the
-     * checkpoint and need not read hints, but it writes the missing one, so that every sealed
-     * segment keeps a hint for an open that cannot use the checkpoint.
+     * A published checkpoint deletes the hint files of the segments it covers whole: an open that
+     * uses it reads none of them and does not write them again; one that cannot use it rescans
+     * those segments, writes their hints, and the next published checkpoint deletes them again.
+     * The segment that was active at the close keeps its clean-close hint.
      */
     @Test
-    void anOpenFromACheckpointWritesAMissingHintOfACoveredSegment() throws IOException {
+    void aPublishedCheckpointDeletesTheHintsOfTheSegmentsItCoversWhole() throws IOException {
         Map<String, Map<String, String>> model;
+        long segments;
         try (Basalt db = Basalt.open(dir, options(NOW))) {
             model = fill(db);
+            segments = db.stats().segmentCount();
         }
-        Path hint = dir.resolve("000000000001.hint");
-        assertThat(hint).as("the first segment is sealed and hinted").exists();
-        byte[] written = Files.readAllBytes(hint);
-        Files.delete(hint);
+        assertThat(segments).as("a sealed segment and the active one at least").isGreaterThanOrEqualTo(2);
+        Path lastHint = dir.resolve(String.format("%012d.hint", segments));
+        assertThat(sealedHints(segments)).as("hints of the segments the close's checkpoint covers whole").isEmpty();
+        assertThat(lastHint).as("the active segment's clean-close hint").exists();
         try (Basalt db = Basalt.open(dir, options(NOW))) {
             assertThat(BasaltInternals.store(db).replayedBecause()).as("loaded, nothing replayed").isNull();
-            assertThat(hint).as("written again at the open").exists();
-            assertThat(Files.readAllBytes(hint)).as("the same hint as the roll wrote").isEqualTo(written);
+            assertThat(sealedHints(segments)).as("not written again by an open that uses the checkpoint").isEmpty();
             assertHolds(db, model);
         }
         Files.delete(dir.resolve("CHECKPOINT"));
         try (Basalt db = Basalt.open(dir, options(NOW))) {
             assertThat(BasaltInternals.store(db).replayedBecause()).isEqualTo("no checkpoint");
+            assertThat(sealedHints(segments)).as("rescanned and written again without the checkpoint")
+                    .hasSize((int) segments - 1);
             assertHolds(db, model);
         }
+        assertThat(sealedHints(segments)).as("deleted again when the close published its checkpoint").isEmpty();
+    }
+
+    /** The hint files of segments 1 to {@code segments - 1} that exist. */
+    private List<Path> sealedHints(long segments) {
+        List<Path> found = new java.util.ArrayList<>();
+        for (long id = 1; id < segments; id++) {
+            Path hint = dir.resolve(String.format("%012d.hint", id));
+            if (Files.exists(hint)) {
+                found.add(hint);
+            }
+        }
+        return found;
     }
 
     @Test

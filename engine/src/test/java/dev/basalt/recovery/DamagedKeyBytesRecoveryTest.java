@@ -13,6 +13,7 @@ import dev.basalt.ListOptions;
 import dev.basalt.PutOptions;
 import dev.basalt.internal.log.FileBytes;
 import dev.basalt.internal.log.LogFormat;
+import dev.basalt.testing.HintedDirectory;
 import dev.basalt.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,7 @@ class DamagedKeyBytesRecoveryTest {
             }
             ns.put("k1", "new");
         }
+        HintedDirectory.make(dir, options());
         Path sealed = DataDirectory.segments(dir).get(0);
         assertThat(DataDirectory.hintOf(sealed)).as("the old record is replayed from a hint").exists();
         DataDirectory.RecordAt old = DataDirectory.records(sealed).stream()
@@ -166,8 +168,10 @@ class DamagedKeyBytesRecoveryTest {
     }
 
     private Basalt open() {
-        BasaltOptions options = StoreFixture.options(Durability.PERIODIC).withClock(clock)
-                .withMinExpirationTtl(Duration.ZERO);
-        return Basalt.open(dir, options);
+        return Basalt.open(dir, options());
+    }
+
+    private BasaltOptions options() {
+        return StoreFixture.options(Durability.PERIODIC).withClock(clock).withMinExpirationTtl(Duration.ZERO);
     }
 }

@@ -229,14 +229,8 @@ final class LogRecovery {
             if (headerProblem != null) {
                 report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
             }
-            if (!io.exists(dir.resolve(hintFileName(id)))) {
-                // A checkpoint can cover a segment sealed just before it whose hint the background
-                // thread had not written yet when the process died (the compaction kill test, seed
-                // 12276616324615). The checkpoint does not need it, but an open that cannot use the
-                // checkpoint would rescan the segment, so it is written now.
-                rewriteHint(segment, dataEnd, (location, type, sequence, expiration, length, names, nsOffset,
-                        nsLength, keyLength, checked) -> { });
-            }
+            // Its hint may be gone: a published checkpoint deletes the hints of the segments it
+            // covers ({@code Checkpoints}). An open that cannot use the checkpoint rescans it.
             log.recovered(segment, dataEnd);
         }
     }

@@ -56,19 +56,21 @@ final class SealedHints {
     }
 
     /**
-     * Writes the pending hints, oldest first, of the segments {@code installed} still says the log
-     * holds; at most {@code max}. A hint that cannot be written is logged and dropped.
+     * Writes the pending hints, oldest first, of the segments that {@code needed} says still want
+     * one (the log holds them and no published checkpoint covers them); at most {@code max}. A
+     * hint that cannot be written is logged and dropped, one no longer needed once written is
+     * deleted.
      *
      * @return how many were taken off the list
      */
-    int writePending(int max, LongPredicate installed) {
+    int writePending(int max, LongPredicate needed) {
         synchronized (writing) {
             int taken = 0;
             Pending next;
             while (taken < max && (next = poll()) != null) {
                 taken++;
-                if (installed.test(next.segmentId())) {
-                    write(next, installed);
+                if (needed.test(next.segmentId())) {
+                    write(next, needed);
                 }
             }
             return taken;
@@ -81,13 +83,15 @@ final class SealedHints {
         }
     }
 
-    private void write(Pending p, LongPredicate installed) {
+    private void write(Pending p, LongPredicate needed) {
         Path hint = dir.resolve(LogFormat.hintFileName(p.segmentId()));
         try {
             p.hints().write(io, dir, storeId, p.segmentId(), p.dataEnd());
             CrashPoints.hit(CrashPoint.ROLL_HINT_WRITTEN);
-            if (!installed.test(p.segmentId())) {
-                io.deleteIfExists(hint); // retired while it was written: an orphan otherwise
+            if (!needed.test(p.segmentId())) {
+                // Retired while it was written (an orphan otherwise), or a checkpoint published
+                // meanwhile covers it (which deleted its hints before this one existed).
+                io.deleteIfExists(hint);
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "no hint written for sealed segment " + p.segmentId()

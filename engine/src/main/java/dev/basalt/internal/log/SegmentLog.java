@@ -46,6 +46,8 @@ public final class SegmentLog implements AutoCloseable {
     private long sealedBytes;
     /** The highest segment id recovery saw (0: none), so the first new segment follows it. */
     private long lastSegmentId;
+    /** Segments below this id are covered whole by a published checkpoint: they need no hint. */
+    private volatile long hintsNeededFrom;
     private volatile String fsyncFailure;
     /** fsyncs of the log that succeeded, for stats: group commit's worth is puts per fsync. */
     private final java.util.concurrent.atomic.AtomicLong syncsRun = new java.util.concurrent.atomic.AtomicLong();
@@ -358,7 +360,7 @@ public final class SegmentLog implements AutoCloseable {
         sealed.releaseMapping();
         sealedBytes += sealed.tail;
         if (hintsBehind) {
-            sealedHints.writePending(1, this::holds);
+            sealedHints.writePending(1, this::needsHint);
         }
     }
 
@@ -367,7 +369,33 @@ public final class SegmentLog implements AutoCloseable {
      * store's background thread calls it). Returns how many it handled.
      */
     public int writeSealedHints() {
-        return sealedHints.writePending(Integer.MAX_VALUE, this::holds);
+        return sealedHints.writePending(Integer.MAX_VALUE, this::needsHint);
+    }
+
+    /**
+     * A checkpoint that covers {@code covered} was published: the segments it covers whole (every
+     * one it names but the last, which was active then) need no hint file any more. Their hints
+     * are deleted, and a pending one is not written ({@link SealedHints}: one being written now
+     * is deleted when it is done). Ids only grow, so every segment below the last one named
+     * existed when the checkpoint was captured and is covered whole. No fsync: a hint that
+     * survives a power loss is correct, and the next publish deletes it. Any thread.
+     */
+    public void checkpointPublished(CoveredLog covered) {
+        hintsNeededFrom = Math.max(hintsNeededFrom, covered.activeSegmentId());
+        long[] ids = covered.segmentIds();
+        for (int i = 0; i < ids.length - 1; i++) {
+            Path hint = dir.resolve(LogFormat.hintFileName(ids[i]));
+            try {
+                io.deleteIfExists(hint);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot delete " + hint + ", which a checkpoint covers: " + e);
+            }
+        }
+    }
+
+    /** Whether segment {@code id} wants a hint file: the log holds it and no published checkpoint covers it whole. */
+    private boolean needsHint(long id) {
+        return id >= hintsNeededFrom && holds(id);
     }
 
     /** Whether the log still holds segment {@code id}: not retired by a compaction. Any thread. */

@@ -428,7 +428,7 @@ public final class Store implements AutoCloseable {
                 long lockedAt = nanoClock.nanoTime();
                 CheckpointContent state = captureCheckpointLocked(null, null);
                 if (state != null && checkpoints.writeTemporary(state, nanoClock.nanoTime() - lockedAt, true)) {
-                    checkpoints.publish();
+                    checkpoints.publish(state.log(), log);
                 }
             } finally {
                 writes.unlock();

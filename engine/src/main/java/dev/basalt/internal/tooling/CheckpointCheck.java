@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -57,16 +58,27 @@ final class CheckpointCheck {
      */
     static String check(Path dir, StoreIdentity identity, List<Damage> damage, Consumer<String> warnings)
             throws IOException {
+        return check(dir, identity, damage, warnings, id -> { });
+    }
+
+    /**
+     * {@link #check(Path, StoreIdentity, List, Consumer)}, telling {@code coveredWhole} the id of
+     * every segment a checkpoint the next open would use covers whole (all it names but the last):
+     * their hint files are deleted when it is published, and the open does not need them.
+     */
+    static String check(Path dir, StoreIdentity identity, List<Damage> damage, Consumer<String> warnings,
+            LongConsumer coveredWhole) throws IOException {
         if (!Files.exists(CheckpointFile.path(dir))) {
             return "none (the next open replays the log)";
         }
         if (!identity.known()) {
             return "not checked: the store id is unknown";
         }
-        return new CheckpointCheck(dir, damage).run(identity.storeId(), warnings);
+        return new CheckpointCheck(dir, damage).run(identity.storeId(), warnings, coveredWhole);
     }
 
-    private String run(long storeId, Consumer<String> warnings) throws IOException {
+    private String run(long storeId, Consumer<String> warnings, LongConsumer coveredWhole)
+            throws IOException {
         this.storeId = storeId;
         CheckpointContent checkpoint;
         try {
@@ -86,6 +98,10 @@ final class CheckpointCheck {
                 warnings.accept("the checkpoint is not usable, the next open replays the whole log: " + unusable);
                 return "not usable (" + unusable + "); " + keys + " keys in " + checkpoint.namespaces().size()
                         + " namespaces";
+            }
+            long[] covered = checkpoint.log().segmentIds();
+            for (int i = 0; i < covered.length - 1; i++) {
+                coveredWhole.accept(covered[i]);
             }
             String coverage = "covering the log up to " + LogFormat.segmentFileName(checkpoint.log().activeSegmentId())
                     + " offset " + checkpoint.log().activeDataEnd();

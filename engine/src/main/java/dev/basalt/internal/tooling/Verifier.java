@@ -12,7 +12,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -46,6 +48,8 @@ public final class Verifier {
     private int segmentsScanned;
     private long bytesScanned;
     private int hintFilesChecked;
+    /** Sealed segments without a hint file; a warning unless the checkpoint covers them whole. */
+    private final List<Long> sealedWithoutHint = new ArrayList<>();
 
     private Verifier(Path dir) {
         this.dir = dir;
@@ -107,7 +111,15 @@ public final class Verifier {
             if (cursorKey != null) {
                 damage.add(cursorKey);
             }
-            String checkpoint = CheckpointCheck.check(dir, identity, damage, warnings::add);
+            Set<Long> coveredWhole = new HashSet<>();
+            String checkpoint = CheckpointCheck.check(dir, identity, damage, warnings::add, coveredWhole::add);
+            for (long id : sealedWithoutHint) {
+                // A published checkpoint deletes the hints of the segments it covers whole.
+                if (!coveredWhole.contains(id)) {
+                    warnings.add(hintFileName(id) + " is missing; the next open rescans " + segmentFileName(id)
+                            + " and writes it");
+                }
+            }
             return new VerifyReport(dir.toRealPath(), identity.source(), segmentsScanned, bytesScanned,
                     new VerifyReport.RecordCounts(recordsByType[TYPE_PUT], recordsByType[TYPE_TOMBSTONE],
                             recordsByType[TYPE_NAMESPACE_CREATE], recordsByType[TYPE_NAMESPACE_DROP]),
@@ -158,8 +170,7 @@ public final class Verifier {
         if (!Files.exists(hint)) {
             // The active segment has a hint only after a clean close; without one it is scanned whole.
             if (sealed) {
-                warnings.add(hint.getFileName() + " is missing; the next open rescans " + file.getFileName()
-                        + " and writes it");
+                sealedWithoutHint.add(id);
             }
             return;
         }

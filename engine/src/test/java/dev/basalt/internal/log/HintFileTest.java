@@ -84,6 +84,38 @@ class HintFileTest {
         }
     }
 
+    /**
+     * A published checkpoint's segments need no hints: those written are deleted, a pending one
+     * is not written, the hint of the segment that was active at the capture stays needed, and
+     * a segment sealed after the capture still gets its hint.
+     */
+    @Test
+    void aPublishedCheckpointDropsTheHintsOfTheSegmentsItCoversWhole() throws IOException {
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            int records = 0;
+            while (log.log.segmentCount() < 3) {
+                log.put("NS", "key-" + records++, "v".repeat(1000));
+            }
+            assertThat(log.log.writeSealedHints()).as("hints of segments 1 and 2").isEqualTo(2);
+            while (log.log.segmentCount() < 4) {
+                log.put("NS", "key-" + records++, "v".repeat(1000));
+            }
+            // Captured now: segments 1 to 3 sealed, 4 active. Segment 3's hint is still pending.
+            CoveredLog covered = log.log.coveredLog();
+            assertThat(covered.activeSegmentId()).isEqualTo(4);
+            while (log.log.segmentCount() < 5) {
+                log.put("NS", "key-" + records++, "v".repeat(1000));
+            }
+
+            log.log.checkpointPublished(covered);
+            assertThat(log.hintFile(1)).as("written, then deleted by the publish").doesNotExist();
+            assertThat(log.hintFile(2)).doesNotExist();
+            assertThat(log.log.writeSealedHints()).as("3 and 4 taken off the list").isEqualTo(2);
+            assertThat(log.hintFile(3)).as("pending and covered whole: not written").doesNotExist();
+            assertThat(log.hintFile(4)).as("active at the capture: its tail is not covered").exists();
+        }
+    }
+
     @Test
     void recoveryFromHintsDeliversExactlyWhatAFullScanDelivers() throws IOException {
         fillThreeSegments();

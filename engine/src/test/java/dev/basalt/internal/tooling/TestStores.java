@@ -7,6 +7,7 @@ import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
 import dev.basalt.internal.log.FileBytes;
+import dev.basalt.testing.HintedDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -26,15 +27,27 @@ final class TestStores {
 
     /** A closed store with {@code keys} keys "key-N" of 300-byte values "value-N-xxx..." in namespace USERS. */
     static void write(Path dir, int keys) {
-        // PERIODIC: a test store needs no fsync per put; close() syncs everything.
-        try (Basalt db = Basalt.open(dir, BasaltOptions.defaults().withSegmentSize(SMALL_SEGMENT_BYTES)
-                .withDurability(Durability.PERIODIC))) {
+        try (Basalt db = Basalt.open(dir, options())) {
             KvNamespace users = db.namespace("USERS");
             for (int i = 0; i < keys; i++) {
                 users.put("key-" + i, value(i));
             }
             users.delete("key-0");
         }
+    }
+
+    /**
+     * {@link #write}, then the directory as a crash leaves it after an open without a checkpoint:
+     * every sealed segment with its hint, no checkpoint ({@link HintedDirectory}).
+     */
+    static void writeHinted(Path dir, int keys) {
+        write(dir, keys);
+        HintedDirectory.make(dir, options());
+    }
+
+    private static BasaltOptions options() {
+        // PERIODIC: a test store needs no fsync per put; close() syncs everything.
+        return BasaltOptions.defaults().withSegmentSize(SMALL_SEGMENT_BYTES).withDurability(Durability.PERIODIC);
     }
 
     static String value(int i) {

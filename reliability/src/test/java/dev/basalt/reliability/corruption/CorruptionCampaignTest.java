@@ -24,6 +24,7 @@ import dev.basalt.reliability.corruption.LogModel.Rec;
 import dev.basalt.reliability.support.ReliabilityReport;
 import dev.basalt.reliability.support.Scale;
 import dev.basalt.reliability.support.Seeds;
+import dev.basalt.testing.HintedDirectory;
 import dev.basalt.testing.ManualClock;
 import dev.basalt.testing.TestFiles;
 import java.io.IOException;
@@ -310,6 +311,9 @@ class CorruptionCampaignTest {
                 }
             }
         }
+        // The close's checkpoint deleted the sealed segments' hints; the campaign damages them too
+        // (an open that cannot use the checkpoint replays them), so they are put back.
+        HintedDirectory.addSealedHints(dir, options(clock));
     }
 
     /** Mostly ASCII keys; every seventh has a slash, a space and non-ASCII letters. */
