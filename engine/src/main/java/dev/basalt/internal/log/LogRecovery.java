@@ -230,7 +230,8 @@ final class LogRecovery {
                 report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
             }
             // Its hint may be gone: a published checkpoint deletes the hints of the segments it
-            // covers ({@code Checkpoints}). An open that cannot use the checkpoint rescans it.
+            // covers ({@link SegmentLog#checkpointPublished}). An open that cannot use the
+            // checkpoint rescans it.
             log.recovered(segment, dataEnd);
         }
     }

@@ -52,19 +52,12 @@ final class CheckpointCheck {
     }
 
     /**
-     * Checks the directory's checkpoint, adding what disagrees to {@code damage}.
+     * Checks the directory's checkpoint, adding what disagrees to {@code damage}, and tells
+     * {@code coveredWhole} the id of every segment a checkpoint the next open would use covers
+     * whole (all it names but the last): their hint files are deleted when it is published, and
+     * the open does not need them.
      *
      * @return a one-line summary for the report
-     */
-    static String check(Path dir, StoreIdentity identity, List<Damage> damage, Consumer<String> warnings)
-            throws IOException {
-        return check(dir, identity, damage, warnings, id -> { });
-    }
-
-    /**
-     * {@link #check(Path, StoreIdentity, List, Consumer)}, telling {@code coveredWhole} the id of
-     * every segment a checkpoint the next open would use covers whole (all it names but the last):
-     * their hint files are deleted when it is published, and the open does not need them.
      */
     static String check(Path dir, StoreIdentity identity, List<Damage> damage, Consumer<String> warnings,
             LongConsumer coveredWhole) throws IOException {
