@@ -23,8 +23,13 @@ import java.util.function.LongPredicate;
  * finds {@value #MAX_PENDING} pending writes the oldest itself, so a stalled background thread
  * cannot make them pile up.
  *
+ * <p>A hint lives until a published checkpoint covers its segment whole
+ * ({@link #checkpointPublished}): then it is deleted, or not written if still pending, since an
+ * open that trusts the checkpoint reads no hint of such a segment and one that cannot rescans it.
+ *
  * <p>Threads: {@link #add} under the append lock; {@link #writePending} from any thread, one at a
- * time (the background thread, a roll that found too many pending, and the close).
+ * time (the background thread, a roll that found too many pending, and the close);
+ * {@link #checkpointPublished} from any thread.
  */
 final class SealedHints {
     private static final System.Logger LOG = System.getLogger(SealedHints.class.getName());
@@ -38,6 +43,8 @@ final class SealedHints {
     private final long storeId;
     /** Guarded by itself. */
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Segments below this id are covered whole by a published checkpoint: they need no hint. */
+    private volatile long neededFrom;
     /** Serialises the writers; never taken by {@link #add}. */
     private final Object writing = new Object();
 
@@ -56,14 +63,14 @@ final class SealedHints {
     }
 
     /**
-     * Writes the pending hints, oldest first, of the segments that {@code needed} says still want
-     * one (the log holds them and no published checkpoint covers them); at most {@code max}. A
-     * hint that cannot be written is logged and dropped, one no longer needed once written is
-     * deleted.
+     * Writes the pending hints, oldest first, of the segments {@code installed} still says the log
+     * holds and no published checkpoint covers whole; at most {@code max}. A hint that cannot be
+     * written is logged and dropped, one no longer needed once written is deleted.
      *
      * @return how many were taken off the list
      */
-    int writePending(int max, LongPredicate needed) {
+    int writePending(int max, LongPredicate installed) {
+        LongPredicate needed = id -> id >= neededFrom && installed.test(id);
         synchronized (writing) {
             int taken = 0;
             Pending next;
@@ -80,6 +87,28 @@ final class SealedHints {
     private Pending poll() {
         synchronized (pending) {
             return pending.pollFirst();
+        }
+    }
+
+    /**
+     * A checkpoint that covers {@code covered} was published: the segments it covers whole (every
+     * one it names but the last, which was active then and whose records after the covered end an
+     * open still replays from its hint) need no hint any more. Their hints are deleted, and a
+     * pending one is not written (one being written now is deleted when it is done). Ids only
+     * grow, so every segment below the last one named existed at the capture and is covered
+     * whole. No fsync: a hint that survives a power loss is correct, and the next publish deletes
+     * it.
+     */
+    void checkpointPublished(CoveredLog covered) {
+        neededFrom = Math.max(neededFrom, covered.activeSegmentId());
+        long[] ids = covered.segmentIds();
+        for (int i = 0; i < ids.length - 1; i++) {
+            Path hint = dir.resolve(LogFormat.hintFileName(ids[i]));
+            try {
+                io.deleteIfExists(hint);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot delete " + hint + ", which a checkpoint covers: " + e);
+            }
         }
     }
 

@@ -46,8 +46,6 @@ public final class SegmentLog implements AutoCloseable {
     private long sealedBytes;
     /** The highest segment id recovery saw (0: none), so the first new segment follows it. */
     private long lastSegmentId;
-    /** Segments below this id are covered whole by a published checkpoint: they need no hint. */
-    private volatile long hintsNeededFrom;
     private volatile String fsyncFailure;
     /** fsyncs of the log that succeeded, for stats: group commit's worth is puts per fsync. */
     private final java.util.concurrent.atomic.AtomicLong syncsRun = new java.util.concurrent.atomic.AtomicLong();
@@ -360,7 +358,7 @@ public final class SegmentLog implements AutoCloseable {
         sealed.releaseMapping();
         sealedBytes += sealed.tail;
         if (hintsBehind) {
-            sealedHints.writePending(1, this::needsHint);
+            sealedHints.writePending(1, this::holds);
         }
     }
 
@@ -369,33 +367,15 @@ public final class SegmentLog implements AutoCloseable {
      * store's background thread calls it). Returns how many it handled.
      */
     public int writeSealedHints() {
-        return sealedHints.writePending(Integer.MAX_VALUE, this::needsHint);
+        return sealedHints.writePending(Integer.MAX_VALUE, this::holds);
     }
 
     /**
-     * A checkpoint that covers {@code covered} was published: the segments it covers whole (every
-     * one it names but the last, which was active then) need no hint file any more. Their hints
-     * are deleted, and a pending one is not written ({@link SealedHints}: one being written now
-     * is deleted when it is done). Ids only grow, so every segment below the last one named
-     * existed when the checkpoint was captured and is covered whole. No fsync: a hint that
-     * survives a power loss is correct, and the next publish deletes it. Any thread.
+     * A checkpoint that covers {@code covered} was published: the hints of the segments it covers
+     * whole are dropped ({@link SealedHints#checkpointPublished}). Any thread.
      */
     public void checkpointPublished(CoveredLog covered) {
-        hintsNeededFrom = Math.max(hintsNeededFrom, covered.activeSegmentId());
-        long[] ids = covered.segmentIds();
-        for (int i = 0; i < ids.length - 1; i++) {
-            Path hint = dir.resolve(LogFormat.hintFileName(ids[i]));
-            try {
-                io.deleteIfExists(hint);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot delete " + hint + ", which a checkpoint covers: " + e);
-            }
-        }
-    }
-
-    /** Whether segment {@code id} wants a hint file: the log holds it and no published checkpoint covers it whole. */
-    private boolean needsHint(long id) {
-        return id >= hintsNeededFrom && holds(id);
+        sealedHints.checkpointPublished(covered);
     }
 
     /** Whether the log still holds segment {@code id}: not retired by a compaction. Any thread. */
@@ -448,12 +428,12 @@ public final class SegmentLog implements AutoCloseable {
         return fsyncFailure != null;
     }
 
-    /** Bytes of records in all segments (headers and padding included, preallocated space not). */
     /** Bytes appended since the open (records, copies by compaction included); any thread, a recent figure. */
     public long appendedBytes() {
         return appendedBytes.get();
     }
 
+    /** Bytes of records in all segments (headers and padding included, preallocated space not). */
     public long totalBytes() {
         ActiveSegment current = active;
         return sealedBytes + (current == null ? 0 : current.tail);
