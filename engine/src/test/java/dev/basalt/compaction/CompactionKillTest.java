@@ -339,11 +339,12 @@ class CompactionKillTest {
             }
         }
         Set<String> sealed = new TreeSet<>(segments.headSet(segments.isEmpty() ? "" : segments.last()));
+        Set<String> covered = coveredWhole(dir);
         Set<String> needed = new TreeSet<>(sealed);
-        needed.removeAll(coveredWhole(dir));
+        needed.removeAll(covered);
         if (!sealed.containsAll(hints) || !hints.containsAll(needed)) {
             violations.add(when + ": hints " + hints + " for segments " + segments + ", covered whole by the"
-                    + " checkpoint " + coveredWhole(dir) + " (every sealed segment it does not cover needs one, the"
+                    + " checkpoint " + covered + " (every sealed segment it does not cover needs one, the"
                     + " active one none)");
         }
     }

@@ -36,6 +36,12 @@ class CompactionLockHoldTest {
     @TempDir
     Path dir;
 
+    /** One pass over every sealed segment, unpaced. */
+    private static CompactionResult runWholePass(CompactionHost host) {
+        return new CompactionPass(host, (done, total) -> { }, new IoPacer(0, System::nanoTime, n -> { }))
+                .run(new VictimPolicy(0));
+    }
+
     @Test
     void aPassDecidesOneRecordPerLockHoldAndLosesNothing() {
         CountingHost counting;
@@ -43,8 +49,7 @@ class CompactionLockHoldTest {
         try (Basalt db = Basalt.open(dir, OPTIONS)) {
             overwriteThreeTimesAndDeleteEveryTenth(db.namespace("NS"), false);
             counting = new CountingHost(BasaltInternals.store(db).compactionHost());
-            result = new CompactionPass(counting, (done, total) -> { }, new IoPacer(0, System::nanoTime, n -> { }))
-                    .run(new VictimPolicy(0));
+            result = runWholePass(counting);
             // The old design copied up to 256 records per hold: the pass here has far more than that.
             assertThat(result.recordsCopied()).isGreaterThan(256);
             assertThat(counting.maxDecisionsPerHold).isEqualTo(1);
@@ -69,8 +74,7 @@ class CompactionLockHoldTest {
             overwriteThreeTimesAndDeleteEveryTenth(db.namespace("NS"), true);
             counting = new CountingHost(BasaltInternals.store(db).compactionHost());
             counting.delegateMarking = true;
-            result = new CompactionPass(counting, (done, total) -> { }, new IoPacer(0, System::nanoTime, n -> { }))
-                    .run(new VictimPolicy(0));
+            result = runWholePass(counting);
             assertThat(counting.markedSuperseded).as("records dropped without the lock")
                     .isGreaterThanOrEqualTo(2L * KEYS - KEYS / 10);
             assertThat(counting.decisions + counting.markedSuperseded).as("every record decided once")

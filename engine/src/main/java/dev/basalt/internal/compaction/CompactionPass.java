@@ -66,6 +66,8 @@ public final class CompactionPass {
     private static final int MAX_YIELDS_TO_WRITERS = 10_000;
     /** Scratch arrays by length for metadata up to this length (the API's limit is lower); keys are not copied. */
     private static final int SCRATCH_LENGTHS = 1025;
+    /** How many records one lock-free superseded check covers (one read epoch). */
+    private static final int SUPERSEDED_WINDOW = 64;
 
     private final CompactionHost host;
     private final SegmentLog log;
@@ -75,8 +77,6 @@ public final class CompactionPass {
     private long bytesCopied;
     private long tombstonesKept;
     private long recordsDropped;
-    /** How many records one lock-free superseded check covers (one read epoch). */
-    private static final int SUPERSEDED_WINDOW = 64;
     /** Per record of the current window: dropped without the lock. */
     private final boolean[] superseded = new boolean[SUPERSEDED_WINDOW];
     /** Record offsets of the victim being copied; reused from victim to victim. */
