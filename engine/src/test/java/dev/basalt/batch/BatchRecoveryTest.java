@@ -75,7 +75,7 @@ class BatchRecoveryTest {
         Files.deleteIfExists(hintOf(segment));
         List<Integer> offsets = batchRecordOffsets(segment);
         int thirdOfSecond = offsets.get(BATCH + 2);
-        flipByte(segment, thirdOfSecond + LogFormat.RECORD_HEADER_LENGTH + 4);
+        flipByte(segment, thirdOfSecond + LogFormat.FIXED_HEADER_LENGTH + 4);
         try (Basalt db = Basalt.open(dir, options())) {
             KvNamespace ns = db.namespace("NS");
             for (int i = 0; i < BATCH; i++) {

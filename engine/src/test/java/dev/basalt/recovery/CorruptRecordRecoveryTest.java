@@ -13,9 +13,12 @@ import dev.basalt.testing.HintedDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -78,16 +81,26 @@ class CorruptRecordRecoveryTest {
         StoreFixture.session(dir, db -> assertThat(db.namespace("NS").get("k5")).isEqualTo("rewritten"));
     }
 
-    @ParameterizedTest(name = "header field at record offset {0}")
-    @ValueSource(ints = {LogFormat.EXPIRATION_OFFSET, LogFormat.TYPE_OFFSET})
-    void flippedHeaderBitOfASealedRecordWithItsHintIsNeverTrustedSilently(int fieldOffset) {
-        // The header CRC covers expiration and type; the body CRC does not. With a valid hint
+    /**
+     * Header bits the body CRC does not cover, as (offset in the record, bit): the type (a put
+     * becomes a namespace record), the flags (an expiration read from the namespace and key
+     * bytes, a metadata length from the value's) and a length.
+     */
+    static Stream<Arguments> headerBits() {
+        return Stream.of(Arguments.of(LogFormat.TYPE_OFFSET, 1), Arguments.of(LogFormat.TYPE_OFFSET, 4),
+                Arguments.of(LogFormat.TYPE_OFFSET, 5), Arguments.of(LogFormat.KEY_LENGTH_OFFSET, 1));
+    }
+
+    @ParameterizedTest(name = "bit {1} at record offset {0}")
+    @MethodSource("headerBits")
+    void flippedHeaderBitOfASealedRecordWithItsHintIsNeverTrustedSilently(int fieldOffset, int bit) {
+        // The header CRC covers the flags and the type; the body CRC does not. With a valid hint
         // the open does not check the header, so the read must: the value as written or a
         // BasaltException naming the file, never a silent null (an "expired" or non-PUT record).
         writeLargeKeys();
         DataDirectory.RecordAt victim = DataDirectory.newest(dir, "k3");
         assertThat(victim.segment()).isNotEqualTo(DataDirectory.activeSegment(dir));
-        FileBytes.flipBit(victim.segment(), victim.offset() + fieldOffset, 1);
+        FileBytes.flipBit(victim.segment(), victim.offset() + fieldOffset, bit);
 
         StoreFixture.session(dir, db -> {
             KvNamespace ns = db.namespace("NS");
@@ -101,22 +114,23 @@ class CorruptRecordRecoveryTest {
             if (outcome.equals("null") && db.stats().corruptRecordsSkipped() == 1) {
                 outcome = "skipped at open and counted"; // the open checks each indexed header once
             }
-            assertThat(outcome).as("k3 after a flipped header bit at record offset %d", fieldOffset)
+            assertThat(outcome).as("k3 after a flip of bit %d at record offset %d", bit, fieldOffset)
                     .isIn("the value as written", "BasaltException naming the file", "skipped at open and counted");
             assertLargeKeysPresentExcept(ns, 3);
         });
     }
 
-    @ParameterizedTest(name = "header field at record offset {0}")
-    @ValueSource(ints = {LogFormat.EXPIRATION_OFFSET, LogFormat.TYPE_OFFSET})
-    void aPutOrDeleteReplacesARecordWhoseHeaderIsDamaged(int fieldOffset) {
+    @ParameterizedTest(name = "bit {1} at record offset {0}")
+    @MethodSource("headerBits")
+    void aPutOrDeleteReplacesARecordWhoseHeaderIsDamaged(int fieldOffset, int bit) {
         // A damaged record must not poison the write path: the next put of that key replaces
         // it (and a delete removes it), and every other key is untouched.
         writeLargeKeys();
+        // Both found before either is damaged: the walk over the records trusts their headers.
         DataDirectory.RecordAt victim = DataDirectory.newest(dir, "k3");
-        FileBytes.flipBit(victim.segment(), victim.offset() + fieldOffset, 1);
         DataDirectory.RecordAt other = DataDirectory.newest(dir, "k4");
-        FileBytes.flipBit(other.segment(), other.offset() + fieldOffset, 1);
+        FileBytes.flipBit(victim.segment(), victim.offset() + fieldOffset, bit);
+        FileBytes.flipBit(other.segment(), other.offset() + fieldOffset, bit);
 
         StoreFixture.session(dir, db -> {
             KvNamespace ns = db.namespace("NS");
@@ -227,7 +241,8 @@ class CorruptRecordRecoveryTest {
         writeLargeKeys();
         DataDirectory.RecordAt victim = DataDirectory.newest(dir, "m");
         assertThat(victim.segment()).isNotEqualTo(DataDirectory.activeSegment(dir));
-        long metadataOffset = victim.offset() + LogFormat.RECORD_HEADER_LENGTH + "NS".length() + "m".length();
+        long metadataOffset = victim.offset() + LogFormat.FIXED_HEADER_LENGTH + LogFormat.METADATA_LENGTH_LENGTH
+                + "NS".length() + "m".length();
         int quoteA = new String(FileBytes.read(victim.segment(), metadataOffset, 13),
                 java.nio.charset.StandardCharsets.UTF_8).indexOf("abc");
         FileBytes.flipBit(victim.segment(), metadataOffset + quoteA, 1);

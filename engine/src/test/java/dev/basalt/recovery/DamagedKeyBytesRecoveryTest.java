@@ -48,14 +48,14 @@ class DamagedKeyBytesRecoveryTest {
         NAMESPACE_BYTE {
             @Override
             long offsetIn(DataDirectory.RecordAt record) {
-                return record.offset() + LogFormat.RECORD_HEADER_LENGTH;
+                return record.offset() + record.headerLength();
             }
         },
         /** "k1" reads "k9", another key that is live: its intact record must stay listed. */
         KEY_BYTE {
             @Override
             long offsetIn(DataDirectory.RecordAt record) {
-                return record.offset() + LogFormat.RECORD_HEADER_LENGTH + NAMESPACE.length() + 1;
+                return record.offset() + record.headerLength() + NAMESPACE.length() + 1;
             }
         };
 

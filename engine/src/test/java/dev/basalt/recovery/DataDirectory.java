@@ -20,8 +20,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class DataDirectory {
     /** A record as it lies in its segment file. */
-    record RecordAt(Path segment, long offset, int length, byte type, String namespace, String key,
-            long valueOffset, int valueLength) {
+    record RecordAt(Path segment, long offset, int length, int headerLength, byte type, String namespace,
+            String key, long valueOffset, int valueLength) {
     }
 
     private DataDirectory() {
@@ -57,9 +57,9 @@ final class DataDirectory {
         UnsafeBuffer b = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip());
         List<RecordAt> found = new ArrayList<>();
         int at = LogFormat.SEGMENT_HEADER_LENGTH;
-        while (at + LogFormat.RECORD_HEADER_LENGTH <= bytes.length && Records.type(b, at) != 0) {
-            found.add(new RecordAt(segment, at, Records.length(b, at), Records.type(b, at),
-                    b.getStringWithoutLengthUtf8(Records.namespaceOffset(at), Records.namespaceLength(b, at)),
+        while (at + LogFormat.FIXED_HEADER_LENGTH <= bytes.length && Records.type(b, at) != 0) {
+            found.add(new RecordAt(segment, at, Records.length(b, at), Records.headerLength(b, at), Records.type(b, at),
+                    b.getStringWithoutLengthUtf8(Records.namespaceOffset(b, at), Records.namespaceLength(b, at)),
                     b.getStringWithoutLengthUtf8(Records.keyOffset(b, at), Records.keyLength(b, at)),
                     Records.valueOffset(b, at), Records.valueLength(b, at)));
             at += Records.length(b, at);

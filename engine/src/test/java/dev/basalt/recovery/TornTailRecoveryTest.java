@@ -110,10 +110,10 @@ class TornTailRecoveryTest {
         byte[] torn;
         switch (kind) {
             case HALF_HEADER:
-                torn = Arrays.copyOf(lastBytes, LogFormat.RECORD_HEADER_LENGTH / 2);
+                torn = Arrays.copyOf(lastBytes, LogFormat.FIXED_HEADER_LENGTH / 2);
                 break;
             case HALF_BODY:
-                torn = Arrays.copyOf(lastBytes, LogFormat.RECORD_HEADER_LENGTH + (last.length() - 40) / 2);
+                torn = Arrays.copyOf(lastBytes, last.headerLength() + (last.length() - last.headerLength()) / 2);
                 break;
             default:
                 torn = new byte[4096];

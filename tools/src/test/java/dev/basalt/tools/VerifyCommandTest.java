@@ -15,8 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 class VerifyCommandTest {
-    /** The record header's length (docs/format.md): the namespace starts right after it. */
-    private static final int RECORD_HEADER_BYTES = 40;
+    /**
+     * The header's length of a put with metadata and no expiration (docs/format.md): the fixed
+     * 24 bytes and the metadata length. The namespace starts right after it.
+     */
+    private static final int RECORD_HEADER_BYTES = 26;
 
     @Test
     void aCleanDirectoryExitsZero(@TempDir Path tmp) {

@@ -324,7 +324,7 @@ public final class CompactionPass {
         UnsafeBuffer b = victim.buffer();
         byte type = Records.type(b, offset);
         long sequence = Records.sequence(b, offset);
-        int namespaceOffset = Records.namespaceOffset(offset);
+        int namespaceOffset = Records.namespaceOffset(b, offset);
         int namespaceLength = Records.namespaceLength(b, offset);
         byte[] namespace = namespaceBytes(b, namespaceOffset, namespaceLength);
         if (!LogFormat.isKeyed(type)) {

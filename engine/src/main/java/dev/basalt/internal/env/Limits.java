@@ -44,8 +44,10 @@ public final class Limits {
     /**
      * Bytes the log may add around one record (its header) beyond key, metadata and value.
      * {@code BasaltOptions.validate()} requires the largest possible record, this allowance
-     * included, to fit in one segment: the 64-byte segment header, the 40-byte record header,
-     * a namespace of up to 64 bytes and up to 8 bytes of alignment padding (docs/format.md).
+     * included, to fit in one segment: the 64-byte segment header, the record header (40 bytes
+     * before segment version 3, at most 36 since), a namespace of up to 64 bytes and up to 8 bytes
+     * of alignment padding (docs/format.md). It was kept when the header shrank, so the largest
+     * value a segment size allows did not change.
      */
     public static final int RECORD_HEADER_ALLOWANCE_BYTES = 176;
 

@@ -67,7 +67,7 @@ public final class HintFile {
         public void add(DirectBuffer segment, int offset, int recordOffset) {
             add(Records.type(segment, offset), Records.sequence(segment, offset),
                     Records.expirationEpochSeconds(segment, offset), recordOffset, Records.length(segment, offset),
-                    segment, Records.namespaceOffset(offset), Records.namespaceLength(segment, offset),
+                    segment, Records.namespaceOffset(segment, offset), Records.namespaceLength(segment, offset),
                     Records.keyLength(segment, offset));
         }
 

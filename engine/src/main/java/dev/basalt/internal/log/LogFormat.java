@@ -1,30 +1,34 @@
 package dev.basalt.internal.log;
 
+import dev.basalt.internal.env.Limits;
 import java.nio.ByteOrder;
 
 /**
- * Constants of the on-disk format, version 1. The specification is {@code docs/format.md};
- * this class follows it field by field and must change only together with it.
+ * Constants of the on-disk format. The specification is {@code docs/format.md}; this class
+ * follows it field by field and must change only together with it.
  *
  * <pre>
- * record:
- * +-----------+---------+----------+------------+----------+--------+---------+------+-------+----------+
- * | headerCrc | bodyCrc | sequence | expiration | valueLen | keyLen | metaLen | type | nsLen | reserved |
- * |    u32    |   u32   |   u64    |    i64     |   u32    |  u16   |   u16   |  u8  |  u8   |   6 B    |
- * +-----------+---------+----------+------------+----------+--------+---------+------+-------+----------+
+ * record (segment format version 3):
+ * +-----------+---------+----------+----------+--------+-----------+-------+
+ * | headerCrc | bodyCrc | sequence | valueLen | keyLen | typeFlags | nsLen |
+ * |    u32    |   u32   |   u64    |   u32    |  u16   |    u8     |  u8   |
+ * +-----------+---------+----------+----------+--------+-----------+-------+
+ * then the optional fields its flags announce, in this order:
+ *   expiration i64 (EXPIRES) | metaLen u16 (HAS_METADATA) | batchFollowing u16 (BATCH_MEMBER)
  * then namespace | key | metadata | value | zero padding to a multiple of 8
  * </pre>
  */
 public final class LogFormat {
     public static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
-    /** Version of the STORE and hint files, and the oldest segment version this Basalt reads. */
+    /** Version of the STORE and hint files. */
     public static final int FORMAT_VERSION = 1;
     /**
-     * Version of the segments this Basalt writes: 2 adds write batches (the batch field of the
-     * record header, which version 1 required to be zero). Version 1 segments are still read;
-     * a Basalt that reads only version 1 refuses a version 2 segment by name.
+     * Version of the segments this Basalt writes and the only one it reads: 3 is the compact
+     * record header (24 bytes, the expiration, metadata length and batch position only when a
+     * record has them), where versions 1 and 2 spent 40 bytes on every record. A segment of
+     * another version is refused by name when the store opens.
      */
-    public static final int SEGMENT_FORMAT_VERSION = 2;
+    public static final int SEGMENT_FORMAT_VERSION = 3;
     public static final int ALIGNMENT = 8;
 
     public static final String SEGMENT_SUFFIX = ".seg";
@@ -39,32 +43,42 @@ public final class LogFormat {
     public static final byte TYPE_NAMESPACE_CREATE = 3;
     public static final byte TYPE_NAMESPACE_DROP = 4;
 
-    // Record header, offsets chained from each other.
+    // Record header: a fixed part, offsets chained from each other.
     public static final int HEADER_CRC_OFFSET = 0;
     public static final int BODY_CRC_OFFSET = HEADER_CRC_OFFSET + 4;
     public static final int SEQUENCE_OFFSET = BODY_CRC_OFFSET + 4;
-    public static final int EXPIRATION_OFFSET = SEQUENCE_OFFSET + 8;
-    public static final int VALUE_LENGTH_OFFSET = EXPIRATION_OFFSET + 8;
+    public static final int VALUE_LENGTH_OFFSET = SEQUENCE_OFFSET + 8;
     public static final int KEY_LENGTH_OFFSET = VALUE_LENGTH_OFFSET + 4;
-    public static final int METADATA_LENGTH_OFFSET = KEY_LENGTH_OFFSET + 2;
-    public static final int TYPE_OFFSET = METADATA_LENGTH_OFFSET + 2;
+    /** The record type in bits 0-2 (bit 3 zero) and the flags below in bits 4-7. */
+    public static final int TYPE_OFFSET = KEY_LENGTH_OFFSET + 2;
     public static final int NAMESPACE_LENGTH_OFFSET = TYPE_OFFSET + 1;
-    /**
-     * Write batches (segment format version 2; both fields were reserved zeros in version 1):
-     * how many records of the same batch follow this one (0 for a record written alone and for
-     * a batch's last), and flags saying the record is a batch member and whether it is the first.
-     * Recovery replays a batch only when its first record, every record in order and its last
-     * are there, so a crash or damage leaves all of it or none.
-     */
-    public static final int BATCH_FOLLOWING_OFFSET = NAMESPACE_LENGTH_OFFSET + 1;
-    public static final int BATCH_FLAGS_OFFSET = BATCH_FOLLOWING_OFFSET + 4;
-    public static final int RECORD_HEADER_LENGTH = BATCH_FLAGS_OFFSET + 2;
-    /** Batch flag: the record belongs to a batch of two or more records. */
-    public static final short BATCH_MEMBER = 1;
-    /** Batch flag: the record is its batch's first. */
-    public static final short BATCH_FIRST = 2;
-    /** The header CRC covers the header after the two CRC fields. */
+    /** The fixed part of every record's header; the optional fields follow it. */
+    public static final int FIXED_HEADER_LENGTH = NAMESPACE_LENGTH_OFFSET + 1;
+    /** The header CRC covers the header after the two CRC fields, optional fields included. */
     public static final int HEADER_CRC_COVERAGE_OFFSET = SEQUENCE_OFFSET;
+
+    /** Bits of the type byte that hold the type. */
+    public static final int TYPE_MASK = 0x07;
+    /** Flag: an i64 expiration (epoch seconds, never 0) follows the fixed header. */
+    public static final int EXPIRES = 0x10;
+    /** Flag: a u16 metadata length (1 or more) follows, after the expiration if any. */
+    public static final int HAS_METADATA = 0x20;
+    /**
+     * Flag: the record belongs to a write batch of two or more records; a u16 count of the
+     * batch's records that follow this one comes last among the optional fields (0 on the
+     * batch's last). Recovery replays a batch only when its first record, every record in order
+     * and its last are there, so a crash or damage leaves all of it or none.
+     */
+    public static final int BATCH_MEMBER_FLAG = 0x40;
+    /** Flag: the record is its batch's first (always with {@link #BATCH_MEMBER_FLAG}). */
+    public static final int BATCH_FIRST_FLAG = 0x80;
+    /** Batch flags as {@code Records.batchFlags} reports them: the record belongs to a batch. */
+    public static final short BATCH_MEMBER = 1;
+    /** Batch flags as {@code Records.batchFlags} reports them: the record is its batch's first. */
+    public static final short BATCH_FIRST = 2;
+    public static final int EXPIRATION_LENGTH = 8;
+    public static final int METADATA_LENGTH_LENGTH = 2;
+    public static final int BATCH_FOLLOWING_LENGTH = 2;
 
     // The bounds a header is checked against before any length is trusted, and the "never
     // expires" value of the expiration field, are the engine's Limits (dev.basalt.internal.env).
@@ -108,9 +122,24 @@ public final class LogFormat {
     private LogFormat() {
     }
 
-    /** Length of a record on disk, padding included. */
-    public static int recordLength(int namespaceLength, int keyLength, int metadataLength, long valueLength) {
-        long raw = (long) RECORD_HEADER_LENGTH + namespaceLength + keyLength + metadataLength + valueLength;
+    /**
+     * Length of a header: the fixed part and the optional fields of a record that expires, has
+     * metadata and belongs to a batch of two or more records, as said.
+     */
+    public static int headerLength(boolean expires, boolean hasMetadata, boolean batchMember) {
+        return FIXED_HEADER_LENGTH + (expires ? EXPIRATION_LENGTH : 0) + (hasMetadata ? METADATA_LENGTH_LENGTH : 0)
+                + (batchMember ? BATCH_FOLLOWING_LENGTH : 0);
+    }
+
+    /**
+     * Length of a record on disk, padding included; {@code expirationEpochSeconds} is
+     * {@code Limits.NO_EXPIRATION} for none, {@code batchMember} true in a batch of two or more.
+     */
+    public static int recordLength(int namespaceLength, int keyLength, int metadataLength, long valueLength,
+            long expirationEpochSeconds, boolean batchMember) {
+        int header = headerLength(expirationEpochSeconds != Limits.NO_EXPIRATION,
+                metadataLength > 0, batchMember);
+        long raw = (long) header + namespaceLength + keyLength + metadataLength + valueLength;
         long aligned = align(raw);
         if (aligned > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("record is " + aligned + " bytes; the limit is " + Integer.MAX_VALUE);
@@ -124,6 +153,14 @@ public final class LogFormat {
 
     public static boolean isKeyed(byte type) {
         return type == TYPE_PUT || type == TYPE_TOMBSTONE;
+    }
+
+    /** The type byte of a header: the type and the flags for the optional fields. */
+    public static byte typeByte(byte type, boolean expires, boolean hasMetadata, short batchFlags) {
+        int flags = (expires ? EXPIRES : 0) | (hasMetadata ? HAS_METADATA : 0)
+                | ((batchFlags & BATCH_MEMBER) != 0 ? BATCH_MEMBER_FLAG : 0)
+                | ((batchFlags & BATCH_FIRST) != 0 ? BATCH_FIRST_FLAG : 0);
+        return (byte) (type | flags);
     }
 
     public static boolean isKnownType(byte type) {

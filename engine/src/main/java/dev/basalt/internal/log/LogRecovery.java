@@ -271,9 +271,9 @@ final class LogRecovery {
     private void recoverSealed(long id, RecoverySink into) throws IOException {
         Path file = dir.resolve(segmentFileName(id));
         long capacity = io.size(file);
-        if (capacity < SEGMENT_HEADER_LENGTH + RECORD_HEADER_LENGTH) {
+        if (capacity < SEGMENT_HEADER_LENGTH + FIXED_HEADER_LENGTH) {
             report.corrupt(file, 0, capacity, "segment file is " + capacity + " bytes, shorter than a header and one"
-                    + " record (" + (SEGMENT_HEADER_LENGTH + RECORD_HEADER_LENGTH) + "); skipped");
+                    + " record (" + (SEGMENT_HEADER_LENGTH + FIXED_HEADER_LENGTH) + "); skipped");
             return;
         }
         Segment segment = Segment.map(io, file, id, capacity, Checksums.mask(storeId, id), capacity);

@@ -2,6 +2,7 @@ package dev.basalt.internal.log;
 
 import static dev.basalt.internal.log.LogFormat.*;
 
+import dev.basalt.internal.env.Limits;
 import java.nio.ByteBuffer;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -58,18 +59,30 @@ public final class RecordEncoder {
             int keyOffset, int keyLength, byte[] metadata, DirectBuffer value, int valueOffset, int valueLength,
             int mask, int batchFollowing, short batchFlags) {
         int metadataLength = metadata == null ? 0 : metadata.length;
-        int length = recordLength(namespace.length, keyLength, metadataLength, valueLength);
+        boolean expires = expirationEpochSeconds != Limits.NO_EXPIRATION;
+        boolean batchMember = (batchFlags & BATCH_MEMBER) != 0;
+        int headerLength = headerLength(expires, metadataLength > 0, batchMember);
+        int length = recordLength(namespace.length, keyLength, metadataLength, valueLength, expirationEpochSeconds,
+                batchMember);
         buffer.checkLimit(length);
         buffer.putLong(SEQUENCE_OFFSET, sequence, BYTE_ORDER);
-        buffer.putLong(EXPIRATION_OFFSET, expirationEpochSeconds, BYTE_ORDER);
         buffer.putInt(VALUE_LENGTH_OFFSET, valueLength, BYTE_ORDER);
         buffer.putShort(KEY_LENGTH_OFFSET, (short) keyLength, BYTE_ORDER);
-        buffer.putShort(METADATA_LENGTH_OFFSET, (short) metadataLength, BYTE_ORDER);
-        buffer.putByte(TYPE_OFFSET, type);
+        buffer.putByte(TYPE_OFFSET, typeByte(type, expires, metadataLength > 0, batchFlags));
         buffer.putByte(NAMESPACE_LENGTH_OFFSET, (byte) namespace.length);
-        buffer.putInt(BATCH_FOLLOWING_OFFSET, batchFollowing, BYTE_ORDER);
-        buffer.putShort(BATCH_FLAGS_OFFSET, batchFlags, BYTE_ORDER);
-        int at = RECORD_HEADER_LENGTH;
+        int at = FIXED_HEADER_LENGTH;
+        if (expires) {
+            buffer.putLong(at, expirationEpochSeconds, BYTE_ORDER);
+            at += EXPIRATION_LENGTH;
+        }
+        if (metadataLength > 0) {
+            buffer.putShort(at, (short) metadataLength, BYTE_ORDER);
+            at += METADATA_LENGTH_LENGTH;
+        }
+        if (batchMember) {
+            buffer.putShort(at, (short) batchFollowing, BYTE_ORDER);
+            at += BATCH_FOLLOWING_LENGTH;
+        }
         buffer.putBytes(at, namespace);
         at += namespace.length;
         if (keyLength > 0) {
@@ -86,9 +99,9 @@ public final class RecordEncoder {
         }
         buffer.setMemory(at, length - at, (byte) 0);
         buffer.putInt(HEADER_CRC_OFFSET, Checksums.masked(buffer, HEADER_CRC_COVERAGE_OFFSET,
-                RECORD_HEADER_LENGTH - HEADER_CRC_COVERAGE_OFFSET, mask), BYTE_ORDER);
-        buffer.putInt(BODY_CRC_OFFSET, Checksums.masked(buffer, RECORD_HEADER_LENGTH,
-                length - RECORD_HEADER_LENGTH, mask), BYTE_ORDER);
+                headerLength - HEADER_CRC_COVERAGE_OFFSET, mask), BYTE_ORDER);
+        buffer.putInt(BODY_CRC_OFFSET, Checksums.masked(buffer, headerLength, length - headerLength, mask),
+                BYTE_ORDER);
         return length;
     }
 

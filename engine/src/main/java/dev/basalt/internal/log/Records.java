@@ -4,6 +4,7 @@ import static dev.basalt.internal.env.Limits.MAX_BATCH_ENTRIES;
 import static dev.basalt.internal.env.Limits.MAX_KEY_BYTES;
 import static dev.basalt.internal.env.Limits.MAX_METADATA_BYTES;
 import static dev.basalt.internal.env.Limits.MAX_NAMESPACE_BYTES;
+import static dev.basalt.internal.env.Limits.NO_EXPIRATION;
 import static dev.basalt.internal.log.LogFormat.*;
 
 import org.agrona.DirectBuffer;
@@ -26,8 +27,24 @@ public final class Records {
         return b.getLong(offset + SEQUENCE_OFFSET, BYTE_ORDER);
     }
 
+    /** The type byte: the type and the flags of the optional header fields. */
+    private static int typeByte(DirectBuffer b, int offset) {
+        return b.getByte(offset + TYPE_OFFSET) & 0xFF;
+    }
+
+    /** Where the optional fields end: the header's length ({@code docs/format.md}). */
+    public static int headerLength(DirectBuffer b, int offset) {
+        return headerLength(typeByte(b, offset));
+    }
+
+    private static int headerLength(int typeByte) {
+        return LogFormat.headerLength((typeByte & EXPIRES) != 0, (typeByte & HAS_METADATA) != 0,
+                (typeByte & BATCH_MEMBER_FLAG) != 0);
+    }
+
     public static long expirationEpochSeconds(DirectBuffer b, int offset) {
-        return b.getLong(offset + EXPIRATION_OFFSET, BYTE_ORDER);
+        return (typeByte(b, offset) & EXPIRES) == 0 ? NO_EXPIRATION
+                : b.getLong(offset + FIXED_HEADER_LENGTH, BYTE_ORDER);
     }
 
     public static int valueLength(DirectBuffer b, int offset) {
@@ -39,23 +56,33 @@ public final class Records {
     }
 
     public static int metadataLength(DirectBuffer b, int offset) {
-        return b.getShort(offset + METADATA_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
+        int typeByte = typeByte(b, offset);
+        return (typeByte & HAS_METADATA) == 0 ? 0
+                : b.getShort(offset + metadataLengthOffset(typeByte), BYTE_ORDER) & 0xFFFF;
+    }
+
+    private static int metadataLengthOffset(int typeByte) {
+        return FIXED_HEADER_LENGTH + ((typeByte & EXPIRES) != 0 ? EXPIRATION_LENGTH : 0);
+    }
+
+    private static int batchFollowingOffset(int typeByte) {
+        return metadataLengthOffset(typeByte) + ((typeByte & HAS_METADATA) != 0 ? METADATA_LENGTH_LENGTH : 0);
     }
 
     public static byte type(DirectBuffer b, int offset) {
-        return b.getByte(offset + TYPE_OFFSET);
+        return (byte) (typeByte(b, offset) & TYPE_MASK);
     }
 
     public static int namespaceLength(DirectBuffer b, int offset) {
         return b.getByte(offset + NAMESPACE_LENGTH_OFFSET) & 0xFF;
     }
 
-    public static int namespaceOffset(int offset) {
-        return offset + RECORD_HEADER_LENGTH;
+    public static int namespaceOffset(DirectBuffer b, int offset) {
+        return offset + headerLength(b, offset);
     }
 
     public static int keyOffset(DirectBuffer b, int offset) {
-        return namespaceOffset(offset) + namespaceLength(b, offset);
+        return namespaceOffset(b, offset) + namespaceLength(b, offset);
     }
 
     public static int metadataOffset(DirectBuffer b, int offset) {
@@ -68,21 +95,32 @@ public final class Records {
 
     /** Length on disk, padding included; only meaningful once the header checked valid. */
     public static int length(DirectBuffer b, int offset) {
-        return recordLength(namespaceLength(b, offset), keyLength(b, offset), metadataLength(b, offset),
-                valueLength(b, offset) & 0xFFFFFFFFL);
+        long raw = (long) headerLength(b, offset) + namespaceLength(b, offset) + keyLength(b, offset)
+                + metadataLength(b, offset) + (valueLength(b, offset) & 0xFFFFFFFFL);
+        return (int) align(raw);
     }
 
     /**
      * Checks the header at {@code offset}: cheap field checks first (a run of zeros fails on
      * its type byte without a CRC), then the masked header CRC. {@code limit} is the end of the
-     * bytes the record may occupy.
+     * bytes the record may occupy. A valid header is in its one canonical form: a flag only
+     * with a field that needs it (an expiration not 0, a metadata length not 0).
      */
     public static int checkHeader(DirectBuffer b, int offset, long limit, int mask) {
-        if (offset + RECORD_HEADER_LENGTH > limit) {
+        if (offset + FIXED_HEADER_LENGTH > limit) {
             return PAST_END;
         }
-        byte type = type(b, offset);
-        if (!isKnownType(type) || sequence(b, offset) <= 0 || !reservedIsZero(b, offset)) {
+        int typeByte = typeByte(b, offset);
+        byte type = (byte) (typeByte & TYPE_MASK);
+        if (!isKnownType(type) || (typeByte & ~(TYPE_MASK | EXPIRES | HAS_METADATA | BATCH_MEMBER_FLAG
+                | BATCH_FIRST_FLAG)) != 0 || sequence(b, offset) <= 0) {
+            return BAD_FIELD;
+        }
+        int headerLength = headerLength(typeByte);
+        if (offset + headerLength > limit) {
+            return PAST_END;
+        }
+        if (!optionalFieldsValid(b, offset, typeByte)) {
             return BAD_FIELD;
         }
         int nsLength = namespaceLength(b, offset);
@@ -96,41 +134,50 @@ public final class Records {
                 || (type != TYPE_PUT && (metadataLength != 0 || valueLength != 0))) {
             return BAD_FIELD;
         }
-        long end = offset + (long) RECORD_HEADER_LENGTH + nsLength + keyLength + metadataLength + valueLength;
+        long end = offset + (long) headerLength + nsLength + keyLength + metadataLength + valueLength;
         if (align(end) > limit) {
             return PAST_END;
         }
         int stored = b.getInt(offset + HEADER_CRC_OFFSET, BYTE_ORDER);
         int actual = Checksums.masked(b, offset + HEADER_CRC_COVERAGE_OFFSET,
-                RECORD_HEADER_LENGTH - HEADER_CRC_COVERAGE_OFFSET, mask);
+                headerLength - HEADER_CRC_COVERAGE_OFFSET, mask);
         return stored == actual ? VALID : BAD_HEADER_CRC;
     }
 
     /** True when the body CRC matches; call only after {@link #checkHeader} returned VALID. */
     public static boolean bodyIsIntact(DirectBuffer b, int offset, int mask) {
-        int bodyLength = length(b, offset) - RECORD_HEADER_LENGTH;
+        int headerLength = headerLength(b, offset);
+        int bodyLength = length(b, offset) - headerLength;
         int stored = b.getInt(offset + BODY_CRC_OFFSET, BYTE_ORDER);
-        return stored == Checksums.masked(b, offset + RECORD_HEADER_LENGTH, bodyLength, mask);
+        return stored == Checksums.masked(b, offset + headerLength, bodyLength, mask);
     }
 
-    private static boolean reservedIsZero(DirectBuffer b, int offset) {
-        int following = b.getInt(offset + BATCH_FOLLOWING_OFFSET, BYTE_ORDER);
-        short flags = b.getShort(offset + BATCH_FLAGS_OFFSET, BYTE_ORDER);
-        if (flags == 0) {
-            return following == 0;
+    /** The optional fields hold what their flags promise; the header's bytes are in bounds. */
+    private static boolean optionalFieldsValid(DirectBuffer b, int offset, int typeByte) {
+        if ((typeByte & EXPIRES) != 0 && b.getLong(offset + FIXED_HEADER_LENGTH, BYTE_ORDER) == NO_EXPIRATION) {
+            return false;
         }
-        boolean first = (flags & BATCH_FIRST) != 0;
-        return (flags & ~(BATCH_MEMBER | BATCH_FIRST)) == 0 && (flags & BATCH_MEMBER) != 0
-                && following >= 0 && following < MAX_BATCH_ENTRIES && (!first || following > 0);
+        if ((typeByte & HAS_METADATA) != 0 && metadataLength(b, offset) == 0) {
+            return false;
+        }
+        if ((typeByte & BATCH_MEMBER_FLAG) == 0) {
+            return (typeByte & BATCH_FIRST_FLAG) == 0;
+        }
+        int following = batchFollowing(b, offset);
+        return following < MAX_BATCH_ENTRIES && ((typeByte & BATCH_FIRST_FLAG) == 0 || following > 0);
     }
 
     /** The batch flags ({@link LogFormat#BATCH_MEMBER}, {@link LogFormat#BATCH_FIRST}); 0 alone. */
     public static short batchFlags(DirectBuffer b, int offset) {
-        return b.getShort(offset + BATCH_FLAGS_OFFSET, BYTE_ORDER);
+        int typeByte = typeByte(b, offset);
+        return (short) (((typeByte & BATCH_MEMBER_FLAG) != 0 ? BATCH_MEMBER : 0)
+                | ((typeByte & BATCH_FIRST_FLAG) != 0 ? BATCH_FIRST : 0));
     }
 
     /** Records of the same write batch that follow this one (0: alone, or the batch's last). */
     public static int batchFollowing(DirectBuffer b, int offset) {
-        return b.getInt(offset + BATCH_FOLLOWING_OFFSET, BYTE_ORDER);
+        int typeByte = typeByte(b, offset);
+        return (typeByte & BATCH_MEMBER_FLAG) == 0 ? 0
+                : b.getShort(offset + batchFollowingOffset(typeByte), BYTE_ORDER) & 0xFFFF;
     }
 }

@@ -43,11 +43,12 @@ public final class SegmentHeader {
         int version = b.getInt(SEGMENT_VERSION_OFFSET, BYTE_ORDER);
         if (version > SEGMENT_FORMAT_VERSION) {
             throw new BasaltException(file + " was written by a newer Basalt: format version=" + version
-                    + ", this Basalt reads versions " + FORMAT_VERSION + ".." + SEGMENT_FORMAT_VERSION);
+                    + ", this Basalt reads version " + SEGMENT_FORMAT_VERSION);
         }
-        if (version < FORMAT_VERSION) {
-            throw new BasaltException(file + " is too old for this Basalt: format version=" + version
-                    + ", this Basalt reads versions " + FORMAT_VERSION + ".." + SEGMENT_FORMAT_VERSION);
+        if (version < SEGMENT_FORMAT_VERSION) {
+            throw new BasaltException(file + " was written by an older Basalt: format version=" + version
+                    + ", this Basalt reads version " + SEGMENT_FORMAT_VERSION + " (the compact record header)"
+                    + "; move the data with the Basalt that wrote it (basalt export, per namespace) and this one (basalt import)");
         }
         long foundStore = b.getLong(SEGMENT_STORE_ID_OFFSET, BYTE_ORDER);
         long foundSegment = b.getLong(SEGMENT_ID_OFFSET, BYTE_ORDER);

@@ -259,7 +259,8 @@ public final class SegmentLog implements AutoCloseable {
     public long append(byte type, long sequence, long expirationEpochSeconds, byte[] namespace, DirectBuffer key,
             int keyOffset, int keyLength, byte[] metadata, DirectBuffer value, int valueOffset, int valueLength) {
         checkNotFailed();
-        int length = recordLength(namespace.length, keyLength, metadata == null ? 0 : metadata.length, valueLength);
+        int length = recordLength(namespace.length, keyLength, metadata == null ? 0 : metadata.length, valueLength,
+                expirationEpochSeconds, false);
         try {
             if (SEGMENT_HEADER_LENGTH + (long) length > newSegmentCapacityBytes) {
                 throw new IllegalArgumentException("record is " + length + " bytes; a segment holds at most "

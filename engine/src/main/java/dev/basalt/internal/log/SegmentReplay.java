@@ -88,7 +88,7 @@ final class SegmentReplay {
         hints.add(buffer, offset, offset);
         into.accept(Locations.of(id, offset), Records.type(buffer, offset), Records.sequence(buffer, offset),
                 Records.expirationEpochSeconds(buffer, offset), Records.length(buffer, offset), buffer,
-                Records.namespaceOffset(offset), Records.namespaceLength(buffer, offset),
+                Records.namespaceOffset(buffer, offset), Records.namespaceLength(buffer, offset),
                 Records.keyLength(buffer, offset), true);
     }
 }

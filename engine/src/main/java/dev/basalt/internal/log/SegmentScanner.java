@@ -44,7 +44,7 @@ public final class SegmentScanner {
         long validEnd = from;
         int damageStart = -1;
         String damageReason = null;
-        while (at + LogFormat.RECORD_HEADER_LENGTH <= limit) {
+        while (at + LogFormat.FIXED_HEADER_LENGTH <= limit) {
             int status = Records.checkHeader(segment, at, limit, mask);
             if (status == Records.VALID) {
                 int length = Records.length(segment, at);
@@ -70,7 +70,7 @@ public final class SegmentScanner {
                 // where that word is zero the check is skipped, a word at a time: the zero tail
                 // of a preallocated segment, scanned to its capacity after a crash, then costs a
                 // read of memory rather than a header check every 8 bytes. Same outcome.
-                while (at + LogFormat.RECORD_HEADER_LENGTH <= limit
+                while (at + LogFormat.FIXED_HEADER_LENGTH <= limit
                         && segment.getLong(at + LogFormat.SEQUENCE_OFFSET) == 0) {
                     at += ALIGNMENT;
                 }

@@ -33,7 +33,9 @@ public record BatchEntry(byte type, byte[] key, byte[] metadata, long expiration
         return type == LogFormat.TYPE_PUT;
     }
 
-    int recordLength(int namespaceBytes) {
-        return LogFormat.recordLength(namespaceBytes, key.length, metadata == null ? 0 : metadata.length, valueLength);
+    /** Its record's length on disk; {@code batchMember} true in a batch of two or more records. */
+    int recordLength(int namespaceBytes, boolean batchMember) {
+        return LogFormat.recordLength(namespaceBytes, key.length, metadata == null ? 0 : metadata.length, valueLength,
+                expirationEpochSeconds, batchMember);
     }
 }

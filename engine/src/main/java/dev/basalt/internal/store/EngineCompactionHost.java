@@ -126,7 +126,7 @@ final class EngineCompactionHost implements CompactionHost {
                         || (expiration != Limits.NO_EXPIRATION && expiration <= nowEpochSeconds)) {
                     continue;
                 }
-                int nameOffset = Records.namespaceOffset(offset);
+                int nameOffset = Records.namespaceOffset(segment, offset);
                 int nameLength = Records.namespaceLength(segment, offset);
                 if (ns == null || !sameBytes(ns.nameBytes(), segment, nameOffset, nameLength)) {
                     ns = namespaces.get(segment, nameOffset, nameLength);

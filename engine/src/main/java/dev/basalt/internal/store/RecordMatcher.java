@@ -55,7 +55,7 @@ final class RecordMatcher implements KeyMatcher {
                 || Records.namespaceLength(b, at) != namespace.capacity()) {
             return false;
         }
-        int nsOffset = Records.namespaceOffset(at);
+        int nsOffset = Records.namespaceOffset(b, at);
         return ByteRanges.equal(b, nsOffset, namespace, 0, namespace.capacity())
                 && ByteRanges.equal(b, nsOffset + namespace.capacity(), key, offset, length);
     }

@@ -456,9 +456,9 @@ final class Recovery implements RecoverySink {
         long length;
         if (Records.checkHeader(b, offset, segment.dataEnd(), segment.mask()) != Records.VALID) {
             damage = "header checksum mismatch";
-            length = LogFormat.RECORD_HEADER_LENGTH; // its length field is not to be trusted
+            length = LogFormat.FIXED_HEADER_LENGTH; // its length field is not to be trusted
         } else if (Records.namespaceLength(b, offset) != ns.nameBytes.length
-                || !ByteRanges.equal(b, Records.namespaceOffset(offset), ns.nameView, 0, ns.nameBytes.length)) {
+                || !ByteRanges.equal(b, Records.namespaceOffset(b, offset), ns.nameView, 0, ns.nameBytes.length)) {
             damage = "namespace bytes differ from its hint entry";
             length = Records.length(b, offset);
         } else if (KeyHash.hash(hashSeed, b, Records.keyOffset(b, offset), Records.keyLength(b, offset)) != keyHash) {

@@ -121,7 +121,7 @@ final class WritePath {
             open.checkWritable(ns);
             if (type == LogFormat.TYPE_PUT) {
                 diskReserve.beforePut(LogFormat.recordLength(ns.nameBytes().length, keyLength,
-                        metadata == null ? 0 : metadata.length, valueLength));
+                        metadata == null ? 0 : metadata.length, valueLength, expirationEpochSeconds, false));
             }
             sequence = ++lastSequence;
             CrashPoints.hit(CrashPoint.WRITE_BEFORE_APPEND);
@@ -167,7 +167,7 @@ final class WritePath {
         for (int i = 0; i < count; i++) {
             BatchEntry entry = entries.get(i);
             hashes[i] = ns.hash(new UnsafeBuffer(entry.key()), 0, entry.key().length);
-            putBytes += entry.isPut() ? entry.recordLength(ns.nameBytes().length) : 0;
+            putBytes += entry.isPut() ? entry.recordLength(ns.nameBytes().length, count > 1) : 0;
         }
         long last;
         lockForWrite();
@@ -212,7 +212,7 @@ final class WritePath {
 
         @Override
         public int length(int i) {
-            return entries.get(i).recordLength(ns.nameBytes().length);
+            return entries.get(i).recordLength(ns.nameBytes().length, entries.size() > 1);
         }
 
         @Override

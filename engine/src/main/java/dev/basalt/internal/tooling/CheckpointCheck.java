@@ -189,7 +189,7 @@ final class CheckpointCheck {
             return "the checkpoint indexes a record of type " + Records.type(segment, offset) + ", not a put";
         }
         byte[] name = ns.name().getBytes(StandardCharsets.UTF_8);
-        int nsOffset = Records.namespaceOffset(offset);
+        int nsOffset = Records.namespaceOffset(segment, offset);
         if (Records.namespaceLength(segment, offset) != name.length
                 || !segment.getStringWithoutLengthUtf8(nsOffset, name.length).equals(ns.name())) {
             return "the record belongs to another namespace";

@@ -165,7 +165,7 @@ final class HintCheck {
             }
             if (namespaceLength != Records.namespaceLength(segment, offset)
                     || keyLength != Records.keyLength(segment, offset)
-                    || !sameBytes(entry, nameOffset, segment, Records.namespaceOffset(offset),
+                    || !sameBytes(entry, nameOffset, segment, Records.namespaceOffset(segment, offset),
                             namespaceLength + keyLength)) {
                 return "names another namespace or key than the record at segment offset " + offset;
             }

@@ -96,7 +96,7 @@ public final class SegmentDump {
         int metadataLength = Records.metadataLength(b, offset);
         return new Entry(offset, Records.length(b, offset), typeName(Records.type(b, offset)),
                 Records.sequence(b, offset), Records.expirationEpochSeconds(b, offset),
-                text(b, Records.namespaceOffset(offset), Records.namespaceLength(b, offset)),
+                text(b, Records.namespaceOffset(b, offset), Records.namespaceLength(b, offset)),
                 text(b, Records.keyOffset(b, offset), Records.keyLength(b, offset)),
                 metadataLength == 0 ? null : text(b, Records.metadataOffset(b, offset), metadataLength),
                 Records.valueLength(b, offset) & 0xFFFFFFFFL, checksum);

@@ -58,6 +58,17 @@ final class SegmentImage {
         return offset;
     }
 
+    /** Appends a PUT that is record {@code batchFlags} of a write batch with {@code following} after it. */
+    int appendBatchMember(long sequence, long expirationEpochSeconds, String namespace, String key, String metadata,
+            byte[] value, int following, short batchFlags) {
+        int length = encoder.encode(LogFormat.TYPE_PUT, sequence, expirationEpochSeconds, utf8(namespace), utf8(key),
+                utf8(metadata), new UnsafeBuffer(value), 0, value.length, MASK, following, batchFlags);
+        int offset = tail;
+        buffer.putBytes(offset, encoder.encoded(), 0, length);
+        tail += length;
+        return offset;
+    }
+
     /** Where the next record would go. */
     int tail() {
         return tail;

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Random;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link SegmentLog} on real files: what an append leaves on disk and what a reopen makes of it. */
@@ -43,11 +45,13 @@ class SegmentLogRecoveryTest {
             log = log.reopen();
 
             assertThat(log.recovered.entries).containsExactly(
-                    new CollectingSink.Entry(create, TYPE_NAMESPACE_CREATE, 1, NO_EXPIRATION, 48, "NS", ""),
-                    new CollectingSink.Entry(put, TYPE_PUT, 2, NO_EXPIRATION, recordLength(2, 1, 7, 5), "NS", "k"),
-                    new CollectingSink.Entry(expiring, TYPE_PUT, 3, 1_900_000_000L, recordLength(2, 1, 0, 4), "NS", "e"),
-                    new CollectingSink.Entry(tombstone, TYPE_TOMBSTONE, 4, NO_EXPIRATION, 48, "NS", "k"),
-                    new CollectingSink.Entry(drop, TYPE_NAMESPACE_DROP, 5, NO_EXPIRATION, 48, "NS", ""));
+                    new CollectingSink.Entry(create, TYPE_NAMESPACE_CREATE, 1, NO_EXPIRATION, 32, "NS", ""),
+                    new CollectingSink.Entry(put, TYPE_PUT, 2, NO_EXPIRATION,
+                            recordLength(2, 1, 7, 5, NO_EXPIRATION, false), "NS", "k"),
+                    new CollectingSink.Entry(expiring, TYPE_PUT, 3, 1_900_000_000L,
+                            recordLength(2, 1, 0, 4, 1_900_000_000L, false), "NS", "e"),
+                    new CollectingSink.Entry(tombstone, TYPE_TOMBSTONE, 4, NO_EXPIRATION, 32, "NS", "k"),
+                    new CollectingSink.Entry(drop, TYPE_NAMESPACE_DROP, 5, NO_EXPIRATION, 32, "NS", ""));
             assertThat(log.valueAt(put)).isEqualTo(utf8("value"));
             assertThat(log.metadataAt(put)).isEqualTo("{\"m\":1}");
             assertThat(log.report.corruptRecords()).isEmpty();
@@ -91,7 +95,7 @@ class SegmentLogRecoveryTest {
             CollectingSink.Entry entry = log.recovered.entries.get(1);
             assertThat(entry.location()).isEqualTo(largest);
             assertThat(entry.namespace()).isEqualTo(namespace);
-            assertThat(entry.recordLength()).isEqualTo(recordLength(64, 512, 1024, value.length))
+            assertThat(entry.recordLength()).isEqualTo(recordLength(64, 512, 1024, value.length, NO_EXPIRATION, false))
                     .isLessThanOrEqualTo((int) ONE_MIB - SEGMENT_HEADER_LENGTH);
             assertThat(log.valueAt(largest)).isEqualTo(value);
             assertThat(log.metadataAt(largest)).isEqualTo(metadata);
@@ -185,7 +189,7 @@ class SegmentLogRecoveryTest {
             lastRecord = FileBytes.read(log.segmentFile(1), Locations.offset(b), (int) (dataEnd - Locations.offset(b)));
         }
         // A third record whose write stopped after its header and half its body.
-        byte[] torn = Arrays.copyOf(lastRecord, RECORD_HEADER_LENGTH + 50);
+        byte[] torn = Arrays.copyOf(lastRecord, FIXED_HEADER_LENGTH + 50);
         FileBytes.write(dir.resolve(segmentFileName(1)), dataEnd, torn);
 
         LogFixture log = LogFixture.open(dir, SMALL_SEGMENT_BYTES);
@@ -214,7 +218,7 @@ class SegmentLogRecoveryTest {
             c = log.put("NS", "c", "3");
         }
         Path file = dir.resolve(segmentFileName(1));
-        FileBytes.flipBit(file, Locations.offset(b) + RECORD_HEADER_LENGTH + 4, 2);
+        FileBytes.flipBit(file, Locations.offset(b) + FIXED_HEADER_LENGTH + 4, 2);
 
         try (LogFixture log = LogFixture.open(dir, SMALL_SEGMENT_BYTES)) {
             assertThat(log.recovered.keys()).containsExactly("a", "c");
@@ -260,16 +264,18 @@ class SegmentLogRecoveryTest {
                 .hasMessageContaining("version=" + (SEGMENT_FORMAT_VERSION + 1));
     }
 
-    @Test
-    void segmentHeaderOfAnOlderFormatVersionIsRefusedNamingTheFile() {
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void segmentHeaderOfAnOlderFormatVersionIsRefusedNamingTheFile(int version) {
         rollToThreeSegments();
         Path file = dir.resolve(segmentFileName(3));
-        rewriteHeaderVersion(file, FORMAT_VERSION - 1);
+        rewriteHeaderVersion(file, version);
 
         assertThatThrownBy(() -> LogFixture.open(dir, SMALL_SEGMENT_BYTES))
                 .isInstanceOf(BasaltException.class)
                 .hasMessageContaining(file.toString())
-                .hasMessageContaining("too old");
+                .hasMessageContaining("older")
+                .hasMessageContaining("version=" + version);
     }
 
     @Test

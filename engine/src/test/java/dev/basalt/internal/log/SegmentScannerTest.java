@@ -114,7 +114,7 @@ class SegmentScannerTest {
     @Test
     void tornPayloadAtTheTailIsCut() {
         int e = image.put(5, "NS", "e", null, value(500, 'e'));
-        wipe(e + RECORD_HEADER_LENGTH + 100, CAPACITY - (e + RECORD_HEADER_LENGTH + 100)); // header whole, body cut
+        wipe(e + FIXED_HEADER_LENGTH + 100, CAPACITY - (e + FIXED_HEADER_LENGTH + 100)); // header whole, body cut
 
         Scan scan = image.scan();
 
@@ -137,7 +137,7 @@ class SegmentScannerTest {
 
     @Test
     void bodyChecksumMismatchAtTheTailIsCut() {
-        image.flipBit(d + RECORD_HEADER_LENGTH + 4, 0);
+        image.flipBit(d + FIXED_HEADER_LENGTH + 4, 0);
 
         Scan scan = image.scan();
 
@@ -216,7 +216,7 @@ class SegmentScannerTest {
 
     @Test
     void damagedHeaderInTheMiddleIsSkippedByResynchronisation() {
-        wipe(b, RECORD_HEADER_LENGTH); // the whole header gone, the body intact
+        wipe(b, FIXED_HEADER_LENGTH); // the whole header gone, the body intact
 
         Scan scan = image.scan();
 

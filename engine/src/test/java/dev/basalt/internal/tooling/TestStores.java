@@ -64,7 +64,7 @@ final class TestStores {
         byte[] file = bytes(segment);
         for (int i = 0; i + body.length <= file.length; i++) {
             if (startsWith(file, i, body)) {
-                return i - dev.basalt.internal.log.LogFormat.RECORD_HEADER_LENGTH;
+                return i - dev.basalt.internal.log.LogFormat.FIXED_HEADER_LENGTH;
             }
         }
         throw new AssertionError("record of " + key + " not found in " + segment);

@@ -1,5 +1,6 @@
 package dev.basalt.internal.tooling;
 
+import static dev.basalt.internal.env.Limits.NO_EXPIRATION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,7 +70,7 @@ class VerifierTest {
         Path segment = TestStores.segmentOf(dir, key, TestStores.value(100));
         long offset = TestStores.recordOffset(segment, "USERS", key, TestStores.value(100));
         java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(segment);
-        TestStores.flipByte(segment, offset + LogFormat.RECORD_HEADER_LENGTH + "USERS".length() + key.length() + 10);
+        TestStores.flipByte(segment, offset + LogFormat.FIXED_HEADER_LENGTH + "USERS".length() + key.length() + 10);
         Files.setLastModifiedTime(segment, modified);
 
         VerifyReport report = Verifier.verify(dir);
@@ -171,7 +172,7 @@ class VerifierTest {
         String key = "key-100";
         Path segment = TestStores.segmentOf(dir, key, TestStores.value(100));
         long offset = TestStores.recordOffset(segment, "USERS", key, TestStores.value(100));
-        TestStores.flipByte(segment, offset + LogFormat.RECORD_HEADER_LENGTH + "USERS".length() + key.length() + 10);
+        TestStores.flipByte(segment, offset + LogFormat.FIXED_HEADER_LENGTH + "USERS".length() + key.length() + 10);
         Map<String, byte[]> before = TestStores.snapshot(dir);
 
         VerifyReport report = Verifier.verify(dir);
@@ -194,7 +195,7 @@ class VerifierTest {
         TestStores.write(dir, 10); // ten puts, then the tombstone of key-0 as the last record
         Path active = TestStores.segments(dir).lastEntry().getValue();
         long put = TestStores.recordOffset(active, "USERS", "key-9", TestStores.value(9));
-        long tombstone = put + LogFormat.recordLength(5, 5, 0, 300);
+        long tombstone = put + LogFormat.recordLength(5, 5, 0, 300, NO_EXPIRATION, false);
         TestStores.flipByte(active, put + 100);            // a value byte: the body checksum fails
         TestStores.flipByte(active, tombstone + 8);        // the sequence number: the header checksum fails
         TestStores.flipByte(active, put + 100);            // undo the first: only the tail is damaged
@@ -202,7 +203,7 @@ class VerifierTest {
 
         assertThat(tail.damage()).singleElement().satisfies(d -> {
             assertThat(d.offset()).isEqualTo(tombstone);
-            assertThat(d.length()).isEqualTo(LogFormat.recordLength(5, 5, 0, 0));
+            assertThat(d.length()).isEqualTo(LogFormat.recordLength(5, 5, 0, 0, NO_EXPIRATION, false));
             assertThat(d.reason()).startsWith("header checksum mismatch; no intact record follows").contains("torn tail");
         });
 

@@ -31,8 +31,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class LogModel {
     /** One record of the pristine log. */
-    record Rec(String file, long segmentId, int offset, int length, byte type, String namespace, String key,
-            long sequence, long expirationEpochSeconds, byte[] metadata, byte[] value) {
+    record Rec(String file, long segmentId, int offset, int length, int headerLength, byte type, String namespace,
+            String key, long sequence, long expirationEpochSeconds, byte[] metadata, byte[] value) {
         boolean intersects(long start, long end) {
             return offset < end && start < offset + (long) length;
         }
@@ -103,7 +103,7 @@ final class LogModel {
     }
 
     private static Rec readRecord(String file, long id, DirectBuffer b, int offset) {
-        String ns = b.getStringWithoutLengthUtf8(Records.namespaceOffset(offset), Records.namespaceLength(b, offset));
+        String ns = b.getStringWithoutLengthUtf8(Records.namespaceOffset(b, offset), Records.namespaceLength(b, offset));
         byte type = Records.type(b, offset);
         String key = isKeyed(type)
                 ? b.getStringWithoutLengthUtf8(Records.keyOffset(b, offset), Records.keyLength(b, offset)) : null;
@@ -111,7 +111,8 @@ final class LogModel {
         b.getBytes(Records.metadataOffset(b, offset), metadata);
         byte[] value = new byte[Records.valueLength(b, offset)];
         b.getBytes(Records.valueOffset(b, offset), value);
-        return new Rec(file, id, offset, Records.length(b, offset), type, ns, key, Records.sequence(b, offset),
+        return new Rec(file, id, offset, Records.length(b, offset), Records.headerLength(b, offset), type, ns, key,
+                Records.sequence(b, offset),
                 Records.expirationEpochSeconds(b, offset), metadata, value);
     }
 
