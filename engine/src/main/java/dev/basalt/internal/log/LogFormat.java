@@ -155,8 +155,8 @@ public final class LogFormat {
         return type == TYPE_PUT || type == TYPE_TOMBSTONE;
     }
 
-    /** The type byte of a header: the type and the flags for the optional fields. */
-    public static byte typeByte(byte type, boolean expires, boolean hasMetadata, short batchFlags) {
+    /** The {@code typeFlags} byte of a header: the type and the flags for the optional fields. */
+    public static byte typeFlags(byte type, boolean expires, boolean hasMetadata, short batchFlags) {
         int flags = (expires ? EXPIRES : 0) | (hasMetadata ? HAS_METADATA : 0)
                 | ((batchFlags & BATCH_MEMBER) != 0 ? BATCH_MEMBER_FLAG : 0)
                 | ((batchFlags & BATCH_FIRST) != 0 ? BATCH_FIRST_FLAG : 0);

@@ -68,7 +68,7 @@ public final class RecordEncoder {
         buffer.putLong(SEQUENCE_OFFSET, sequence, BYTE_ORDER);
         buffer.putInt(VALUE_LENGTH_OFFSET, valueLength, BYTE_ORDER);
         buffer.putShort(KEY_LENGTH_OFFSET, (short) keyLength, BYTE_ORDER);
-        buffer.putByte(TYPE_OFFSET, typeByte(type, expires, metadataLength > 0, batchFlags));
+        buffer.putByte(TYPE_OFFSET, typeFlags(type, expires, metadataLength > 0, batchFlags));
         buffer.putByte(NAMESPACE_LENGTH_OFFSET, (byte) namespace.length);
         int at = FIXED_HEADER_LENGTH;
         if (expires) {

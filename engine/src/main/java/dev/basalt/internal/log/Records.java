@@ -27,23 +27,23 @@ public final class Records {
         return b.getLong(offset + SEQUENCE_OFFSET, BYTE_ORDER);
     }
 
-    /** The type byte: the type and the flags of the optional header fields. */
-    private static int typeByte(DirectBuffer b, int offset) {
+    /** The {@code typeFlags} byte: the type and the flags of the optional header fields. */
+    private static int typeFlags(DirectBuffer b, int offset) {
         return b.getByte(offset + TYPE_OFFSET) & 0xFF;
     }
 
     /** Where the optional fields end: the header's length ({@code docs/format.md}). */
     public static int headerLength(DirectBuffer b, int offset) {
-        return headerLength(typeByte(b, offset));
+        return headerLength(typeFlags(b, offset));
     }
 
-    private static int headerLength(int typeByte) {
-        return LogFormat.headerLength((typeByte & EXPIRES) != 0, (typeByte & HAS_METADATA) != 0,
-                (typeByte & BATCH_MEMBER_FLAG) != 0);
+    private static int headerLength(int typeFlags) {
+        return LogFormat.headerLength((typeFlags & EXPIRES) != 0, (typeFlags & HAS_METADATA) != 0,
+                (typeFlags & BATCH_MEMBER_FLAG) != 0);
     }
 
     public static long expirationEpochSeconds(DirectBuffer b, int offset) {
-        return (typeByte(b, offset) & EXPIRES) == 0 ? NO_EXPIRATION
+        return (typeFlags(b, offset) & EXPIRES) == 0 ? NO_EXPIRATION
                 : b.getLong(offset + FIXED_HEADER_LENGTH, BYTE_ORDER);
     }
 
@@ -56,21 +56,21 @@ public final class Records {
     }
 
     public static int metadataLength(DirectBuffer b, int offset) {
-        int typeByte = typeByte(b, offset);
-        return (typeByte & HAS_METADATA) == 0 ? 0
-                : b.getShort(offset + metadataLengthOffset(typeByte), BYTE_ORDER) & 0xFFFF;
+        int typeFlags = typeFlags(b, offset);
+        return (typeFlags & HAS_METADATA) == 0 ? 0
+                : b.getShort(offset + metadataLengthOffset(typeFlags), BYTE_ORDER) & 0xFFFF;
     }
 
-    private static int metadataLengthOffset(int typeByte) {
-        return FIXED_HEADER_LENGTH + ((typeByte & EXPIRES) != 0 ? EXPIRATION_LENGTH : 0);
+    private static int metadataLengthOffset(int typeFlags) {
+        return FIXED_HEADER_LENGTH + ((typeFlags & EXPIRES) != 0 ? EXPIRATION_LENGTH : 0);
     }
 
-    private static int batchFollowingOffset(int typeByte) {
-        return metadataLengthOffset(typeByte) + ((typeByte & HAS_METADATA) != 0 ? METADATA_LENGTH_LENGTH : 0);
+    private static int batchFollowingOffset(int typeFlags) {
+        return metadataLengthOffset(typeFlags) + ((typeFlags & HAS_METADATA) != 0 ? METADATA_LENGTH_LENGTH : 0);
     }
 
     public static byte type(DirectBuffer b, int offset) {
-        return (byte) (typeByte(b, offset) & TYPE_MASK);
+        return (byte) (typeFlags(b, offset) & TYPE_MASK);
     }
 
     public static int namespaceLength(DirectBuffer b, int offset) {
@@ -110,17 +110,17 @@ public final class Records {
         if (offset + FIXED_HEADER_LENGTH > limit) {
             return PAST_END;
         }
-        int typeByte = typeByte(b, offset);
-        byte type = (byte) (typeByte & TYPE_MASK);
-        if (!isKnownType(type) || (typeByte & ~(TYPE_MASK | EXPIRES | HAS_METADATA | BATCH_MEMBER_FLAG
+        int typeFlags = typeFlags(b, offset);
+        byte type = (byte) (typeFlags & TYPE_MASK);
+        if (!isKnownType(type) || (typeFlags & ~(TYPE_MASK | EXPIRES | HAS_METADATA | BATCH_MEMBER_FLAG
                 | BATCH_FIRST_FLAG)) != 0 || sequence(b, offset) <= 0) {
             return BAD_FIELD;
         }
-        int headerLength = headerLength(typeByte);
+        int headerLength = headerLength(typeFlags);
         if (offset + headerLength > limit) {
             return PAST_END;
         }
-        if (!optionalFieldsValid(b, offset, typeByte)) {
+        if (!optionalFieldsValid(b, offset, typeFlags)) {
             return BAD_FIELD;
         }
         int nsLength = namespaceLength(b, offset);
@@ -153,31 +153,31 @@ public final class Records {
     }
 
     /** The optional fields hold what their flags promise; the header's bytes are in bounds. */
-    private static boolean optionalFieldsValid(DirectBuffer b, int offset, int typeByte) {
-        if ((typeByte & EXPIRES) != 0 && b.getLong(offset + FIXED_HEADER_LENGTH, BYTE_ORDER) == NO_EXPIRATION) {
+    private static boolean optionalFieldsValid(DirectBuffer b, int offset, int typeFlags) {
+        if ((typeFlags & EXPIRES) != 0 && b.getLong(offset + FIXED_HEADER_LENGTH, BYTE_ORDER) == NO_EXPIRATION) {
             return false;
         }
-        if ((typeByte & HAS_METADATA) != 0 && metadataLength(b, offset) == 0) {
+        if ((typeFlags & HAS_METADATA) != 0 && metadataLength(b, offset) == 0) {
             return false;
         }
-        if ((typeByte & BATCH_MEMBER_FLAG) == 0) {
-            return (typeByte & BATCH_FIRST_FLAG) == 0;
+        if ((typeFlags & BATCH_MEMBER_FLAG) == 0) {
+            return (typeFlags & BATCH_FIRST_FLAG) == 0;
         }
         int following = batchFollowing(b, offset);
-        return following < MAX_BATCH_ENTRIES && ((typeByte & BATCH_FIRST_FLAG) == 0 || following > 0);
+        return following < MAX_BATCH_ENTRIES && ((typeFlags & BATCH_FIRST_FLAG) == 0 || following > 0);
     }
 
     /** The batch flags ({@link LogFormat#BATCH_MEMBER}, {@link LogFormat#BATCH_FIRST}); 0 alone. */
     public static short batchFlags(DirectBuffer b, int offset) {
-        int typeByte = typeByte(b, offset);
-        return (short) (((typeByte & BATCH_MEMBER_FLAG) != 0 ? BATCH_MEMBER : 0)
-                | ((typeByte & BATCH_FIRST_FLAG) != 0 ? BATCH_FIRST : 0));
+        int typeFlags = typeFlags(b, offset);
+        return (short) (((typeFlags & BATCH_MEMBER_FLAG) != 0 ? BATCH_MEMBER : 0)
+                | ((typeFlags & BATCH_FIRST_FLAG) != 0 ? BATCH_FIRST : 0));
     }
 
     /** Records of the same write batch that follow this one (0: alone, or the batch's last). */
     public static int batchFollowing(DirectBuffer b, int offset) {
-        int typeByte = typeByte(b, offset);
-        return (typeByte & BATCH_MEMBER_FLAG) == 0 ? 0
-                : b.getShort(offset + batchFollowingOffset(typeByte), BYTE_ORDER) & 0xFFFF;
+        int typeFlags = typeFlags(b, offset);
+        return (typeFlags & BATCH_MEMBER_FLAG) == 0 ? 0
+                : b.getShort(offset + batchFollowingOffset(typeFlags), BYTE_ORDER) & 0xFFFF;
     }
 }
