@@ -69,13 +69,9 @@ public final class LogFormat {
      * batch's last). Recovery replays a batch only when its first record, every record in order
      * and its last are there, so a crash or damage leaves all of it or none.
      */
-    public static final int BATCH_MEMBER_FLAG = 0x40;
-    /** Flag: the record is its batch's first (always with {@link #BATCH_MEMBER_FLAG}). */
-    public static final int BATCH_FIRST_FLAG = 0x80;
-    /** Batch flags as {@code Records.batchFlags} reports them: the record belongs to a batch. */
-    public static final short BATCH_MEMBER = 1;
-    /** Batch flags as {@code Records.batchFlags} reports them: the record is its batch's first. */
-    public static final short BATCH_FIRST = 2;
+    public static final short BATCH_MEMBER = 0x40;
+    /** Flag: the record is its batch's first (always with {@link #BATCH_MEMBER}). */
+    public static final short BATCH_FIRST = 0x80;
     public static final int EXPIRATION_LENGTH = 8;
     public static final int METADATA_LENGTH_LENGTH = 2;
     public static final int BATCH_FOLLOWING_LENGTH = 2;
@@ -158,8 +154,7 @@ public final class LogFormat {
     /** The {@code typeFlags} byte of a header: the type and the flags for the optional fields. */
     public static byte typeFlags(byte type, boolean expires, boolean hasMetadata, short batchFlags) {
         int flags = (expires ? EXPIRES : 0) | (hasMetadata ? HAS_METADATA : 0)
-                | ((batchFlags & BATCH_MEMBER) != 0 ? BATCH_MEMBER_FLAG : 0)
-                | ((batchFlags & BATCH_FIRST) != 0 ? BATCH_FIRST_FLAG : 0);
+                | (batchFlags & (BATCH_MEMBER | BATCH_FIRST));
         return (byte) (type | flags);
     }
 

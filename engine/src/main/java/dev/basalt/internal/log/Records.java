@@ -39,7 +39,7 @@ public final class Records {
 
     private static int headerLength(int typeFlags) {
         return LogFormat.headerLength((typeFlags & EXPIRES) != 0, (typeFlags & HAS_METADATA) != 0,
-                (typeFlags & BATCH_MEMBER_FLAG) != 0);
+                (typeFlags & BATCH_MEMBER) != 0);
     }
 
     public static long expirationEpochSeconds(DirectBuffer b, int offset) {
@@ -112,8 +112,8 @@ public final class Records {
         }
         int typeFlags = typeFlags(b, offset);
         byte type = (byte) (typeFlags & TYPE_MASK);
-        if (!isKnownType(type) || (typeFlags & ~(TYPE_MASK | EXPIRES | HAS_METADATA | BATCH_MEMBER_FLAG
-                | BATCH_FIRST_FLAG)) != 0 || sequence(b, offset) <= 0) {
+        if (!isKnownType(type) || (typeFlags & ~(TYPE_MASK | EXPIRES | HAS_METADATA | BATCH_MEMBER
+                | BATCH_FIRST)) != 0 || sequence(b, offset) <= 0) {
             return BAD_FIELD;
         }
         int headerLength = headerLength(typeFlags);
@@ -160,24 +160,22 @@ public final class Records {
         if ((typeFlags & HAS_METADATA) != 0 && metadataLength(b, offset) == 0) {
             return false;
         }
-        if ((typeFlags & BATCH_MEMBER_FLAG) == 0) {
-            return (typeFlags & BATCH_FIRST_FLAG) == 0;
+        if ((typeFlags & BATCH_MEMBER) == 0) {
+            return (typeFlags & BATCH_FIRST) == 0;
         }
         int following = batchFollowing(b, offset);
-        return following < MAX_BATCH_ENTRIES && ((typeFlags & BATCH_FIRST_FLAG) == 0 || following > 0);
+        return following < MAX_BATCH_ENTRIES && ((typeFlags & BATCH_FIRST) == 0 || following > 0);
     }
 
     /** The batch flags ({@link LogFormat#BATCH_MEMBER}, {@link LogFormat#BATCH_FIRST}); 0 alone. */
     public static short batchFlags(DirectBuffer b, int offset) {
-        int typeFlags = typeFlags(b, offset);
-        return (short) (((typeFlags & BATCH_MEMBER_FLAG) != 0 ? BATCH_MEMBER : 0)
-                | ((typeFlags & BATCH_FIRST_FLAG) != 0 ? BATCH_FIRST : 0));
+        return (short) (typeFlags(b, offset) & (BATCH_MEMBER | BATCH_FIRST));
     }
 
     /** Records of the same write batch that follow this one (0: alone, or the batch's last). */
     public static int batchFollowing(DirectBuffer b, int offset) {
         int typeFlags = typeFlags(b, offset);
-        return (typeFlags & BATCH_MEMBER_FLAG) == 0 ? 0
+        return (typeFlags & BATCH_MEMBER) == 0 ? 0
                 : b.getShort(offset + batchFollowingOffset(typeFlags), BYTE_ORDER) & 0xFFFF;
     }
 }

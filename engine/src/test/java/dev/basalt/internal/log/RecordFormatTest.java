@@ -68,8 +68,8 @@ class RecordFormatTest {
         int last = image.appendBatchMember(3, NO_EXPIRATION, "N", "c", null, utf8("v"), 0, BATCH_MEMBER);
 
         UnsafeBuffer b = image.buffer;
-        assertThat(b.getByte(first + 22)).isEqualTo((byte) (TYPE_PUT | EXPIRES | HAS_METADATA | BATCH_MEMBER_FLAG
-                | BATCH_FIRST_FLAG));
+        assertThat(b.getByte(first + 22)).isEqualTo((byte) (TYPE_PUT | EXPIRES | HAS_METADATA | BATCH_MEMBER
+                | BATCH_FIRST));
         assertThat(b.getShort(first + 34, BYTE_ORDER)).as("batchFollowing after expiration and metaLen")
                 .isEqualTo((short) 2);
         assertThat(Records.headerLength(b, first)).isEqualTo(36);
@@ -109,7 +109,7 @@ class RecordFormatTest {
                 break;
             case "BATCH_FIRST alone":
                 offset = image.put(1, "N", "k", null, utf8("v"));
-                setTypeFlags(image, offset, TYPE_PUT | BATCH_FIRST_FLAG);
+                setTypeFlags(image, offset, TYPE_PUT | BATCH_FIRST);
                 break;
             case "a first record with nothing following":
                 offset = image.appendBatchMember(1, NO_EXPIRATION, "N", "k", null, utf8("v"), 1,

@@ -50,19 +50,19 @@ final class SegmentImage {
     int append(int mask, byte type, long sequence, long expirationEpochSeconds, String namespace, String key,
             String metadata, byte[] value) {
         byte[] valueBytes = value == null ? new byte[0] : value;
-        int length = encoder.encode(type, sequence, expirationEpochSeconds, utf8(namespace), utf8(key),
-                utf8(metadata), new UnsafeBuffer(valueBytes), 0, valueBytes.length, mask);
-        int offset = tail;
-        buffer.putBytes(offset, encoder.encoded(), 0, length);
-        tail += length;
-        return offset;
+        return place(encoder.encode(type, sequence, expirationEpochSeconds, utf8(namespace), utf8(key),
+                utf8(metadata), new UnsafeBuffer(valueBytes), 0, valueBytes.length, mask));
     }
 
     /** Appends a PUT that is record {@code batchFlags} of a write batch with {@code following} after it. */
     int appendBatchMember(long sequence, long expirationEpochSeconds, String namespace, String key, String metadata,
             byte[] value, int following, short batchFlags) {
-        int length = encoder.encode(LogFormat.TYPE_PUT, sequence, expirationEpochSeconds, utf8(namespace), utf8(key),
-                utf8(metadata), new UnsafeBuffer(value), 0, value.length, MASK, following, batchFlags);
+        return place(encoder.encode(LogFormat.TYPE_PUT, sequence, expirationEpochSeconds, utf8(namespace),
+                utf8(key), utf8(metadata), new UnsafeBuffer(value), 0, value.length, MASK, following, batchFlags));
+    }
+
+    /** Copies the encoder's {@code length} bytes to the tail; returns where they start. */
+    private int place(int length) {
         int offset = tail;
         buffer.putBytes(offset, encoder.encoded(), 0, length);
         tail += length;
