@@ -47,6 +47,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       at close. Each iteration opens a fresh copy, through the adapter's after-crash open
  *       (Chronicle Map's {@code recoverPersistedTo}); after the timed open a sample of keys is
  *       verified, so a fast but lossy recovery fails the run.</li>
+ *   <li>{@link #openAfterKillThenList}: the same, then one page of 1,000 keys listed.</li>
  *   <li>{@link #readEveryValue}: read every key's value once from an open store: the cost a
  *       recovery that re-read every value would at least pay, to set beside
  *       {@link #openAfterKill}.</li>
@@ -85,6 +86,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
         JvmFlags.PEER_HEAP})
 @Threads(1)
 public class OpenAndMemoryBenchmark {
+    /** Keys in the page {@link #openAfterKillThenList} lists. */
+    static final int FIRST_PAGE_KEYS = 1000;
 
     /** Opens the cleanly closed directory and reads one key. */
     @Benchmark
@@ -100,6 +103,19 @@ public class OpenAndMemoryBenchmark {
         killed.reopened = Stores.create(killed.store);
         killed.reopened.openAfterCrash(killed.workDir, killed.settings);
         return killed.probe(killed.reopened);
+    }
+
+    /**
+     * {@link #openAfterKill}, then the first page of 1,000 keys: an open may leave work for a
+     * listing to do after it (Basalt's listing catch-up), and a service that lists right away
+     * waits for that too.
+     */
+    @Benchmark
+    public int openAfterKillThenList(Killed killed) {
+        killed.reopened = Stores.create(killed.store);
+        killed.reopened.openAfterCrash(killed.workDir, killed.settings);
+        int read = killed.probe(killed.reopened);
+        return read + killed.reopened.listPage(BenchmarkKeys.KEY_PREFIX, FIRST_PAGE_KEYS).size();
     }
 
     /** Reads every key's value once, in key order, into one buffer. */

@@ -55,7 +55,7 @@ final class BackgroundCheckpoint {
 
     /** Takes a checkpoint if one is due; returns how many it wrote (0 or 1). */
     int runIfDue() {
-        if (intervalBytes == 0 || open.isClosed() || log.failed()
+        if (intervalBytes == 0 || open.isClosed() || log.failed() || namespaces.anyListingBehind()
                 || !schedule.due(intervalBytes, checkpoints.lastSizeBytes(), log.appendedBytes())) {
             return 0;
         }

@@ -19,7 +19,8 @@ import org.agrona.concurrent.NanoClock;
  * The engine's two threads. {@code basalt-background} runs the expiry sweep, the background
  * checkpoint (when the log grew by the configured interval), the hint files of sealed segments
  * (which a roll leaves to it, off the append lock), the return of freed memory to the system
- * ({@link FreedMemory}, every ten seconds), the listings' relayouts in key order
+ * ({@link FreedMemory}, every ten seconds), the catch-up of listings an open left behind
+ * ({@link ListingCatchUp}), the listings' relayouts in key order
  * ({@link ListingRelayouts}, a short step at a time) and, in PERIODIC mode, the fsync agent;
  * {@code basalt-compaction} runs background compaction on its own, so that a long pass never
  * holds up the periodic fsync (the PERIODIC promise is about a second of
@@ -42,11 +43,13 @@ final class BackgroundThreads {
      * reads "now" itself, under the append lock); {@code force} is the periodic fsync;
      * {@code compactOnce} runs one background pass; {@code writeSealedHints} writes the hint
      * files rolls left pending; {@code relayoutListings} takes one step of laying a listing out in
-     * key order ({@link ListingRelayouts}).
+     * key order ({@link ListingRelayouts}); {@code catchUpListings} one hold's worth of the
+     * listings an open left behind ({@link ListingCatchUp}).
      */
     static BackgroundThreads start(BasaltOptions options, NanoClock nanoClock, IntUnaryOperator sweep,
             Runnable force, CompactionAgent.Pass compactOnce, java.util.function.IntSupplier checkpointIfDue,
-            java.util.function.IntSupplier writeSealedHints, java.util.function.IntSupplier relayoutListings) {
+            java.util.function.IntSupplier writeSealedHints, java.util.function.IntSupplier relayoutListings,
+            java.util.function.IntSupplier catchUpListings) {
         // The agent's own reading of the clock is ignored: see ExpirySweep on why "now" is read
         // under the append lock.
         Agent expiry = new ExpiryAgent((agentNow, maxEntries) -> sweep.applyAsInt(maxEntries), options.clock(),
@@ -63,6 +66,7 @@ final class BackgroundThreads {
             agents.add(agent("basalt-checkpoint", checkpointIfDue));
         }
         agents.add(agent("basalt-sealed-hints", writeSealedHints));
+        agents.add(agent("basalt-listing-catch-up", catchUpListings));
         agents.add(agent("basalt-listing-relayout", relayoutListings));
         agents.add(agent("basalt-freed-memory", () -> FreedMemory.releaseIfDue(nanoClock) ? 1 : 0));
         Agent composite = new CompositeAgent(agents);

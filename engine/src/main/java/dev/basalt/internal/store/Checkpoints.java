@@ -110,6 +110,9 @@ final class Checkpoints {
             liveBytes[i] = usage.liveBytes((int) covered.segmentIds()[i]);
             minSequences[i] = usage.minSequence((int) covered.segmentIds()[i]);
         }
+        if (namespaces.anyListingBehind()) {
+            return null; // a listing still catching up after the open: next time
+        }
         List<NamespaceState> states = new ArrayList<>(namespaces.all());
         states.sort((a, b) -> a.name().compareTo(b.name()));
         List<CheckpointContent.Namespace> images = new ArrayList<>();

@@ -274,6 +274,9 @@ final class ListingRelayouts {
 
     private boolean begin() {
         for (NamespaceState ns : namespaces.all()) {
+            if (ns.listingBacklog() != null) {
+                continue; // still catching up after the open (ListingCatchUp)
+            }
             RelaidListing listing = ns.relaid();
             if (listing.current().size() >= minKeys && listing.sampleOrderOnce()) {
                 sampleOrder(ns);

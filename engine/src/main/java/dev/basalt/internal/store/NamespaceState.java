@@ -50,6 +50,10 @@ public final class NamespaceState implements LiveKeys {
     /** The writer's view of an {@link Update}'s key; used under the append lock only. */
     private final UnsafeBuffer appliedKey = new UnsafeBuffer(0, 0);
     private volatile boolean dropped;
+    /** What the open left the listing to catch up on ({@link ListingCatchUp}); null once it agrees with the index. */
+    private volatile ListingBacklog listingBacklog;
+    /** Changes to the index since the open ({@link #keyChangesSinceOpen()}); under the lock. */
+    private long keyChangesSinceOpen;
 
     NamespaceState(int id, String name, HashIndex index, KeyListing listing, SegmentLog log, long hashSeed,
             ExpiryLedger expiry, SegmentUsage usage) {
@@ -239,6 +243,7 @@ public final class NamespaceState implements LiveKeys {
      * plain over one that is pays for it, a lookup and a seek; every other put pays nothing.
      */
     void apply(byte type, long keyHash, DirectBuffer key, int offset, int length, long location) {
+        keyChangesSinceOpen++;
         long previous;
         if (type == LogFormat.TYPE_PUT) {
             boolean plain = isPlain(location);
@@ -271,6 +276,7 @@ public final class NamespaceState implements LiveKeys {
         if (dropped || !index.holds(keyHash, location)) {
             return false;
         }
+        keyChangesSinceOpen++;
         countLive(location, -1);
         index.removeIfAt(keyHash, location);
         UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
@@ -314,6 +320,7 @@ public final class NamespaceState implements LiveKeys {
         if (!index.replace(keyHash, from, to)) {
             return false;
         }
+        keyChangesSinceOpen++;
         countLive(from, -1);
         countLive(to, 1);
         // The old entry goes stale (its location no longer holds); the ledger's count of live
@@ -325,7 +332,7 @@ public final class NamespaceState implements LiveKeys {
     /**
      * At open from a checkpoint: the replay of the log after it moved a key from {@code from}
      * (its checkpoint location; NO_LOCATION: absent) to {@code to} (NO_LOCATION: gone). The
-     * live figures and the expiry ledger follow; {@link #reconcileListed} does the listing.
+     * live figures and the expiry ledger follow; the listing catches up later ({@link #listingChanges}).
      */
     void reconcileReplayed(long keyHash, long from, long to) {
         if (from == to) {
@@ -342,27 +349,64 @@ public final class NamespaceState implements LiveKeys {
     }
 
     /**
-     * {@link #reconcileReplayed}'s move of {@code key}, in the listing: a key new to it goes into
-     * {@code inserts} (from {@link #sortedInserts}), which the caller flushes.
+     * Whether {@link #reconcileReplayed}'s move of a key from {@code from} to {@code to} changes
+     * its listing entry: the key comes or goes, or its record stops being plain.
      */
-    void reconcileListed(DirectBuffer key, int keyOffset, int keyLength, long from, long to, SortedInserts inserts) {
-        if (from == HashIndex.NO_LOCATION && to != HashIndex.NO_LOCATION) {
-            inserts.add(key, keyOffset, keyLength, isPlain(to));
-        } else if (from != HashIndex.NO_LOCATION && to == HashIndex.NO_LOCATION) {
-            listing.current().remove(key, keyOffset, keyLength);
-        } else if (from != to && isPlain(from) && !isPlain(to)) {
-            listing.current().clearPlain(key, keyOffset, keyLength);
+    boolean listingChanges(long from, long to) {
+        if ((from == HashIndex.NO_LOCATION) != (to == HashIndex.NO_LOCATION)) {
+            return true;
         }
+        return from != to && isPlain(from) && !isPlain(to);
     }
 
-    /** Inserts into this namespace's listing in key order; at open, before it is published. */
-    SortedInserts sortedInserts() {
-        return new SortedInserts(listing.current());
+    /**
+     * Leaves the listing behind on {@code backlog}'s keys for {@link ListingCatchUp}; at open,
+     * before the namespace is published.
+     */
+    void leaveListingBehind(ListingBacklog backlog) {
+        listingBacklog = backlog;
+    }
+
+    /** What the listing still owes the index, or null; any thread. */
+    ListingBacklog listingBacklog() {
+        return listingBacklog;
+    }
+
+    /** The listing agrees with the index from now on (or the namespace was dropped); under the lock. */
+    void listingCaughtUp() {
+        listingBacklog = null;
+    }
+
+    /**
+     * Puts, deletes, purges and compaction's moves applied since the open; under the lock. While
+     * 0, every key is where the open's replay left it (and its record's segment is still there).
+     */
+    long keyChangesSinceOpen() {
+        return keyChangesSinceOpen;
+    }
+
+    /** For {@link #catchUpListed}: the key's location is to be looked up in the index. */
+    static final long LOOK_UP = Long.MIN_VALUE;
+
+    /**
+     * Makes the key's listing entry what the index says now: listed, flagged plain when its
+     * record is, if indexed; absent if not. A no-op where they agree. {@code indexed} is the
+     * key's location in the index (NO_LOCATION: absent) when the caller knows it, else
+     * {@link #LOOK_UP}. Under the lock.
+     */
+    void catchUpListed(DirectBuffer key, int offset, int length, long indexed) {
+        long current = indexed != LOOK_UP ? indexed : index.get(hash(key, offset, length), key, offset, length,
+                writerMatcher);
+        if (current != HashIndex.NO_LOCATION) {
+            listing.insert(key, offset, length, isPlain(current));
+        } else {
+            listing.remove(key, offset, length);
+        }
     }
 
     /** At open: counts every recovered key live, queues its expiration and lists it. */
     void installRecovered() {
-        SortedInserts inserts = sortedInserts();
+        SortedInserts inserts = new SortedInserts(listing.current());
         index.forEach((keyHash, location) -> {
             countLive(location, 1);
             expiry.track(this, keyHash, location, expirationAt(location));

@@ -93,6 +93,16 @@ final class Namespaces {
         return byName.values();
     }
 
+    /** True while the open left some listing to catch up on ({@link ListingCatchUp}); any thread. */
+    boolean anyListingBehind() {
+        for (NamespaceState ns : byName.values()) {
+            if (ns.listingBacklog() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     long hashSeed() {
         return hashSeed;
     }

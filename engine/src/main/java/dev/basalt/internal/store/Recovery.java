@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.listing.ListingImage;
-import dev.basalt.internal.listing.SortedInserts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -316,8 +315,9 @@ final class Recovery implements RecoverySink {
 
     /**
      * A namespace that came from the checkpoint: the keys the replay touched are swept, then each
-     * one's move (from its checkpoint location to its final one) is applied to the listing, the
-     * live figures and the ledger. One dropped after the checkpoint only gives its figures back.
+     * one's move (from its checkpoint location to its final one) is applied to the live figures
+     * and the ledger, and owed to the listing ({@link ListingCatchUp} applies it after the open).
+     * One dropped after the checkpoint only gives its figures back.
      */
     private void installCheckpointed(Replayed replayed, Namespaces namespaces, ExpiryLedger ledger,
             RecoveryReport report, NamespaceState[] byPosition) {
@@ -340,29 +340,24 @@ final class Recovery implements RecoverySink {
             replayed.listing.close();
             return;
         }
-        long listingChanges = 0;
-        for (int i = 0; i < touched.size(); i++) {
-            listingChanges += (touched.before(i) == HashIndex.NO_LOCATION) != (finals[i] == HashIndex.NO_LOCATION)
-                    ? 1 : 0;
-        }
-        if (listingChanges > pagesWorthCopying(replayed.listing.offHeapBytes())) {
-            ListingImage.ownMemory(replayed.listing);
-        }
         NamespaceState state = namespaces.create(replayed.name, replayed.index, replayed.listing);
         byPosition[replayed.checkpointPosition] = state;
         // The figures apart and in the replay's order: each reads its record's header, and in
         // log order those reads stay sequential.
+        ListingBacklog listingOwes = new ListingBacklog();
         for (int i = 0; i < touched.size(); i++) {
             state.reconcileReplayed(touched.keyHash(i), touched.before(i), finals[i]);
+            if (state.listingChanges(touched.before(i), finals[i])) {
+                listingOwes.add(touched.keys(), touched.keyOffset(i), touched.keyLength(i), finals[i]);
+            }
         }
-        // Removals go to the listing at once, new keys in sorted batches (a removal between two
-        // inserts would cost the second its start from the first).
-        SortedInserts inserts = state.sortedInserts();
-        for (int i = 0; i < touched.size(); i++) {
-            state.reconcileListed(touched.keys(), touched.keyOffset(i), touched.keyLength(i), touched.before(i),
-                    finals[i], inserts);
+        if (listingOwes.remaining() > pagesWorthCopying(replayed.listing.offHeapBytes())) {
+            ListingImage.ownMemory(replayed.listing); // before any reader can see it
         }
-        inserts.flush();
+        // The listing's share waits for ListingCatchUp: reads need only the index.
+        if (listingOwes.remaining() > 0) {
+            state.leaveListingBehind(listingOwes);
+        }
         namespaces.publish(state);
     }
 

@@ -76,6 +76,7 @@ public final class Store implements AutoCloseable {
     private final Object compactionFiles = new Object();
     private final BackgroundThreads background;
     private final ListingRelayouts relayouts;
+    private final ListingCatchUp listingCatchUp;
 
     private Store(Path dir, BasaltOptions options, FileIo io) {
         this.options = options;
@@ -120,11 +121,12 @@ public final class Store implements AutoCloseable {
             BackgroundCheckpoint checkpointing = new BackgroundCheckpoint(options.checkpointIntervalBytes(), nanoClock,
                     checkpointSchedule, checkpoints, namespaces, writes, log, open,
                     this::captureCheckpointLocked, namespaceMemory);
+            this.listingCatchUp = new ListingCatchUp(namespaces, writes);
             this.relayouts = new ListingRelayouts(namespaces, writes, epochs, open, log, namespaceMemory,
                     ListingRelayouts.MIN_KEYS, nanoClock);
             this.background = BackgroundThreads.start(options, nanoClock, sweep::sweepDue, this::periodicForce,
                     compactions::background, () -> relayouts.excluding(checkpointing::runIfDue), log::writeSealedHints,
-                    relayouts::step);
+                    relayouts::step, listingCatchUp::step);
             for (RecoveryReport.Damage damage : report.corruptRecords()) {
                 LOG.log(System.Logger.Level.WARNING, "recovery skipped damaged records: " + damage);
             }
@@ -175,6 +177,20 @@ public final class Store implements AutoCloseable {
     /** Relayouts dropped because the writers outran them ({@link ListingRelayouts}). */
     public long listingRelayoutsAbandoned() {
         return relayouts.abandoned();
+    }
+
+    /** True while some listing the open left behind is still catching up ({@link ListingCatchUp}). */
+    public boolean listingsBehind() {
+        return namespaces.anyListingBehind();
+    }
+
+    /**
+     * Stops the background catch-up of listings in every store of this JVM until the handle is
+     * closed (a list, a range scan or the close still catches its listing up first). For tests
+     * that change keys while a listing is behind.
+     */
+    public static AutoCloseable pauseListingCatchUps() {
+        return ListingCatchUp.pauseForTests();
     }
 
     /** The relayouts themselves, for tests in this package that drive them step by step. */
@@ -304,6 +320,7 @@ public final class Store implements AutoCloseable {
      * after {@code afterKey} (null: from the start), until {@code maxKeys} were visited. O(log n + page).
      */
     public int list(NamespaceState ns, byte[] prefix, byte[] afterKey, int maxKeys, RecordView.Visitor visitor) {
+        listingCatchUp.finish(ns);
         return reads.list(ns, prefix, afterKey, maxKeys, visitor);
     }
 
@@ -314,6 +331,7 @@ public final class Store implements AutoCloseable {
      */
     public int scanRange(NamespaceState ns, byte[] start, boolean startInclusive, byte[] end, boolean endInclusive,
             boolean descending, int maxKeys, RecordView.Visitor visitor) {
+        listingCatchUp.finish(ns);
         return reads.scanRange(ns, start, startInclusive, end, endInclusive, descending, maxKeys, visitor);
     }
 
@@ -420,6 +438,7 @@ public final class Store implements AutoCloseable {
     }
 
     private void releaseEverything(boolean flushed) {
+        listingCatchUp.finishAll(); // the checkpoint below takes whole listings only
         epochs.awaitReaders();
         if (flushed) {
             // Under the append lock: a compaction pass started by a caller may still be copying.

@@ -1,0 +1,70 @@
+package dev.basalt.internal.store;
+
+import dev.basalt.internal.listing.SortedKeys;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.LongArrayList;
+
+/**
+ * The keys of one namespace whose listing entries an open left for {@link ListingCatchUp}: those
+ * the replay of the log after the checkpoint added, removed or took the plain flag from. Each is
+ * made to agree with the index as the index stands when its turn comes, not as the replay left
+ * it, so the writers may change the same keys in between (see {@link ListingCatchUp} for why
+ * that is safe).
+ *
+ * <p>Threads: {@link ListingCatchUp} calls it with this object's monitor held, and the append
+ * lock too for {@link #applyNext}.
+ */
+final class ListingBacklog {
+    private final SortedKeys keys = new SortedKeys();
+    /** Per key, in the order added: its location when the replay ended (NO_LOCATION: none). */
+    private final LongArrayList replayed = new LongArrayList();
+    /** The keys' indexes in key order; sorted off the open's path, at the first turn. */
+    private int[] order;
+    private int next;
+    private RuntimeException failure;
+
+    /** Owes the listing {@code key}, which the replay left at {@code location} (NO_LOCATION: gone); at open. */
+    void add(DirectBuffer key, int offset, int length, long location) {
+        keys.add(key, offset, length, false);
+        replayed.addLong(location);
+    }
+
+    /** Keys left. */
+    int remaining() {
+        return order == null ? keys.size() : order.length - next;
+    }
+
+    /** Sorts the keys once, so that each insert starts from the previous one; without the append lock. */
+    void sortOnce() {
+        if (order == null) {
+            order = keys.sortedOrder();
+        }
+    }
+
+    /**
+     * Brings the listing entries of up to {@code maxKeys} more keys, in key order, into agreement
+     * with {@code ns}'s index; under the append lock, after {@link #sortOnce}. Returns how many.
+     * A failure is kept: {@link #failure} reports it from then on.
+     */
+    int applyNext(NamespaceState ns, int maxKeys) {
+        int end = Math.min(order.length, next + maxKeys);
+        DirectBuffer bytes = keys.keys();
+        boolean asReplayed = ns.keyChangesSinceOpen() == 0;
+        int applied = 0;
+        try {
+            for (; next < end; next++, applied++) {
+                int key = order[next];
+                ns.catchUpListed(bytes, keys.keyOffset(key), keys.keyLength(key),
+                        asReplayed ? replayed.getLong(key) : NamespaceState.LOOK_UP);
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        return applied;
+    }
+
+    /** Why the catch-up stopped, or null. */
+    RuntimeException failure() {
+        return failure;
+    }
+}

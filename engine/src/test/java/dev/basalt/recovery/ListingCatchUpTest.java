@@ -1,0 +1,169 @@
+package dev.basalt.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.basalt.Basalt;
+import dev.basalt.BasaltInternals;
+import dev.basalt.BasaltOptions;
+import dev.basalt.Durability;
+import dev.basalt.KeyInfo;
+import dev.basalt.KvNamespace;
+import dev.basalt.ListOptions;
+import dev.basalt.PutOptions;
+import dev.basalt.internal.store.Store;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+
+/**
+ * An open from a checkpoint leaves the listing's share of the replayed tail to a catch-up after
+ * the open. Writes to the very keys it owes, made while it is held back, a namespace dropped
+ * meanwhile, and each way it can finish (a list on the caller's thread, the background thread,
+ * the close) leave every listing exactly as a model of the writes says: the keys, and for each
+ * its expiration and metadata (a key wrongly flagged plain would list without them). The
+ * close's checkpoint then holds whole listings.
+ */
+class ListingCatchUpTest {
+    private static final long NOW = 1_900_000_000L;
+    private static final List<String> NAMESPACES = List.of("alpha", "beta");
+
+    /** What a list shows of one key: its expiration and metadata, or "plain". */
+    private record Listed(String value, String shown) {
+    }
+
+    private static BasaltOptions options() {
+        return BasaltOptions.defaults().withSegmentSize(1L << 20).withBackgroundCompaction(false)
+                .withDurability(Durability.PERIODIC).withMinExpirationTtl(Duration.ZERO)
+                .withClock(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+    }
+
+    @Property(tries = 15)
+    void writesWhileTheListingCatchesUpLeaveItAsTheModelSays(@ForAll @LongRange(min = 1) long seed)
+            throws Exception {
+        Path root = Files.createTempDirectory("basalt-catch-up");
+        try {
+            Random random = new Random(seed);
+            Path dir = root.resolve("data");
+            Map<String, Map<String, Listed>> model = new TreeMap<>();
+            try (Basalt db = Basalt.open(dir, options())) {
+                writeSome(db, model, random, 1500);
+            }
+            Path crashed = root.resolve("crashed");
+            try (Basalt db = Basalt.open(dir, options())) {
+                writeSome(db, model, random, 200 + random.nextInt(1000));
+                put(db, model, "alpha", "fresh/" + seed, "new since the checkpoint", PutOptions.none(), "plain");
+                StoreFixture.copyAsAKillLeavesIt(dir, crashed);
+            }
+            int finish = random.nextInt(3);
+            AutoCloseable paused = Store.pauseListingCatchUps();
+            try {
+                try (Basalt db = Basalt.open(crashed, options())) {
+                    Store store = BasaltInternals.store(db);
+                    assertThat(store.replayedBecause()).as("checkpoint plus tail").isNull();
+                    assertThat(store.listingsBehind()).as("the tail's new key is owed to the listing").isTrue();
+                    writeSome(db, model, random, 1 + random.nextInt(400));
+                    if (random.nextInt(4) == 0) {
+                        db.dropNamespace("beta");
+                        model.remove("beta");
+                    }
+                    if (finish == 0) {
+                        assertListed(db, model); // each list catches its namespace up first
+                        assertThat(store.listingsBehind()).isFalse();
+                    } else if (finish == 1) {
+                        paused.close(); // the background thread's turn
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                        while (store.listingsBehind() && System.nanoTime() < deadline) {
+                            Thread.sleep(5);
+                        }
+                        assertThat(store.listingsBehind()).as("caught up in the background").isFalse();
+                        assertListed(db, model);
+                    }
+                    // finish == 2: the close catches up before its checkpoint
+                }
+            } finally {
+                paused.close();
+            }
+            try (Basalt db = Basalt.open(crashed, options())) {
+                Store store = BasaltInternals.store(db);
+                assertThat(store.replayedBecause()).as("the close's checkpoint").isNull();
+                assertThat(store.recordsReplayed()).as("nothing after it").isZero();
+                assertThat(store.listingsBehind()).isFalse();
+                assertListed(db, model);
+            }
+        } finally {
+            delete(root);
+        }
+    }
+
+    private static void writeSome(Basalt db, Map<String, Map<String, Listed>> model, Random random, int operations) {
+        for (int i = 0; i < operations; i++) {
+            String name = NAMESPACES.get(random.nextInt(NAMESPACES.size()));
+            String key = "k/" + random.nextInt(300);
+            int roll = random.nextInt(10);
+            if (roll < 2) {
+                db.namespace(name).delete(key);
+                model.computeIfAbsent(name, n -> new TreeMap<>()).remove(key);
+                continue;
+            }
+            String value = "v" + random.nextInt(1_000_000) + "x".repeat(random.nextInt(300));
+            if (roll == 2) {
+                long expiration = NOW + 10 + random.nextInt(1000);
+                put(db, model, name, key, value, PutOptions.expiration(expiration), "expires " + expiration);
+            } else if (roll == 3) {
+                put(db, model, name, key, value, PutOptions.none().withMetadata(Map.of("n", i)), "{\"n\":" + i + "}");
+            } else {
+                put(db, model, name, key, value, PutOptions.none(), "plain");
+            }
+        }
+    }
+
+    private static void put(Basalt db, Map<String, Map<String, Listed>> model, String name, String key, String value,
+            PutOptions options, String shown) {
+        db.namespace(name).put(key, value, options);
+        model.computeIfAbsent(name, n -> new TreeMap<>()).put(key, new Listed(value, shown));
+    }
+
+    private static void assertListed(Basalt db, Map<String, Map<String, Listed>> model) {
+        for (Map.Entry<String, Map<String, Listed>> ns : model.entrySet()) {
+            KvNamespace namespace = db.namespace(ns.getKey());
+            List<String> listed = namespace.listAll(ListOptions.all()).map(ListingCatchUpTest::shown)
+                    .collect(Collectors.toList());
+            List<String> expected = new ArrayList<>();
+            ns.getValue().forEach((key, entry) -> expected.add(key + " " + entry.shown()));
+            assertThat(listed).as("listing of " + ns.getKey()).containsExactlyElementsOf(expected);
+            for (Map.Entry<String, Listed> e : ns.getValue().entrySet()) {
+                assertThat(namespace.get(e.getKey())).as(ns.getKey() + " " + e.getKey()).isEqualTo(e.getValue().value());
+            }
+        }
+    }
+
+    private static String shown(KeyInfo info) {
+        if (info.expiration() != null) {
+            return info.name() + " expires " + info.expiration();
+        }
+        return info.name() + " " + (info.metadata() == null ? "plain" : info.metadata().toString());
+    }
+
+    private static void delete(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted((a, b) -> b.compareTo(a)).collect(Collectors.toList())) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+}
