@@ -1,6 +1,8 @@
 package dev.basalt.reliability.kill;
 
+import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
+import dev.basalt.ListOptions;
 import dev.basalt.testing.ChildOutput;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +29,11 @@ import java.util.function.LongSupplier;
  * acknowledged batch must show its outcome on every such key, and a batch left in flight must
  * show its outcome on all of them or on none: a key that only the batch's outcome explains
  * beside a key that only the outcome before the batch explains is a torn batch.
+ *
+ * <p>The listing is checked against the same reads: taken just before them, it must name
+ * exactly the keys a read finds, but for a key it lists with an expiration that has passed by
+ * the time of the read (after a crash the open may leave the listing to catch up after it, and
+ * a list must first finish that).
  *
  * <p>Threads: the test thread only.
  */
@@ -219,6 +226,8 @@ final class KeyStates {
 
     /** Checks every key of the key space against {@code ns}; returns a description of each violation. */
     List<String> check(KvNamespace ns, String when, Tally tally, LongSupplier wallClockMillis) {
+        Map<String, KeyInfo> listed = new HashMap<>();
+        ns.listAll(ListOptions.all()).forEach(info -> listed.put(info.name(), info));
         Map<String, Reading> readings = new LinkedHashMap<>();
         for (int thread = 0; thread < KillChild.WRITERS; thread++) {
             for (int n = 0; n < KillChild.KEYS_PER_WRITER; n++) {
@@ -229,13 +238,34 @@ final class KeyStates {
                 readings.put(key, new Reading(actual, before, after));
             }
         }
-        List<String> violations = new ArrayList<>();
+        List<String> violations = checkListing(listed, readings, when);
         for (BatchClaim claim : claims) {
             judge(claim, readings, when, tally, violations);
         }
         claims.clear(); // each key now collapses to the one outcome the store showed
         for (Map.Entry<String, Reading> read : readings.entrySet()) {
             checkKey(read.getKey(), read.getValue(), when, tally, violations);
+        }
+        return violations;
+    }
+
+    /** The listing, taken before the reads, against them: see the class comment. */
+    private static List<String> checkListing(Map<String, KeyInfo> listed, Map<String, Reading> readings,
+            String when) {
+        List<String> violations = new ArrayList<>();
+        for (Map.Entry<String, Reading> read : readings.entrySet()) {
+            KeyInfo info = listed.remove(read.getKey());
+            if (info == null && read.getValue().actual() != null) {
+                violations.add(String.format("%s key %s reads as %s but is not listed", when, read.getKey(),
+                        describe(read.getValue().actual())));
+            } else if (info != null && read.getValue().actual() == null
+                    && (info.expiration() == null || info.expiration() > read.getValue().after())) {
+                violations.add(String.format("%s key %s is listed (expiration %s) but reads as absent", when,
+                        read.getKey(), info.expiration()));
+            }
+        }
+        for (String extra : listed.keySet()) {
+            violations.add(String.format("%s key %s is listed but outside the campaign's key space", when, extra));
         }
         return violations;
     }
