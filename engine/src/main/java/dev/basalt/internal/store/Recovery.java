@@ -87,6 +87,8 @@ final class Recovery implements RecoverySink {
          * record was indexed unread from a hint file (see {@link TouchedKeys}).
          */
         boolean touchesMayRepeat;
+        /** Index changes the replay made to keys it had already touched (so not at their first touch). */
+        long retouches;
 
         Replayed(String name) {
             this.name = name;
@@ -166,12 +168,12 @@ final class Recovery implements RecoverySink {
                     return;
                 }
                 ns.newestKeyedSequence = Math.max(ns.newestKeyedSequence, sequence);
-                index(ns, location, sequence, names, namesOffset + namespaceLength, keyLength, checked);
+                index(ns, location, type, sequence, names, namesOffset + namespaceLength, keyLength, checked);
         }
     }
 
-    private void index(Replayed ns, long location, long sequence, DirectBuffer key, int keyOffset, int keyLength,
-            boolean checked) {
+    private void index(Replayed ns, long location, byte type, long sequence, DirectBuffer key, int keyOffset,
+            int keyLength, boolean checked) {
         if (ns.index == null) {
             ns.index = new HashIndex(1024);
             ns.matcher = new RecordMatcher(log, ns.nameBytes, true);
@@ -184,9 +186,13 @@ final class Recovery implements RecoverySink {
                 IndexImage.ownMemory(ns.index);
                 ns.writesToMappedIndex = -1; // owned from now on
             }
-            if (ns.touched != null && (existing == HashIndex.NO_LOCATION || checkpoint.log().covers(existing))) {
-                ns.touched.add(keyHash, key, keyOffset, keyLength, existing);
-                ns.touchesMayRepeat |= !checked;
+            if (ns.touched != null) {
+                if (existing == HashIndex.NO_LOCATION || checkpoint.log().covers(existing)) {
+                    ns.touched.add(keyHash, key, keyOffset, keyLength, existing, location, firstKind(type, checked));
+                    ns.touchesMayRepeat |= !checked;
+                } else {
+                    ns.retouches++; // a key this replay touched before
+                }
             }
             if (existing == HashIndex.NO_LOCATION) {
                 ns.index.put(keyHash, key, keyOffset, keyLength, location, matcher);
@@ -218,11 +224,18 @@ final class Recovery implements RecoverySink {
                     Segment segment = log.segment(Locations.segmentId(entry[1]));
                     int at = Locations.offset(entry[1]);
                     ns.touched.add(entry[0], segment.buffer(), Records.keyOffset(segment.buffer(), at),
-                            Records.keyLength(segment.buffer(), at), entry[1]);
+                            Records.keyLength(segment.buffer(), at), entry[1], entry[1], TouchedKeys.UNREAD);
                 }
             }
             ns.index.removeIfAt(entry[0], entry[1]);
         }
+    }
+
+    private static byte firstKind(byte type, boolean checked) {
+        if (!checked) {
+            return TouchedKeys.UNREAD;
+        }
+        return type == LogFormat.TYPE_TOMBSTONE ? TouchedKeys.CHECKED_TOMBSTONE : TouchedKeys.CHECKED_PUT;
     }
 
     /**
@@ -396,8 +409,22 @@ final class Recovery implements RecoverySink {
         }
         TouchedKeys touched = ns.touched;
         long[] finals = new long[touched.size()];
+        // When no key was touched twice, each is still where the record that touched it put it.
+        boolean firstTouchesStand = ns.retouches == 0 && !ns.touchesMayRepeat;
         for (int i = 0; i < finals.length; i++) {
             long keyHash = touched.keyHash(i);
+            byte kind = touched.firstKind(i);
+            long first = touched.firstLocation(i);
+            if (kind != TouchedKeys.UNREAD && (firstTouchesStand || ns.index.holds(keyHash, first))) {
+                // A record the replay read and checked, still the key's newest: no lookup by key,
+                // no second read of the record.
+                if (kind == TouchedKeys.CHECKED_TOMBSTONE) {
+                    ns.index.removeIfAt(keyHash, first);
+                    first = HashIndex.NO_LOCATION;
+                }
+                finals[i] = first;
+                continue;
+            }
             long location = ns.index.get(keyHash, touched.keys(), touched.keyOffset(i), touched.keyLength(i),
                     ns.matcher);
             if (location != HashIndex.NO_LOCATION && !isIntactPut(location)) {

@@ -31,20 +31,35 @@ final class TouchedKeys {
     private static final long NONE = -1;
     private long[] keyHashes = new long[1024];
     private long[] befores = new long[1024];
+    private long[] firstLocations = new long[1024];
+    private byte[] firstKinds = new byte[1024];
     /** Entry i's key is {@code keyBytes[keyStarts[i], keyStarts[i + 1])}. */
     private int[] keyStarts = new int[1025];
     private byte[] keyBytes = new byte[16 * 1024];
     private final UnsafeBuffer keys = new UnsafeBuffer(keyBytes);
     private int size;
 
-    /** Records {@code key}, first touched now, with {@code before}, its location in the checkpoint. */
-    void add(long keyHash, DirectBuffer key, int offset, int length, long before) {
+    /** What the record that first touched a key was, as far as the replay read it. */
+    static final byte UNREAD = 0;
+    /** A put whose checksums the replay verified. */
+    static final byte CHECKED_PUT = 1;
+    /** A tombstone whose checksums the replay verified. */
+    static final byte CHECKED_TOMBSTONE = 2;
+
+    /**
+     * Records {@code key}, first touched now, with {@code before}, its location in the
+     * checkpoint, and {@code first}, the record that touched it, of kind {@code firstKind}
+     * ({@link #UNREAD} when it came from a hint file).
+     */
+    void add(long keyHash, DirectBuffer key, int offset, int length, long before, long first, byte firstKind) {
         ensureRoom(length);
         int at = keyStarts[size];
         key.getBytes(offset, keyBytes, at, length);
         keyStarts[size + 1] = at + length;
         keyHashes[size] = keyHash;
         befores[size] = before;
+        firstLocations[size] = first;
+        firstKinds[size] = firstKind;
         size++;
     }
 
@@ -63,7 +78,8 @@ final class TouchedKeys {
             if (!seen) {
                 sameHashBefore[distinct.size] = (int) newest;
                 newestWithHash.put(keyHashes[i], distinct.size);
-                distinct.add(keyHashes[i], keys, keyOffset(i), keyLength(i), befores[i]);
+                distinct.add(keyHashes[i], keys, keyOffset(i), keyLength(i), befores[i], firstLocations[i],
+                        firstKinds[i]);
             }
         }
         return distinct;
@@ -80,6 +96,16 @@ final class TouchedKeys {
     /** The key's location in the checkpoint, or {@code HashIndex.NO_LOCATION} when it had none. */
     long before(int entry) {
         return befores[entry];
+    }
+
+    /** The location of the record that first touched the key. */
+    long firstLocation(int entry) {
+        return firstLocations[entry];
+    }
+
+    /** What that record was: {@link #CHECKED_PUT}, {@link #CHECKED_TOMBSTONE} or {@link #UNREAD}. */
+    byte firstKind(int entry) {
+        return firstKinds[entry];
     }
 
     /** The buffer every key lies in; valid until the next {@link #add}. */
@@ -104,6 +130,8 @@ final class TouchedKeys {
             int capacity = size * 2;
             keyHashes = Arrays.copyOf(keyHashes, capacity);
             befores = Arrays.copyOf(befores, capacity);
+            firstLocations = Arrays.copyOf(firstLocations, capacity);
+            firstKinds = Arrays.copyOf(firstKinds, capacity);
             keyStarts = Arrays.copyOf(keyStarts, capacity + 1);
         }
         long needed = (long) keyStarts[size] + keyLength;

@@ -32,7 +32,7 @@ class TouchedKeysTest {
             byte[] bytes = key.getBytes(StandardCharsets.ISO_8859_1);
             byte[] framed = new byte[bytes.length + 7];
             System.arraycopy(bytes, 0, framed, 3, bytes.length);
-            touched.add(hash(key, distinctHashes), new UnsafeBuffer(framed), 3, bytes.length, i);
+            touched.add(hash(key, distinctHashes), new UnsafeBuffer(framed), 3, bytes.length, i, i, TouchedKeys.UNREAD);
             model.putIfAbsent(key, (long) i);
         }
         assertThat(touched.size()).as("every touch kept until asked").isEqualTo(keys.size());
