@@ -41,6 +41,8 @@ import net.jqwik.api.constraints.LongRange;
 class ListingCatchUpTest {
     private static final long NOW = 1_900_000_000L;
     private static final List<String> NAMESPACES = List.of("alpha", "beta");
+    /** Keys new since the checkpoint in the second property: about ten holds of the catch-up. */
+    private static final int FRESH_KEYS = 5000;
 
     /** What a list shows of one key: its expiration and metadata, or "plain". */
     private record Listed(String value, String shown) {
@@ -107,6 +109,98 @@ class ListingCatchUpTest {
             }
         } finally {
             delete(root);
+        }
+    }
+
+    /**
+     * The catch-up running beside two writers and a lister: the writers start while it is held
+     * back, then it is let go, so its holds of the lock interleave with their puts and deletes
+     * of the very keys it owes (each writer owns every other key, so the end state is known),
+     * while a third thread lists (and so may finish the catch-up itself). Once all stop, every
+     * listing equals the model.
+     */
+    @Property(tries = 10)
+    void theCatchUpInterleavesWithWritersAndListers(@ForAll @LongRange(min = 1) long seed) throws Exception {
+        Path root = Files.createTempDirectory("basalt-catch-up");
+        try {
+            Random random = new Random(seed);
+            Path dir = root.resolve("data");
+            Map<String, Map<String, Listed>> model = new TreeMap<>();
+            try (Basalt db = Basalt.open(dir, options())) {
+                writeSome(db, model, random, 1500);
+            }
+            Path crashed = root.resolve("crashed");
+            try (Basalt db = Basalt.open(dir, options())) {
+                writeSome(db, model, random, 3000);
+                for (int i = 0; i < FRESH_KEYS; i++) { // a backlog of many holds
+                    put(db, model, "alpha", "fresh/" + i, "f" + i, PutOptions.none(), "plain");
+                }
+                StoreFixture.copyAsAKillLeavesIt(dir, crashed);
+            }
+            AutoCloseable paused = Store.pauseListingCatchUps();
+            try (Basalt db = Basalt.open(crashed, options())) {
+                assertThat(BasaltInternals.store(db).listingsBehind()).isTrue();
+                List<Map<String, Map<String, Listed>>> models = List.of(new TreeMap<>(), new TreeMap<>());
+                java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+                List<Thread> threads = new ArrayList<>();
+                for (int w = 0; w < 2; w++) {
+                    int writer = w;
+                    long writerSeed = random.nextLong();
+                    threads.add(new Thread(() -> writeOwnKeys(db, models.get(writer), new Random(writerSeed), writer)));
+                }
+                Throwable[] listerFailed = new Throwable[1];
+                threads.add(new Thread(() -> {
+                    try {
+                        while (writing.get()) {
+                            db.namespace(NAMESPACES.get(0)).list(ListOptions.prefix("k/").withLimit(50));
+                        }
+                    } catch (Throwable t) {
+                        listerFailed[0] = t;
+                    }
+                }));
+                threads.forEach(Thread::start);
+                Thread.sleep(random.nextInt(20));
+                paused.close();
+                threads.get(0).join();
+                threads.get(1).join();
+                writing.set(false);
+                threads.get(2).join();
+                assertThat(listerFailed[0]).isNull();
+                for (Map<String, Map<String, Listed>> written : models) {
+                    written.forEach((name, keys) -> model.computeIfAbsent(name, n -> new TreeMap<>()).putAll(keys));
+                }
+                model.values().forEach(keys -> keys.values().removeIf(entry -> entry == null));
+                assertListed(db, model);
+            }
+        } finally {
+            delete(root);
+        }
+    }
+
+    /**
+     * Puts and deletes of the keys {@code k/i} and {@code fresh/i} with {@code i % 2 == writer}; a
+     * delete leaves null in the model.
+     */
+    private static void writeOwnKeys(Basalt db, Map<String, Map<String, Listed>> model, Random random, int writer) {
+        for (int i = 0; i < 3000; i++) {
+            boolean fresh = random.nextBoolean();
+            String name = fresh ? "alpha" : NAMESPACES.get(random.nextInt(NAMESPACES.size()));
+            String key = fresh ? "fresh/" + (2 * random.nextInt(FRESH_KEYS / 2) + writer)
+                    : "k/" + (2 * random.nextInt(150) + writer);
+            Map<String, Listed> keys = model.computeIfAbsent(name, n -> new TreeMap<>());
+            int roll = random.nextInt(10);
+            if (roll < 3) {
+                db.namespace(name).delete(key);
+                keys.put(key, null);
+            } else if (roll == 3) {
+                String value = "w" + writer + "-" + i;
+                db.namespace(name).put(key, value, PutOptions.none().withMetadata(Map.of("n", i)));
+                keys.put(key, new Listed(value, "{\"n\":" + i + "}"));
+            } else {
+                String value = "w" + writer + "-" + i;
+                db.namespace(name).put(key, value);
+                keys.put(key, new Listed(value, "plain"));
+            }
         }
     }
 
