@@ -32,11 +32,12 @@ import net.jqwik.api.constraints.LongRange;
 
 /**
  * An open from a checkpoint leaves the listing's share of the replayed tail to a catch-up after
- * the open. Writes to the very keys it owes, made while it is held back, a namespace dropped
- * meanwhile, and each way it can finish (a list on the caller's thread, the background thread,
- * the close) leave every listing exactly as a model of the writes says: the keys, and for each
- * its expiration and metadata (a key wrongly flagged plain would list without them). The
- * close's checkpoint then holds whole listings.
+ * the open. No writes (the catch-up then trusts what the replay read), or writes to the very keys
+ * it owes made while it is held back, a namespace dropped meanwhile, and each way it can finish
+ * (a list on the caller's thread, the background thread, the close) leave every listing exactly
+ * as a model of the writes says: the keys, and for each its expiration and metadata (a key
+ * wrongly flagged plain would list without them). The close's checkpoint then holds whole
+ * listings.
  */
 class ListingCatchUpTest {
     private static final long NOW = 1_900_000_000L;
@@ -78,7 +79,9 @@ class ListingCatchUpTest {
                     Store store = BasaltInternals.store(db);
                     assertThat(store.replayedBecause()).as("checkpoint plus tail").isNull();
                     assertThat(store.listingsBehind()).as("the tail's new key is owed to the listing").isTrue();
-                    writeSome(db, model, random, 1 + random.nextInt(400));
+                    if (random.nextInt(3) > 0) { // else the catch-up takes the replay's word for every key
+                        writeSome(db, model, random, 1 + random.nextInt(400));
+                    }
                     if (random.nextInt(4) == 0) {
                         db.dropNamespace("beta");
                         model.remove("beta");

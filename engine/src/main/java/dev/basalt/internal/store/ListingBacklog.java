@@ -18,13 +18,30 @@ final class ListingBacklog {
     private final SortedKeys keys = new SortedKeys();
     /** Per key, in the order added: its location when the replay ended (NO_LOCATION: none). */
     private final LongArrayList replayed = new LongArrayList();
+    /** Per key, in the order added: whether that record is plain, if the replay read it. */
+    private byte[] plainness = new byte[1024];
+
+    /** {@link #add}'s {@code plain}: the record at the location was not read by the replay. */
+    static final byte UNKNOWN = 0;
+    /** The record has no expiration and no metadata. */
+    static final byte PLAIN = 1;
+    /** The record has an expiration or metadata. */
+    static final byte NOT_PLAIN = 2;
     /** The keys' indexes in key order; sorted off the open's path, at the first turn. */
     private int[] order;
     private int next;
     private RuntimeException failure;
 
-    /** Owes the listing {@code key}, which the replay left at {@code location} (NO_LOCATION: gone); at open. */
-    void add(DirectBuffer key, int offset, int length, long location) {
+    /**
+     * Owes the listing {@code key}, which the replay left at {@code location} (NO_LOCATION:
+     * gone), whose record is {@code plain} ({@link #PLAIN}, {@link #NOT_PLAIN} or
+     * {@link #UNKNOWN}); at open.
+     */
+    void add(DirectBuffer key, int offset, int length, long location, byte plain) {
+        if (replayed.size() == plainness.length) {
+            plainness = java.util.Arrays.copyOf(plainness, 2 * plainness.length);
+        }
+        plainness[replayed.size()] = plain;
         keys.add(key, offset, length, false);
         replayed.addLong(location);
     }
@@ -54,8 +71,13 @@ final class ListingBacklog {
         try {
             for (; next < end; next++, applied++) {
                 int key = order[next];
-                ns.catchUpListed(bytes, keys.keyOffset(key), keys.keyLength(key),
-                        asReplayed ? replayed.getLong(key) : NamespaceState.LOOK_UP);
+                if (asReplayed) {
+                    ns.catchUpListed(bytes, keys.keyOffset(key), keys.keyLength(key), replayed.getLong(key),
+                            plainness[key]);
+                } else {
+                    ns.catchUpListed(bytes, keys.keyOffset(key), keys.keyLength(key), NamespaceState.LOOK_UP,
+                            UNKNOWN);
+                }
             }
         } catch (RuntimeException e) {
             failure = e;

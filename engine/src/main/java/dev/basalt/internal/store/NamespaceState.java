@@ -392,13 +392,17 @@ public final class NamespaceState implements LiveKeys {
      * Makes the key's listing entry what the index says now: listed, flagged plain when its
      * record is, if indexed; absent if not. A no-op where they agree. {@code indexed} is the
      * key's location in the index (NO_LOCATION: absent) when the caller knows it, else
-     * {@link #LOOK_UP}. Under the lock.
+     * {@link #LOOK_UP}; {@code plain} says whether that record is plain when the caller read it
+     * ({@link ListingBacklog#PLAIN}, {@link ListingBacklog#NOT_PLAIN}), else
+     * {@link ListingBacklog#UNKNOWN}. Under the lock.
      */
-    void catchUpListed(DirectBuffer key, int offset, int length, long indexed) {
+    void catchUpListed(DirectBuffer key, int offset, int length, long indexed, byte plain) {
         long current = indexed != LOOK_UP ? indexed : index.get(hash(key, offset, length), key, offset, length,
                 writerMatcher);
         if (current != HashIndex.NO_LOCATION) {
-            listing.insert(key, offset, length, isPlain(current));
+            boolean plainKey = plain == ListingBacklog.UNKNOWN || indexed == LOOK_UP ? isPlain(current)
+                    : plain == ListingBacklog.PLAIN;
+            listing.insert(key, offset, length, plainKey);
         } else {
             listing.remove(key, offset, length);
         }

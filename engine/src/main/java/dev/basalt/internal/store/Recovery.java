@@ -13,6 +13,7 @@ import dev.basalt.internal.log.Segment;
 import dev.basalt.internal.log.SegmentLog;
 import java.nio.charset.StandardCharsets;
 import dev.basalt.internal.checkpoint.CheckpointContent;
+import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.listing.ListingImage;
 import java.util.ArrayList;
@@ -168,12 +169,13 @@ final class Recovery implements RecoverySink {
                     return;
                 }
                 ns.newestKeyedSequence = Math.max(ns.newestKeyedSequence, sequence);
-                index(ns, location, type, sequence, names, namesOffset + namespaceLength, keyLength, checked);
+                index(ns, location, type, expirationEpochSeconds, sequence, names, namesOffset + namespaceLength,
+                        keyLength, checked);
         }
     }
 
-    private void index(Replayed ns, long location, byte type, long sequence, DirectBuffer key, int keyOffset,
-            int keyLength, boolean checked) {
+    private void index(Replayed ns, long location, byte type, long expirationEpochSeconds, long sequence,
+            DirectBuffer key, int keyOffset, int keyLength, boolean checked) {
         if (ns.index == null) {
             ns.index = new HashIndex(1024);
             ns.matcher = new RecordMatcher(log, ns.nameBytes, true);
@@ -188,7 +190,8 @@ final class Recovery implements RecoverySink {
             }
             if (ns.touched != null) {
                 if (existing == HashIndex.NO_LOCATION || checkpoint.log().covers(existing)) {
-                    ns.touched.add(keyHash, key, keyOffset, keyLength, existing, location, firstKind(type, checked));
+                    ns.touched.add(keyHash, key, keyOffset, keyLength, existing, location,
+                            firstKind(location, type, expirationEpochSeconds, checked));
                     ns.touchesMayRepeat |= !checked;
                 } else {
                     ns.retouches++; // a key this replay touched before
@@ -231,11 +234,21 @@ final class Recovery implements RecoverySink {
         }
     }
 
-    private static byte firstKind(byte type, boolean checked) {
+    /** What {@link TouchedKeys} keeps of the record at {@code location} that first touched a key. */
+    private byte firstKind(long location, byte type, long expirationEpochSeconds, boolean checked) {
         if (!checked) {
             return TouchedKeys.UNREAD;
         }
-        return type == LogFormat.TYPE_TOMBSTONE ? TouchedKeys.CHECKED_TOMBSTONE : TouchedKeys.CHECKED_PUT;
+        if (type == LogFormat.TYPE_TOMBSTONE) {
+            return TouchedKeys.CHECKED_TOMBSTONE;
+        }
+        if (expirationEpochSeconds != Limits.NO_EXPIRATION) {
+            return TouchedKeys.CHECKED_PUT;
+        }
+        // The scan just read this record, so its header is at hand.
+        UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
+        return Records.metadataLength(segment, Locations.offset(location)) == 0 ? TouchedKeys.CHECKED_PLAIN_PUT
+                : TouchedKeys.CHECKED_PUT;
     }
 
     /**
@@ -361,7 +374,8 @@ final class Recovery implements RecoverySink {
         for (int i = 0; i < touched.size(); i++) {
             state.reconcileReplayed(touched.keyHash(i), touched.before(i), finals[i]);
             if (state.listingChanges(touched.before(i), finals[i])) {
-                listingOwes.add(touched.keys(), touched.keyOffset(i), touched.keyLength(i), finals[i]);
+                listingOwes.add(touched.keys(), touched.keyOffset(i), touched.keyLength(i), finals[i],
+                        plainness(touched, i, finals[i]));
             }
         }
         if (listingOwes.remaining() > pagesWorthCopying(replayed.listing.offHeapBytes())) {
@@ -372,6 +386,25 @@ final class Recovery implements RecoverySink {
             state.leaveListingBehind(listingOwes);
         }
         namespaces.publish(state);
+    }
+
+    /**
+     * Whether the record at {@code finalLocation} is plain, as the replay read it when it is the
+     * record that first touched key {@code i}: {@link ListingBacklog#PLAIN},
+     * {@link ListingBacklog#NOT_PLAIN}, else {@link ListingBacklog#UNKNOWN}.
+     */
+    private static byte plainness(TouchedKeys touched, int i, long finalLocation) {
+        if (finalLocation == HashIndex.NO_LOCATION || finalLocation != touched.firstLocation(i)) {
+            return ListingBacklog.UNKNOWN;
+        }
+        switch (touched.firstKind(i)) {
+            case TouchedKeys.CHECKED_PLAIN_PUT:
+                return ListingBacklog.PLAIN;
+            case TouchedKeys.CHECKED_PUT:
+                return ListingBacklog.NOT_PLAIN;
+            default:
+                return ListingBacklog.UNKNOWN;
+        }
     }
 
     /**

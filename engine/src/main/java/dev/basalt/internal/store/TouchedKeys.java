@@ -41,10 +41,12 @@ final class TouchedKeys {
 
     /** What the record that first touched a key was, as far as the replay read it. */
     static final byte UNREAD = 0;
-    /** A put whose checksums the replay verified. */
+    /** A put with an expiration or metadata whose checksums the replay verified. */
     static final byte CHECKED_PUT = 1;
     /** A tombstone whose checksums the replay verified. */
     static final byte CHECKED_TOMBSTONE = 2;
+    /** A put without expiration or metadata (a plain key's) whose checksums the replay verified. */
+    static final byte CHECKED_PLAIN_PUT = 3;
 
     /**
      * Records {@code key}, first touched now, with {@code before}, its location in the
@@ -103,7 +105,10 @@ final class TouchedKeys {
         return firstLocations[entry];
     }
 
-    /** What that record was: {@link #CHECKED_PUT}, {@link #CHECKED_TOMBSTONE} or {@link #UNREAD}. */
+    /**
+     * What that record was: {@link #CHECKED_PLAIN_PUT}, {@link #CHECKED_PUT},
+     * {@link #CHECKED_TOMBSTONE} or {@link #UNREAD}.
+     */
     byte firstKind(int entry) {
         return firstKinds[entry];
     }
