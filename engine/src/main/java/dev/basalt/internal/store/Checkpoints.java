@@ -121,7 +121,7 @@ final class Checkpoints {
         try {
             for (NamespaceState state : states) {
                 positionById[state.id()] = images.size();
-                images.add(copy != null ? preCopies.finish(state, copy) : state.image());
+                images.add(copy != null ? preCopies.finish(state, copy) : NamespaceImages.image(state));
             }
         } catch (RuntimeException | Error e) {
             if (copy != null) {
@@ -149,7 +149,7 @@ final class Checkpoints {
     static CopySpace reserveCopies(Namespaces namespaces) {
         CopySpace space = new CopySpace();
         for (NamespaceState state : namespaces.all()) {
-            state.reserveImageCopy(space);
+            NamespaceImages.reserveCopy(state, space);
         }
         return space;
     }

@@ -1,17 +1,12 @@
 package dev.basalt.internal.store;
 
 import dev.basalt.BasaltException;
-import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.compaction.LiveKeys;
 import dev.basalt.internal.compaction.SegmentUsage;
-import dev.basalt.internal.env.CopySpace;
-import dev.basalt.internal.env.TrackedCopy;
 import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.index.HashIndex;
-import dev.basalt.internal.index.IndexImage;
 import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.listing.KeyListing;
-import dev.basalt.internal.listing.ListingImage;
 import dev.basalt.internal.listing.SortedInserts;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Locations;
@@ -421,63 +416,9 @@ public final class NamespaceState implements LiveKeys {
         inserts.flush();
     }
 
-    /** Reserves in {@code space} what {@link #imageCopy} will take; any thread, no lock. */
-    void reserveImageCopy(CopySpace space) {
-        IndexImage.reserveCopy(index, space);
-        ListingImage.reserveCopy(listing.current(), space);
-    }
-
-    /** The index and the listing as they stand, for a checkpoint; writers stopped. */
-    CheckpointContent.Namespace image() {
-        return new CheckpointContent.Namespace(name, index, listing.current());
-    }
-
-    /**
-     * {@link #image()} with copies of the index and listing, in memory from {@code space}, which
-     * the caller frees; under the lock.
-     */
-    CheckpointContent.Namespace imageCopy(CopySpace space) {
-        HashIndex indexCopy = IndexImage.copy(index, space);
-        try {
-            return new CheckpointContent.Namespace(name, indexCopy, ListingImage.copy(listing.current(), space));
-        } catch (RuntimeException | Error e) {
-            indexCopy.close();
-            throw e;
-        }
-    }
-
-    /**
-     * Starts copies of the index and the listing that the writers run beside
-     * ({@link TrackedCopy}); {@link #finishImageCopy} makes them exact. Under the lock.
-     */
-    StartedCopy startImageCopy() {
-        return new StartedCopy(IndexImage.startCopy(index), ListingImage.startCopy(listing.current()));
-    }
-
-    /** What {@link #imageCopy} gives, from {@link #startImageCopy}'s copies made exact; under the lock. */
-    CheckpointContent.Namespace finishImageCopy(StartedCopy started, CopySpace space) {
-        HashIndex indexCopy = IndexImage.finishCopy(index, started.index(), space);
-        try {
-            return new CheckpointContent.Namespace(name, indexCopy,
-                    ListingImage.finishCopy(listing.current(), started.listing(), space));
-        } catch (RuntimeException | Error e) {
-            indexCopy.close();
-            throw e;
-        }
-    }
-
-    /** The index's and the listing's copies that {@link #startImageCopy} started. */
-    record StartedCopy(TrackedCopy index, TrackedCopy listing) {
-        /** The copying without the lock. */
-        void copy(CopySpace space) {
-            index.copy(space);
-            listing.copy(space);
-        }
-
-        void discard() {
-            index.discard();
-            listing.discard();
-        }
+    /** The hash index, for {@link NamespaceImages}. */
+    HashIndex index() {
+        return index;
     }
 
     /** Marks the namespace dropped and takes its keys out of the live figures; under the lock. */

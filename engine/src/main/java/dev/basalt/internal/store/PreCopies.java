@@ -20,14 +20,14 @@ import java.util.Map;
  * <p>One thread, the checkpoint's.
  */
 final class PreCopies {
-    private final Map<NamespaceState, NamespaceState.StartedCopy> started = new IdentityHashMap<>();
+    private final Map<NamespaceState, NamespaceImages.StartedCopy> started = new IdentityHashMap<>();
 
     /** Starts copies of every live namespace; under the append lock. */
     static PreCopies start(Namespaces namespaces) {
         PreCopies copies = new PreCopies();
         try {
             for (NamespaceState state : namespaces.all()) {
-                copies.started.put(state, state.startImageCopy());
+                copies.started.put(state, NamespaceImages.startCopy(state));
             }
         } catch (RuntimeException | Error e) {
             copies.discardRest();
@@ -38,19 +38,19 @@ final class PreCopies {
 
     /** Copies every started namespace as it stands, in memory from {@code space}; without the append lock. */
     void copy(CopySpace space) {
-        for (NamespaceState.StartedCopy copy : started.values()) {
+        for (NamespaceImages.StartedCopy copy : started.values()) {
             copy.copy(space);
         }
     }
 
     /** The namespace's exact copies: the pre-copy made up to date, or a whole copy; under the append lock. */
     CheckpointContent.Namespace finish(NamespaceState state, CopySpace space) {
-        NamespaceState.StartedCopy copy = started.remove(state);
+        NamespaceImages.StartedCopy copy = started.remove(state);
         if (copy == null) {
-            return state.imageCopy(space);
+            return NamespaceImages.copy(state, space);
         }
         try {
-            return state.finishImageCopy(copy, space);
+            return NamespaceImages.finishCopy(state, copy, space);
         } catch (RuntimeException | Error e) {
             copy.discard(); // what a finish did not hand over
             throw e;
@@ -59,7 +59,7 @@ final class PreCopies {
 
     /** Frees the copies that were not finished: namespaces dropped meanwhile, or a capture that failed. */
     void discardRest() {
-        for (NamespaceState.StartedCopy copy : started.values()) {
+        for (NamespaceImages.StartedCopy copy : started.values()) {
             copy.discard();
         }
         started.clear();

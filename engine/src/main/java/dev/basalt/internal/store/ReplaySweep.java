@@ -1,0 +1,138 @@
+package dev.basalt.internal.store;
+
+import dev.basalt.internal.index.HashIndex;
+import dev.basalt.internal.index.KeyHash;
+import dev.basalt.internal.store.Recovery.Replayed;
+import dev.basalt.internal.log.Locations;
+import dev.basalt.internal.log.LogFormat;
+import dev.basalt.internal.log.RecoveryReport;
+import dev.basalt.internal.log.Records;
+import dev.basalt.internal.log.Segment;
+import dev.basalt.internal.log.SegmentLog;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.LongArrayList;
+
+/**
+ * The replay's last step before {@link Recovery} hands a namespace over: its index made to hold
+ * intact live puts only. A namespace rebuilt from the whole log has every slot checked
+ * ({@link #tombstonesAndDamage}); one from a checkpoint only the keys its tail touched, whose
+ * final locations this finds on the way ({@link #touched}).
+ *
+ * <p>Threads: the opening thread, after the replay.
+ */
+final class ReplaySweep {
+    private final SegmentLog log;
+    private final long hashSeed;
+
+    ReplaySweep(SegmentLog log, long hashSeed) {
+        this.log = log;
+        this.hashSeed = hashSeed;
+    }
+
+    /**
+     * Removes tombstones and records whose header no longer verifies among the touched keys;
+     * returns each touched key's final location (NO_LOCATION: none), in {@link TouchedKeys} order.
+     */
+    long[] touched(Replayed ns, RecoveryReport report) {
+        // A record the replay indexed from a hint whose namespace or key bytes are damaged
+        // matches no key, not even its own, so a lookup by key below cannot find its slot: the
+        // slots the replay made are checked as a full replay checks every slot.
+        LongArrayList slots = ns.indexedByReplay;
+        for (int i = 0; i < slots.size(); i += 2) {
+            long keyHash = slots.getLong(i);
+            long location = slots.getLong(i + 1);
+            if (ns.index.holds(keyHash, location)) {
+                Segment segment = log.segment(Locations.segmentId(location));
+                if (reportedDamaged(ns, keyHash, segment, Locations.offset(location), report)) {
+                    ns.index.removeIfAt(keyHash, location);
+                }
+            }
+        }
+        TouchedKeys touched = ns.touched;
+        long[] finals = new long[touched.size()];
+        // When no key was touched twice, each is still where the record that touched it put it.
+        boolean firstTouchesStand = ns.retouches == 0 && !ns.touchesMayRepeat;
+        for (int i = 0; i < finals.length; i++) {
+            long keyHash = touched.keyHash(i);
+            byte kind = touched.firstKind(i);
+            long first = touched.firstLocation(i);
+            if (kind != TouchedKeys.UNREAD && (firstTouchesStand || ns.index.holds(keyHash, first))) {
+                // A record the replay read and checked, still the key's newest: no lookup by key,
+                // no second read of the record.
+                if (kind == TouchedKeys.CHECKED_TOMBSTONE) {
+                    ns.index.removeIfAt(keyHash, first);
+                    first = HashIndex.NO_LOCATION;
+                }
+                finals[i] = first;
+                continue;
+            }
+            long location = ns.index.get(keyHash, touched.keys(), touched.keyOffset(i), touched.keyLength(i),
+                    ns.matcher);
+            if (location != HashIndex.NO_LOCATION && !isIntactPut(location)) {
+                ns.index.removeIfAt(keyHash, location);
+                location = HashIndex.NO_LOCATION;
+            }
+            finals[i] = location;
+        }
+        return finals;
+    }
+
+    /** False for a tombstone (damaged records were swept before, and reported there). */
+    private boolean isIntactPut(long location) {
+        Segment segment = log.segment(Locations.segmentId(location));
+        int offset = Locations.offset(location);
+        return Records.type(segment.buffer(), offset) != LogFormat.TYPE_TOMBSTONE;
+    }
+
+    /**
+     * Removes the tombstones the replay indexed, and the records that are not what their slot
+     * says: a header that does not verify, or namespace and key bytes that are not the slot's
+     * (hint files let the replay skip reading records; both are checked here, once, before the
+     * record's type, expiration or key is trusted). Afterwards the index holds intact live puts
+     * only, one slot per key.
+     */
+    void tombstonesAndDamage(Replayed ns, RecoveryReport report) {
+        List<long[]> removed = new ArrayList<>();
+        ns.index.forEach((keyHash, location) -> {
+            Segment segment = log.segment(Locations.segmentId(location));
+            int offset = Locations.offset(location);
+            if (reportedDamaged(ns, keyHash, segment, offset, report)) {
+                removed.add(new long[] {keyHash, location});
+            } else if (Records.type(segment.buffer(), offset) == LogFormat.TYPE_TOMBSTONE) {
+                removed.add(new long[] {keyHash, location});
+            }
+        });
+        for (long[] entry : removed) {
+            ns.index.removeIfAt(entry[0], entry[1]);
+        }
+    }
+
+    /**
+     * Whether the record indexed at {@code offset} of {@code segment} under {@code keyHash} is
+     * damaged, which it then reports. The key is compared by its hash: the hint's key is no
+     * longer at hand, and a damaged key whose 64-bit hash still agrees is a 2^-64 chance.
+     */
+    private boolean reportedDamaged(Replayed ns, long keyHash, Segment segment, int offset,
+            RecoveryReport report) {
+        DirectBuffer b = segment.buffer();
+        String damage;
+        long length;
+        if (Records.checkHeader(b, offset, segment.dataEnd(), segment.mask()) != Records.VALID) {
+            damage = "header checksum mismatch";
+            length = LogFormat.FIXED_HEADER_LENGTH; // its length field is not to be trusted
+        } else if (Records.namespaceLength(b, offset) != ns.nameBytes.length
+                || !ByteRanges.equal(b, Records.namespaceOffset(b, offset), ns.nameView, 0, ns.nameBytes.length)) {
+            damage = "namespace bytes differ from its hint entry";
+            length = Records.length(b, offset);
+        } else if (KeyHash.hash(hashSeed, b, Records.keyOffset(b, offset), Records.keyLength(b, offset)) != keyHash) {
+            damage = "key bytes differ from its hint entry";
+            length = Records.length(b, offset);
+        } else {
+            return false;
+        }
+        report.damagedRecord(segment.path(), offset, length, damage + " (found when indexing from the hint file)");
+        return true;
+    }
+}
