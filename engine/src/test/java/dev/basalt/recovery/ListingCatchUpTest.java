@@ -61,17 +61,11 @@ class ListingCatchUpTest {
         Path root = Files.createTempDirectory("basalt-catch-up");
         try {
             Random random = new Random(seed);
-            Path dir = root.resolve("data");
             Map<String, Map<String, Listed>> model = new TreeMap<>();
-            try (Basalt db = Basalt.open(dir, options())) {
-                writeSome(db, model, random, 1500);
-            }
-            Path crashed = root.resolve("crashed");
-            try (Basalt db = Basalt.open(dir, options())) {
+            Path crashed = crashedAfterATail(root, model, random, db -> {
                 writeSome(db, model, random, 200 + random.nextInt(1000));
                 put(db, model, "alpha", "fresh/" + seed, "new since the checkpoint", PutOptions.none(), "plain");
-                StoreFixture.copyAsAKillLeavesIt(dir, crashed);
-            }
+            });
             int finish = random.nextInt(3);
             AutoCloseable paused = Store.pauseListingCatchUps();
             try {
@@ -127,19 +121,13 @@ class ListingCatchUpTest {
         Path root = Files.createTempDirectory("basalt-catch-up");
         try {
             Random random = new Random(seed);
-            Path dir = root.resolve("data");
             Map<String, Map<String, Listed>> model = new TreeMap<>();
-            try (Basalt db = Basalt.open(dir, options())) {
-                writeSome(db, model, random, 1500);
-            }
-            Path crashed = root.resolve("crashed");
-            try (Basalt db = Basalt.open(dir, options())) {
+            Path crashed = crashedAfterATail(root, model, random, db -> {
                 writeSome(db, model, random, 3000);
                 for (int i = 0; i < FRESH_KEYS; i++) { // a backlog of many holds
                     put(db, model, "alpha", "fresh/" + i, "f" + i, PutOptions.none(), "plain");
                 }
-                StoreFixture.copyAsAKillLeavesIt(dir, crashed);
-            }
+            });
             AutoCloseable paused = Store.pauseListingCatchUps();
             try (Basalt db = Basalt.open(crashed, options())) {
                 assertThat(BasaltInternals.store(db).listingsBehind()).isTrue();
@@ -178,6 +166,24 @@ class ListingCatchUpTest {
         } finally {
             delete(root);
         }
+    }
+
+    /**
+     * A store closed cleanly after 1,500 writes (its checkpoint), opened again for {@code tail},
+     * and copied as a kill then leaves it; returns the copy.
+     */
+    private static Path crashedAfterATail(Path root, Map<String, Map<String, Listed>> model, Random random,
+            java.util.function.Consumer<Basalt> tail) throws IOException {
+        Path dir = root.resolve("data");
+        try (Basalt db = Basalt.open(dir, options())) {
+            writeSome(db, model, random, 1500);
+        }
+        Path crashed = root.resolve("crashed");
+        try (Basalt db = Basalt.open(dir, options())) {
+            tail.accept(db);
+            StoreFixture.copyAsAKillLeavesIt(dir, crashed);
+        }
+        return crashed;
     }
 
     /**

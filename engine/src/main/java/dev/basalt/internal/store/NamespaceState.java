@@ -395,8 +395,7 @@ public final class NamespaceState implements LiveKeys {
         long current = indexed != LOOK_UP ? indexed : index.get(hash(key, offset, length), key, offset, length,
                 writerMatcher);
         if (current != HashIndex.NO_LOCATION) {
-            boolean plainKey = plain == ListingBacklog.UNKNOWN || indexed == LOOK_UP ? isPlain(current)
-                    : plain == ListingBacklog.PLAIN;
+            boolean plainKey = plain == ListingBacklog.UNKNOWN ? isPlain(current) : plain == ListingBacklog.PLAIN;
             listing.insert(key, offset, length, plainKey);
         } else {
             listing.remove(key, offset, length);
