@@ -26,6 +26,16 @@ class JvmFlagsTest {
                 .contains(JvmFlags.BENCHMARK_HEAP);
     }
 
+    /** Basalt alone, through the peers' adapter and data: the engine's flags and the peers' heap. */
+    @Test
+    void theFullReplayOpenForkHasEveryFlagTheEngineRequires() {
+        Fork fork = FullReplayOpenBenchmark.class.getAnnotation(Fork.class);
+
+        assertThat(Arrays.asList(fork.jvmArgsAppend()))
+                .containsAll(dev.basalt.internal.env.JvmFlags.REQUIRED)
+                .contains(JvmFlags.PEER_HEAP);
+    }
+
     @Test
     void everyPeerBenchmarkForkHasTheEngineFlagsAndThePeerFlags() {
         for (Class<?> benchmark : PEER_BENCHMARKS) {

@@ -32,7 +32,8 @@ import net.jqwik.api.constraints.LongRange;
 
 /**
  * An open from a checkpoint leaves the listing's share of the replayed tail to a catch-up after
- * the open. No writes (the catch-up then trusts what the replay read), or writes to the very keys
+ * the open; an open that replays the whole log (here: the checkpoint deleted) leaves it the
+ * whole listing of a large namespace (here: of every namespace, in batches of 97 keys). No writes (the catch-up then trusts what the replay read), or writes to the very keys
  * it owes made while it is held back, a namespace dropped meanwhile, and each way it can finish
  * (a list on the caller's thread, the background thread, the close) leave every listing exactly
  * as a model of the writes says: the keys, and for each its expiration and metadata (a key
@@ -56,8 +57,8 @@ class ListingCatchUpTest {
     }
 
     @Property(tries = 15)
-    void writesWhileTheListingCatchesUpLeaveItAsTheModelSays(@ForAll @LongRange(min = 1) long seed)
-            throws Exception {
+    void writesWhileTheListingCatchesUpLeaveItAsTheModelSays(@ForAll @LongRange(min = 1) long seed,
+            @ForAll boolean wholeLog) throws Exception {
         Path root = Files.createTempDirectory("basalt-catch-up");
         try {
             Random random = new Random(seed);
@@ -69,9 +70,8 @@ class ListingCatchUpTest {
             int finish = random.nextInt(3);
             AutoCloseable paused = Store.pauseListingCatchUps();
             try {
-                try (Basalt db = Basalt.open(crashed, options())) {
+                try (Basalt db = open(crashed, wholeLog)) {
                     Store store = BasaltInternals.store(db);
-                    assertThat(store.replayedBecause()).as("checkpoint plus tail").isNull();
                     assertThat(store.listingsBehind()).as("the tail's new key is owed to the listing").isTrue();
                     if (random.nextInt(3) > 0) { // else the catch-up takes the replay's word for every key
                         writeSome(db, model, random, 1 + random.nextInt(400));
@@ -117,7 +117,8 @@ class ListingCatchUpTest {
      * listing equals the model.
      */
     @Property(tries = 10)
-    void theCatchUpInterleavesWithWritersAndListers(@ForAll @LongRange(min = 1) long seed) throws Exception {
+    void theCatchUpInterleavesWithWritersAndListers(@ForAll @LongRange(min = 1) long seed, @ForAll boolean wholeLog)
+            throws Exception {
         Path root = Files.createTempDirectory("basalt-catch-up");
         try {
             Random random = new Random(seed);
@@ -129,7 +130,7 @@ class ListingCatchUpTest {
                 }
             });
             AutoCloseable paused = Store.pauseListingCatchUps();
-            try (Basalt db = Basalt.open(crashed, options())) {
+            try (Basalt db = open(crashed, wholeLog)) {
                 assertThat(BasaltInternals.store(db).listingsBehind()).isTrue();
                 List<Map<String, Map<String, Listed>>> models = List.of(new TreeMap<>(), new TreeMap<>());
                 java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -166,6 +167,28 @@ class ListingCatchUpTest {
         } finally {
             delete(root);
         }
+    }
+
+    /**
+     * Opens the killed copy: from its checkpoint and the tail after it, or ({@code wholeLog}) with
+     * the checkpoint deleted, so that every record is replayed and every listing left behind whole.
+     */
+    private static Basalt open(Path crashed, boolean wholeLog) throws Exception {
+        if (!wholeLog) {
+            Basalt db = Basalt.open(crashed, options());
+            assertThat(BasaltInternals.store(db).replayedBecause()).as("checkpoint plus tail").isNull();
+            return db;
+        }
+        Files.delete(crashed.resolve("CHECKPOINT"));
+        AutoCloseable deferred = Store.deferAllListingsAtOpen();
+        Basalt db;
+        try {
+            db = Basalt.open(crashed, options());
+        } finally {
+            deferred.close();
+        }
+        assertThat(BasaltInternals.store(db).replayedBecause()).as("the whole log").isNotNull();
+        return db;
     }
 
     /**

@@ -12,9 +12,9 @@ import org.agrona.collections.LongArrayList;
  * that is safe).
  *
  * <p>Threads: {@link ListingCatchUp} calls it with this object's monitor held, and the append
- * lock too for {@link #applyNext}.
+ * lock too for {@link #payUnderLock}.
  */
-final class ListingBacklog {
+final class ListingBacklog implements ListingDebt {
     private final SortedKeys keys = new SortedKeys();
     /** Per key, in the order added: its location when the replay ended (NO_LOCATION: none). */
     private final LongArrayList replayed = new LongArrayList();
@@ -52,7 +52,8 @@ final class ListingBacklog {
     }
 
     /** Sorts the keys once, so that each insert starts from the previous one; without the append lock. */
-    void sortOnce() {
+    @Override
+    public void prepare() {
         if (order == null) {
             order = keys.sortedOrder();
         }
@@ -60,10 +61,10 @@ final class ListingBacklog {
 
     /**
      * Brings the listing entries of up to {@code maxKeys} more keys, in key order, into agreement
-     * with {@code ns}'s index; under the append lock, after {@link #sortOnce}. Returns how many.
-     * A failure is kept: {@link #failure} reports it from then on.
+     * with {@code ns}'s index; under the append lock, after {@link #prepare}. Returns how many.
      */
-    int applyNext(NamespaceState ns, int maxKeys) {
+    @Override
+    public int payUnderLock(NamespaceState ns, int maxKeys) {
         int end = Math.min(order.length, next + maxKeys);
         DirectBuffer bytes = keys.keys();
         boolean asReplayed = ns.keyChangesSinceOpen() == 0;
@@ -85,8 +86,13 @@ final class ListingBacklog {
         return applied;
     }
 
-    /** Why the catch-up stopped, or null. */
-    RuntimeException failure() {
+    @Override
+    public boolean paid() {
+        return remaining() == 0;
+    }
+
+    @Override
+    public RuntimeException failure() {
         return failure;
     }
 }

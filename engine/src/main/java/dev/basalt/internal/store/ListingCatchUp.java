@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * itself waits only for what reads need: the index. An open from a checkpoint replays the log
  * after it into the index, then owes each namespace's listing the keys the replay added or
  * removed ({@link ListingBacklog}); at 1,000,000 keys with a 430,000-key tail that was 280 ms of
- * a 630 ms open, the listing's inserts into a skip list the checkpoint caught scattered.
+ * a 630 ms open, the listing's inserts into a skip list the checkpoint caught scattered. An open
+ * that replays the whole log owes a large namespace's listing every key ({@link ListingFromIndex}).
  *
  * <p>Who does the work: the background thread, {@value #KEYS_PER_HOLD} keys per hold of the
  * append lock, so a writer waits for a few hundred inserts at most; and anyone who needs the
@@ -29,8 +30,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ListingCatchUp {
     /** Keys caught up per hold of the append lock: about 0.4 ms at 1 M keys (0.7 µs a key measured). */
     static final int KEYS_PER_HOLD = 512;
-    /** Above 0, the background thread leaves the backlogs alone (tests watch the listing behind). */
+    /**
+     * A namespace rebuilt from the whole log with at most this many keys is listed by the open
+     * itself: a few milliseconds, not worth a catch-up.
+     */
+    static final int LISTED_AT_OPEN_UP_TO = 1 << 16;
+    /** Above 0, the background thread leaves the debts alone (tests watch the listing behind). */
     private static final AtomicInteger pausedForTests = new AtomicInteger();
+    private static final int KEYS_PER_TEST_BATCH = 97;
+    /** Above 0, every namespace rebuilt from the whole log is left to the catch-up (tests). */
+    private static final AtomicInteger deferAllForTests = new AtomicInteger();
 
     private final Namespaces namespaces;
     private final WritePath writes;
@@ -49,12 +58,26 @@ final class ListingCatchUp {
             return 0;
         }
         for (NamespaceState ns : namespaces.all()) {
-            ListingBacklog backlog = ns.listingBacklog();
-            if (backlog != null && backlog.failure() == null) {
-                return applyOneHold(ns, backlog);
+            ListingDebt debt = ns.listingDebt();
+            if (debt != null && debt.failure() == null) {
+                return payOneHold(ns, debt);
             }
         }
         return 0;
+    }
+
+    /** Whether an open that rebuilt a namespace of {@code keys} keys from the whole log lists them itself. */
+    static boolean listsAtOpen(long keys) {
+        return keys <= LISTED_AT_OPEN_UP_TO && deferAllForTests.get() == 0;
+    }
+
+    /**
+     * Keys per sorted batch of a {@link ListingFromIndex}: {@value ListingFromIndex#MAX_KEYS_PER_BATCH},
+     * or {@value #KEYS_PER_TEST_BATCH} under {@link #deferAllListingsForTests}, so that a test's
+     * few thousand keys take many batches.
+     */
+    static int keysPerSortedBatch() {
+        return deferAllForTests.get() == 0 ? ListingFromIndex.MAX_KEYS_PER_BATCH : KEYS_PER_TEST_BATCH;
     }
 
     /**
@@ -64,12 +87,12 @@ final class ListingCatchUp {
      * @throws BasaltException when the catch-up failed (the listing cannot be trusted)
      */
     void finish(NamespaceState ns) {
-        for (ListingBacklog backlog = ns.listingBacklog(); backlog != null; backlog = ns.listingBacklog()) {
-            if (backlog.failure() != null) {
+        for (ListingDebt debt = ns.listingDebt(); debt != null; debt = ns.listingDebt()) {
+            if (debt.failure() != null) {
                 throw new BasaltException("the listing of namespace " + ns.name()
-                        + " could not be brought up to date after the open: " + backlog.failure(), backlog.failure());
+                        + " could not be brought up to date after the open: " + debt.failure(), debt.failure());
             }
-            applyOneHold(ns, backlog);
+            payOneHold(ns, debt);
         }
     }
 
@@ -84,27 +107,36 @@ final class ListingCatchUp {
         }
     }
 
-    private int applyOneHold(NamespaceState ns, ListingBacklog backlog) {
-        synchronized (backlog) {
-            if (ns.listingBacklog() != backlog || backlog.failure() != null) {
+    private int payOneHold(NamespaceState ns, ListingDebt debt) {
+        synchronized (debt) {
+            if (ns.listingDebt() != debt || debt.failure() != null) {
                 return 0; // done by another thread meanwhile, or failed
             }
-            backlog.sortOnce();
+            debt.prepare();
             writes.lock();
             try {
                 if (ns.dropped()) {
                     ns.listingCaughtUp(); // its listing goes with it
                     return 0;
                 }
-                int applied = backlog.applyNext(ns, KEYS_PER_HOLD);
-                if (backlog.remaining() == 0 && backlog.failure() == null) {
+                int work = debt.payUnderLock(ns, KEYS_PER_HOLD);
+                if (debt.paid() && debt.failure() == null) {
                     ns.listingCaughtUp();
                 }
-                return applied;
+                return work;
             } finally {
                 writes.unlock();
             }
         }
+    }
+
+    /**
+     * Until the returned handle is closed, an open that rebuilds a namespace from the whole log
+     * leaves its listing to the catch-up whatever its size, in small batches; for tests. Closing
+     * twice resumes once.
+     */
+    static AutoCloseable deferAllListingsForTests() {
+        return hold(deferAllForTests);
     }
 
     /**
@@ -113,11 +145,15 @@ final class ListingCatchUp {
      * behind. Closing the handle twice resumes once.
      */
     static AutoCloseable pauseForTests() {
-        pausedForTests.incrementAndGet();
-        java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
+        return hold(pausedForTests);
+    }
+
+    private static AutoCloseable hold(AtomicInteger count) {
+        count.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
         return () -> {
-            if (resumed.compareAndSet(false, true)) {
-                pausedForTests.decrementAndGet();
+            if (released.compareAndSet(false, true)) {
+                count.decrementAndGet();
             }
         };
     }

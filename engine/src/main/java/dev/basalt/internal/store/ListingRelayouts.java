@@ -274,7 +274,7 @@ final class ListingRelayouts {
 
     private boolean begin() {
         for (NamespaceState ns : namespaces.all()) {
-            if (ns.listingBacklog() != null) {
+            if (ns.listingDebt() != null) {
                 continue; // still catching up after the open (ListingCatchUp)
             }
             RelaidListing listing = ns.relaid();

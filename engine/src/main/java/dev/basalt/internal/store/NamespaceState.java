@@ -8,6 +8,7 @@ import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.listing.SortedInserts;
+import dev.basalt.internal.listing.SortedKeys;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.Records;
@@ -46,7 +47,7 @@ public final class NamespaceState implements LiveKeys {
     private final UnsafeBuffer appliedKey = new UnsafeBuffer(0, 0);
     private volatile boolean dropped;
     /** What the open left the listing to catch up on ({@link ListingCatchUp}); null once it agrees with the index. */
-    private volatile ListingBacklog listingBacklog;
+    private volatile ListingDebt listingDebt;
     /** Changes to the index since the open ({@link #keyChangesSinceOpen()}); under the lock. */
     private long keyChangesSinceOpen;
 
@@ -121,48 +122,11 @@ public final class NamespaceState implements LiveKeys {
     /**
      * Visits, in ascending unsigned byte order, the live keys that start with {@code prefix} and
      * come strictly after {@code after} (null: from the start of the prefix range), until
-     * {@code maxKeys} were visited. A key the listing flags plain (no expiration, no metadata)
-     * is visited from its node alone ({@link RecordView#wrapPlainKey}): a delete takes it out of
-     * the listing before the index, and it cannot expire. Any other listed key is filtered
-     * through the index (the listing may briefly hold a key the index has dropped) and its record
-     * through expiry and, when it has metadata, the body checksum ({@link #metadataIsIntact}).
-     * Keys come from the listing in batches whose index and record loads start together
-     * ({@link ListedLookAhead}).
+     * {@code maxKeys} were visited ({@link ListPage}).
      */
     int list(byte[] prefix, byte[] after, int maxKeys, long nowEpochSeconds, RecordView.Visitor visitor) {
-        UnsafeBuffer prefixBuffer = new UnsafeBuffer(prefix);
-        UnsafeBuffer afterBuffer = after == null ? null : new UnsafeBuffer(after);
-        RecordView view = new RecordView();
-        ListedLookAhead lookAhead = new ListedLookAhead(index, log, hashSeed, true);
-        KeyListing keys = listing.current();
-        return keys.scan(afterBuffer, 0, after == null ? 0 : after.length, false, prefixBuffer, 0, prefix.length,
-                maxKeys, lookAhead.batch(), lookAhead.visitor((key, offset, length, plain, keyHash) -> plain
-                        ? visitPlain(key, offset, length, view, visitor)
-                        : visitListed(key, offset, length, keyHash, nowEpochSeconds, view, visitor)));
-    }
-
-    private static boolean visitPlain(DirectBuffer key, int offset, int length, RecordView view,
-            RecordView.Visitor visitor) {
-        visitor.visit(view.wrapPlainKey(key, offset, length));
-        return true;
-    }
-
-    private boolean visitListed(DirectBuffer key, int offset, int length, long keyHash, long nowEpochSeconds,
-            RecordView view, RecordView.Visitor visitor) {
-        long location = index.get(keyHash, key, offset, length, matcher);
-        if (location == HashIndex.NO_LOCATION) {
-            return false;
-        }
-        Segment segment = log.segment(Locations.segmentId(location));
-        int at = Locations.offset(location);
-        UnsafeBuffer b = segment.buffer();
-        if (Records.type(b, at) != LogFormat.TYPE_PUT
-                || isExpired(Records.expirationEpochSeconds(b, at), nowEpochSeconds)
-                || !metadataIsIntact(segment, at)) {
-            return false;
-        }
-        visitor.visit(view.wrap(b, at));
-        return true;
+        return new ListPage(index, log, hashSeed, matcher, nowEpochSeconds, visitor)
+                .list(listing.current(), prefix, after, maxKeys);
     }
 
     /**
@@ -194,21 +158,7 @@ public final class NamespaceState implements LiveKeys {
                 endInclusive, descending, maxKeys, lookAhead.batch(), lookAhead.visitor(visitLive));
     }
 
-    /**
-     * True when a listed record's metadata can be trusted: it has none, or its body checksum
-     * verifies. A record indexed from a hint file has had only its header checked (at open), and
-     * metadata lives in the body, so without this a listing could return damaged metadata that
-     * {@code get} would refuse. A damaged record is left out of the page, as if absent (its
-     * {@code get} fails with the file and offset), so that one bad record does not make the rest
-     * of the namespace unlistable. The cost is one CRC32C of the record per listed key that has
-     * metadata.
-     */
-    private static boolean metadataIsIntact(Segment segment, int offset) {
-        return Records.metadataLength(segment.buffer(), offset) == 0
-                || Records.bodyIsIntact(segment.buffer(), offset, segment.mask());
-    }
-
-    private static boolean isExpired(long expiration, long nowEpochSeconds) {
+    static boolean isExpired(long expiration, long nowEpochSeconds) {
         return expiration != Limits.NO_EXPIRATION && expiration <= nowEpochSeconds;
     }
 
@@ -355,21 +305,21 @@ public final class NamespaceState implements LiveKeys {
     }
 
     /**
-     * Leaves the listing behind on {@code backlog}'s keys for {@link ListingCatchUp}; at open,
-     * before the namespace is published.
+     * Leaves the listing behind on {@code debt} for {@link ListingCatchUp}; at open, before the
+     * namespace is published.
      */
-    void leaveListingBehind(ListingBacklog backlog) {
-        listingBacklog = backlog;
+    void leaveListingBehind(ListingDebt debt) {
+        listingDebt = debt;
     }
 
     /** What the listing still owes the index, or null; any thread. */
-    ListingBacklog listingBacklog() {
-        return listingBacklog;
+    ListingDebt listingDebt() {
+        return listingDebt;
     }
 
     /** The listing agrees with the index from now on (or the namespace was dropped); under the lock. */
     void listingCaughtUp() {
-        listingBacklog = null;
+        listingDebt = null;
     }
 
     /**
@@ -402,17 +352,43 @@ public final class NamespaceState implements LiveKeys {
         }
     }
 
-    /** At open: counts every recovered key live, queues its expiration and lists it. */
-    void installRecovered() {
-        SortedInserts inserts = new SortedInserts(listing.current());
-        index.forEach((keyHash, location) -> {
-            countLive(location, 1);
-            expiry.track(this, keyHash, location, expirationAt(location));
+    /**
+     * At open, for each key a full replay kept: counts it live, queues its expiration and, given
+     * {@code inserts}, lists it. Before the namespace is published.
+     */
+    void installRecovered(long keyHash, long location, SortedInserts inserts) {
+        countLive(location, 1);
+        expiry.track(this, keyHash, location, expirationAt(location));
+        if (inserts != null) {
             UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
             int at = Locations.offset(location);
             inserts.add(segment, Records.keyOffset(segment, at), Records.keyLength(segment, at), isPlain(location));
-        });
-        inserts.flush();
+        }
+    }
+
+    /**
+     * At open, after {@link #installRecovered} of every key: lists the keys gathered in
+     * {@code inserts}, or without them leaves the whole listing to {@link ListingCatchUp}
+     * ({@link ListingFromIndex}, sorting batches of at most {@code keysPerBatch}).
+     */
+    void finishRecoveredListing(SortedInserts inserts, int keysPerBatch) {
+        if (inserts != null) {
+            inserts.flush();
+        } else if (index.size() > 0) {
+            leaveListingBehind(new ListingFromIndex(this, keysPerBatch));
+        }
+    }
+
+    /** A sorted inserter into the listing, for {@link #installRecovered}. */
+    SortedInserts sortedInserts() {
+        return new SortedInserts(listing.current());
+    }
+
+    /** Adds the key of the record at {@code location} to {@code keys}, flagged when the record is plain; under the lock. */
+    void addRecordKey(long location, SortedKeys keys) {
+        UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
+        int at = Locations.offset(location);
+        keys.add(segment, Records.keyOffset(segment, at), Records.keyLength(segment, at), isPlain(location));
     }
 
     /** The hash index, for {@link NamespaceImages}. */

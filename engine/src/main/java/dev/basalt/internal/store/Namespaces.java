@@ -96,7 +96,7 @@ final class Namespaces {
     /** True while the open left some listing to catch up on ({@link ListingCatchUp}); any thread. */
     boolean anyListingBehind() {
         for (NamespaceState ns : byName.values()) {
-            if (ns.listingBacklog() != null) {
+            if (ns.listingDebt() != null) {
                 return true;
             }
         }

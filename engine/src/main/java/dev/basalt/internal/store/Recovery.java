@@ -16,6 +16,7 @@ import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.listing.ListingImage;
+import dev.basalt.internal.listing.SortedInserts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -313,9 +314,13 @@ final class Recovery implements RecoverySink {
             if (replayed.index == null) {
                 replayed.index = new HashIndex(1024);
             }
-            new ReplaySweep(log, hashSeed).tombstonesAndDamage(replayed, report);
             NamespaceState state = namespaces.create(replayed.name, replayed.index);
-            state.installRecovered();
+            // One pass over the records: each slot the sweep keeps is counted, queued and listed
+            // (or left to the catch-up) as the sweep reads it.
+            SortedInserts inserts = ListingCatchUp.listsAtOpen(replayed.index.size()) ? state.sortedInserts() : null;
+            new ReplaySweep(log, hashSeed).tombstonesAndDamage(replayed, report,
+                    (keyHash, location) -> state.installRecovered(keyHash, location, inserts));
+            state.finishRecoveredListing(inserts, ListingCatchUp.keysPerSortedBatch());
             namespaces.publish(state);
         }
         if (checkpointUsed) {

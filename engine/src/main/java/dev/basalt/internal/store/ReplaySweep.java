@@ -91,9 +91,10 @@ final class ReplaySweep {
      * says: a header that does not verify, or namespace and key bytes that are not the slot's
      * (hint files let the replay skip reading records; both are checked here, once, before the
      * record's type, expiration or key is trusted). Afterwards the index holds intact live puts
-     * only, one slot per key.
+     * only, one slot per key; each of them was handed to {@code kept} on the way, in slot order,
+     * while its record was at hand.
      */
-    void tombstonesAndDamage(Replayed ns, RecoveryReport report) {
+    void tombstonesAndDamage(Replayed ns, RecoveryReport report, HashIndex.EntryConsumer kept) {
         List<long[]> removed = new ArrayList<>();
         ns.index.forEach((keyHash, location) -> {
             Segment segment = log.segment(Locations.segmentId(location));
@@ -102,6 +103,8 @@ final class ReplaySweep {
                 removed.add(new long[] {keyHash, location});
             } else if (Records.type(segment.buffer(), offset) == LogFormat.TYPE_TOMBSTONE) {
                 removed.add(new long[] {keyHash, location});
+            } else {
+                kept.accept(keyHash, location);
             }
         });
         for (long[] entry : removed) {
