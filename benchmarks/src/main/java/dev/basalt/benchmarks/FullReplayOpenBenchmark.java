@@ -85,15 +85,8 @@ public class FullReplayOpenBenchmark {
 
         @TearDown(Level.Iteration)
         public void verifyAndClose() {
-            try {
-                if (reopened != null) {
-                    data.verify(reopened);
-                }
-            } finally {
-                closeReopened();
-                TempDirectories.deleteRecursively(workDir);
-                workDir = null;
-            }
+            verifyCloseAndDelete(workDir);
+            workDir = null;
         }
     }
 }

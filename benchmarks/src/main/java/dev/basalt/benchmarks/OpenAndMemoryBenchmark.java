@@ -196,6 +196,18 @@ public class OpenAndMemoryBenchmark {
             return target.readInto(probeKey, probeDst.clear());
         }
 
+        /** Checks a sample of keys in the store the iteration opened, closes it and deletes {@code dir}. */
+        void verifyCloseAndDelete(Path dir) {
+            try {
+                if (reopened != null) {
+                    data.verify(reopened);
+                }
+            } finally {
+                closeReopened();
+                TempDirectories.deleteRecursively(dir);
+            }
+        }
+
         void closeReopened() {
             if (reopened != null) {
                 reopened.close();
@@ -250,15 +262,8 @@ public class OpenAndMemoryBenchmark {
 
         @TearDown(Level.Iteration)
         public void verifyAndClose() {
-            try {
-                if (reopened != null) {
-                    data.verify(reopened);
-                }
-            } finally {
-                closeReopened();
-                TempDirectories.deleteRecursively(workDir);
-                workDir = null;
-            }
+            verifyCloseAndDelete(workDir);
+            workDir = null;
         }
 
         @Override
