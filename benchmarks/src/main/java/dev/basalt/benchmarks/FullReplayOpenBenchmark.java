@@ -68,7 +68,8 @@ public class FullReplayOpenBenchmark {
         @Setup(Level.Trial)
         public void setUpTrial() {
             if (!"basalt".equals(store)) {
-                throw new UnsupportedOperationException(store + " has no checkpoint to delete: run with -p store=basalt");
+                throw new UnsupportedOperationException(store
+                        + " has no checkpoint to delete: run with -p store=basalt");
             }
             prepareLoaded();
             data.store.close();

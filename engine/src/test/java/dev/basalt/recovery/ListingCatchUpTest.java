@@ -33,8 +33,9 @@ import net.jqwik.api.constraints.LongRange;
 /**
  * An open from a checkpoint leaves the listing's share of the replayed tail to a catch-up after
  * the open; an open that replays the whole log (here: the checkpoint deleted) leaves it the
- * whole listing of a large namespace (here: of every namespace, in batches of 97 keys). No writes (the catch-up then trusts what the replay read), or writes to the very keys
- * it owes made while it is held back, a namespace dropped meanwhile, and each way it can finish
+ * whole listing of a large namespace (here: of every namespace, in batches of 97 keys). No
+ * writes (the catch-up then trusts what the replay read), or writes to the very keys it owes
+ * made while it is held back, a namespace dropped meanwhile, and each way it can finish
  * (a list on the caller's thread, the background thread, the close) leave every listing exactly
  * as a model of the writes says: the keys, and for each its expiration and metadata (a key
  * wrongly flagged plain would list without them). The close's checkpoint then holds whole

@@ -127,9 +127,10 @@ class LoadKillTest {
                 if (roll < 4 || mine.isEmpty()) {
                     String key = "c" + client + "-" + seq++;
                     String value = key + "-" + random.nextLong() + pad;
-                    HttpResponse<String> put = sendUnderLoad(askedAgain, HttpRequest.newBuilder(URI.create(ns + "/values/" + key))
-                            .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30))
-                            .PUT(HttpRequest.BodyPublishers.ofString(value)).build());
+                    HttpResponse<String> put = sendUnderLoad(askedAgain,
+                            HttpRequest.newBuilder(URI.create(ns + "/values/" + key))
+                                    .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30))
+                                    .PUT(HttpRequest.BodyPublishers.ofString(value)).build());
                     check(put, serverErrors);
                     if (put.statusCode() == 200) {
                         acknowledged.put(key, value);

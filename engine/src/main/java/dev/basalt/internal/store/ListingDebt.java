@@ -17,7 +17,8 @@ interface ListingDebt {
     /**
      * One hold's worth: about {@code maxKeys} keys of {@code ns} made to agree with its index,
      * or gathered for that; under the append lock. Returns the work done (keys listed, removed or
-     * gathered; 0 when there was none), which the background thread's backoff goes by. A failure is kept: {@link #failure} reports it from then on.
+     * gathered; 0 when there was none), which the background thread's backoff goes by. A failure
+     * is kept: {@link #failure} reports it from then on.
      */
     int payUnderLock(NamespaceState ns, int maxKeys);
 

@@ -384,7 +384,7 @@ public final class NamespaceState implements LiveKeys {
         return new SortedInserts(listing.current());
     }
 
-    /** Adds the key of the record at {@code location} to {@code keys}, flagged when the record is plain; under the lock. */
+    /** Adds the key of the record at {@code location} to {@code keys}, flagged if it is plain; under the lock. */
     void addRecordKey(long location, SortedKeys keys) {
         UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
         int at = Locations.offset(location);

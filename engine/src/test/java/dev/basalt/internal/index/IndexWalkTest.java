@@ -24,7 +24,8 @@ class IndexWalkTest {
 
     @Property(tries = 200)
     void visitsEveryKeyLiveThroughoutWhateverChangesBetweenSteps(@ForAll @LongRange(min = 1) long seed,
-            @ForAll @IntRange(min = 1, max = 64) int slotsPerStep, @ForAll @IntRange(min = 0, max = 400) int keysAtStart) {
+            @ForAll @IntRange(min = 1, max = 64) int slotsPerStep,
+            @ForAll @IntRange(min = 0, max = 400) int keysAtStart) {
         Random random = new Random(seed);
         KeyBook book = new KeyBook();
         Map<String, Long> live = new HashMap<>();
