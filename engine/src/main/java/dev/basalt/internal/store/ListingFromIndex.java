@@ -1,8 +1,6 @@
 package dev.basalt.internal.store;
 
 import dev.basalt.internal.index.IndexWalk;
-import dev.basalt.internal.listing.SortedKeys;
-import org.agrona.collections.LongArrayList;
 
 /**
  * The debt of a namespace rebuilt from the whole log: every key of its index. Such an open (no
@@ -36,16 +34,11 @@ final class ListingFromIndex implements ListingDebt {
 
     private final IndexWalk walk;
     private final int maxKeysPerBatch;
-    private final SortedKeys batch = new SortedKeys();
-    /** Per gathered key, in gathering order: its location then. */
-    private final LongArrayList gatheredAt = new LongArrayList();
+    private final OwedKeys batch = new OwedKeys();
     /** The namespace's count of key changes when the batch's first key was gathered. */
     private long changesWhenGathered;
     private boolean walked;
     private boolean batchFull;
-    /** The batch's keys in key order once sorted; null while gathering. */
-    private int[] order;
-    private int next;
     private RuntimeException failure;
 
     /**
@@ -59,16 +52,15 @@ final class ListingFromIndex implements ListingDebt {
 
     @Override
     public void prepare() {
-        if (order == null && (batchFull || walked) && batch.size() > 0) {
-            order = batch.sortedOrder();
-            next = 0;
+        if ((batchFull || walked) && batch.size() > 0) {
+            batch.sortOnce();
         }
     }
 
     @Override
     public int payUnderLock(NamespaceState ns, int maxKeys) {
         try {
-            if (order != null) {
+            if (batch.sorted()) {
                 return insertSorted(ns, maxKeys);
             }
             return walked || batchFull ? 0 : gather(ns);
@@ -84,32 +76,16 @@ final class ListingFromIndex implements ListingDebt {
         if (before == 0) {
             changesWhenGathered = ns.keyChangesSinceOpen();
         }
-        walked = !walk.step(SLOTS_PER_HOLD, (keyHash, location) -> {
-            ns.addRecordKey(location, batch);
-            gatheredAt.addLong(location);
-        });
+        walked = !walk.step(SLOTS_PER_HOLD, (keyHash, location) -> ns.oweRecordKey(location, batch));
         batchFull = batch.size() >= maxKeysPerBatch || batch.keyBytes() >= MAX_KEY_BYTES;
         return Math.max(1, batch.size() - before);
     }
 
     private int insertSorted(NamespaceState ns, int maxKeys) {
-        int end = Math.min(order.length, next + maxKeys);
         boolean asGathered = walk.onCurrentTable() && ns.keyChangesSinceOpen() == changesWhenGathered;
-        int inserted = 0;
-        for (; next < end; next++, inserted++) {
-            int key = order[next];
-            if (asGathered) {
-                ns.catchUpListed(batch.keys(), batch.keyOffset(key), batch.keyLength(key), gatheredAt.getLong(key),
-                        batch.flag(key) ? ListingBacklog.PLAIN : ListingBacklog.NOT_PLAIN);
-            } else {
-                ns.catchUpListed(batch.keys(), batch.keyOffset(key), batch.keyLength(key), NamespaceState.LOOK_UP,
-                        ListingBacklog.UNKNOWN);
-            }
-        }
-        if (next == order.length) {
-            order = null;
+        int inserted = batch.insertNext(ns, asGathered, maxKeys);
+        if (batch.remaining() == 0) {
             batch.clear();
-            gatheredAt.clear();
             batchFull = false;
         }
         return inserted;
@@ -117,7 +93,7 @@ final class ListingFromIndex implements ListingDebt {
 
     @Override
     public boolean paid() {
-        return walked && order == null && batch.size() == 0;
+        return walked && batch.size() == 0;
     }
 
     @Override

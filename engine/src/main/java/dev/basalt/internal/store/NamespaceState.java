@@ -8,7 +8,6 @@ import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.KeyHash;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.listing.SortedInserts;
-import dev.basalt.internal.listing.SortedKeys;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.Records;
@@ -338,14 +337,14 @@ public final class NamespaceState implements LiveKeys {
      * record is, if indexed; absent if not. A no-op where they agree. {@code indexed} is the
      * key's location in the index (NO_LOCATION: absent) when the caller knows it, else
      * {@link #LOOK_UP}; {@code plain} says whether that record is plain when the caller read it
-     * ({@link ListingBacklog#PLAIN}, {@link ListingBacklog#NOT_PLAIN}), else
-     * {@link ListingBacklog#UNKNOWN}. Under the lock.
+     * ({@link OwedKeys#PLAIN}, {@link OwedKeys#NOT_PLAIN}), else
+     * {@link OwedKeys#UNKNOWN}. Under the lock.
      */
     void catchUpListed(DirectBuffer key, int offset, int length, long indexed, byte plain) {
         long current = indexed != LOOK_UP ? indexed : index.get(hash(key, offset, length), key, offset, length,
                 writerMatcher);
         if (current != HashIndex.NO_LOCATION) {
-            boolean plainKey = plain == ListingBacklog.UNKNOWN ? isPlain(current) : plain == ListingBacklog.PLAIN;
+            boolean plainKey = plain == OwedKeys.UNKNOWN ? isPlain(current) : plain == OwedKeys.PLAIN;
             listing.insert(key, offset, length, plainKey);
         } else {
             listing.remove(key, offset, length);
@@ -384,11 +383,12 @@ public final class NamespaceState implements LiveKeys {
         return new SortedInserts(listing.current());
     }
 
-    /** Adds the key of the record at {@code location} to {@code keys}, flagged if it is plain; under the lock. */
-    void addRecordKey(long location, SortedKeys keys) {
+    /** Owes {@code owed} the key of the record at {@code location}, noted there with its plainness; under the lock. */
+    void oweRecordKey(long location, OwedKeys owed) {
         UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
         int at = Locations.offset(location);
-        keys.add(segment, Records.keyOffset(segment, at), Records.keyLength(segment, at), isPlain(location));
+        owed.add(segment, Records.keyOffset(segment, at), Records.keyLength(segment, at), location,
+                isPlain(location) ? OwedKeys.PLAIN : OwedKeys.NOT_PLAIN);
     }
 
     /** The hash index, for {@link NamespaceImages}. */

@@ -395,20 +395,20 @@ final class Recovery implements RecoverySink {
 
     /**
      * Whether the record at {@code finalLocation} is plain, as the replay read it when it is the
-     * record that first touched key {@code i}: {@link ListingBacklog#PLAIN},
-     * {@link ListingBacklog#NOT_PLAIN}, else {@link ListingBacklog#UNKNOWN}.
+     * record that first touched key {@code i}: {@link OwedKeys#PLAIN},
+     * {@link OwedKeys#NOT_PLAIN}, else {@link OwedKeys#UNKNOWN}.
      */
     private static byte plainness(TouchedKeys touched, int i, long finalLocation) {
         if (finalLocation == HashIndex.NO_LOCATION || finalLocation != touched.firstLocation(i)) {
-            return ListingBacklog.UNKNOWN;
+            return OwedKeys.UNKNOWN;
         }
         switch (touched.firstKind(i)) {
             case TouchedKeys.CHECKED_PLAIN_PUT:
-                return ListingBacklog.PLAIN;
+                return OwedKeys.PLAIN;
             case TouchedKeys.CHECKED_PUT:
-                return ListingBacklog.NOT_PLAIN;
+                return OwedKeys.NOT_PLAIN;
             default:
-                return ListingBacklog.UNKNOWN;
+                return OwedKeys.UNKNOWN;
         }
     }
 
