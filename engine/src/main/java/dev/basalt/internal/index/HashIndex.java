@@ -125,6 +125,13 @@ public final class HashIndex implements AutoCloseable {
         return table;
     }
 
+    /** Rebuilds the table (see {@link #rehash}) for {@link IndexImage#ownMemory}; returns the old one. */
+    SlotTable rehashNow() {
+        final SlotTable old = table;
+        rehash(old, liveKeys());
+        return old;
+    }
+
     /** The current table, any thread, closed or not: for sizing a copy ahead of the writer's lock. */
     SlotTable currentTable() {
         return table;
@@ -342,14 +349,9 @@ public final class HashIndex implements AutoCloseable {
         void accept(long keyHash, long location);
     }
 
-    /** Tombstones in the current table; for tests. Writer thread. */
+    /** Tombstones in the current table; for tests and {@link IndexImage}. Writer thread. */
     int deletedSlots() {
         return deletedSlots;
-    }
-
-    /** Slots in the current table; for tests. Writer thread. */
-    int capacitySlots() {
-        return table.capacitySlots;
     }
 
     /**

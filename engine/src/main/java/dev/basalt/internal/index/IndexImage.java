@@ -123,11 +123,18 @@ public final class IndexImage {
     }
 
     /**
-     * Moves the table's mapped chunks into memory of its own (see {@link #restore}); only while
-     * no reader can see the index.
+     * Moves the table's mapped chunks into memory of its own (see {@link #restore}), or into a
+     * larger table when it is near its growth; only while no reader can see the index.
      */
     public static void ownMemory(HashIndex index) {
-        index.table().ownMemory();
+        SlotTable table = index.table();
+        // One 0.6 full is rebuilt, one step larger, rather than copied: the writes that made it
+        // worth owning would soon grow it, and one copy of every slot costs half of two.
+        if ((long) (index.size() + index.deletedSlots()) * 5 < (long) table.capacitySlots * 3) {
+            table.ownMemory();
+        } else {
+            index.rehashNow().free();
+        }
     }
 
     private static void checkCounts(SlotTable table, Shape shape) {

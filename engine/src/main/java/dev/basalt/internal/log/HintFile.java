@@ -26,6 +26,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * append lock (or by recovery, alone).
  */
 public final class HintFile {
+    /** Entries announced to a visitor before it visits them (see {@link EntryVisitor#expect}). */
+    private static final int LOOK_AHEAD_ENTRIES = 32;
+
     private HintFile() {
     }
 
@@ -197,6 +200,14 @@ public final class HintFile {
         /** {@code entry} holds namespace then key at {@code nameOffset}. */
         void visit(byte type, long sequence, long expirationEpochSeconds, int recordOffset, int recordLength,
                 DirectBuffer entry, int nameOffset, int namespaceLength, int keyLength);
+
+        /** Announces an entry visited soon, as {@link RecoverySink#expect} does a record. */
+        default void expect(DirectBuffer entry, int nameOffset, int namespaceLength, int keyLength) {
+        }
+
+        /** Issues the loads the announced entries need, as {@link RecoverySink#fetchExpected}. */
+        default void fetchExpected() {
+        }
     }
 
     /**
@@ -274,16 +285,27 @@ public final class HintFile {
             problem.accept(file + ": entries=" + count + " do not fit in " + trailer + " bytes");
             return -1;
         }
-        for (int i = 0, at = HINT_HEADER_LENGTH; i < count; i++) {
-            int nsLength = b.getByte(at + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;
-            int keyLength = b.getShort(at + HINT_ENTRY_KEY_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
-            visitor.visit(b.getByte(at + HINT_ENTRY_TYPE_OFFSET),
-                    b.getLong(at + HINT_ENTRY_SEQUENCE_OFFSET, BYTE_ORDER),
-                    b.getLong(at + HINT_ENTRY_EXPIRATION_OFFSET, BYTE_ORDER),
-                    b.getInt(at + HINT_ENTRY_RECORD_OFFSET_OFFSET, BYTE_ORDER),
-                    b.getInt(at + HINT_ENTRY_RECORD_LENGTH_OFFSET, BYTE_ORDER),
-                    b, at + HINT_ENTRY_FIXED_LENGTH, nsLength, keyLength);
-            at += (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
+        int at = HINT_HEADER_LENGTH;
+        for (int runStart = 0; runStart < count; runStart += LOOK_AHEAD_ENTRIES) {
+            int runEnd = Math.min(count, runStart + LOOK_AHEAD_ENTRIES);
+            for (int i = runStart, ahead = at; i < runEnd; i++) {
+                int nsLength = b.getByte(ahead + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;
+                int keyLength = b.getShort(ahead + HINT_ENTRY_KEY_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
+                visitor.expect(b, ahead + HINT_ENTRY_FIXED_LENGTH, nsLength, keyLength);
+                ahead += (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
+            }
+            visitor.fetchExpected();
+            for (int i = runStart; i < runEnd; i++) {
+                int nsLength = b.getByte(at + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;
+                int keyLength = b.getShort(at + HINT_ENTRY_KEY_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
+                visitor.visit(b.getByte(at + HINT_ENTRY_TYPE_OFFSET),
+                        b.getLong(at + HINT_ENTRY_SEQUENCE_OFFSET, BYTE_ORDER),
+                        b.getLong(at + HINT_ENTRY_EXPIRATION_OFFSET, BYTE_ORDER),
+                        b.getInt(at + HINT_ENTRY_RECORD_OFFSET_OFFSET, BYTE_ORDER),
+                        b.getInt(at + HINT_ENTRY_RECORD_LENGTH_OFFSET, BYTE_ORDER),
+                        b, at + HINT_ENTRY_FIXED_LENGTH, nsLength, keyLength);
+                at += (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
+            }
         }
         return b.getInt(HINT_DATA_END_OFFSET, BYTE_ORDER) & 0xFFFFFFFFL;
     }

@@ -283,11 +283,24 @@ final class LogRecovery {
             report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
         }
         Path hint = dir.resolve(hintFileName(id));
-        long dataEnd = HintFile.read(io, hint, storeId, id, capacity,
-                (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) ->
-                        into.accept(Locations.of(id, offset), type, sequence, expiration, length, names,
-                                namesOffset, nsLength, keyLength, false),
-                problem -> report.warn("hint file ignored, segment rescanned: " + problem));
+        long dataEnd = HintFile.read(io, hint, storeId, id, capacity, new HintFile.EntryVisitor() {
+            @Override
+            public void visit(byte type, long sequence, long expiration, int offset, int length, DirectBuffer names,
+                    int namesOffset, int nsLength, int keyLength) {
+                into.accept(Locations.of(id, offset), type, sequence, expiration, length, names, namesOffset,
+                        nsLength, keyLength, false);
+            }
+
+            @Override
+            public void expect(DirectBuffer names, int namesOffset, int nsLength, int keyLength) {
+                into.expect(names, namesOffset, nsLength, keyLength);
+            }
+
+            @Override
+            public void fetchExpected() {
+                into.fetchExpected();
+            }
+        }, problem -> report.warn("hint file ignored, segment rescanned: " + problem));
         if (dataEnd < 0) {
             dataEnd = rewriteHint(segment, capacity, into);
         }

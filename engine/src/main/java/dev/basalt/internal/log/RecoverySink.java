@@ -18,6 +18,23 @@ public interface RecoverySink {
             DirectBuffer names, int namesOffset, int namespaceLength, int keyLength, boolean checked);
 
     /**
+     * Announces a record that {@link #accept} receives soon, its namespace and key at {@code
+     * names[namesOffset..]} (valid only during the call): a sink whose accept waits on memory may
+     * work out what it will load. Announced records come in runs, each followed by
+     * {@link #fetchExpected} and then by their {@code accept} calls, in the same order. Changes
+     * nothing a later call could observe.
+     */
+    default void expect(DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
+    }
+
+    /**
+     * Issues together the loads that the records announced since the last call will need, so
+     * that their cache misses overlap instead of coming one record at a time.
+     */
+    default void fetchExpected() {
+    }
+
+    /**
      * The log decided to trust the checkpoint it was given for the part of the log it covers:
      * called once, before the first record, which then comes from after the covered end. Not
      * called when the whole log is replayed.

@@ -59,6 +59,7 @@ final class Recovery implements RecoverySink {
     private CheckpointContent checkpoint;
     private boolean checkpointUsed;
     private long recordsReplayed;
+    private final ReplayLookAhead lookAhead = new ReplayLookAhead();
 
     /** A namespace as the replay has seen it so far. */
     static final class Replayed {
@@ -173,6 +174,19 @@ final class Recovery implements RecoverySink {
                 index(ns, location, type, expirationEpochSeconds, sequence, names, namesOffset + namespaceLength,
                         keyLength, checked);
         }
+    }
+
+    @Override
+    public void expect(DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
+        Replayed ns = namespace(names, namesOffset, namespaceLength);
+        if (ns.index != null && keyLength > 0) {
+            lookAhead.expect(ns.index, KeyHash.hash(hashSeed, names, namesOffset + namespaceLength, keyLength));
+        }
+    }
+
+    @Override
+    public void fetchExpected() {
+        lookAhead.fetch();
     }
 
     private void index(Replayed ns, long location, byte type, long expirationEpochSeconds, long sequence,

@@ -48,7 +48,7 @@ class HashIndexConcurrencyTest {
     void readersNeverSeeAWrongOrMissingLocationWhileTheWriterGrowsTheTable() throws Exception {
         final Writer writer = new Writer();
         writer.putStableAndMovingKeys();
-        final int capacityBefore = index.capacitySlots();
+        final int capacityBefore = index.table().capacitySlots;
 
         final ExecutorService threads = Executors.newFixedThreadPool(READERS + 1);
         try {
@@ -106,7 +106,7 @@ class HashIndexConcurrencyTest {
                     }
                     awaitReaders(phase + 1);
                 }
-                capacityAfter = index.capacitySlots();
+                capacityAfter = index.table().capacitySlots;
             } finally {
                 writerDone = true;
             }

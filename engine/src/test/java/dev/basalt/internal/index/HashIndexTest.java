@@ -130,8 +130,8 @@ class HashIndexTest {
         final List<Integer> capacities = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             locations[i] = put(keys.get(i));
-            if (capacities.isEmpty() || capacities.get(capacities.size() - 1) != index.capacitySlots()) {
-                capacities.add(index.capacitySlots());
+            if (capacities.isEmpty() || capacities.get(capacities.size() - 1) != index.table().capacitySlots) {
+                capacities.add(index.table().capacitySlots);
             }
         }
 
@@ -156,13 +156,13 @@ class HashIndexTest {
         for (int i = 1000; i < keys.size(); i++) {
             final UnsafeBuffer old = keys.get(i - 1000);
             index.remove(hash(old), old, 0, old.capacity(), book);
-            final int capacityBefore = index.capacitySlots();
+            final int capacityBefore = index.table().capacitySlots;
             final int deletedBefore = index.deletedSlots();
             put(keys.get(i));
-            if (deletedBefore >= 100 && index.deletedSlots() == 0 && index.capacitySlots() == capacityBefore) {
+            if (deletedBefore >= 100 && index.deletedSlots() == 0 && index.table().capacitySlots == capacityBefore) {
                 inPlaceRehashes++;
             }
-            largestCapacity = Math.max(largestCapacity, index.capacitySlots());
+            largestCapacity = Math.max(largestCapacity, index.table().capacitySlots);
         }
         assertThat(index.size()).isEqualTo(1000);
         assertThat(inPlaceRehashes).isPositive();
@@ -316,7 +316,7 @@ class HashIndexTest {
         for (UnsafeBuffer key : keys) {
             locations.add(putWithHash(key, lastSlotHash));
         }
-        assertThat(index.capacitySlots()).isEqualTo(16);
+        assertThat(index.table().capacitySlots).isEqualTo(16);
         removeWithHash(keys.get(1), lastSlotHash);
         for (int i = 0; i < keys.size(); i++) {
             final long expected = i == 1 ? NO_LOCATION : locations.get(i);
@@ -329,7 +329,7 @@ class HashIndexTest {
     void probeRunsCrossFromOneDirectBufferChunkToTheNext() {
         // 4,500,000 keys need 3 * 2^21 slots: a 2^22-slot chunk and a 2^21-slot chunk (96 MiB).
         try (HashIndex chunked = new HashIndex(4_500_000)) {
-            final int capacity = chunked.capacitySlots();
+            final int capacity = chunked.table().capacitySlots;
             assertThat(capacity).isEqualTo(3 << 21);
             final long boundaryHash = homeSlotHash((1 << SlotTable.CHUNK_SHIFT) - 2, capacity);
             final long endHash = homeSlotHash(capacity - 1, capacity);

@@ -22,9 +22,42 @@ final class CollectingSink implements RecoverySink {
     /** Per entry: whether recovery read and checked the record (a scan) rather than took it from a hint. */
     final List<Boolean> checked = new ArrayList<>();
 
+    /** Keys announced by {@link #expect} and not accepted yet, in announcement order. */
+    final List<String> announced = new ArrayList<>();
+    /** Records accepted as the head of a fetched run of announcements. */
+    int acceptedAsAnnounced;
+    int largestRun;
+    /** Breaches of the announcement contract: a record accepted out of its run's order. */
+    final List<String> lookAheadBreaches = new ArrayList<>();
+    private boolean fetched;
+
+    @Override
+    public void expect(DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
+        if (fetched) {
+            lookAheadBreaches.add("announced before the previous run was accepted: " + announced);
+        }
+        announced.add(names.getStringWithoutLengthUtf8(namesOffset, namespaceLength + keyLength));
+        largestRun = Math.max(largestRun, announced.size());
+    }
+
+    @Override
+    public void fetchExpected() {
+        fetched = true;
+    }
+
     @Override
     public void accept(long location, byte type, long sequence, long expirationEpochSeconds, int recordLength,
             DirectBuffer names, int namesOffset, int namespaceLength, int keyLength, boolean checked) {
+        String name = names.getStringWithoutLengthUtf8(namesOffset, namespaceLength + keyLength);
+        if (!announced.isEmpty()) {
+            if (!fetched || !announced.get(0).equals(name)) {
+                lookAheadBreaches.add("accepted " + name + (fetched ? " while " + announced.get(0) : " before a fetch of ")
+                        + " was announced");
+            }
+            announced.remove(0);
+            acceptedAsAnnounced++;
+            fetched = !announced.isEmpty();
+        }
         this.checked.add(checked);
         entries.add(new Entry(location, type, sequence, expirationEpochSeconds, recordLength,
                 names.getStringWithoutLengthUtf8(namesOffset, namespaceLength),

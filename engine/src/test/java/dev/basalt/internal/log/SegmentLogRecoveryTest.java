@@ -328,6 +328,25 @@ class SegmentLogRecoveryTest {
         }
     }
 
+    @Test
+    void everyRecordIsAnnouncedToTheSinkInRunsBeforeItIsAccepted() throws IOException {
+        try (LogFixture log = LogFixture.open(dir, SMALL_SEGMENT_BYTES)) {
+            for (int i = 0; log.log.segmentCount() < 4; i++) {
+                log.put("NS", "key-" + i, "v" + i);
+            }
+            log.log.force();
+        }
+        Files.delete(dir.resolve(hintFileName(2))); // segment 1 from its hint, 2 rescanned, 3 and 4 scanned
+        try (LogFixture log = LogFixture.open(dir, SMALL_SEGMENT_BYTES)) {
+            CollectingSink sink = log.recovered;
+            assertThat(sink.entries).extracting(CollectingSink.Entry::segmentId).contains(1, 2, 3, 4);
+            assertThat(sink.lookAheadBreaches).isEmpty();
+            assertThat(sink.acceptedAsAnnounced).isEqualTo(sink.entries.size());
+            assertThat(sink.announced).isEmpty();
+            assertThat(sink.largestRun).isEqualTo(32);
+        }
+    }
+
     /** Fills segments 1 and 2 (sealed, with hints) and starts segment 3; returns the keys in order. */
     private List<String> rollToThreeSegments() {
         try (LogFixture log = LogFixture.open(dir, SMALL_SEGMENT_BYTES)) {
