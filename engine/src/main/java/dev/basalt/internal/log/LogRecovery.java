@@ -192,27 +192,10 @@ final class LogRecovery {
                 if (cleanlyClosed) {
                     return null;
                 }
-                // The one segment a crash can tear, and the one a replay would scan anyway: its
-                // covered part is checked record by record (both checksums, nothing replayed), so
-                // that damage there is found at open as without a checkpoint.
-                String[] damage = {null};
-                long end = SegmentScanner.scan(view.buffer(), SEGMENT_HEADER_LENGTH, covered.activeDataEnd(),
-                        view.mask(), new SegmentScanner.Listener() {
-                            @Override
-                            public void record(DirectBuffer segment, int offset) {
-                            }
-
-                            @Override
-                            public void corrupt(int offset, int length, String reason) {
-                                if (damage[0] == null) {
-                                    damage[0] = reason + " at offset " + offset;
-                                }
-                            }
-                        });
-                if (damage[0] != null || end != covered.activeDataEnd()) {
-                    return file + " does not hold intact what the checkpoint covers ("
-                            + (damage[0] != null ? damage[0] : "its records end at " + end + ", not "
-                                    + covered.activeDataEnd()) + ")";
+                String problem = CoveredPartCheck.problem(view.buffer(), view.mask(), covered.activeDataEnd(),
+                        Runtime.getRuntime().availableProcessors() >= 2);
+                if (problem != null) {
+                    return file + " does not hold intact what the checkpoint covers (" + problem + ")";
                 }
                 return null;
             } finally {

@@ -40,11 +40,20 @@ public final class SegmentScanner {
      * {@code from} when there is none.
      */
     public static long scan(DirectBuffer segment, int from, long limit, int mask, Listener listener) {
+        return scanPart(segment, from, limit, limit, mask, listener);
+    }
+
+    /**
+     * {@link #scan(DirectBuffer, int, long, int, Listener)} of the records that start before
+     * {@code stopAt} (each may run up to {@code limit}): when the data is intact up there, the
+     * returned end is the first record boundary at or after {@code stopAt}.
+     */
+    static long scanPart(DirectBuffer segment, int from, long stopAt, long limit, int mask, Listener listener) {
         int at = from;
         long validEnd = from;
         int damageStart = -1;
         String damageReason = null;
-        while (at + LogFormat.FIXED_HEADER_LENGTH <= limit) {
+        while (at < stopAt && at + LogFormat.FIXED_HEADER_LENGTH <= limit) {
             int status = Records.checkHeader(segment, at, limit, mask);
             if (status == Records.VALID) {
                 int length = Records.length(segment, at);
@@ -70,7 +79,7 @@ public final class SegmentScanner {
                 // where that word is zero the check is skipped, a word at a time: the zero tail
                 // of a preallocated segment, scanned to its capacity after a crash, then costs a
                 // read of memory rather than a header check every 8 bytes. Same outcome.
-                while (at + LogFormat.FIXED_HEADER_LENGTH <= limit
+                while (at < stopAt && at + LogFormat.FIXED_HEADER_LENGTH <= limit
                         && segment.getLong(at + LogFormat.SEQUENCE_OFFSET) == 0) {
                     at += ALIGNMENT;
                 }
