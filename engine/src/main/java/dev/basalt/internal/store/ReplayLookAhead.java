@@ -11,9 +11,12 @@ import dev.basalt.internal.index.SlotLookAhead;
  * processor to keep more than one or two in flight. Loaded together, the slots of a run arrive
  * while they are loaded; the records are then indexed exactly as before, in order. Decides
  * nothing: a slot loaded for a key of another namespace, or in a table a growth replaced since,
- * is merely a wasted load. Replay thread only.
+ * is merely a wasted load. The sweep after the replay ({@link ReplaySweep#touched}) looks up the
+ * touched keys the same way, a run at a time. Replay thread only.
  */
 final class ReplayLookAhead {
+    /** The run the sweep after the replay looks up (the log's runs are its own, as long). */
+    static final int RUN = 32;
     private static final int MAX_RUN = 64;
 
     private final long[] keyHashes = new long[MAX_RUN];

@@ -25,6 +25,7 @@ import org.agrona.collections.LongArrayList;
 final class ReplaySweep {
     private final SegmentLog log;
     private final long hashSeed;
+    private final ReplayLookAhead lookAhead = new ReplayLookAhead();
 
     ReplaySweep(SegmentLog log, long hashSeed) {
         this.log = log;
@@ -41,6 +42,12 @@ final class ReplaySweep {
         // slots the replay made are checked as a full replay checks every slot.
         LongArrayList slots = ns.indexedByReplay;
         for (int i = 0; i < slots.size(); i += 2) {
+            if (i % (2 * ReplayLookAhead.RUN) == 0) {
+                for (int j = i; j < Math.min(slots.size(), i + 2 * ReplayLookAhead.RUN); j += 2) {
+                    lookAhead.expect(ns.index, slots.getLong(j));
+                }
+                lookAhead.fetch();
+            }
             long keyHash = slots.getLong(i);
             long location = slots.getLong(i + 1);
             if (ns.index.holds(keyHash, location)) {
@@ -55,6 +62,12 @@ final class ReplaySweep {
         // When no key was touched twice, each is still where the record that touched it put it.
         boolean firstTouchesStand = ns.retouches == 0 && !ns.touchesMayRepeat;
         for (int i = 0; i < finals.length; i++) {
+            if (i % ReplayLookAhead.RUN == 0 && !firstTouchesStand) {
+                for (int j = i; j < Math.min(finals.length, i + ReplayLookAhead.RUN); j++) {
+                    lookAhead.expect(ns.index, touched.keyHash(j));
+                }
+                lookAhead.fetch();
+            }
             long keyHash = touched.keyHash(i);
             byte kind = touched.firstKind(i);
             long first = touched.firstLocation(i);
