@@ -33,7 +33,8 @@ final class CoveredPartCheck {
         if (!twoHalves || end - SEGMENT_HEADER_LENGTH < TWO_HALVES_MIN_BYTES) {
             return secondHalfProblem(segment, mask, SEGMENT_HEADER_LENGTH, end);
         }
-        return problem(segment, mask, end, SEGMENT_HEADER_LENGTH + (end - SEGMENT_HEADER_LENGTH) / 2 / ALIGNMENT * ALIGNMENT);
+        long half = (end - SEGMENT_HEADER_LENGTH) / 2 / ALIGNMENT * ALIGNMENT;
+        return problem(segment, mask, end, SEGMENT_HEADER_LENGTH + half);
     }
 
     /** {@link #problem(DirectBuffer, int, long, boolean)} in two halves split at {@code middle} (8-aligned). */

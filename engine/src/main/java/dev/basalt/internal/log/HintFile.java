@@ -201,8 +201,8 @@ public final class HintFile {
         void visit(byte type, long sequence, long expirationEpochSeconds, int recordOffset, int recordLength,
                 DirectBuffer entry, int nameOffset, int namespaceLength, int keyLength);
 
-        /** Announces an entry visited soon, as {@link RecoverySink#expect} does a record. */
-        default void expect(DirectBuffer entry, int nameOffset, int namespaceLength, int keyLength) {
+        /** Announces the entry of the record at {@code recordOffset}, visited soon ({@link RecoverySink#expect}). */
+        default void expect(int recordOffset, DirectBuffer entry, int nameOffset, int namespaceLength, int keyLength) {
         }
 
         /** Issues the loads the announced entries need, as {@link RecoverySink#fetchExpected}. */
@@ -291,7 +291,8 @@ public final class HintFile {
             for (int i = runStart, ahead = at; i < runEnd; i++) {
                 int nsLength = b.getByte(ahead + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;
                 int keyLength = b.getShort(ahead + HINT_ENTRY_KEY_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
-                visitor.expect(b, ahead + HINT_ENTRY_FIXED_LENGTH, nsLength, keyLength);
+                visitor.expect(b.getInt(ahead + HINT_ENTRY_RECORD_OFFSET_OFFSET, BYTE_ORDER), b,
+                        ahead + HINT_ENTRY_FIXED_LENGTH, nsLength, keyLength);
                 ahead += (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
             }
             visitor.fetchExpected();

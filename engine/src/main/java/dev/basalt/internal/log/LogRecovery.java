@@ -158,11 +158,26 @@ final class LogRecovery {
             }
             // Sealed since the checkpoint: its hint (or a rescan) gives every record; only those
             // at or after the covered end are new.
-            recoverSealed(activeId, (location, type, sequence, expiration, length, names, nsOffset, nsLength,
-                    keyLength, checked) -> {
-                if (Locations.offset(location) >= from) {
-                    sink.accept(location, type, sequence, expiration, length, names, nsOffset, nsLength, keyLength,
-                            checked);
+            recoverSealed(activeId, new RecoverySink() {
+                @Override
+                public void accept(long location, byte type, long sequence, long expiration, int length,
+                        DirectBuffer names, int nsOffset, int nsLength, int keyLength, boolean checked) {
+                    if (Locations.offset(location) >= from) {
+                        sink.accept(location, type, sequence, expiration, length, names, nsOffset, nsLength,
+                                keyLength, checked);
+                    }
+                }
+
+                @Override
+                public void expect(long location, DirectBuffer names, int nsOffset, int nsLength, int keyLength) {
+                    if (Locations.offset(location) >= from) {
+                        sink.expect(location, names, nsOffset, nsLength, keyLength);
+                    }
+                }
+
+                @Override
+                public void fetchExpected() {
+                    sink.fetchExpected();
                 }
             });
             for (int i = 0; i < newer.size(); i++) {
@@ -275,8 +290,8 @@ final class LogRecovery {
             }
 
             @Override
-            public void expect(DirectBuffer names, int namesOffset, int nsLength, int keyLength) {
-                into.expect(names, namesOffset, nsLength, keyLength);
+            public void expect(int offset, DirectBuffer names, int namesOffset, int nsLength, int keyLength) {
+                into.expect(Locations.of(id, offset), names, namesOffset, nsLength, keyLength);
             }
 
             @Override

@@ -18,13 +18,13 @@ public interface RecoverySink {
             DirectBuffer names, int namesOffset, int namespaceLength, int keyLength, boolean checked);
 
     /**
-     * Announces a record that {@link #accept} receives soon, its namespace and key at {@code
-     * names[namesOffset..]} (valid only during the call): a sink whose accept waits on memory may
-     * work out what it will load. Announced records come in runs, each followed by
-     * {@link #fetchExpected} and then by their {@code accept} calls, in the same order. Changes
-     * nothing a later call could observe.
+     * Announces the record at {@code location} that {@link #accept} receives soon, its namespace
+     * and key at {@code names[namesOffset..]} (valid only during the call): a sink whose accept
+     * waits on memory may work out what it will load. Announced records come in runs, each
+     * followed by {@link #fetchExpected} and then by their {@code accept} calls, in the same
+     * order. Changes nothing a later call could observe.
      */
-    default void expect(DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
+    default void expect(long location, DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
     }
 
     /**

@@ -39,8 +39,8 @@ final class SegmentReplay {
                 int following = Records.batchFollowing(buffer, offset);
                 if ((flags & LogFormat.BATCH_MEMBER) == 0) {
                     dropIncompleteBatch(segment, held, offset, report);
-                    into.expect(buffer, Records.namespaceOffset(buffer, offset), Records.namespaceLength(buffer, offset),
-                            Records.keyLength(buffer, offset));
+                    into.expect(Locations.of(id, offset), buffer, Records.namespaceOffset(buffer, offset),
+                            Records.namespaceLength(buffer, offset), Records.keyLength(buffer, offset));
                     announced.addInt(offset);
                     if (announced.size() == RUN) {
                         replayAnnounced(id, buffer, announced, hints, into);

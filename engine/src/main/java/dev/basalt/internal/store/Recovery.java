@@ -177,7 +177,7 @@ final class Recovery implements RecoverySink {
     }
 
     @Override
-    public void expect(DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
+    public void expect(long location, DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
         Replayed ns = namespace(names, namesOffset, namespaceLength);
         if (ns.index != null && keyLength > 0) {
             lookAhead.expect(ns.index, KeyHash.hash(hashSeed, names, namesOffset + namespaceLength, keyLength));

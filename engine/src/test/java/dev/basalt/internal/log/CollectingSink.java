@@ -32,7 +32,7 @@ final class CollectingSink implements RecoverySink {
     private boolean fetched;
 
     @Override
-    public void expect(DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
+    public void expect(long location, DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
         if (fetched) {
             lookAheadBreaches.add("announced before the previous run was accepted: " + announced);
         }
@@ -51,7 +51,8 @@ final class CollectingSink implements RecoverySink {
         String name = names.getStringWithoutLengthUtf8(namesOffset, namespaceLength + keyLength);
         if (!announced.isEmpty()) {
             if (!fetched || !announced.get(0).equals(name)) {
-                lookAheadBreaches.add("accepted " + name + (fetched ? " while " + announced.get(0) : " before a fetch of ")
+                String announcedFirst = announced.get(0);
+                lookAheadBreaches.add("accepted " + name + (fetched ? " while " : " before a fetch of ") + announcedFirst
                         + " was announced");
             }
             announced.remove(0);
