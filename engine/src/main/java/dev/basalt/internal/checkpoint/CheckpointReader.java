@@ -3,6 +3,7 @@ package dev.basalt.internal.checkpoint;
 import static dev.basalt.internal.checkpoint.CheckpointFormat.*;
 
 import dev.basalt.internal.env.FileIo;
+import dev.basalt.internal.env.OpenHelpers;
 import dev.basalt.internal.env.ReadOnlyView;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.IndexImage;
@@ -251,21 +252,19 @@ final class CheckpointReader {
         }
         // The helper takes the slot tables, whose count of every slot is the larger half.
         Throwable[] failed = new Throwable[1];
-        Thread helper = new Thread(() -> {
+        Thread helper = OpenHelpers.start("basalt-open-index", () -> {
             try {
                 loadIndexes();
             } catch (Throwable t) { // handed to the opener, which rethrows it
                 failed[0] = t;
             }
-        }, "basalt-open-index");
-        helper.setDaemon(true);
-        helper.start();
+        });
         HintFile.Builder hints;
         try {
             hints = restoreHints(header);
             loadListings();
         } finally {
-            joinUninterruptibly(helper); // also on failure: the helper's memory is freed only after it stopped
+            OpenHelpers.joinUninterruptibly(helper); // also on failure: the helper's memory is freed only after it stopped
         }
         if (failed[0] instanceof CheckpointRejected) {
             throw (CheckpointRejected) failed[0];
@@ -411,21 +410,6 @@ final class CheckpointReader {
             if (listing != null) {
                 listing.close();
             }
-        }
-    }
-
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // the caller's interrupt must not abandon the helper's memory
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 }

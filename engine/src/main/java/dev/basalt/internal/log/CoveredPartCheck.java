@@ -3,6 +3,7 @@ package dev.basalt.internal.log;
 import static dev.basalt.internal.log.LogFormat.ALIGNMENT;
 import static dev.basalt.internal.log.LogFormat.SEGMENT_HEADER_LENGTH;
 
+import dev.basalt.internal.env.OpenHelpers;
 import org.agrona.DirectBuffer;
 
 /**
@@ -40,15 +41,13 @@ final class CoveredPartCheck {
     /** {@link #problem(DirectBuffer, int, long, boolean)} in two halves split at {@code middle} (8-aligned). */
     static String problem(DirectBuffer segment, int mask, long end, long middle) {
         Half helper = new Half(segment, mask, (int) middle, end);
-        Thread thread = new Thread(helper, "basalt-open-check");
-        thread.setDaemon(true);
-        thread.start();
+        Thread thread = OpenHelpers.start("basalt-open-check", helper);
         Damage firstHalf = new Damage(false);
         long boundary;
         try {
             boundary = SegmentScanner.scanPart(segment, SEGMENT_HEADER_LENGTH, middle, end, mask, firstHalf);
         } finally {
-            joinUninterruptibly(thread);
+            OpenHelpers.joinUninterruptibly(thread); // the caller unmaps what the helper reads
         }
         if (helper.failure != null) {
             throw helper.failure;
@@ -130,21 +129,6 @@ final class CoveredPartCheck {
             } catch (RuntimeException e) { // handed to the opening thread, which rethrows it
                 failure = e;
             }
-        }
-    }
-
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // the caller's interrupt must not unmap what the helper reads
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 }
