@@ -85,11 +85,13 @@ final class Recovery implements RecoverySink {
         /** Index writes the replay made while a checkpoint's table was mapped; -1 once owned or never mapped. */
         long writesToMappedIndex = -1;
 
-        /**
-         * Set when {@link #touched} may hold a key twice: a drop discarded index entries, or a
-         * record was indexed unread from a hint file (see {@link TouchedKeys}).
-         */
+        /** Set when {@link #touched} may hold a key twice because a drop discarded index entries. */
         boolean touchesMayRepeat;
+        /**
+         * Set when a key was first touched by a record indexed unread from a hint file: one whose
+         * key bytes are damaged makes its key look untouched again (see {@link TouchedKeys}).
+         */
+        boolean touchedUnread;
         /** Index changes the replay made to keys it had already touched (so not at their first touch). */
         long retouches;
 
@@ -207,7 +209,7 @@ final class Recovery implements RecoverySink {
                 if (existing == HashIndex.NO_LOCATION || checkpoint.log().covers(existing)) {
                     ns.touched.add(keyHash, key, keyOffset, keyLength, existing, location,
                             firstKind(location, type, expirationEpochSeconds, checked));
-                    ns.touchesMayRepeat |= !checked;
+                    ns.touchedUnread |= !checked;
                 } else {
                     ns.retouches++; // a key this replay touched before
                 }
@@ -366,11 +368,17 @@ final class Recovery implements RecoverySink {
      */
     private void installCheckpointed(Replayed replayed, Namespaces namespaces, ExpiryLedger ledger,
             RecoveryReport report, NamespaceState[] byPosition) {
-        if (replayed.touchesMayRepeat) {
+        ReplaySweep sweep = new ReplaySweep(log, hashSeed);
+        // An unread record can make its key look untouched twice only when its key bytes are
+        // damaged, and then it still holds its slot (no lookup by key can match it), where the
+        // sweep of the replayed slots finds and removes it. So the touched keys need cleaning
+        // after a drop, or when that sweep found damage; a 2 M-key tail saves a fifth of its open.
+        int damaged = sweep.damagedReplayedSlots(replayed, report);
+        if (replayed.touchesMayRepeat || damaged > 0) {
             replayed.touched = replayed.touched.withoutRepeats();
         }
         TouchedKeys touched = replayed.touched;
-        long[] finals = new ReplaySweep(log, hashSeed).touched(replayed, report);
+        long[] finals = sweep.touched(replayed);
         if (!replayed.exists()) {
             for (int i = 0; i < touched.size(); i++) {
                 long before = touched.before(i);

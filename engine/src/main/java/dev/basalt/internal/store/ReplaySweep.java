@@ -33,13 +33,13 @@ final class ReplaySweep {
     }
 
     /**
-     * Removes tombstones and records whose header no longer verifies among the touched keys;
-     * returns each touched key's final location (NO_LOCATION: none), in {@link TouchedKeys} order.
+     * Removes, and reports, the records the replay indexed unread from hint files that are
+     * damaged; returns how many. A record whose namespace or key bytes are damaged matches no
+     * key, not even its own, so a lookup by key ({@link #touched}) cannot find its slot: the
+     * slots the replay made are checked as a full replay checks every slot.
      */
-    long[] touched(Replayed ns, RecoveryReport report) {
-        // A record the replay indexed from a hint whose namespace or key bytes are damaged
-        // matches no key, not even its own, so a lookup by key below cannot find its slot: the
-        // slots the replay made are checked as a full replay checks every slot.
+    int damagedReplayedSlots(Replayed ns, RecoveryReport report) {
+        int damaged = 0;
         LongArrayList slots = ns.indexedByReplay;
         for (int i = 0; i < slots.size(); i += 2) {
             if (i % (2 * ReplayLookAhead.RUN) == 0) {
@@ -54,13 +54,22 @@ final class ReplaySweep {
                 Segment segment = log.segment(Locations.segmentId(location));
                 if (reportedDamaged(ns, keyHash, segment, Locations.offset(location), report)) {
                     ns.index.removeIfAt(keyHash, location);
+                    damaged++;
                 }
             }
         }
+        return damaged;
+    }
+
+    /**
+     * After {@link #damagedReplayedSlots}: removes the tombstones among the touched keys and
+     * returns each one's final location (NO_LOCATION: none), in {@link TouchedKeys} order.
+     */
+    long[] touched(Replayed ns) {
         TouchedKeys touched = ns.touched;
         long[] finals = new long[touched.size()];
         // When no key was touched twice, each is still where the record that touched it put it.
-        boolean firstTouchesStand = ns.retouches == 0 && !ns.touchesMayRepeat;
+        boolean firstTouchesStand = ns.retouches == 0 && !ns.touchesMayRepeat && !ns.touchedUnread;
         for (int i = 0; i < finals.length; i++) {
             if (i % ReplayLookAhead.RUN == 0 && !firstTouchesStand) {
                 for (int j = i; j < Math.min(finals.length, i + ReplayLookAhead.RUN); j++) {

@@ -12,10 +12,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the listing, the live figures and the expiry ledger against.
  *
  * <p>The replay {@link #add}s a key when its index lookup shows it untouched (no location, or
- * one in the checkpoint); that is each key once, but for two rare cases the replay flags (a
- * namespace dropped after the checkpoint, a record replayed unread from a hint file, whose
- * damaged key bytes would make its key look untouched again), which {@link #withoutRepeats}
- * then cleans up.
+ * one in the checkpoint); that is each key once, but for two rare cases (a namespace dropped
+ * after the checkpoint, which the replay flags; a record replayed unread from a hint file whose
+ * damaged key bytes make its key look untouched again, which the sweep of the replayed slots
+ * finds), which {@link #withoutRepeats} then cleans up.
  *
  * <p>Why not a {@code HashMap} of key strings, as before: a crash after a long tail touches
  * hundreds of thousands of keys, and a string, an array and a map entry apiece cost more than
