@@ -1,0 +1,97 @@
+package dev.basalt.benchmarks;
+
+import dev.basalt.Basalt;
+import dev.basalt.BasaltOptions;
+import dev.basalt.Durability;
+import dev.basalt.KvNamespace;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The open after a kill at the end of a load, on one fixed copy, so that two builds compare on
+ * the same tail ({@link ListingMemory}'s "open after a kill" replays whatever its last background
+ * checkpoint left, which differs from run to run). {@code make} loads {@code keys} new keys
+ * ({@link BenchmarkKeys}' keys in a seeded random order, 8-byte values, {@link Durability#PERIODIC},
+ * segments of {@code segmentBytes}) and copies the directory while the store is open, as a
+ * SIGKILL would leave it ({@link KillCopy}); {@code open} copies that copy afresh {@code opens}
+ * times, waits for the copy to reach the disk ({@code sync}, then one second), and times
+ * {@code Basalt.open} plus {@code namespace()} and one read.
+ *
+ * <pre>java -Xmx4g &lt;the engine's flags&gt; -cp benchmarks/target/benchmarks.jar
+ *     dev.basalt.benchmarks.KilledLoadOpen make COPY [keys=10000000] [segmentBytes=1073741824]
+ * java ... dev.basalt.benchmarks.KilledLoadOpen open COPY [opens=4] [segmentBytes=1073741824]</pre>
+ *
+ * <p>The first opens of a JVM run cold code; compare the later ones, alternating builds. Not a
+ * JMH benchmark: its printed times are single runs. Single-threaded.
+ */
+public final class KilledLoadOpen {
+    static final String NAMESPACE = "LISTING_MEMORY";
+    private static final long LOAD_ORDER_SEED = 0x5EED_0010L;
+
+    private KilledLoadOpen() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2 || !args[0].equals("make") && !args[0].equals("open")) {
+            System.err.println("usage: KilledLoadOpen make COPY [keys=10000000] [segmentBytes=1073741824]\n"
+                    + "       KilledLoadOpen open COPY [opens=4] [segmentBytes=1073741824]");
+            System.exit(2);
+        }
+        Path copy = Path.of(args[1]);
+        long segmentBytes = args.length > 3 ? Long.parseLong(args[3]) : 1L << 30;
+        BasaltOptions options = BasaltOptions.defaults().withDurability(Durability.PERIODIC)
+                .withSegmentSize(segmentBytes);
+        if (args[0].equals("make")) {
+            make(copy, args.length > 2 ? Integer.parseInt(args[2]) : 10_000_000, options);
+        } else {
+            open(copy, args.length > 2 ? Integer.parseInt(args[2]) : 4, options);
+        }
+    }
+
+    private static void make(Path copy, int keys, BasaltOptions options) {
+        if (Files.exists(copy)) {
+            throw new IllegalArgumentException(copy + " exists; make writes a new copy");
+        }
+        Path live = TempDirectories.create("basalt-killed-load-");
+        try (Basalt db = Basalt.open(live, options)) {
+            KvNamespace namespace = db.namespace(NAMESPACE);
+            ByteBuffer value = ByteBuffer.allocate(Long.BYTES);
+            long start = System.nanoTime();
+            for (int index : BenchmarkKeys.permutation(keys, LOAD_ORDER_SEED)) {
+                namespace.put(BenchmarkKeys.keyString(index), value.putLong(0, index).array());
+            }
+            System.out.printf(Locale.ROOT, "loaded %d keys in %.1f s%n", keys, (System.nanoTime() - start) / 1e9);
+            KillCopy.copy(live, copy);
+        } finally {
+            TempDirectories.deleteRecursively(live);
+        }
+    }
+
+    private static void open(Path copy, int opens, BasaltOptions options) throws Exception {
+        ByteBuffer key = ByteBuffer.allocateDirect(BenchmarkKeys.KEY_LENGTH_BYTES);
+        key.put(BenchmarkKeys.keyString(0).getBytes(StandardCharsets.US_ASCII)).flip();
+        ByteBuffer value = ByteBuffer.allocateDirect(Long.BYTES);
+        for (int i = 1; i <= opens; i++) {
+            Path work = TempDirectories.create("basalt-killed-load-open-");
+            try {
+                KillCopy.copy(copy, work);
+                new ProcessBuilder("sync").inheritIO().start().waitFor();
+                Thread.sleep(1000); // the copy's write-back must not run into the timed open
+                long start = System.nanoTime();
+                try (Basalt db = Basalt.open(work, options)) {
+                    int read = db.namespace(NAMESPACE).read(key.duplicate(), value.clear());
+                    long nanos = System.nanoTime() - start;
+                    if (read != Long.BYTES) {
+                        throw new IllegalStateException("key 0 read " + read + " bytes after the open");
+                    }
+                    System.out.printf(Locale.ROOT, "open %d: %d ms%n", i, nanos / 1_000_000);
+                }
+            } finally {
+                TempDirectories.deleteRecursively(work);
+            }
+        }
+    }
+}
