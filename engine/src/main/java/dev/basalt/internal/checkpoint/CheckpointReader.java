@@ -264,7 +264,8 @@ final class CheckpointReader {
             hints = restoreHints(header);
             loadListings();
         } finally {
-            OpenHelpers.joinUninterruptibly(helper); // also on failure: the helper's memory is freed only after it stopped
+            // Also on failure: the helper's memory is freed only after it stopped.
+            OpenHelpers.joinUninterruptibly(helper);
         }
         if (failed[0] instanceof CheckpointRejected) {
             throw (CheckpointRejected) failed[0];

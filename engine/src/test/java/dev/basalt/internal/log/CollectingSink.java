@@ -52,8 +52,8 @@ final class CollectingSink implements RecoverySink {
         if (!announced.isEmpty()) {
             if (!fetched || !announced.get(0).equals(name)) {
                 String announcedFirst = announced.get(0);
-                lookAheadBreaches.add("accepted " + name + (fetched ? " while " : " before a fetch of ") + announcedFirst
-                        + " was announced");
+                String when = fetched ? " while " : " before a fetch of ";
+                lookAheadBreaches.add("accepted " + name + when + announcedFirst + " was announced");
             }
             announced.remove(0);
             acceptedAsAnnounced++;
