@@ -26,9 +26,6 @@ import org.agrona.concurrent.UnsafeBuffer;
  * append lock (or by recovery, alone).
  */
 public final class HintFile {
-    /** Entries announced to a visitor before it visits them (see {@link EntryVisitor#expect}). */
-    private static final int LOOK_AHEAD_ENTRIES = 32;
-
     private HintFile() {
     }
 
@@ -286,8 +283,8 @@ public final class HintFile {
             return -1;
         }
         int at = HINT_HEADER_LENGTH;
-        for (int runStart = 0; runStart < count; runStart += LOOK_AHEAD_ENTRIES) {
-            int runEnd = Math.min(count, runStart + LOOK_AHEAD_ENTRIES);
+        for (int runStart = 0; runStart < count; runStart += RecoverySink.RUN) {
+            int runEnd = Math.min(count, runStart + RecoverySink.RUN);
             for (int i = runStart, ahead = at; i < runEnd; i++) {
                 int nsLength = b.getByte(ahead + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;
                 int keyLength = b.getShort(ahead + HINT_ENTRY_KEY_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;

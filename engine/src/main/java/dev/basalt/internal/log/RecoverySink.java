@@ -9,6 +9,9 @@ import org.agrona.DirectBuffer;
  */
 @FunctionalInterface
 public interface RecoverySink {
+    /** The most records announced ({@link #expect}) before a {@link #fetchExpected}. */
+    int RUN = 32;
+
     /**
      * One record. {@code checked} is true when recovery read the record and its header and body
      * checksums held (a scan), false when the record came from its segment's hint file and was
@@ -20,7 +23,7 @@ public interface RecoverySink {
     /**
      * Announces the record at {@code location} that {@link #accept} receives soon, its namespace
      * and key at {@code names[namesOffset..]} (valid only during the call): a sink whose accept
-     * waits on memory may work out what it will load. Announced records come in runs, each
+     * waits on memory may work out what it will load. Announced records come in runs of at most {@link #RUN}, each
      * followed by {@link #fetchExpected} and then by their {@code accept} calls, in the same
      * order. Changes nothing a later call could observe.
      */

@@ -12,8 +12,6 @@ import org.agrona.collections.IntArrayList;
  */
 final class SegmentReplay {
     private static final System.Logger LOG = System.getLogger(SegmentReplay.class.getName());
-    /** Records announced to the sink before they are replayed: enough misses to overlap, few enough to stay cached. */
-    private static final int RUN = 32;
 
     private SegmentReplay() {
     }
@@ -30,7 +28,7 @@ final class SegmentReplay {
         long id = segment.id();
         IntArrayList held = new IntArrayList();
         // Intact records outside batches, announced to the sink and replayed a run at a time.
-        IntArrayList announced = new IntArrayList(RUN, IntArrayList.DEFAULT_NULL_VALUE);
+        IntArrayList announced = new IntArrayList(RecoverySink.RUN, IntArrayList.DEFAULT_NULL_VALUE);
         int[] nextFollowing = {0};
         long validEnd = SegmentScanner.scan(segment.buffer(), from, limit, segment.mask(), new SegmentScanner.Listener() {
             @Override
@@ -42,7 +40,7 @@ final class SegmentReplay {
                     into.expect(Locations.of(id, offset), buffer, Records.namespaceOffset(buffer, offset),
                             Records.namespaceLength(buffer, offset), Records.keyLength(buffer, offset));
                     announced.addInt(offset);
-                    if (announced.size() == RUN) {
+                    if (announced.size() == RecoverySink.RUN) {
                         replayAnnounced(id, buffer, announced, hints, into);
                     }
                     return;

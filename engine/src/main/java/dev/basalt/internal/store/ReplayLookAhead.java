@@ -2,6 +2,7 @@ package dev.basalt.internal.store;
 
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.SlotLookAhead;
+import dev.basalt.internal.log.RecoverySink;
 
 /**
  * The index loads of a run of replayed records, issued in one loop before the records are
@@ -15,18 +16,14 @@ import dev.basalt.internal.index.SlotLookAhead;
  * touched keys the same way, a run at a time. Replay thread only.
  */
 final class ReplayLookAhead {
-    /** The run the sweep after the replay looks up (the log's runs are its own, as long). */
-    static final int RUN = 32;
-    private static final int MAX_RUN = 64;
-
-    private final long[] keyHashes = new long[MAX_RUN];
-    private final long[] candidates = new long[MAX_RUN];
+    private final long[] keyHashes = new long[RecoverySink.RUN];
+    private final long[] candidates = new long[RecoverySink.RUN];
     private HashIndex index;
     private int count;
 
     /** Notes a key of the coming run; one of another index than the run's first is left out. */
     void expect(HashIndex keyIndex, long keyHash) {
-        if (count == MAX_RUN || count > 0 && keyIndex != index) {
+        if (count == RecoverySink.RUN || count > 0 && keyIndex != index) {
             return;
         }
         index = keyIndex;

@@ -6,6 +6,7 @@ import dev.basalt.internal.store.Recovery.Replayed;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.RecoveryReport;
+import dev.basalt.internal.log.RecoverySink;
 import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.Segment;
 import dev.basalt.internal.log.SegmentLog;
@@ -42,8 +43,8 @@ final class ReplaySweep {
         int damaged = 0;
         LongArrayList slots = ns.indexedByReplay;
         for (int i = 0; i < slots.size(); i += 2) {
-            if (i % (2 * ReplayLookAhead.RUN) == 0) {
-                for (int j = i; j < Math.min(slots.size(), i + 2 * ReplayLookAhead.RUN); j += 2) {
+            if (i % (2 * RecoverySink.RUN) == 0) {
+                for (int j = i; j < Math.min(slots.size(), i + 2 * RecoverySink.RUN); j += 2) {
                     lookAhead.expect(ns.index, slots.getLong(j));
                 }
                 lookAhead.fetch();
@@ -71,8 +72,8 @@ final class ReplaySweep {
         // When no key was touched twice, each is still where the record that touched it put it.
         boolean firstTouchesStand = ns.retouches == 0 && !ns.touchesMayRepeat && !ns.touchedUnread;
         for (int i = 0; i < finals.length; i++) {
-            if (i % ReplayLookAhead.RUN == 0 && !firstTouchesStand) {
-                for (int j = i; j < Math.min(finals.length, i + ReplayLookAhead.RUN); j++) {
+            if (i % RecoverySink.RUN == 0 && !firstTouchesStand) {
+                for (int j = i; j < Math.min(finals.length, i + RecoverySink.RUN); j++) {
                     lookAhead.expect(ns.index, touched.keyHash(j));
                 }
                 lookAhead.fetch();
