@@ -47,6 +47,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Threads: one, at open, before any reader exists.
  */
 final class Recovery implements RecoverySink {
+    /** In {@link Replayed#indexedByReplay}: the record did not touch its key first. */
+    static final long NOT_FIRST_TOUCH = -1;
     /** Ranks a record whose header does not verify below every real sequence (those are > 0). */
     private static final long UNVERIFIED_SEQUENCE = 0;
     private final long hashSeed;
@@ -78,8 +80,10 @@ final class Recovery implements RecoverySink {
         /** Of a checkpointed namespace: the keys the replay changed, with their checkpoint locations. */
         TouchedKeys touched;
         /**
-         * Of a checkpointed namespace: every keyHash, location pair the replay indexed from a
-         * hint file, for the damage sweep (a record a scan delivered passed its checksums).
+         * Of a checkpointed namespace: every keyHash, location, touched-entry triple the replay
+         * indexed from a hint file, for the damage sweep (a record a scan delivered passed its
+         * checksums); the entry is the record's in {@link #touched} when it touched its key
+         * first, else {@link Recovery#NOT_FIRST_TOUCH}.
          */
         LongArrayList indexedByReplay;
         /** Index writes the replay made while a checkpoint's table was mapped; -1 once owned or never mapped. */
@@ -88,10 +92,11 @@ final class Recovery implements RecoverySink {
         /** Set when {@link #touched} may hold a key twice because a drop discarded index entries. */
         boolean touchesMayRepeat;
         /**
-         * Set when a key was first touched by a record indexed unread from a hint file: one whose
-         * key bytes are damaged makes its key look untouched again (see {@link TouchedKeys}).
+         * Keys first touched by a record indexed unread from a hint file, less those the damage
+         * sweep has read and verified since: while one is left, a record with damaged key bytes
+         * may have made its key look untouched again (see {@link TouchedKeys}).
          */
-        boolean touchedUnread;
+        long unreadFirstTouches;
         /** Index changes the replay made to keys it had already touched (so not at their first touch). */
         long retouches;
 
@@ -205,11 +210,13 @@ final class Recovery implements RecoverySink {
                 IndexImage.ownMemory(ns.index);
                 ns.writesToMappedIndex = -1; // owned from now on
             }
+            long touchedEntry = NOT_FIRST_TOUCH;
             if (ns.touched != null) {
                 if (existing == HashIndex.NO_LOCATION || checkpoint.log().covers(existing)) {
+                    touchedEntry = ns.touched.size();
                     ns.touched.add(keyHash, key, keyOffset, keyLength, existing, location,
                             firstKind(location, type, expirationEpochSeconds, checked));
-                    ns.touchedUnread |= !checked;
+                    ns.unreadFirstTouches += checked ? 0 : 1;
                 } else {
                     ns.retouches++; // a key this replay touched before
                 }
@@ -223,6 +230,7 @@ final class Recovery implements RecoverySink {
             if (ns.indexedByReplay != null && !checked) {
                 ns.indexedByReplay.addLong(keyHash);
                 ns.indexedByReplay.addLong(location);
+                ns.indexedByReplay.addLong(touchedEntry);
             }
         }
     }
@@ -265,6 +273,16 @@ final class Recovery implements RecoverySink {
         // The scan just read this record, so its header is at hand.
         UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
         return Records.metadataLength(segment, Locations.offset(location)) == 0 ? TouchedKeys.CHECKED_PLAIN_PUT
+                : TouchedKeys.CHECKED_PUT;
+    }
+
+    /** {@link #firstKind} of a record whose header was verified: what it says of itself. */
+    static byte checkedKind(DirectBuffer segment, int offset) {
+        if (Records.type(segment, offset) == LogFormat.TYPE_TOMBSTONE) {
+            return TouchedKeys.CHECKED_TOMBSTONE;
+        }
+        return Records.expirationEpochSeconds(segment, offset) == Limits.NO_EXPIRATION
+                && Records.metadataLength(segment, offset) == 0 ? TouchedKeys.CHECKED_PLAIN_PUT
                 : TouchedKeys.CHECKED_PUT;
     }
 

@@ -26,6 +26,8 @@ import org.agrona.collections.LongArrayList;
 final class ReplaySweep {
     private final SegmentLog log;
     private final long hashSeed;
+    /** Longs per slot in {@link Replayed#indexedByReplay}: key hash, location, touched entry. */
+    private static final int SLOT_STRIDE = 3;
     private final ReplayLookAhead lookAhead = new ReplayLookAhead();
 
     ReplaySweep(SegmentLog log, long hashSeed) {
@@ -37,25 +39,34 @@ final class ReplaySweep {
      * Removes, and reports, the records the replay indexed unread from hint files that are
      * damaged; returns how many. A record whose namespace or key bytes are damaged matches no
      * key, not even its own, so a lookup by key ({@link #touched}) cannot find its slot: the
-     * slots the replay made are checked as a full replay checks every slot.
+     * slots the replay made are checked as a full replay checks every slot. A record found
+     * intact that touched its key first has its kind noted in {@link Replayed#touched}, from the
+     * header just read, so that neither {@link #touched} nor the listing's catch-up reads it again.
      */
     int damagedReplayedSlots(Replayed ns, RecoveryReport report) {
         int damaged = 0;
         LongArrayList slots = ns.indexedByReplay;
-        for (int i = 0; i < slots.size(); i += 2) {
-            if (i % (2 * RecoverySink.RUN) == 0) {
-                for (int j = i; j < Math.min(slots.size(), i + 2 * RecoverySink.RUN); j += 2) {
+        // A slot the replay made is replaced only by a later record of the same key (a retouch)
+        // and removed only by a drop: without either, every one still holds, and is not looked up.
+        boolean slotsStand = ns.retouches == 0 && !ns.touchesMayRepeat;
+        for (int i = 0; i < slots.size(); i += SLOT_STRIDE) {
+            if (!slotsStand && i % (SLOT_STRIDE * RecoverySink.RUN) == 0) {
+                for (int j = i; j < Math.min(slots.size(), i + SLOT_STRIDE * RecoverySink.RUN); j += SLOT_STRIDE) {
                     lookAhead.expect(ns.index, slots.getLong(j));
                 }
                 lookAhead.fetch();
             }
             long keyHash = slots.getLong(i);
             long location = slots.getLong(i + 1);
-            if (ns.index.holds(keyHash, location)) {
+            if (slotsStand || ns.index.holds(keyHash, location)) {
                 Segment segment = log.segment(Locations.segmentId(location));
-                if (reportedDamaged(ns, keyHash, segment, Locations.offset(location), report)) {
+                int offset = Locations.offset(location);
+                if (reportedDamaged(ns, keyHash, segment, offset, report)) {
                     ns.index.removeIfAt(keyHash, location);
                     damaged++;
+                } else if (slots.getLong(i + 2) != Recovery.NOT_FIRST_TOUCH) {
+                    ns.touched.read((int) slots.getLong(i + 2), Recovery.checkedKind(segment.buffer(), offset));
+                    ns.unreadFirstTouches--;
                 }
             }
         }
@@ -70,7 +81,7 @@ final class ReplaySweep {
         TouchedKeys touched = ns.touched;
         long[] finals = new long[touched.size()];
         // When no key was touched twice, each is still where the record that touched it put it.
-        boolean firstTouchesStand = ns.retouches == 0 && !ns.touchesMayRepeat && !ns.touchedUnread;
+        boolean firstTouchesStand = ns.retouches == 0 && !ns.touchesMayRepeat && ns.unreadFirstTouches == 0;
         for (int i = 0; i < finals.length; i++) {
             if (i % RecoverySink.RUN == 0 && !firstTouchesStand) {
                 for (int j = i; j < Math.min(finals.length, i + RecoverySink.RUN); j++) {

@@ -65,6 +65,14 @@ final class TouchedKeys {
         size++;
     }
 
+    /**
+     * Entry {@code entry}'s first record, {@link #UNREAD} when the replay indexed it from a hint
+     * file, was read since and verified: it is of kind {@code kind}.
+     */
+    void read(int entry, byte kind) {
+        firstKinds[entry] = kind;
+    }
+
     /** The entries with each key once, at its first entry (whose location is the checkpoint's), in order. */
     TouchedKeys withoutRepeats() {
         TouchedKeys distinct = new TouchedKeys();
