@@ -76,12 +76,16 @@ class JfrEventsTest {
         List<RecordedEvent> recoveries = named(events, "dev.basalt.Recovery");
         assertThat(recoveries).hasSize(2);
         assertThat(recoveries.get(0).getLong("liveKeys")).isZero();
+        assertThat(recoveries.get(0).getString("fullReplayBecause")).as("a new directory has no checkpoint")
+                .isNotEmpty();
         RecordedEvent reopen = recoveries.get(1);
         assertThat(reopen.getString("directory")).isEqualTo(storeDir);
         // The 20 keys: the clean close's checkpoint remembers that the 5 expired ones were purged.
         assertThat(reopen.getLong("liveKeys")).isEqualTo(20);
         assertThat(reopen.getInt("segments")).isGreaterThanOrEqualTo(2);
         assertThat(reopen.getInt("corruptRanges")).isZero();
+        assertThat(reopen.getString("fullReplayBecause")).as("the clean close's checkpoint was used").isEmpty();
+        assertThat(reopen.getLong("recordsReplayed")).as("it covers the whole log").isZero();
 
         List<RecordedEvent> batches = named(events, "dev.basalt.ExpiryBatch");
         // The 5 expired keys are purged by the sweep before the reopen (count the first session's

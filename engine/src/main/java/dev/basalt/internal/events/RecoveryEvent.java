@@ -35,14 +35,25 @@ public final class RecoveryEvent extends Event {
     @DataAmount
     public long tornTailBytes;
 
-    /** Sets the figures and commits, when the event is on. */
-    public void finish(String directory, int segments, long liveKeys, int corruptRanges, long tornTailBytes) {
+    @Label("Records Replayed")
+    @Description("Records the open replayed into the indexes: those after the checkpoint when one was used, else all")
+    public long recordsReplayed;
+
+    @Label("Full Replay Because")
+    @Description("Why the checkpoint was not used (none, damaged, stale...); empty when it was")
+    public String fullReplayBecause;
+
+    /** Sets the figures and commits, when the event is on; {@code fullReplayBecause} null when the checkpoint was used. */
+    public void finish(String directory, int segments, long liveKeys, int corruptRanges, long tornTailBytes,
+            long recordsReplayed, String fullReplayBecause) {
         if (shouldCommit()) {
             this.directory = directory;
             this.segments = segments;
             this.liveKeys = liveKeys;
             this.corruptRanges = corruptRanges;
             this.tornTailBytes = tornTailBytes;
+            this.recordsReplayed = recordsReplayed;
+            this.fullReplayBecause = fullReplayBecause == null ? "" : fullReplayBecause;
             commit();
         }
     }

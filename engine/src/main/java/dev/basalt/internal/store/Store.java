@@ -110,7 +110,7 @@ public final class Store implements AutoCloseable {
             this.recordsReplayed = recovery.recordsReplayed();
             long maxSequence = recovery.maxSequence();
             recoveryEvent.finish(lock.directory().toString(), log.segmentCount(), liveKeys(),
-                    report.corruptRecords().size(), report.tornTailBytes());
+                    report.corruptRecords().size(), report.tornTailBytes(), recordsReplayed, replayedBecause);
             DiskReserve reserve = new DiskReserve(io, lock.directory(), options.diskReserveBytes());
             this.writes = new WritePath(log, usage, options.durability(), reserve, open, maxSequence);
             this.reads = new Reads(log, epochs, options.clock(), open);
