@@ -24,7 +24,8 @@ public final class RecoveryEvent extends Event {
     public int segments;
 
     @Label("Live Keys")
-    @Description("Keys in the indexes after replay; keys past their expiration count until the expiry sweep purges them")
+    @Description("Keys in the indexes after replay; keys past their expiration count until the expiry sweep"
+            + " purges them")
     public long liveKeys;
 
     @Label("Damaged Ranges Skipped")
@@ -43,7 +44,10 @@ public final class RecoveryEvent extends Event {
     @Description("Why the checkpoint was not used (none, damaged, stale...); empty when it was")
     public String fullReplayBecause;
 
-    /** Sets the figures and commits, when the event is on; {@code fullReplayBecause} null when the checkpoint was used. */
+    /**
+     * Sets the figures and commits, when the event is on; {@code fullReplayBecause} is null when
+     * the checkpoint was used.
+     */
     public void finish(String directory, int segments, long liveKeys, int corruptRanges, long tornTailBytes,
             long recordsReplayed, String fullReplayBecause) {
         if (shouldCommit()) {
