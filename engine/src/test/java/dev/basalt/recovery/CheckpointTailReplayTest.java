@@ -14,16 +14,11 @@ import dev.basalt.PutOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Example;
 import net.jqwik.api.Property;
@@ -41,9 +36,7 @@ class CheckpointTailReplayTest {
     private static final List<String> NAMESPACES = List.of("alpha", "beta", "gamma");
 
     private static BasaltOptions options() {
-        return BasaltOptions.defaults().withSegmentSize(1L << 20).withBackgroundCompaction(false)
-                .withDurability(Durability.PERIODIC).withMinExpirationTtl(Duration.ZERO)
-                .withClock(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+        return StoreFixture.periodicStoppedAt(NOW);
     }
 
     @Property(tries = 12)
@@ -92,7 +85,7 @@ class CheckpointTailReplayTest {
                 assertThat(db.stats().liveBytes()).as("the same figures as a full replay").isEqualTo(stats.liveBytes());
             }
         } finally {
-            delete(root);
+            StoreFixture.deleteRecursively(root);
         }
     }
 
@@ -156,7 +149,7 @@ class CheckpointTailReplayTest {
                 assertThat(ns.listAll(ListOptions.all()).count()).isEqualTo(acknowledged.size());
             }
         } finally {
-            delete(root);
+            StoreFixture.deleteRecursively(root);
         }
     }
 
@@ -199,13 +192,5 @@ class CheckpointTailReplayTest {
 
     private static void copy(Path from, Path to) throws IOException {
         StoreFixture.copyAsAKillLeavesIt(from, to);
-    }
-
-    private static void delete(Path root) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.sorted((a, b) -> b.compareTo(a)).collect(Collectors.toList())) {
-                Files.deleteIfExists(file);
-            }
-        }
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.basalt.Basalt;
 import dev.basalt.BasaltInternals;
 import dev.basalt.BasaltOptions;
-import dev.basalt.Durability;
 import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
@@ -13,10 +12,6 @@ import dev.basalt.PutOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -47,9 +42,7 @@ class HintedTailKindsTest {
     private static final int VALUE_BYTES = 24 * 1024;
 
     private static BasaltOptions options() {
-        return BasaltOptions.defaults().withSegmentSize(1L << 20).withBackgroundCompaction(false)
-                .withDurability(Durability.PERIODIC).withMinExpirationTtl(Duration.ZERO)
-                .withClock(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+        return StoreFixture.periodicStoppedAt(NOW);
     }
 
     @Property(tries = 6)
@@ -99,7 +92,7 @@ class HintedTailKindsTest {
                         .as("some keys are plain").isPositive();
             }
         } finally {
-            delete(root);
+            StoreFixture.deleteRecursively(root);
         }
     }
 
@@ -120,13 +113,5 @@ class HintedTailKindsTest {
         ns.put(key, value, metadata == null ? options : options.withMetadata(metadata));
         model.put(key, new KeyInfo(key, expiration, metadata == null ? null : JSON.valueToTree(metadata)));
         values.put(key, value);
-    }
-
-    private static void delete(Path root) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.sorted((a, b) -> b.compareTo(a)).collect(Collectors.toList())) {
-                Files.deleteIfExists(file);
-            }
-        }
     }
 }

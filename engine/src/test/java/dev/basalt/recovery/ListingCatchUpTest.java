@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.basalt.Basalt;
 import dev.basalt.BasaltInternals;
 import dev.basalt.BasaltOptions;
-import dev.basalt.Durability;
 import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
@@ -14,10 +13,6 @@ import dev.basalt.internal.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +20,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
@@ -52,9 +46,7 @@ class ListingCatchUpTest {
     }
 
     private static BasaltOptions options() {
-        return BasaltOptions.defaults().withSegmentSize(1L << 20).withBackgroundCompaction(false)
-                .withDurability(Durability.PERIODIC).withMinExpirationTtl(Duration.ZERO)
-                .withClock(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+        return StoreFixture.periodicStoppedAt(NOW);
     }
 
     @Property(tries = 15)
@@ -106,7 +98,7 @@ class ListingCatchUpTest {
                 assertListed(db, model);
             }
         } finally {
-            delete(root);
+            StoreFixture.deleteRecursively(root);
         }
     }
 
@@ -166,7 +158,7 @@ class ListingCatchUpTest {
                 assertListed(db, model);
             }
         } finally {
-            delete(root);
+            StoreFixture.deleteRecursively(root);
         }
     }
 
@@ -284,13 +276,5 @@ class ListingCatchUpTest {
             return info.name() + " expires " + info.expiration();
         }
         return info.name() + " " + (info.metadata() == null ? "plain" : info.metadata().toString());
-    }
-
-    private static void delete(Path root) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.sorted((a, b) -> b.compareTo(a)).collect(Collectors.toList())) {
-                Files.deleteIfExists(file);
-            }
-        }
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.basalt.Basalt;
 import dev.basalt.BasaltInternals;
 import dev.basalt.BasaltOptions;
-import dev.basalt.Durability;
 import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
@@ -13,17 +12,12 @@ import dev.basalt.PutOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
@@ -44,9 +38,7 @@ class PlainKeyListingTest {
     private static final int KEYS = 60;
 
     private static BasaltOptions options() {
-        return BasaltOptions.defaults().withSegmentSize(1L << 20).withBackgroundCompaction(false)
-                .withDurability(Durability.PERIODIC).withMinExpirationTtl(Duration.ZERO)
-                .withClock(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+        return StoreFixture.periodicStoppedAt(NOW);
     }
 
     @Property(tries = 10)
@@ -79,7 +71,7 @@ class PlainKeyListingTest {
                 assertListed(db, model, "opened by a full replay");
             }
         } finally {
-            delete(root);
+            StoreFixture.deleteRecursively(root);
         }
     }
 
@@ -120,13 +112,5 @@ class PlainKeyListingTest {
                 .isEqualTo(expected);
         assertThat(expected.stream().filter(k -> k.expiration() == null && k.metadata() == null).count())
                 .as(when + ": some keys are plain").isPositive();
-    }
-
-    private static void delete(Path root) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.sorted((a, b) -> b.compareTo(a)).collect(Collectors.toList())) {
-                Files.deleteIfExists(file);
-            }
-        }
     }
 }

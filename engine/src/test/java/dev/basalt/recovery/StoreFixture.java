@@ -18,6 +18,26 @@ final class StoreFixture {
                 .withBackgroundCompaction(false);
     }
 
+    /**
+     * {@code PERIODIC}, no compaction thread, no floor on TTLs and a clock stopped at
+     * {@code nowEpochSeconds}: the expirations a test's model holds stay in the future however
+     * long it runs, and checkpoints come only when the test asks.
+     */
+    static BasaltOptions periodicStoppedAt(long nowEpochSeconds) {
+        return options(Durability.PERIODIC).withMinExpirationTtl(java.time.Duration.ZERO)
+                .withClock(java.time.Clock.fixed(java.time.Instant.ofEpochSecond(nowEpochSeconds),
+                        java.time.ZoneOffset.UTC));
+    }
+
+    /** Deletes {@code root} and everything under it. */
+    static void deleteRecursively(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(root)) {
+            for (Path file : files.sorted((a, b) -> b.compareTo(a)).toList()) {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        }
+    }
+
     static Basalt open(Path dir) {
         return Basalt.open(dir, options(Durability.SYNC_EACH_WRITE));
     }
