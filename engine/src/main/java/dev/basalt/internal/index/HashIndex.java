@@ -125,10 +125,11 @@ public final class HashIndex implements AutoCloseable {
         return table;
     }
 
-    /** Rebuilds the table (see {@link #rehash}) for {@link IndexImage#ownMemory}; returns the old one. */
-    SlotTable rehashNow() {
+    /** Rebuilds the table to hold {@code keys}, at least the live ones; returns the old one. */
+    SlotTable rehashFor(long keys) {
         final SlotTable old = table;
-        rehash(old, liveKeys());
+        final int live = liveKeys();
+        rehashInto(old, live, SlotTable.capacityForKeys(Math.max(keys, live)));
         return old;
     }
 
@@ -441,9 +442,12 @@ public final class HashIndex implements AutoCloseable {
      * half of the capacity is live, else keeps the size and only drops tombstones.
      */
     private SlotTable rehash(SlotTable old, int live) {
-        final int capacity = live >= old.capacitySlots / 2
-            ? SlotTable.nextCapacity(old.capacitySlots)
-            : old.capacitySlots;
+        return rehashInto(old, live, live >= old.capacitySlots / 2 ? SlotTable.nextCapacity(old.capacitySlots)
+            : old.capacitySlots);
+    }
+
+    /** {@link #rehash} into a table of {@code capacity} slots. */
+    private SlotTable rehashInto(SlotTable old, int live, int capacity) {
         final SlotTable fresh = new SlotTable(capacity);
         int copied = 0;
         for (int slot = 0; slot < old.capacitySlots; slot++) {

@@ -104,7 +104,8 @@ public final class IndexImage {
      */
     public static HashIndex restore(Shape shape, ByteBuffer[] chunks) {
         try {
-            if (!SlotTable.isCapacityStep(shape.capacitySlots()) || shape.capacitySlots() > SlotTable.MAX_CAPACITY_SLOTS) {
+            if (!SlotTable.isCapacityStep(shape.capacitySlots())
+                    || shape.capacitySlots() > SlotTable.MAX_CAPACITY_SLOTS) {
                 throw new IllegalArgumentException("capacitySlots=" + shape.capacitySlots() + " is not a table size");
             }
             UnsafeBuffer[] wrapped = new UnsafeBuffer[chunks.length];
@@ -124,18 +125,31 @@ public final class IndexImage {
 
     /**
      * Moves the table's mapped chunks into memory of its own (see {@link #restore}), or into a
-     * larger table when it is near its growth; only while no reader can see the index.
+     * larger table when it would soon grow; only while no reader can see the index.
+     *
+     * @param expectedKeys the keys the writer expects the index to hold before it is done with
+     *                     it, or {@link #UNKNOWN}
      */
-    public static void ownMemory(HashIndex index) {
+    public static void ownMemory(HashIndex index, long expectedKeys) {
         SlotTable table = index.table();
-        // One 0.6 full is rebuilt, one step larger, rather than copied: the writes that made it
-        // worth owning would soon grow it, and one copy of every slot costs half of two.
-        if ((long) (index.size() + index.deletedSlots()) * 5 < (long) table.capacitySlots * 3) {
+        // A table that would grow anyway is rebuilt at the size it needs rather than copied:
+        // one copy of every slot costs half of two (at 10 M keys each is hundreds of ms).
+        if (expectedKeys != UNKNOWN) {
+            if (expectedKeys + index.deletedSlots() > table.maxUsedSlots) {
+                index.rehashFor(Math.min(expectedKeys, SlotTable.MAX_KEYS)).free();
+            } else {
+                table.ownMemory();
+            }
+        } else if ((long) (index.size() + index.deletedSlots()) * 5 < (long) table.capacitySlots * 3) {
             table.ownMemory();
         } else {
-            index.rehashNow().free();
+            // Without an estimate, one 0.6 full is taken to be near its growth.
+            index.rehashFor(SlotTable.maxUsedSlots(SlotTable.nextCapacity(table.capacitySlots))).free();
         }
     }
+
+    /** {@link #ownMemory}'s expected keys when the writer cannot tell. */
+    public static final long UNKNOWN = -1;
 
     private static void checkCounts(SlotTable table, Shape shape) {
         long live = 0;

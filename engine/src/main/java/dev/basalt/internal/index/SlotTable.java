@@ -58,6 +58,8 @@ final class SlotTable {
 
     static final int MIN_CAPACITY_SLOTS = 16;
     static final int MAX_CAPACITY_SLOTS = 3 << 29;
+    /** The most keys one table holds. */
+    static final int MAX_KEYS = maxUsedSlots(MAX_CAPACITY_SLOTS);
     /** 2^22 slots * 16 bytes = 64 MiB per direct buffer, well under the 2 GiB limit. */
     static final int CHUNK_SHIFT = 22;
     private static final int CHUNK_SLOT_MASK = (1 << CHUNK_SHIFT) - 1;

@@ -218,6 +218,31 @@ public final class HintFile {
     }
 
     /**
+     * What a hint file's header states, without verifying the file (its checksum covers every
+     * entry, and the open checks it when it replays the file): its segment's data end and its
+     * entry count, as {@code {dataEnd, entries}}, or null when the file is absent or its header is
+     * not a hint header. For estimates only.
+     */
+    public static long[] statedCounts(FileIo io, Path file) {
+        if (!io.exists(file)) {
+            return null;
+        }
+        ByteBuffer header = ByteBuffer.allocate(HINT_HEADER_LENGTH).order(BYTE_ORDER);
+        try (dev.basalt.internal.env.FileHandle handle = io.open(file, false)) {
+            while (header.hasRemaining() && handle.read(header, header.position()) > 0) {
+                // read on until the header is whole or the file ends
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        if (header.hasRemaining() || header.getLong(0) != HINT_MAGIC) {
+            return null;
+        }
+        return new long[] {header.getInt(HINT_DATA_END_OFFSET) & 0xFFFFFFFFL,
+            header.getInt(HINT_ENTRY_COUNT_OFFSET) & 0xFFFFFFFFL};
+    }
+
+    /**
      * The data end a hint file gives, or -1 as {@link #read}: the file's header and checksum are
      * verified, its entries are not visited. For an open that only needs to know where a
      * clean close left the active segment's data: at 1 M keys the visit of its entries cost a

@@ -156,6 +156,7 @@ final class LogRecovery {
                         activeHints);
                 return null;
             }
+            sink.tailAhead(tailEstimate(activeId, from, newer));
             // Sealed since the checkpoint: its hint (or a rescan) gives every record; only those
             // at or after the covered end are new.
             recoverSealed(activeId, new RecoverySink() {
@@ -188,6 +189,35 @@ final class LogRecovery {
                 }
             }
             return null;
+        }
+
+        /**
+         * {@link RecoverySink#tailAhead}'s estimate: the entries of the hints of the segment that
+         * was active at the checkpoint (those after {@code from}, pro rata) and of the sealed
+         * segments after it, and the last segment's records if it is half full (a kill finds it
+         * anywhere between empty and full), at their average size.
+         */
+        private long tailEstimate(long checkpointActiveId, int from, List<Long> newer) throws IOException {
+            long records = 0;
+            long hintedBytes = 0;
+            long hintedRecords = 0;
+            for (int i = -1; i < newer.size() - 1; i++) {
+                long id = i < 0 ? checkpointActiveId : newer.get(i);
+                long[] stated = HintFile.statedCounts(io, dir.resolve(hintFileName(id)));
+                long dataEnd = stated == null ? 0 : stated[0];
+                if (dataEnd > SEGMENT_HEADER_LENGTH && stated[1] > 0) {
+                    long start = i < 0 ? Math.min(dataEnd, from) : SEGMENT_HEADER_LENGTH;
+                    records += stated[1] * (dataEnd - start) / (dataEnd - SEGMENT_HEADER_LENGTH);
+                    hintedBytes += dataEnd - SEGMENT_HEADER_LENGTH;
+                    hintedRecords += stated[1];
+                }
+            }
+            long last = newer.get(newer.size() - 1);
+            if (hintedRecords > 0) {
+                long lastBytes = io.size(dir.resolve(segmentFileName(last))) - SEGMENT_HEADER_LENGTH;
+                records += Math.max(0, lastBytes) / 2 * hintedRecords / hintedBytes;
+            }
+            return records;
         }
 
         /**

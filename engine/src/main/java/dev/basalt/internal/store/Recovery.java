@@ -61,6 +61,8 @@ final class Recovery implements RecoverySink {
     private CheckpointContent checkpoint;
     private boolean checkpointUsed;
     private long recordsReplayed;
+    /** About how many records the replay after the checkpoint delivers ({@link #tailAhead}); -1 unknown. */
+    private long tailExpected = -1;
     private final ReplayLookAhead lookAhead = new ReplayLookAhead();
 
     /** A namespace as the replay has seen it so far. */
@@ -88,6 +90,8 @@ final class Recovery implements RecoverySink {
         LongArrayList indexedByReplay;
         /** Index writes the replay made while a checkpoint's table was mapped; -1 once owned or never mapped. */
         long writesToMappedIndex = -1;
+        /** Of those writes, the ones that added a key. */
+        long keysAddedToMappedIndex;
 
         /** Set when {@link #touched} may hold a key twice because a drop discarded index entries. */
         boolean touchesMayRepeat;
@@ -184,6 +188,26 @@ final class Recovery implements RecoverySink {
     }
 
     @Override
+    public void tailAhead(long records) {
+        tailExpected = records;
+    }
+
+    /**
+     * The keys {@code ns} will hold when the replay ends, if the rest of the tail adds keys to it
+     * at the rate the records so far did; {@link IndexImage#UNKNOWN} without an estimate of the
+     * tail. A sample of thousands of records, taken where the tail begins: a tail that changes
+     * its mix later (new keys first, overwrites after) makes the table a step larger than needed,
+     * never smaller (it then grows as it would have).
+     */
+    private long keysExpected(Replayed ns) {
+        if (tailExpected < 0 || recordsReplayed == 0) {
+            return IndexImage.UNKNOWN;
+        }
+        long remaining = Math.max(0, tailExpected - recordsReplayed);
+        return ns.index.size() + (long) ((double) remaining * ns.keysAddedToMappedIndex / recordsReplayed);
+    }
+
+    @Override
     public void expect(long location, DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
         Replayed ns = namespace(names, namesOffset, namespaceLength);
         if (ns.index != null && keyLength > 0) {
@@ -206,9 +230,12 @@ final class Recovery implements RecoverySink {
         long keyHash = KeyHash.hash(hashSeed, key, keyOffset, keyLength);
         long existing = ns.index.get(keyHash, key, keyOffset, keyLength, matcher);
         if (existing == HashIndex.NO_LOCATION || sequenceAt(existing) < sequence) {
-            if (ns.writesToMappedIndex >= 0 && ++ns.writesToMappedIndex > pagesWorthCopying(ns.index.offHeapBytes())) {
-                IndexImage.ownMemory(ns.index);
-                ns.writesToMappedIndex = -1; // owned from now on
+            if (ns.writesToMappedIndex >= 0) {
+                ns.keysAddedToMappedIndex += existing == HashIndex.NO_LOCATION ? 1 : 0;
+                if (++ns.writesToMappedIndex > pagesWorthCopying(ns.index.offHeapBytes())) {
+                    IndexImage.ownMemory(ns.index, keysExpected(ns));
+                    ns.writesToMappedIndex = -1; // owned from now on
+                }
             }
             long touchedEntry = NOT_FIRST_TOUCH;
             if (ns.touched != null) {

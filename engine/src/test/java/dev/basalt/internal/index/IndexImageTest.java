@@ -22,7 +22,7 @@ class IndexImageTest {
     void aTableNearItsGrowthIsGrownOnceInsteadOfCopied() throws IOException {
         try (HashIndex restored = restoredAt(0.6)) {
             int capacity = restored.table().capacitySlots;
-            IndexImage.ownMemory(restored);
+            IndexImage.ownMemory(restored, IndexImage.UNKNOWN);
             assertThat(restored.table().capacitySlots).isEqualTo(SlotTable.nextCapacity(capacity));
             assertEveryKeyFound(restored);
         }
@@ -32,7 +32,29 @@ class IndexImageTest {
     void aTableFarFromItsGrowthKeepsItsSize() throws IOException {
         try (HashIndex restored = restoredAt(0.55)) {
             int capacity = restored.table().capacitySlots;
-            IndexImage.ownMemory(restored);
+            IndexImage.ownMemory(restored, IndexImage.UNKNOWN);
+            assertThat(restored.table().capacitySlots).isEqualTo(capacity);
+            assertEveryKeyFound(restored);
+        }
+    }
+
+    @Test
+    void aTableTheWriterExpectsToOutgrowIsGrownOnceToTheSizeItWillNeed() throws IOException {
+        try (HashIndex restored = restoredAt(0.55)) {
+            long expected = 3L * restored.table().capacitySlots;
+            IndexImage.ownMemory(restored, expected);
+            assertThat(restored.table().capacitySlots).isEqualTo(SlotTable.capacityForKeys(expected))
+                    .isGreaterThan(SlotTable.nextCapacity(SlotTable.nextCapacity(SlotTable.capacityForKeys(
+                            restored.size()))));
+            assertEveryKeyFound(restored);
+        }
+    }
+
+    @Test
+    void aTableNearItsGrowthThatTheWriterExpectsToHoldItsKeysKeepsItsSize() throws IOException {
+        try (HashIndex restored = restoredAt(0.65)) {
+            int capacity = restored.table().capacitySlots;
+            IndexImage.ownMemory(restored, restored.size() + 10);
             assertThat(restored.table().capacitySlots).isEqualTo(capacity);
             assertEveryKeyFound(restored);
         }

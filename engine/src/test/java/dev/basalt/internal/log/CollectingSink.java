@@ -30,6 +30,13 @@ final class CollectingSink implements RecoverySink {
     /** Breaches of the announcement contract: a record accepted out of its run's order. */
     final List<String> lookAheadBreaches = new ArrayList<>();
     private boolean fetched;
+    /** What {@link #tailAhead} said, or -1. */
+    long tailAhead = -1;
+
+    @Override
+    public void tailAhead(long records) {
+        tailAhead = records;
+    }
 
     @Override
     public void expect(long location, DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {

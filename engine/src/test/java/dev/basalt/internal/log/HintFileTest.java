@@ -116,6 +116,48 @@ class HintFileTest {
         }
     }
 
+    /**
+     * An open from a checkpoint is told about how long its tail is before it replays it: the
+     * hints' stated entries, the part of the capture's active segment after its covered end pro
+     * rata, and the last segment as if half full: off by at most half that segment's records.
+     */
+    @Test
+    void anOpenFromACheckpointEstimatesItsTailWithinOneSegment() throws IOException {
+        CoveredLog covered;
+        int recordsPerSegment;
+        try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
+            int records = 0;
+            while (log.log.segmentCount() < 2) {
+                log.put("NS", "key-" + records++, "v".repeat(1000));
+            }
+            recordsPerSegment = records;
+            for (int i = 0; i < 5; i++) {
+                log.put("NS", "key-" + records++, "v".repeat(1000));
+            }
+            covered = log.log.coveredLog(); // mid segment 2
+            while (log.log.segmentCount() < 5) {
+                log.put("NS", "key-" + records++, "v".repeat(1000));
+            }
+            for (int i = 0; i < 3; i++) {
+                log.put("NS", "key-" + records++, "v".repeat(1000));
+            }
+            log.log.writeSealedHints();
+        }
+        CollectingSink sink = new CollectingSink();
+        SegmentLog reopened = SegmentLog.create(dev.basalt.internal.env.FileIo.real(), dir, LogFixture.STORE_ID,
+                SEGMENT_BYTES);
+        try {
+            assertThat(reopened.recover(sink, new RecoveryReport(), covered)).as("the checkpoint is used").isNull();
+        } finally {
+            reopened.close();
+        }
+        int delivered = sink.entries.size();
+        assertThat(delivered).as("the tail: from mid segment 2 to 3 records into segment 5").isGreaterThan(
+                2 * recordsPerSegment);
+        assertThat(sink.tailAhead).isBetween((long) delivered - recordsPerSegment / 2 - 1,
+                (long) delivered + recordsPerSegment / 2 + 1);
+    }
+
     @Test
     void recoveryFromHintsDeliversExactlyWhatAFullScanDelivers() throws IOException {
         fillThreeSegments();
