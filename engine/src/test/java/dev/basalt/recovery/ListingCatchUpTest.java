@@ -266,7 +266,8 @@ class ListingCatchUpTest {
             ns.getValue().forEach((key, entry) -> expected.add(key + " " + entry.shown()));
             assertThat(listed).as("listing of " + ns.getKey()).containsExactlyElementsOf(expected);
             for (Map.Entry<String, Listed> e : ns.getValue().entrySet()) {
-                assertThat(namespace.get(e.getKey())).as(ns.getKey() + " " + e.getKey()).isEqualTo(e.getValue().value());
+                assertThat(namespace.get(e.getKey())).as(ns.getKey() + " " + e.getKey())
+                        .isEqualTo(e.getValue().value());
             }
         }
     }
