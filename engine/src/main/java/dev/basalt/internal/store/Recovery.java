@@ -195,9 +195,9 @@ final class Recovery implements RecoverySink {
     /**
      * The keys {@code ns} will hold when the replay ends, if the rest of the tail adds keys to it
      * at the rate the records so far did; {@link IndexImage#UNKNOWN} without an estimate of the
-     * tail. A sample of thousands of records, taken where the tail begins: a tail that changes
-     * its mix later (new keys first, overwrites after) makes the table a step larger than needed,
-     * never smaller (it then grows as it would have).
+     * tail. The rate is a sample of thousands of records where the tail begins: a tail whose mix
+     * changes later makes the table a step larger than needed (new keys first, overwrites
+     * after) or leaves it to grow later, as it did before it was sized at all (the reverse).
      */
     private long keysExpected(Replayed ns) {
         if (tailExpected < 0 || recordsReplayed == 0) {
