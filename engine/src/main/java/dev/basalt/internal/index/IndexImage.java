@@ -132,19 +132,18 @@ public final class IndexImage {
      */
     public static void ownMemory(HashIndex index, long expectedKeys) {
         SlotTable table = index.table();
+        long expected = expectedKeys;
+        if (expected == UNKNOWN) {
+            // Without an estimate, one 0.6 full is taken to be near its growth.
+            boolean nearGrowth = (long) (index.size() + index.deletedSlots()) * 5 >= (long) table.capacitySlots * 3;
+            expected = nearGrowth ? SlotTable.maxUsedSlots(SlotTable.nextCapacity(table.capacitySlots)) : index.size();
+        }
         // A table that would grow anyway is rebuilt at the size it needs rather than copied:
         // one copy of every slot costs half of two (at 10 M keys each is hundreds of ms).
-        if (expectedKeys != UNKNOWN) {
-            if (expectedKeys + index.deletedSlots() > table.maxUsedSlots) {
-                index.rehashFor(Math.min(expectedKeys, SlotTable.MAX_KEYS)).free();
-            } else {
-                table.ownMemory();
-            }
-        } else if ((long) (index.size() + index.deletedSlots()) * 5 < (long) table.capacitySlots * 3) {
-            table.ownMemory();
+        if (expected + index.deletedSlots() > table.maxUsedSlots) {
+            index.rehashFor(Math.min(expected, SlotTable.MAX_KEYS)).free();
         } else {
-            // Without an estimate, one 0.6 full is taken to be near its growth.
-            index.rehashFor(SlotTable.maxUsedSlots(SlotTable.nextCapacity(table.capacitySlots))).free();
+            table.ownMemory();
         }
     }
 

@@ -13,7 +13,6 @@ import dev.basalt.internal.log.Segment;
 import dev.basalt.internal.log.SegmentLog;
 import java.nio.charset.StandardCharsets;
 import dev.basalt.internal.checkpoint.CheckpointContent;
-import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.listing.ListingImage;
 import dev.basalt.internal.listing.SortedInserts;
@@ -112,6 +111,14 @@ final class Recovery implements RecoverySink {
 
         boolean exists() {
             return Math.max(createSequence, newestKeyedSequence) > dropSequence;
+        }
+
+        /**
+         * True when the replay touched no key twice and no drop discarded entries: every slot it
+         * made still holds, and each touched key is where its first record put it.
+         */
+        boolean keysTouchedOnce() {
+            return retouches == 0 && !touchesMayRepeat;
         }
     }
 
@@ -242,8 +249,10 @@ final class Recovery implements RecoverySink {
                 if (existing == HashIndex.NO_LOCATION || checkpoint.log().covers(existing)) {
                     touchedEntry = ns.touched.size();
                     ns.touched.add(keyHash, key, keyOffset, keyLength, existing, location,
-                            firstKind(location, type, expirationEpochSeconds, checked));
-                    ns.unreadFirstTouches += checked ? 0 : 1;
+                            firstKind(location, checked));
+                    if (!checked) {
+                        ns.unreadFirstTouches++;
+                    }
                 } else {
                     ns.retouches++; // a key this replay touched before
                 }
@@ -286,31 +295,15 @@ final class Recovery implements RecoverySink {
         }
     }
 
-    /** What {@link TouchedKeys} keeps of the record at {@code location} that first touched a key. */
-    private byte firstKind(long location, byte type, long expirationEpochSeconds, boolean checked) {
+    /**
+     * What {@link TouchedKeys} keeps of the record at {@code location} that first touched a key:
+     * {@link TouchedKeys#UNREAD} from a hint file, else its kind (the scan just read its header).
+     */
+    private byte firstKind(long location, boolean checked) {
         if (!checked) {
             return TouchedKeys.UNREAD;
         }
-        if (type == LogFormat.TYPE_TOMBSTONE) {
-            return TouchedKeys.CHECKED_TOMBSTONE;
-        }
-        if (expirationEpochSeconds != Limits.NO_EXPIRATION) {
-            return TouchedKeys.CHECKED_PUT;
-        }
-        // The scan just read this record, so its header is at hand.
-        UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
-        return Records.metadataLength(segment, Locations.offset(location)) == 0 ? TouchedKeys.CHECKED_PLAIN_PUT
-                : TouchedKeys.CHECKED_PUT;
-    }
-
-    /** {@link #firstKind} of a record whose header was verified: what it says of itself. */
-    static byte checkedKind(DirectBuffer segment, int offset) {
-        if (Records.type(segment, offset) == LogFormat.TYPE_TOMBSTONE) {
-            return TouchedKeys.CHECKED_TOMBSTONE;
-        }
-        return Records.expirationEpochSeconds(segment, offset) == Limits.NO_EXPIRATION
-                && Records.metadataLength(segment, offset) == 0 ? TouchedKeys.CHECKED_PLAIN_PUT
-                : TouchedKeys.CHECKED_PUT;
+        return TouchedKeys.kindOf(log.segment(Locations.segmentId(location)).buffer(), Locations.offset(location));
     }
 
     /**

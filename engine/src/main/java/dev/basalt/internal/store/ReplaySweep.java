@@ -48,7 +48,7 @@ final class ReplaySweep {
         LongArrayList slots = ns.indexedByReplay;
         // A slot the replay made is replaced only by a later record of the same key (a retouch)
         // and removed only by a drop: without either, every one still holds, and is not looked up.
-        boolean slotsStand = ns.retouches == 0 && !ns.touchesMayRepeat;
+        boolean slotsStand = ns.keysTouchedOnce();
         for (int i = 0; i < slots.size(); i += SLOT_STRIDE) {
             if (!slotsStand && i % (SLOT_STRIDE * RecoverySink.RUN) == 0) {
                 for (int j = i; j < Math.min(slots.size(), i + SLOT_STRIDE * RecoverySink.RUN); j += SLOT_STRIDE) {
@@ -65,7 +65,7 @@ final class ReplaySweep {
                     ns.index.removeIfAt(keyHash, location);
                     damaged++;
                 } else if (slots.getLong(i + 2) != Recovery.NOT_FIRST_TOUCH) {
-                    ns.touched.read((int) slots.getLong(i + 2), Recovery.checkedKind(segment.buffer(), offset));
+                    ns.touched.read((int) slots.getLong(i + 2), TouchedKeys.kindOf(segment.buffer(), offset));
                     ns.unreadFirstTouches--;
                 }
             }
@@ -81,7 +81,7 @@ final class ReplaySweep {
         TouchedKeys touched = ns.touched;
         long[] finals = new long[touched.size()];
         // When no key was touched twice, each is still where the record that touched it put it.
-        boolean firstTouchesStand = ns.retouches == 0 && !ns.touchesMayRepeat && ns.unreadFirstTouches == 0;
+        boolean firstTouchesStand = ns.keysTouchedOnce() && ns.unreadFirstTouches == 0;
         for (int i = 0; i < finals.length; i++) {
             if (i % RecoverySink.RUN == 0 && !firstTouchesStand) {
                 for (int j = i; j < Math.min(finals.length, i + RecoverySink.RUN); j++) {

@@ -1,5 +1,8 @@
 package dev.basalt.internal.store;
 
+import dev.basalt.internal.env.Limits;
+import dev.basalt.internal.log.LogFormat;
+import dev.basalt.internal.log.Records;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Hashing;
@@ -63,6 +66,15 @@ final class TouchedKeys {
         firstLocations[size] = first;
         firstKinds[size] = firstKind;
         size++;
+    }
+
+    /** The kind of the record at {@code offset}, whose header verified: what it says of itself. */
+    static byte kindOf(DirectBuffer segment, int offset) {
+        if (Records.type(segment, offset) == LogFormat.TYPE_TOMBSTONE) {
+            return CHECKED_TOMBSTONE;
+        }
+        return Records.expirationEpochSeconds(segment, offset) == Limits.NO_EXPIRATION
+                && Records.metadataLength(segment, offset) == 0 ? CHECKED_PLAIN_PUT : CHECKED_PUT;
     }
 
     /**
