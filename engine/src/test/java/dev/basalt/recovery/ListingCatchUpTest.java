@@ -163,6 +163,64 @@ class ListingCatchUpTest {
     }
 
     /**
+     * A tail that owes the listing more than an eighth of its keys is paid by a merge into a
+     * fresh listing when nothing changes the namespace meanwhile, whichever way the catch-up
+     * finishes; a write between the merge's walk and its end discards the copy, and the keys are
+     * inserted one by one. Either way every listing ends as the model says.
+     */
+    @Property(tries = 12)
+    void aLargeBacklogIsMergedUnlessAWriteComesBetween(@ForAll @LongRange(min = 1) long seed,
+            @ForAll boolean writeDuringTheMerge) throws Exception {
+        Path root = Files.createTempDirectory("basalt-catch-up");
+        try {
+            Random random = new Random(seed);
+            Map<String, Map<String, Listed>> model = new TreeMap<>();
+            Path crashed = crashedAfterATail(root, model, random, db -> {
+                writeSome(db, model, random, 600);
+                for (int i = 0; i < 2000; i++) { // owed: far more than an eighth of the listed keys
+                    String shown = random.nextInt(5) == 0 ? "{\"m\":" + i + "}" : "plain";
+                    PutOptions options = shown.equals("plain") ? PutOptions.none()
+                            : PutOptions.none().withMetadata(Map.of("m", i));
+                    put(db, model, "alpha", "fresh/" + random.nextInt(100_000), "f" + i, options, shown);
+                }
+            });
+            int finish = random.nextInt(3);
+            AutoCloseable paused = Store.pauseListingCatchUps();
+            try {
+                try (Basalt db = open(crashed, false)) {
+                    Store store = BasaltInternals.store(db);
+                    assertThat(store.catchUpListingsOneStep()).as("the merge's walk").isPositive();
+                    assertThat(store.listingsBehind()).isTrue();
+                    if (writeDuringTheMerge) {
+                        String key = "fresh/" + random.nextInt(100_000);
+                        put(db, model, "alpha", key, "between", PutOptions.none(), "plain");
+                    }
+                    if (finish == 0) {
+                        assertListed(db, model);
+                    } else if (finish == 1) {
+                        while (store.listingsBehind()) {
+                            store.catchUpListingsOneStep();
+                        }
+                        assertListed(db, model);
+                    }
+                    if (finish < 2) {
+                        assertThat(store.listingsMerged()).as("merged, unless a write came between")
+                                .isEqualTo(writeDuringTheMerge ? 0 : 1);
+                    }
+                }
+            } finally {
+                paused.close();
+            }
+            try (Basalt db = Basalt.open(crashed, options())) {
+                assertThat(BasaltInternals.store(db).replayedBecause()).as("the close's checkpoint").isNull();
+                assertListed(db, model);
+            }
+        } finally {
+            StoreFixture.deleteRecursively(root);
+        }
+    }
+
+    /**
      * Opens the killed copy: from its checkpoint and the tail after it, or ({@code wholeLog}) with
      * the checkpoint deleted, so that every record is replayed and every listing left behind whole.
      */

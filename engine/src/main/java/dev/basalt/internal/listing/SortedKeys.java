@@ -67,6 +67,39 @@ public final class SortedKeys {
         return flags[key];
     }
 
+    /** Negative, zero or positive as key {@code key} sorts before, equal to or after {@code other}'s bytes. */
+    public int compare(int key, DirectBuffer other, int offset, int length) {
+        return UnsignedBytes.compare(view, keyStarts[key], keyLength(key), other, offset, length);
+    }
+
+    /**
+     * Puts the keys themselves in key order ({@link #sortedOrder}), so that a walk through them
+     * by index reads memory in sequence, and returns where each came from: the key now at index
+     * {@code i} was added {@code from[i]}-th, which the caller uses to reorder what it keeps
+     * beside each key. One copy of the keys (random reads that do not wait on each other); a walk
+     * in key order through {@link #sortedOrder} instead waits on a cache miss for each key.
+     */
+    public int[] sortInPlace() {
+        int[] from = sortedOrder();
+        byte[] sortedBytes = new byte[keyBytes.length];
+        int[] sortedStarts = new int[keyStarts.length];
+        boolean[] sortedFlags = new boolean[flags.length];
+        int at = 0;
+        for (int i = 0; i < size; i++) {
+            int key = from[i];
+            int length = keyLength(key);
+            System.arraycopy(keyBytes, keyStarts[key], sortedBytes, at, length);
+            sortedFlags[i] = flags[key];
+            at += length;
+            sortedStarts[i + 1] = at;
+        }
+        keyBytes = sortedBytes;
+        keyStarts = sortedStarts;
+        flags = sortedFlags;
+        view = new UnsafeBuffer(keyBytes);
+        return from;
+    }
+
     /** Forgets every key, keeping the memory. */
     public void clear() {
         size = 0;

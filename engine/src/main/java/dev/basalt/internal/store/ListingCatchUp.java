@@ -1,7 +1,9 @@
 package dev.basalt.internal.store;
 
 import dev.basalt.BasaltException;
+import dev.basalt.internal.listing.KeyListing;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Brings the listings an open left behind up to date after the store is open, so that the open
@@ -24,6 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * already agrees. A writer's change to such a key before its turn leaves the listing either
  * right or as behind as before, and no reader sees the listing until its catch-up is done.
  *
+ * <p>A backlog of at least an eighth of its listing's keys is paid by a merge instead, when
+ * nothing changed the namespace since the open: the live listing and the owed keys are merged,
+ * without the lock, into a fresh listing laid out in key order, which replaces the live one under
+ * the lock ({@link ListingMerge} has the figures and why it is safe). A change before the merge
+ * ends discards the copy, and the keys are inserted one by one as above.
+ *
  * <p>Threads: any; one catch-up of a namespace at a time (its backlog's monitor), each hold
  * under the append lock.
  */
@@ -41,12 +49,22 @@ final class ListingCatchUp {
     /** Above 0, every namespace rebuilt from the whole log is left to the catch-up (tests). */
     private static final AtomicInteger deferAllForTests = new AtomicInteger();
 
+    private static final System.Logger LOG = System.getLogger(ListingCatchUp.class.getName());
+    /** Marks a merge step that gave up: the backlog is paid key by key instead. */
+    private static final int MERGE_GIVEN_UP = -1;
+
     private final Namespaces namespaces;
     private final WritePath writes;
+    private final ReadEpochs epochs;
+    /** Held while a merge step walks a listing without the lock; a dropped namespace's memory is released inside it. */
+    private final Object namespaceMemory;
+    private final AtomicLong merged = new AtomicLong();
 
-    ListingCatchUp(Namespaces namespaces, WritePath writes) {
+    ListingCatchUp(Namespaces namespaces, WritePath writes, ReadEpochs epochs, Object namespaceMemory) {
         this.namespaces = namespaces;
         this.writes = writes;
+        this.epochs = epochs;
+        this.namespaceMemory = namespaceMemory;
     }
 
     /**
@@ -54,16 +72,7 @@ final class ListingCatchUp {
      * the keys caught up (0: none behind, or every one behind has failed).
      */
     int step() {
-        if (pausedForTests.get() > 0) {
-            return 0;
-        }
-        for (NamespaceState ns : namespaces.all()) {
-            ListingDebt debt = ns.listingDebt();
-            if (debt != null && debt.failure() == null) {
-                return payOneHold(ns, debt);
-            }
-        }
-        return 0;
+        return pausedForTests.get() > 0 ? 0 : stepNow();
     }
 
     /** Whether an open that rebuilt a namespace of {@code keys} keys from the whole log lists them itself. */
@@ -96,6 +105,17 @@ final class ListingCatchUp {
         }
     }
 
+    /** One step of {@link #step} even while paused; for tests that interleave writes with a catch-up. */
+    int stepNow() {
+        for (NamespaceState ns : namespaces.all()) {
+            ListingDebt debt = ns.listingDebt();
+            if (debt != null && debt.failure() == null) {
+                return payOneHold(ns, debt);
+            }
+        }
+        return 0;
+    }
+
     /** Catches every listing up; at close, before its checkpoint. A failed one stays behind (no checkpoint). */
     void finishAll() {
         for (NamespaceState ns : namespaces.all()) {
@@ -113,6 +133,12 @@ final class ListingCatchUp {
                 return 0; // done by another thread meanwhile, or failed
             }
             debt.prepare();
+            if (debt instanceof ListingBacklog && !((ListingBacklog) debt).insertsKeyByKey()) {
+                int work = mergeStep(ns, (ListingBacklog) debt);
+                if (work != MERGE_GIVEN_UP) {
+                    return work;
+                }
+            }
             writes.lock();
             try {
                 if (ns.dropped()) {
@@ -128,6 +154,76 @@ final class ListingCatchUp {
                 writes.unlock();
             }
         }
+    }
+
+    /**
+     * One step of paying {@code backlog} by a merge ({@link ListingMerge}): the first checks that
+     * the merge is wanted and that nothing changed the namespace since the open; the last
+     * replaces the listing if that still holds. Returns the keys appended, or
+     * {@link #MERGE_GIVEN_UP} once the keys are to be inserted one by one instead.
+     */
+    private int mergeStep(NamespaceState ns, ListingBacklog backlog) {
+        if (backlog.merge() == null && !mergeStarted(ns, backlog)) {
+            return ns.listingDebt() == null ? 0 : MERGE_GIVEN_UP;
+        }
+        ListingMerge merge = backlog.merge();
+        Boolean done;
+        try {
+            done = UnlockedListingRead.run(epochs, namespaceMemory, ns,
+                    () -> merge.step(ns.relaid().current(), ns, ListingMerge.KEYS_PER_STEP));
+        } catch (RuntimeException e) {
+            // A walk beside a writer may meet a record a change moved; that change rules the
+            // merge out anyway, and the keys inserted one by one are right either way.
+            LOG.log(System.Logger.Level.DEBUG, "merging the listing of namespace " + ns.name() + " gave up", e);
+            backlog.insertKeyByKeyFromNowOn();
+            return MERGE_GIVEN_UP;
+        }
+        if (done == Boolean.FALSE) {
+            return ListingMerge.KEYS_PER_STEP;
+        }
+        KeyListing replaced = null;
+        writes.lock();
+        try {
+            if (ns.dropped()) {
+                ns.listingCaughtUp(); // its listing goes with it
+            } else if (ns.keyChangesSinceOpen() == 0) {
+                replaced = ns.relaid().replaceCaughtUp(backlog.mergeHandedOver());
+                ns.listingCaughtUp();
+            }
+        } finally {
+            writes.unlock();
+        }
+        if (replaced == null) {
+            backlog.insertKeyByKeyFromNowOn(); // frees the copy; key by key unless dropped
+            return ns.listingDebt() == null ? 0 : MERGE_GIVEN_UP;
+        }
+        merged.incrementAndGet();
+        epochs.awaitReaders();
+        replaced.close();
+        return ListingMerge.KEYS_PER_STEP;
+    }
+
+    /** Starts a merge of {@code backlog} if one is wanted and nothing changed {@code ns} since the open. */
+    private boolean mergeStarted(NamespaceState ns, ListingBacklog backlog) {
+        writes.lock();
+        try {
+            if (ns.dropped()) {
+                ns.listingCaughtUp();
+            } else if (ns.keyChangesSinceOpen() == 0
+                    && ListingBacklog.mergesInto(backlog.remaining(), ns.relaid().current().size())) {
+                backlog.startMerge();
+                return true;
+            }
+        } finally {
+            writes.unlock();
+        }
+        backlog.insertKeyByKeyFromNowOn();
+        return false;
+    }
+
+    /** Backlogs paid by a merge since the store opened. */
+    long merged() {
+        return merged.get();
     }
 
     /**

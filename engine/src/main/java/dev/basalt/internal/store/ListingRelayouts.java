@@ -151,22 +151,9 @@ final class ListingRelayouts {
         return done;
     }
 
-    /**
-     * Runs {@code read} on {@code ns}'s listing without the lock, inside a read epoch and with the
-     * namespaces' memory held; null, without running it, when {@code ns} was dropped.
-     */
+    /** {@link UnlockedListingRead#run}. */
     private <T> T withoutLock(NamespaceState ns, java.util.function.Supplier<T> read) {
-        synchronized (namespaceMemory) {
-            if (ns.dropped()) {
-                return null;
-            }
-            int token = epochs.enter();
-            try {
-                return read.get();
-            } finally {
-                epochs.exit(token);
-            }
-        }
+        return UnlockedListingRead.run(epochs, namespaceMemory, ns, read);
     }
 
     /**

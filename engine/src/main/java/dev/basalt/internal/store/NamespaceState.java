@@ -425,7 +425,9 @@ public final class NamespaceState implements LiveKeys {
     }
 
     long offHeapBytes() {
-        return index.offHeapBytes() + listing.offHeapBytes();
+        ListingDebt debt = listingDebt;
+        long merging = debt instanceof ListingBacklog ? ((ListingBacklog) debt).offHeapBytes() : 0;
+        return index.offHeapBytes() + listing.offHeapBytes() + merging;
     }
 
     /** Frees the index and the listing (and a relayout's copy); only once no reader can be inside them. */
@@ -441,9 +443,10 @@ public final class NamespaceState implements LiveKeys {
 
     /**
      * Whether the put at {@code location} has no expiration and no metadata: its key may be
-     * flagged plain in the listing, and a page lists it without reading the record.
+     * flagged plain in the listing, and a page lists it without reading the record. Under the
+     * lock, or inside a read epoch while the record's segment cannot go.
      */
-    private boolean isPlain(long location) {
+    boolean isPlain(long location) {
         UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
         int at = Locations.offset(location);
         return Records.expirationEpochSeconds(segment, at) == Limits.NO_EXPIRATION

@@ -3,7 +3,6 @@ package dev.basalt.internal.store;
 import dev.basalt.internal.listing.SortedKeys;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.LongArrayList;
 
 /**
  * Keys a listing owes, each with the location its index entry had when it was noted and what
@@ -23,22 +22,24 @@ final class OwedKeys {
     static final byte NOT_PLAIN = 2;
 
     private final SortedKeys keys = new SortedKeys();
-    /** Per key, in the order added: its location when noted (NO_LOCATION: none). */
-    private final LongArrayList noted = new LongArrayList();
-    /** Per key, in the order added: {@link #PLAIN}, {@link #NOT_PLAIN} or {@link #UNKNOWN}. */
+    /** Per key: its location when noted (NO_LOCATION: none); in the order added, then in key order. */
+    private long[] noted = new long[1024];
+    /** Per key: {@link #PLAIN}, {@link #NOT_PLAIN} or {@link #UNKNOWN}; in the order added, then in key order. */
     private byte[] plainness = new byte[1024];
-    /** The keys' indexes in key order once sorted; null before. */
-    private int[] order;
+    private boolean sorted;
+    /** The next key to insert, by its index in key order. */
     private int next;
 
     /** Owes {@code key}, noted at {@code location} (NO_LOCATION: absent), whose record is {@code plain}. */
     void add(DirectBuffer key, int offset, int length, long location, byte plain) {
-        if (noted.size() == plainness.length) {
-            plainness = Arrays.copyOf(plainness, 2 * plainness.length);
+        int at = keys.size();
+        if (at == plainness.length) {
+            plainness = Arrays.copyOf(plainness, Math.max(1024, 2 * at));
+            noted = Arrays.copyOf(noted, plainness.length);
         }
-        plainness[noted.size()] = plain;
         keys.add(key, offset, length, false);
-        noted.addLong(location);
+        plainness[at] = plain;
+        noted[at] = location;
     }
 
     /** Keys added since the last {@link #clear}. */
@@ -51,20 +52,34 @@ final class OwedKeys {
         return keys.keyBytes();
     }
 
-    /** Sorts the keys, once; without the append lock. */
+    /**
+     * Puts the keys and what was noted of them in key order, once; without the append lock. From
+     * then on key {@code i} is the {@code i}-th in key order, and walking them reads memory in
+     * sequence (in the order added, each key's turn was a cache miss or three).
+     */
     void sortOnce() {
-        if (order == null) {
-            order = keys.sortedOrder();
+        if (sorted) {
+            return;
         }
+        int[] from = keys.sortInPlace();
+        long[] sortedNoted = new long[from.length];
+        byte[] sortedPlainness = new byte[from.length];
+        for (int i = 0; i < from.length; i++) {
+            sortedNoted[i] = noted[from[i]];
+            sortedPlainness[i] = plainness[from[i]];
+        }
+        noted = sortedNoted;
+        plainness = sortedPlainness;
+        sorted = true;
     }
 
     boolean sorted() {
-        return order != null;
+        return sorted;
     }
 
     /** Keys not yet inserted. */
     int remaining() {
-        return order == null ? keys.size() : order.length - next;
+        return keys.size() - next;
     }
 
     /**
@@ -73,25 +88,57 @@ final class OwedKeys {
      * append lock, after {@link #sortOnce}. Returns how many.
      */
     int insertNext(NamespaceState ns, boolean asNoted, int maxKeys) {
-        int end = Math.min(order.length, next + maxKeys);
+        int end = Math.min(keys.size(), next + maxKeys);
         DirectBuffer bytes = keys.keys();
         int inserted = 0;
         for (; next < end; next++, inserted++) {
-            int key = order[next];
             if (asNoted) {
-                ns.catchUpListed(bytes, keys.keyOffset(key), keys.keyLength(key), noted.getLong(key), plainness[key]);
+                ns.catchUpListed(bytes, keys.keyOffset(next), keys.keyLength(next), noted[next], plainness[next]);
             } else {
-                ns.catchUpListed(bytes, keys.keyOffset(key), keys.keyLength(key), NamespaceState.LOOK_UP, UNKNOWN);
+                ns.catchUpListed(bytes, keys.keyOffset(next), keys.keyLength(next), NamespaceState.LOOK_UP, UNKNOWN);
             }
         }
         return inserted;
     }
 
+    /** The buffer the keys lie in, for the accessors below; valid until the next {@link #add}. */
+    DirectBuffer keys() {
+        return keys.keys();
+    }
+
+    /** Key {@code i} (in key order once sorted) starts here in {@link #keys()}. */
+    int keyOffset(int i) {
+        return keys.keyOffset(i);
+    }
+
+    int keyLength(int i) {
+        return keys.keyLength(i);
+    }
+
+    /** Where key {@code i} was noted (NO_LOCATION: absent). */
+    long noted(int i) {
+        return noted[i];
+    }
+
+    /** What was noted of key {@code i}'s record: {@link #PLAIN}, {@link #NOT_PLAIN} or {@link #UNKNOWN}. */
+    byte plainness(int i) {
+        return plainness[i];
+    }
+
+    /** {@link SortedKeys#compare} of key {@code i} with {@code other}'s bytes. */
+    int compare(int i, DirectBuffer other, int offset, int length) {
+        return keys.compare(i, other, offset, length);
+    }
+
+    /** Every key counts as inserted: a {@link ListingMerge} listed them all. */
+    void allInserted() {
+        next = keys.size();
+    }
+
     /** Forgets every key, keeping the memory. */
     void clear() {
         keys.clear();
-        noted.clear();
-        order = null;
+        sorted = false;
         next = 0;
     }
 }

@@ -443,8 +443,10 @@ final class Recovery implements RecoverySink {
                         plainness(touched, i, finals[i]));
             }
         }
-        if (listingOwes.remaining() > pagesWorthCopying(replayed.listing.offHeapBytes())) {
-            ListingImage.ownMemory(replayed.listing); // before any reader can see it
+        if (listingOwes.remaining() > pagesWorthCopying(replayed.listing.offHeapBytes())
+                && !ListingBacklog.mergesInto(listingOwes.remaining(), replayed.listing.size())) {
+            // Before any reader can see it; a listing a merge will replace is never written.
+            ListingImage.ownMemory(replayed.listing);
         }
         // The listing's share waits for ListingCatchUp: reads need only the index.
         if (listingOwes.remaining() > 0) {

@@ -188,6 +188,23 @@ final class RelaidListing {
         return replaced;
     }
 
+    /**
+     * Replaces the listing with {@code caughtUp}, a copy laid out in key order that also holds
+     * what the open owed it ({@link ListingMerge}). Under the lock, with no relayout under way
+     * (none starts while a listing is behind).
+     *
+     * @return the listing replaced, which the caller closes once every reader that could be in it left
+     */
+    KeyListing replaceCaughtUp(KeyListing caughtUp) {
+        if (relayout != null) {
+            throw new IllegalStateException("a relayout is under way");
+        }
+        KeyListing replaced = current;
+        current = caughtUp;
+        insertsSinceLayout = 0;
+        return replaced;
+    }
+
     /** Direct memory of the listing and of a relayout's copy. Any thread. */
     long offHeapBytes() {
         Relayout underWay = relayout;

@@ -121,7 +121,7 @@ public final class Store implements AutoCloseable {
             BackgroundCheckpoint checkpointing = new BackgroundCheckpoint(options.checkpointIntervalBytes(), nanoClock,
                     checkpointSchedule, checkpoints, namespaces, writes, log, open,
                     this::captureCheckpointLocked, namespaceMemory);
-            this.listingCatchUp = new ListingCatchUp(namespaces, writes);
+            this.listingCatchUp = new ListingCatchUp(namespaces, writes, epochs, namespaceMemory);
             this.relayouts = new ListingRelayouts(namespaces, writes, epochs, open, log, namespaceMemory,
                     ListingRelayouts.MIN_KEYS, nanoClock);
             this.background = BackgroundThreads.start(options, nanoClock, sweep::sweepDue, this::periodicForce,
@@ -182,6 +182,16 @@ public final class Store implements AutoCloseable {
     /** True while some listing the open left behind is still catching up ({@link ListingCatchUp}). */
     public boolean listingsBehind() {
         return namespaces.anyListingBehind();
+    }
+
+    /** One step of the background catch-up of listings, on the caller's thread even while paused; for tests. */
+    public int catchUpListingsOneStep() {
+        return listingCatchUp.stepNow();
+    }
+
+    /** Listings the open left behind that were built again by a merge rather than key by key ({@link ListingMerge}). */
+    public long listingsMerged() {
+        return listingCatchUp.merged();
     }
 
     /**
