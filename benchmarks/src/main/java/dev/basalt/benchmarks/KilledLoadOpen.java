@@ -4,6 +4,8 @@ import dev.basalt.Basalt;
 import dev.basalt.BasaltOptions;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
+import dev.basalt.ListOptions;
+import dev.basalt.ListResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,12 +18,16 @@ import java.util.Locale;
  * checkpoint left, which differs from run to run). {@code make} loads {@code keys} new keys
  * ({@link BenchmarkKeys}' keys in a seeded random order, 8-byte values, {@link Durability#PERIODIC},
  * segments of {@code segmentBytes}) and copies the directory while the store is open, as a
- * SIGKILL would leave it ({@link KillCopy}); {@code open} copies that copy afresh {@code opens}
+ * SIGKILL would leave it ({@link KillCopy}); with {@code closedAt}, the first {@code closedAt} keys
+ * are loaded and the store closed (its checkpoint) before the rest go in, so the tail is known.
+ * {@code open} copies that copy afresh {@code opens}
  * times, waits for the copy to reach the disk ({@code sync}, then one second), and times
- * {@code Basalt.open} plus {@code namespace()} and one read.
+ * {@code Basalt.open} plus {@code namespace()} and one read, then the time from the open's start
+ * to a first page of 1,000 keys (which waits for the listing's catch-up after the open), and the
+ * mean time of the 200 pages after it (which shows whether the listing lies in key order).
  *
  * <pre>java -Xmx4g &lt;the engine's flags&gt; -cp benchmarks/target/benchmarks.jar
- *     dev.basalt.benchmarks.KilledLoadOpen make COPY [keys=10000000] [segmentBytes=1073741824]
+ *     dev.basalt.benchmarks.KilledLoadOpen make COPY [keys=10000000] [segmentBytes=1073741824] [closedAt=0]
  * java ... dev.basalt.benchmarks.KilledLoadOpen open COPY [opens=4] [segmentBytes=1073741824]</pre>
  *
  * <p>The first opens of a JVM run cold code; compare the later ones, alternating builds. Not a
@@ -30,13 +36,15 @@ import java.util.Locale;
 public final class KilledLoadOpen {
     static final String NAMESPACE = "LISTING_MEMORY";
     private static final long LOAD_ORDER_SEED = 0x5EED_0010L;
+    private static final int PAGES_AFTER = 200;
 
     private KilledLoadOpen() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2 || !args[0].equals("make") && !args[0].equals("open")) {
-            System.err.println("usage: KilledLoadOpen make COPY [keys=10000000] [segmentBytes=1073741824]\n"
+            System.err.println("usage: KilledLoadOpen make COPY [keys=10000000] [segmentBytes=1073741824]"
+                    + " [closedAt=0]\n"
                     + "       KilledLoadOpen open COPY [opens=4] [segmentBytes=1073741824]");
             System.exit(2);
         }
@@ -45,28 +53,50 @@ public final class KilledLoadOpen {
         BasaltOptions options = BasaltOptions.defaults().withDurability(Durability.PERIODIC)
                 .withSegmentSize(segmentBytes);
         if (args[0].equals("make")) {
-            make(copy, args.length > 2 ? Integer.parseInt(args[2]) : 10_000_000, options);
+            make(copy, args.length > 2 ? Integer.parseInt(args[2]) : 10_000_000,
+                    args.length > 4 ? Integer.parseInt(args[4]) : 0, options);
         } else {
             open(copy, args.length > 2 ? Integer.parseInt(args[2]) : 4, options);
         }
     }
 
-    private static void make(Path copy, int keys, BasaltOptions options) {
+    private static void make(Path copy, int keys, int closedAt, BasaltOptions options) {
         if (Files.exists(copy)) {
             throw new IllegalArgumentException(copy + " exists; make writes a new copy");
         }
         Path live = TempDirectories.create("basalt-killed-load-");
-        try (Basalt db = Basalt.open(live, options)) {
-            KvNamespace namespace = db.namespace(NAMESPACE);
-            ByteBuffer value = ByteBuffer.allocate(Long.BYTES);
-            long start = System.nanoTime();
-            for (int index : BenchmarkKeys.permutation(keys, LOAD_ORDER_SEED)) {
-                namespace.put(BenchmarkKeys.keyString(index), value.putLong(0, index).array());
+        int[] order = BenchmarkKeys.permutation(keys, LOAD_ORDER_SEED);
+        if (closedAt > 0) { // a clean close's checkpoint, then a tail of new keys after it
+            try (Basalt db = Basalt.open(live, options)) {
+                load(db, order, 0, closedAt);
             }
-            System.out.printf(Locale.ROOT, "loaded %d keys in %.1f s%n", keys, (System.nanoTime() - start) / 1e9);
+        }
+        try (Basalt db = Basalt.open(live, options)) {
+            long start = System.nanoTime();
+            load(db, order, closedAt, keys);
+            System.out.printf(Locale.ROOT, "loaded %d keys in %.1f s%n", keys - closedAt,
+                    (System.nanoTime() - start) / 1e9);
             KillCopy.copy(live, copy);
         } finally {
             TempDirectories.deleteRecursively(live);
+        }
+    }
+
+    /** Mean nanoseconds a page of the {@link #PAGES_AFTER} after {@code first}: how the listing lies in memory. */
+    private static double pagesAfter(KvNamespace namespace, ListResult first) {
+        ListResult page = first;
+        long start = System.nanoTime();
+        for (int p = 0; p < PAGES_AFTER && !page.listComplete(); p++) {
+            page = namespace.list(ListOptions.all().withLimit(1000).withCursor(page.cursor()));
+        }
+        return (System.nanoTime() - start) / (double) PAGES_AFTER;
+    }
+
+    private static void load(Basalt db, int[] order, int from, int to) {
+        KvNamespace namespace = db.namespace(NAMESPACE);
+        ByteBuffer value = ByteBuffer.allocate(Long.BYTES);
+        for (int i = from; i < to; i++) {
+            namespace.put(BenchmarkKeys.keyString(order[i]), value.putLong(0, order[i]).array());
         }
     }
 
@@ -87,7 +117,12 @@ public final class KilledLoadOpen {
                     if (read != Long.BYTES) {
                         throw new IllegalStateException("key 0 read " + read + " bytes after the open");
                     }
-                    System.out.printf(Locale.ROOT, "open %d: %d ms%n", i, nanos / 1_000_000);
+                    // A page waits for the listing's catch-up after the open: from the open's start to it.
+                    ListResult page = db.namespace(NAMESPACE).list(ListOptions.all().withLimit(1000));
+                    long toPage = System.nanoTime() - start;
+                    System.out.printf(Locale.ROOT, "open %d: %d ms; first page of %d keys %d ms after the open began; "
+                            + "the next %d pages %.0f µs each%n", i, nanos / 1_000_000, page.keys().size(),
+                            toPage / 1_000_000, PAGES_AFTER, pagesAfter(db.namespace(NAMESPACE), page) / 1e3);
                 }
             } finally {
                 TempDirectories.deleteRecursively(work);
