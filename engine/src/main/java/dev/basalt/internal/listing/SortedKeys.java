@@ -108,32 +108,58 @@ public final class SortedKeys {
     /**
      * The keys' indexes in key order (unsigned bytes), equal keys in the order added.
      *
-     * <p>Each key becomes one {@code long}: the eight bytes after the keys' common prefix (zero
-     * past the key's end), their lowest bits replaced by the key's index, so one primitive sort
-     * orders the keys by those bytes and, among keys that agree in them, by arrival. Only such
-     * runs need the keys compared in full. At 1 M keys a replayed tail's 172,000 keys took 52-102
-     * ms to sort by comparing keys, and 16-18 ms so.
+     * <p>Each key is first ordered by the eight bytes after the keys' common prefix (zero past the
+     * key's end), by a least-significant-byte radix sort that carries the key's index and skips
+     * the bytes every key has alike; being stable, it keeps keys that agree in those bytes in the
+     * order added, and only such runs need the keys compared in full. Why not one primitive sort
+     * of the eight bytes with the index packed into their low bits, as before: at 4 M keys from a
+     * range of 10 M the index took 22 of the 64 bits, so runs of about a hundred keys tied and
+     * were compared in full; that took 950 ms, the radix sort takes a fraction of it
+     * ({@code docs/benchmarks.md}, "A large backlog merged"). Memory: 24 bytes a key while it runs.
      */
     public int[] sortedOrder() {
         int[] order = new int[size];
         if (size == 0) {
             return order;
         }
-        int indexBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(size - 1));
-        long indexMask = (1L << indexBits) - 1;
         int skip = commonPrefixLength();
-        long[] packed = new long[size];
+        long[] windows = new long[size];
+        int[][] counts = new int[Long.BYTES][257];
         for (int i = 0; i < size; i++) {
-            // Sign bit flipped, so that the signed sort orders the bytes as unsigned.
-            packed[i] = (window(i, skip) & ~indexMask | i) ^ Long.MIN_VALUE;
+            long window = window(i, skip);
+            windows[i] = window;
+            order[i] = i;
+            for (int b = 0; b < Long.BYTES; b++) {
+                counts[b][(int) (window >>> 8 * b) & 0xff]++;
+            }
         }
-        Arrays.sort(packed);
-        for (int i = 0; i < size; i++) {
-            order[i] = (int) (packed[i] & indexMask);
+        long[] windowsOut = new long[size];
+        int[] orderOut = new int[size];
+        for (int b = 0; b < Long.BYTES; b++) {
+            int[] count = counts[b];
+            if (count[(int) (windows[0] >>> 8 * b) & 0xff] == size) {
+                continue; // every key has this byte alike
+            }
+            for (int value = 0, start = 0; value < 256; value++) {
+                int n = count[value];
+                count[value] = start;
+                start += n;
+            }
+            for (int i = 0; i < size; i++) {
+                int to = count[(int) (windows[i] >>> 8 * b) & 0xff]++;
+                windowsOut[to] = windows[i];
+                orderOut[to] = order[i];
+            }
+            long[] w = windows;
+            windows = windowsOut;
+            windowsOut = w;
+            int[] o = order;
+            order = orderOut;
+            orderOut = o;
         }
         int runStart = 0;
         for (int i = 1; i <= size; i++) {
-            if (i == size || (packed[i] & ~indexMask) != (packed[runStart] & ~indexMask)) {
+            if (i == size || windows[i] != windows[runStart]) {
                 if (i - runStart > 1) {
                     sortStably(order, runStart, i);
                 }
