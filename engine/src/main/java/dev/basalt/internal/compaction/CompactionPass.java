@@ -79,8 +79,11 @@ public final class CompactionPass {
     private long recordsDropped;
     /** Per record of the current window: dropped without the lock. */
     private final boolean[] superseded = new boolean[SUPERSEDED_WINDOW];
-    /** Record offsets of the victim being copied; reused from victim to victim. */
-    private final IntArrayList offsets = new IntArrayList();
+    /**
+     * Record offsets of the victim being copied; the caller's, reused from victim to victim and
+     * pass to pass (a list grown afresh each pass was most of what compaction allocated).
+     */
+    private final IntArrayList offsets;
     private final byte[][] metadataScratch = new byte[SCRATCH_LENGTHS][];
     private byte[] lastNamespace;
 
@@ -90,8 +93,18 @@ public final class CompactionPass {
         void progress(long victimBytesDone, long victimBytesTotal);
     }
 
+    /** A pass with a list of its own for a victim's record offsets. */
     public CompactionPass(CompactionHost host, ProgressListener progress, IoPacer pacer) {
+        this(host, progress, pacer, new IntArrayList());
+    }
+
+    /**
+     * A pass that keeps a victim's record offsets in {@code offsets}, which no other pass may use
+     * while it runs: a caller that runs one pass at a time keeps one list for all of them.
+     */
+    public CompactionPass(CompactionHost host, ProgressListener progress, IoPacer pacer, IntArrayList offsets) {
         this.host = host;
+        this.offsets = offsets;
         this.log = host.log();
         this.progress = progress;
         this.pacer = pacer;

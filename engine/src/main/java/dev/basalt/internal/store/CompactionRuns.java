@@ -11,6 +11,7 @@ import dev.basalt.internal.events.CompactionPassEvent;
 import dev.basalt.internal.log.SegmentLog;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -29,6 +30,8 @@ final class CompactionRuns {
     private final OpenState open;
     private final SegmentLog log;
     private final Supplier<CompactionHost> host;
+    /** Every pass's list of a victim's record offsets, under {@code passLock}: one pass at a time. */
+    private final IntArrayList victimOffsets = new IntArrayList();
     private final CheckpointSchedule checkpointSchedule;
     private final NanoClock nanoClock;
     /** The floor of the background's pace, and the rate of a pass asked for without one. */
@@ -109,7 +112,7 @@ final class CompactionRuns {
             CompactionPassEvent passEvent = new CompactionPassEvent(); // JFR, off by default
             passEvent.begin();
             CompactionResult result = new CompactionPass(host.get(), progress,
-                    IoPacer.parking(bytesPerSecond, nanoClock))
+                    IoPacer.parking(bytesPerSecond, nanoClock), victimOffsets)
                     .run(victims);
             passEvent.finish(log.directory().toString(), result.segmentsCompacted(), result.recordsCopied(),
                     result.bytesCopied(), result.tombstonesKept(), result.recordsDropped(), result.bytesReclaimed());
