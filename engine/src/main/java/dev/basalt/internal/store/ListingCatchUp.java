@@ -173,8 +173,17 @@ final class ListingCatchUp {
                     () -> merge.step(ns.relaid().current(), ns, ListingMerge.KEYS_PER_STEP));
         } catch (RuntimeException e) {
             // A walk beside a writer may meet a record a change moved; that change rules the
-            // merge out anyway, and the keys inserted one by one are right either way.
-            LOG.log(System.Logger.Level.DEBUG, "merging the listing of namespace " + ns.name() + " gave up", e);
+            // merge out anyway, and the keys inserted one by one are right either way. Without
+            // such a change the failure is the merge's own, worth a warning.
+            boolean changed;
+            writes.lock();
+            try {
+                changed = ns.keyChangesSinceOpen() != 0;
+            } finally {
+                writes.unlock();
+            }
+            LOG.log(changed ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "merging the listing of"
+                    + " namespace " + ns.name() + " failed; its owed keys are inserted one by one instead", e);
             backlog.insertKeyByKeyFromNowOn();
             return MERGE_GIVEN_UP;
         }
