@@ -12,9 +12,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * key is appended to a fresh listing, which then replaces the live one. After an open from a
  * checkpoint the live listing is the checkpoint's, whose nodes lie where the checkpoint found
  * them; an owed key inserted into it costs a descent through nodes no other insert touched lately
- * (about 1.1 µs a key at 10 M keys, 0.65 µs at 1 M), an append to a fresh listing about 70 ns a
- * key, walked or owed. So the merge wins once a listing owes more than about a tenth of its
- * keys ({@link ListingBacklog#mergesInto}), and leaves the listing laid out in key order besides.
+ * (about 1.1 µs a key at 10 M keys, 0.65 µs at 1 M), an append to a fresh listing about a tenth
+ * of that (107-114 ns a key measured warm, walked or owed), plus a cache miss for each listed key
+ * the walk reaches where the listing lies scattered. So the merge wins once a listing owes more
+ * than about a tenth of its keys ({@link ListingBacklog#mergesInto}), and leaves the listing laid
+ * out in key order besides (figures: {@code docs/benchmarks.md}, "A large backlog merged").
  *
  * <p>Why it may run without the append lock: it builds on what the open's replay noted of each
  * owed key, which stands only while nothing has changed the namespace since the open
@@ -27,7 +29,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Threads: {@link ListingCatchUp}'s, with the backlog's monitor held; one step at a time.
  */
 final class ListingMerge {
-    /** Keys appended per step: about a millisecond, as a relayout's step. */
+    /**
+     * Keys appended per step: 2-5 ms, the walk of a scattered listing being the slow end; a drop,
+     * a reclaim or a list of the namespace waits for at most one step.
+     */
     static final int KEYS_PER_STEP = 16_384;
 
     private final OwedKeys owed;
