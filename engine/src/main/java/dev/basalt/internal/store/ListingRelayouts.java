@@ -68,7 +68,10 @@ final class ListingRelayouts {
     static final int KEYS_PER_STEP = 4_096;
     /** A relayout is dropped once the writers changed more than {@code size / CHURN_FRACTION} keys since it began. */
     static final int CHURN_FRACTION = 16;
-    /** A quiet namespace is laid out once its inserts since the last layout reach {@code size / QUIET_INSERTS_FRACTION}. */
+    /**
+     * A quiet namespace is laid out once its inserts since the last layout reach
+     * {@code size / QUIET_INSERTS_FRACTION}.
+     */
     static final int QUIET_INSERTS_FRACTION = 64;
 
     private final Namespaces namespaces;

@@ -21,7 +21,10 @@ final class RelaidListing {
     private volatile Relayout relayout;
     /** After a relayout was dropped for churn: when to try again. The relayout's thread only. */
     private final QuietWatch dropWatch = new QuietWatch();
-    /** Before a relayout of a listing with few inserts since its last one: a quiet period. The relayout's thread only. */
+    /**
+     * Before a relayout of a listing with few inserts since its last one: a quiet period. The
+     * relayout's thread only.
+     */
     private final QuietWatch idleWatch = new QuietWatch();
     /** Whether the listing's order in memory was sampled since the open; the relayout's thread only. */
     private boolean orderSampled;

@@ -67,7 +67,8 @@ class SortedInsertsTest {
         for (int i = 0; i < 5000; i++) {
             // Past the common prefix "tenant/", eight bytes alike in each group of thousands
             // ("a/region" or "b/region"), then what orders them: runs the sort merges.
-            added.add(String.format("tenant/%s/region-eu/%05d", random.nextBoolean() ? "a" : "b", random.nextInt(3000)).getBytes());
+            String tenant = random.nextBoolean() ? "a" : "b";
+            added.add(String.format("tenant/%s/region-eu/%05d", tenant, random.nextInt(3000)).getBytes());
         }
         assertSortedStably(added);
     }
