@@ -38,7 +38,8 @@ class CompactionLockHoldTest {
 
     /** One pass over every sealed segment, unpaced. */
     private static CompactionResult runWholePass(CompactionHost host) {
-        return new CompactionPass(host, (done, total) -> { }, new IoPacer(0, System::nanoTime, n -> { }))
+        return new CompactionPass(host, (done, total) -> { }, new IoPacer(0, System::nanoTime, n -> { }),
+                new IntArrayList())
                 .run(new VictimPolicy(0));
     }
 

@@ -93,11 +93,6 @@ public final class CompactionPass {
         void progress(long victimBytesDone, long victimBytesTotal);
     }
 
-    /** A pass with a list of its own for a victim's record offsets. */
-    public CompactionPass(CompactionHost host, ProgressListener progress, IoPacer pacer) {
-        this(host, progress, pacer, new IntArrayList());
-    }
-
     /**
      * A pass that keeps a victim's record offsets in {@code offsets}, which no other pass may use
      * while it runs: a caller that runs one pass at a time keeps one list for all of them.

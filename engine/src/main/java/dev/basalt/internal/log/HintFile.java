@@ -6,6 +6,7 @@ import static dev.basalt.internal.env.Limits.MAX_NAMESPACE_BYTES;
 import static dev.basalt.internal.log.LogFormat.*;
 
 import dev.basalt.internal.env.DurableFiles;
+import dev.basalt.internal.env.FileHandle;
 import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.env.ReadOnlyView;
 import java.io.IOException;
@@ -228,7 +229,7 @@ public final class HintFile {
             return null;
         }
         ByteBuffer header = ByteBuffer.allocate(HINT_HEADER_LENGTH).order(BYTE_ORDER);
-        try (dev.basalt.internal.env.FileHandle handle = io.open(file, false)) {
+        try (FileHandle handle = io.open(file, false)) {
             while (header.hasRemaining() && handle.read(header, header.position()) > 0) {
                 // read on until the header is whole or the file ends
             }

@@ -47,6 +47,15 @@ public final class Records {
                 : b.getLong(offset + FIXED_HEADER_LENGTH, BYTE_ORDER);
     }
 
+    /**
+     * True when the record carries neither an expiration nor metadata (a listing's "plain" key):
+     * its type byte's flags say so, which a verified header makes agree with the fields (and for a
+     * damaged one errs toward "not plain", which only ever costs a page a record read).
+     */
+    public static boolean isPlain(DirectBuffer b, int offset) {
+        return (typeFlags(b, offset) & (EXPIRES | HAS_METADATA)) == 0;
+    }
+
     public static int valueLength(DirectBuffer b, int offset) {
         return b.getInt(offset + VALUE_LENGTH_OFFSET, BYTE_ORDER);
     }

@@ -80,7 +80,8 @@ final class ListingBacklog implements ListingDebt {
     }
 
     /** Direct memory of a merge's copy under way; a recent figure. */
-    long offHeapBytes() {
+    @Override
+    public long offHeapBytes() {
         ListingMerge underWay = merge;
         return underWay == null ? 0 : underWay.offHeapBytes();
     }

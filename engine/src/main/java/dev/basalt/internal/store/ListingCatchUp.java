@@ -133,8 +133,8 @@ final class ListingCatchUp {
                 return 0; // done by another thread meanwhile, or failed
             }
             debt.prepare();
-            if (debt instanceof ListingBacklog && !((ListingBacklog) debt).insertsKeyByKey()) {
-                int work = mergeStep(ns, (ListingBacklog) debt);
+            if (debt instanceof ListingBacklog backlog && !backlog.insertsKeyByKey()) {
+                int work = mergeStep(ns, backlog);
                 if (work != MERGE_GIVEN_UP) {
                     return work;
                 }

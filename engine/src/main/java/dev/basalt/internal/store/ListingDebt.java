@@ -27,4 +27,9 @@ interface ListingDebt {
 
     /** Why the catch-up stopped, or null. */
     RuntimeException failure();
+
+    /** Direct memory the debt holds beside the listing (a merge's copy); any thread, a recent figure. */
+    default long offHeapBytes() {
+        return 0;
+    }
 }

@@ -426,8 +426,7 @@ public final class NamespaceState implements LiveKeys {
 
     long offHeapBytes() {
         ListingDebt debt = listingDebt;
-        long merging = debt instanceof ListingBacklog ? ((ListingBacklog) debt).offHeapBytes() : 0;
-        return index.offHeapBytes() + listing.offHeapBytes() + merging;
+        return index.offHeapBytes() + listing.offHeapBytes() + (debt == null ? 0 : debt.offHeapBytes());
     }
 
     /** Frees the index and the listing (and a relayout's copy); only once no reader can be inside them. */
@@ -447,10 +446,7 @@ public final class NamespaceState implements LiveKeys {
      * lock, or inside a read epoch while the record's segment cannot go.
      */
     boolean isPlain(long location) {
-        UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
-        int at = Locations.offset(location);
-        return Records.expirationEpochSeconds(segment, at) == Limits.NO_EXPIRATION
-                && Records.metadataLength(segment, at) == 0;
+        return Records.isPlain(log.segment(Locations.segmentId(location)).buffer(), Locations.offset(location));
     }
 
     private long expirationAt(long location) {

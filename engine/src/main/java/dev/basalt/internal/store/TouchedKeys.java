@@ -1,6 +1,5 @@
 package dev.basalt.internal.store;
 
-import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Records;
 import java.util.Arrays;
@@ -73,8 +72,7 @@ final class TouchedKeys {
         if (Records.type(segment, offset) == LogFormat.TYPE_TOMBSTONE) {
             return CHECKED_TOMBSTONE;
         }
-        return Records.expirationEpochSeconds(segment, offset) == Limits.NO_EXPIRATION
-                && Records.metadataLength(segment, offset) == 0 ? CHECKED_PLAIN_PUT : CHECKED_PUT;
+        return Records.isPlain(segment, offset) ? CHECKED_PLAIN_PUT : CHECKED_PUT;
     }
 
     /**
