@@ -33,6 +33,11 @@ public final class LogFormat {
 
     public static final String SEGMENT_SUFFIX = ".seg";
     public static final String HINT_SUFFIX = ".hint";
+    /**
+     * A clean close's hint of the active segment, set aside by the next open (a rename, where a
+     * delete cost that open milliseconds) and deleted by the background thread; never read.
+     */
+    public static final String RETIRED_HINT_SUFFIX = ".hint.retired";
     public static final String TEMP_SUFFIX = dev.basalt.internal.env.DurableFiles.TEMP_SUFFIX;
     public static final String STORE_FILE = "STORE";
     public static final String LOCK_FILE = "LOCK";
@@ -188,5 +193,9 @@ public final class LogFormat {
 
     public static String hintFileName(long segmentId) {
         return String.format("%012d%s", segmentId, HINT_SUFFIX);
+    }
+
+    public static String retiredHintFileName(long segmentId) {
+        return String.format("%012d%s", segmentId, RETIRED_HINT_SUFFIX);
     }
 }

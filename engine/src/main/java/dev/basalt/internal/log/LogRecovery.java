@@ -56,6 +56,9 @@ final class LogRecovery {
             report.warn("finished an interrupted compaction: deleted " + finished.length + " compacted segments");
         }
         deleteOrphanHints();
+        for (Path retired : io.list(dir, "*" + RETIRED_HINT_SUFFIX)) {
+            log.hintRetired(retired); // a crash came before the background thread deleted it
+        }
         List<Long> ids = segmentIds();
         String uncovered = covered == null ? "no checkpoint" : new CoveredOpen(covered).tryOpen(ids);
         if (uncovered == null) {
@@ -149,11 +152,9 @@ final class LogRecovery {
             }
             int from = (int) covered.activeDataEnd();
             if (newer.isEmpty()) {
-                if (io.deleteIfExists(activeHint)) {
-                    io.forceDirectory(dir); // never describe an end that later appends move on
-                }
+                setAsideAtFirstAppend(activeId);
                 recoverActiveFrom(activeId, activeFile, capacity, from, hintedEnd >= 0 ? hintedEnd : capacity,
-                        activeHints);
+                        activeHints, cleanlyClosed);
                 return null;
             }
             sink.tailAhead(tailEstimate(activeId, from, newer));
@@ -353,16 +354,18 @@ final class LogRecovery {
     private void recoverActive(long id) throws IOException {
         Path file = dir.resolve(segmentFileName(id));
         long capacity = Math.max(io.size(file), newSegmentCapacityBytes);
-        recoverActiveFrom(id, file, capacity, SEGMENT_HEADER_LENGTH, cleanCloseDataEnd(id, capacity),
-                new HintFile.Builder());
+        long hintedEnd = cleanCloseDataEnd(id, capacity);
+        recoverActiveFrom(id, file, capacity, SEGMENT_HEADER_LENGTH, hintedEnd, new HintFile.Builder(),
+                hintedEnd < capacity);
     }
 
     /**
      * {@link #recoverActive} from offset {@code from} on, with {@code hints} already holding the
-     * entries of the records before it (a checkpoint's), scanning no further than {@code limit}.
+     * entries of the records before it (a checkpoint's), scanning no further than {@code limit},
+     * which is where a clean close ended the data when {@code cleanlyClosed}.
      */
-    private void recoverActiveFrom(long id, Path file, long capacity, int from, long limit, HintFile.Builder hints)
-            throws IOException {
+    private void recoverActiveFrom(long id, Path file, long capacity, int from, long limit, HintFile.Builder hints,
+            boolean cleanlyClosed) throws IOException {
         if (io.size(file) < capacity) {
             try (FileHandle extend = io.open(file, true)) {
                 extend.writeFully(java.nio.ByteBuffer.allocate(1), capacity - 1);
@@ -383,23 +386,34 @@ final class LogRecovery {
             log.uninstall(scanMap);
             scanMap.release();
         }
-        readyActive(id, file, capacity, mask, dataEnd, hints);
+        boolean intact = cleanlyClosed && dataEnd == limit && io.size(file) == capacity;
+        readyActive(id, file, capacity, mask, dataEnd, hints, intact);
     }
 
     /**
      * Cuts the active segment at {@code dataEnd}, extends it back to its capacity with zeros and
-     * hands it to the log for appends.
+     * hands it to the log for appends. A segment a clean close left {@code intact} (every record
+     * up to its hinted end verified, the file at its capacity) is handed over as it is, unless
+     * the bytes just past its end are not zeros: nothing past the end of a clean close's data was
+     * ever written (an open cut and zeroed what a crash left, and appends since stopped at that
+     * end), so there is nothing to cut, and an open after a clean close writes and forces nothing
+     * (milliseconds of a 1 M-key open). Bytes there all the same (damage from outside) are cut
+     * and reported as after a crash.
      */
-    private void readyActive(long id, Path file, long capacity, int mask, long dataEnd, HintFile.Builder hints)
-            throws IOException {
+    private void readyActive(long id, Path file, long capacity, int mask, long dataEnd, HintFile.Builder hints,
+            boolean intact) throws IOException {
         if (io.size(file) < capacity) {
             try (FileHandle extend = io.open(file, true)) {
                 extend.writeFully(java.nio.ByteBuffer.allocate(1), capacity - 1);
             }
         }
+        long cut = TailBytes.nonZeroEnd(io, file, dataEnd, capacity);
         InterruptSafeChannel channel = new InterruptSafeChannel(io, file);
+        if (intact && cut == dataEnd) {
+            handOver(id, file, capacity, mask, dataEnd, hints, channel);
+            return;
+        }
         try {
-            long cut = lastNonZeroEnd(file, dataEnd, capacity);
             if (cut > dataEnd) {
                 report.tornTail(cut - dataEnd);
                 LOG.log(System.Logger.Level.WARNING, "cut a torn tail of {0} bytes from {1} at offset {2}",
@@ -418,6 +432,11 @@ final class LogRecovery {
             channel.close();
             throw e;
         }
+        handOver(id, file, capacity, mask, dataEnd, hints, channel);
+    }
+
+    private void handOver(long id, Path file, long capacity, int mask, long dataEnd, HintFile.Builder hints,
+            InterruptSafeChannel channel) throws IOException {
         Segment segment = Segment.map(io, file, id, capacity, mask, dataEnd);
         log.install(segment);
         log.recoveredActive(segment, channel, hints, dataEnd);
@@ -426,45 +445,25 @@ final class LogRecovery {
     /**
      * Where the active segment's scan may stop. After a clean close its hint file records the
      * end of the data, so the scan (which still checks every record) need not walk the zero
-     * tail of a large preallocated segment (seconds at 1 GiB). The hint is deleted here, before
-     * any new append, so that after a crash it can never describe an end that has moved on;
-     * without one the scan covers the whole capacity.
+     * tail of a large preallocated segment (seconds at 1 GiB). The hint is set aside here
+     * ({@link #setAsideAtFirstAppend}); without one the scan covers the whole capacity.
      */
     private long cleanCloseDataEnd(long id, long capacity) throws IOException {
         Path hint = dir.resolve(hintFileName(id));
         long hinted = HintFile.read(io, hint, storeId, id, capacity,
                 (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) -> { },
                 problem -> report.warn("active segment's hint ignored: " + problem));
-        if (io.deleteIfExists(hint)) {
-            io.forceDirectory(dir);
-        }
+        setAsideAtFirstAppend(id);
         return hinted >= SEGMENT_HEADER_LENGTH ? hinted : capacity;
     }
 
-    /** How far non-zero bytes reach past the data end (for the torn-tail report only). */
-    private long lastNonZeroEnd(Path file, long dataEnd, long capacity) throws IOException {
-        long end = dataEnd;
-        try (FileHandle channel = io.open(file, false)) {
-            java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(64 * 1024);
-            long at = dataEnd;
-            int zeroChunks = 0;
-            while (at < capacity && zeroChunks < 16) {
-                chunk.clear();
-                int read = channel.read(chunk, at);
-                if (read <= 0) {
-                    break;
-                }
-                boolean zero = true;
-                for (int i = 0; i < read; i++) {
-                    if (chunk.get(i) != 0) {
-                        zero = false;
-                        end = at + i + 1;
-                    }
-                }
-                zeroChunks = zero ? zeroChunks + 1 : 0;
-                at += read;
-            }
+    /**
+     * Leaves the active segment's hint to be set aside before the first append
+     * ({@link SegmentLog#setAsideBeforeFirstAppend}), not here: an open writes nothing.
+     */
+    private void setAsideAtFirstAppend(long id) {
+        if (io.exists(dir.resolve(hintFileName(id)))) {
+            log.setAsideBeforeFirstAppend(id);
         }
-        return end;
     }
 }

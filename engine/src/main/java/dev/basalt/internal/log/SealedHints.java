@@ -1,5 +1,6 @@
 package dev.basalt.internal.log;
 
+import dev.basalt.BasaltException;
 import dev.basalt.internal.env.CrashPoint;
 import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.env.FileIo;
@@ -27,9 +28,15 @@ import java.util.function.LongPredicate;
  * ({@link #checkpointPublished}): then it is deleted, or not written if still pending, since an
  * open that trusts the checkpoint reads no hint of such a segment and one that cannot rescans it.
  *
+ * <p>It also sets aside the active segment's hint from a clean close, renamed by the first append
+ * after the open so that no crash after new appends can find it ({@link #beforeAppend}), and
+ * deletes the renamed file later ({@link #deleteRetired}), off the append lock: a delete drops
+ * the file's cached pages, milliseconds the append need not wait for.
+ *
  * <p>Threads: {@link #add} under the append lock; {@link #writePending} from any thread, one at a
  * time (the background thread, a roll that found too many pending, and the close);
- * {@link #checkpointPublished} from any thread.
+ * {@link #checkpointPublished}, {@link #retired} and {@link #deleteRetired} from any thread;
+ * {@link #setAsideBeforeFirstAppend} at open and {@link #beforeAppend} under the append lock.
  */
 final class SealedHints {
     private static final System.Logger LOG = System.getLogger(SealedHints.class.getName());
@@ -47,6 +54,11 @@ final class SealedHints {
     private volatile long neededFrom;
     /** Serialises the writers; never taken by {@link #add}. */
     private final Object writing = new Object();
+    /** Set-aside hints to delete; guarded by itself. */
+    private final ArrayDeque<Path> retired = new ArrayDeque<>();
+    /** The segment whose clean-close hint the first append sets aside, or {@link #NONE}; append lock. */
+    private long hintToSetAside = NONE;
+    private static final long NONE = -1;
 
     SealedHints(FileIo io, Path dir, long storeId) {
         this.io = io;
@@ -59,6 +71,46 @@ final class SealedHints {
         synchronized (pending) {
             pending.addLast(new Pending(segmentId, dataEnd, hints));
             return pending.size() > MAX_PENDING;
+        }
+    }
+
+    /** The open found a clean close's hint of active segment {@code id}: {@link #beforeAppend} sets it aside. */
+    void setAsideBeforeFirstAppend(long id) {
+        hintToSetAside = id;
+    }
+
+    /**
+     * Before every append, under the append lock: sets a clean close's hint of the active
+     * segment aside, durably, before anything is appended after the open, so that after a crash
+     * it can never describe a data end that appends moved on (nor leave a record past it for the
+     * next open to take as intact, {@code LogRecovery.readyActive}). Here and not at the open, so
+     * that an open writes nothing and a store that is only read never pays. Renamed, not
+     * deleted: a delete drops the file's cached pages (4 ms at 1 M keys), which
+     * {@link #deleteRetired} does later off the append lock.
+     *
+     * @throws BasaltException when the rename or the directory's fsync fails (nothing appended)
+     */
+    void beforeAppend() {
+        if (hintToSetAside == NONE) {
+            return;
+        }
+        long id = hintToSetAside;
+        Path setAside = dir.resolve(LogFormat.retiredHintFileName(id));
+        try {
+            io.atomicMove(dir.resolve(LogFormat.hintFileName(id)), setAside);
+            io.forceDirectory(dir);
+        } catch (IOException e) {
+            throw new BasaltException("cannot set aside the clean close's hint of segment " + id
+                    + " before appending (nothing was appended): " + e, e);
+        }
+        hintToSetAside = NONE;
+        retired(setAside);
+    }
+
+    /** A hint set aside ({@link LogFormat#RETIRED_HINT_SUFFIX}), for {@link #deleteRetired} to delete. */
+    void retired(Path hint) {
+        synchronized (retired) {
+            retired.addLast(hint);
         }
     }
 
@@ -81,6 +133,26 @@ final class SealedHints {
                 }
             }
             return taken;
+        }
+    }
+
+    /** Deletes the hints set aside; not under the append lock. Returns how many. */
+    int deleteRetired() {
+        int deleted = 0;
+        for (Path hint = pollRetired(); hint != null; hint = pollRetired()) {
+            try {
+                io.deleteIfExists(hint);
+                deleted++;
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot delete " + hint + ", a set-aside hint: " + e);
+            }
+        }
+        return deleted;
+    }
+
+    private Path pollRetired() {
+        synchronized (retired) {
+            return retired.pollFirst();
         }
     }
 

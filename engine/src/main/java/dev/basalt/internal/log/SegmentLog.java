@@ -259,6 +259,7 @@ public final class SegmentLog implements AutoCloseable {
     public long append(byte type, long sequence, long expirationEpochSeconds, byte[] namespace, DirectBuffer key,
             int keyOffset, int keyLength, byte[] metadata, DirectBuffer value, int valueOffset, int valueLength) {
         checkNotFailed();
+        sealedHints.beforeAppend();
         int length = recordLength(namespace.length, keyLength, metadata == null ? 0 : metadata.length, valueLength,
                 expirationEpochSeconds, false);
         try {
@@ -300,6 +301,7 @@ public final class SegmentLog implements AutoCloseable {
      */
     public long[] appendBatch(BatchRecords batch, long firstSequence) {
         checkNotFailed();
+        sealedHints.beforeAppend();
         int count = batch.size();
         long total = 0;
         for (int i = 0; i < count; i++) {
@@ -364,11 +366,22 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /**
-     * Writes the hint files that rolls left pending; any thread, not under the append lock (the
-     * store's background thread calls it). Returns how many it handled.
+     * Writes the hint files that rolls left pending and deletes those the open set aside; any
+     * thread, not under the append lock (the store's background thread calls it). Returns how many
+     * it handled.
      */
     public int writeSealedHints() {
-        return sealedHints.writePending(Integer.MAX_VALUE, this::holds);
+        return sealedHints.deleteRetired() + sealedHints.writePending(Integer.MAX_VALUE, this::holds);
+    }
+
+    /** {@code hint} was set aside ({@link LogFormat#RETIRED_HINT_SUFFIX}); the background thread deletes it. */
+    void hintRetired(Path hint) {
+        sealedHints.retired(hint);
+    }
+
+    /** The open found a clean close's hint of active segment {@code id}; the first append sets it aside. */
+    void setAsideBeforeFirstAppend(long id) {
+        sealedHints.setAsideBeforeFirstAppend(id);
     }
 
     /**
@@ -460,7 +473,7 @@ public final class SegmentLog implements AutoCloseable {
                 if (fsyncFailure == null) {
                     writeSealedHints();
                     // A clean close leaves the active segment's hint, so the next open need not
-                    // scan its zero tail; the open deletes it before appending anything.
+                    // scan its zero tail; the open sets it aside before appending anything.
                     active.eraseFailedAppends();
                     active.channel.force();
                     active.hints.write(io, dir, storeId, active.segment.id(), active.tail);

@@ -186,6 +186,8 @@ public final class Verifier {
                 String name = file.getFileName().toString();
                 if (name.endsWith(TEMP_SUFFIX)) {
                     warnings.add(name + " is a leftover temporary file; the next open deletes it");
+                } else if (name.endsWith(LogFormat.RETIRED_HINT_SUFFIX)) {
+                    warnings.add(name + " is a hint an open set aside; the store deletes it in the background");
                 } else if (name.endsWith(HINT_SUFFIX) && !hasSegment(name, ids)) {
                     warnings.add(name + " is a hint file without a segment (left by a compaction); the next open"
                             + " deletes it");
