@@ -221,6 +221,50 @@ class ListingCatchUpTest {
     }
 
     /**
+     * The merge over a listing that takes its walk more than one step (16,384 keys a step, each
+     * resuming after the last key copied): 24,000 keys listed at the checkpoint, 4,000 owed by the
+     * tail, a fifth of them with metadata. Every listing ends as the model says.
+     */
+    @Property(tries = 2)
+    void aListingWalkedInSeveralStepsIsMergedWhole(@ForAll @LongRange(min = 1) long seed) throws Exception {
+        Path root = Files.createTempDirectory("basalt-catch-up");
+        try {
+            Random random = new Random(seed);
+            Map<String, Map<String, Listed>> model = new TreeMap<>();
+            Path dir = root.resolve("data");
+            try (Basalt db = Basalt.open(dir, options())) {
+                for (int i = 0; i < 24_000; i++) {
+                    put(db, model, "alpha", String.format("bulk/%07d", random.nextInt(10_000_000)), "b",
+                            PutOptions.none(), "plain");
+                }
+            }
+            Path crashed = root.resolve("crashed");
+            try (Basalt db = Basalt.open(dir, options())) {
+                for (int i = 0; i < 4_000; i++) {
+                    boolean plain = random.nextInt(5) != 0;
+                    put(db, model, "alpha", "bulk/" + random.nextInt(10_000_000), "f" + i,
+                            plain ? PutOptions.none() : PutOptions.none().withMetadata(Map.of("m", i)),
+                            plain ? "plain" : "{\"m\":" + i + "}");
+                }
+                StoreFixture.copyAsAKillLeavesIt(dir, crashed);
+            }
+            AutoCloseable paused = Store.pauseListingCatchUps();
+            try (Basalt db = open(crashed, false)) {
+                Store store = BasaltInternals.store(db);
+                while (store.listingsBehind()) {
+                    store.catchUpListingsOneStep();
+                }
+                assertThat(store.listingsMerged()).isEqualTo(1);
+                assertListed(db, model);
+            } finally {
+                paused.close();
+            }
+        } finally {
+            StoreFixture.deleteRecursively(root);
+        }
+    }
+
+    /**
      * Opens the killed copy: from its checkpoint and the tail after it, or ({@code wholeLog}) with
      * the checkpoint deleted, so that every record is replayed and every listing left behind whole.
      */
