@@ -80,7 +80,7 @@ class CleanCloseHintTest {
             assertThat(db.namespace("NS").get("a")).isEqualTo("1");
             assertThat(db.namespace("NS").get("b")).as("appended after the open, before the kill").isEqualTo("2");
         }
-        assertThat(crashed.resolve(LogFormat.retiredHintFileName(1))).as("a set-aside hint a kill left: never read, deleted")
-                .doesNotExist();
+        assertThat(crashed.resolve(LogFormat.retiredHintFileName(1)))
+                .as("a set-aside hint a kill left: never read, deleted").doesNotExist();
     }
 }

@@ -445,8 +445,8 @@ final class LogRecovery {
     /**
      * Where the active segment's scan may stop. After a clean close its hint file records the
      * end of the data, so the scan (which still checks every record) need not walk the zero
-     * tail of a large preallocated segment (seconds at 1 GiB). The hint is set aside here
-     * ({@link #setAsideAtFirstAppend}); without one the scan covers the whole capacity.
+     * tail of a large preallocated segment (seconds at 1 GiB). The hint is set aside before the
+     * first append ({@link #setAsideAtFirstAppend}); without one the scan covers the whole capacity.
      */
     private long cleanCloseDataEnd(long id, long capacity) throws IOException {
         Path hint = dir.resolve(hintFileName(id));

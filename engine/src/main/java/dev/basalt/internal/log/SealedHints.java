@@ -56,8 +56,13 @@ final class SealedHints {
     private final Object writing = new Object();
     /** Set-aside hints to delete; guarded by itself. */
     private final ArrayDeque<Path> retired = new ArrayDeque<>();
-    /** The segment whose clean-close hint the first append sets aside, or {@link #NONE}; append lock. */
-    private long hintToSetAside = NONE;
+    /**
+     * The segment whose clean-close hint the first append sets aside, or {@link #NONE}; set at
+     * open, cleared under the append lock. Volatile because nothing else orders the open before
+     * an append on a thread the store was handed to racily, and a hint left in place would cost
+     * acknowledged writes after a crash.
+     */
+    private volatile long hintToSetAside = NONE;
     private static final long NONE = -1;
 
     SealedHints(FileIo io, Path dir, long storeId) {

@@ -366,7 +366,7 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /**
-     * Writes the hint files that rolls left pending and deletes those the open set aside; any
+     * Writes the hint files that rolls left pending and deletes those set aside; any
      * thread, not under the append lock (the store's background thread calls it). Returns how many
      * it handled.
      */
@@ -473,7 +473,7 @@ public final class SegmentLog implements AutoCloseable {
                 if (fsyncFailure == null) {
                     writeSealedHints();
                     // A clean close leaves the active segment's hint, so the next open need not
-                    // scan its zero tail; the open sets it aside before appending anything.
+                    // scan its zero tail; the next open's first append sets it aside.
                     active.eraseFailedAppends();
                     active.channel.force();
                     active.hints.write(io, dir, storeId, active.segment.id(), active.tail);
