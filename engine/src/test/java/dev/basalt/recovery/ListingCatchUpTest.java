@@ -231,23 +231,19 @@ class ListingCatchUpTest {
         try {
             Random random = new Random(seed);
             Map<String, Map<String, Listed>> model = new TreeMap<>();
-            Path dir = root.resolve("data");
-            try (Basalt db = Basalt.open(dir, options())) {
+            Path crashed = crashedAfterATail(root, db -> {
                 for (int i = 0; i < 24_000; i++) {
                     put(db, model, "alpha", String.format("bulk/%07d", random.nextInt(10_000_000)), "b",
                             PutOptions.none(), "plain");
                 }
-            }
-            Path crashed = root.resolve("crashed");
-            try (Basalt db = Basalt.open(dir, options())) {
+            }, db -> {
                 for (int i = 0; i < 4_000; i++) {
                     boolean plain = random.nextInt(5) != 0;
                     put(db, model, "alpha", "bulk/" + random.nextInt(10_000_000), "f" + i,
                             plain ? PutOptions.none() : PutOptions.none().withMetadata(Map.of("m", i)),
                             plain ? "plain" : "{\"m\":" + i + "}");
                 }
-                StoreFixture.copyAsAKillLeavesIt(dir, crashed);
-            }
+            });
             AutoCloseable paused = Store.pauseListingCatchUps();
             try (Basalt db = open(crashed, false)) {
                 Store store = BasaltInternals.store(db);
@@ -292,9 +288,18 @@ class ListingCatchUpTest {
      */
     private static Path crashedAfterATail(Path root, Map<String, Map<String, Listed>> model, Random random,
             java.util.function.Consumer<Basalt> tail) throws IOException {
+        return crashedAfterATail(root, db -> writeSome(db, model, random, 1500), tail);
+    }
+
+    /**
+     * A store where {@code checkpointed} wrote before a clean close and {@code tail} after it,
+     * copied as a kill leaves it.
+     */
+    private static Path crashedAfterATail(Path root, java.util.function.Consumer<Basalt> checkpointed,
+            java.util.function.Consumer<Basalt> tail) throws IOException {
         Path dir = root.resolve("data");
         try (Basalt db = Basalt.open(dir, options())) {
-            writeSome(db, model, random, 1500);
+            checkpointed.accept(db);
         }
         Path crashed = root.resolve("crashed");
         try (Basalt db = Basalt.open(dir, options())) {
