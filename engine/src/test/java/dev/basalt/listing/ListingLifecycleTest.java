@@ -144,6 +144,7 @@ class ListingLifecycleTest extends ListingTestBase {
         for (int i = 0; i < count; i++) {
             ns.put(String.format("a%06d", i) + pad, "v");
         }
+        ns.list(ListOptions.all().withLimit(1)); // lists the new keys the writer left to the background thread
         long loaded = db.stats().offHeapIndexBytes();
         for (int i = 0; i < count; i++) {
             ns.delete(String.format("a%06d", i) + pad);
@@ -152,6 +153,7 @@ class ListingLifecycleTest extends ListingTestBase {
         for (int i = 0; i < count; i++) {
             ns.put(String.format("b%06d", i) + pad, "v");
         }
+        ns.list(ListOptions.all().withLimit(1));
         long reloaded = db.stats().offHeapIndexBytes();
         assertThat(Pages.listAll(ns, "", 1000)).hasSize(count);
         // The same number of keys of the same length: the second load should fit mostly into

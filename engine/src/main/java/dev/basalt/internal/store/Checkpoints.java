@@ -113,6 +113,11 @@ final class Checkpoints {
         if (namespaces.anyListingBehind()) {
             return null; // a listing still catching up after the open: next time
         }
+        for (NamespaceState ns : namespaces.all()) {
+            if (!ns.owedNewKeys().listAllUnderLock(ns)) {
+                return null; // another thread is listing a batch of new keys: next time
+            }
+        }
         List<NamespaceState> states = new ArrayList<>(namespaces.all());
         states.sort((a, b) -> a.name().compareTo(b.name()));
         List<CheckpointContent.Namespace> images = new ArrayList<>();

@@ -103,6 +103,18 @@ final class ListingCatchUp {
             }
             payOneHold(ns, debt);
         }
+        OwedNewKeys owed = ns.owedNewKeys();
+        if (!owed.none()) {
+            synchronized (owed) {
+                // A batch another payer took is finished first; then the keys owed before this
+                // call, not those owed meanwhile (a writer that never stops would never let it end).
+                boolean hadBatch = owed.underWay() != null;
+                listWholeBatch(ns, owed);
+                if (hadBatch) {
+                    listWholeBatch(ns, owed);
+                }
+            }
+        }
     }
 
     /** One step of {@link #step} even while paused; for tests that interleave writes with a catch-up. */
@@ -113,7 +125,47 @@ final class ListingCatchUp {
                 return payOneHold(ns, debt);
             }
         }
+        for (NamespaceState ns : namespaces.all()) {
+            OwedNewKeys owed = ns.owedNewKeys();
+            if (owed.due(ns.relaid().current().size())) {
+                synchronized (owed) {
+                    return listNewKeysOneHold(ns, owed);
+                }
+            }
+        }
         return 0;
+    }
+
+    /** Lists the batch under way to its end, or takes the owed keys as one and lists them; with the monitor held. */
+    private void listWholeBatch(NamespaceState ns, OwedNewKeys owed) {
+        while (listNewKeysOneHold(ns, owed) > 0 && owed.underWay() != null) {
+            // a hold at a time, so that a writer waits for KEYS_PER_HOLD inserts at most
+        }
+    }
+
+    /**
+     * Lists one hold's worth of {@code ns}'s owed new keys, taking the writers' keys as a batch
+     * (and sorting it without the lock) when none is under way; with {@code owed}'s monitor held.
+     * Returns the keys listed (0: none owed).
+     */
+    private int listNewKeysOneHold(NamespaceState ns, OwedNewKeys owed) {
+        OwedKeys batch;
+        writes.lock();
+        try {
+            batch = ns.dropped() ? null : owed.take();
+        } finally {
+            writes.unlock();
+        }
+        if (batch == null) {
+            return 0;
+        }
+        batch.sortOnce();
+        writes.lock();
+        try {
+            return ns.dropped() ? 0 : Math.max(1, owed.listNext(ns, KEYS_PER_HOLD));
+        } finally {
+            writes.unlock();
+        }
     }
 
     /** Catches every listing up; at close, before its checkpoint. A failed one stays behind (no checkpoint). */

@@ -49,6 +49,10 @@ public final class NamespaceState implements LiveKeys {
     private volatile ListingDebt listingDebt;
     /** Changes to the index since the open ({@link #keyChangesSinceOpen()}); under the lock. */
     private long keyChangesSinceOpen;
+    /** New keys whose listing inserts wait to be made in key order ({@link OwedNewKeys}). */
+    private final OwedNewKeys owedNewKeys = new OwedNewKeys();
+    /** Removals and plain flags cleared so far ({@link #listingEdits()}); under the lock. */
+    private long listingEdits;
 
     NamespaceState(int id, String name, HashIndex index, KeyListing listing, SegmentLog log, long hashSeed,
             ExpiryLedger expiry, SegmentUsage usage) {
@@ -194,15 +198,18 @@ public final class NamespaceState implements LiveKeys {
             if (!plain) {
                 long current = index.get(keyHash, key, offset, length, writerMatcher);
                 if (current != HashIndex.NO_LOCATION && isPlain(current)) {
+                    listingEdits++;
                     listing.clearPlain(key, offset, length);
                 }
             }
             previous = index.put(keyHash, key, offset, length, location, writerMatcher);
-            if (previous == HashIndex.NO_LOCATION) {
+            if (previous == HashIndex.NO_LOCATION
+                    && !owedNewKeys.owe(key, offset, length, location, plain, listingEdits)) {
                 listing.insert(key, offset, length, plain);
             }
             countLive(location, 1);
         } else {
+            listingEdits++;
             listing.remove(key, offset, length);
             previous = index.remove(keyHash, key, offset, length, writerMatcher);
         }
@@ -221,6 +228,7 @@ public final class NamespaceState implements LiveKeys {
             return false;
         }
         keyChangesSinceOpen++;
+        listingEdits++;
         countLive(location, -1);
         index.removeIfAt(keyHash, location);
         UnsafeBuffer segment = log.segment(Locations.segmentId(location)).buffer();
@@ -327,6 +335,19 @@ public final class NamespaceState implements LiveKeys {
      */
     long keyChangesSinceOpen() {
         return keyChangesSinceOpen;
+    }
+
+    /**
+     * Keys taken out of the listing and plain flags cleared since the open, by writers and expiry;
+     * under the lock. While unchanged, a key {@link OwedNewKeys} owes is in the index as owed.
+     */
+    long listingEdits() {
+        return listingEdits;
+    }
+
+    /** The new keys whose listing inserts wait ({@link OwedNewKeys}). */
+    OwedNewKeys owedNewKeys() {
+        return owedNewKeys;
     }
 
     /** For {@link #catchUpListed}: the key's location is to be looked up in the index. */

@@ -17,7 +17,9 @@ final class ScatteredKeys {
 
     /**
      * Puts {@code prefix} followed by 0..count-1 (six digits) in a scrambled order, in batches of
-     * 1,000, and adds each key to {@code model}.
+     * 1,000, and adds each key to {@code model}. A list after each batch lists its keys at once:
+     * left to the background thread, new keys are listed in key order in larger batches
+     * ({@link OwedNewKeys}), and would not lie as scattered.
      */
     static void put(KvNamespace ns, Set<String> model, String prefix, int count) {
         for (int start = 0; start < count; start += 1_000) {
@@ -28,6 +30,7 @@ final class ScatteredKeys {
                 model.add(key);
             }
             ns.write(batch);
+            ns.list(ListOptions.all().withLimit(1));
         }
     }
 

@@ -1,0 +1,253 @@
+package dev.basalt.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.basalt.Basalt;
+import dev.basalt.BasaltInternals;
+import dev.basalt.BasaltOptions;
+import dev.basalt.Durability;
+import dev.basalt.KeyInfo;
+import dev.basalt.KvNamespace;
+import dev.basalt.ListOptions;
+import dev.basalt.PutOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+
+/**
+ * New keys' listing inserts left for later ({@link OwedNewKeys}): whatever the writers do to an
+ * owed key before its turn (delete it, give it metadata or an expiration, delete and put it
+ * again, let it expire), and whoever lists it (a list on the caller's thread, the background
+ * step a hold at a time between writes, a checkpoint's capture, the close), every list shows
+ * exactly what a model of the writes says, expirations and metadata included: a key listed
+ * plain that is not would show neither.
+ */
+class OwedNewKeysTest {
+    private static final long NOW = 1_900_000_000L;
+    /** Keys the property draws from: past {@link OwedNewKeys#MIN_DUE}, so the background step takes batches. */
+    private static final int KEY_SPACE = 6000;
+
+    private static BasaltOptions options(Clock clock) {
+        return BasaltOptions.defaults().withSegmentSize(1 << 20).withDurability(Durability.PERIODIC)
+                .withBackgroundCompaction(false).withMinExpirationTtl(Duration.ZERO).withClock(clock)
+                .withCheckpointInterval(0);
+    }
+
+    private static Clock stoppedClock() {
+        return Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
+    }
+
+    @Property(tries = 12)
+    void whatIsDoneToOwedKeysBeforeTheyAreListedShowsInEveryList(@ForAll @LongRange(min = 1) long seed)
+            throws Exception {
+        Path dir = Files.createTempDirectory("basalt-owed");
+        Random random = new Random(seed);
+        Map<String, String> model = new TreeMap<>();
+        AutoCloseable paused = Store.pauseListingCatchUps();
+        try (Basalt db = Basalt.open(dir, options(stoppedClock()))) {
+            KvNamespace ns = db.namespace("alpha");
+            Store store = BasaltInternals.store(db);
+            NamespaceState state = store.namespace("alpha");
+            int lists = 0;
+            for (int op = 0; op < 12_000; op++) {
+                int roll = random.nextInt(1000);
+                String key = "k/" + random.nextInt(KEY_SPACE);
+                if (roll < 150) {
+                    ns.delete(key);
+                    model.remove(key);
+                } else if (roll < 200) {
+                    ns.put(key, "m" + op, PutOptions.none().withMetadata(Map.of("n", op)));
+                    model.put(key, "{\"n\":" + op + "}");
+                } else if (roll < 230) {
+                    long expiration = NOW + 100 + random.nextInt(1000);
+                    ns.put(key, "e" + op, PutOptions.expiration(expiration));
+                    model.put(key, "expires " + expiration);
+                } else if (roll < 240) {
+                    store.catchUpListingsOneStep(); // a hold of the background's batch, between writes
+                } else if (roll < 241) {
+                    assertThat(listed(ns)).as("list %d at op %d", ++lists, op).isEqualTo(expected(model));
+                } else {
+                    ns.put(key, "p" + op);
+                    model.put(key, "plain");
+                }
+            }
+            assertThat(state.owedNewKeys().none()).as("keys still owed before the last list").isFalse();
+            assertThat(listed(ns)).isEqualTo(expected(model));
+            assertThat(state.owedNewKeys().none()).isTrue();
+            assertThat(state.relaid().current().size()).as("listed keys").isEqualTo(model.size());
+        } finally {
+            paused.close();
+            deleteRecursively(dir);
+        }
+    }
+
+    @Example
+    void aKeyOwedAndThenExpiredIsNotListed() throws Exception {
+        Path dir = Files.createTempDirectory("basalt-owed");
+        MutableClock clock = new MutableClock(NOW);
+        AutoCloseable paused = Store.pauseListingCatchUps();
+        try (Basalt db = Basalt.open(dir, options(clock))) {
+            KvNamespace ns = db.namespace("alpha");
+            ns.put("soon", "v", PutOptions.expiration(NOW + 10));
+            ns.put("later", "v", PutOptions.expiration(NOW + 1000));
+            ns.put("plain", "v");
+            clock.now = NOW + 20;
+            BasaltInternals.sweepAllDue(db, NOW + 20); // or the background sweep did, once the clock moved
+            NamespaceState state = BasaltInternals.store(db).namespace("alpha");
+            assertThat(state.size()).as("indexed keys after the purge").isEqualTo(2);
+            assertThat(state.owedNewKeys().none()).as("the three keys still owed").isFalse();
+            assertThat(state.relaid().current().size()).isZero();
+            assertThat(listed(ns)).containsExactly("later expires " + (NOW + 1000), "plain plain");
+        } finally {
+            paused.close();
+            deleteRecursively(dir);
+        }
+    }
+
+    /**
+     * A background checkpoint lists the owed keys before it copies the listing: a store killed
+     * after it opens from it with every key listed, though nothing else listed them.
+     */
+    @Example
+    void aCheckpointTakenWhileKeysAreOwedListsThem() throws Exception {
+        Path root = Files.createTempDirectory("basalt-owed");
+        Path dir = root.resolve("data");
+        Path crashed = root.resolve("crashed");
+        BasaltOptions options = options(stoppedClock()).withCheckpointInterval(1 << 20);
+        Map<String, String> model = new TreeMap<>();
+        AutoCloseable paused = Store.pauseListingCatchUps();
+        try (Basalt db = Basalt.open(dir, options)) {
+            KvNamespace ns = db.namespace("alpha");
+            for (int i = 0; i < 20_000; i++) {
+                String key = String.format("k/%05d", (i * 7919) % 20_000);
+                if (i % 5 == 0) {
+                    ns.put(key, "v" + i, PutOptions.none().withMetadata(Map.of("n", i)));
+                    model.put(key, "{\"n\":" + i + "}");
+                } else {
+                    ns.put(key, "v" + i + "x".repeat(100));
+                    model.put(key, "plain");
+                }
+            }
+            Path checkpoint = dir.resolve("CHECKPOINT");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(checkpoint) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(checkpoint).as("a background checkpoint").exists();
+            copyAsAKillLeavesIt(dir, crashed);
+        } finally {
+            paused.close();
+        }
+        try (Basalt db = Basalt.open(crashed, options)) {
+            Store store = BasaltInternals.store(db);
+            assertThat(store.replayedBecause()).as("opened from the checkpoint").isNull();
+            assertThat(store.recordsReplayed()).as("the tail after it").isLessThan(model.size());
+            assertThat(listed(db.namespace("alpha"))).isEqualTo(expected(model));
+        } finally {
+            deleteRecursively(root);
+        }
+    }
+
+    /** The close lists what is owed before its checkpoint: the next open lists every key. */
+    @Example
+    void theCloseListsOwedKeysBeforeItsCheckpoint() throws Exception {
+        Path dir = Files.createTempDirectory("basalt-owed");
+        BasaltOptions options = options(stoppedClock());
+        try {
+            AutoCloseable paused = Store.pauseListingCatchUps();
+            try (Basalt db = Basalt.open(dir, options)) {
+                for (int i = 0; i < 5000; i++) {
+                    db.namespace("alpha").put("k/" + (i * 7919 % 5000), "v");
+                }
+            } finally {
+                paused.close();
+            }
+            try (Basalt db = Basalt.open(dir, options)) {
+                assertThat(BasaltInternals.store(db).recordsReplayed()).as("opened from the close's checkpoint")
+                        .isZero();
+                assertThat(db.namespace("alpha").listAll(ListOptions.all()).count()).isEqualTo(5000);
+            }
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private static List<String> listed(KvNamespace ns) {
+        return ns.listAll(ListOptions.all()).map(OwedNewKeysTest::shown).collect(Collectors.toList());
+    }
+
+    private static List<String> expected(Map<String, String> model) {
+        List<String> expected = new ArrayList<>();
+        model.forEach((key, shown) -> expected.add(key + " " + shown));
+        return expected;
+    }
+
+    private static String shown(KeyInfo info) {
+        if (info.expiration() != null) {
+            return info.name() + " expires " + info.expiration();
+        }
+        return info.name() + " " + (info.metadata() == null ? "plain" : info.metadata().toString());
+    }
+
+    /** A copy of a live store's directory as a kill leaves it (the lock file left out, times kept). */
+    private static void copyAsAKillLeavesIt(Path from, Path to) throws java.io.IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (!file.getFileName().toString().equals("LOCK")) {
+                    try {
+                        Files.copy(file, to.resolve(file.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    } catch (java.nio.file.NoSuchFileException renamed) {
+                        // a temporary file published since the listing: a kill then would not leave it either
+                    }
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws java.io.IOException {
+        try (var files = Files.walk(root)) {
+            for (Path file : files.sorted((a, b) -> b.compareTo(a)).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** A clock the test moves. */
+    private static final class MutableClock extends Clock {
+        volatile long now;
+
+        MutableClock(long now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochSecond(now);
+        }
+    }
+}
