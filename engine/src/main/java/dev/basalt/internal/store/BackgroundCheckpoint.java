@@ -9,10 +9,12 @@ import org.agrona.concurrent.NanoClock;
  * The checkpoint the background thread takes when {@link CheckpointSchedule} says one is due
  * (the protocol is in {@code docs/format.md}, "When it is written"):
  * <ol>
- *   <li>memory for the copies is reserved ({@link CopySpace}), with no lock held;</li>
+ *   <li>memory for the copies is reserved ({@link CopySpace}), and the new keys the writers owe
+ *       the listings are listed ({@link OwedNewKeys}), with no lock held;</li>
  *   <li>under the append lock, briefly: copies of every namespace's index and listing start
  *       ({@link PreCopies}), and from then on the writers record what they store into them;</li>
- *   <li>without the lock: the copying;</li>
+ *   <li>without the lock: the copying, then the new keys the writers owed meanwhile listed (so
+ *       that the capture below lists only those owed since, under the lock);</li>
  *   <li>under the lock again: the copies are made exact (what the writers stored meanwhile is
  *       copied again), and the log position, expiry entries and segment figures are captured;</li>
  *   <li>without the lock: the file is written from the copies and published.</li>
@@ -37,10 +39,12 @@ final class BackgroundCheckpoint {
     private final Capture capture;
     /** Held while the copying reads namespaces without the lock; a dropped namespace's memory is released inside it. */
     private final Object namespaceMemory;
+    /** Lists the new keys the writers owe every listing, a hold of the lock at a time ({@link ListingCatchUp}). */
+    private final Runnable listOwedKeys;
 
     BackgroundCheckpoint(long intervalBytes, NanoClock clock, CheckpointSchedule schedule, Checkpoints checkpoints,
             Namespaces namespaces, WritePath writes, SegmentLog log, OpenState open, Capture capture,
-            Object namespaceMemory) {
+            Object namespaceMemory, Runnable listOwedKeys) {
         this.intervalBytes = intervalBytes;
         this.clock = clock;
         this.schedule = schedule;
@@ -51,6 +55,7 @@ final class BackgroundCheckpoint {
         this.open = open;
         this.capture = capture;
         this.namespaceMemory = namespaceMemory;
+        this.listOwedKeys = listOwedKeys;
     }
 
     /** Takes a checkpoint if one is due; returns how many it wrote (0 or 1). */
@@ -60,6 +65,7 @@ final class BackgroundCheckpoint {
             return 0;
         }
         long startedAt = clock.nanoTime();
+        listOwedKeys.run();
         CheckpointContent copied;
         long heldNanos;
         try (CopySpace space = Checkpoints.reserveCopies(namespaces)) {
@@ -80,6 +86,7 @@ final class BackgroundCheckpoint {
                 synchronized (namespaceMemory) {
                     preCopies.copy(space);
                 }
+                listOwedKeys.run();
                 writes.lock();
                 try {
                     if (open.isClosed() || log.failed()) {

@@ -103,16 +103,32 @@ final class ListingCatchUp {
             }
             payOneHold(ns, debt);
         }
+        listOwedNewKeys(ns);
+    }
+
+    /**
+     * Lists the new keys the writers owed {@code ns}'s listing before the call ({@link OwedNewKeys}),
+     * a hold of the append lock at a time. A batch another thread took is finished first; keys
+     * owed meanwhile are left (a writer that never stops would never let the call end).
+     */
+    private void listOwedNewKeys(NamespaceState ns) {
         OwedNewKeys owed = ns.owedNewKeys();
         if (!owed.none()) {
             synchronized (owed) {
-                // A batch another payer took is finished first; then the keys owed before this
-                // call, not those owed meanwhile (a writer that never stops would never let it end).
                 boolean hadBatch = owed.underWay() != null;
                 listWholeBatch(ns, owed);
                 if (hadBatch) {
                     listWholeBatch(ns, owed);
                 }
+            }
+        }
+    }
+
+    /** {@link #listOwedNewKeys(NamespaceState)} for every namespace: before a background checkpoint's capture. */
+    void listOwedNewKeys() {
+        for (NamespaceState ns : namespaces.all()) {
+            if (!ns.dropped()) {
+                listOwedNewKeys(ns);
             }
         }
     }

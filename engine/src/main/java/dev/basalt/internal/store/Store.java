@@ -118,10 +118,10 @@ public final class Store implements AutoCloseable {
             this.compactions = new CompactionRuns(open, log, this::compactionHost, checkpointSchedule, nanoClock,
                     options.compactionBytesPerSecond(),
                     new GarbageRate(log::appendedBytes, usage::totalLiveBytes, nanoClock));
+            this.listingCatchUp = new ListingCatchUp(namespaces, writes, epochs, namespaceMemory);
             BackgroundCheckpoint checkpointing = new BackgroundCheckpoint(options.checkpointIntervalBytes(), nanoClock,
                     checkpointSchedule, checkpoints, namespaces, writes, log, open,
-                    this::captureCheckpointLocked, namespaceMemory);
-            this.listingCatchUp = new ListingCatchUp(namespaces, writes, epochs, namespaceMemory);
+                    this::captureCheckpointLocked, namespaceMemory, listingCatchUp::listOwedNewKeys);
             this.relayouts = new ListingRelayouts(namespaces, writes, epochs, open, log, namespaceMemory,
                     ListingRelayouts.MIN_KEYS, nanoClock);
             this.background = BackgroundThreads.start(options, nanoClock, sweep::sweepDue, this::periodicForce,
