@@ -11,9 +11,10 @@ import org.agrona.concurrent.NanoClock;
  *       however large the indexes grow.</li>
  *   <li>Or when a compaction removed segments the last one covers: it is of no use to an open
  *       after that. At most once a second, however often passes run.</li>
- *   <li>Either way, not before {@link #COST_MULTIPLE} times as long as the last checkpoint took
- *       (its copies and its file, from the reservation of the copies' memory to the publish) has
- *       passed since it, so checkpoints take at most 1/{@value #COST_MULTIPLE} of a core. Under
+ *   <li>Either way, not before {@link #COST_MULTIPLE} times the processor time the last
+ *       checkpoint took (its copies and its file, from the reservation of the copies' memory to
+ *       the publish; not the fsyncs' waits) has passed since it, so checkpoints take at most
+ *       1/{@value #COST_MULTIPLE} of a core. Under
  *       sustained overwrite compaction removes segments every second; at 1 M keys a checkpoint
  *       takes 200 to 300 ms, of which about 1 ms with writers stopped, on the project's 2-vCPU
  *       VMs. Spacing by the lock hold alone let one come every second, and its file writing,
@@ -62,7 +63,7 @@ final class CheckpointSchedule {
         lastAtNanos = clock.nanoTime();
     }
 
-    /** The last checkpoint took {@code nanos} from its capture until its file was published. */
+    /** The last checkpoint took {@code nanos} of processor time until its file was published. */
     void took(long nanos) {
         lastCostNanos = nanos;
     }

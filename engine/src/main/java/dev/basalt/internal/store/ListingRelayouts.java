@@ -268,6 +268,9 @@ final class ListingRelayouts {
                 continue; // still catching up after the open (ListingCatchUp)
             }
             RelaidListing listing = ns.relaid();
+            if (ns.owedNewKeys().due(listing.current().size())) {
+                continue; // a load under way: the background thread lists its keys first (OwedNewKeys)
+            }
             if (listing.current().size() >= minKeys && listing.sampleOrderOnce()) {
                 sampleOrder(ns);
             }
