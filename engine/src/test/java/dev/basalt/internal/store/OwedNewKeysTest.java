@@ -210,7 +210,8 @@ class OwedNewKeysTest {
             for (Path file : (Iterable<Path>) files::iterator) {
                 if (!file.getFileName().toString().equals("LOCK")) {
                     try {
-                        Files.copy(file, to.resolve(file.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                        Files.copy(file, to.resolve(file.getFileName()),
+                                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
                     } catch (java.nio.file.NoSuchFileException renamed) {
                         // a temporary file published since the listing: a kill then would not leave it either
                     }
