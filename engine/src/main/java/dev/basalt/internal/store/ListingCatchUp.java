@@ -32,8 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the lock ({@link ListingMerge} has the figures and why it is safe). A change before the merge
  * ends discards the copy, and the keys are inserted one by one as above.
  *
- * <p>Threads: any; one catch-up of a namespace at a time (its backlog's monitor), each hold
- * under the append lock.
+ * <p>It lists the new keys the writers owe ({@link OwedNewKeys}) the same way: the background
+ * thread once a batch is due, a list or range scan and the close before they read the listing,
+ * a background checkpoint before its copies and after the copying.
+ *
+ * <p>Threads: any; one catch-up of a namespace at a time (its backlog's monitor, or its owed new
+ * keys' monitor), each hold under the append lock.
  */
 final class ListingCatchUp {
     /** Keys caught up per hold of the append lock: about 0.4 ms at 1 M keys (0.7 µs a key measured). */
@@ -127,9 +131,7 @@ final class ListingCatchUp {
     /** {@link #listOwedNewKeys(NamespaceState)} for every namespace: before a background checkpoint's capture. */
     void listOwedNewKeys() {
         for (NamespaceState ns : namespaces.all()) {
-            if (!ns.dropped()) {
-                listOwedNewKeys(ns);
-            }
+            listOwedNewKeys(ns); // a dropped namespace's keys are left (listNewKeysOneHold)
         }
     }
 
@@ -161,21 +163,24 @@ final class ListingCatchUp {
 
     /**
      * Lists one hold's worth of {@code ns}'s owed new keys, taking the writers' keys as a batch
-     * (and sorting it without the lock) when none is under way; with {@code owed}'s monitor held.
+     * (and sorting it without the lock) when none is under way, so that a hold of a batch under
+     * way takes the lock once; with {@code owed}'s monitor held.
      * Returns the keys listed (0: none owed).
      */
     private int listNewKeysOneHold(NamespaceState ns, OwedNewKeys owed) {
-        OwedKeys batch;
-        writes.lock();
-        try {
-            batch = ns.dropped() ? null : owed.take();
-        } finally {
-            writes.unlock();
-        }
+        OwedKeys batch = owed.underWay();
         if (batch == null) {
-            return 0;
+            writes.lock();
+            try {
+                batch = ns.dropped() ? null : owed.take();
+            } finally {
+                writes.unlock();
+            }
+            if (batch == null) {
+                return 0;
+            }
+            batch.sortOnce();
         }
-        batch.sortOnce();
         writes.lock();
         try {
             return ns.dropped() ? 0 : Math.max(1, owed.listNext(ns, KEYS_PER_HOLD));

@@ -41,14 +41,16 @@ final class OwedNewKeys {
     private OwedKeys filling = new OwedKeys();
     /** {@link NamespaceState#listingEdits()} when {@link #filling}'s first key was owed; under the lock. */
     private long editsAtFirst;
-    /** Taken from the writers and being listed, or null; set and cleared under the lock and the monitor. */
-    private OwedKeys underWay;
+    /**
+     * Taken from the writers and being listed, or null; set and cleared under the lock and the
+     * monitor, read without either by {@link #none} and {@link #due}.
+     */
+    private volatile OwedKeys underWay;
     private long underWayEditsAtFirst;
     /** Memory kept from the last batch listed, for the next {@link #filling}. */
     private OwedKeys spare = new OwedKeys();
     /** Keys in {@link #filling}, for the background thread's check without the lock. */
     private volatile int owedCount;
-    private volatile boolean batchUnderWay;
 
     /**
      * Owes the listing {@code key}, just added to the index at {@code location}; returns false
@@ -69,12 +71,12 @@ final class OwedNewKeys {
 
     /** Whether nothing is owed and no batch is being listed; any thread, a recent figure. */
     boolean none() {
-        return owedCount == 0 && !batchUnderWay;
+        return owedCount == 0 && underWay == null;
     }
 
     /** Whether the background thread should list the owed keys of a listing of {@code listedKeys} keys. */
     boolean due(long listedKeys) {
-        return batchUnderWay || owedCount >= dueAt(listedKeys);
+        return underWay != null || owedCount >= dueAt(listedKeys);
     }
 
     /** Owed keys at which a listing of {@code listedKeys} keys is caught up by the background thread. */
@@ -88,19 +90,18 @@ final class OwedNewKeys {
     }
 
     /**
-     * Takes the owed keys as the batch to list, if none is under way and any are owed, and
-     * returns it (null: nothing to take). Under the lock, with the monitor held.
+     * Takes the owed keys as the batch to list, when none is under way, and returns it (null:
+     * none owed). Under the lock, with the monitor held.
      */
     OwedKeys take() {
-        if (underWay != null || filling.size() == 0) {
-            return underWay;
+        if (filling.size() == 0) {
+            return null;
         }
         underWay = filling;
         underWayEditsAtFirst = editsAtFirst;
         filling = spare;
         spare = null;
         owedCount = 0;
-        batchUnderWay = true;
         return underWay;
     }
 
@@ -116,7 +117,6 @@ final class OwedNewKeys {
             batch.clear();
             spare = batch;
             underWay = null;
-            batchUnderWay = false;
         }
         return listed;
     }
@@ -127,7 +127,7 @@ final class OwedNewKeys {
      * time rather than for that thread).
      */
     boolean listAllUnderLock(NamespaceState ns) {
-        if (batchUnderWay) {
+        if (underWay != null) {
             return false;
         }
         if (filling.size() > 0) {
