@@ -11,6 +11,7 @@ import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
 import dev.basalt.PutOptions;
+import dev.basalt.testing.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,6 +192,6 @@ class CheckpointTailReplayTest {
     }
 
     private static void copy(Path from, Path to) throws IOException {
-        StoreFixture.copyAsAKillLeavesIt(from, to);
+        TestFiles.copyAsAKillLeavesIt(from, to);
     }
 }

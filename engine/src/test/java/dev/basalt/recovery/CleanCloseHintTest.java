@@ -6,6 +6,7 @@ import dev.basalt.Basalt;
 import dev.basalt.BasaltOptions;
 import dev.basalt.KvNamespace;
 import dev.basalt.internal.log.LogFormat;
+import dev.basalt.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -70,7 +71,7 @@ class CleanCloseHintTest {
                     .isEqualTo(closedAt);
             assertThat(Files.size(segment)).isEqualTo(closedSize);
             db.namespace("NS").put("b", "2");
-            StoreFixture.copyAsAKillLeavesIt(store, crashed);
+            TestFiles.copyAsAKillLeavesIt(store, crashed);
         }
         assertThat(retired).as("deleted by the time the close is done").doesNotExist();
         // Whether or not the background thread deleted it before the copy, a kill can leave it.

@@ -15,6 +15,7 @@ import dev.basalt.internal.log.FileBytes;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.testing.HintedDirectory;
 import dev.basalt.testing.ManualClock;
+import dev.basalt.testing.TestFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -126,7 +127,7 @@ class DamagedKeyBytesRecoveryTest {
             db.sync();
             sealed = DataDirectory.segments(dir).get(0);
             awaitFile(DataDirectory.hintOf(sealed)); // written by the background thread
-            StoreFixture.copyAsAKillLeavesIt(dir, crashed);
+            TestFiles.copyAsAKillLeavesIt(dir, crashed);
         }
         Path sealedCopy = crashed.resolve(sealed.getFileName());
         DataDirectory.RecordAt old = DataDirectory.records(sealedCopy).stream()
@@ -137,7 +138,7 @@ class DamagedKeyBytesRecoveryTest {
         java.nio.file.Files.setLastModifiedTime(sealedCopy, modified);
 
         Path fullReplay = dir.resolveSibling(dir.getFileName() + "-full");
-        StoreFixture.copyAsAKillLeavesIt(crashed, fullReplay);
+        TestFiles.copyAsAKillLeavesIt(crashed, fullReplay);
         java.nio.file.Files.delete(fullReplay.resolve("CHECKPOINT"));
         long liveBytes;
         try (Basalt db = Basalt.open(fullReplay, options)) {

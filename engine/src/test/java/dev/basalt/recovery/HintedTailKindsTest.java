@@ -9,6 +9,7 @@ import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
 import dev.basalt.PutOptions;
+import dev.basalt.testing.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ class HintedTailKindsTest {
                 for (String key : touched) {
                     write(db.namespace("ns"), key, random, model, values);
                 }
-                StoreFixture.copyAsAKillLeavesIt(dir, crashed);
+                TestFiles.copyAsAKillLeavesIt(dir, crashed);
             }
             try (Stream<Path> files = Files.list(crashed)) {
                 assertThat(files.filter(f -> f.toString().endsWith(".hint")).count())

@@ -10,6 +10,7 @@ import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
 import dev.basalt.PutOptions;
 import dev.basalt.internal.store.Store;
+import dev.basalt.testing.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -304,7 +305,7 @@ class ListingCatchUpTest {
         Path crashed = root.resolve("crashed");
         try (Basalt db = Basalt.open(dir, options())) {
             tail.accept(db);
-            StoreFixture.copyAsAKillLeavesIt(dir, crashed);
+            TestFiles.copyAsAKillLeavesIt(dir, crashed);
         }
         return crashed;
     }

@@ -9,6 +9,7 @@ import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
 import dev.basalt.PutOptions;
+import dev.basalt.testing.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class PlainKeyListingTest {
                 assertListed(db, model, "opened from the clean close's checkpoint");
                 writeSome(db.namespace("ns"), model, random, 400);
                 assertListed(db, model, "the running store after more writes");
-                StoreFixture.copyAsAKillLeavesIt(dir, crashed);
+                TestFiles.copyAsAKillLeavesIt(dir, crashed);
             }
             try (Basalt db = Basalt.open(crashed, options())) {
                 assertThat(BasaltInternals.store(db).replayedBecause()).as("checkpoint plus tail").isNull();

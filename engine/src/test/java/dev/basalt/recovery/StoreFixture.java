@@ -57,25 +57,4 @@ final class StoreFixture {
         }
         return value.substring(0, length);
     }
-
-    /**
-     * Copies a live store's directory as a kill would leave it: every file as it is now, with its
-     * modification time (the checkpoint identifies files by it), the lock file left out.
-     */
-    static void copyAsAKillLeavesIt(Path from, Path to) throws java.io.IOException {
-        java.nio.file.Files.createDirectories(to);
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (!file.getFileName().toString().equals("LOCK")) {
-                    try {
-                        java.nio.file.Files.copy(file, to.resolve(file.getFileName()),
-                                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                    } catch (java.nio.file.NoSuchFileException renamed) {
-                        // A temporary file the background thread published (renamed) since the
-                        // listing: a kill a moment later would not have left it either.
-                    }
-                }
-            }
-        }
-    }
 }

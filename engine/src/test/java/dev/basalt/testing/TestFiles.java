@@ -35,4 +35,29 @@ public final class TestFiles {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * Copies a live store's directory as a kill would leave it: every file as it is now, with its
+     * modification time (the checkpoint identifies files by it), the lock file left out.
+     */
+    public static void copyAsAKillLeavesIt(Path from, Path to) {
+        try {
+            Files.createDirectories(to);
+            try (Stream<Path> files = Files.list(from)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    if (!file.getFileName().toString().equals("LOCK")) {
+                        try {
+                            Files.copy(file, to.resolve(file.getFileName()),
+                                    java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                        } catch (java.nio.file.NoSuchFileException renamed) {
+                            // A temporary file the background thread published (renamed) since the
+                            // listing: a kill a moment later would not have left it either.
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -10,6 +10,8 @@ import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
 import dev.basalt.PutOptions;
+import dev.basalt.testing.ManualClock;
+import dev.basalt.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -91,21 +93,21 @@ class OwedNewKeysTest {
             assertThat(state.relaid().current().size()).as("listed keys").isEqualTo(model.size());
         } finally {
             paused.close();
-            deleteRecursively(dir);
+            TestFiles.deleteRecursively(dir);
         }
     }
 
     @Example
     void aKeyOwedAndThenExpiredIsNotListed() throws Exception {
         Path dir = Files.createTempDirectory("basalt-owed");
-        MutableClock clock = new MutableClock(NOW);
+        ManualClock clock = new ManualClock(Instant.ofEpochSecond(NOW));
         AutoCloseable paused = Store.pauseListingCatchUps();
         try (Basalt db = Basalt.open(dir, options(clock))) {
             KvNamespace ns = db.namespace("alpha");
             ns.put("soon", "v", PutOptions.expiration(NOW + 10));
             ns.put("later", "v", PutOptions.expiration(NOW + 1000));
             ns.put("plain", "v");
-            clock.now = NOW + 20;
+            clock.setEpochSecond(NOW + 20);
             BasaltInternals.sweepAllDue(db, NOW + 20); // or the background sweep did, once the clock moved
             NamespaceState state = BasaltInternals.store(db).namespace("alpha");
             assertThat(state.size()).as("indexed keys after the purge").isEqualTo(2);
@@ -114,7 +116,7 @@ class OwedNewKeysTest {
             assertThat(listed(ns)).containsExactly("later expires " + (NOW + 1000), "plain plain");
         } finally {
             paused.close();
-            deleteRecursively(dir);
+            TestFiles.deleteRecursively(dir);
         }
     }
 
@@ -148,7 +150,7 @@ class OwedNewKeysTest {
                 Thread.sleep(10);
             }
             assertThat(checkpoint).as("a background checkpoint").exists();
-            copyAsAKillLeavesIt(dir, crashed);
+            TestFiles.copyAsAKillLeavesIt(dir, crashed);
         } finally {
             paused.close();
         }
@@ -158,7 +160,7 @@ class OwedNewKeysTest {
             assertThat(store.recordsReplayed()).as("the tail after it").isLessThan(model.size());
             assertThat(listed(db.namespace("alpha"))).isEqualTo(expected(model));
         } finally {
-            deleteRecursively(root);
+            TestFiles.deleteRecursively(root);
         }
     }
 
@@ -182,7 +184,7 @@ class OwedNewKeysTest {
                 assertThat(db.namespace("alpha").listAll(ListOptions.all()).count()).isEqualTo(5000);
             }
         } finally {
-            deleteRecursively(dir);
+            TestFiles.deleteRecursively(dir);
         }
     }
 
@@ -201,54 +203,5 @@ class OwedNewKeysTest {
             return info.name() + " expires " + info.expiration();
         }
         return info.name() + " " + (info.metadata() == null ? "plain" : info.metadata().toString());
-    }
-
-    /** A copy of a live store's directory as a kill leaves it (the lock file left out, times kept). */
-    private static void copyAsAKillLeavesIt(Path from, Path to) throws java.io.IOException {
-        Files.createDirectories(to);
-        try (var files = Files.list(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (!file.getFileName().toString().equals("LOCK")) {
-                    try {
-                        Files.copy(file, to.resolve(file.getFileName()),
-                                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                    } catch (java.nio.file.NoSuchFileException renamed) {
-                        // a temporary file published since the listing: a kill then would not leave it either
-                    }
-                }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws java.io.IOException {
-        try (var files = Files.walk(root)) {
-            for (Path file : files.sorted((a, b) -> b.compareTo(a)).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
-    }
-
-    /** A clock the test moves. */
-    private static final class MutableClock extends Clock {
-        volatile long now;
-
-        MutableClock(long now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochSecond(now);
-        }
     }
 }
