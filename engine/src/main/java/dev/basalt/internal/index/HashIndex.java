@@ -5,8 +5,6 @@ import static dev.basalt.internal.index.SlotTable.EMPTY_HASH;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.HashSet;
-import java.util.Set;
 import org.agrona.DirectBuffer;
 
 /**
@@ -55,17 +53,18 @@ import org.agrona.DirectBuffer;
  * explicitly, because the writer cannot know when the last such reader has left; the
  * garbage collector frees its direct buffers (through their cleaner) once no reader refers
  * to it. Peak memory during a growth is therefore old + new = 2.5x the old table, until the
- * next GC. The new table is one step larger ({@link SlotTable}: x1.5 or x1.33) when at least
+ * next GC. The new table is usually allocated ahead by a background thread
+ * ({@link #prepareGrowth}, {@link NextTable}), so that the writer only copies. It is one step
+ * larger ({@link SlotTable}: x1.5 or x1.33) when at least
  * half the old capacity is live, else it has the same size (a rehash that drops the
  * tombstones). Either way the new table is at most 0.5625 full, so the next rehash is at
  * least 0.1875 * capacity inserts away and the copy cost is amortised O(1) per insert.
  *
  * <h2>Memory, back of the envelope</h2>
  * 16 bytes per slot at load 0.5..0.75 after growth by inserts: 21.3..32 bytes per key.
- * 1,000,000 keys: 1,572,864 slots, 25,165,824 bytes, 25.2 bytes per key. 10,000,000 keys: 16,777,216
- * slots, 268,435,456 bytes, 26.8 bytes per key. (Pure doubling would need 33.6 bytes per key at
- * 1,000,000.) The table never shrinks: after mass removals the figure per live key rises until the
- * namespace fills up again. Java heap: a few objects per table, independent of the key count.
+ * 1,000,000 keys: 1,572,864 slots, 25.2 bytes per key; 10,000,000 keys: 16,777,216 slots, 26.8
+ * bytes per key (doubling: 33.6 at 1,000,000), and the prepared next table's on top in the last
+ * eighth before a growth. The table never shrinks. Java heap: a few objects per table.
  *
  * <h2>Probe cost</h2>
  * Linear probing at load a costs about (1 + 1 / (1 - a)) / 2 slots for a hit and
@@ -100,6 +99,9 @@ public final class HashIndex implements AutoCloseable {
     private int deletedSlots;
     /** Writer-only. */
     private boolean closed;
+    private final NextTable next = new NextTable();
+    /** Run by the writer when an insert enters the last eighth before a growth ({@link NextTable}). */
+    private Runnable growthNear = () -> { };
 
     /**
      * An empty index that holds {@code initialCapacityKeys} keys before its first growth.
@@ -125,6 +127,19 @@ public final class HashIndex implements AutoCloseable {
         return table;
     }
 
+    /**
+     * Allocates the table the next growth moves into, when that growth is near ({@link NextTable}).
+     * Background thread; returns whether it allocated one.
+     */
+    public boolean prepareGrowth() {
+        return next.prepare(this);
+    }
+
+    /** Sets what the writer runs when a growth nears: a wake of the thread that calls {@link #prepareGrowth}. */
+    public void onGrowthNear(Runnable hook) {
+        this.growthNear = java.util.Objects.requireNonNull(hook, "hook");
+    }
+
     /** Rebuilds the table to hold {@code keys}, at least the live ones; returns the old one. */
     SlotTable rehashFor(long keys) {
         final SlotTable old = table;
@@ -133,7 +148,7 @@ public final class HashIndex implements AutoCloseable {
         return old;
     }
 
-    /** The current table, any thread, closed or not: for sizing a copy ahead of the writer's lock. */
+    /** The current table, any thread, closed or not: for sizing a copy ahead of the lock, and {@link NextTable}. */
     SlotTable currentTable() {
         return table;
     }
@@ -196,6 +211,9 @@ public final class HashIndex implements AutoCloseable {
             fill(t, slot, keyHash, location);
         }
         setLiveKeys(liveKeys() + 1);
+        if (liveKeys() == NextTable.prepareAt(t)) {
+            growthNear.run(); // after the count: the woken thread checks it
+        }
         assert liveKeys() + deletedSlots <= t.maxUsedSlots : "load above 0.75: " + describe();
         return NO_LOCATION;
     }
@@ -314,10 +332,15 @@ public final class HashIndex implements AutoCloseable {
 
     /**
      * Bytes of direct memory in the current table; 0 once closed. Tables replaced by growth
-     * and not yet collected by the GC are not counted. Any thread.
+     * and not yet collected by the GC are not counted, nor is a prepared one. Any thread.
      */
     public long offHeapBytes() {
         return table.offHeapBytes;
+    }
+
+    /** Bytes of the table prepared for the next growth ({@link #prepareGrowth}); 0 for none. Any thread. */
+    public long preparedBytes() {
+        return next.offHeapBytes();
     }
 
     /**
@@ -336,6 +359,7 @@ public final class HashIndex implements AutoCloseable {
         setLiveKeys(0);
         deletedSlots = 0;
         t.free();
+        next.free();
     }
 
     /** Receives the live entries of {@link #forEach}. */
@@ -355,42 +379,9 @@ public final class HashIndex implements AutoCloseable {
         return deletedSlots;
     }
 
-    /**
-     * Checks every invariant by a full scan; O(capacity), for tests. Writer thread.
-     *
-     * @throws AssertionError naming the first broken invariant
-     */
+    /** Checks every invariant by a full scan ({@link IndexInvariants}); for tests. Writer thread. */
     void verifyInvariants() {
-        final SlotTable t = table;
-        int live = 0;
-        int deleted = 0;
-        final Set<Long> locations = new HashSet<>();
-        for (int slot = 0; slot < t.capacitySlots; slot++) {
-            final long slotHash = t.hash(slot);
-            if (slotHash == EMPTY_HASH) {
-                continue;
-            }
-            final long slotLocation = t.location(slot);
-            if (slotLocation == DELETED_LOCATION) {
-                deleted++;
-                continue;
-            }
-            check(slotLocation >= 0, "slot " + slot + " has location " + slotLocation);
-            check(locations.add(slotLocation), "location " + slotLocation + " is in two slots");
-            for (int s = t.homeSlot(slotHash); s != slot; s = t.nextSlot(s)) {
-                check(t.hash(s) != EMPTY_HASH, "run of slot " + slot + " broken at empty slot " + s);
-            }
-            live++;
-        }
-        check(live == liveKeys(), "counted live=" + live + ", " + describe());
-        check(deleted == deletedSlots, "counted deleted=" + deleted + ", " + describe());
-        check(live + deleted <= t.maxUsedSlots, "load above 0.75: " + describe());
-    }
-
-    private static void check(boolean condition, String message) {
-        if (!condition) {
-            throw new AssertionError(message);
-        }
+        IndexInvariants.verify(this);
     }
 
     /** Occupies an empty or deleted slot: location first, hash second (invariant 5). */
@@ -448,7 +439,7 @@ public final class HashIndex implements AutoCloseable {
 
     /** {@link #rehash} into a table of {@code capacity} slots. */
     private SlotTable rehashInto(SlotTable old, int live, int capacity) {
-        final SlotTable fresh = new SlotTable(capacity);
+        final SlotTable fresh = next.take(capacity);
         int copied = 0;
         for (int slot = 0; slot < old.capacitySlots; slot++) {
             final long slotHash = old.hash(slot);

@@ -16,7 +16,8 @@ import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * The engine's two threads. {@code basalt-background} runs the expiry sweep, the background
+ * The engine's two working threads (a third, {@link IndexGrowth}'s, only allocates index tables
+ * ahead of their growth and is parked otherwise). {@code basalt-background} runs the expiry sweep, the background
  * checkpoint (when the log grew by the configured interval), the hint files of sealed segments
  * (which a roll leaves to it, off the append lock), the return of freed memory to the system
  * ({@link FreedMemory}, every ten seconds), the catch-up of listings an open left behind

@@ -447,7 +447,7 @@ public final class NamespaceState implements LiveKeys {
 
     long offHeapBytes() {
         ListingDebt debt = listingDebt;
-        return index.offHeapBytes() + listing.offHeapBytes() + (debt == null ? 0 : debt.offHeapBytes());
+        return index.offHeapBytes() + index.preparedBytes() + listing.offHeapBytes() + (debt == null ? 0 : debt.offHeapBytes());
     }
 
     /** Frees the index and the listing (and a relayout's copy); only once no reader can be inside them. */

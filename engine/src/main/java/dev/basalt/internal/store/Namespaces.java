@@ -21,15 +21,18 @@ final class Namespaces {
     private final SegmentLog log;
     private final long hashSeed;
     private final SegmentUsage usage;
+    /** Told when an index nears its growth ({@link IndexGrowth}). */
+    private final Runnable growthNear;
     private ExpiryLedger expiry;
     /** Under the append lock. */
     private NamespaceState[] byId = new NamespaceState[8];
     private int nextId;
 
-    Namespaces(SegmentLog log, long hashSeed, SegmentUsage usage) {
+    Namespaces(SegmentLog log, long hashSeed, SegmentUsage usage, Runnable growthNear) {
         this.log = log;
         this.hashSeed = hashSeed;
         this.usage = usage;
+        this.growthNear = growthNear;
     }
 
     /** The ledger the namespaces queue their expirations in; set once, before the first namespace. */
@@ -48,6 +51,7 @@ final class Namespaces {
         if (id >= byId.length) {
             byId = Arrays.copyOf(byId, byId.length * 2);
         }
+        index.onGrowthNear(growthNear);
         NamespaceState state = new NamespaceState(id, name, index, listing, log, hashSeed, expiry, usage);
         byId[id] = state;
         return state;

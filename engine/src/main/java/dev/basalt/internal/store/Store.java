@@ -65,6 +65,7 @@ public final class Store implements AutoCloseable {
     private final long recordsReplayed;
     private final OpenState open;
     private final Namespaces namespaces;
+    private final IndexGrowth indexGrowth = new IndexGrowth();
     private final ExpiryLedger ledger;
     private final WritePath writes;
     private final Reads reads;
@@ -95,7 +96,7 @@ public final class Store implements AutoCloseable {
             this.log = SegmentLog.create(io, lock.directory(), storeId, options.segmentSizeBytes(),
                     options.mappedAppends());
             this.open = new OpenState(log);
-            this.namespaces = new Namespaces(log, hashSeed, usage);
+            this.namespaces = new Namespaces(log, hashSeed, usage, indexGrowth::wake);
             this.ledger = new ExpiryLedger(namespaces);
             namespaces.useExpiryLedger(ledger);
             Recovery recovery = new Recovery(hashSeed, usage);
@@ -127,6 +128,7 @@ public final class Store implements AutoCloseable {
             this.background = BackgroundThreads.start(options, nanoClock, sweep::sweepDue, this::periodicForce,
                     compactions::background, () -> relayouts.excluding(checkpointing::runIfDue), log::writeSealedHints,
                     relayouts::step, listingCatchUp::step);
+            indexGrowth.start(namespaces);
             for (RecoveryReport.Damage damage : report.corruptRecords()) {
                 LOG.log(System.Logger.Level.WARNING, "recovery skipped damaged records: " + damage);
             }
@@ -442,6 +444,7 @@ public final class Store implements AutoCloseable {
         boolean flushed = false;
         try {
             background.stop();
+            indexGrowth.stop();
             if (!log.failed()) {
                 writes.flush();
                 flushed = !log.failed();
