@@ -51,6 +51,8 @@ final class ActiveSegment {
      * real tmpfs).
      */
     long failedAppendEnd;
+    /** Writer-only: the eighth of the segment the appends last reached ({@link #passedAnotherEighth}). */
+    private long eighthReached;
     /** The shared mapping appends copy into, or null when they go through {@link #channel}. */
     private SharedMapping mapping;
     /**
@@ -117,6 +119,16 @@ final class ActiveSegment {
             back(end);
         }
         mapping.write(source, position);
+    }
+
+    /** Whether the appends passed another eighth of the segment since the last true. Writer-only. */
+    boolean passedAnotherEighth() {
+        long eighth = tail / (segment.capacityBytes() >>> 3);
+        if (eighth <= eighthReached) {
+            return false;
+        }
+        eighthReached = eighth;
+        return true;
     }
 
     /** Zeroes the bytes failed appends may have left past the tail (see {@link #failedAppendEnd}). */

@@ -39,9 +39,11 @@ public final class SegmentLog implements AutoCloseable {
     private final RecordEncoder encoder = new RecordEncoder();
     private final BatchAppender batchAppender = new BatchAppender();
     private final Object forceLock = new Object();
+    /** Run by the writer each time the active segment passes another eighth ({@link #onEighthAppended}). */
+    private volatile Runnable eighthAppended;
     /** Hints of sealed segments the roll left for {@link #writeSealedHints}. */
     private final SealedHints sealedHints;
-    private volatile Segment[] segmentsById = new Segment[16];
+    private final SegmentTable segments = new SegmentTable();
     private ActiveSegment active;
     private long sealedBytes;
     /** The highest segment id recovery saw (0: none), so the first new segment follows it. */
@@ -149,30 +151,18 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     void install(Segment segment) {
-        Segment[] table = segmentsById;
-        int id = (int) segment.id();
-        if (id >= table.length) {
-            Segment[] grown = new Segment[Math.max(table.length * 2, id + 1)];
-            System.arraycopy(table, 0, grown, 0, table.length);
-            table = grown;
-        } else {
-            table = table.clone();
-        }
-        table[id] = segment;
-        segmentsById = table;
+        segments.install(segment);
     }
 
     void uninstall(Segment segment) {
-        Segment[] table = segmentsById.clone();
-        table[(int) segment.id()] = null;
-        segmentsById = table;
+        segments.uninstall(segment);
     }
 
     /** The sealed segments, in id order. Caller holds the append lock. */
     public List<Segment> sealedSegments() {
         List<Segment> sealed = new ArrayList<>();
         long activeId = active.segment.id();
-        for (Segment segment : segmentsById) {
+        for (Segment segment : segments.snapshot()) {
             if (segment != null && segment.id() != activeId) {
                 sealed.add(segment);
             }
@@ -181,19 +171,12 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /**
-     * Every segment with the end of its data, the active one last: what a checkpoint taken now
-     * covers. Caller holds the append lock, with every append applied.
-     */
-    public CoveredLog coveredLog() throws IOException {
-        return coveredLog(-1);
-    }
-
-    /**
-     * {@link #coveredLog()} cut at the record at {@code firstUnapplied} (a location in the active
-     * segment, or -1 for none): the records from there on are in the log but not yet in the
-     * indexes (group commit applies them after its fsync), so a checkpoint taken now covers the
-     * log only up to them, and an open replays them. Null when that record is not in the active
-     * segment (the log rolled meanwhile): no checkpoint can be taken at this moment.
+     * Every segment with the end of its data, the active one last (what a checkpoint taken now
+     * covers; caller holds the append lock), cut at the record at {@code firstUnapplied} (a
+     * location in the active segment, or -1 for none): the records from there on are in the log
+     * but not yet in the indexes (group commit applies them after its fsync), so a checkpoint
+     * taken now covers the log only up to them, and an open replays them. Null when that record
+     * is not in the active segment (the log rolled meanwhile): no checkpoint can be taken now.
      */
     public CoveredLog coveredLog(long firstUnapplied) throws IOException {
         return CoveredLog.of(io, sealedSegments(), active.segment, active.tail, active.hints, firstUnapplied);
@@ -237,8 +220,7 @@ public final class SegmentLog implements AutoCloseable {
 
     /** The segment with this id, or null; lock-free. */
     public Segment segment(int id) {
-        Segment[] table = segmentsById;
-        return id >= 0 && id < table.length ? table[id] : null;
+        return segments.get(id);
     }
 
     /**
@@ -284,6 +266,7 @@ public final class SegmentLog implements AutoCloseable {
             target.hints.add(encoder.encoded(), 0, (int) offset);
             target.segment.publishDataEnd(target.tail);
             appendedBytes.lazySet(appendedBytes.get() + length);
+            noteEighth(target);
             return Locations.of(target.segment.id(), offset);
         } catch (IOException e) {
             throw new BasaltException("cannot append to " + active.segment.path() + " at offset " + active.tail
@@ -332,10 +315,28 @@ public final class SegmentLog implements AutoCloseable {
             }
             target.segment.publishDataEnd(target.tail);
             appendedBytes.lazySet(appendedBytes.get() + target.tail - start);
+            noteEighth(target);
             return locations;
         } catch (IOException e) {
             throw new BasaltException("cannot append a batch to " + active.segment.path() + " at offset "
                     + active.tail + ": " + e, e);
+        }
+    }
+
+    /**
+     * Has {@code hook} run by the writer (under the append lock: it must not block) each time the
+     * appends pass another eighth of the active segment; set once, at open. {@code PERIODIC} mode
+     * forces the segment then on another thread, so that a roll's force under the lock finds at
+     * most an eighth unflushed.
+     */
+    public void onEighthAppended(Runnable hook) {
+        this.eighthAppended = hook;
+    }
+
+    private void noteEighth(ActiveSegment target) {
+        Runnable hook = eighthAppended;
+        if (hook != null && target.passedAnotherEighth()) {
+            hook.run();
         }
     }
 
@@ -455,7 +456,7 @@ public final class SegmentLog implements AutoCloseable {
 
     public int segmentCount() {
         int count = 0;
-        for (Segment segment : segmentsById) {
+        for (Segment segment : segments.snapshot()) {
             count += segment == null ? 0 : 1;
         }
         return count;
@@ -488,9 +489,7 @@ public final class SegmentLog implements AutoCloseable {
             }
             active.releaseMapping();
         }
-        Segment[] table = segmentsById;
-        segmentsById = new Segment[0];
-        for (Segment segment : table) {
+        for (Segment segment : segments.clear()) {
             if (segment != null) {
                 segment.release();
             }

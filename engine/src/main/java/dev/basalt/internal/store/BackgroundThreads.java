@@ -16,10 +16,11 @@ import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * The engine's two working threads (a third, {@link IndexGrowth}'s, only allocates index tables
- * ahead of their growth and is parked otherwise). {@code basalt-background} runs the expiry sweep, the background
- * checkpoint (when the log grew by the configured interval), the hint files of sealed segments
- * (which a roll leaves to it, off the append lock), the return of freed memory to the system
+ * The engine's two working threads (a third, {@link WorkAhead}'s, allocates index tables and
+ * forces the log ahead of the writer, and is parked otherwise). {@code basalt-background} runs
+ * the expiry sweep, the background checkpoint (when the log grew by the configured interval),
+ * the hint files of sealed segments (which a roll leaves to it, off the append lock), the return
+ * of freed memory to the system
  * ({@link FreedMemory}, every ten seconds), the catch-up of listings an open left behind
  * ({@link ListingCatchUp}), the listings' relayouts in key order
  * ({@link ListingRelayouts}, a short step at a time) and, in PERIODIC mode, the fsync agent;

@@ -21,7 +21,7 @@ final class Namespaces {
     private final SegmentLog log;
     private final long hashSeed;
     private final SegmentUsage usage;
-    /** Told when an index nears its growth ({@link IndexGrowth}). */
+    /** Told when an index nears its growth ({@link WorkAhead}). */
     private final Runnable growthNear;
     private ExpiryLedger expiry;
     /** Under the append lock. */

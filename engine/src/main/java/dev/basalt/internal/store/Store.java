@@ -1,6 +1,7 @@
 package dev.basalt.internal.store;
 
 import dev.basalt.BasaltOptions;
+import dev.basalt.Durability;
 import dev.basalt.BasaltStats;
 import dev.basalt.CompactionResult;
 import dev.basalt.internal.checkpoint.CheckpointContent;
@@ -65,7 +66,7 @@ public final class Store implements AutoCloseable {
     private final long recordsReplayed;
     private final OpenState open;
     private final Namespaces namespaces;
-    private final IndexGrowth indexGrowth = new IndexGrowth();
+    private final WorkAhead workAhead = new WorkAhead();
     private final ExpiryLedger ledger;
     private final WritePath writes;
     private final Reads reads;
@@ -96,7 +97,7 @@ public final class Store implements AutoCloseable {
             this.log = SegmentLog.create(io, lock.directory(), storeId, options.segmentSizeBytes(),
                     options.mappedAppends());
             this.open = new OpenState(log);
-            this.namespaces = new Namespaces(log, hashSeed, usage, indexGrowth::wake);
+            this.namespaces = new Namespaces(log, hashSeed, usage, workAhead::indexGrowthNear);
             this.ledger = new ExpiryLedger(namespaces);
             namespaces.useExpiryLedger(ledger);
             Recovery recovery = new Recovery(hashSeed, usage);
@@ -128,7 +129,10 @@ public final class Store implements AutoCloseable {
             this.background = BackgroundThreads.start(options, nanoClock, sweep::sweepDue, this::periodicForce,
                     compactions::background, () -> relayouts.excluding(checkpointing::runIfDue), log::writeSealedHints,
                     relayouts::step, listingCatchUp::step);
-            indexGrowth.start(namespaces);
+            if (options.durability() == Durability.PERIODIC) {
+                log.onEighthAppended(workAhead::logGrew);
+            }
+            workAhead.start(namespaces, log);
             for (RecoveryReport.Damage damage : report.corruptRecords()) {
                 LOG.log(System.Logger.Level.WARNING, "recovery skipped damaged records: " + damage);
             }
@@ -444,7 +448,7 @@ public final class Store implements AutoCloseable {
         boolean flushed = false;
         try {
             background.stop();
-            indexGrowth.stop();
+            workAhead.stop();
             if (!log.failed()) {
                 writes.flush();
                 flushed = !log.failed();

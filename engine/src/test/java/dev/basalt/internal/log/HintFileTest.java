@@ -101,7 +101,7 @@ class HintFileTest {
                 log.put("NS", "key-" + records++, "v".repeat(1000));
             }
             // Captured now: segments 1 to 3 sealed, 4 active. Segment 3's hint is still pending.
-            CoveredLog covered = log.log.coveredLog();
+            CoveredLog covered = log.log.coveredLog(-1);
             assertThat(covered.activeSegmentId()).isEqualTo(4);
             while (log.log.segmentCount() < 5) {
                 log.put("NS", "key-" + records++, "v".repeat(1000));
@@ -134,7 +134,7 @@ class HintFileTest {
             for (int i = 0; i < 5; i++) {
                 log.put("NS", "key-" + records++, "v".repeat(1000));
             }
-            covered = log.log.coveredLog(); // mid segment 2
+            covered = log.log.coveredLog(-1); // mid segment 2
             while (log.log.segmentCount() < 5) {
                 log.put("NS", "key-" + records++, "v".repeat(1000));
             }

@@ -13,15 +13,17 @@ import dev.basalt.testing.TestFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The store's index-growth thread ({@link IndexGrowth}): a namespace whose keys enter the last
+ * The store's work-ahead thread ({@link WorkAhead}): a namespace whose keys enter the last
  * eighth before its index grows gets the next table allocated beside the writer, the growth moves
- * into it, and every key reads back across a close and an open.
+ * into it, and every key reads back across a close and an open; in PERIODIC mode the log is
+ * forced each time the writers append another eighth of a segment.
  */
-class IndexGrowthTest {
+class WorkAheadTest {
     /** The 65,536-slot table a namespace has from 36,865 keys holds 49,152; its next is prepared from 43,008. */
     private static final int PREPARED_FROM = 43_008;
     private static final long NEXT_TABLE_BYTES = 98_304 * 16L;
@@ -51,6 +53,58 @@ class IndexGrowthTest {
         } finally {
             TestFiles.deleteRecursively(dir);
         }
+    }
+
+    @Test
+    void periodicModeForcesTheLogEachEighthOfASegment() throws Exception {
+        // A 1 MiB segment (eighths of 128 KiB) and a periodic sync that never comes in the test.
+        inStore(Durability.PERIODIC, db -> {
+            KvNamespace ns = db.namespace("forced");
+            byte[] value = new byte[1000];
+            for (int eighth = 1; eighth <= 4; eighth++) {
+                long before = db.stats().logSyncs();
+                for (int i = 0; i < 130; i++) { // 130 records of about 1 KiB: past the next eighth
+                    ns.put("key-" + eighth + "-" + i, value);
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (db.stats().logSyncs() == before && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(db.stats().logSyncs()).as("a force behind the writer, eighth " + eighth).isGreaterThan(before);
+            }
+            assertThat(db.stats().segmentCount()).as("no roll forced anything").isEqualTo(1);
+        });
+    }
+
+    @Test
+    void otherModesAreNotForcedBehindTheWriter() throws Exception {
+        inStore(Durability.GROUP_COMMIT, db -> {
+            KvNamespace ns = db.namespace("grouped"); // its record is forced at once
+            WriteBatch batch = WriteBatch.create();
+            for (int i = 0; i < 500; i++) { // about 520 KiB in one batch: one fsync
+                batch.put("key-" + i, new byte[1000]);
+            }
+            long before = db.stats().logSyncs();
+            ns.write(batch);
+            Thread.sleep(200);
+            assertThat(db.stats().logSyncs() - before).as("the batch's own fsync only").isEqualTo(1);
+        });
+    }
+
+    /** Runs {@code body} in a fresh store with 1 MiB segments and a periodic sync an hour apart. */
+    private static void inStore(Durability durability, StoreBody body) throws Exception {
+        Path dir = Files.createTempDirectory("basalt-force-behind");
+        BasaltOptions options = BasaltOptions.defaults().withDurability(durability)
+                .withPeriodicSyncInterval(Duration.ofHours(1)).withSegmentSize(1 << 20).withCheckpointInterval(0);
+        try (Basalt db = Basalt.open(dir, options)) {
+            body.run(db);
+        } finally {
+            TestFiles.deleteRecursively(dir);
+        }
+    }
+
+    private interface StoreBody {
+        void run(Basalt db) throws Exception;
     }
 
     private static void putKeys(KvNamespace ns, int from, int to) {
