@@ -5,6 +5,7 @@ import static dev.basalt.internal.index.SlotTable.EMPTY_HASH;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 import org.agrona.DirectBuffer;
 
 /**
@@ -53,8 +54,8 @@ import org.agrona.DirectBuffer;
  * explicitly, because the writer cannot know when the last such reader has left; the
  * garbage collector frees its direct buffers (through their cleaner) once no reader refers
  * to it. Peak memory during a growth is therefore old + new = 2.5x the old table, until the
- * next GC. The new table is usually allocated ahead by a background thread
- * ({@link #prepareGrowth}, {@link NextTable}), so that the writer only copies. It is one step
+ * next GC. The new table is usually allocated ahead by another thread ({@link #prepareGrowth},
+ * {@link NextTable}), so that the writer only copies. It is one step
  * larger ({@link SlotTable}: x1.5 or x1.33) when at least
  * half the old capacity is live, else it has the same size (a rehash that drops the
  * tombstones). Either way the new table is at most 0.5625 full, so the next rehash is at
@@ -129,7 +130,7 @@ public final class HashIndex implements AutoCloseable {
 
     /**
      * Allocates the table the next growth moves into, when that growth is near ({@link NextTable}).
-     * Background thread; returns whether it allocated one.
+     * Any thread but the writer (the work-ahead thread); returns whether it allocated one.
      */
     public boolean prepareGrowth() {
         return next.prepare(this);
@@ -137,7 +138,7 @@ public final class HashIndex implements AutoCloseable {
 
     /** Sets what the writer runs when a growth nears: a wake of the thread that calls {@link #prepareGrowth}. */
     public void onGrowthNear(Runnable hook) {
-        this.growthNear = java.util.Objects.requireNonNull(hook, "hook");
+        this.growthNear = Objects.requireNonNull(hook, "hook");
     }
 
     /** Rebuilds the table to hold {@code keys}, at least the live ones; returns the old one. */

@@ -3,8 +3,8 @@ package dev.basalt.internal.index;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The table a {@link HashIndex}'s next growth moves into, allocated ahead of time by a background
- * thread, so that the writer's rehash only copies slots. Fresh direct memory costs more to get
+ * The table a {@link HashIndex}'s next growth moves into, allocated ahead of time by another
+ * thread (the store's {@code basalt-work-ahead}), so that the writer's rehash only copies slots. Fresh direct memory costs more to get
  * than to fill: {@code allocateDirect} zeroes it, and every page's first touch is a fault. On our
  * 2-vCPU VM a 24 MiB table took 70 ms to allocate, and the growth at 786,432 keys held the append
  * lock for about 80 ms of a 1 M-key load's 2.4 s, every growth of that load 290 ms together.
@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * only for tables of {@link #MIN_PREPARED_SLOTS} slots or more (a smaller one is allocated in
  * well under a millisecond). The cost is memory held early: a namespace whose key count stays in
  * that last eighth keeps the next table (1.33x or 1.5x the current one) allocated and unused.
- * The eighth is what a busy background thread needs: at a loading writer's pace (a key a
- * microsecond) it is 100 ms of writes at 786,432 keys, about one background checkpoint's work.
- * A writer that grows the table before the prepared one is there allocates its own, as before.
+ * The eighth leaves that thread time to be scheduled and to allocate: at a loading writer's pace
+ * (a key a microsecond) it is 100 ms of writes at 786,432 keys. A writer that grows the table
+ * before the prepared one is there allocates its own, as before.
  *
- * <p>Threads: {@link #prepare} on the background thread, {@link #take} on the writer,
+ * <p>Threads: {@link #prepare} on the work-ahead thread, {@link #take} on the writer,
  * {@link #free} on the writer at close. A table here was never published to readers, so one
  * that does not fit is freed at once.
  */
@@ -28,8 +28,8 @@ final class NextTable {
     private final AtomicReference<SlotTable> prepared = new AtomicReference<>();
 
     /**
-     * The used slots (live and deleted) from which {@code t}'s next table is prepared; -1 for a
-     * table too small to bother.
+     * The live keys from which {@code t}'s next table is prepared; -1 for a table too small to
+     * bother (or at the largest size).
      */
     static int prepareAt(SlotTable t) {
         return t.capacitySlots < MIN_PREPARED_SLOTS || t.capacitySlots >= SlotTable.MAX_CAPACITY_SLOTS ? -1
@@ -38,7 +38,7 @@ final class NextTable {
 
     /**
      * Allocates the table {@code index}'s current one grows into, if its live keys are in the
-     * last eighth before that growth and none of that size is prepared. Background thread.
+     * last eighth before that growth and none of that size is prepared. Work-ahead thread.
      *
      * @return whether a table was allocated (work done)
      */
