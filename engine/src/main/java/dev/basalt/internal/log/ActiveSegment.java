@@ -51,8 +51,12 @@ final class ActiveSegment {
      * real tmpfs).
      */
     long failedAppendEnd;
-    /** Writer-only: the eighth of the segment the appends last reached ({@link #passedAnotherEighth}). */
-    private long eighthReached;
+    /**
+     * Writer-only: the offset whose reaching {@link #passedAnotherEighth} reports next (the first
+     * eighth boundary; then the boundary after the tail it reported), so that an append compares
+     * and divides only when it crosses one.
+     */
+    private long nextEighthAt;
     /** The shared mapping appends copy into, or null when they go through {@link #channel}. */
     private SharedMapping mapping;
     /**
@@ -100,6 +104,7 @@ final class ActiveSegment {
         this.tail = tail;
         this.mapping = mapping;
         this.backedEnd = tail;
+        this.nextEighthAt = segment.capacityBytes() >>> 3;
     }
 
     /**
@@ -123,11 +128,11 @@ final class ActiveSegment {
 
     /** Whether the appends passed another eighth of the segment since the last true. Writer-only. */
     boolean passedAnotherEighth() {
-        long eighth = tail / (segment.capacityBytes() >>> 3);
-        if (eighth <= eighthReached) {
+        if (tail < nextEighthAt) {
             return false;
         }
-        eighthReached = eighth;
+        long eighthBytes = segment.capacityBytes() >>> 3;
+        nextEighthAt = (tail / eighthBytes + 1) * eighthBytes;
         return true;
     }
 
