@@ -100,6 +100,7 @@ class JfrEventsTest {
         assertThat(pass.getString("directory")).isEqualTo(storeDir);
         assertThat(pass.getInt("segmentsCompacted")).isPositive();
         assertThat(pass.getLong("recordsDropped")).isGreaterThanOrEqualTo(20);
+        assertThat(pass.getLong("recordsDroppedUnread")).isBetween(0L, pass.getLong("recordsDropped"));
         assertThat(pass.getLong("bytesReclaimed")).isPositive();
 
         List<RecordedEvent> allCheckpoints = named(events, "dev.basalt.Checkpoint");

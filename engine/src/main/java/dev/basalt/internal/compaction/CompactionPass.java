@@ -31,7 +31,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <ol>
  *     <li>copy its live records to the end of the log with their own sequence numbers,
  *         repointing the index with a compare-and-set on the old location, one record per hold
- *         of the append lock so a writer waits for at most one record's copy;</li>
+ *         of the append lock so a writer waits for at most one record's copy; a victim whose
+ *         figures say it holds only superseded puts ({@link SegmentUsage}) is not read at all;</li>
  *     <li>force the log (crash point {@code COMPACTION_COPIED_FORCED});</li>
  *     <li>write the commit file naming the victim ({@code COMPACTION_COMMITTED}): from here it is
  *         garbage, and recovery finishes its deletion if a crash interrupts it;</li>
@@ -77,6 +78,7 @@ public final class CompactionPass {
     private long bytesCopied;
     private long tombstonesKept;
     private long recordsDropped;
+    private long recordsDroppedUnread;
     /** Per record of the current window: dropped without the lock. */
     private final boolean[] superseded = new boolean[SUPERSEDED_WINDOW];
     /**
@@ -181,7 +183,14 @@ public final class CompactionPass {
         long now = host.nowEpochSeconds();
         for (int i = 0; i < victims.size(); i++) {
             Segment victim = victims.get(i);
-            copyLiveRecords(victim, floors[i], now);
+            long supersededRecords = recordsIfOnlySuperseded(victim);
+            if (supersededRecords >= 0) {
+                assert noRecordLive(victim);
+                recordsDropped += supersededRecords;
+                recordsDroppedUnread += supersededRecords;
+            } else {
+                copyLiveRecords(victim, floors[i], now);
+            }
             retire(victim);
             done += victim.dataEnd();
             progress.progress(done, total);
@@ -210,6 +219,57 @@ public final class CompactionPass {
             host.unlockStep();
         }
         return floors;
+    }
+
+    /**
+     * The victim's record count when every record in it is a put without an expiration that no
+     * index points at ({@link SegmentUsage#holdsOnlySupersededPuts}): each would be dropped, so
+     * the victim is retired unread. Else -1.
+     */
+    private long recordsIfOnlySuperseded(Segment victim) {
+        host.lockStep();
+        try {
+            SegmentUsage usage = host.usage();
+            int id = (int) victim.id();
+            return usage.holdsOnlySupersededPuts(id) ? usage.records(id) : -1;
+        } finally {
+            host.unlockStep();
+        }
+    }
+
+    /**
+     * What the figures promised, checked record by record (assertions only, as in the tests):
+     * every record is a put without an expiration, and no index points at it. One record per
+     * hold of the append lock, as a pass that reads its victim takes it.
+     */
+    private boolean noRecordLive(Segment victim) {
+        collectOffsets(victim);
+        UnsafeBuffer b = victim.buffer();
+        for (int i = 0; i < offsets.size(); i++) {
+            int offset = offsets.getInt(i);
+            if (Records.type(b, offset) != LogFormat.TYPE_PUT
+                    || Records.expirationEpochSeconds(b, offset) != Limits.NO_EXPIRATION) {
+                throw new AssertionError("a guarded record at " + offset + " of segment " + victim.id());
+            }
+            letWaitingWritersThrough();
+            host.lockStep();
+            try {
+                LiveKeys keys = host.liveKeys(b, Records.namespaceOffset(b, offset),
+                        Records.namespaceLength(b, offset));
+                if (keys != null && keys.isLiveAt(b, Records.keyOffset(b, offset), Records.keyLength(b, offset),
+                        Locations.of(victim.id(), offset))) {
+                    throw new AssertionError("a live record at " + offset + " of segment " + victim.id());
+                }
+            } finally {
+                host.unlockStep();
+            }
+        }
+        return true;
+    }
+
+    /** Records dropped so far with their victim retired unread ({@link #recordsIfOnlySuperseded}). */
+    public long recordsDroppedUnread() {
+        return recordsDroppedUnread;
     }
 
     /** Steps 3 to 5 for one victim whose live records are copied: force, commit, delete. */
@@ -261,7 +321,8 @@ public final class CompactionPass {
         }
     }
 
-    private void copyLiveRecords(Segment victim, long minSequenceElsewhere, long now) {
+    /** The offsets of the victim's intact records, in {@link #offsets}. */
+    private void collectOffsets(Segment victim) {
         offsets.clear();
         SegmentScanner.scan(victim.buffer(), victim.dataEnd(), victim.mask(), new SegmentScanner.Listener() {
             @Override
@@ -274,6 +335,10 @@ public final class CompactionPass {
                 // Damage was reported at open; a damaged record is not live and is not copied.
             }
         });
+    }
+
+    private void copyLiveRecords(Segment victim, long minSequenceElsewhere, long now) {
+        collectOffsets(victim);
         // A record the index certainly left behind is dropped without the lock, its index probe
         // paid while writers run (CompactionHost.markSuperseded); the rest are decided under it.
         // One record per lock hold, and a waiting writer goes first between two records: a writer
@@ -387,7 +452,7 @@ public final class CompactionPass {
             int keyLength, byte[] metadata, DirectBuffer value, int valueOffset, int valueLength) {
         long moved = log.append(type, sequence, expiration, namespace, key, keyOffset, keyLength, metadata, value,
                 valueOffset, valueLength);
-        host.usage().noteSequence(Locations.segmentId(moved), sequence);
+        host.usage().noteRecord(Locations.segmentId(moved), sequence, type, expiration);
         if (type == LogFormat.TYPE_PUT) {
             recordsCopied++;
         }

@@ -36,13 +36,17 @@ public final class CompactionPassEvent extends Event {
     @Label("Records Dropped")
     public long recordsDropped;
 
+    @Label("Records Dropped Unread")
+    @Description("Of the records dropped, those of victims retired unread: every record in them a superseded put")
+    public long recordsDroppedUnread;
+
     @Label("Bytes Reclaimed")
     @DataAmount
     public long bytesReclaimed;
 
     /** Sets the figures of the pass and commits, when the event is on. */
     public void finish(String directory, int segmentsCompacted, long recordsCopied, long bytesCopied,
-            long tombstonesKept, long recordsDropped, long bytesReclaimed) {
+            long tombstonesKept, long recordsDropped, long recordsDroppedUnread, long bytesReclaimed) {
         if (shouldCommit()) {
             this.directory = directory;
             this.segmentsCompacted = segmentsCompacted;
@@ -50,6 +54,7 @@ public final class CompactionPassEvent extends Event {
             this.bytesCopied = bytesCopied;
             this.tombstonesKept = tombstonesKept;
             this.recordsDropped = recordsDropped;
+            this.recordsDroppedUnread = recordsDroppedUnread;
             this.bytesReclaimed = bytesReclaimed;
             commit();
         }

@@ -111,11 +111,12 @@ final class CompactionRuns {
             open.checkLogHealthy();
             CompactionPassEvent passEvent = new CompactionPassEvent(); // JFR, off by default
             passEvent.begin();
-            CompactionResult result = new CompactionPass(host.get(), progress,
-                    IoPacer.parking(bytesPerSecond, nanoClock), victimOffsets)
-                    .run(victims);
+            CompactionPass pass = new CompactionPass(host.get(), progress, IoPacer.parking(bytesPerSecond, nanoClock),
+                    victimOffsets);
+            CompactionResult result = pass.run(victims);
             passEvent.finish(log.directory().toString(), result.segmentsCompacted(), result.recordsCopied(),
-                    result.bytesCopied(), result.tombstonesKept(), result.recordsDropped(), result.bytesReclaimed());
+                    result.bytesCopied(), result.tombstonesKept(), result.recordsDropped(), pass.recordsDroppedUnread(),
+                    result.bytesReclaimed());
             if (result.segmentsCompacted() > 0) {
                 checkpointSchedule.compactionRemovedSegments();
                 passesRun++;

@@ -172,7 +172,7 @@ final class Recovery implements RecoverySink {
             DirectBuffer names, int namesOffset, int namespaceLength, int keyLength, boolean checked) {
         recordsReplayed++;
         maxSequence = Math.max(maxSequence, sequence);
-        usage.noteSequence(Locations.segmentId(location), sequence);
+        usage.noteRecord(Locations.segmentId(location), sequence, type, expirationEpochSeconds);
         Replayed ns = namespace(names, namesOffset, namespaceLength);
         switch (type) {
             case LogFormat.TYPE_NAMESPACE_CREATE:
@@ -392,7 +392,7 @@ final class Recovery implements RecoverySink {
             int segmentId = (int) covered.segmentIds()[i];
             usage.addLive(segmentId, checkpoint.liveBytes()[i]);
             if (checkpoint.minSequences()[i] != Long.MAX_VALUE) {
-                usage.noteSequence(segmentId, checkpoint.minSequences()[i]);
+                usage.noteUncounted(segmentId, checkpoint.minSequences()[i]);
             }
         }
         ledger.restoreCount(checkpoint.liveExpiringKeys());

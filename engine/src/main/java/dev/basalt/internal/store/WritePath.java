@@ -128,7 +128,7 @@ final class WritePath {
             long location = log.append(type, sequence, expirationEpochSeconds, ns.nameBytes(), key, keyOffset,
                     keyLength, metadata, value, valueOffset, valueLength);
             CrashPoints.hit(CrashPoint.WRITE_AFTER_APPEND);
-            usage.noteSequence(Locations.segmentId(location), sequence);
+            usage.noteRecord(Locations.segmentId(location), sequence, type, expirationEpochSeconds);
             appendedSequence = sequence;
             switch (durability) {
                 case SYNC_EACH_WRITE:
@@ -184,7 +184,7 @@ final class WritePath {
             appendedSequence = last;
             for (int i = 0; i < count; i++) {
                 BatchEntry entry = entries.get(i);
-                usage.noteSequence(Locations.segmentId(locations[i]), first + i);
+                usage.noteRecord(Locations.segmentId(locations[i]), first + i, entry.type(), entry.expirationEpochSeconds());
                 Update update = new Update(first + i, ns, hashes[i], entry.key(), locations[i], entry.type());
                 if (durability == Durability.GROUP_COMMIT) {
                     pending.addLast(update);
@@ -232,7 +232,7 @@ final class WritePath {
         long sequence = ++lastSequence;
         long location = log.append(type, sequence, Limits.NO_EXPIRATION, ns.nameBytes(), null, null, null, 0, 0);
         CrashPoints.hit(CrashPoint.NAMESPACE_RECORD_APPENDED);
-        usage.noteSequence(Locations.segmentId(location), sequence);
+        usage.noteRecord(Locations.segmentId(location), sequence, type, Limits.NO_EXPIRATION);
         appendedSequence = sequence;
         log.force();
         CrashPoints.hit(CrashPoint.NAMESPACE_RECORD_FORCED);
