@@ -25,6 +25,8 @@ final class EntryChunks {
     static final int DEFAULT_CHUNK_BYTES = 1 << 20;
     private static final int FILL_BITS = 21;
     private final int chunkBytes;
+    /** Where a new chunk of the default size comes from: allocated here, or prepared ahead ({@link SpareChunk}). */
+    private SpareChunk spare;
     private final List<UnsafeBuffer> chunks = new ArrayList<>();
     /** Bytes used and entries held, per chunk. */
     private final IntArrayList fills = new IntArrayList();
@@ -47,7 +49,7 @@ final class EntryChunks {
         }
         int last = chunks.size() - 1;
         if (last < 0 || fills.getInt(last) + length > chunkBytes) {
-            chunks.add(new UnsafeBuffer(ByteBuffer.allocateDirect(chunkBytes)));
+            chunks.add(spare != null ? spare.take() : new UnsafeBuffer(ByteBuffer.allocateDirect(chunkBytes)));
             fills.addInt(0);
             counts.addInt(0);
             last++;
@@ -56,6 +58,13 @@ final class EntryChunks {
         fills.setInt(last, at + length);
         counts.setInt(last, counts.getInt(last) + 1);
         return at;
+    }
+
+    /** Takes new chunks from {@code spare} from now on (chunks of the default size only). Writer-only. */
+    void takeChunksFrom(SpareChunk spare) {
+        if (chunkBytes == DEFAULT_CHUNK_BYTES) {
+            this.spare = spare;
+        }
     }
 
     /** The chunk the last {@link #append} placed its entry in. */

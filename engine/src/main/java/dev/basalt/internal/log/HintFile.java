@@ -61,6 +61,11 @@ public final class HintFile {
             this.added = new EntryChunks(chunkBytes);
         }
 
+        /** New chunks of entries come from {@code spare} from now on (the active segment's builder). */
+        void takeChunksFrom(SpareChunk spare) {
+            added.takeChunksFrom(spare);
+        }
+
         /**
          * Adds the record found at {@code offset} of {@code segment} (a header that checked
          * valid), which lies at {@code recordOffset} of its segment file.

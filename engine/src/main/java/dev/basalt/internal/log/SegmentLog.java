@@ -39,8 +39,8 @@ public final class SegmentLog implements AutoCloseable {
     private final RecordEncoder encoder = new RecordEncoder();
     private final BatchAppender batchAppender = new BatchAppender();
     private final Object forceLock = new Object();
-    /** Run by the writer each time the active segment passes another eighth ({@link #onEighthAppended}). */
-    private volatile Runnable eighthAppended;
+    /** What the writer leaves to another thread: a force behind it, hint memory and backed pages ahead. */
+    private final WriterAhead ahead = new WriterAhead();
     /** Hints of sealed segments the roll left for {@link #writeSealedHints}. */
     private final SealedHints sealedHints;
     private final SegmentTable segments = new SegmentTable();
@@ -135,6 +135,7 @@ public final class SegmentLog implements AutoCloseable {
         try {
             active = new ActiveSegment(segment, channel, hints, tail,
                     ActiveSegment.mappingForAppends(io, segment, mappedAppends));
+            hints.takeChunksFrom(ahead.spareChunk());
         } catch (IOException e) {
             throw new BasaltException("cannot map " + segment.path() + " for appends: " + e, e);
         }
@@ -146,6 +147,7 @@ public final class SegmentLog implements AutoCloseable {
             throw new BasaltException("segment id " + id + " exceeds the limit " + Integer.MAX_VALUE);
         }
         ActiveSegment created = ActiveSegment.create(io, dir, storeId, id, newSegmentCapacityBytes, mappedAppends);
+        created.hints.takeChunksFrom(ahead.spareChunk());
         install(created.segment);
         return created;
     }
@@ -266,7 +268,7 @@ public final class SegmentLog implements AutoCloseable {
             target.hints.add(encoder.encoded(), 0, (int) offset);
             target.segment.publishDataEnd(target.tail);
             appendedBytes.lazySet(appendedBytes.get() + length);
-            noteEighth(target);
+            ahead.afterAppend(target);
             return Locations.of(target.segment.id(), offset);
         } catch (IOException e) {
             throw new BasaltException("cannot append to " + active.segment.path() + " at offset " + active.tail
@@ -315,7 +317,7 @@ public final class SegmentLog implements AutoCloseable {
             }
             target.segment.publishDataEnd(target.tail);
             appendedBytes.lazySet(appendedBytes.get() + target.tail - start);
-            noteEighth(target);
+            ahead.afterAppend(target);
             return locations;
         } catch (IOException e) {
             throw new BasaltException("cannot append a batch to " + active.segment.path() + " at offset "
@@ -323,21 +325,18 @@ public final class SegmentLog implements AutoCloseable {
         }
     }
 
-    /**
-     * Has {@code hook} run by the writer (under the append lock: it must not block) each time the
-     * appends pass another eighth of the active segment; set once, at open. {@code PERIODIC} mode
-     * forces the segment then on another thread, so that a roll's force under the lock finds at
-     * most an eighth unflushed.
-     */
-    public void onEighthAppended(Runnable hook) {
-        this.eighthAppended = hook;
+    /** The hooks by which the writer wakes another thread to do its work ahead or behind it. */
+    public WriterAhead ahead() {
+        return ahead;
     }
 
-    private void noteEighth(ActiveSegment target) {
-        Runnable hook = eighthAppended;
-        if (hook != null && target.passedAnotherEighth()) {
-            hook.run();
+    /** Does what {@link WriterAhead#prepare} says, for the active segment; the work-ahead thread, when woken. */
+    public void prepareAhead() {
+        ActiveSegment target;
+        synchronized (forceLock) {
+            target = active;
         }
+        ahead.prepare(target);
     }
 
     /**
@@ -350,6 +349,7 @@ public final class SegmentLog implements AutoCloseable {
         ActiveSegment next;
         boolean hintsBehind;
         synchronized (forceLock) {
+            sealed.endAppends();
             sealed.eraseFailedAppends();
             forceOrFail(sealed);
             CrashPoints.hit(CrashPoint.ROLL_SEALED_FORCED);
@@ -471,6 +471,7 @@ public final class SegmentLog implements AutoCloseable {
     private void closeQuietly() {
         if (active != null) {
             try {
+                active.endAppends();
                 if (fsyncFailure == null) {
                     writeSealedHints();
                     // A clean close leaves the active segment's hint, so the next open need not

@@ -130,8 +130,9 @@ public final class Store implements AutoCloseable {
                     compactions::background, () -> relayouts.excluding(checkpointing::runIfDue), log::writeSealedHints,
                     relayouts::step, listingCatchUp::step);
             if (options.durability() == Durability.PERIODIC) {
-                log.onEighthAppended(workAhead::logGrew);
+                log.ahead().onEighthAppended(workAhead::logGrew);
             }
+            log.ahead().onPrepareWanted(workAhead::logAheadWanted);
             workAhead.start(namespaces, log);
             for (RecoveryReport.Damage damage : report.corruptRecords()) {
                 LOG.log(System.Logger.Level.WARNING, "recovery skipped damaged records: " + damage);

@@ -1,0 +1,63 @@
+package dev.basalt.internal.log;
+
+import java.io.IOException;
+
+/**
+ * What an appending writer hands to another thread rather than do under the append lock, and
+ * the hooks that wake that thread (the store's work-ahead thread):
+ * <ul>
+ *   <li>{@link #onEighthAppended}: the active segment passed another eighth of its capacity
+ *       ({@code PERIODIC} forces it behind the writer, so a roll's force finds little to do);</li>
+ *   <li>{@link #onPrepareWanted}: the next hint chunk was taken ({@link SpareChunk}), or the
+ *       mapped segment's backed pages run low ({@link ActiveSegment#backingRunsLow}): the thread
+ *       calls {@link SegmentLog#prepareAhead}.</li>
+ * </ul>
+ * A hook runs on the writer, under the append lock: it must not block.
+ */
+public final class WriterAhead {
+    private static final System.Logger LOG = System.getLogger(WriterAhead.class.getName());
+    private final SpareChunk spareChunk = new SpareChunk();
+    private volatile Runnable eighthAppended;
+    private volatile Runnable prepareWanted;
+
+    /** Has {@code hook} run each time the appends pass another eighth of the active segment; set once, at open. */
+    public void onEighthAppended(Runnable hook) {
+        this.eighthAppended = hook;
+    }
+
+    /** Has {@code hook} run when {@link SegmentLog#prepareAhead} has work; set once, at open. */
+    public void onPrepareWanted(Runnable hook) {
+        this.prepareWanted = hook;
+    }
+
+    /**
+     * Readies the next hint chunk and backs {@code active}'s pages ahead of the writer. A failure
+     * to back (disk full) is left to the writer, which backs what it needs itself and reports it.
+     */
+    void prepare(ActiveSegment active) {
+        spareChunk.prepare();
+        try {
+            if (active != null) {
+                active.backAhead();
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "backing " + active.segment.path() + " ahead failed: " + e);
+        }
+    }
+
+    SpareChunk spareChunk() {
+        return spareChunk;
+    }
+
+    /** After an append to {@code target}: wakes the hooks that have work. Writer-only. */
+    void afterAppend(ActiveSegment target) {
+        Runnable eighth = eighthAppended;
+        if (eighth != null && target.passedAnotherEighth()) {
+            eighth.run();
+        }
+        Runnable prepare = prepareWanted;
+        if (prepare != null && (!spareChunk.ready() || target.backingRunsLow())) {
+            prepare.run();
+        }
+    }
+}
