@@ -28,8 +28,9 @@ package dev.basalt;
  * @param namespaces the number of namespaces
  * @param logSyncs fsyncs of the log that completed: one per write in {@code SYNC_EACH_WRITE},
  *     one per batch of concurrent writers in {@code GROUP_COMMIT}, about one a second in
- *     {@code PERIODIC} and one per eighth of a segment written (so that a segment's roll finds
- *     little to force), plus those of {@code sync()}, segment rolls and compaction
+ *     {@code PERIODIC} and one per eighth of a segment written, or per 4 MiB if that is more
+ *     (so that a segment's roll finds little to force), plus those of {@code sync()}, segment
+ *     rolls and compaction
  */
 public record BasaltStats(
         long liveKeys,

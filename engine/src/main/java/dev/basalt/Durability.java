@@ -41,8 +41,9 @@ public enum Durability {
     /**
      * The fast mode for bulk loads and caches. A write returns once its record is in the OS
      * page cache; a background fsync runs every {@link BasaltOptions#periodicSyncInterval()}
-     * (default 1 s), and also each time the writes fill another eighth of a segment (so that
-     * sealing a full segment, which forces it, finds little left to write). A killed process
+     * (default 1 s), and also each time the writes fill another eighth of a segment, or 4 MiB
+     * if that is more (so that sealing a full segment, which forces it, finds little left to
+     * write). A killed process
      * loses nothing, but a power loss or kernel crash loses up to about the last second of
      * acknowledged writes (less when they are fast). Choose it only when those writes can be
      * redone or lost.

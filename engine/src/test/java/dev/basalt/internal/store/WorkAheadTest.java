@@ -57,28 +57,44 @@ class WorkAheadTest {
 
     @Test
     void periodicModeForcesTheLogEachEighthOfASegment() throws Exception {
-        // A 1 MiB segment (eighths of 128 KiB) and a periodic sync that never comes in the test.
-        inStore(Durability.PERIODIC, db -> {
+        // A 32 MiB segment (eighths of 4 MiB) and a periodic sync that never comes in the test.
+        inStore(Durability.PERIODIC, 32 << 20, db -> {
             KvNamespace ns = db.namespace("forced");
             byte[] value = new byte[1000];
             for (int eighth = 1; eighth <= 4; eighth++) {
                 long before = db.stats().logSyncs();
-                for (int i = 0; i < 130; i++) { // 130 records of about 1 KiB: past the next eighth
+                for (int i = 0; i < 4200; i++) { // 4,200 records of about 1 KiB: past the next eighth
                     ns.put("key-" + eighth + "-" + i, value);
                 }
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (db.stats().logSyncs() == before && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
-                assertThat(db.stats().logSyncs()).as("a force behind the writer, eighth " + eighth).isGreaterThan(before);
+                assertThat(db.stats().logSyncs()).as("a force behind the writer, eighth " + eighth)
+                        .isGreaterThan(before);
             }
             assertThat(db.stats().segmentCount()).as("no roll forced anything").isEqualTo(1);
         });
     }
 
+    /** An eighth of a 1 MiB segment is under the 4 MiB step: the roll's own force is small enough. */
+    @Test
+    void smallSegmentsAreNotForcedBehindTheWriter() throws Exception {
+        inStore(Durability.PERIODIC, 1 << 20, db -> {
+            KvNamespace ns = db.namespace("small");
+            long before = db.stats().logSyncs();
+            for (int i = 0; i < 900; i++) { // about 0.9 MiB: seven eighths of the segment, no roll
+                ns.put("key-" + i, new byte[1000]);
+            }
+            Thread.sleep(200);
+            assertThat(db.stats().segmentCount()).isEqualTo(1);
+            assertThat(db.stats().logSyncs() - before).as("no force behind the writer").isZero();
+        });
+    }
+
     @Test
     void otherModesAreNotForcedBehindTheWriter() throws Exception {
-        inStore(Durability.GROUP_COMMIT, db -> {
+        inStore(Durability.GROUP_COMMIT, 1 << 20, db -> {
             KvNamespace ns = db.namespace("grouped"); // its record is forced at once
             WriteBatch batch = WriteBatch.create();
             for (int i = 0; i < 500; i++) { // about 520 KiB in one batch: one fsync
@@ -91,11 +107,11 @@ class WorkAheadTest {
         });
     }
 
-    /** Runs {@code body} in a fresh store with 1 MiB segments and a periodic sync an hour apart. */
-    private static void inStore(Durability durability, StoreBody body) throws Exception {
+    /** Runs {@code body} in a fresh store with segments of {@code segmentBytes} and a periodic sync an hour apart. */
+    private static void inStore(Durability durability, long segmentBytes, StoreBody body) throws Exception {
         Path dir = Files.createTempDirectory("basalt-force-behind");
         BasaltOptions options = BasaltOptions.defaults().withDurability(durability)
-                .withPeriodicSyncInterval(Duration.ofHours(1)).withSegmentSize(1 << 20).withCheckpointInterval(0);
+                .withPeriodicSyncInterval(Duration.ofHours(1)).withSegmentSize(segmentBytes).withCheckpointInterval(0);
         try (Basalt db = Basalt.open(dir, options)) {
             body.run(db);
         } finally {
