@@ -22,7 +22,13 @@ import java.util.SplittableRandom;
  * queued behind a slow operation is counted too (no coordinated omission).
  *
  * <pre>java -Xmx8g &lt;the engine's flags&gt; -cp benchmarks/target/benchmarks.jar
- *     dev.basalt.benchmarks.MixedLatencyProfile [store=basalt] [seconds=20] [keys=1000000] [opsPerSecond=0]</pre>
+ *     dev.basalt.benchmarks.MixedLatencyProfile [store=basalt] [seconds=20] [keys=1000000] [opsPerSecond=0]
+ *     [slowMicros=0]</pre>
+ *
+ * <p>With {@code slowMicros} above 0, every measured operation slower than that is also printed
+ * after the percentiles, {@code SLOW <epoch ms it started> <µs> <R|W>}, to line up with a JFR
+ * recording of the same run ({@code -XX:StartFlightRecording}: the engine's events, garbage
+ * collections, parks) and see what the slow ones waited for.
  *
  * <p>5 s of warm-up come before the measured seconds. Not a JMH benchmark: one run, one fork;
  * compare builds or stores by alternating runs, with nothing else running.
@@ -41,19 +47,24 @@ public final class MixedLatencyProfile {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int keys = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
         long opsPerSecond = args.length > 3 ? Long.parseLong(args[3]) : 0;
+        long slowNanos = args.length > 4 ? Long.parseLong(args[4]) * 1_000 : 0;
         PeerData data = PeerData.load(store, keys, VALUE_BYTES,
                 PeerData.settings(Durability.PERIODIC, keys, VALUE_BYTES, true));
         try {
             Mix mix = new Mix(data, keys, opsPerSecond);
-            mix.run(WARM_UP_SECONDS, new Latencies(), new Latencies());
+            mix.run(WARM_UP_SECONDS, new Latencies(), new Latencies(), null);
             Latencies reads = new Latencies();
             Latencies puts = new Latencies();
-            mix.run(seconds, reads, puts);
+            SlowOperations slow = slowNanos > 0 ? new SlowOperations(slowNanos) : null;
+            mix.run(seconds, reads, puts, slow);
             System.out.printf(Locale.ROOT, "%s, %d keys, %s: %d reads and %d puts in %d s%n", store, keys,
                     opsPerSecond > 0 ? opsPerSecond + " operations a second" : "flat out", reads.count, puts.count,
                     seconds);
             reads.print("reads");
             puts.print("puts");
+            if (slow != null) {
+                slow.print();
+            }
         } finally {
             data.close();
         }
@@ -77,8 +88,11 @@ public final class MixedLatencyProfile {
             this.intervalNanos = opsPerSecond > 0 ? 1e9 / opsPerSecond : 0;
         }
 
-        void run(int seconds, Latencies reads, Latencies puts) {
+        void run(int seconds, Latencies reads, Latencies puts, SlowOperations slow) {
             long begin = System.nanoTime();
+            if (slow != null) {
+                slow.startedAt(begin, System.currentTimeMillis());
+            }
             long end = begin + seconds * 1_000_000_000L;
             long now = begin;
             for (long i = 0; now < end && !reads.full() && !puts.full(); i++) {
@@ -105,6 +119,49 @@ public final class MixedLatencyProfile {
                 }
                 now = System.nanoTime();
                 (write ? puts : reads).add(now - started);
+                if (slow != null) {
+                    slow.note(started, now - started, write);
+                }
+            }
+        }
+    }
+
+    /** The operations slower than a threshold, with when they started. */
+    private static final class SlowOperations {
+        private static final int MAX = 1 << 20;
+        private final long thresholdNanos;
+        private final long[] startedNanos = new long[MAX];
+        private final long[] tookNanos = new long[MAX];
+        private final boolean[] write = new boolean[MAX];
+        private int count;
+        private long originNanos;
+        private long originMillis;
+
+        SlowOperations(long thresholdNanos) {
+            this.thresholdNanos = thresholdNanos;
+        }
+
+        void startedAt(long nanos, long epochMillis) {
+            originNanos = nanos;
+            originMillis = epochMillis;
+        }
+
+        void note(long started, long took, boolean isWrite) {
+            if (took > thresholdNanos && count < MAX) {
+                startedNanos[count] = started;
+                tookNanos[count] = took;
+                write[count] = isWrite;
+                count++;
+            }
+        }
+
+        void print() {
+            System.out.printf(Locale.ROOT, "over %d µs: %d operations, from %d (epoch ms)%n", thresholdNanos / 1000,
+                    count, originMillis);
+            for (int i = 0; i < count; i++) {
+                double startedMillis = originMillis + (startedNanos[i] - originNanos) / 1e6;
+                System.out.printf(Locale.ROOT, "SLOW %.3f %d %s%n", startedMillis, tookNanos[i] / 1000,
+                        write[i] ? "W" : "R");
             }
         }
     }
