@@ -205,7 +205,8 @@ class UnreadVictimsPropertyTest {
             for (int k = 0; k < KEYS; k++) {
                 String key = "key:" + k;
                 Entry entry = keys.get(key);
-                boolean expected = entry != null && (entry.expiration() == 0 || entry.expiration() > clock.epochSecond());
+                boolean expected = entry != null
+                        && (entry.expiration() == 0 || entry.expiration() > clock.epochSecond());
                 String actual = ns.get(key);
                 if (expected) {
                     assertThat(actual).as(when + ": " + name + "/" + key).isEqualTo(entry.value());

@@ -4,10 +4,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The table a {@link HashIndex}'s next growth moves into, allocated ahead of time by another
- * thread (the store's {@code basalt-work-ahead}), so that the writer's rehash only copies slots. Fresh direct memory costs more to get
- * than to fill: {@code allocateDirect} zeroes it, and every page's first touch is a fault. On our
- * 2-vCPU VM a 24 MiB table took 70 ms to allocate, and the growth at 786,432 keys held the append
- * lock for about 80 ms of a 1 M-key load's 2.4 s, every growth of that load 290 ms together.
+ * thread (the store's {@code basalt-work-ahead}), so that the writer's rehash only copies slots.
+ * Fresh direct memory costs more to get than to fill: {@code allocateDirect} zeroes it, and every
+ * page's first touch is a fault. On our 2-vCPU VM a 24 MiB table took 70 ms to allocate, and the
+ * growth at 786,432 keys held the append lock for about 80 ms of a 1 M-key load's 2.4 s, every
+ * growth of that load 290 ms together.
  *
  * <p>When: once the live keys reach 7/8 of what the current table holds before it grows, and
  * only for tables of {@link #MIN_PREPARED_SLOTS} slots or more (a smaller one is allocated in

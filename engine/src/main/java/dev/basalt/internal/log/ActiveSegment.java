@@ -45,7 +45,7 @@ final class ActiveSegment {
     /** How far ahead of a mapped append its pages are backed by a system call: 1 MiB. */
     static final int BACK_AHEAD_BYTES = 1 << 20;
     /**
-     * The least the appends pass between two reports of {@link #passedAnotherEighth}: an eighth
+     * The least the appends pass between two reports of {@link #passedAnotherForceStep}: an eighth
      * of a small segment is forced in well under a millisecond by the roll, and forcing it behind
      * the writer held the force lock a fifth of the time in the mixed benchmark (4 MiB segments,
      * 512 KiB eighths, 1,525 fsyncs in 50 s), which every roll then waited for.
@@ -71,11 +71,11 @@ final class ActiveSegment {
     /** An eighth of the capacity, at least {@link #MIN_FORCE_STEP_BYTES}. */
     private final long forceStepBytes;
     /**
-     * Writer-only: the offset whose reaching {@link #passedAnotherEighth} reports next (the first
+     * Writer-only: the offset whose reaching {@link #passedAnotherForceStep} reports next (the first
      * step boundary; then the boundary after the tail it reported), so that an append compares
      * and divides only when it crosses one.
      */
-    private long nextEighthAt;
+    private long nextForceStepAt;
     /** The shared mapping appends copy into, or null when they go through {@link #channel}. */
     private SharedMapping mapping;
     /**
@@ -126,7 +126,7 @@ final class ActiveSegment {
         this.mapping = mapping;
         this.backedEnd = tail;
         this.forceStepBytes = Math.max(segment.capacityBytes() >>> 3, MIN_FORCE_STEP_BYTES);
-        this.nextEighthAt = forceStepBytes;
+        this.nextForceStepAt = forceStepBytes;
     }
 
     /**
@@ -149,14 +149,14 @@ final class ActiveSegment {
     }
 
     /**
-     * Whether the appends passed another eighth of the segment (at least
+     * Whether the appends passed another force step (an eighth of the segment, at least
      * {@link #MIN_FORCE_STEP_BYTES}) since the last true. Writer-only.
      */
-    boolean passedAnotherEighth() {
-        if (tail < nextEighthAt) {
+    boolean passedAnotherForceStep() {
+        if (tail < nextForceStepAt) {
             return false;
         }
-        nextEighthAt = (tail / forceStepBytes + 1) * forceStepBytes;
+        nextForceStepAt = (tail / forceStepBytes + 1) * forceStepBytes;
         return true;
     }
 

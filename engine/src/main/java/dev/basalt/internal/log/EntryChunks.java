@@ -49,7 +49,7 @@ final class EntryChunks {
         }
         int last = chunks.size() - 1;
         if (last < 0 || fills.getInt(last) + length > chunkBytes) {
-            chunks.add(spare != null ? spare.take() : new UnsafeBuffer(ByteBuffer.allocateDirect(chunkBytes)));
+            chunks.add(spare != null ? spare.take() : newChunk(chunkBytes));
             fills.addInt(0);
             counts.addInt(0);
             last++;
@@ -58,6 +58,11 @@ final class EntryChunks {
         fills.setInt(last, at + length);
         counts.setInt(last, counts.getInt(last) + 1);
         return at;
+    }
+
+    /** A zeroed chunk: direct memory is zeroed when allocated, so every page is faulted in here. */
+    static UnsafeBuffer newChunk(int bytes) {
+        return new UnsafeBuffer(ByteBuffer.allocateDirect(bytes));
     }
 
     /** Takes new chunks from {@code spare} from now on (chunks of the default size only). Writer-only. */

@@ -1,6 +1,5 @@
 package dev.basalt.internal.log;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -20,7 +19,7 @@ final class SpareChunk {
     /** A zeroed chunk of {@link EntryChunks#DEFAULT_CHUNK_BYTES}: the one prepared, else a new one. */
     UnsafeBuffer take() {
         UnsafeBuffer prepared = spare.getAndSet(null);
-        return prepared != null ? prepared : allocate();
+        return prepared != null ? prepared : EntryChunks.newChunk(EntryChunks.DEFAULT_CHUNK_BYTES);
     }
 
     /** Whether a chunk is ready for the next {@link #take}. */
@@ -31,12 +30,8 @@ final class SpareChunk {
     /** Allocates the next chunk, if none is ready. */
     void prepare() {
         if (spare.get() == null) {
-            spare.compareAndSet(null, allocate());
+            // Zeroed, so every page is faulted in here, not where the writer fills it.
+            spare.compareAndSet(null, EntryChunks.newChunk(EntryChunks.DEFAULT_CHUNK_BYTES));
         }
-    }
-
-    /** Direct memory is zeroed when allocated, so every page is faulted in here, not where it is filled. */
-    static UnsafeBuffer allocate() {
-        return new UnsafeBuffer(ByteBuffer.allocateDirect(EntryChunks.DEFAULT_CHUNK_BYTES));
     }
 }

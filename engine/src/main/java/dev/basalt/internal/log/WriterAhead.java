@@ -6,8 +6,9 @@ import java.io.IOException;
  * What an appending writer hands to another thread rather than do under the append lock, and
  * the hooks that wake that thread (the store's work-ahead thread):
  * <ul>
- *   <li>{@link #onEighthAppended}: the active segment passed another eighth of its capacity
- *       ({@code PERIODIC} forces it behind the writer, so a roll's force finds little to do);</li>
+ *   <li>{@link #onForceStepAppended}: the active segment passed another eighth of its capacity,
+ *       or 4 MiB if that is more ({@code PERIODIC} forces it behind the writer, so a roll's force
+ *       finds little to do);</li>
  *   <li>{@link #onPrepareWanted}: the next hint chunk was taken ({@link SpareChunk}), or the
  *       mapped segment's backed pages run low ({@link ActiveSegment#backingRunsLow}): the thread
  *       calls {@link SegmentLog#prepareAhead}.</li>
@@ -17,12 +18,12 @@ import java.io.IOException;
 public final class WriterAhead {
     private static final System.Logger LOG = System.getLogger(WriterAhead.class.getName());
     private final SpareChunk spareChunk = new SpareChunk();
-    private volatile Runnable eighthAppended;
+    private volatile Runnable forceStepAppended;
     private volatile Runnable prepareWanted;
 
-    /** Has {@code hook} run each time the appends pass another eighth of the active segment; set once, at open. */
-    public void onEighthAppended(Runnable hook) {
-        this.eighthAppended = hook;
+    /** Has {@code hook} run each time the appends pass another force step of the active segment; set once, at open. */
+    public void onForceStepAppended(Runnable hook) {
+        this.forceStepAppended = hook;
     }
 
     /** Has {@code hook} run when {@link SegmentLog#prepareAhead} has work; set once, at open. */
@@ -51,9 +52,9 @@ public final class WriterAhead {
 
     /** After an append to {@code target}: wakes the hooks that have work. Writer-only. */
     void afterAppend(ActiveSegment target) {
-        Runnable eighth = eighthAppended;
-        if (eighth != null && target.passedAnotherEighth()) {
-            eighth.run();
+        Runnable forceStep = forceStepAppended;
+        if (forceStep != null && target.passedAnotherForceStep()) {
+            forceStep.run();
         }
         Runnable prepare = prepareWanted;
         if (prepare != null && (!spareChunk.ready() || target.backingRunsLow())) {

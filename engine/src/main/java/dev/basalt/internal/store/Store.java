@@ -130,7 +130,7 @@ public final class Store implements AutoCloseable {
                     compactions::background, () -> relayouts.excluding(checkpointing::runIfDue), log::writeSealedHints,
                     relayouts::step, listingCatchUp::step);
             if (options.durability() == Durability.PERIODIC) {
-                log.ahead().onEighthAppended(workAhead::logGrew);
+                log.ahead().onForceStepAppended(workAhead::logGrew);
             }
             log.ahead().onPrepareWanted(workAhead::logAheadWanted);
             workAhead.start(namespaces, log);

@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  *       ({@code HashIndex.prepareGrowth}), so that the growth only copies slots (fresh direct
  *       memory took 70 ms for 24 MiB on our VM);</li>
  *   <li>in {@code PERIODIC} mode, forces the active segment each time the writers have appended
- *       another eighth of it ({@code WriterAhead.onEighthAppended}), so that the force a roll
+ *       another eighth of it, or 4 MiB ({@code WriterAhead.onForceStepAppended}), so that the force a roll
  *       makes under the lock finds at most that eighth unflushed (a roll's force of a whole 64 MiB
  *       segment took 67-89 ms during a load);</li>
  *   <li>allocates the active segment's next chunk of hint entries and, with mapped appends,

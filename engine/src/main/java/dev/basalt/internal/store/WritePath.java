@@ -184,7 +184,8 @@ final class WritePath {
             appendedSequence = last;
             for (int i = 0; i < count; i++) {
                 BatchEntry entry = entries.get(i);
-                usage.noteRecord(Locations.segmentId(locations[i]), first + i, entry.type(), entry.expirationEpochSeconds());
+                usage.noteRecord(Locations.segmentId(locations[i]), first + i, entry.type(),
+                        entry.expirationEpochSeconds());
                 Update update = new Update(first + i, ns, hashes[i], entry.key(), locations[i], entry.type());
                 if (durability == Durability.GROUP_COMMIT) {
                     pending.addLast(update);
