@@ -317,7 +317,28 @@ class CompactionKillTest {
      * (its publish deleted the hint: the open that uses it needs none, one that cannot rescans
      * the segment).
      */
+    /**
+     * The files of {@code dir} after a reopen, once its background thread has written the hints the
+     * open rebuilt (it waits up to ten seconds for a state without violations), then checked.
+     */
     private static void checkFiles(Path dir, String when, List<String> violations) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> found = new ArrayList<>();
+        checkFilesNow(dir, when, found);
+        while (!found.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            found.clear();
+            checkFilesNow(dir, when, found);
+        }
+        violations.addAll(found);
+    }
+
+    private static void checkFilesNow(Path dir, String when, List<String> violations) throws IOException {
         List<String> names;
         try (Stream<Path> files = Files.list(dir)) {
             names = files.map(p -> p.getFileName().toString()).sorted().toList();

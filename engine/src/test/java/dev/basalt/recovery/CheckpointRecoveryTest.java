@@ -11,6 +11,7 @@ import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
 import dev.basalt.PutOptions;
+import dev.basalt.testing.TestFiles;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -149,8 +150,9 @@ class CheckpointRecoveryTest {
         Files.delete(dir.resolve("CHECKPOINT"));
         try (Basalt db = Basalt.open(dir, options(NOW))) {
             assertThat(BasaltInternals.store(db).replayedBecause()).isEqualTo("no checkpoint");
-            assertThat(sealedHints(segments)).as("rescanned and written again without the checkpoint")
-                    .hasSize((int) segments - 1);
+            assertThat(TestFiles.awaitExisting(sealedHintPaths(segments), segments - 1))
+                    .as("rescanned without the checkpoint, and written again by the background thread")
+                    .isEqualTo(segments - 1);
             assertHolds(db, model);
         }
         assertThat(sealedHints(segments)).as("deleted again when the close published its checkpoint").isEmpty();
@@ -158,14 +160,16 @@ class CheckpointRecoveryTest {
 
     /** The hint files of segments 1 to {@code segments - 1} that exist. */
     private List<Path> sealedHints(long segments) {
-        List<Path> found = new java.util.ArrayList<>();
+        return sealedHintPaths(segments).stream().filter(Files::exists).collect(Collectors.toList());
+    }
+
+    /** The paths of the hint files of segments 1 to {@code segments - 1}, whether they exist or not. */
+    private List<Path> sealedHintPaths(long segments) {
+        List<Path> paths = new java.util.ArrayList<>();
         for (long id = 1; id < segments; id++) {
-            Path hint = dir.resolve(String.format("%012d.hint", id));
-            if (Files.exists(hint)) {
-                found.add(hint);
-            }
+            paths.add(dir.resolve(String.format("%012d.hint", id)));
         }
-        return found;
+        return paths;
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.basalt.KvNamespace;
 import dev.basalt.internal.log.FileBytes;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.testing.HintedDirectory;
+import dev.basalt.testing.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,8 @@ class CorruptRecordRecoveryTest {
             assertLargeKeysPresentExcept(ns, 5);
             assertThat(db.stats().corruptRecordsSkipped()).isEqualTo(1);
             assertThat(db.stats().liveKeys()).isEqualTo(LARGE_KEYS - 1);
-            assertThat(DataDirectory.hintOf(sealed)).as("the hint is written again by the rescan").exists();
+            assertThat(TestFiles.awaitExisting(java.util.List.of(DataDirectory.hintOf(sealed)), 1))
+                    .as("the hint the rescan rebuilt, written by the background thread").isEqualTo(1);
         });
         StoreFixture.session(dir, db -> {
             assertThat(db.namespace("NS").get("k5")).as("from the close's checkpoint").isNull();

@@ -23,8 +23,9 @@ public final class HintedDirectory {
 
     /**
      * Deletes the checkpoint, opens the store with {@code options} (the open rescans every sealed
-     * segment without a hint and writes one), copies the directory while the store is open, and
-     * after the close puts the copy in the directory's place.
+     * segment without a hint, and the background thread writes the hints it rebuilt), copies the
+     * directory once every sealed segment has its hint, while the store is open, and after the
+     * close puts the copy in the directory's place.
      */
     public static void make(Path dir, BasaltOptions options) {
         try {
@@ -32,8 +33,14 @@ public final class HintedDirectory {
             Path copy = Files.createTempDirectory(dir.getParent(), "hinted-");
             Basalt db = Basalt.open(dir, options);
             try {
+                List<Path> hints = sealedSegmentHints(dir);
+                if (TestFiles.awaitExisting(hints, hints.size()) < hints.size()) {
+                    throw new IllegalStateException("the sealed segments' hints were not written within the wait: "
+                            + hints);
+                }
                 for (Path file : files(dir)) {
-                    if (!file.getFileName().toString().equals("LOCK")) {
+                    String name = file.getFileName().toString();
+                    if (!name.equals("LOCK") && !name.endsWith(".tmp")) {
                         Files.copy(file, copy.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
                     }
                 }
@@ -77,6 +84,14 @@ public final class HintedDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The hint file of every segment but the newest (the active one). */
+    private static List<Path> sealedSegmentHints(Path dir) throws IOException {
+        List<Path> segments = files(dir).stream().filter(f -> f.getFileName().toString().matches("\\d{12}\\.seg"))
+                .sorted().toList();
+        return segments.stream().limit(Math.max(0, segments.size() - 1))
+                .map(f -> f.resolveSibling(f.getFileName().toString().replace(".seg", ".hint"))).toList();
     }
 
     private static List<Path> files(Path dir) throws IOException {

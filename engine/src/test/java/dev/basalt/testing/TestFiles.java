@@ -60,4 +60,23 @@ public final class TestFiles {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * Waits up to ten seconds for {@code count} of {@code files} to exist (a background thread
+     * writes them), and returns how many exist then: the caller asserts the figure.
+     */
+    public static long awaitExisting(java.util.List<Path> files, long count) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long existing = files.stream().filter(Files::exists).count();
+        while (existing < count && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            existing = files.stream().filter(Files::exists).count();
+        }
+        return existing;
+    }
 }

@@ -108,8 +108,11 @@ public enum CrashPoint {
     RECOVERY_SCAN_RECORD,
     /** The active segment is truncated to its last intact record; not yet extended and forced. */
     RECOVERY_ACTIVE_TRUNCATED,
-    /** A missing or rejected hint of a sealed segment was rebuilt by a scan and published. */
-    RECOVERY_HINT_REWRITTEN,
+    /**
+     * A missing or rejected hint of a sealed segment was rebuilt by a scan and left to the
+     * background thread to write ({@link #ROLL_HINT_WRITTEN} once written); not written yet.
+     */
+    RECOVERY_HINT_REBUILT,
     /** An interrupted compaction's victims are deleted at open; its commit file is not removed yet. */
     RECOVERY_COMMIT_FINISHING,
 

@@ -16,7 +16,7 @@ import org.agrona.DirectBuffer;
 /**
  * Opening the log: clears what an interrupted run left (temporary files, a half-finished
  * compaction, hints without a segment), replays every sealed segment from its hint file (or a
- * rescan, rewriting the hint, when the hint does not verify), scans the newest segment, cuts its
+ * rescan, rebuilding the hint, when the hint does not verify), scans the newest segment, cuts its
  * torn tail and hands it to the log as the active segment. Every intact record goes to the sink;
  * every damaged range to the report. Used once per open, before any reader or writer exists.
  */
@@ -151,13 +151,15 @@ final class LogRecovery {
                 mapSealed(coveredIds[i], covered.dataEnds()[i]);
             }
             int from = (int) covered.activeDataEnd();
+            if (!cleanlyClosed) {
+                sink.tailAhead(tailEstimate(activeId, from, newer));
+            }
             if (newer.isEmpty()) {
                 setAsideAtFirstAppend(activeId);
                 recoverActiveFrom(activeId, activeFile, capacity, from, hintedEnd >= 0 ? hintedEnd : capacity,
                         activeHints, cleanlyClosed);
                 return null;
             }
-            sink.tailAhead(tailEstimate(activeId, from, newer));
             // Sealed since the checkpoint: its hint (or a rescan) gives every record; only those
             // at or after the covered end are new.
             recoverSealed(activeId, new RecoverySink() {
@@ -193,32 +195,37 @@ final class LogRecovery {
         }
 
         /**
-         * {@link RecoverySink#tailAhead}'s estimate: the entries of the hints of the segment that
-         * was active at the checkpoint (those after {@code from}, pro rata) and of the sealed
-         * segments after it, and the last segment's records if it is half full (a kill finds it
-         * anywhere between empty and full), at their average size.
+         * {@link RecoverySink#tailAhead}'s estimate of the records after the checkpoint: the bytes
+         * each segment holds past the covered end, to the end its hint states or, without one,
+         * to where its zeros begin ({@link TailBytes#approximateDataEnd}), at the average record
+         * size of the hints read, else of the checkpoint's part of its active segment; -1 without
+         * either. Measured, not guessed: a kill leaves the last segment anywhere between empty and
+         * full, and the hint of one sealed just before it may not be written yet, and an index
+         * sized short for the keys the tail adds grows during the replay (twice at 1 M keys).
          */
         private long tailEstimate(long checkpointActiveId, int from, List<Long> newer) throws IOException {
-            long records = 0;
+            long tailBytes = 0;
             long hintedBytes = 0;
             long hintedRecords = 0;
-            for (int i = -1; i < newer.size() - 1; i++) {
+            for (int i = -1; i < newer.size(); i++) {
                 long id = i < 0 ? checkpointActiveId : newer.get(i);
+                long start = i < 0 ? from : SEGMENT_HEADER_LENGTH;
                 long[] stated = HintFile.statedCounts(io, dir.resolve(hintFileName(id)));
-                long dataEnd = stated == null ? 0 : stated[0];
-                if (dataEnd > SEGMENT_HEADER_LENGTH && stated[1] > 0) {
-                    long start = i < 0 ? Math.min(dataEnd, from) : SEGMENT_HEADER_LENGTH;
-                    records += stated[1] * (dataEnd - start) / (dataEnd - SEGMENT_HEADER_LENGTH);
+                long dataEnd;
+                if (stated != null && stated[0] > SEGMENT_HEADER_LENGTH) {
+                    dataEnd = stated[0];
                     hintedBytes += dataEnd - SEGMENT_HEADER_LENGTH;
                     hintedRecords += stated[1];
+                } else {
+                    dataEnd = TailBytes.approximateDataEnd(io, dir.resolve(segmentFileName(id)), start);
                 }
+                tailBytes += Math.max(0, dataEnd - start);
             }
-            long last = newer.get(newer.size() - 1);
-            if (hintedRecords > 0) {
-                long lastBytes = io.size(dir.resolve(segmentFileName(last))) - SEGMENT_HEADER_LENGTH;
-                records += Math.max(0, lastBytes) / 2 * hintedRecords / hintedBytes;
+            if (hintedRecords == 0 && covered.activeHints().count() > 0) {
+                hintedBytes = covered.activeDataEnd() - SEGMENT_HEADER_LENGTH;
+                hintedRecords = covered.activeHints().count();
             }
-            return records;
+            return hintedRecords == 0 || hintedBytes <= 0 ? -1 : tailBytes * hintedRecords / hintedBytes;
         }
 
         /**
@@ -330,19 +337,17 @@ final class LogRecovery {
                 into.fetchExpected();
             }
         }, problem -> report.warn("hint file ignored, segment rescanned: " + problem));
-        if (dataEnd < 0) {
-            dataEnd = rewriteHint(segment, capacity, into);
+        if (dataEnd >= 0) {
+            log.recovered(segment, dataEnd);
+            return;
         }
-        log.recovered(segment, dataEnd);
-    }
-
-    /** Rescans a sealed segment up to {@code limit} into {@code into}, writes its hint, returns where its data ends. */
-    private long rewriteHint(Segment segment, long limit, RecoverySink into) throws IOException {
+        // Without a usable hint the segment is scanned, and the hint the scan rebuilt is written
+        // later, as a roll's is: writing it here cost a 1 M-key open after a kill 60 ms of 500.
         HintFile.Builder rebuilt = new HintFile.Builder();
-        long dataEnd = SegmentReplay.scan(segment, SEGMENT_HEADER_LENGTH, limit, rebuilt, into, report);
-        rebuilt.write(io, dir, storeId, segment.id(), dataEnd);
-        CrashPoints.hit(CrashPoint.RECOVERY_HINT_REWRITTEN);
-        return dataEnd;
+        dataEnd = SegmentReplay.scan(segment, SEGMENT_HEADER_LENGTH, capacity, rebuilt, into, report);
+        log.recovered(segment, dataEnd);
+        log.hintRebuilt(id, dataEnd, rebuilt);
+        CrashPoints.hit(CrashPoint.RECOVERY_HINT_REBUILT);
     }
 
     /**

@@ -46,13 +46,12 @@ public interface RecoverySink {
     }
 
     /**
-     * About how many records the replay after a trusted checkpoint delivers: those its hint
-     * files' headers count, and as many as the active segment holds at the hinted segments'
-     * average size if it is half full (an estimate, off by at most half a segment's records when
-     * the hints hold; unverified, as the files are checked only when replayed). For a sink that
-     * would rather size its structures once than grow them as the records come. Called at most
-     * once, after {@link #checkpointTrusted} and before the first record; not when the tail lies
-     * in one segment only, whose records nothing counts beforehand.
+     * About how many records the replay after a trusted checkpoint delivers, or -1 when it cannot
+     * tell: the bytes past the covered end at the hints' average record size (an estimate; the
+     * files are checked only when replayed). For a sink that would rather size its structures
+     * once than grow them as the records come. Called at most once, after
+     * {@link #checkpointTrusted} and before the first record; not after a clean close, which
+     * leaves no tail.
      */
     default void tailAhead(long records) {
     }

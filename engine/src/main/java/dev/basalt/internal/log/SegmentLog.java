@@ -130,6 +130,17 @@ public final class SegmentLog implements AutoCloseable {
         lastSegmentId = Math.max(lastSegmentId, sealed.id());
     }
 
+    /**
+     * Recovery rescanned sealed segment {@code id} and rebuilt its hint: left to
+     * {@link #writeSealedHints} like a roll's. At most {@link SealedHints#MAX_PENDING} wait, so an
+     * open that rescans many segments writes the older hints itself.
+     */
+    void hintRebuilt(long id, long dataEnd, HintFile.Builder hints) {
+        if (sealedHints.add(id, dataEnd, hints)) {
+            sealedHints.writePending(1, this::holds);
+        }
+    }
+
     /** Recovery readied the newest segment for appends at {@code tail}. */
     void recoveredActive(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail) {
         try {

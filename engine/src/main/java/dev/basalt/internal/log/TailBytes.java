@@ -15,6 +15,7 @@ import java.nio.file.Path;
 final class TailBytes {
     private static final int CHUNK_BYTES = 64 * 1024;
     private static final int ZERO_CHUNKS_TO_STOP = 16;
+    private static final int PAGE_BYTES = 4096;
 
     private TailBytes() {
     }
@@ -45,6 +46,37 @@ final class TailBytes {
             }
         }
         return end;
+    }
+
+    /**
+     * About where the records of segment {@code file} end, past {@code from}, without reading
+     * them: the start of the first all-zero page of a binary search over its 4 KiB pages between
+     * {@code from} and the file's end. Records fill a segment from its start, and what lies past
+     * them is zeros (preallocated, or backed ahead of the writer). A page of zeros inside the
+     * records (a long value of zeros) can make it short: it only sizes tables ahead of a replay,
+     * whose scan finds the true end.
+     */
+    static long approximateDataEnd(FileIo io, Path file, long from) throws IOException {
+        try (FileHandle channel = io.open(file, false)) {
+            long size = channel.size();
+            if (from >= size) {
+                return size;
+            }
+            ByteBuffer page = ByteBuffer.allocate(PAGE_BYTES);
+            long data = from / PAGE_BYTES; // a page known to hold data, or the one the search starts at
+            long past = (size + PAGE_BYTES - 1) / PAGE_BYTES; // a page known to be past it
+            while (past - data > 1) {
+                long middle = (data + past) >>> 1;
+                page.clear();
+                int read = channel.read(page, middle * PAGE_BYTES);
+                if (read <= 0 || lastNonZero(page, read) < 0) {
+                    past = middle;
+                } else {
+                    data = middle;
+                }
+            }
+            return Math.max(from, Math.min(size, past * PAGE_BYTES));
+        }
     }
 
     /** The index of the last non-zero byte among the first {@code length} of {@code chunk}, or -1. */

@@ -117,20 +117,29 @@ class HintFileTest {
     }
 
     /**
-     * An open from a checkpoint is told about how long its tail is before it replays it: the
-     * hints' stated entries, the part of the capture's active segment after its covered end pro
-     * rata, and the last segment as if half full: off by at most half that segment's records.
+     * An open from a checkpoint is told about how long its tail is before it replays it: the bytes
+     * past the covered end at the hints' average record size, each segment measured to its hinted
+     * end or, without a hint, to where its zeros start. With records of one size it is off by less
+     * than a page's worth per segment, hints or not.
      */
     @Test
-    void anOpenFromACheckpointEstimatesItsTailWithinOneSegment() throws IOException {
+    void anOpenFromACheckpointEstimatesItsTailToAFewRecords() throws IOException {
+        assertTailEstimated(false);
+    }
+
+    /** As {@link #anOpenFromACheckpointEstimatesItsTailToAFewRecords}, after a kill that left no hint. */
+    @Test
+    void anOpenFromACheckpointEstimatesItsTailWithoutHints() throws IOException {
+        assertTailEstimated(true);
+    }
+
+    private void assertTailEstimated(boolean withoutHints) throws IOException {
         CoveredLog covered;
-        int recordsPerSegment;
         try (LogFixture log = LogFixture.open(dir, SEGMENT_BYTES)) {
             int records = 0;
             while (log.log.segmentCount() < 2) {
                 log.put("NS", "key-" + records++, "v".repeat(1000));
             }
-            recordsPerSegment = records;
             for (int i = 0; i < 5; i++) {
                 log.put("NS", "key-" + records++, "v".repeat(1000));
             }
@@ -143,6 +152,11 @@ class HintFileTest {
             }
             log.log.writeSealedHints();
         }
+        if (withoutHints) {
+            for (int id = 1; id <= 5; id++) {
+                Files.deleteIfExists(dir.resolve(hintFileName(id))); // the active one's from the close too
+            }
+        }
         CollectingSink sink = new CollectingSink();
         SegmentLog reopened = SegmentLog.create(dev.basalt.internal.env.FileIo.real(), dir, LogFixture.STORE_ID,
                 SEGMENT_BYTES);
@@ -152,10 +166,10 @@ class HintFileTest {
             reopened.close();
         }
         int delivered = sink.entries.size();
-        assertThat(delivered).as("the tail: from mid segment 2 to 3 records into segment 5").isGreaterThan(
-                2 * recordsPerSegment);
-        assertThat(sink.tailAhead).isBetween((long) delivered - recordsPerSegment / 2 - 1,
-                (long) delivered + recordsPerSegment / 2 + 1);
+        int recordsPerPage = 4;
+        assertThat(delivered).as("the tail: from mid segment 2 to 3 records into segment 5").isGreaterThan(30);
+        assertThat(sink.tailAhead).as("off by less than a page's records a segment")
+                .isBetween((long) delivered - 4 * recordsPerPage, (long) delivered + 4 * recordsPerPage);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -324,6 +325,52 @@ class SegmentLogRecoveryTest {
                         .as("record %d of segment %d (1: from its hint; 2: rescanned, its hint gone; 3: active)", i,
                                 segment)
                         .isEqualTo(segment != 1);
+            }
+        }
+    }
+
+    /**
+     * An open that rescans a sealed segment writes no hint itself: the rebuilt one waits for the
+     * background writer ({@link SegmentLog#writeSealedHints}), and the next open trusts it. When
+     * more than {@link SealedHints#MAX_PENDING} wait, the open writes the oldest ones.
+     */
+    @Test
+    void aHintRebuiltByARescanIsWrittenAfterTheOpen() throws IOException {
+        try (LogFixture log = LogFixture.open(dir, SMALL_SEGMENT_BYTES)) {
+            for (int i = 0; log.log.segmentCount() < 6; i++) {
+                log.put("NS", "key-" + i, "value-" + i + "-" + "v".repeat(900));
+            }
+            log.log.force();
+        }
+        List<Path> hints = new ArrayList<>();
+        for (int id = 1; id <= 5; id++) {
+            hints.add(dir.resolve(hintFileName(id)));
+        }
+        Files.delete(hints.get(1)); // one segment rescanned
+        List<String> keys;
+        try (LogFixture log = LogFixture.open(dir, SMALL_SEGMENT_BYTES)) {
+            keys = log.recovered.keys();
+            assertThat(hints.get(1)).as("not written by the open").doesNotExist();
+            assertThat(log.log.writeSealedHints()).as("the pending hint, taken by the writer").isEqualTo(1);
+            assertThat(hints.get(1)).exists();
+        }
+        for (Path hint : hints) {
+            Files.delete(hint); // five segments rescanned
+        }
+        try (LogFixture log = LogFixture.open(dir, SMALL_SEGMENT_BYTES)) {
+            assertThat(log.recovered.keys()).isEqualTo(keys);
+            assertThat(hints.stream().filter(Files::exists).count()).as("the oldest, written by the open")
+                    .isEqualTo(5 - SealedHints.MAX_PENDING);
+            assertThat(hints.get(4)).as("the newest, pending").doesNotExist();
+            log.log.writeSealedHints();
+            assertThat(hints).allMatch(Files::exists);
+        }
+        try (LogFixture log = LogFixture.open(dir, SMALL_SEGMENT_BYTES)) {
+            assertThat(log.report.warnings()).as("every hint written after the rescans is trusted").isEmpty();
+            assertThat(log.recovered.keys()).isEqualTo(keys);
+            for (int i = 0; i < log.recovered.entries.size(); i++) {
+                assertThat(log.recovered.checked.get(i)).as("entry %d, from a hint unless in the active segment", i)
+                        .isEqualTo(log.recovered.entries.get(i).segmentId() == 6);
             }
         }
     }

@@ -2,12 +2,19 @@ package dev.basalt.internal.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.basalt.internal.env.FileIo;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-/** The zero test the open makes past the active segment's data end, against a byte-by-byte model. */
+/**
+ * The zero test the open makes past the active segment's data end, against a byte-by-byte model,
+ * and the estimate of where a segment's records end that sizes the replay's tables.
+ */
 class TailBytesTest {
     @Property(tries = 300)
     void theLastNonZeroByteIsFoundWhereverItLies(@ForAll @IntRange(min = 0, max = 200) int length,
@@ -30,5 +37,31 @@ class TailBytesTest {
             }
         }
         assertThat(TailBytes.lastNonZero(chunk, length)).isEqualTo(expected);
+    }
+
+    /**
+     * Records that end anywhere in a file of zeros are found to end within the page that holds
+     * their last byte: where the first all-zero page starts.
+     */
+    @Property(tries = 60)
+    void theRecordsOfASegmentAreFoundToEndAtTheFirstPageOfZeros(
+            @ForAll @IntRange(min = 64, max = 300_000) int dataEnd, @ForAll @IntRange(min = 0, max = 63) int from,
+            @ForAll long seed) throws IOException {
+        int capacity = 300_000 + 4096;
+        byte[] file = new byte[capacity];
+        java.util.Random random = new java.util.Random(seed);
+        for (int i = 0; i < dataEnd; i++) {
+            file[i] = (byte) (1 + random.nextInt(255)); // no page of zeros inside the records
+        }
+        Path segment = Files.createTempFile("tail-bytes", ".seg");
+        try {
+            Files.write(segment, file);
+            long estimate = TailBytes.approximateDataEnd(FileIo.real(), segment, from);
+            assertThat(estimate).isEqualTo(Math.min(capacity, (dataEnd + 4095L) / 4096 * 4096));
+            assertThat(TailBytes.approximateDataEnd(FileIo.real(), segment, capacity + 10))
+                    .as("from past the file's end").isEqualTo(capacity);
+        } finally {
+            Files.delete(segment);
+        }
     }
 }

@@ -106,7 +106,7 @@ final class CrashPointPlan {
 
     /** Points passed by a replay of the whole log, which a checkpoint spares the open. */
     static boolean needsFullReplay(CrashPoint point) {
-        return point == CrashPoint.RECOVERY_SCAN_RECORD || point == CrashPoint.RECOVERY_HINT_REWRITTEN;
+        return point == CrashPoint.RECOVERY_SCAN_RECORD || point == CrashPoint.RECOVERY_HINT_REBUILT;
     }
 
     /** Points passed only while a directory is created. */

@@ -131,7 +131,7 @@ class KillCampaignTest {
             int slot = cycle < STREAMS ? KILL_SLOT : cycle % KINDS_PERIOD;
             if (slot < ARMED_SLOTS) {
                 CrashPoint point = plan.next();
-                if (point == CrashPoint.RECOVERY_HINT_REWRITTEN && !hasSealedSegment(streams[stream])) {
+                if (point == CrashPoint.RECOVERY_HINT_REBUILT && !hasSealedSegment(streams[stream])) {
                     plan.done(point, false); // no sealed segment here yet: later, and another point now
                     point = plan.next();
                 }
@@ -248,7 +248,7 @@ class KillCampaignTest {
             // compaction, or a checkpoint rejected) the open replays every segment.
             Files.deleteIfExists(dir.resolve("CHECKPOINT"));
         }
-        if (point == CrashPoint.RECOVERY_HINT_REWRITTEN) {
+        if (point == CrashPoint.RECOVERY_HINT_REBUILT) {
             // Passed only when a sealed segment has no hint, as a crash between sealing it and
             // publishing its hint leaves it (ROLL_SEALED_FORCED): make that state, so the point
             // does not wait on such a crash having happened in an earlier cycle.
