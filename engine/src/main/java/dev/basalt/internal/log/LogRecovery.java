@@ -18,7 +18,8 @@ import org.agrona.DirectBuffer;
  * compaction, hints without a segment), replays every sealed segment from its hint file (or a
  * rescan, rebuilding the hint, when the hint does not verify), scans the newest segment, cuts its
  * torn tail and hands it to the log as the active segment. Every intact record goes to the sink;
- * every damaged range to the report. Used once per open, before any reader or writer exists.
+ * every damaged range to the report. Used once per open, before any reader or writer exists, on
+ * the thread of a {@link ReplayHandoff}, which is its sink.
  */
 final class LogRecovery {
     private static final System.Logger LOG = System.getLogger(LogRecovery.class.getName());
@@ -388,6 +389,7 @@ final class LogRecovery {
             }
             dataEnd = SegmentReplay.scan(scanMap, from, limit, hints, sink, report);
         } finally {
+            sink.settle(); // the sink may still be reading the records this mapping holds
             log.uninstall(scanMap);
             scanMap.release();
         }

@@ -55,4 +55,13 @@ public interface RecoverySink {
      */
     default void tailAhead(long records) {
     }
+
+    /**
+     * Called by the log before it unmaps memory that records delivered so far point into (the
+     * active segment's scan mapping): a sink that takes the calls later ({@link ReplayHandoff})
+     * returns once it has taken them all. Any exception is the sink's to keep: this runs in the
+     * log's cleanup.
+     */
+    default void settle() {
+    }
 }

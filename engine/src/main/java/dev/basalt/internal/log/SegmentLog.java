@@ -98,7 +98,8 @@ public final class SegmentLog implements AutoCloseable {
 
     /**
      * Readies the log; replays nothing when {@code covered} (a checkpoint's view of the log)
-     * matches the directory exactly, else replays every segment into {@code sink}.
+     * matches the directory exactly, else replays every segment into {@code sink}. The files are
+     * read on a thread of its own while {@code sink} is called on this one ({@link ReplayHandoff}).
      *
      * @return null when nothing was replayed because the checkpoint covers the log; else why the
      *     log was replayed
@@ -108,8 +109,8 @@ public final class SegmentLog implements AutoCloseable {
             throw new IllegalStateException("the log is already recovered");
         }
         try {
-            String replayedBecause = new LogRecovery(this, io, dir, storeId, newSegmentCapacityBytes, sink, report)
-                    .run(covered);
+            String replayedBecause = ReplayHandoff.run(sink, handoff -> new LogRecovery(this, io, dir, storeId,
+                    newSegmentCapacityBytes, handoff, report).run(covered));
             if (active == null) {
                 active = createSegment(lastSegmentId + 1);
             }
