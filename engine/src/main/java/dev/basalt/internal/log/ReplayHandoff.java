@@ -81,8 +81,9 @@ final class ReplayHandoff implements RecoverySink {
         logSide.setDaemon(true);
         logSide.start();
         Throwable sinkFailure = null;
+        boolean ended = false;
         try {
-            handoff.deliverTo(sink);
+            ended = handoff.deliverTo(sink, logSide);
         } catch (RuntimeException | Error e) {
             sinkFailure = e;
             handoff.aborted = true;
@@ -94,6 +95,9 @@ final class ReplayHandoff implements RecoverySink {
                 sinkFailure.addSuppressed(handoff.failure);
             }
             throw rethrown(sinkFailure);
+        }
+        if (!ended && handoff.failure == null) {
+            throw new IllegalStateException("the replay's thread ended without finishing the replay");
         }
         if (handoff.failure instanceof IOException) {
             throw (IOException) handoff.failure;
@@ -118,16 +122,22 @@ final class ReplayHandoff implements RecoverySink {
         }
     }
 
-    /** The opening thread: hands every call to {@code sink} until the log's side ended. */
-    private void deliverTo(RecoverySink sink) {
+    /**
+     * The opening thread: hands every call to {@code sink} until the log's side ended: true when
+     * its last batch said so, false when that thread died without one and nothing is left.
+     */
+    private boolean deliverTo(RecoverySink sink, Thread logSide) {
         while (true) {
-            Batch batch = takeUninterruptibly(full);
+            Batch batch = nextBatch(logSide);
+            if (batch == null) {
+                return false;
+            }
             boolean ended = batch.deliverTo(sink);
             batch.clear();
             free.offer(batch);
             finished++;
             if (ended) {
-                return;
+                return true;
             }
         }
     }
@@ -196,7 +206,10 @@ final class ReplayHandoff implements RecoverySink {
         filling = takeFree();
     }
 
-    /** Queues {@code batch} for the sink's side, waiting while the queue is full; {@link Aborted} if that side stopped. */
+    /**
+     * Queues {@code batch} for the sink's side, waiting while the queue is full; {@link Aborted}
+     * if that side stopped.
+     */
     private void enqueue(Batch batch) {
         boolean interrupted = false;
         try {
@@ -225,12 +238,19 @@ final class ReplayHandoff implements RecoverySink {
         return batch != null ? batch : new Batch();
     }
 
-    private static <T> T takeUninterruptibly(BlockingQueue<T> queue) {
+    /** The next full batch; null once the log's side is gone without an end and none is left. */
+    private Batch nextBatch(Thread logSide) {
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return queue.take();
+                    Batch batch = full.poll(WAIT_NANOS, TimeUnit.NANOSECONDS);
+                    if (batch != null) {
+                        return batch;
+                    }
+                    if (!logSide.isAlive() && full.isEmpty()) {
+                        return null;
+                    }
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
