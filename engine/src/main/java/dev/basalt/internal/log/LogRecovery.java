@@ -58,7 +58,7 @@ final class LogRecovery {
         }
         deleteOrphanHints();
         for (Path retired : io.list(dir, "*" + RETIRED_HINT_SUFFIX)) {
-            log.hintRetired(retired); // a crash came before the background thread deleted it
+            log.sealedHints().retired(retired); // a crash came before the background thread deleted it
         }
         List<Long> ids = segmentIds();
         String uncovered = covered == null ? "no checkpoint" : new CoveredOpen(covered).tryOpen(ids);
@@ -347,7 +347,7 @@ final class LogRecovery {
         HintFile.Builder rebuilt = new HintFile.Builder();
         dataEnd = SegmentReplay.scan(segment, SEGMENT_HEADER_LENGTH, capacity, rebuilt, into, report);
         log.recovered(segment, dataEnd);
-        log.hintRebuilt(id, dataEnd, rebuilt);
+        log.sealedHints().addRebuilt(id, dataEnd, rebuilt, segmentId -> log.segment((int) segmentId) != null);
         CrashPoints.hit(CrashPoint.RECOVERY_HINT_REBUILT);
     }
 
@@ -466,11 +466,11 @@ final class LogRecovery {
 
     /**
      * Leaves the active segment's hint to be set aside before the first append
-     * ({@link SegmentLog#setAsideBeforeFirstAppend}), not here: an open writes nothing.
+     * ({@link SealedHints#setAsideBeforeFirstAppend}), not here: an open writes nothing.
      */
     private void setAsideAtFirstAppend(long id) {
         if (io.exists(dir.resolve(hintFileName(id)))) {
-            log.setAsideBeforeFirstAppend(id);
+            log.sealedHints().setAsideBeforeFirstAppend(id);
         }
     }
 }

@@ -71,6 +71,17 @@ final class SealedHints {
         this.storeId = storeId;
     }
 
+    /**
+     * The hint a scan at open rebuilt for sealed segment {@code id}: left to the background
+     * thread like a roll's; when more than {@link #MAX_PENDING} wait, the oldest is written now,
+     * so an open that rescans many segments does not hold all their hints in memory.
+     */
+    void addRebuilt(long id, long dataEnd, HintFile.Builder hints, LongPredicate installed) {
+        if (add(id, dataEnd, hints)) {
+            writePending(1, installed);
+        }
+    }
+
     /** The hint of a segment just sealed (and forced) at {@code dataEnd}; true when too many wait. */
     boolean add(long segmentId, long dataEnd, HintFile.Builder hints) {
         synchronized (pending) {

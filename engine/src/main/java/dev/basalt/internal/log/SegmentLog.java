@@ -131,17 +131,6 @@ public final class SegmentLog implements AutoCloseable {
         lastSegmentId = Math.max(lastSegmentId, sealed.id());
     }
 
-    /**
-     * Recovery rescanned sealed segment {@code id} and rebuilt its hint: left to
-     * {@link #writeSealedHints} like a roll's. At most {@link SealedHints#MAX_PENDING} wait, so an
-     * open that rescans many segments writes the older hints itself.
-     */
-    void hintRebuilt(long id, long dataEnd, HintFile.Builder hints) {
-        if (sealedHints.add(id, dataEnd, hints)) {
-            sealedHints.writePending(1, this::holds);
-        }
-    }
-
     /** Recovery readied the newest segment for appends at {@code tail}. */
     void recoveredActive(Segment segment, InterruptSafeChannel channel, HintFile.Builder hints, long tail) {
         try {
@@ -387,14 +376,9 @@ public final class SegmentLog implements AutoCloseable {
         return sealedHints.deleteRetired() + sealedHints.writePending(Integer.MAX_VALUE, this::holds);
     }
 
-    /** {@code hint} was set aside ({@link LogFormat#RETIRED_HINT_SUFFIX}); the background thread deletes it. */
-    void hintRetired(Path hint) {
-        sealedHints.retired(hint);
-    }
-
-    /** The open found a clean close's hint of active segment {@code id}; the first append sets it aside. */
-    void setAsideBeforeFirstAppend(long id) {
-        sealedHints.setAsideBeforeFirstAppend(id);
+    /** The hints written or deleted off the open and the append lock; recovery hands them theirs. */
+    SealedHints sealedHints() {
+        return sealedHints;
     }
 
     /**

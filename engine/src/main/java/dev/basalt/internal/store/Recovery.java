@@ -50,10 +50,6 @@ final class Recovery implements RecoverySink {
     static final long NOT_FIRST_TOUCH = -1;
     /** Ranks a record whose header does not verify below every real sequence (those are > 0). */
     private static final long UNVERIFIED_SEQUENCE = 0;
-    /** Most entries {@link #tailAhead} reserves in a namespace's {@link TouchedKeys} (about 180 MB with keys). */
-    private static final int MAX_TOUCHED_RESERVED = 1 << 22;
-    /** The key length {@link #tailAhead} reserves for: the benchmarks' keys, and a common size. */
-    private static final int TYPICAL_KEY_BYTES = 16;
     private final long hashSeed;
     private final SegmentUsage usage;
     private final Map<String, Replayed> namespaces = new TreeMap<>();
@@ -201,12 +197,9 @@ final class Recovery implements RecoverySink {
     @Override
     public void tailAhead(long records) {
         tailExpected = records;
-        if (records > 0 && namespaces.size() == 1) {
-            // One namespace takes every record; with more, how they split is not known ahead.
-            Replayed only = namespaces.values().iterator().next();
-            if (only.touched != null) {
-                only.touched.reserve((int) Math.min(records, MAX_TOUCHED_RESERVED), TYPICAL_KEY_BYTES);
-            }
+        Replayed only = namespaces.size() == 1 ? namespaces.values().iterator().next() : null;
+        if (only != null && only.touched != null) { // with more, how the records split is not known
+            only.touched.reserve(records);
         }
     }
 

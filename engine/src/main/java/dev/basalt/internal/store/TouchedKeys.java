@@ -148,12 +148,18 @@ final class TouchedKeys {
         return keyLength(entry) == length && ByteRanges.equal(keys, keyOffset(entry), key, offset, length);
     }
 
+    /** Most entries {@link #reserve} makes room for (about 180 MB with their keys). */
+    private static final int MAX_RESERVED = 1 << 22;
+    /** The key length {@link #reserve} makes room for: the benchmarks' keys, and a common size. */
+    private static final int TYPICAL_KEY_BYTES = 16;
+
     /**
-     * Makes room for {@code entries} keys of {@code keyBytesEach} bytes on average, so that a
-     * replay whose length is known ahead fills the arrays without copying them as they double
-     * (4 % of a 1 M-key open after a kill). A short estimate only means a later growth.
+     * Makes room for about {@code records} keys (at most {@link #MAX_RESERVED}), so that a replay
+     * whose length is known ahead fills the arrays without copying them as they double (4 % of a
+     * 1 M-key open after a kill). A short estimate only means a later growth.
      */
-    void reserve(int entries, int keyBytesEach) {
+    void reserve(long records) {
+        int entries = (int) Math.max(0, Math.min(records, MAX_RESERVED));
         if (entries > keyHashes.length) {
             keyHashes = Arrays.copyOf(keyHashes, entries);
             befores = Arrays.copyOf(befores, entries);
@@ -161,7 +167,7 @@ final class TouchedKeys {
             firstKinds = Arrays.copyOf(firstKinds, entries);
             keyStarts = Arrays.copyOf(keyStarts, entries + 1);
         }
-        long bytes = Math.min(Integer.MAX_VALUE - 8, (long) entries * keyBytesEach);
+        long bytes = Math.min(Integer.MAX_VALUE - 8, (long) entries * TYPICAL_KEY_BYTES);
         if (bytes > keyBytes.length) {
             keyBytes = Arrays.copyOf(keyBytes, (int) bytes);
             keys.wrap(keyBytes);
