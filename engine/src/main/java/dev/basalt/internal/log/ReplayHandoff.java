@@ -1,5 +1,6 @@
 package dev.basalt.internal.log;
 
+import dev.basalt.internal.env.OpenHelpers;
 import java.io.IOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -77,9 +78,7 @@ final class ReplayHandoff implements RecoverySink {
      */
     static String run(RecoverySink sink, Replay replay) throws IOException {
         ReplayHandoff handoff = new ReplayHandoff();
-        Thread logSide = new Thread(() -> handoff.produce(replay), "basalt-open-replay");
-        logSide.setDaemon(true);
-        logSide.start();
+        Thread logSide = OpenHelpers.start("basalt-open-replay", () -> handoff.produce(replay));
         Throwable sinkFailure = null;
         boolean ended = false;
         try {
@@ -89,7 +88,7 @@ final class ReplayHandoff implements RecoverySink {
             handoff.aborted = true;
             handoff.full.clear(); // unblocks the log's side; it stops at its next call
         }
-        joinUninterruptibly(logSide);
+        OpenHelpers.joinUninterruptibly(logSide);
         if (sinkFailure != null) {
             if (handoff.failure != null && !(handoff.failure instanceof Aborted)) {
                 sinkFailure.addSuppressed(handoff.failure);
@@ -259,20 +258,6 @@ final class ReplayHandoff implements RecoverySink {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

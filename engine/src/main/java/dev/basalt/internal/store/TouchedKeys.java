@@ -31,6 +31,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class TouchedKeys {
     private static final long NONE = -1;
+    /** Most entries {@link #reserve} makes room for (about 180 MB with their keys). */
+    private static final int MAX_RESERVED = 1 << 22;
+    /** The key length {@link #reserve} makes room for: the benchmarks' keys, and a common size. */
+    private static final int TYPICAL_KEY_BYTES = 16;
+
     private long[] keyHashes = new long[1024];
     private long[] befores = new long[1024];
     private long[] firstLocations = new long[1024];
@@ -147,11 +152,6 @@ final class TouchedKeys {
     private boolean keyEquals(int entry, DirectBuffer key, int offset, int length) {
         return keyLength(entry) == length && ByteRanges.equal(keys, keyOffset(entry), key, offset, length);
     }
-
-    /** Most entries {@link #reserve} makes room for (about 180 MB with their keys). */
-    private static final int MAX_RESERVED = 1 << 22;
-    /** The key length {@link #reserve} makes room for: the benchmarks' keys, and a common size. */
-    private static final int TYPICAL_KEY_BYTES = 16;
 
     /**
      * Makes room for about {@code records} keys (at most {@link #MAX_RESERVED}), so that a replay
