@@ -51,8 +51,8 @@ final class ReplayHandoff implements RecoverySink {
     /**
      * How far the log's side may run ahead, about 130,000 records (some 10 MB of batches at most,
      * allocated as needed): the sink stops for tens of milliseconds at times (an index growing),
-     * and with four batches the log's side stopped with it, so each waited on the other and an
-     * open after a kill gained a tenth where it could gain half.
+     * and with four batches the log's side stopped with it, so each waited on the other: the
+     * replay of a 1 M-key open after a kill took a sixth less time instead of a third.
      */
     private static final int BATCHES_IN_FLIGHT = 64;
     private static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
