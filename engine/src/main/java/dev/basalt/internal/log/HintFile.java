@@ -203,14 +203,6 @@ public final class HintFile {
         /** {@code entry} holds namespace then key at {@code nameOffset}. */
         void visit(byte type, long sequence, long expirationEpochSeconds, int recordOffset, int recordLength,
                 DirectBuffer entry, int nameOffset, int namespaceLength, int keyLength);
-
-        /** Announces the entry of the record at {@code recordOffset}, visited soon ({@link RecoverySink#expect}). */
-        default void expect(int recordOffset, DirectBuffer entry, int nameOffset, int namespaceLength, int keyLength) {
-        }
-
-        /** Issues the loads the announced entries need, as {@link RecoverySink#fetchExpected}. */
-        default void fetchExpected() {
-        }
     }
 
     /**
@@ -314,27 +306,16 @@ public final class HintFile {
             return -1;
         }
         int at = HINT_HEADER_LENGTH;
-        for (int runStart = 0; runStart < count; runStart += RecoverySink.RUN) {
-            int runEnd = Math.min(count, runStart + RecoverySink.RUN);
-            for (int i = runStart, ahead = at; i < runEnd; i++) {
-                int nsLength = b.getByte(ahead + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;
-                int keyLength = b.getShort(ahead + HINT_ENTRY_KEY_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
-                visitor.expect(b.getInt(ahead + HINT_ENTRY_RECORD_OFFSET_OFFSET, BYTE_ORDER), b,
-                        ahead + HINT_ENTRY_FIXED_LENGTH, nsLength, keyLength);
-                ahead += (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
-            }
-            visitor.fetchExpected();
-            for (int i = runStart; i < runEnd; i++) {
-                int nsLength = b.getByte(at + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;
-                int keyLength = b.getShort(at + HINT_ENTRY_KEY_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
-                visitor.visit(b.getByte(at + HINT_ENTRY_TYPE_OFFSET),
-                        b.getLong(at + HINT_ENTRY_SEQUENCE_OFFSET, BYTE_ORDER),
-                        b.getLong(at + HINT_ENTRY_EXPIRATION_OFFSET, BYTE_ORDER),
-                        b.getInt(at + HINT_ENTRY_RECORD_OFFSET_OFFSET, BYTE_ORDER),
-                        b.getInt(at + HINT_ENTRY_RECORD_LENGTH_OFFSET, BYTE_ORDER),
-                        b, at + HINT_ENTRY_FIXED_LENGTH, nsLength, keyLength);
-                at += (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
-            }
+        for (int i = 0; i < count; i++) {
+            int nsLength = b.getByte(at + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;
+            int keyLength = b.getShort(at + HINT_ENTRY_KEY_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
+            visitor.visit(b.getByte(at + HINT_ENTRY_TYPE_OFFSET),
+                    b.getLong(at + HINT_ENTRY_SEQUENCE_OFFSET, BYTE_ORDER),
+                    b.getLong(at + HINT_ENTRY_EXPIRATION_OFFSET, BYTE_ORDER),
+                    b.getInt(at + HINT_ENTRY_RECORD_OFFSET_OFFSET, BYTE_ORDER),
+                    b.getInt(at + HINT_ENTRY_RECORD_LENGTH_OFFSET, BYTE_ORDER),
+                    b, at + HINT_ENTRY_FIXED_LENGTH, nsLength, keyLength);
+            at += (int) align(HINT_ENTRY_FIXED_LENGTH + nsLength + keyLength);
         }
         return b.getInt(HINT_DATA_END_OFFSET, BYTE_ORDER) & 0xFFFFFFFFL;
     }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.agrona.DirectBuffer;
 
 /**
  * Opening the log: clears what an interrupted run left (temporary files, a half-finished
@@ -163,26 +162,11 @@ final class LogRecovery {
             }
             // Sealed since the checkpoint: its hint (or a rescan) gives every record; only those
             // at or after the covered end are new.
-            recoverSealed(activeId, new RecoverySink() {
-                @Override
-                public void accept(long location, byte type, long sequence, long expiration, int length,
-                        DirectBuffer names, int nsOffset, int nsLength, int keyLength, boolean checked) {
-                    if (Locations.offset(location) >= from) {
-                        sink.accept(location, type, sequence, expiration, length, names, nsOffset, nsLength,
-                                keyLength, checked);
-                    }
-                }
-
-                @Override
-                public void expect(long location, DirectBuffer names, int nsOffset, int nsLength, int keyLength) {
-                    if (Locations.offset(location) >= from) {
-                        sink.expect(location, names, nsOffset, nsLength, keyLength);
-                    }
-                }
-
-                @Override
-                public void fetchExpected() {
-                    sink.fetchExpected();
+            recoverSealed(activeId, (location, type, sequence, expiration, length, names, nsOffset, nsLength,
+                    keyLength, checked) -> {
+                if (Locations.offset(location) >= from) {
+                    sink.accept(location, type, sequence, expiration, length, names, nsOffset, nsLength, keyLength,
+                            checked);
                 }
             });
             for (int i = 0; i < newer.size(); i++) {
@@ -320,24 +304,11 @@ final class LogRecovery {
             report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
         }
         Path hint = dir.resolve(hintFileName(id));
-        long dataEnd = HintFile.read(io, hint, storeId, id, capacity, new HintFile.EntryVisitor() {
-            @Override
-            public void visit(byte type, long sequence, long expiration, int offset, int length, DirectBuffer names,
-                    int namesOffset, int nsLength, int keyLength) {
-                into.accept(Locations.of(id, offset), type, sequence, expiration, length, names, namesOffset,
-                        nsLength, keyLength, false);
-            }
-
-            @Override
-            public void expect(int offset, DirectBuffer names, int namesOffset, int nsLength, int keyLength) {
-                into.expect(Locations.of(id, offset), names, namesOffset, nsLength, keyLength);
-            }
-
-            @Override
-            public void fetchExpected() {
-                into.fetchExpected();
-            }
-        }, problem -> report.warn("hint file ignored, segment rescanned: " + problem));
+        long dataEnd = HintFile.read(io, hint, storeId, id, capacity,
+                (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) ->
+                        into.accept(Locations.of(id, offset), type, sequence, expiration, length, names, namesOffset,
+                                nsLength, keyLength, false),
+                problem -> report.warn("hint file ignored, segment rescanned: " + problem));
         if (dataEnd >= 0) {
             log.recovered(segment, dataEnd);
             return;

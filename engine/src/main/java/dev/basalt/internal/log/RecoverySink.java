@@ -23,9 +23,10 @@ public interface RecoverySink {
     /**
      * Announces the record at {@code location} that {@link #accept} receives soon, its namespace
      * and key at {@code names[namesOffset..]} (valid only during the call): a sink whose accept
-     * waits on memory may work out what it will load. Announced records come in runs of at most {@link #RUN}, each
-     * followed by {@link #fetchExpected} and then by their {@code accept} calls, in the same
-     * order. Changes nothing a later call could observe.
+     * waits on memory may work out what it will load. Announced records come in runs of at most
+     * {@link #RUN}, each followed by {@link #fetchExpected} and then by their {@code accept} calls,
+     * in the same order. Changes nothing a later call could observe. Made by {@link ReplayHandoff}
+     * from the records it hands over; the log's side announces nothing.
      */
     default void expect(long location, DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
     }

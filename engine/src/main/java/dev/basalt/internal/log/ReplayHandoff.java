@@ -17,10 +17,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>The sink sees the records, the checkpoint's trust and the tail's estimate in exactly the
  * order it would see them without the handoff. Each call is copied into a batch (a record's
  * namespace and key bytes too: a hint file's buffer does not outlive its read), and full batches
- * pass through a queue. The log's announcements ({@link #expect}, {@link #fetchExpected}) are not
- * copied: the sink's side announces each run of up to {@link RecoverySink#RUN} records from the
- * batch itself, which halves what the log's side copies, and it is that side that limits the
- * pace (its checksums and scan take more than the indexing). The log calls
+ * pass through a queue. The sink's side announces each run of up to {@link RecoverySink#RUN}
+ * records from the batch ({@link #expect}, {@link #fetchExpected}); the log's side announces
+ * nothing, which halves what it copies, and it is that side that limits the pace at 1 M keys (its
+ * checksums and scan take more than the indexing). The log calls
  * {@link #settle} before it unmaps memory the records delivered so far point into (the sink
  * reads records by location), and that waits until the sink has taken every one of them.
  *
@@ -149,16 +149,6 @@ final class ReplayHandoff implements RecoverySink {
     @Override
     public void tailAhead(long records) {
         room(0).addTail(records);
-    }
-
-    /** Not copied: the sink's side announces runs itself (see the class comment). */
-    @Override
-    public void expect(long location, DirectBuffer names, int namesOffset, int namespaceLength, int keyLength) {
-    }
-
-    /** Not copied: the sink's side announces runs itself (see the class comment). */
-    @Override
-    public void fetchExpected() {
     }
 
     @Override

@@ -27,8 +27,6 @@ final class SegmentReplay {
             RecoveryReport report) {
         long id = segment.id();
         IntArrayList held = new IntArrayList();
-        // Intact records outside batches, announced to the sink and replayed a run at a time.
-        IntArrayList announced = new IntArrayList(RecoverySink.RUN, IntArrayList.DEFAULT_NULL_VALUE);
         int[] nextFollowing = {0};
         long validEnd = SegmentScanner.scan(segment.buffer(), from, limit, segment.mask(), new SegmentScanner.Listener() {
             @Override
@@ -37,15 +35,9 @@ final class SegmentReplay {
                 int following = Records.batchFollowing(buffer, offset);
                 if ((flags & LogFormat.BATCH_MEMBER) == 0) {
                     dropIncompleteBatch(segment, held, offset, report);
-                    into.expect(Locations.of(id, offset), buffer, Records.namespaceOffset(buffer, offset),
-                            Records.namespaceLength(buffer, offset), Records.keyLength(buffer, offset));
-                    announced.addInt(offset);
-                    if (announced.size() == RecoverySink.RUN) {
-                        replayAnnounced(id, buffer, announced, hints, into);
-                    }
+                    replay(id, buffer, offset, hints, into);
                     return;
                 }
-                replayAnnounced(id, buffer, announced, hints, into);
                 boolean continues = !held.isEmpty() && following == nextFollowing[0];
                 if ((flags & LogFormat.BATCH_FIRST) != 0 || !continues) {
                     dropIncompleteBatch(segment, held, offset, report);
@@ -67,12 +59,10 @@ final class SegmentReplay {
 
             @Override
             public void corrupt(int offset, int length, String reason) {
-                replayAnnounced(id, segment.buffer(), announced, hints, into);
                 report.corrupt(segment.path(), offset, length, reason);
                 // Reported, not logged: the store logs each damaged range of the report once at open.
             }
         });
-        replayAnnounced(id, segment.buffer(), announced, hints, into);
         if (held.isEmpty()) {
             return validEnd;
         }
@@ -91,18 +81,6 @@ final class SegmentReplay {
         report.corrupt(segment.path(), start, nextOffset - start, "write batch of which only " + held.size()
                 + " records are intact; none of it is replayed");
         held.clear();
-    }
-
-    private static void replayAnnounced(long id, DirectBuffer buffer, IntArrayList announced, HintFile.Builder hints,
-            RecoverySink into) {
-        if (announced.isEmpty()) {
-            return;
-        }
-        into.fetchExpected();
-        for (int i = 0; i < announced.size(); i++) {
-            replay(id, buffer, announced.getInt(i), hints, into);
-        }
-        announced.clear();
     }
 
     private static void replay(long id, DirectBuffer buffer, int offset, HintFile.Builder hints, RecoverySink into) {
