@@ -11,7 +11,7 @@ module dev.basalt.engine {
     requires org.agrona;
     requires chronicle.bytes;
     requires chronicle.core;
-    requires com.sun.jna;       // malloc_trim, to give freed memory back (FreedMemory)
+    requires com.sun.jna;       // malloc_trim (FreedMemory); mmap and madvise (DirectMemory)
     // Chronicle and Agrona use sun.misc (Unsafe, SignalHandler); as automatic modules they read
     // it only if some module resolves it (found by ModulePathTest: NoClassDefFoundError).
     requires jdk.unsupported;

@@ -1,11 +1,11 @@
 package dev.basalt.internal.checkpoint;
 
+import dev.basalt.internal.env.DirectMemory;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.log.CoveredLog;
 import java.nio.ByteBuffer;
 import java.util.List;
-import org.agrona.BufferUtil;
 
 /**
  * What a checkpoint holds, as the engine hands it to {@link CheckpointFile#write} and gets it back
@@ -55,7 +55,7 @@ public record CheckpointContent(long storeId, long hashSeed, long maxSequence, l
      * Unmapping twice is harmless. Only when no reader and no writer can touch them any more.
      */
     public void unmap() {
-        mappings.forEach(BufferUtil::free);
+        mappings.forEach(DirectMemory::free);
     }
 
     /** One namespace's structures. On write they are read; on read they are new and owned by the caller. */

@@ -2,6 +2,7 @@ package dev.basalt.internal.checkpoint;
 
 import static dev.basalt.internal.checkpoint.CheckpointFormat.*;
 
+import dev.basalt.internal.env.DirectMemory;
 import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.env.OpenHelpers;
 import dev.basalt.internal.env.ReadOnlyView;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
-import org.agrona.BufferUtil;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -328,7 +328,7 @@ final class CheckpointReader {
         } catch (CheckpointRejected | RuntimeException e) {
             for (ByteBuffer chunk : mapped) {
                 if (chunk != null) {
-                    BufferUtil.free(chunk);
+                    DirectMemory.free(chunk);
                 }
             }
             throw e;
@@ -355,7 +355,7 @@ final class CheckpointReader {
         crc.update(payload.duplicate());
         int stored = file.wrap(frame, at + BLOCK_HEADER_BYTES + length, BLOCK_TRAILER_BYTES).getInt(0, ORDER);
         if (stored != (int) crc.getValue()) {
-            BufferUtil.free(payload);
+            DirectMemory.free(payload);
             throw new CheckpointRejected(kindName(kind) + " block " + number + " at offset " + at
                     + " fails its checksum (stored " + Integer.toHexString(stored) + ", computed "
                     + Integer.toHexString((int) crc.getValue()) + ")");
@@ -401,7 +401,7 @@ final class CheckpointReader {
 
     /** Frees what the loads built; after both stopped. */
     private void free() {
-        mappings.forEach(BufferUtil::free);
+        mappings.forEach(DirectMemory::free);
         for (HashIndex index : indexes == null ? new HashIndex[0] : indexes) {
             if (index != null) {
                 index.close();

@@ -75,7 +75,7 @@ public interface FileIo {
     /**
      * Maps {@code length} bytes of {@code file} from {@code offset} copy-on-write: the mapping
      * reads the file's pages until a page is first written, which then becomes private memory;
-     * nothing written through it ever reaches the file. Freed by {@code BufferUtil.free}, like a
+     * nothing written through it ever reaches the file. Freed by {@link DirectMemory#free}, like a
      * direct buffer. Only for files that are replaced by a rename and never written in place or
      * truncated (a checkpoint), so that no page under the mapping changes or vanishes.
      */

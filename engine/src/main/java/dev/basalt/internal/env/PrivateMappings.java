@@ -1,6 +1,5 @@
 package dev.basalt.internal.env;
 
-import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -17,14 +16,19 @@ public final class PrivateMappings {
     /**
      * {@code chunk} copied into fresh direct memory when it is a mapping; null when its memory is
      * already the process's own. The caller swaps the copy in, then frees the mapping
-     * ({@code BufferUtil.free}) once nothing reads it.
+     * ({@link DirectMemory#free}) once nothing reads it.
      */
     public static UnsafeBuffer ownCopy(UnsafeBuffer chunk) {
-        if (!(chunk.byteBuffer() instanceof MappedByteBuffer)) {
+        if (!isMapping(chunk)) {
             return null;
         }
-        UnsafeBuffer own = new UnsafeBuffer(ByteBuffer.allocateDirect(chunk.capacity()));
+        UnsafeBuffer own = new UnsafeBuffer(DirectMemory.allocateZeroed(chunk.capacity()));
         own.putBytes(0, chunk, 0, chunk.capacity());
         return own;
+    }
+
+    /** Whether {@code chunk}'s memory is a mapping ({@link #ownCopy} would copy it). */
+    private static boolean isMapping(UnsafeBuffer chunk) {
+        return chunk.byteBuffer() instanceof MappedByteBuffer;
     }
 }

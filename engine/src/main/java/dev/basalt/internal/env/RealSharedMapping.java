@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /** A {@code MAP_SHARED} mapping of a real file, written by plain memory copies. */
@@ -48,7 +47,7 @@ final class RealSharedMapping implements SharedMapping {
         mapping = null;
         memory = new UnsafeBuffer(new byte[0]);
         if (released != null) {
-            BufferUtil.free(released);
+            DirectMemory.free(released);
         }
     }
 }

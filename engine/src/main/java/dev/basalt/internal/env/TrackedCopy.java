@@ -1,7 +1,6 @@
 package dev.basalt.internal.env;
 
 import java.nio.ByteBuffer;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -94,7 +93,7 @@ public final class TrackedCopy {
         if (copies != null) {
             for (UnsafeBuffer copy : copies) {
                 ByteBuffer buffer = copy.byteBuffer();
-                BufferUtil.free(buffer);
+                DirectMemory.free(buffer);
             }
             copies = null;
         }

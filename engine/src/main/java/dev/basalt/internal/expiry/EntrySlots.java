@@ -1,5 +1,6 @@
 package dev.basalt.internal.expiry;
 
+import dev.basalt.internal.env.DirectMemory;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.agrona.BitUtil;
@@ -104,7 +105,7 @@ final class EntrySlots {
         while (chunkCount > keepChunks) {
             chunkCount--;
             chunks[chunkCount] = null; // a late access is a NullPointerException, never a SIGSEGV
-            BufferUtil.free(allocations[chunkCount]);
+            DirectMemory.free(allocations[chunkCount]);
             allocations[chunkCount] = null;
         }
     }

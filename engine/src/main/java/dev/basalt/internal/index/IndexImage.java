@@ -4,10 +4,10 @@ import static dev.basalt.internal.index.SlotTable.DELETED_LOCATION;
 import static dev.basalt.internal.index.SlotTable.EMPTY_HASH;
 
 import dev.basalt.internal.env.CopySpace;
+import dev.basalt.internal.env.DirectMemory;
 import dev.basalt.internal.env.TrackedCopy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -117,7 +117,7 @@ public final class IndexImage {
             return new HashIndex(table, shape.liveKeys(), shape.deletedSlots());
         } catch (RuntimeException e) {
             for (ByteBuffer chunk : chunks) {
-                BufferUtil.free(chunk);
+                DirectMemory.free(chunk);
             }
             throw e;
         }

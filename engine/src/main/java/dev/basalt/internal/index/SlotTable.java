@@ -1,12 +1,12 @@
 package dev.basalt.internal.index;
 
 import dev.basalt.internal.env.CopySpace;
+import dev.basalt.internal.env.DirectMemory;
 import dev.basalt.internal.env.PrivateMappings;
 import dev.basalt.internal.env.TrackedCopy;
 import dev.basalt.internal.env.WriteTrail;
 import java.nio.ByteBuffer;
 import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -119,9 +119,9 @@ final class SlotTable {
     private static UnsafeBuffer[] allocate(int capacitySlots) {
         final UnsafeBuffer[] chunks = new UnsafeBuffer[chunkCount(capacitySlots)];
         for (int i = 0; i < chunks.length; i++) {
-            // allocateDirect zeroes the memory: every slot starts empty (EMPTY_HASH == 0).
-            // Not allocateDirectAligned: its slice could not be freed by free().
-            chunks[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(chunkBytes(capacitySlots, i)));
+            // Zeroed memory: every slot starts empty (EMPTY_HASH == 0). In huge pages where the
+            // system has them: a new table is touched whole at once, and its faults are the cost.
+            chunks[i] = new UnsafeBuffer(DirectMemory.allocateZeroed(chunkBytes(capacitySlots, i)));
         }
         return chunks;
     }
@@ -272,7 +272,7 @@ final class SlotTable {
             if (own != null) {
                 final ByteBuffer mapped = chunks[i].byteBuffer();
                 chunks[i] = own;
-                BufferUtil.free(mapped);
+                DirectMemory.free(mapped);
             }
         }
     }
@@ -283,7 +283,7 @@ final class SlotTable {
             return;
         }
         for (final UnsafeBuffer chunk : chunks) {
-            BufferUtil.free(chunk.byteBuffer());
+            DirectMemory.free(chunk.byteBuffer());
             chunk.wrap(new byte[0]); // a late access fails a bounds check instead of a SIGSEGV
         }
     }

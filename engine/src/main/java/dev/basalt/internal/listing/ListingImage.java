@@ -1,10 +1,10 @@
 package dev.basalt.internal.listing;
 
 import dev.basalt.internal.env.CopySpace;
+import dev.basalt.internal.env.DirectMemory;
 import dev.basalt.internal.env.TrackedCopy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -109,7 +109,7 @@ public final class ListingImage {
             return new KeyListing(arena, shape.randomState(), shape.topLevel(), shape.size());
         } catch (RuntimeException e) {
             for (ByteBuffer chunk : chunks) {
-                BufferUtil.free(chunk);
+                DirectMemory.free(chunk);
             }
             throw e;
         }

@@ -5,12 +5,12 @@ import static dev.basalt.internal.listing.NodeLayout.MAX_NODE_UNITS;
 import static dev.basalt.internal.listing.NodeLayout.UNIT_SHIFT;
 
 import dev.basalt.internal.env.CopySpace;
+import dev.basalt.internal.env.DirectMemory;
 import dev.basalt.internal.env.PrivateMappings;
 import dev.basalt.internal.env.TrackedCopy;
 import dev.basalt.internal.env.WriteTrail;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -164,7 +164,7 @@ final class NodeArena {
         }
         chunks = CLOSED;
         for (final UnsafeBuffer chunk : old) {
-            BufferUtil.free(chunk.byteBuffer());
+            DirectMemory.free(chunk.byteBuffer());
             chunk.wrap(new byte[0]); // a late access fails a bounds check instead of a SIGSEGV
         }
         retired.close();
@@ -285,7 +285,7 @@ final class NodeArena {
         chunks = moved;
         for (int i = 0; i < moved.length; i++) {
             if (moved[i] != before[i]) {
-                BufferUtil.free(before[i].byteBuffer());
+                DirectMemory.free(before[i].byteBuffer());
             }
         }
     }

@@ -1,7 +1,7 @@
 package dev.basalt.internal.listing;
 
+import dev.basalt.internal.env.DirectMemory;
 import java.nio.ByteBuffer;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -50,7 +50,7 @@ final class RetiredNodes {
 
     void close() {
         if (addresses != null) {
-            BufferUtil.free(addresses.byteBuffer());
+            DirectMemory.free(addresses.byteBuffer());
             addresses = null;
         }
         offHeapBytes = 0;
@@ -62,7 +62,7 @@ final class RetiredNodes {
         final UnsafeBuffer grown = new UnsafeBuffer(ByteBuffer.allocateDirect(Math.multiplyExact(capacity, Integer.BYTES)));
         if (addresses != null) {
             grown.putBytes(0, addresses, 0, size * Integer.BYTES);
-            BufferUtil.free(addresses.byteBuffer());
+            DirectMemory.free(addresses.byteBuffer());
         }
         addresses = grown;
         offHeapBytes = grown.capacity();
