@@ -2,7 +2,9 @@ package dev.basalt.internal.env;
 
 import com.sun.jna.Function;
 import com.sun.jna.Pointer;
-import java.lang.ref.Cleaner;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
 import org.agrona.BufferUtil;
@@ -34,7 +36,9 @@ import org.agrona.BufferUtil;
  * any failure to map take {@code allocateDirect}. {@link #free} unmaps a mapped buffer at once
  * and hands any other buffer to {@link BufferUtil#free}, so the engine frees every direct buffer
  * here (an architecture test holds it to that); a mapped buffer nothing references any more is
- * unmapped by a cleaner, as {@code allocateDirect}'s memory is freed by its own.
+ * unmapped at the next allocation or free here, or by the next {@link FreedMemory#release}
+ * (every ten seconds while a store is open), as {@code allocateDirect}'s memory is freed by its
+ * cleaner.
  *
  * <p>Threads: any. A buffer is freed once, when nothing reads it any more (the callers' read
  * epochs see to that).
@@ -45,23 +49,22 @@ public final class DirectMemory {
     private static final long HUGE_PAGE_BYTES = 2L << 20;
     private static final int PAGE_BYTES = 4096;
     private static final System.Logger LOG = System.getLogger(DirectMemory.class.getName());
-    /** Mapped buffers by address, each with what unmaps it (once, by {@link #free} or the GC). */
+    /** Mapped buffers by address. */
     private static final ConcurrentHashMap<Long, Mapping> MAPPED = new ConcurrentHashMap<>();
     /**
-     * Unmaps a buffer nothing references any more: a grown index leaves its old table to the
-     * GC, since lock-free readers may still be on it, as {@code allocateDirect}'s cleaner would.
+     * Mapped buffers the GC found unreferenced: a grown index leaves its old table to the GC,
+     * since lock-free readers may still be on it, as it left {@code allocateDirect}'s memory to
+     * that buffer's cleaner. Drained by every allocation and free here and by
+     * {@link FreedMemory#release}, not by a thread of its own: a store leaves no thread behind.
      */
-    private static final Cleaner CLEANER = Cleaner.create(runnable -> {
-        Thread thread = new Thread(runnable, "basalt-direct-memory-cleaner");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ReferenceQueue<ByteBuffer> UNREFERENCED = new ReferenceQueue<>();
 
     private DirectMemory() {
     }
 
     /** A zeroed direct buffer of {@code bytes}, every page resident. */
     public static ByteBuffer allocateZeroed(int bytes) {
+        unmapUnreferenced();
         if (bytes < MIN_MAPPED_BYTES || !Binding.AVAILABLE) {
             return ByteBuffer.allocateDirect(bytes);
         }
@@ -75,13 +78,13 @@ public final class DirectMemory {
         for (int offset = 0; offset < bytes; offset += PAGE_BYTES) {
             buffer.put(offset, (byte) 0);
         }
-        Unmap unmap = new Unmap(address, length);
-        MAPPED.put(address, new Mapping(length, CLEANER.register(buffer, unmap)));
+        MAPPED.put(address, new Mapping(buffer, address, length));
         return buffer;
     }
 
     /** Frees {@code buffer}, from {@link #allocateZeroed} or elsewhere; nothing for null. */
     public static void free(ByteBuffer buffer) {
+        unmapUnreferenced();
         if (buffer == null) {
             return;
         }
@@ -89,7 +92,8 @@ public final class DirectMemory {
             long address = BufferUtil.address(buffer);
             Mapping mapping = MAPPED.remove(address);
             if (mapping != null) {
-                mapping.unmap.clean();
+                mapping.clear(); // never enqueued now: it is unmapped once, here
+                Binding.unmap(address, mapping.length);
                 return;
             }
         }
@@ -107,15 +111,39 @@ public final class DirectMemory {
         return mapping == null ? 0 : mapping.length;
     }
 
-    private record Mapping(long length, Cleaner.Cleanable unmap) {
+    /**
+     * Bytes held in mappings of this class's own, after unmapping those found unreferenced: what
+     * the JDK's "direct" buffer pool does not count, for leak checks. Any thread.
+     */
+    public static long mappedBytes() {
+        unmapUnreferenced();
+        long total = 0;
+        for (Mapping mapping : MAPPED.values()) {
+            total += mapping.length;
+        }
+        return total;
     }
 
-    /** Holds no reference to the buffer: a cleaner's action must not keep it reachable. */
-    private record Unmap(long address, long length) implements Runnable {
-        @Override
-        public void run() {
-            MAPPED.remove(address); // the GC's way; after free() this never runs
-            Binding.unmap(address, length);
+    /** Unmaps the mapped buffers the GC found unreferenced since the last call. Any thread. */
+    public static void unmapUnreferenced() {
+        Reference<? extends ByteBuffer> found;
+        while ((found = UNREFERENCED.poll()) != null) {
+            Mapping mapping = (Mapping) found;
+            if (MAPPED.remove(mapping.address, mapping)) {
+                Binding.unmap(mapping.address, mapping.length);
+            }
+        }
+    }
+
+    /** A mapped buffer's address and length, enqueued once the buffer is unreferenced. */
+    private static final class Mapping extends PhantomReference<ByteBuffer> {
+        final long address;
+        final long length;
+
+        Mapping(ByteBuffer buffer, long address, long length) {
+            super(buffer, UNREFERENCED);
+            this.address = address;
+            this.length = length;
         }
     }
 

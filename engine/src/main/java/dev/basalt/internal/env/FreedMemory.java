@@ -63,8 +63,12 @@ public final class FreedMemory {
         return nextDue.compareAndSet(next, now + INTERVAL_NANOS);
     }
 
-    /** Trims now; true when {@code malloc_trim} was called (whether or not it found memory to give back). */
+    /**
+     * Trims now, after unmapping the {@link DirectMemory} buffers found unreferenced; true when
+     * {@code malloc_trim} was called (whether or not it found memory to give back).
+     */
     public static boolean release() {
+        DirectMemory.unmapUnreferenced();
         Function trim = Binding.MALLOC_TRIM;
         if (trim == null) {
             return false;

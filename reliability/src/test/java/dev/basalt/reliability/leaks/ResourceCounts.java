@@ -1,5 +1,6 @@
 package dev.basalt.reliability.leaks;
 
+import dev.basalt.internal.env.DirectMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.BufferPoolMXBean;
@@ -15,8 +16,9 @@ import java.util.stream.Stream;
  * What this JVM holds at one moment, as the JDK and Linux report it: open file descriptors
  * ({@code /proc/self/fd}), mappings of segment files ({@code /proc/self/maps}; Chronicle Bytes maps
  * with its own call, so the JDK's "mapped" pool does not see segments, only this does), the JDK's
- * "mapped" and "direct" buffer pools (the direct pool holds every off-heap table of the engine:
- * hash indexes, key listings, expiry queue), and the live threads. Linux only
+ * "mapped" and "direct" buffer pools with the engine's own mappings ({@link DirectMemory}: slot
+ * tables and a checkpoint's copies, which the JDK's pools do not see; between them every off-heap
+ * table of the engine: hash indexes, key listings, expiry queue), and the live threads. Linux only
  * ({@link #available()}).
  *
  * @param descriptors every open file descriptor of the process
@@ -25,7 +27,7 @@ import java.util.stream.Stream;
  * @param jdkMappedCount buffers in the JDK's "mapped" pool
  * @param jdkMappedBytes their bytes
  * @param directCount buffers in the JDK's "direct" pool
- * @param directBytes their bytes
+ * @param directBytes their bytes, with the bytes of the engine's own mappings
  * @param threadIds ids of the live threads
  */
 record ResourceCounts(int descriptors, int descriptorsInDirectory, int segmentMappings, long jdkMappedCount,
@@ -70,7 +72,7 @@ record ResourceCounts(int descriptors, int descriptorsInDirectory, int segmentMa
             threads.add(threadId(thread));
         }
         return new ResourceCounts(descriptors, inDirectory, mappings, mapped.getCount(), mapped.getMemoryUsed(),
-                direct.getCount(), direct.getMemoryUsed(), threads);
+                direct.getCount(), direct.getMemoryUsed() + DirectMemory.mappedBytes(), threads);
     }
 
     /** Live threads whose name starts with {@code prefix}. */
