@@ -48,7 +48,6 @@ public final class DirectMemory {
     public static final int MIN_MAPPED_BYTES = 2 << 20;
     private static final long HUGE_PAGE_BYTES = 2L << 20;
     private static final int PAGE_BYTES = 4096;
-    private static final System.Logger LOG = System.getLogger(DirectMemory.class.getName());
     /** Mapped buffers by address. */
     private static final ConcurrentHashMap<Long, Mapping> MAPPED = new ConcurrentHashMap<>();
     /**
@@ -155,22 +154,10 @@ public final class DirectMemory {
         private static final int MADV_HUGEPAGE = 14;
         private static final long MAP_FAILED = -1;
 
-        static final Function MMAP = bind("mmap");
-        static final Function MADVISE = bind("madvise");
-        static final Function MUNMAP = bind("munmap");
+        static final Function MMAP = LibC.function("mmap", "large buffers come from malloc");
+        static final Function MADVISE = LibC.function("madvise", "large buffers in 4 KiB pages");
+        static final Function MUNMAP = LibC.function("munmap", "large buffers come from malloc");
         static final boolean AVAILABLE = MMAP != null && MUNMAP != null;
-
-        private static Function bind(String name) {
-            if (!System.getProperty("os.name", "").startsWith("Linux")) {
-                return null;
-            }
-            try {
-                return Function.getFunction("c", name);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.INFO, "large buffers come from malloc (no " + name + "): " + e);
-                return null;
-            }
-        }
 
         /**
          * The address of a fresh mapping of {@code length} bytes (a multiple of a huge page) that

@@ -29,7 +29,6 @@ import org.agrona.concurrent.NanoClock;
 public final class FreedMemory {
     /** The least time between two trims in one process, whatever the number of open stores. */
     public static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final System.Logger LOG = System.getLogger(FreedMemory.class.getName());
     private static final AtomicLong NEXT_TRIM_NANOS = new AtomicLong(Long.MIN_VALUE);
 
     private FreedMemory() {
@@ -84,19 +83,6 @@ public final class FreedMemory {
 
     /** The native function, bound on first use; null where it cannot be. */
     private static final class Binding {
-        static final Function MALLOC_TRIM = bind();
-
-        private static Function bind() {
-            if (!System.getProperty("os.name", "").startsWith("Linux")) {
-                LOG.log(System.Logger.Level.INFO, "freed memory is left to malloc: not Linux");
-                return null;
-            }
-            try {
-                return Function.getFunction("c", "malloc_trim");
-            } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.INFO, "freed memory is left to malloc (no malloc_trim): " + e);
-                return null;
-            }
-        }
+        static final Function MALLOC_TRIM = LibC.function("malloc_trim", "freed memory is left to malloc");
     }
 }

@@ -19,16 +19,11 @@ public final class PrivateMappings {
      * ({@link DirectMemory#free}) once nothing reads it.
      */
     public static UnsafeBuffer ownCopy(UnsafeBuffer chunk) {
-        if (!isMapping(chunk)) {
+        if (!(chunk.byteBuffer() instanceof MappedByteBuffer)) {
             return null;
         }
         UnsafeBuffer own = new UnsafeBuffer(DirectMemory.allocateZeroed(chunk.capacity()));
         own.putBytes(0, chunk, 0, chunk.capacity());
         return own;
-    }
-
-    /** Whether {@code chunk}'s memory is a mapping ({@link #ownCopy} would copy it). */
-    private static boolean isMapping(UnsafeBuffer chunk) {
-        return chunk.byteBuffer() instanceof MappedByteBuffer;
     }
 }
