@@ -200,6 +200,13 @@ public final class HintFile {
 
     /** What recovery learns from one entry. */
     public interface EntryVisitor {
+        /**
+         * The segment's data end the verified file states, before the first entry: every
+         * entry's record lies before it.
+         */
+        default void dataEnd(long dataEnd) {
+        }
+
         /** {@code entry} holds namespace then key at {@code nameOffset}. */
         void visit(byte type, long sequence, long expirationEpochSeconds, int recordOffset, int recordLength,
                 DirectBuffer entry, int nameOffset, int namespaceLength, int keyLength);
@@ -305,6 +312,7 @@ public final class HintFile {
             problem.accept(file + ": entries=" + count + " do not fit in " + trailer + " bytes");
             return -1;
         }
+        visitor.dataEnd(b.getInt(HINT_DATA_END_OFFSET, BYTE_ORDER) & 0xFFFFFFFFL);
         int at = HINT_HEADER_LENGTH;
         for (int i = 0; i < count; i++) {
             int nsLength = b.getByte(at + HINT_ENTRY_NAMESPACE_LENGTH_OFFSET) & 0xFF;

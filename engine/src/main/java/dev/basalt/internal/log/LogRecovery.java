@@ -66,7 +66,7 @@ final class LogRecovery {
         }
         for (int i = 0; i < ids.size(); i++) {
             if (i < ids.size() - 1) {
-                recoverSealed(ids.get(i), sink);
+                recoverSealed(ids.get(i), sink, CheckedHintEntries.NONE);
             } else {
                 recoverActive(ids.get(i));
             }
@@ -168,10 +168,10 @@ final class LogRecovery {
                     sink.accept(location, type, sequence, expiration, length, names, nsOffset, nsLength, keyLength,
                             checked);
                 }
-            });
+            }, from);
             for (int i = 0; i < newer.size(); i++) {
                 if (i < newer.size() - 1) {
-                    recoverSealed(newer.get(i), sink);
+                    recoverSealed(newer.get(i), sink, 0);
                 } else {
                     recoverActive(newer.get(i));
                 }
@@ -289,7 +289,12 @@ final class LogRecovery {
         return ids;
     }
 
-    private void recoverSealed(long id, RecoverySink into) throws IOException {
+    /**
+     * Replays sealed segment {@code id} into {@code into} from its hint file, the records at or
+     * after {@code checkFrom} checked against their entries ({@link CheckedHintEntries}), or
+     * by a scan without a usable hint.
+     */
+    private void recoverSealed(long id, RecoverySink into, int checkFrom) throws IOException {
         Path file = dir.resolve(segmentFileName(id));
         long capacity = io.size(file);
         if (capacity < SEGMENT_HEADER_LENGTH + FIXED_HEADER_LENGTH) {
@@ -304,10 +309,7 @@ final class LogRecovery {
             report.corrupt(file, 0, SEGMENT_HEADER_LENGTH, headerProblem);
         }
         Path hint = dir.resolve(hintFileName(id));
-        long dataEnd = HintFile.read(io, hint, storeId, id, capacity,
-                (type, sequence, expiration, offset, length, names, namesOffset, nsLength, keyLength) ->
-                        into.accept(Locations.of(id, offset), type, sequence, expiration, length, names, namesOffset,
-                                nsLength, keyLength, false),
+        long dataEnd = HintFile.read(io, hint, storeId, id, capacity, new CheckedHintEntries(segment, into, checkFrom),
                 problem -> report.warn("hint file ignored, segment rescanned: " + problem));
         if (dataEnd >= 0) {
             log.recovered(segment, dataEnd);

@@ -13,9 +13,12 @@ public interface RecoverySink {
     int RUN = 32;
 
     /**
-     * One record. {@code checked} is true when recovery read the record and its header and body
-     * checksums held (a scan), false when the record came from its segment's hint file and was
-     * not read: then its bytes may be damaged, and the sink must check them before trusting them.
+     * One record. {@code checked} is true when recovery read the record and found it intact: a
+     * scan's (header and body checksums held) or, in the tail after a trusted checkpoint, a hint
+     * file's whose record was read and agreed with its entry (header checksum, fields, namespace
+     * and key: {@link CheckedHintEntries}). False when the record came from a hint file and was
+     * not read, or did not agree: then its bytes may be damaged, and the sink must check them
+     * before trusting them.
      */
     void accept(long location, byte type, long sequence, long expirationEpochSeconds, int recordLength,
             DirectBuffer names, int namesOffset, int namespaceLength, int keyLength, boolean checked);

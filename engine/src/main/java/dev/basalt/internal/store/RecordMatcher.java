@@ -2,6 +2,7 @@ package dev.basalt.internal.store;
 
 import dev.basalt.BasaltException;
 import dev.basalt.internal.index.KeyMatcher;
+import dev.basalt.internal.log.ByteRanges;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Records;

@@ -2,14 +2,15 @@ package dev.basalt.internal.store;
 
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.KeyHash;
-import dev.basalt.internal.store.Recovery.Replayed;
+import dev.basalt.internal.log.ByteRanges;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.LogFormat;
+import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.RecoveryReport;
 import dev.basalt.internal.log.RecoverySink;
-import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.Segment;
 import dev.basalt.internal.log.SegmentLog;
+import dev.basalt.internal.store.Recovery.Replayed;
 import java.util.ArrayList;
 import java.util.List;
 import org.agrona.DirectBuffer;

@@ -1,5 +1,6 @@
 package dev.basalt.internal.store;
 
+import dev.basalt.internal.log.ByteRanges;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Records;
 import java.util.Arrays;

@@ -1,14 +1,14 @@
-package dev.basalt.internal.store;
+package dev.basalt.internal.log;
 
 import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 
 /** Allocation-free comparison of byte ranges in any two buffers (heap, direct or mapped). */
-final class ByteRanges {
+public final class ByteRanges {
     private ByteRanges() {
     }
 
-    static boolean equal(DirectBuffer a, int aOffset, DirectBuffer b, int bOffset, int length) {
+    public static boolean equal(DirectBuffer a, int aOffset, DirectBuffer b, int bOffset, int length) {
         int i = 0;
         for (; i + Long.BYTES <= length; i += Long.BYTES) {
             if (a.getLong(aOffset + i, ByteOrder.LITTLE_ENDIAN) != b.getLong(bOffset + i, ByteOrder.LITTLE_ENDIAN)) {
