@@ -287,6 +287,21 @@ public final class NamespaceState implements LiveKeys {
      * live figures and the expiry ledger follow; the listing catches up later ({@link #listingChanges}).
      */
     void reconcileReplayed(long keyHash, long from, long to) {
+        if (to == HashIndex.NO_LOCATION) {
+            reconcileReplayed(keyHash, from, to, 0, Limits.NO_EXPIRATION);
+        } else {
+            UnsafeBuffer segment = log.segment(Locations.segmentId(to)).buffer();
+            int at = Locations.offset(to);
+            reconcileReplayed(keyHash, from, to, Records.length(segment, at),
+                    Records.expirationEpochSeconds(segment, at));
+        }
+    }
+
+    /**
+     * {@link #reconcileReplayed(long, long, long)} when the record at {@code to} is known to be
+     * {@code toLength} bytes long and to expire at {@code toExpiration}: it is not read.
+     */
+    void reconcileReplayed(long keyHash, long from, long to, int toLength, long toExpiration) {
         if (from == to) {
             return;
         }
@@ -295,8 +310,8 @@ public final class NamespaceState implements LiveKeys {
             expiry.untrack(expirationAt(from));
         }
         if (to != HashIndex.NO_LOCATION) {
-            countLive(to, 1);
-            expiry.track(this, keyHash, to, expirationAt(to));
+            usage.addLive(Locations.segmentId(to), toLength);
+            expiry.track(this, keyHash, to, toExpiration);
         }
     }
 

@@ -2,17 +2,18 @@ package dev.basalt.internal.store;
 
 import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.compaction.SegmentUsage;
+import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.IndexImage;
 import dev.basalt.internal.index.KeyHash;
-import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.listing.ListingImage;
 import dev.basalt.internal.listing.SortedInserts;
 import dev.basalt.internal.log.ByteRanges;
+import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.LogFormat;
-import dev.basalt.internal.log.RecoveryReport;
 import dev.basalt.internal.log.Records;
+import dev.basalt.internal.log.RecoveryReport;
 import dev.basalt.internal.log.RecoverySink;
 import dev.basalt.internal.log.Segment;
 import dev.basalt.internal.log.SegmentLog;
@@ -190,8 +191,8 @@ final class Recovery implements RecoverySink {
                     return;
                 }
                 ns.newestKeyedSequence = Math.max(ns.newestKeyedSequence, sequence);
-                index(ns, location, type, expirationEpochSeconds, sequence, names, namesOffset + namespaceLength,
-                        keyLength, checked);
+                index(ns, location, type, expirationEpochSeconds, sequence, recordLength, names,
+                        namesOffset + namespaceLength, keyLength, checked);
         }
     }
 
@@ -233,7 +234,7 @@ final class Recovery implements RecoverySink {
     }
 
     private void index(Replayed ns, long location, byte type, long expirationEpochSeconds, long sequence,
-            DirectBuffer key, int keyOffset, int keyLength, boolean checked) {
+            int recordLength, DirectBuffer key, int keyOffset, int keyLength, boolean checked) {
         if (ns.index == null) {
             ns.index = new HashIndex(1024);
             ns.matcher = new RecordMatcher(log, ns.nameBytes, true);
@@ -254,7 +255,7 @@ final class Recovery implements RecoverySink {
                 if (existing == HashIndex.NO_LOCATION || checkpoint.log().covers(existing)) {
                     touchedEntry = ns.touched.size();
                     ns.touched.add(keyHash, key, keyOffset, keyLength, existing, location,
-                            firstKind(location, checked));
+                            firstKind(location, checked), recordLength);
                     if (!checked) {
                         ns.unreadFirstTouches++;
                     }
@@ -293,7 +294,8 @@ final class Recovery implements RecoverySink {
                     Segment segment = log.segment(Locations.segmentId(entry[1]));
                     int at = Locations.offset(entry[1]);
                     ns.touched.add(entry[0], segment.buffer(), Records.keyOffset(segment.buffer(), at),
-                            Records.keyLength(segment.buffer(), at), entry[1], entry[1], TouchedKeys.UNREAD);
+                            Records.keyLength(segment.buffer(), at), entry[1], entry[1], TouchedKeys.UNREAD,
+                            Records.length(segment.buffer(), at));
                 }
             }
             ns.index.removeIfAt(entry[0], entry[1]);
@@ -442,7 +444,15 @@ final class Recovery implements RecoverySink {
         // log order those reads stay sequential.
         ListingBacklog listingOwes = new ListingBacklog();
         for (int i = 0; i < touched.size(); i++) {
-            state.reconcileReplayed(touched.keyHash(i), touched.before(i), finals[i]);
+            if (finals[i] != HashIndex.NO_LOCATION && finals[i] == touched.firstLocation(i)
+                    && touched.firstKind(i) == TouchedKeys.CHECKED_PLAIN_PUT) {
+                // Still where the replay found it, which read its length: a plain put's record
+                // is not read again (a cache miss a key, a tenth of a 10 M-key open after a kill).
+                state.reconcileReplayed(touched.keyHash(i), touched.before(i), finals[i],
+                        touched.firstLength(i), Limits.NO_EXPIRATION);
+            } else {
+                state.reconcileReplayed(touched.keyHash(i), touched.before(i), finals[i]);
+            }
             if (state.listingChanges(touched.before(i), finals[i])) {
                 listingOwes.add(touched.keys(), touched.keyOffset(i), touched.keyLength(i), finals[i],
                         plainness(touched, i, finals[i]));

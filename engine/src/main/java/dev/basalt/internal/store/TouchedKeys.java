@@ -41,6 +41,7 @@ final class TouchedKeys {
     private long[] befores = new long[1024];
     private long[] firstLocations = new long[1024];
     private byte[] firstKinds = new byte[1024];
+    private int[] firstLengths = new int[1024];
     /** Entry i's key is {@code keyBytes[keyStarts[i], keyStarts[i + 1])}. */
     private int[] keyStarts = new int[1025];
     private byte[] keyBytes = new byte[16 * 1024];
@@ -59,9 +60,11 @@ final class TouchedKeys {
     /**
      * Records {@code key}, first touched now, with {@code before}, its location in the
      * checkpoint, and {@code first}, the record that touched it, of kind {@code firstKind}
-     * ({@link #UNREAD} when it came from a hint file).
+     * ({@link #UNREAD} when it came from a hint file and was not read) and {@code firstLength}
+     * bytes long.
      */
-    void add(long keyHash, DirectBuffer key, int offset, int length, long before, long first, byte firstKind) {
+    void add(long keyHash, DirectBuffer key, int offset, int length, long before, long first, byte firstKind,
+            int firstLength) {
         ensureRoom(length);
         int at = keyStarts[size];
         key.getBytes(offset, keyBytes, at, length);
@@ -70,6 +73,7 @@ final class TouchedKeys {
         befores[size] = before;
         firstLocations[size] = first;
         firstKinds[size] = firstKind;
+        firstLengths[size] = firstLength;
         size++;
     }
 
@@ -105,7 +109,7 @@ final class TouchedKeys {
                 sameHashBefore[distinct.size] = (int) newest;
                 newestWithHash.put(keyHashes[i], distinct.size);
                 distinct.add(keyHashes[i], keys, keyOffset(i), keyLength(i), befores[i], firstLocations[i],
-                        firstKinds[i]);
+                        firstKinds[i], firstLengths[i]);
             }
         }
         return distinct;
@@ -137,6 +141,14 @@ final class TouchedKeys {
         return firstKinds[entry];
     }
 
+    /**
+     * The length of that record, as its hint entry or the scan gave it: with
+     * {@link #CHECKED_PLAIN_PUT}, all the open needs of it (a plain put has no expiration).
+     */
+    int firstLength(int entry) {
+        return firstLengths[entry];
+    }
+
     /** The buffer every key lies in; valid until the next {@link #add}. */
     DirectBuffer keys() {
         return keys;
@@ -166,6 +178,7 @@ final class TouchedKeys {
             befores = Arrays.copyOf(befores, entries);
             firstLocations = Arrays.copyOf(firstLocations, entries);
             firstKinds = Arrays.copyOf(firstKinds, entries);
+            firstLengths = Arrays.copyOf(firstLengths, entries);
             keyStarts = Arrays.copyOf(keyStarts, entries + 1);
         }
         long bytes = Math.min(Integer.MAX_VALUE - 8, (long) entries * TYPICAL_KEY_BYTES);
@@ -182,6 +195,7 @@ final class TouchedKeys {
             befores = Arrays.copyOf(befores, capacity);
             firstLocations = Arrays.copyOf(firstLocations, capacity);
             firstKinds = Arrays.copyOf(firstKinds, capacity);
+            firstLengths = Arrays.copyOf(firstLengths, capacity);
             keyStarts = Arrays.copyOf(keyStarts, capacity + 1);
         }
         long needed = (long) keyStarts[size] + keyLength;

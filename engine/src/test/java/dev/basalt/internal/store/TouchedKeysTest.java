@@ -32,7 +32,8 @@ class TouchedKeysTest {
             byte[] bytes = key.getBytes(StandardCharsets.ISO_8859_1);
             byte[] framed = new byte[bytes.length + 7];
             System.arraycopy(bytes, 0, framed, 3, bytes.length);
-            touched.add(hash(key, distinctHashes), new UnsafeBuffer(framed), 3, bytes.length, i, i, TouchedKeys.UNREAD);
+            touched.add(hash(key, distinctHashes), new UnsafeBuffer(framed), 3, bytes.length, i, i, TouchedKeys.UNREAD,
+                    100 + i);
             model.putIfAbsent(key, (long) i);
         }
         assertThat(touched.size()).as("every touch kept until asked").isEqualTo(keys.size());
@@ -45,6 +46,8 @@ class TouchedKeysTest {
             String actual = new String(key, StandardCharsets.ISO_8859_1);
             assertThat(actual).as("entry %d", entry).isEqualTo(order.get(entry));
             assertThat(touched.before(entry)).as("location of %s", actual).isEqualTo(model.get(actual));
+            assertThat(touched.firstLength(entry)).as("length of %s's first record", actual)
+                    .isEqualTo(100 + model.get(actual));
             assertThat(touched.keyHash(entry)).isEqualTo(hash(actual, distinctHashes));
         }
     }
