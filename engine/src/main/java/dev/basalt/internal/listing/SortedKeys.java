@@ -45,6 +45,22 @@ public final class SortedKeys {
         return size;
     }
 
+    /**
+     * Makes room for {@code keys} more keys of {@code bytes} bytes in all, so that adding a
+     * number known ahead copies no array as it doubles.
+     */
+    public void reserve(int keys, long bytes) {
+        if (size + keys + 1 > keyStarts.length) {
+            keyStarts = Arrays.copyOf(keyStarts, size + keys + 1);
+            flags = Arrays.copyOf(flags, keyStarts.length - 1);
+        }
+        long needed = keyStarts[size] + bytes;
+        if (needed > keyBytes.length) {
+            keyBytes = Arrays.copyOf(keyBytes, (int) Math.min(Integer.MAX_VALUE - 8, needed));
+            view = new UnsafeBuffer(keyBytes);
+        }
+    }
+
     /** Bytes of all keys added. */
     public int keyBytes() {
         return keyStarts[size];

@@ -41,6 +41,11 @@ final class ListingBacklog implements ListingDebt {
         owed.add(key, offset, length, location, plain);
     }
 
+    /** Makes room for {@code keys} more owed keys of {@code keyBytes} bytes in all; at open. */
+    void reserve(int keys, long keyBytes) {
+        owed.reserve(keys, keyBytes);
+    }
+
     /** Whether a listing of {@code listedKeys} keys owing {@code owedKeys} is better built again by a merge. */
     static boolean mergesInto(long owedKeys, long listedKeys) {
         return owedKeys >= MERGE_MIN_KEYS && owedKeys * MERGE_FRACTION >= listedKeys;

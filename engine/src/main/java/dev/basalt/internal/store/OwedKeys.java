@@ -42,6 +42,16 @@ final class OwedKeys {
         noted[at] = location;
     }
 
+    /** Makes room for {@code keys} more keys of {@code keyBytes} bytes in all ({@link SortedKeys#reserve}). */
+    void reserve(int keys, long keyBytes) {
+        int room = this.keys.size() + keys;
+        if (room > plainness.length) {
+            plainness = Arrays.copyOf(plainness, room);
+            noted = Arrays.copyOf(noted, room);
+        }
+        this.keys.reserve(keys, keyBytes);
+    }
+
     /** Keys added since the last {@link #clear}. */
     int size() {
         return keys.size();

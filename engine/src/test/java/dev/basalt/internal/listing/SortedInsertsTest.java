@@ -74,9 +74,15 @@ class SortedInsertsTest {
     }
 
     @Property(tries = 200)
-    void sortingInPlaceLeavesTheKeysInOrderAndSaysWhereEachCameFrom(@ForAll("longKeyLists") List<byte[]> added) {
+    void sortingInPlaceLeavesTheKeysInOrderAndSaysWhereEachCameFrom(@ForAll("longKeyLists") List<byte[]> added,
+            @ForAll @IntRange(min = 0, max = 2) int reservedHalves) {
         SortedKeys keys = new SortedKeys();
         for (int i = 0; i < added.size(); i++) {
+            if (i == added.size() / 2) { // room for none, half or all of the rest: the keys are the same
+                List<byte[]> rest = added.subList(i, added.size());
+                keys.reserve(rest.size() * reservedHalves / 2,
+                        rest.stream().mapToLong(key -> key.length).sum() * reservedHalves / 2);
+            }
             keys.add(new UnsafeBuffer(added.get(i)), 0, added.get(i).length, i % 3 == 0);
         }
         int[] from = keys.sortInPlace();
