@@ -102,6 +102,14 @@ public final class NamespaceState implements LiveKeys {
         return locate(hash(key, offset, length), key, offset, length, nowEpochSeconds);
     }
 
+    /**
+     * Loads what a lookup of the key loads (its index slot, the key bytes of the record that slot
+     * names) and keeps nothing; for {@link Reads#touch}.
+     */
+    void touch(DirectBuffer key, int offset, int length) {
+        index.get(hash(key, offset, length), key, offset, length, matcher);
+    }
+
     /** {@link #locate} of a key whose {@link #hash} is known. */
     private long locate(long keyHash, DirectBuffer key, int offset, int length, long nowEpochSeconds) {
         long location = index.get(keyHash, key, offset, length, matcher);

@@ -49,6 +49,30 @@ final class Reads {
         }
     }
 
+    /**
+     * Looks the key up as {@link #read} would and keeps nothing: the index slot and the record it
+     * names are then in this core's cache. For a writer waiting for the append lock
+     * ({@code WritePath}); does nothing once the store is closed or the namespace dropped (the
+     * write reports that under the lock).
+     */
+    void touch(NamespaceState ns, DirectBuffer key, int keyOffset, int keyLength) {
+        int token = epochs.enter();
+        try {
+            if (!open.isClosed() && !ns.dropped()) {
+                ns.touch(key, keyOffset, keyLength);
+            }
+        } finally {
+            epochs.exit(token);
+        }
+    }
+
+    /** {@link #touch(NamespaceState, DirectBuffer, int, int)} of a key given as the engine's own array. */
+    void touch(NamespaceState ns, byte[] key) {
+        UnsafeBuffer keyView = keyViews.get();
+        keyView.wrap(key);
+        touch(ns, keyView, 0, key.length);
+    }
+
     /** The hot path: see {@code KvNamespace.read}. No lock, no allocation, no exception for bad key bytes. */
     int readInto(NamespaceState ns, ByteBuffer key, ByteBuffer dst) {
         int token = epochs.enter();

@@ -114,8 +114,8 @@ public final class Store implements AutoCloseable {
             recoveryEvent.finish(lock.directory().toString(), log.segmentCount(), liveKeys(),
                     report.corruptRecords().size(), report.tornTailBytes(), recordsReplayed, replayedBecause);
             DiskReserve reserve = new DiskReserve(io, lock.directory(), options.diskReserveBytes());
-            this.writes = new WritePath(log, usage, options.durability(), reserve, open, maxSequence);
             this.reads = new Reads(log, epochs, options.clock(), open);
+            this.writes = new WritePath(log, usage, options.durability(), reserve, open, reads, maxSequence);
             this.sweep = new ExpirySweep(writes, namespaces, ledger, epochs, open, reads);
             this.compactions = new CompactionRuns(open, log, this::compactionHost, checkpointSchedule, nanoClock,
                     options.compactionBytesPerSecond(),
@@ -233,6 +233,11 @@ public final class Store implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- namespaces
+
+    /** The write path, for tests in this package that hold its lock. */
+    WritePath writes() {
+        return writes;
+    }
 
     /** The live namespace of this name, created (durably) if absent. Name already validated. */
     public NamespaceState namespace(String name) {
