@@ -30,9 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The open after a crash replays the segments sealed since the checkpoint from their hint files;
  * the log's side of the replay reads each record once, to check it against its entry, and what
  * the indexing side then reads of its header (a tombstone, a put with an expiration or
- * metadata, a plain put) stands in for every later read: the touched keys' final locations and the listing's plain flags come from it. A tail that
- * touches every key once takes that path throughout (no key's slot was replaced, so none is
- * looked up again); one that touches some keys twice takes it for the rest. Either way every key
+ * metadata, a plain put) stands in for every later read: the touched keys' final locations and
+ * the listing's plain flags come from it. A tail that touches every key once takes that path
+ * throughout (no key's slot was replaced, so none is looked up again); one that touches some
+ * keys twice takes it for the rest. Either way every key
  * reads and lists as the model says, with its expiration and metadata.
  */
 class HintedTailKindsTest {

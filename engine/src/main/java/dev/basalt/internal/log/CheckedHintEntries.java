@@ -5,10 +5,11 @@ import org.agrona.DirectBuffer;
 /**
  * A sealed segment's hint entries handed to the replay's sink, each with its record read and
  * checked against the entry first: header checksum and fields, then type, sequence,
- * expiration, length, namespace and key bytes. A record that passes reaches the sink as checked, so that the sink neither sweeps
- * it again after the replay nor reads it for its kind; one that fails reaches it unchecked, as
- * every entry did before, and the sink's sweep reports it. The body is not checked here, as the
- * sweep never checked it: reads and listed metadata verify it.
+ * expiration, length, namespace and key bytes. A record that passes reaches the sink as
+ * checked, as a scanned record does, so that the sink does not sweep it again after the
+ * replay; one that fails reaches it unchecked, as every entry did before, and the sink's sweep
+ * reports it. The body is not checked here, as the sweep never checked it: reads and listed
+ * metadata verify it.
  *
  * <p>Why here: this runs on the log's side of the replay ({@code basalt-open-replay}), which
  * at 10 M keys waits for the indexing side most of the time (697 profile samples to its 6,623 in
@@ -46,8 +47,8 @@ final class CheckedHintEntries implements HintFile.EntryVisitor {
     @Override
     public void visit(byte type, long sequence, long expirationEpochSeconds, int recordOffset, int recordLength,
             DirectBuffer entry, int nameOffset, int namespaceLength, int keyLength) {
-        boolean checked = recordOffset >= checkFrom && recordMatches(type, sequence, expirationEpochSeconds, recordOffset,
-                recordLength, entry, nameOffset, namespaceLength, keyLength);
+        boolean checked = recordOffset >= checkFrom && recordMatches(type, sequence, expirationEpochSeconds,
+                recordOffset, recordLength, entry, nameOffset, namespaceLength, keyLength);
         sink.accept(Locations.of(segment.id(), recordOffset), type, sequence, expirationEpochSeconds, recordLength,
                 entry, nameOffset, namespaceLength, keyLength, checked);
     }
