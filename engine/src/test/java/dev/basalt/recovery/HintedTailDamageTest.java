@@ -7,9 +7,9 @@ import dev.basalt.BasaltInternals;
 import dev.basalt.BasaltOptions;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
+import dev.basalt.internal.log.FileBytes;
 import dev.basalt.testing.TestFiles;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ class HintedTailDamageTest {
                 TestFiles.copyAsAKillLeavesIt(dir, crashed);
             }
             Path segment = hintedSegmentHolding(crashed, recordNames);
-            flipBit(segment, indexOf(segment, recordNames) + byteInNames);
+            FileBytes.flipBit(segment, FileBytes.indexOf(segment, utf8(recordNames)) + byteInNames, 3);
             values.remove(VICTIM);
 
             try (Basalt db = Basalt.open(crashed, options())) {
@@ -94,6 +94,10 @@ class HintedTailDamageTest {
         values.put(key, value);
     }
 
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** The newest segment with a hint file whose bytes hold {@code names} (the victim's newest record). */
     private static Path hintedSegmentHolding(Path dir, String names) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
@@ -101,35 +105,11 @@ class HintedTailDamageTest {
                     .map(hint -> dir.resolve(hint.getFileName().toString().replace(".hint", ".seg")))
                     .sorted(Comparator.reverseOrder()).collect(Collectors.toList());
             for (Path segment : hinted) {
-                if (indexOf(segment, names) >= 0) {
+                if (FileBytes.indexOf(segment, utf8(names)) >= 0) {
                     return segment;
                 }
             }
         }
         throw new AssertionError("no hinted segment holds " + names + ": the tail is not where the test expects");
-    }
-
-    private static int indexOf(Path file, String text) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        byte[] wanted = text.getBytes(StandardCharsets.UTF_8);
-        outer:
-        for (int i = 0; i + wanted.length <= bytes.length; i++) {
-            for (int j = 0; j < wanted.length; j++) {
-                if (bytes[i + j] != wanted[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
-    private static void flipBit(Path file, long offset) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(offset);
-            int b = f.read();
-            f.seek(offset);
-            f.write(b ^ 0x08);
-        }
     }
 }

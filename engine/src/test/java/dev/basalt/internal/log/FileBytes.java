@@ -108,4 +108,24 @@ public final class FileBytes {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** Where {@code wanted} first occurs in {@code file}, or -1. */
+    public static int indexOf(Path file, byte[] wanted) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        outer:
+        for (int i = 0; i + wanted.length <= bytes.length; i++) {
+            for (int j = 0; j < wanted.length; j++) {
+                if (bytes[i + j] != wanted[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
 }

@@ -34,10 +34,7 @@ class WriterWaitingForTheLockTest {
     @Test
     void writesMadeWhileTheLockWasHeldLandAsGiven() throws Exception {
         try (Basalt db = Basalt.open(dir, options())) {
-            KvNamespace ns = db.namespace("ns");
-            for (int i = 0; i < 1000; i++) {
-                ns.put(String.format("k/%04d", i), "old-" + i);
-            }
+            KvNamespace ns = filled(db, "ns");
             WritePath writes = BasaltInternals.store(db).writes();
             List<Waiting> waiting = new ArrayList<>();
             writes.lock();
@@ -68,10 +65,7 @@ class WriterWaitingForTheLockTest {
     @Test
     void aWriterWhoseNamespaceIsDroppedWhileItWaitsIsToldSo() throws Exception {
         try (Basalt db = Basalt.open(dir, options())) {
-            KvNamespace gone = db.namespace("gone");
-            for (int i = 0; i < 1000; i++) {
-                gone.put(String.format("k/%04d", i), "v" + i);
-            }
+            KvNamespace gone = filled(db, "gone");
             WritePath writes = BasaltInternals.store(db).writes();
             Waiting writer;
             writes.lock();
@@ -86,6 +80,15 @@ class WriterWaitingForTheLockTest {
                     .hasMessageContaining("gone").hasMessageContaining("dropped");
             assertThat(db.namespace("gone").get("k/0001")).as("a new namespace of that name is empty").isNull();
         }
+    }
+
+    /** Namespace {@code name} with keys k/0000 to k/0999, each holding "old-" and its number. */
+    private static KvNamespace filled(Basalt db, String name) {
+        KvNamespace ns = db.namespace(name);
+        for (int i = 0; i < 1000; i++) {
+            ns.put(String.format("k/%04d", i), "old-" + i);
+        }
+        return ns;
     }
 
     private static ByteBuffer ascii(String text) {
