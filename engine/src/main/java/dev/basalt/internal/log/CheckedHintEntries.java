@@ -21,11 +21,11 @@ import org.agrona.DirectBuffer;
  * <p>Threads: the log's side of a replay, one segment at a time.
  */
 final class CheckedHintEntries implements HintFile.EntryVisitor {
-    private final Segment segment;
-    private final RecoverySink sink;
-    /** {@link #checkFrom} that checks no record. */
+    /** The {@code checkFrom} that checks no record. */
     static final int NONE = Integer.MAX_VALUE;
 
+    private final Segment segment;
+    private final RecoverySink sink;
     private final int checkFrom;
     private long dataEnd;
 

@@ -295,14 +295,13 @@ public final class NamespaceState implements LiveKeys {
      * live figures and the expiry ledger follow; the listing catches up later ({@link #listingChanges}).
      */
     void reconcileReplayed(long keyHash, long from, long to) {
-        if (to == HashIndex.NO_LOCATION) {
+        if (from == to || to == HashIndex.NO_LOCATION) {
             reconcileReplayed(keyHash, from, to, 0, Limits.NO_EXPIRATION);
-        } else {
-            UnsafeBuffer segment = log.segment(Locations.segmentId(to)).buffer();
-            int at = Locations.offset(to);
-            reconcileReplayed(keyHash, from, to, Records.length(segment, at),
-                    Records.expirationEpochSeconds(segment, at));
+            return;
         }
+        UnsafeBuffer segment = log.segment(Locations.segmentId(to)).buffer();
+        int at = Locations.offset(to);
+        reconcileReplayed(keyHash, from, to, Records.length(segment, at), Records.expirationEpochSeconds(segment, at));
     }
 
     /**
@@ -470,7 +469,8 @@ public final class NamespaceState implements LiveKeys {
 
     long offHeapBytes() {
         ListingDebt debt = listingDebt;
-        return index.offHeapBytes() + index.preparedBytes() + listing.offHeapBytes() + (debt == null ? 0 : debt.offHeapBytes());
+        return index.offHeapBytes() + index.preparedBytes() + listing.offHeapBytes()
+                + (debt == null ? 0 : debt.offHeapBytes());
     }
 
     /** Frees the index and the listing (and a relayout's copy); only once no reader can be inside them. */
