@@ -50,15 +50,7 @@ public final class SortedKeys {
      * number known ahead copies no array as it doubles.
      */
     public void reserve(int keys, long bytes) {
-        if (size + keys + 1 > keyStarts.length) {
-            keyStarts = Arrays.copyOf(keyStarts, size + keys + 1);
-            flags = Arrays.copyOf(flags, keyStarts.length - 1);
-        }
-        long needed = keyStarts[size] + bytes;
-        if (needed > keyBytes.length) {
-            keyBytes = Arrays.copyOf(keyBytes, (int) Math.min(Integer.MAX_VALUE - 8, needed));
-            view = new UnsafeBuffer(keyBytes);
-        }
+        growTo(size + keys + 1, (int) Math.min(Integer.MAX_VALUE - 8, keyStarts[size] + bytes));
     }
 
     /** Bytes of all keys added. */
@@ -259,13 +251,19 @@ public final class SortedKeys {
     }
 
     private void ensureRoom(int length) {
-        if (size + 1 == keyStarts.length) {
-            keyStarts = Arrays.copyOf(keyStarts, 2 * keyStarts.length);
-            flags = Arrays.copyOf(flags, keyStarts.length - 1);
-        }
         int needed = keyStarts[size] + length;
-        if (needed > keyBytes.length) {
-            keyBytes = Arrays.copyOf(keyBytes, Math.max(needed, 2 * keyBytes.length));
+        growTo(size + 1 == keyStarts.length ? 2 * keyStarts.length : keyStarts.length,
+                needed > keyBytes.length ? Math.max(needed, 2 * keyBytes.length) : keyBytes.length);
+    }
+
+    /** Grows the arrays to hold {@code starts} key starts and {@code bytes} key bytes, if smaller. */
+    private void growTo(int starts, int bytes) {
+        if (starts > keyStarts.length) {
+            keyStarts = Arrays.copyOf(keyStarts, starts);
+            flags = Arrays.copyOf(flags, starts - 1);
+        }
+        if (bytes > keyBytes.length) {
+            keyBytes = Arrays.copyOf(keyBytes, bytes);
             view = new UnsafeBuffer(keyBytes);
         }
     }

@@ -34,8 +34,7 @@ final class OwedKeys {
     void add(DirectBuffer key, int offset, int length, long location, byte plain) {
         int at = keys.size();
         if (at == plainness.length) {
-            plainness = Arrays.copyOf(plainness, Math.max(1024, 2 * at));
-            noted = Arrays.copyOf(noted, plainness.length);
+            growTo(Math.max(1024, 2 * at));
         }
         keys.add(key, offset, length, false);
         plainness[at] = plain;
@@ -44,12 +43,16 @@ final class OwedKeys {
 
     /** Makes room for {@code keys} more keys of {@code keyBytes} bytes in all ({@link SortedKeys#reserve}). */
     void reserve(int keys, long keyBytes) {
-        int room = this.keys.size() + keys;
+        growTo(this.keys.size() + keys);
+        this.keys.reserve(keys, keyBytes);
+    }
+
+    /** Grows what is noted beside the keys to hold {@code room} keys, if smaller. */
+    private void growTo(int room) {
         if (room > plainness.length) {
             plainness = Arrays.copyOf(plainness, room);
             noted = Arrays.copyOf(noted, room);
         }
-        this.keys.reserve(keys, keyBytes);
     }
 
     /** Keys added since the last {@link #clear}. */
