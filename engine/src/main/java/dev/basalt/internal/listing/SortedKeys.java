@@ -46,11 +46,28 @@ public final class SortedKeys {
     }
 
     /**
-     * Makes room for {@code keys} more keys of {@code bytes} bytes in all, so that adding a
-     * number known ahead copies no array as it doubles.
+     * Takes {@code keyBytes} and {@code keyStarts} as this object's own, holding {@code size}
+     * keys (key i is {@code keyBytes[keyStarts[i], keyStarts[i + 1])}), each flagged false: keys
+     * gathered elsewhere are not copied again (an open's tail owes the listing hundreds of
+     * thousands, and fresh memory for a copy cost more than the copying). The caller makes no
+     * further use of the arrays. Only while empty.
+     *
+     * @throws IllegalStateException if keys were added
+     * @throws IllegalArgumentException if the starts do not describe {@code size} keys in order within the bytes
      */
-    public void reserve(int keys, long bytes) {
-        growTo(size + keys + 1, (int) Math.min(Integer.MAX_VALUE - 8, keyStarts[size] + bytes));
+    public void adopt(byte[] keyBytes, int[] keyStarts, int size) {
+        if (this.size != 0) {
+            throw new IllegalStateException("keys can be adopted only by an empty SortedKeys; it holds " + this.size);
+        }
+        if (size < 0 || size >= keyStarts.length || keyStarts[0] != 0 || keyStarts[size] > keyBytes.length) {
+            throw new IllegalArgumentException("key starts that do not describe " + size + " keys in "
+                    + keyBytes.length + " bytes");
+        }
+        this.keyBytes = keyBytes;
+        this.keyStarts = keyStarts;
+        this.flags = new boolean[keyStarts.length - 1];
+        this.view = new UnsafeBuffer(keyBytes);
+        this.size = size;
     }
 
     /** Bytes of all keys added. */

@@ -1,7 +1,6 @@
 package dev.basalt.internal.store;
 
 import dev.basalt.internal.listing.KeyListing;
-import org.agrona.DirectBuffer;
 
 /**
  * The keys of one namespace whose listing entries an open left for {@link ListingCatchUp}: those
@@ -25,7 +24,7 @@ final class ListingBacklog implements ListingDebt {
     /** Fewer owed keys than this are inserted: a few milliseconds at most, not worth a copy. */
     static final int MERGE_MIN_KEYS = 1024;
 
-    private final OwedKeys owed = new OwedKeys();
+    private final OwedKeys owed;
     private RuntimeException failure;
     /** The merge under way, or null. */
     private volatile ListingMerge merge;
@@ -33,17 +32,12 @@ final class ListingBacklog implements ListingDebt {
     private boolean insertKeyByKey;
 
     /**
-     * Owes the listing {@code key}, which the replay left at {@code location} (NO_LOCATION:
-     * gone), whose record is {@code plain} ({@link OwedKeys#PLAIN}, {@link OwedKeys#NOT_PLAIN} or
-     * {@link OwedKeys#UNKNOWN}); at open.
+     * Owes the listing {@code owed}'s keys, each noted where the replay left it (NO_LOCATION:
+     * gone) with what the replay saw of its record ({@link OwedKeys#PLAIN},
+     * {@link OwedKeys#NOT_PLAIN} or {@link OwedKeys#UNKNOWN}); at open.
      */
-    void add(DirectBuffer key, int offset, int length, long location, byte plain) {
-        owed.add(key, offset, length, location, plain);
-    }
-
-    /** Makes room for {@code keys} more owed keys of {@code keyBytes} bytes in all; at open. */
-    void reserve(int keys, long keyBytes) {
-        owed.reserve(keys, keyBytes);
+    ListingBacklog(OwedKeys owed) {
+        this.owed = owed;
     }
 
     /** Whether a listing of {@code listedKeys} keys owing {@code owedKeys} is better built again by a merge. */

@@ -41,10 +41,19 @@ final class OwedKeys {
         noted[at] = location;
     }
 
-    /** Makes room for {@code keys} more keys of {@code keyBytes} bytes in all ({@link SortedKeys#reserve}). */
-    void reserve(int keys, long keyBytes) {
-        growTo(this.keys.size() + keys);
-        this.keys.reserve(keys, keyBytes);
+    /**
+     * Owes the {@code size} keys in {@code keyBytes} and {@code keyStarts}, key i noted at
+     * {@code noted[i]} with {@code plainness[i]}: the arrays become this object's, not copied
+     * ({@link SortedKeys#adopt}). Only while empty; {@code noted} and {@code plainness} of one length.
+     */
+    void adopt(byte[] keyBytes, int[] keyStarts, long[] noted, byte[] plainness, int size) {
+        if (noted.length != plainness.length || noted.length < size) {
+            throw new IllegalArgumentException("noted locations and plainness for " + noted.length + " and "
+                    + plainness.length + " keys, not " + size);
+        }
+        keys.adopt(keyBytes, keyStarts, size);
+        this.noted = noted;
+        this.plainness = plainness;
     }
 
     /** Grows what is noted beside the keys to hold {@code room} keys, if smaller. */

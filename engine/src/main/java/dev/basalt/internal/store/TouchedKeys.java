@@ -93,6 +93,43 @@ final class TouchedKeys {
         firstKinds[entry] = kind;
     }
 
+    /**
+     * Keeps entry {@code entry}'s key as the {@code kept}-th key the listing owes, noted at
+     * {@code noted} with {@code plain} ({@link OwedKeys}' figures), where this object's arrays
+     * hold it: its bytes move down over the entries not kept, and the noted figures take the
+     * place of its first record's. Entries are kept in increasing order, {@code kept <= entry},
+     * and each entry's own figures are read before it is kept; entries before {@code entry} are
+     * not read again ({@link #keptAsOwed} then hands the kept keys over).
+     */
+    void keep(int entry, int kept, long noted, byte plain) {
+        int from = keyStarts[entry];
+        int length = keyStarts[entry + 1] - from;
+        int to = keyStarts[kept];
+        if (to != from) {
+            System.arraycopy(keyBytes, from, keyBytes, to, length);
+        }
+        keyStarts[kept + 1] = to + length;
+        firstLocations[kept] = noted;
+        firstKinds[kept] = plain;
+    }
+
+    /**
+     * The {@code kept} keys {@link #keep} kept, owed, in this object's own arrays, without a
+     * copy: a load's tail owes the listing every key it touched, and fresh memory for hundreds
+     * of thousands of keys cost a tenth of a 1 M-key open after a kill. This object is spent.
+     */
+    OwedKeys keptAsOwed(int kept) {
+        OwedKeys owed = new OwedKeys();
+        owed.adopt(keyBytes, keyStarts, firstLocations, firstKinds, kept);
+        keyBytes = null;
+        keyStarts = null;
+        firstLocations = null;
+        firstKinds = null;
+        keys.wrap(new byte[0]);
+        size = 0;
+        return owed;
+    }
+
     /** The entries with each key once, at its first entry (whose location is the checkpoint's), in order. */
     TouchedKeys withoutRepeats() {
         TouchedKeys distinct = new TouchedKeys();

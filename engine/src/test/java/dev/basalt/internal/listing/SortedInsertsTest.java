@@ -75,14 +75,19 @@ class SortedInsertsTest {
 
     @Property(tries = 200)
     void sortingInPlaceLeavesTheKeysInOrderAndSaysWhereEachCameFrom(@ForAll("longKeyLists") List<byte[]> added,
-            @ForAll @IntRange(min = 0, max = 2) int reservedHalves) {
+            @ForAll @IntRange(min = 0, max = 2) int spareHalves) {
         SortedKeys keys = new SortedKeys();
-        for (int i = 0; i < added.size(); i++) {
-            if (i == added.size() / 2) { // room for none, half or all of the rest: the keys are the same
-                List<byte[]> rest = added.subList(i, added.size());
-                keys.reserve(rest.size() * reservedHalves / 2,
-                        rest.stream().mapToLong(key -> key.length).sum() * reservedHalves / 2);
-            }
+        // The first half adopted in arrays with no, some or much room to spare, the rest added.
+        int adopted = added.size() / 2;
+        int adoptedBytes = added.subList(0, adopted).stream().mapToInt(key -> key.length).sum();
+        byte[] bytes = new byte[adoptedBytes + adoptedBytes * spareHalves / 2];
+        int[] starts = new int[adopted + 1 + adopted * spareHalves / 2];
+        for (int i = 0; i < adopted; i++) {
+            System.arraycopy(added.get(i), 0, bytes, starts[i], added.get(i).length);
+            starts[i + 1] = starts[i] + added.get(i).length;
+        }
+        keys.adopt(bytes, starts, adopted);
+        for (int i = adopted; i < added.size(); i++) {
             keys.add(new UnsafeBuffer(added.get(i)), 0, added.get(i).length, i % 3 == 0);
         }
         int[] from = keys.sortInPlace();
@@ -91,7 +96,7 @@ class SortedInsertsTest {
             byte[] now = new byte[keys.keyLength(i)];
             keys.keys().getBytes(keys.keyOffset(i), now);
             assertThat(now).as("key %d came from %d", i, from[i]).isEqualTo(added.get(from[i]));
-            assertThat(keys.flag(i)).isEqualTo(from[i] % 3 == 0);
+            assertThat(keys.flag(i)).isEqualTo(from[i] >= adopted && from[i] % 3 == 0);
             if (i > 0) {
                 int order = keys.compare(i - 1, new UnsafeBuffer(now), 0, now.length);
                 assertThat(order < 0 || order == 0 && from[i - 1] < from[i]).as("key %d in order", i).isTrue();

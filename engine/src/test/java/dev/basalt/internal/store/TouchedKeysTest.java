@@ -52,6 +52,44 @@ class TouchedKeysTest {
         }
     }
 
+    /**
+     * {@link TouchedKeys#keep} and {@link TouchedKeys#keptAsOwed} against the list of the kept
+     * entries: the owed keys are the kept ones, in order, each with the noted location and
+     * plainness it was kept with, whatever was skipped between them and however long the keys.
+     */
+    @Property(tries = 300)
+    void keepsTheOwedKeysInPlaceAndHandsThemOver(@ForAll("touches") List<String> keys,
+            @ForAll("keptEntries") List<Boolean> keptPattern) {
+        TouchedKeys touched = new TouchedKeys();
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] bytes = keys.get(i).getBytes(StandardCharsets.ISO_8859_1);
+            touched.add(hash(keys.get(i), 3), new UnsafeBuffer(bytes), 0, bytes.length, i, i, TouchedKeys.UNREAD, 1);
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (keptPattern.get(i % keptPattern.size())) {
+                assertThat(touched.before(i)).as("entry %d's own figures, read before it is kept", i).isEqualTo(i);
+                touched.keep(i, expected.size(), 1000L + i, (byte) (i % 3));
+                expected.add(keys.get(i) + "@" + (1000L + i) + "/" + (i % 3));
+            }
+        }
+        OwedKeys owed = touched.keptAsOwed(expected.size());
+        assertThat(owed.size()).isEqualTo(expected.size());
+        List<String> actual = new ArrayList<>();
+        for (int i = 0; i < owed.size(); i++) {
+            byte[] key = new byte[owed.keyLength(i)];
+            owed.keys().getBytes(owed.keyOffset(i), key);
+            actual.add(new String(key, StandardCharsets.ISO_8859_1) + "@" + owed.noted(i) + "/" + owed.plainness(i));
+        }
+        assertThat(actual).isEqualTo(expected);
+        assertThat(touched.size()).as("the touched keys are spent").isZero();
+    }
+
+    @Provide
+    Arbitrary<List<Boolean>> keptEntries() {
+        return Arbitraries.of(true, false).list().ofMinSize(1).ofMaxSize(7);
+    }
+
     @Provide
     Arbitrary<List<String>> touches() {
         // Few short keys (many repeats, keys that are prefixes of others), the empty key, and
