@@ -109,6 +109,44 @@ class WriterAheadTest {
         }
     }
 
+    /**
+     * The work-ahead thread is asked to force behind the writer at every eighth of a segment, and
+     * at every quarter of that within the last eighth, so that the roll finds little unforced.
+     */
+    @Test
+    void forceStepsAreFinerWithinTheLastEighthOfASegment() throws IOException {
+        Path dir = Files.createTempDirectory("basalt-writer-ahead");
+        long segmentBytes = 64L << 20;
+        SegmentLog log = SegmentLog.create(FileIo.real(), dir, STORE_ID, segmentBytes, true);
+        try {
+            log.recover(new CollectingSink(), new RecoveryReport());
+            AtomicInteger appending = new AtomicInteger();
+            List<Integer> reportedDuring = new ArrayList<>();
+            log.ahead().onForceStepAppended(() -> reportedDuring.add(appending.get()));
+            List<Long> ends = new ArrayList<>();
+            for (int i = 1; ; i++) {
+                appending.set(i);
+                long location = append(log, i, 1000);
+                if (Locations.segmentId(location) != 1) {
+                    break;
+                }
+                UnsafeBuffer segment = log.segment(1).buffer();
+                ends.add(Locations.offset(location) + (long) Records.length(segment, Locations.offset(location)));
+            }
+            List<Long> crossed = new ArrayList<>();
+            for (int i : reportedDuring) {
+                if (i <= ends.size()) {
+                    crossed.add(ends.get(i - 1) >> 20); // the MiB boundary the record's end passed
+                }
+            }
+            assertThat(crossed).as("MiB boundaries reported in the first segment")
+                    .containsExactly(8L, 16L, 24L, 32L, 40L, 48L, 56L, 58L, 60L, 62L);
+        } finally {
+            log.close();
+            TestFiles.deleteRecursively(dir);
+        }
+    }
+
     private static long append(SegmentLog log, int i, int valueBytes) {
         byte[] value = value(i, valueBytes);
         return log.append(LogFormat.TYPE_PUT, i, Limits.NO_EXPIRATION, utf8("ns"), utf8("key-" + i), null,
