@@ -53,7 +53,8 @@ public final class SortedKeys {
      * further use of the arrays. Only while empty.
      *
      * @throws IllegalStateException if keys were added
-     * @throws IllegalArgumentException if the starts do not describe {@code size} keys in order within the bytes
+     * @throws IllegalArgumentException if the starts cannot hold {@code size} keys from 0, or the
+     *         last key ends past the bytes
      */
     public void adopt(byte[] keyBytes, int[] keyStarts, int size) {
         if (this.size != 0) {

@@ -462,10 +462,10 @@ final class Recovery implements RecoverySink {
      * moves the table into memory of its own: {@link #pagesWorthCopying}, unless the tail ahead,
      * {@code tailExpected} records ({@link #tailAhead}; -1 unknown), is known to make twice that
      * many (its records each write, as a tail after a checkpoint's nearly all do): the copy pays
-     * anyway, so and only {@link #RATE_SAMPLE_WRITES} are made
-     * first, for the rate of new keys that sizes the owned table ({@link #keysExpected}). Each
-     * write before the copy is a copy-on-write fault: waiting for a quarter of the pages' count
-     * of them took about 20 ms of a 1 M-key open after a kill.
+     * anyway, so only {@link #RATE_SAMPLE_WRITES} are made first, for the rate of new keys that
+     * sizes the owned table ({@link #keysExpected}). Each write before the copy is a
+     * copy-on-write fault: waiting for a quarter of the pages' count of them took about 20 ms of
+     * a 1 M-key open after a kill.
      */
     static long writesBeforeOwning(long bytes, long tailExpected) {
         long worth = pagesWorthCopying(bytes);
