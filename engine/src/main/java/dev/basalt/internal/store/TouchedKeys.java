@@ -26,7 +26,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * measured); so did a primitive map probed at every touch (180-230 ms, mostly fresh memory).
  * Here a key's bytes go into one growing array and its figures into parallel primitive arrays.
  * Keys are compared as the replay delivered them (a hint's or a verified record's), never
- * re-read from a record that might be damaged.
+ * re-read from a record that might be damaged. The keys the listing then owes stay in these
+ * arrays and are handed to its backlog ({@link #keep}, {@link #keptAsOwed}), not copied.
  *
  * <p>Threads: one, at open.
  */
