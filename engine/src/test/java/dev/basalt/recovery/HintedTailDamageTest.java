@@ -62,10 +62,12 @@ class HintedTailDamageTest {
                 }
             }
             Path crashed = root.resolve("crashed");
+            long activeAtCheckpoint = TestFiles.newestSegmentId(dir);
             try (Basalt db = Basalt.open(dir, options())) {
                 for (int i = 100; i < CHECKPOINTED_KEYS + 100; i++) {
                     put(db.namespace("ns"), String.format("k/%04d", i), "new", values);
                 }
+                TestFiles.awaitSealedHints(dir, activeAtCheckpoint);
                 TestFiles.copyAsAKillLeavesIt(dir, crashed);
             }
             Path segment = hintedSegmentHolding(crashed, recordNames);

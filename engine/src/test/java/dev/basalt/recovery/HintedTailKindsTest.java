@@ -62,6 +62,7 @@ class HintedTailKindsTest {
                 }
             }
             Path crashed = root.resolve("crashed");
+            long activeAtCheckpoint = TestFiles.newestSegmentId(dir);
             try (Basalt db = Basalt.open(dir, options())) {
                 List<String> touched = new ArrayList<>();
                 for (int i = 0; i < CHECKPOINTED_KEYS + 100; i += 2) {
@@ -74,6 +75,7 @@ class HintedTailKindsTest {
                 for (String key : touched) {
                     write(db.namespace("ns"), key, random, model, values);
                 }
+                TestFiles.awaitSealedHints(dir, activeAtCheckpoint);
                 TestFiles.copyAsAKillLeavesIt(dir, crashed);
             }
             try (Stream<Path> files = Files.list(crashed)) {

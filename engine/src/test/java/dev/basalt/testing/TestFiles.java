@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** File helpers for tests that manage their own directories (jqwik tries, crash cycles). */
@@ -65,7 +66,7 @@ public final class TestFiles {
      * Waits up to ten seconds for {@code count} of {@code files} to exist (a background thread
      * writes them), and returns how many exist then: the caller asserts the figure.
      */
-    public static long awaitExisting(java.util.List<Path> files, long count) {
+    public static long awaitExisting(List<Path> files, long count) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         long existing = files.stream().filter(Files::exists).count();
         while (existing < count && System.nanoTime() < deadline) {
@@ -78,5 +79,41 @@ public final class TestFiles {
             existing = files.stream().filter(Files::exists).count();
         }
         return existing;
+    }
+
+    /** The id of the newest segment file in {@code dir}. */
+    public static long newestSegmentId(Path dir) {
+        List<Long> ids = segmentIds(dir);
+        if (ids.isEmpty()) {
+            throw new IllegalStateException("no segment file in " + dir);
+        }
+        return ids.get(ids.size() - 1);
+    }
+
+    /**
+     * Waits (as {@link #awaitExisting}) for the hint file of every segment of an open store's
+     * {@code dir} from {@code first} on that is sealed (all but the newest): the store's
+     * background thread writes them after the rolls, so a copy taken at once may miss some.
+     *
+     * @throws AssertionError if some are still missing after the wait
+     */
+    public static void awaitSealedHints(Path dir, long first) {
+        long newest = newestSegmentId(dir);
+        List<Path> hints = segmentIds(dir).stream().filter(id -> id >= first && id < newest)
+                .map(id -> dir.resolve(String.format("%012d.hint", id))).toList();
+        long written = awaitExisting(hints, hints.size());
+        if (written < hints.size()) {
+            throw new AssertionError("the background thread wrote " + written + " of the sealed segments' hints "
+                    + hints + " within the wait");
+        }
+    }
+
+    private static List<Long> segmentIds(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("\\d{12}\\.seg"))
+                    .map(n -> Long.parseLong(n.substring(0, 12))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
