@@ -33,11 +33,7 @@ public final class HintedDirectory {
             Path copy = Files.createTempDirectory(dir.getParent(), "hinted-");
             Basalt db = Basalt.open(dir, options);
             try {
-                List<Path> hints = sealedSegmentHints(dir);
-                if (TestFiles.awaitExisting(hints, hints.size()) < hints.size()) {
-                    throw new IllegalStateException("the sealed segments' hints were not written within the wait: "
-                            + hints);
-                }
+                TestFiles.awaitSealedHints(dir, 0);
                 for (Path file : files(dir)) {
                     String name = file.getFileName().toString();
                     if (!name.equals("LOCK") && !name.endsWith(".tmp")) {
@@ -84,14 +80,6 @@ public final class HintedDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The hint file of every segment but the newest (the active one). */
-    private static List<Path> sealedSegmentHints(Path dir) throws IOException {
-        List<Path> segments = files(dir).stream().filter(f -> f.getFileName().toString().matches("\\d{12}\\.seg"))
-                .sorted().toList();
-        return segments.stream().limit(Math.max(0, segments.size() - 1))
-                .map(f -> f.resolveSibling(f.getFileName().toString().replace(".seg", ".hint"))).toList();
     }
 
     private static List<Path> files(Path dir) throws IOException {
