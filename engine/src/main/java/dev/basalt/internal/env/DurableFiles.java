@@ -32,13 +32,21 @@ public final class DurableFiles {
         }
     }
 
-    /** Writes {@code content} to {@code target} by the tmp-force-move-fsync protocol. */
-    public static void writeAtomically(FileIo io, Path target, ByteBuffer content) {
+    /**
+     * Writes {@code parts}, one after the other, to {@code target} by the tmp-force-move-fsync
+     * protocol. Each is written from its position to its limit, and neither moved nor kept.
+     */
+    public static void writeAtomically(FileIo io, Path target, ByteBuffer... parts) {
         Path temp = temporaryFor(target);
         try {
             io.deleteIfExists(temp);
             try (FileHandle file = io.createNew(temp)) {
-                file.writeFully(content, 0);
+                long at = 0;
+                for (ByteBuffer part : parts) {
+                    ByteBuffer from = part.duplicate();
+                    at += from.remaining();
+                    file.writeFully(from, at - part.remaining());
+                }
                 CrashPoints.publishing(target, CrashPoints.PublishStep.TEMP_WRITTEN);
                 file.force(true);
             }

@@ -30,6 +30,18 @@ public final class Checksums {
         return crc32c(buffer, offset, length) ^ mask;
     }
 
+    /**
+     * The masked CRC32C of the first {@code count} of {@code parts}, taken in order as one run of
+     * bytes (each from its position to its limit; none is moved), heap or direct.
+     */
+    public static int masked(java.nio.ByteBuffer[] parts, int count, int mask) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        for (int i = 0; i < count; i++) {
+            crc.update(parts[i].duplicate());
+        }
+        return (int) crc.getValue() ^ mask;
+    }
+
     /** The finaliser of SplitMix64: every input bit affects every output bit. */
     static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

@@ -77,10 +77,6 @@ final class EntryChunks {
         return chunks.get(chunks.size() - 1);
     }
 
-    int bytes() {
-        return sum(fills);
-    }
-
     int count() {
         return sum(counts);
     }
@@ -118,15 +114,6 @@ final class EntryChunks {
             }
         }
         return n;
-    }
-
-    /** Copies every entry, in order, to {@code target} from {@code offset}. */
-    void copyTo(UnsafeBuffer target, int offset) {
-        int at = offset;
-        for (int i = 0; i < chunks.size(); i++) {
-            target.putBytes(at, chunks.get(i), 0, fills.getInt(i));
-            at += fills.getInt(i);
-        }
     }
 
     /** Where the next entry goes, for {@link #rewind}. */

@@ -175,26 +175,27 @@ public final class HintFile {
             added.rewind((int) mark);
         }
 
-        /** Writes {@code segmentId}'s hint file by the tmp-force-move-fsync protocol. */
+        /**
+         * Writes {@code segmentId}'s hint file by the tmp-force-move-fsync protocol, straight from
+         * the entries' own memory. (It used to copy the whole file into a fresh direct buffer
+         * first, 25 MiB for a 64 MiB segment, zeroed, copied into, and left to a GC to free.)
+         */
         public void write(FileIo io, Path dir, long storeId, long segmentId, long dataEnd) {
-            int keptBytes = kept.capacity();
-            int length = added.bytes();
-            int total = HINT_HEADER_LENGTH + keptBytes + length + HINT_TRAILER_LENGTH;
-            ByteBuffer file = ByteBuffer.allocateDirect(total);
-            UnsafeBuffer b = new UnsafeBuffer(file);
-            b.putLong(0, HINT_MAGIC, BYTE_ORDER);
-            b.putInt(HINT_VERSION_OFFSET, FORMAT_VERSION, BYTE_ORDER);
-            b.putInt(HINT_VERSION_OFFSET + 4, 0, BYTE_ORDER);
-            b.putLong(HINT_STORE_ID_OFFSET, storeId, BYTE_ORDER);
-            b.putLong(HINT_SEGMENT_ID_OFFSET, segmentId, BYTE_ORDER);
-            b.putInt(HINT_DATA_END_OFFSET, (int) dataEnd, BYTE_ORDER);
-            b.putInt(HINT_ENTRY_COUNT_OFFSET, count(), BYTE_ORDER);
-            b.putBytes(HINT_HEADER_LENGTH, kept, 0, keptBytes);
-            added.copyTo(b, HINT_HEADER_LENGTH + keptBytes);
-            int trailer = HINT_HEADER_LENGTH + keptBytes + length;
-            b.putInt(trailer, Checksums.masked(b, 0, trailer, Checksums.mask(storeId, segmentId)), BYTE_ORDER);
-            b.putInt(trailer + 4, 0, BYTE_ORDER);
-            DurableFiles.writeAtomically(io, dir.resolve(hintFileName(segmentId)), file);
+            ByteBuffer[] entries = entries();
+            ByteBuffer header = ByteBuffer.allocate(HINT_HEADER_LENGTH).order(BYTE_ORDER);
+            header.putLong(0, HINT_MAGIC);
+            header.putInt(HINT_VERSION_OFFSET, FORMAT_VERSION);
+            header.putInt(HINT_VERSION_OFFSET + 4, 0);
+            header.putLong(HINT_STORE_ID_OFFSET, storeId);
+            header.putLong(HINT_SEGMENT_ID_OFFSET, segmentId);
+            header.putInt(HINT_DATA_END_OFFSET, (int) dataEnd);
+            header.putInt(HINT_ENTRY_COUNT_OFFSET, count());
+            ByteBuffer[] parts = new ByteBuffer[entries.length + 2];
+            parts[0] = header;
+            System.arraycopy(entries, 0, parts, 1, entries.length);
+            int crc = Checksums.masked(parts, entries.length + 1, Checksums.mask(storeId, segmentId));
+            parts[parts.length - 1] = ByteBuffer.allocate(HINT_TRAILER_LENGTH).order(BYTE_ORDER).putInt(0, crc);
+            DurableFiles.writeAtomically(io, dir.resolve(hintFileName(segmentId)), parts);
         }
     }
 

@@ -33,6 +33,31 @@ class ChecksumsPropertyTest {
         assertThat(Checksums.masked(b, 0, bytes.length, mask)).isEqualTo(Checksums.crc32c(b, 0, bytes.length) ^ mask);
     }
 
+    @Property
+    void partsTakenInOrderHaveTheMaskedCrcOfTheirBytesJoined(@ForAll @Size(max = 2048) byte[] bytes,
+            @ForAll @Size(max = 6) java.util.List<@IntRange(max = 2048) Integer> cuts, @ForAll boolean direct,
+            @ForAll long storeId) {
+        UnsafeBuffer joined = SegmentImage.offHeap(bytes.length + 1);
+        joined.putBytes(0, bytes);
+        int mask = Checksums.mask(storeId, 7);
+        int[] bounds = cuts.stream().mapToInt(c -> Math.min(c, bytes.length)).sorted().toArray();
+        java.nio.ByteBuffer[] parts = new java.nio.ByteBuffer[bounds.length + 2];
+        int from = 0;
+        for (int i = 0; i <= bounds.length; i++) {
+            int to = i < bounds.length ? bounds[i] : bytes.length;
+            java.nio.ByteBuffer part = direct ? java.nio.ByteBuffer.allocateDirect(to - from + 3)
+                    : java.nio.ByteBuffer.allocate(to - from + 3);
+            part.position(3);
+            part.put(bytes, from, to - from).position(3); // bytes before the position are not taken
+            parts[i] = part;
+            from = to;
+        }
+        parts[parts.length - 1] = java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}); // beyond the count: not taken
+
+        assertThat(Checksums.masked(parts, parts.length - 1, mask)).isEqualTo(Checksums.masked(joined, 0, bytes.length, mask));
+        assertThat(parts[0].position()).as("the parts are not moved").isEqualTo(3);
+    }
+
     @Example
     void theEmptyRangeHasTheCrcOfNothing() {
         assertThat(Checksums.crc32c(SegmentImage.offHeap(8), 3, 0)).isZero();
