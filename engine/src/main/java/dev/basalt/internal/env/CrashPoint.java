@@ -40,6 +40,11 @@ public enum CrashPoint {
     ROLL_HINT_WRITTEN,
     /** The next segment is created; the log still points at the sealed one, whose hint is pending. */
     ROLL_NEW_SEGMENT_CREATED,
+    /**
+     * The next segment's file is made ahead of its roll, under a temporary name, by the
+     * work-ahead thread (SegmentFileAhead); the log still appends to the active segment.
+     */
+    SEGMENT_MADE_AHEAD,
 
     // Writing a file by the tmp-force-move-fsync protocol (DurableFiles), per kind of file.
     /** A hint's temporary file is written, not forced. */

@@ -109,16 +109,30 @@ final class ActiveSegment {
      */
     static ActiveSegment create(FileIo io, Path dir, long storeId, long id, long capacity, boolean mappedAppends)
             throws IOException {
-        Path file = dir.resolve(segmentFileName(id));
-        Path temp = DurableFiles.temporaryFor(file);
+        Path temp = DurableFiles.temporaryFor(dir.resolve(segmentFileName(id)));
         io.deleteIfExists(temp);
-        try (FileHandle channel = io.createNew(temp)) {
+        makeFile(io, temp, storeId, id, capacity);
+        return publish(io, dir, storeId, id, capacity, mappedAppends, temp);
+    }
+
+    /** Writes segment {@code id}'s file at {@code file}, a temporary name: its header, sparse to {@code capacity}, forced. */
+    static void makeFile(FileIo io, Path file, long storeId, long id, long capacity) throws IOException {
+        try (FileHandle channel = io.createNew(file)) {
             channel.writeFully(SegmentHeader.encode(storeId, id, capacity), 0);
             // Sparse until written: the map covers the whole capacity, appends fill it in.
             channel.writeFully(ByteBuffer.allocate(1), capacity - 1);
             channel.force(true);
         }
-        DurableFiles.publish(io, temp, file);
+    }
+
+    /**
+     * Moves {@code made} ({@link #makeFile}) to segment {@code id}'s name, forces the directory,
+     * maps the segment and readies it for appends at the header's end.
+     */
+    static ActiveSegment publish(FileIo io, Path dir, long storeId, long id, long capacity, boolean mappedAppends,
+            Path made) throws IOException {
+        Path file = dir.resolve(segmentFileName(id));
+        DurableFiles.publish(io, made, file);
         Segment segment = Segment.map(io, file, id, capacity, Checksums.mask(storeId, id), SEGMENT_HEADER_LENGTH);
         return new ActiveSegment(segment, new InterruptSafeChannel(io, file), new HintFile.Builder(),
                 SEGMENT_HEADER_LENGTH, mappingForAppends(io, segment, mappedAppends));

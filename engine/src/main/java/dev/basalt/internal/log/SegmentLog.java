@@ -40,7 +40,7 @@ public final class SegmentLog implements AutoCloseable {
     private final BatchAppender batchAppender = new BatchAppender();
     private final Object forceLock = new Object();
     /** What the writer leaves to another thread: a force behind it, hint memory and backed pages ahead. */
-    private final WriterAhead ahead = new WriterAhead();
+    private final WriterAhead ahead;
     /** Hints of sealed segments the roll left for {@link #writeSealedHints}. */
     private final SealedHints sealedHints;
     private final SegmentTable segments = new SegmentTable();
@@ -59,6 +59,7 @@ public final class SegmentLog implements AutoCloseable {
         this.dir = dir;
         this.storeId = storeId;
         this.newSegmentCapacityBytes = newSegmentCapacityBytes;
+        this.ahead = new WriterAhead(new SegmentFileAhead(io, dir, storeId, newSegmentCapacityBytes));
         this.mappedAppends = mappedAppends;
         this.sealedHints = new SealedHints(io, dir, storeId);
     }
@@ -147,7 +148,10 @@ public final class SegmentLog implements AutoCloseable {
         if (id > Integer.MAX_VALUE) {
             throw new BasaltException("segment id " + id + " exceeds the limit " + Integer.MAX_VALUE);
         }
-        ActiveSegment created = ActiveSegment.create(io, dir, storeId, id, newSegmentCapacityBytes, mappedAppends);
+        Path made = ahead.nextSegment().take(id);
+        ActiveSegment created = made != null
+                ? ActiveSegment.publish(io, dir, storeId, id, newSegmentCapacityBytes, mappedAppends, made)
+                : ActiveSegment.create(io, dir, storeId, id, newSegmentCapacityBytes, mappedAppends);
         created.hints.takeChunksFrom(ahead.spareChunk());
         install(created.segment);
         return created;
@@ -465,6 +469,7 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        ahead.nextSegment().discard();
         if (active != null) {
             try {
                 active.endAppends();

@@ -9,17 +9,23 @@ import java.io.IOException;
  *   <li>{@link #onForceStepAppended}: the active segment passed another eighth of its capacity,
  *       or 4 MiB if that is more ({@code PERIODIC} forces it behind the writer, so a roll's force
  *       finds little to do);</li>
- *   <li>{@link #onPrepareWanted}: the next hint chunk was taken ({@link SpareChunk}), or the
- *       mapped segment's backed pages run low ({@link ActiveSegment#backingRunsLow}): the thread
- *       calls {@link SegmentLog#prepareAhead}.</li>
+ *   <li>{@link #onPrepareWanted}: the next hint chunk was taken ({@link SpareChunk}), the
+ *       mapped segment's backed pages run low ({@link ActiveSegment#backingRunsLow}), or the next
+ *       segment's file is still to be made ({@link SegmentFileAhead}): the thread calls
+ *       {@link SegmentLog#prepareAhead}.</li>
  * </ul>
  * A hook runs on the writer, under the append lock: it must not block.
  */
 public final class WriterAhead {
     private static final System.Logger LOG = System.getLogger(WriterAhead.class.getName());
     private final SpareChunk spareChunk = new SpareChunk();
+    private final SegmentFileAhead nextSegment;
     private volatile Runnable forceStepAppended;
     private volatile Runnable prepareWanted;
+
+    WriterAhead(SegmentFileAhead nextSegment) {
+        this.nextSegment = nextSegment;
+    }
 
     /** Has {@code hook} run each time the appends pass another force step of the active segment; set once, at open. */
     public void onForceStepAppended(Runnable hook) {
@@ -32,22 +38,29 @@ public final class WriterAhead {
     }
 
     /**
-     * Readies the next hint chunk and backs {@code active}'s pages ahead of the writer. A failure
-     * to back (disk full) is left to the writer, which backs what it needs itself and reports it.
+     * Readies the next hint chunk, backs {@code active}'s pages ahead of the writer and makes the
+     * next segment's file. A failure to back (disk full) is left to the writer, which backs what
+     * it needs itself and reports it; a failure to make the file, to the roll.
      */
     void prepare(ActiveSegment active) {
         spareChunk.prepare();
+        if (active == null) {
+            return;
+        }
         try {
-            if (active != null) {
-                active.backAhead();
-            }
+            active.backAhead();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "backing " + active.segment.path() + " ahead failed: " + e);
         }
+        nextSegment.make(active.segment.id() + 1);
     }
 
     SpareChunk spareChunk() {
         return spareChunk;
+    }
+
+    SegmentFileAhead nextSegment() {
+        return nextSegment;
     }
 
     /** After an append to {@code target}: wakes the hooks that have work. Writer-only. */
@@ -57,7 +70,8 @@ public final class WriterAhead {
             forceStep.run();
         }
         Runnable prepare = prepareWanted;
-        if (prepare != null && (!spareChunk.ready() || target.backingRunsLow())) {
+        if (prepare != null && (!spareChunk.ready() || target.backingRunsLow()
+                || nextSegment.wanted(target.segment.id() + 1))) {
             prepare.run();
         }
     }

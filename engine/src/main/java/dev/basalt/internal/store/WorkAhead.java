@@ -17,7 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  *       segment took 67-89 ms during a load);</li>
  *   <li>allocates the active segment's next chunk of hint entries and, with mapped appends,
  *       backs its pages by writing zeros ahead of the writer ({@link SegmentLog#prepareAhead}):
- *       together 15 % of the writer's time under sustained overwrite when it did both itself.</li>
+ *       together 15 % of the writer's time under sustained overwrite when it did both itself;
+ *       and makes the next segment's file, which the roll then only renames
+ *       ({@code SegmentFileAhead}).</li>
  * </ul>
  * Its own thread, not more duties of {@code basalt-background}: that thread can be inside a
  * checkpoint for a few hundred milliseconds, and a loading writer reaches a growth or a roll

@@ -93,6 +93,7 @@ final class CrashPointPlan {
         }
         if (point == CrashPoint.COMPACTION_COPYING || point == CrashPoint.EXPIRY_PURGED
                 || point == CrashPoint.HINT_TEMP_WRITTEN || point == CrashPoint.SEGMENT_MOVED
+                || point == CrashPoint.SEGMENT_MADE_AHEAD
                 || point == CrashPoint.BATCH_ROLLED || point.name().startsWith("CHECKPOINT_")) {
             return 1 + random.nextInt(FEW_HITS);
         }
