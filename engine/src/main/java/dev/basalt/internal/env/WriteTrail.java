@@ -12,7 +12,9 @@ package dev.basalt.internal.env;
  * the cap is 80 times that.
  *
  * <p>Threads: written by the memory's writer, read by the copier, both holding the writers'
- * lock (the lock orders them; nothing here is volatile).
+ * lock (the lock orders them; nothing here is volatile); or read by the copier without the lock
+ * through a {@link #recorded} snapshot taken under it: the writer only appends after the
+ * snapshot's end, or into a new array, so the snapshot's ranges never change.
  */
 public final class WriteTrail {
     /** Ranges recorded at most (32 MiB of trail); past this, {@link #overflowed}. */
@@ -62,7 +64,44 @@ public final class WriteTrail {
 
     /** Feeds every recorded range to {@code sink}, oldest first. */
     public void forEach(RangeSink sink) {
-        for (int i = 0; i < size; i++) {
+        forEach(ranges, 0, size, sink);
+    }
+
+    /** Feeds the recorded ranges from the {@code from}th on to {@code sink}, oldest first. */
+    public void forEach(int from, RangeSink sink) {
+        forEach(ranges, from, size, sink);
+    }
+
+    /**
+     * The ranges recorded so far, to be read later without the lock ({@link Recorded#forEach});
+     * null when the trail overflowed or was closed. Under the lock.
+     */
+    public Recorded recorded() {
+        return overflowed || closed ? null : new Recorded(ranges, size);
+    }
+
+    /** The ranges a trail had recorded when {@link #recorded} was called. */
+    public static final class Recorded {
+        private final long[] ranges;
+        private final int size;
+
+        private Recorded(long[] ranges, int size) {
+            this.ranges = ranges;
+            this.size = size;
+        }
+
+        public int size() {
+            return size;
+        }
+
+        /** Feeds the ranges from the {@code from}th on to {@code sink}, oldest first. */
+        public void forEach(int from, RangeSink sink) {
+            WriteTrail.forEach(ranges, from, size, sink);
+        }
+    }
+
+    private static void forEach(long[] ranges, int from, int to, RangeSink sink) {
+        for (int i = from; i < to; i++) {
             long range = ranges[i];
             sink.range((int) (range >>> (OFFSET_BITS + LENGTH_BITS)),
                     (int) (range >>> LENGTH_BITS) & Integer.MAX_VALUE, (int) range & MAX_RANGE_BYTES);

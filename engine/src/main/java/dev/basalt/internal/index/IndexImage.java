@@ -70,6 +70,16 @@ public final class IndexImage {
     }
 
     /**
+     * {@code started}'s mark for a catch-up without the lock ({@link TrackedCopy#catchUp}), or
+     * null when the index replaced its table since the start (grew, or dropped its tombstones):
+     * start a copy of the new table then. Under the lock.
+     */
+    public static TrackedCopy.Mark markCopy(HashIndex index, TrackedCopy started) {
+        SlotTable table = index.table();
+        return table.isCopiedBy(started) ? table.markCopy(started) : null;
+    }
+
+    /**
      * What {@link #copy} gives, from {@code started} (a {@link #startCopy} of this index, copied
      * since) made exact: only what the writer stored since the start is copied again. When the
      * table was replaced since (it grew, or dropped its tombstones), the new one is copied in

@@ -248,6 +248,16 @@ final class SlotTable {
         return copy;
     }
 
+    /** {@code started}'s {@link TrackedCopy#mark} of this table; writer, under the lock. */
+    TrackedCopy.Mark markCopy(TrackedCopy started) {
+        return started.mark(chunks);
+    }
+
+    /** Whether {@code started} is a copy of this table (not of one it replaced). */
+    boolean isCopiedBy(TrackedCopy started) {
+        return started.follows(chunks);
+    }
+
     /**
      * A new table, the exact copy of this one as it is now, from {@code copy} (started on this
      * table) made up to date, in memory from {@code space}. Writer, under the writers' lock.

@@ -133,6 +133,12 @@ public final class ListingImage {
         return listing.arena.startCopy();
     }
 
+    /** {@code started}'s mark for a catch-up without the lock ({@link TrackedCopy#catchUp}); writer, under the lock. */
+    public static TrackedCopy.Mark markCopy(KeyListing listing, TrackedCopy started) {
+        listing.checkOpen();
+        return listing.arena.markCopy(started);
+    }
+
     /** What {@link #copy} gives, from {@code started} made exact; writer, under the lock. */
     public static KeyListing finishCopy(KeyListing listing, TrackedCopy started, CopySpace space) {
         return new KeyListing(listing.arena.finishCopy(started, space), listing.heights.state(), listing.topLevel,

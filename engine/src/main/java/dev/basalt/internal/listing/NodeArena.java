@@ -205,6 +205,11 @@ final class NodeArena {
         return copy;
     }
 
+    /** {@code started}'s {@link TrackedCopy#mark} of the chunks as they are now. Writer, under the lock. */
+    TrackedCopy.Mark markCopy(TrackedCopy started) {
+        return started.mark(chunks);
+    }
+
     /** What {@link #copy} gives, from {@code started} made exact. Writer, under the lock. */
     NodeArena finishCopy(TrackedCopy started, CopySpace space) {
         final UnsafeBuffer[] source = chunks;

@@ -15,11 +15,14 @@ import org.agrona.concurrent.NanoClock;
  *       ({@link PreCopies}), and from then on the writers record what they store into them;</li>
  *   <li>without the lock: the copying, then the new keys the writers owed meanwhile listed (so
  *       that the capture below lists only those owed since, under the lock);</li>
+ *   <li>under the lock, briefly: the copies marked ({@link PreCopies#mark}); without it, what
+ *       the writers stored up to the mark copied again ({@link PreCopies#catchUp}), so that the
+ *       capture copies only what they stored after it, and the keys owed meanwhile listed;</li>
  *   <li>under the lock again: the copies are made exact (what the writers stored meanwhile is
  *       copied again), and the log position, expiry entries and segment figures are captured;</li>
  *   <li>without the lock: the file is written from the copies and published.</li>
  * </ol>
- * The writers wait for steps 2 and 4 only. One thread, the checkpoint agent's.
+ * The writers wait for steps 2, 4 and 5 only. One thread, the checkpoint agent's.
  */
 final class BackgroundCheckpoint {
     private static final java.lang.management.ThreadMXBean THREAD_CPU =
@@ -60,6 +63,13 @@ final class BackgroundCheckpoint {
         this.listOwedKeys = listOwedKeys;
     }
 
+    /** Lists the keys the writers owe the listings; returns the processor time it took. */
+    private long listOwedKeysTimed() {
+        long from = THREAD_CPU.getCurrentThreadCpuTime();
+        listOwedKeys.run();
+        return THREAD_CPU.getCurrentThreadCpuTime() - from;
+    }
+
     /** Takes a checkpoint if one is due; returns how many it wrote (0 or 1). */
     int runIfDue() {
         if (intervalBytes == 0 || open.isClosed() || log.failed() || namespaces.anyListingBehind()
@@ -89,9 +99,24 @@ final class BackgroundCheckpoint {
                 synchronized (namespaceMemory) {
                     preCopies.copy(space);
                 }
-                long listingFrom = THREAD_CPU.getCurrentThreadCpuTime();
-                listOwedKeys.run();
-                listingCpuNanos = THREAD_CPU.getCurrentThreadCpuTime() - listingFrom;
+                listingCpuNanos = listOwedKeysTimed();
+                writes.lock();
+                try {
+                    if (open.isClosed() || log.failed()) {
+                        return 0;
+                    }
+                    lockedAt = clock.nanoTime();
+                    preCopies.mark();
+                    heldNanos += clock.nanoTime() - lockedAt;
+                } finally {
+                    writes.unlock();
+                }
+                synchronized (namespaceMemory) {
+                    preCopies.catchUp(space);
+                }
+                // Again: the keys owed during the catch-up, listed here, cost the capture's lock
+                // a copy of the nodes they changed, not their inserts.
+                listingCpuNanos += listOwedKeysTimed();
                 writes.lock();
                 try {
                     if (open.isClosed() || log.failed()) {

@@ -64,11 +64,62 @@ final class NamespaceImages {
     }
 
     /** The index's and the listing's copies that {@link #startCopy} started. */
-    record StartedCopy(TrackedCopy index, TrackedCopy listing) {
+    static final class StartedCopy {
+        private TrackedCopy index;
+        private final TrackedCopy listing;
+        private TrackedCopy.Mark indexMark;
+        private TrackedCopy.Mark listingMark;
+        /** The index's copy was started again, on a table that replaced the first: copy it whole. */
+        private boolean indexRestarted;
+
+        StartedCopy(TrackedCopy index, TrackedCopy listing) {
+            this.index = index;
+            this.listing = listing;
+        }
+
+        TrackedCopy index() {
+            return index;
+        }
+
+        TrackedCopy listing() {
+            return listing;
+        }
+
         /** The copying without the lock. */
         void copy(CopySpace space) {
             index.copy(space);
             listing.copy(space);
+        }
+
+        /**
+         * Under the lock, after {@link #copy}: marks both copies for {@link #catchUp}; an index
+         * that replaced its table meanwhile (it grew: common during a load) gets a copy of the
+         * new table started here, which the catch-up takes whole, rather than a whole copy of it
+         * under the capture's lock.
+         */
+        void mark(NamespaceState ns) {
+            indexMark = IndexImage.markCopy(ns.index(), index);
+            if (indexMark == null) {
+                index.discard();
+                index = IndexImage.startCopy(ns.index());
+                indexRestarted = true;
+            }
+            listingMark = ListingImage.markCopy(ns.relaid().current(), listing);
+        }
+
+        /** Without the lock: what the writers stored up to {@link #mark} copied again. */
+        void catchUp(CopySpace space) {
+            if (indexRestarted) {
+                index.copy(space);
+                indexRestarted = false;
+            } else if (indexMark != null) {
+                index.catchUp(indexMark, space);
+            }
+            if (listingMark != null) {
+                listing.catchUp(listingMark, space);
+            }
+            indexMark = null;
+            listingMark = null;
         }
 
         void discard() {

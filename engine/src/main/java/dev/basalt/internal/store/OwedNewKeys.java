@@ -69,6 +69,11 @@ final class OwedNewKeys {
         return true;
     }
 
+    /** How many keys are owed and not taken as a batch; any thread, a recent figure. */
+    int owed() {
+        return owedCount;
+    }
+
     /** Whether nothing is owed and no batch is being listed; any thread, a recent figure. */
     boolean none() {
         return owedCount == 0 && underWay == null;

@@ -43,6 +43,26 @@ final class PreCopies {
         }
     }
 
+    /**
+     * Under the append lock, after {@link #copy}: marks every copy for {@link #catchUp}. A
+     * namespace whose listing was replaced since the start (a relayout) is left to the finish.
+     */
+    void mark() {
+        for (Map.Entry<NamespaceState, NamespaceImages.StartedCopy> e : started.entrySet()) {
+            e.getValue().mark(e.getKey());
+        }
+    }
+
+    /**
+     * Without the append lock: copies again what the writers stored up to {@link #mark}, so that
+     * the capture's lock copies only what they stored after it.
+     */
+    void catchUp(CopySpace space) {
+        for (NamespaceImages.StartedCopy copy : started.values()) {
+            copy.catchUp(space);
+        }
+    }
+
     /** The namespace's exact copies: the pre-copy made up to date, or a whole copy; under the append lock. */
     CheckpointContent.Namespace finish(NamespaceState state, CopySpace space) {
         NamespaceImages.StartedCopy copy = started.remove(state);

@@ -27,6 +27,12 @@ public final class TrackedCopySteps<T> {
         T finish(TrackedCopy started, CopySpace space);
     }
 
+    /** Marks a started copy for a catch-up ("under the lock"); null when the structure's memory was replaced. */
+    @FunctionalInterface
+    public interface Marker {
+        TrackedCopy.Mark mark(TrackedCopy started);
+    }
+
     /** Hands a structure's chunks, in order, to a consumer. */
     @FunctionalInterface
     public interface Chunks {
@@ -35,12 +41,15 @@ public final class TrackedCopySteps<T> {
 
     private final Start start;
     private final Finish<T> finish;
+    private final Marker marker;
     private TrackedCopy started;
     private CopySpace space;
+    private boolean copied;
 
-    public TrackedCopySteps(Start start, Finish<T> finish) {
+    public TrackedCopySteps(Start start, Finish<T> finish, Marker marker) {
         this.start = start;
         this.finish = finish;
+        this.marker = marker;
     }
 
     public void start() {
@@ -54,6 +63,20 @@ public final class TrackedCopySteps<T> {
     public void copy() {
         if (started != null) {
             started.copy(space);
+            copied = true;
+        }
+    }
+
+    /**
+     * A mark "under the lock" and the catch-up "without it", after the copying: what the
+     * structure does after this, only the trail since the mark catches.
+     */
+    public void catchUp() {
+        if (started != null && copied) {
+            TrackedCopy.Mark mark = marker.mark(started);
+            if (mark != null) {
+                started.catchUp(mark, space);
+            }
         }
     }
 
@@ -66,6 +89,7 @@ public final class TrackedCopySteps<T> {
         space.close();
         started = null;
         space = null;
+        copied = false;
         return copy;
     }
 

@@ -58,6 +58,59 @@ class TrackedCopyTest {
     }
 
     @Test
+    void aCatchUpCopiesTheTrailUpToItsMarkAndTheAddedChunksSoTheFinishCopiesOnlyWhatCameAfter() {
+        Memory memory = new Memory(2);
+        TrackedCopy copy = memory.startCopy();
+        try (CopySpace space = new CopySpace()) {
+            copy.copy(space);
+            memory.fill(new SplittableRandom(8), 300);
+            memory.addChunk();
+            memory.fill(new SplittableRandom(9), 300); // lands in the added chunk too
+            TrackedCopy.Mark first = copy.mark(memory.chunks);
+            memory.fill(new SplittableRandom(10), 40); // after the mark, before the catch-up
+            copy.catchUp(first, space);
+            memory.addChunk();
+            memory.fill(new SplittableRandom(11), 40);
+            TrackedCopy.Mark second = copy.mark(memory.chunks);
+            copy.catchUp(second, space);
+            memory.fill(new SplittableRandom(12), 25);
+            List<String> replayed = new ArrayList<>();
+            copy.trail().forEach(680, (chunk, offset, length) -> replayed.add(chunk + ":" + offset));
+
+            UnsafeBuffer[] exact = copy.finish(memory.chunks, space);
+
+            assertThat(replayed).as("the ranges after the second mark").hasSize(25);
+            assertThat(exact).hasSize(4);
+            assertThat(bytes(exact)).isEqualTo(bytes(memory.chunks));
+            free(exact);
+        }
+    }
+
+    @Test
+    void aCatchUpOfReplacedMemoryOrAnOverflowedTrailDoesNothingAndTheFinishCopiesWhole() {
+        Memory memory = new Memory(2);
+        TrackedCopy copy = memory.startCopy();
+        try (CopySpace space = new CopySpace()) {
+            copy.copy(space);
+            UnsafeBuffer[] other = {new UnsafeBuffer(ByteBuffer.allocateDirect(CHUNK_BYTES)), memory.chunks[1]};
+            other[0].putLong(0, 42);
+            copy.catchUp(copy.mark(other), space);
+            assertThat(copy.follows(other)).isFalse();
+            for (int i = 0; i <= WriteTrail.MAX_RANGES; i++) {
+                copy.trail().wrote(0, 8 * (i % 100), 8);
+            }
+            memory.fill(new SplittableRandom(13), 10);
+            copy.catchUp(copy.mark(memory.chunks), space); // overflowed: nothing to catch up from
+
+            UnsafeBuffer[] exact = copy.finish(memory.chunks, space);
+
+            assertThat(bytes(exact)).isEqualTo(bytes(memory.chunks));
+            free(exact);
+            free(new UnsafeBuffer[] {other[0]});
+        }
+    }
+
+    @Test
     void replacedMemoryOrAnOverflowedTrailIsCopiedWholeUnderTheLock() {
         Memory memory = new Memory(2);
         TrackedCopy replaced = memory.startCopy();
@@ -122,6 +175,16 @@ class TrackedCopyTest {
                         writers.unlock();
                     }
                     copy.copy(space);
+                    for (int catchUps = round % 3; catchUps > 0; catchUps--) { // none, one or two
+                        TrackedCopy.Mark mark;
+                        writers.lock();
+                        try {
+                            mark = copy.mark(memory.chunks);
+                        } finally {
+                            writers.unlock();
+                        }
+                        copy.catchUp(mark, space);
+                    }
                     writers.lock();
                     try {
                         UnsafeBuffer[] exact = copy.finish(memory.chunks, space);

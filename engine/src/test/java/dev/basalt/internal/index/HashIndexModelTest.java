@@ -56,6 +56,7 @@ class HashIndexModelTest {
             .withAction(1, action(Arbitraries.just(Transformer.mutate("copy", Model::copy))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("start tracked copy", Model::startTrackedCopy))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("copy tracked", Model::copyTracked))))
+            .withAction(1, action(Arbitraries.just(Transformer.mutate("catch up tracked", Model::catchUpTracked))))
             .withAction(1, action(Arbitraries.just(
                 Transformer.mutate("finish tracked copy", Model::finishTrackedCopy))))
             .withMaxTransformations(300);
@@ -94,7 +95,8 @@ class HashIndexModelTest {
         private final TrackedCopySteps<HashIndex> tracked = new TrackedCopySteps<>(space -> {
             IndexImage.reserveCopy(index, space);
             return IndexImage.startCopy(index);
-        }, (started, space) -> IndexImage.finishCopy(index, started, space));
+        }, (started, space) -> IndexImage.finishCopy(index, started, space),
+                started -> IndexImage.markCopy(index, started));
 
         void copy() {
             try (CopySpace space = new CopySpace()) {
@@ -111,6 +113,10 @@ class HashIndexModelTest {
 
         void copyTracked() {
             tracked.copy();
+        }
+
+        void catchUpTracked() {
+            tracked.catchUp();
         }
 
         /** The copy made exact must equal the index's slots byte for byte (growth included). */

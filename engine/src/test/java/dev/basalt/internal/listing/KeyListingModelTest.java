@@ -60,6 +60,7 @@ class KeyListingModelTest {
             .withAction(1, action(Arbitraries.just(Transformer.mutate("copy", Model::copy))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("start tracked copy", Model::startTrackedCopy))))
             .withAction(1, action(Arbitraries.just(Transformer.mutate("copy tracked", Model::copyTracked))))
+            .withAction(1, action(Arbitraries.just(Transformer.mutate("catch up tracked", Model::catchUpTracked))))
             .withAction(1, action(Arbitraries.just(
                 Transformer.mutate("finish tracked copy", Model::finishTrackedCopy))))
             .withAction(1, action(Arbitraries.of(true, false).map(fromCopy ->
@@ -155,7 +156,8 @@ class KeyListingModelTest {
         private final TrackedCopySteps<KeyListing> tracked = new TrackedCopySteps<>(space -> {
             ListingImage.reserveCopy(listing, space);
             return ListingImage.startCopy(listing);
-        }, (started, space) -> ListingImage.finishCopy(listing, started, space));
+        }, (started, space) -> ListingImage.finishCopy(listing, started, space),
+                started -> ListingImage.markCopy(listing, started));
 
         void insert(byte[] key) {
             assertThat(Scans.insert(listing, key)).as("insert result").isEqualTo(model.add(key));
@@ -215,6 +217,10 @@ class KeyListingModelTest {
 
         void startTrackedCopy() {
             tracked.start();
+        }
+
+        void catchUpTracked() {
+            tracked.catchUp();
         }
 
         void copyTracked() {
