@@ -84,6 +84,12 @@ final class ActiveSegment {
      * finer step reported within it ({@link #LAST_STEP_PARTS}).
      */
     private final long lastStepFrom;
+    /**
+     * From here on (the last quarter) the next segment's file is made ahead ({@link SegmentFileAhead}):
+     * early enough for the thread that makes it, late enough that a store that never fills a
+     * segment never has one lying beside its log.
+     */
+    private final long nextFileFrom;
     private final long lastStepBytes;
     /**
      * Writer-only: the offset whose reaching {@link #passedAnotherForceStep} reports next (the first
@@ -158,6 +164,7 @@ final class ActiveSegment {
         this.nextForceStepAt = forceStepBytes;
         long capacity = segment.capacityBytes();
         this.lastStepFrom = forceStepBytes < capacity ? capacity - forceStepBytes : Long.MAX_VALUE;
+        this.nextFileFrom = capacity - capacity / 4;
         this.lastStepBytes = Math.max(forceStepBytes / LAST_STEP_PARTS, MIN_FORCE_STEP_BYTES / 2);
     }
 
@@ -207,6 +214,16 @@ final class ActiveSegment {
 
     private synchronized void backNow(long end) throws IOException {
         back(end);
+    }
+
+    /** Whether the appends reached the segment's last quarter, where the next file is made. Writer-only. */
+    boolean wantsNextFile() {
+        return tail >= nextFileFrom;
+    }
+
+    /** {@link #wantsNextFile}, from the end of the data as published to readers; any thread. */
+    boolean nextFileDue() {
+        return segment.dataEnd() >= nextFileFrom;
     }
 
     /**

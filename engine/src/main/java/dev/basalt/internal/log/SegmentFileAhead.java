@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The next segment's file, made before the roll that needs it: its header written, the file
- * extended to its capacity and forced, under a temporary name. A roll under the append lock then
+ * The next segment's file, made before the roll that needs it, once the appends reached the
+ * active segment's last quarter ({@link ActiveSegment#wantsNextFile}): its header written, the
+ * file extended to its capacity and forced, under a temporary name. A roll under the append lock then
  * only renames it, forces the directory and maps it. Under sustained overwrite at 1 M keys the
  * roll's new segment took 2.0-2.5 ms at the median with the file made there, 1.5-1.9 ms with it
  * made ahead, and its longest fell from 26-54 ms to 7-25 ms ({@code docs/benchmarks.md}, "The

@@ -10,8 +10,9 @@ import java.io.IOException;
  *       or 4 MiB if that is more ({@code PERIODIC} forces it behind the writer, so a roll's force
  *       finds little to do);</li>
  *   <li>{@link #onPrepareWanted}: the next hint chunk was taken ({@link SpareChunk}), the
- *       mapped segment's backed pages run low ({@link ActiveSegment#backingRunsLow}), or the next
- *       segment's file is still to be made ({@link SegmentFileAhead}): the thread calls
+ *       mapped segment's backed pages run low ({@link ActiveSegment#backingRunsLow}), or the
+ *       appends reached the segment's last quarter and the next segment's file is still to be
+ *       made ({@link SegmentFileAhead}): the thread calls
  *       {@link SegmentLog#prepareAhead}.</li>
  * </ul>
  * A hook runs on the writer, under the append lock: it must not block.
@@ -38,8 +39,8 @@ public final class WriterAhead {
     }
 
     /**
-     * Readies the next hint chunk, backs {@code active}'s pages ahead of the writer and makes the
-     * next segment's file. A failure to back (disk full) is left to the writer, which backs what
+     * Readies the next hint chunk, backs {@code active}'s pages ahead of the writer and, once
+     * the appends reached its last quarter, makes the next segment's file. A failure to back (disk full) is left to the writer, which backs what
      * it needs itself and reports it; a failure to make the file, to the roll.
      */
     void prepare(ActiveSegment active) {
@@ -52,7 +53,9 @@ public final class WriterAhead {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "backing " + active.segment.path() + " ahead failed: " + e);
         }
-        nextSegment.make(active.segment.id() + 1);
+        if (active.nextFileDue()) {
+            nextSegment.make(active.segment.id() + 1);
+        }
     }
 
     SpareChunk spareChunk() {
@@ -71,7 +74,7 @@ public final class WriterAhead {
         }
         Runnable prepare = prepareWanted;
         if (prepare != null && (!spareChunk.ready() || target.backingRunsLow()
-                || nextSegment.wanted(target.segment.id() + 1))) {
+                || target.wantsNextFile() && nextSegment.wanted(target.segment.id() + 1))) {
             prepare.run();
         }
     }

@@ -42,8 +42,7 @@ class SegmentFileAheadTest {
         SegmentLog log = SegmentLog.create(FileIo.real(), dir, STORE_ID, SEGMENT_BYTES, true);
         try {
             log.recover(new CollectingSink(), new RecoveryReport());
-            int i = 1;
-            append(log, i);
+            int i = fillToTheLastQuarter(log);
             log.prepareAhead();
             Path made = dir.resolve("000000000002.seg.ahead.tmp");
             assertThat(made).exists();
@@ -85,10 +84,35 @@ class SegmentFileAheadTest {
     }
 
     @Test
+    void nothingIsMadeBeforeTheAppendsReachTheSegmentsLastQuarter() throws IOException {
+        SegmentLog log = SegmentLog.create(FileIo.real(), dir, STORE_ID, SEGMENT_BYTES, true);
+        try {
+            log.recover(new CollectingSink(), new RecoveryReport());
+            java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+            int i = 1;
+            append(log, i);
+            log.prepareAhead(); // the chunk and the backing: nothing else is wanted now
+            log.ahead().onPrepareWanted(asked::incrementAndGet);
+            while ((long) (i + 1) * 4100 < SEGMENT_BYTES / 2) {
+                append(log, ++i);
+            }
+            log.prepareAhead();
+            assertThat(temporaryFiles()).as("a store that never fills a segment has no file beside its log").isEmpty();
+            int before = asked.get();
+            fillToTheLastQuarter(log, i);
+            assertThat(asked.get()).as("the writer asks once it reaches the last quarter").isGreaterThan(before);
+            log.prepareAhead();
+            assertThat(temporaryFiles()).containsExactly("000000000002.seg.ahead.tmp");
+        } finally {
+            log.close();
+        }
+    }
+
+    @Test
     void theCloseDeletesAFileMadeAndNotTaken() throws IOException {
         SegmentLog log = SegmentLog.create(FileIo.real(), dir, STORE_ID, SEGMENT_BYTES, true);
         log.recover(new CollectingSink(), new RecoveryReport());
-        append(log, 1);
+        fillToTheLastQuarter(log);
         log.prepareAhead();
         assertThat(temporaryFiles()).containsExactly("000000000002.seg.ahead.tmp");
 
@@ -114,6 +138,21 @@ class SegmentFileAheadTest {
         assertThat(report.corruptRecords()).isEmpty();
         assertThat(sink.entries).extracting(CollectingSink.Entry::key).containsExactly("key-1", "key-2");
         assertThat(dir.resolve("000000000002.seg")).doesNotExist();
+    }
+
+    /** Appends records until the segment's last quarter is reached; returns the last record's number. */
+    private static int fillToTheLastQuarter(SegmentLog log) {
+        return fillToTheLastQuarter(log, 0);
+    }
+
+    private static int fillToTheLastQuarter(SegmentLog log, int after) {
+        int i = after;
+        long end;
+        do {
+            long location = append(log, ++i);
+            end = Locations.offset(location) + 4100L;
+        } while (end < SEGMENT_BYTES - SEGMENT_BYTES / 4);
+        return i;
     }
 
     private RecoveryReport reopen(CollectingSink sink) {
