@@ -128,18 +128,10 @@ class CheckpointTailReplayTest {
                 for (Thread writer : writers) {
                     writer.join();
                 }
-                // The background agent writes one within its next ticks once the log has grown
-                // by the interval; on a loaded machine the writers can finish first.
-                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-                while (!Files.exists(dir.resolve("CHECKPOINT")) && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
-                copy(dir, root.resolve("crashed"));
+                copyOnceCheckpointed(dir, root.resolve("crashed"));
             }
             try (Basalt db = Basalt.open(root.resolve("crashed"), options)) {
-                assertThat(BasaltInternals.store(db).replayedBecause()).as("a background checkpoint").isNull();
-                assertThat(BasaltInternals.store(db).recordsReplayed()).as("the tail after the last checkpoint")
-                        .isLessThan(perWriter);
+                assertOpenedFromACheckpoint(db, perWriter);
                 KvNamespace ns = db.namespace("alpha");
                 for (int t = 0; t < 2; t++) {
                     for (int k = 0; k < 500; k++) {
@@ -173,16 +165,10 @@ class CheckpointTailReplayTest {
                 for (int i = 0; i < keys; i++) {
                     ns.put(String.format("k%09d", random.nextInt(1_000_000_000)) + "-" + i, "v" + i);
                 }
-                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-                while (!Files.exists(dir.resolve("CHECKPOINT")) && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
-                copy(dir, root.resolve("crashed"));
+                copyOnceCheckpointed(dir, root.resolve("crashed"));
             }
             try (Basalt db = Basalt.open(root.resolve("crashed"), options)) {
-                assertThat(BasaltInternals.store(db).replayedBecause()).as("a background checkpoint").isNull();
-                assertThat(BasaltInternals.store(db).recordsReplayed()).as("the tail after the last checkpoint")
-                        .isLessThan(keys);
+                assertOpenedFromACheckpoint(db, keys);
                 KvNamespace ns = db.namespace("load");
                 Random random = new Random(11);
                 for (int i = 0; i < keys; i++) {
@@ -194,6 +180,25 @@ class CheckpointTailReplayTest {
         } finally {
             StoreFixture.deleteRecursively(root);
         }
+    }
+
+    /**
+     * Copies {@code dir}, as a kill would leave it, once a background checkpoint is in it: the
+     * agent writes one within its next ticks once the log has grown by the interval, and on a
+     * loaded machine the writers can finish first.
+     */
+    private static void copyOnceCheckpointed(Path dir, Path to) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(dir.resolve("CHECKPOINT")) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        copy(dir, to);
+    }
+
+    private static void assertOpenedFromACheckpoint(Basalt db, int recordsWritten) {
+        assertThat(BasaltInternals.store(db).replayedBecause()).as("a background checkpoint").isNull();
+        assertThat(BasaltInternals.store(db).recordsReplayed()).as("the tail after the last checkpoint")
+                .isLessThan(recordsWritten);
     }
 
     private static void writeSome(Basalt db, Map<String, Map<String, String>> model, Random random, int operations) {

@@ -28,16 +28,29 @@ import org.junit.jupiter.api.Test;
  * take in turn, with the background checkpoints and listing catch-ups off.
  */
 class StartedCopyTest {
-    @Test
-    void anIndexThatGrewBeforeTheMarkIsCopiedAgainAndFinishesExact() throws Exception {
+    /** The steps of one test, with a store whose background checkpoints and listing catch-ups are off. */
+    @FunctionalInterface
+    private interface Steps {
+        void run(KvNamespace ns, NamespaceState state, CopySpace space) throws Exception;
+    }
+
+    private static void inStore(Steps steps) throws Exception {
         Path dir = Files.createTempDirectory("basalt-started-copy");
         BasaltOptions options = BasaltOptions.defaults().withDurability(Durability.PERIODIC).withCheckpointInterval(0)
                 .withBackgroundCompaction(false);
         AutoCloseable paused = Store.pauseListingCatchUps();
         try (Basalt db = Basalt.open(dir, options);
                 CopySpace space = new CopySpace()) {
-            KvNamespace ns = db.namespace("alpha");
-            NamespaceState state = BasaltInternals.store(db).namespace("alpha");
+            steps.run(db.namespace("alpha"), BasaltInternals.store(db).namespace("alpha"), space);
+        } finally {
+            paused.close();
+            TestFiles.deleteRecursively(dir);
+        }
+    }
+
+    @Test
+    void anIndexThatGrewBeforeTheMarkIsCopiedAgainAndFinishesExact() throws Exception {
+        inStore((ns, state, space) -> {
             put(ns, 0, 100);
             NamespaceImages.StartedCopy started = NamespaceImages.startCopy(state);
             started.copy(space);
@@ -58,22 +71,12 @@ class StartedCopyTest {
                 image.index().close();
                 image.listing().close();
             }
-        } finally {
-            paused.close();
-            TestFiles.deleteRecursively(dir);
-        }
+        });
     }
 
     @Test
     void anIndexThatKeptItsTableIsCaughtUpAndFinishesExact() throws Exception {
-        Path dir = Files.createTempDirectory("basalt-started-copy");
-        BasaltOptions options = BasaltOptions.defaults().withDurability(Durability.PERIODIC).withCheckpointInterval(0)
-                .withBackgroundCompaction(false);
-        AutoCloseable paused = Store.pauseListingCatchUps();
-        try (Basalt db = Basalt.open(dir, options);
-                CopySpace space = new CopySpace()) {
-            KvNamespace ns = db.namespace("alpha");
-            NamespaceState state = BasaltInternals.store(db).namespace("alpha");
+        inStore((ns, state, space) -> {
             put(ns, 0, 20_000);
             NamespaceImages.StartedCopy started = NamespaceImages.startCopy(state);
             started.copy(space);
@@ -93,10 +96,7 @@ class StartedCopyTest {
                 image.index().close();
                 image.listing().close();
             }
-        } finally {
-            paused.close();
-            TestFiles.deleteRecursively(dir);
-        }
+        });
     }
 
     private static void put(KvNamespace ns, int from, int to) {
