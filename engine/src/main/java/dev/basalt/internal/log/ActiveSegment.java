@@ -121,7 +121,7 @@ final class ActiveSegment {
         return publish(io, dir, storeId, id, capacity, mappedAppends, temp);
     }
 
-    /** Writes segment {@code id}'s file at {@code file}, a temporary name: its header, sparse to {@code capacity}, forced. */
+    /** Writes segment {@code id}'s file at {@code file} (a temporary name): header, sparse to the capacity, forced. */
     static void makeFile(FileIo io, Path file, long storeId, long id, long capacity) throws IOException {
         try (FileHandle channel = io.createNew(file)) {
             channel.writeFully(SegmentHeader.encode(storeId, id, capacity), 0);

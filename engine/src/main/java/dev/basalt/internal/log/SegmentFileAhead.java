@@ -74,7 +74,8 @@ final class SegmentFileAhead {
             CrashPoints.hit(CrashPoint.SEGMENT_MADE_AHEAD);
             ready.set(id);
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "making segment " + id + "'s file ahead failed (the roll makes it): " + e);
+            LOG.log(System.Logger.Level.DEBUG, "making segment " + id + "'s file ahead failed (the roll makes it): "
+                    + e);
             deleteQuietly(file);
         }
     }

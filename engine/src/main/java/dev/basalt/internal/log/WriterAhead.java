@@ -40,8 +40,9 @@ public final class WriterAhead {
 
     /**
      * Readies the next hint chunk, backs {@code active}'s pages ahead of the writer and, once
-     * the appends reached its last quarter, makes the next segment's file. A failure to back (disk full) is left to the writer, which backs what
-     * it needs itself and reports it; a failure to make the file, to the roll.
+     * the appends reached its last quarter, makes the next segment's file. A failure to back
+     * (disk full) is left to the writer, which backs what it needs itself and reports it; a
+     * failure to make the file, to the roll.
      */
     void prepare(ActiveSegment active) {
         spareChunk.prepare();

@@ -37,7 +37,8 @@ class DurableFilesTest {
         Path target = dir.resolve("file");
         DurableFiles.writeAtomically(FileIo.real(), target, ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5}));
 
-        DurableFiles.writeAtomically(FileIo.real(), target, ByteBuffer.wrap(new byte[] {9}), ByteBuffer.wrap(new byte[] {8}));
+        DurableFiles.writeAtomically(FileIo.real(), target, ByteBuffer.wrap(new byte[] {9}),
+                ByteBuffer.wrap(new byte[] {8}));
 
         assertThat(Files.readAllBytes(target)).containsExactly(9, 8);
     }

@@ -54,7 +54,8 @@ class ChecksumsPropertyTest {
         }
         parts[parts.length - 1] = java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}); // beyond the count: not taken
 
-        assertThat(Checksums.masked(parts, parts.length - 1, mask)).isEqualTo(Checksums.masked(joined, 0, bytes.length, mask));
+        assertThat(Checksums.masked(parts, parts.length - 1, mask))
+                .isEqualTo(Checksums.masked(joined, 0, bytes.length, mask));
         assertThat(parts[0].position()).as("the parts are not moved").isEqualTo(3);
     }
 
