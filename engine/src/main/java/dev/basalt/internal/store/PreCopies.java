@@ -14,8 +14,9 @@ import java.util.Map;
  *
  * <p>A namespace created during the copying is copied whole under the lock; one dropped during
  * it is not in the checkpoint, and its copy is freed. A dropped namespace's memory must not be
- * released while {@link #copy} reads it: the caller holds the monitor that the drop takes
- * before it releases.
+ * released while {@link #copy} or {@link #catchUp} reads it: the caller holds the monitor that
+ * the drop takes before it releases, and both skip a namespace already dropped (set under the
+ * append lock before the release), whose memory may be gone.
  *
  * <p>One thread, the checkpoint's.
  */
@@ -24,9 +25,14 @@ final class PreCopies {
 
     /** Starts copies of every live namespace; under the append lock. */
     static PreCopies start(Namespaces namespaces) {
+        return start(namespaces.all());
+    }
+
+    /** Starts copies of {@code states}; under the append lock. */
+    static PreCopies start(java.util.Collection<NamespaceState> states) {
         PreCopies copies = new PreCopies();
         try {
-            for (NamespaceState state : namespaces.all()) {
+            for (NamespaceState state : states) {
                 copies.started.put(state, NamespaceImages.startCopy(state));
             }
         } catch (RuntimeException | Error e) {
@@ -36,10 +42,15 @@ final class PreCopies {
         return copies;
     }
 
-    /** Copies every started namespace as it stands, in memory from {@code space}; without the append lock. */
+    /**
+     * Copies every started namespace not dropped since as it stands, in memory from {@code space};
+     * without the append lock, inside the namespaces' memory monitor.
+     */
     void copy(CopySpace space) {
-        for (NamespaceImages.StartedCopy copy : started.values()) {
-            copy.copy(space);
+        for (Map.Entry<NamespaceState, NamespaceImages.StartedCopy> e : started.entrySet()) {
+            if (!e.getKey().dropped()) {
+                e.getValue().copy(space);
+            }
         }
     }
 
@@ -49,17 +60,22 @@ final class PreCopies {
      */
     void mark() {
         for (Map.Entry<NamespaceState, NamespaceImages.StartedCopy> e : started.entrySet()) {
-            e.getValue().mark(e.getKey());
+            if (!e.getKey().dropped()) {
+                e.getValue().mark(e.getKey());
+            }
         }
     }
 
     /**
-     * Without the append lock: copies again what the writers stored up to {@link #mark}, so that
-     * the capture's lock copies only what they stored after it.
+     * Without the append lock, inside the namespaces' memory monitor: copies again what the
+     * writers stored up to {@link #mark}, so that the capture's lock copies only what they stored
+     * after it.
      */
     void catchUp(CopySpace space) {
-        for (NamespaceImages.StartedCopy copy : started.values()) {
-            copy.catchUp(space);
+        for (Map.Entry<NamespaceState, NamespaceImages.StartedCopy> e : started.entrySet()) {
+            if (!e.getKey().dropped()) {
+                e.getValue().catchUp(space);
+            }
         }
     }
 

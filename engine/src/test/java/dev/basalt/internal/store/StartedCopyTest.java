@@ -31,7 +31,7 @@ class StartedCopyTest {
     /** The steps of one test, with a store whose background checkpoints and listing catch-ups are off. */
     @FunctionalInterface
     private interface Steps {
-        void run(KvNamespace ns, NamespaceState state, CopySpace space) throws Exception;
+        void run(Basalt db, KvNamespace ns, NamespaceState state, CopySpace space) throws Exception;
     }
 
     private static void inStore(Steps steps) throws Exception {
@@ -41,7 +41,7 @@ class StartedCopyTest {
         AutoCloseable paused = Store.pauseListingCatchUps();
         try (Basalt db = Basalt.open(dir, options);
                 CopySpace space = new CopySpace()) {
-            steps.run(db.namespace("alpha"), BasaltInternals.store(db).namespace("alpha"), space);
+            steps.run(db, db.namespace("alpha"), BasaltInternals.store(db).namespace("alpha"), space);
         } finally {
             paused.close();
             TestFiles.deleteRecursively(dir);
@@ -50,7 +50,7 @@ class StartedCopyTest {
 
     @Test
     void anIndexThatGrewBeforeTheMarkIsCopiedAgainAndFinishesExact() throws Exception {
-        inStore((ns, state, space) -> {
+        inStore((db, ns, state, space) -> {
             put(ns, 0, 100);
             NamespaceImages.StartedCopy started = NamespaceImages.startCopy(state);
             started.copy(space);
@@ -76,7 +76,7 @@ class StartedCopyTest {
 
     @Test
     void anIndexThatKeptItsTableIsCaughtUpAndFinishesExact() throws Exception {
-        inStore((ns, state, space) -> {
+        inStore((db, ns, state, space) -> {
             put(ns, 0, 20_000);
             NamespaceImages.StartedCopy started = NamespaceImages.startCopy(state);
             started.copy(space);
@@ -95,6 +95,43 @@ class StartedCopyTest {
             } finally {
                 image.index().close();
                 image.listing().close();
+            }
+        });
+    }
+
+    /**
+     * A namespace dropped after the copies started has its memory released by the drop: the
+     * copying, the mark and the catch-up leave it alone (the mark would find its index closed),
+     * and the other namespace's copy still finishes exact.
+     */
+    @Test
+    void aNamespaceDroppedAfterTheStartIsLeftAloneByTheCopyingTheMarkAndTheCatchUp() throws Exception {
+        inStore((db, alpha, alphaState, space) -> {
+            KvNamespace beta = db.namespace("beta");
+            put(alpha, 0, 3_000);
+            put(beta, 0, 3_000);
+            NamespaceState betaState = BasaltInternals.store(db).namespace("beta");
+            PreCopies copies = PreCopies.start(java.util.List.of(alphaState, betaState));
+            try {
+                assertThat(db.dropNamespace("beta")).isTrue();
+                assertThat(betaState.dropped()).isTrue();
+                copies.copy(space);
+                put(alpha, 3_000, 4_000);
+                copies.mark();
+                put(alpha, 4_000, 5_000);
+                copies.catchUp(space);
+                put(alpha, 5_000, 6_000);
+
+                CheckpointContent.Namespace image = copies.finish(alphaState, space);
+                try {
+                    assertThat(slots(image.index())).isEqualTo(slots(alphaState.index()));
+                    assertThat(memory(image.listing())).isEqualTo(memory(alphaState.relaid().current()));
+                } finally {
+                    image.index().close();
+                    image.listing().close();
+                }
+            } finally {
+                copies.discardRest(); // the dropped namespace's copy: freed, never finished
             }
         });
     }
