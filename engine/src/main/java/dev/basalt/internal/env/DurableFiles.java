@@ -43,9 +43,8 @@ public final class DurableFiles {
             try (FileHandle file = io.createNew(temp)) {
                 long at = 0;
                 for (ByteBuffer part : parts) {
-                    ByteBuffer from = part.duplicate();
-                    at += from.remaining();
-                    file.writeFully(from, at - part.remaining());
+                    file.writeFully(part.duplicate(), at);
+                    at += part.remaining();
                 }
                 CrashPoints.publishing(target, CrashPoints.PublishStep.TEMP_WRITTEN);
                 file.force(true);
