@@ -63,14 +63,7 @@ class StartedCopyTest {
             started.catchUp(space);
             put(ns, 31_000, 31_500); // after the catch-up
 
-            CheckpointContent.Namespace image = NamespaceImages.finishCopy(state, started, space);
-            try {
-                assertThat(slots(image.index())).isEqualTo(slots(state.index()));
-                assertThat(memory(image.listing())).isEqualTo(memory(state.relaid().current()));
-            } finally {
-                image.index().close();
-                image.listing().close();
-            }
+            assertExactAndClose(NamespaceImages.finishCopy(state, started, space), state);
         });
     }
 
@@ -89,13 +82,7 @@ class StartedCopyTest {
             started.catchUp(space);
             overwrite(ns, 6_000, 6_500);
 
-            CheckpointContent.Namespace image = NamespaceImages.finishCopy(state, started, space);
-            try {
-                assertThat(slots(image.index())).isEqualTo(slots(state.index()));
-            } finally {
-                image.index().close();
-                image.listing().close();
-            }
+            assertExactAndClose(NamespaceImages.finishCopy(state, started, space), state);
         });
     }
 
@@ -122,18 +109,22 @@ class StartedCopyTest {
                 copies.catchUp(space);
                 put(alpha, 5_000, 6_000);
 
-                CheckpointContent.Namespace image = copies.finish(alphaState, space);
-                try {
-                    assertThat(slots(image.index())).isEqualTo(slots(alphaState.index()));
-                    assertThat(memory(image.listing())).isEqualTo(memory(alphaState.relaid().current()));
-                } finally {
-                    image.index().close();
-                    image.listing().close();
-                }
+                assertExactAndClose(copies.finish(alphaState, space), alphaState);
             } finally {
                 copies.discardRest(); // the dropped namespace's copy: freed, never finished
             }
         });
+    }
+
+    /** The finished copy equals the namespace's index and listing byte for byte; then it is freed. */
+    private static void assertExactAndClose(CheckpointContent.Namespace image, NamespaceState state) {
+        try {
+            assertThat(slots(image.index())).isEqualTo(slots(state.index()));
+            assertThat(memory(image.listing())).isEqualTo(memory(state.relaid().current()));
+        } finally {
+            image.index().close();
+            image.listing().close();
+        }
     }
 
     private static void put(KvNamespace ns, int from, int to) {
