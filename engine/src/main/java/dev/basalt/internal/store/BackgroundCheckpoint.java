@@ -46,6 +46,8 @@ final class BackgroundCheckpoint {
     private final Object namespaceMemory;
     /** Lists the new keys the writers owe every listing, a hold of the lock at a time ({@link ListingCatchUp}). */
     private final Runnable listOwedKeys;
+    /** How long the writers waited for the checkpoint under way (its holds of the append lock). */
+    private long heldNanos;
 
     BackgroundCheckpoint(long intervalBytes, NanoClock clock, CheckpointSchedule schedule, Checkpoints checkpoints,
             Namespaces namespaces, WritePath writes, SegmentLog log, OpenState open, Capture capture,
@@ -61,6 +63,25 @@ final class BackgroundCheckpoint {
         this.capture = capture;
         this.namespaceMemory = namespaceMemory;
         this.listOwedKeys = listOwedKeys;
+    }
+
+    /**
+     * Runs {@code step} under the append lock, its hold added to {@link #heldNanos}; null, without
+     * running it, once the store is closed or the log failed.
+     */
+    private <T> T underLock(java.util.function.Supplier<T> step) {
+        writes.lock();
+        try {
+            if (open.isClosed() || log.failed()) {
+                return null;
+            }
+            long lockedAt = clock.nanoTime();
+            T result = step.get();
+            heldNanos += clock.nanoTime() - lockedAt;
+            return result;
+        } finally {
+            writes.unlock();
+        }
     }
 
     /** Lists the keys the writers owe the listings; returns the processor time it took. */
@@ -80,36 +101,22 @@ final class BackgroundCheckpoint {
         long cpuAtStart = THREAD_CPU.getCurrentThreadCpuTime();
         long listingCpuNanos;
         CheckpointContent copied;
-        long heldNanos;
+        heldNanos = 0;
         try (CopySpace space = Checkpoints.reserveCopies(namespaces)) {
-            PreCopies preCopies;
-            long lockedAt;
-            writes.lock();
-            try {
-                if (open.isClosed() || log.failed()) {
-                    return 0;
-                }
-                lockedAt = clock.nanoTime();
-                preCopies = PreCopies.start(namespaces);
-                heldNanos = clock.nanoTime() - lockedAt;
-            } finally {
-                writes.unlock();
+            PreCopies preCopies = underLock(() -> PreCopies.start(namespaces));
+            if (preCopies == null) {
+                return 0;
             }
             try {
                 synchronized (namespaceMemory) {
                     preCopies.copy(space);
                 }
                 listingCpuNanos = listOwedKeysTimed();
-                writes.lock();
-                try {
-                    if (open.isClosed() || log.failed()) {
-                        return 0;
-                    }
-                    lockedAt = clock.nanoTime();
+                if (underLock(() -> {
                     preCopies.mark();
-                    heldNanos += clock.nanoTime() - lockedAt;
-                } finally {
-                    writes.unlock();
+                    return Boolean.TRUE;
+                }) == null) {
+                    return 0;
                 }
                 synchronized (namespaceMemory) {
                     preCopies.catchUp(space);
@@ -117,20 +124,13 @@ final class BackgroundCheckpoint {
                 // Again: the keys owed during the catch-up, listed here, cost the capture's lock
                 // a copy of the nodes they changed, not their inserts.
                 listingCpuNanos += listOwedKeysTimed();
-                writes.lock();
-                try {
-                    if (open.isClosed() || log.failed()) {
-                        return 0;
-                    }
-                    lockedAt = clock.nanoTime();
-                    copied = capture.captureLocked(space, preCopies);
-                    heldNanos += clock.nanoTime() - lockedAt;
-                    if (copied != null) {
+                copied = underLock(() -> {
+                    CheckpointContent content = capture.captureLocked(space, preCopies);
+                    if (content != null) {
                         schedule.written(log.appendedBytes());
                     }
-                } finally {
-                    writes.unlock();
-                }
+                    return content;
+                });
             } finally {
                 preCopies.discardRest();
             }
