@@ -58,8 +58,20 @@ public record CheckpointContent(long storeId, long hashSeed, long maxSequence, l
         mappings.forEach(DirectMemory::free);
     }
 
-    /** One namespace's structures. On write they are read; on read they are new and owned by the caller. */
-    public record Namespace(String name, HashIndex index, KeyListing listing) {
+    /**
+     * One namespace's structures. On write they are read; on read they are new and owned by the
+     * caller. {@code unlisted}: keys the index may hold that the listing does not yet.
+     */
+    public record Namespace(String name, HashIndex index, KeyListing listing, UnlistedKeys unlisted) {
+        /** A namespace whose listing holds every key its index does. */
+        public Namespace(String name, HashIndex index, KeyListing listing) {
+            this(name, index, listing, UnlistedKeys.NONE);
+        }
+
+        /** The same structures, with {@code keys} owed to the listing. */
+        public Namespace withUnlisted(UnlistedKeys keys) {
+            return new Namespace(name, index, listing, keys);
+        }
     }
 
     /** The expiry queue's entries; visited once on write, replayed by the caller on read. */

@@ -130,10 +130,10 @@ public final class CheckpointFile {
     private static void writeNamespace(BlockOutput out, CheckpointContent.Namespace ns) throws IOException {
         byte[] name = ns.name().getBytes(StandardCharsets.UTF_8);
         IndexImage.Shape shape = IndexImage.shape(ns.index());
-        ByteBuffer b = ByteBuffer.allocate(2 + name.length + 12 + 8).order(ORDER);
+        ByteBuffer b = ByteBuffer.allocate(2 + name.length + NAMESPACE_FIXED_BYTES).order(ORDER);
         b.putShort((short) name.length).put(name);
         b.putInt(shape.capacitySlots()).putInt(shape.liveKeys()).putInt(shape.deletedSlots());
-        b.putLong(ns.listing().size());
+        b.putLong(ns.listing().size()).putInt(ns.unlisted().count());
         out.block(KIND_NAMESPACE, b.flip());
         IndexImage.copyOut(ns.index(), chunk -> out.aligned(KIND_INDEX_SLOTS, chunk));
         ListingImage.Shape listing = ListingImage.shape(ns.listing());
@@ -153,6 +153,13 @@ public final class CheckpointFile {
         }
         retired.flush();
         ListingImage.copyOut(ns.listing(), chunk -> out.aligned(KIND_LISTING_CHUNK, chunk));
+        BlockOutput.EntryBlocks unlisted = out.new EntryBlocks(KIND_UNLISTED_KEYS);
+        UnlistedKeys keys = ns.unlisted();
+        for (int i = 0; i < keys.count(); i++) {
+            ByteBuffer entry = unlisted.room(Short.BYTES + keys.length(i)).putShort((short) keys.length(i));
+            keys.copyKey(i, entry);
+        }
+        unlisted.flush();
     }
 
     private static void writeExpiry(BlockOutput out, CheckpointContent.ExpiryEntries expiry) throws IOException {

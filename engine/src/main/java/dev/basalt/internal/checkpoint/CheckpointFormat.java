@@ -8,11 +8,13 @@ final class CheckpointFormat {
     /** "BASALTCK" in ASCII, read as a little-endian u64. */
     static final long MAGIC = 0x4B43544C41534142L;
     /**
+     * 4: a namespace may save keys its listing does not hold yet ({@link #KIND_UNLISTED_KEYS}),
+     * which an engine that did not know them would leave out of its listing for good;
      * 3: listing nodes may carry the plain flag, which an engine that does not know it would
      * leave set on a key it gives metadata or an expiration; 2 saved the same images without it;
      * 1 listed sorted keys.
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     static final int KIND_HEADER = 1;
@@ -26,6 +28,7 @@ final class CheckpointFormat {
     static final int KIND_RETIRED_NODES = 9;
     static final int KIND_LISTING_CHUNK = 10;
     static final int KIND_PADDING = 11;
+    static final int KIND_UNLISTED_KEYS = 12;
 
     /** The header before its segment entries. */
     static final int HEADER_FIXED_BYTES = 80;
@@ -44,10 +47,13 @@ final class CheckpointFormat {
     static final int MAX_MAPPED_PAYLOAD_BYTES = 1 << 30;
     /** Mapped payloads start at a multiple of this in the file, so that each maps whole pages. */
     static final int MAPPED_ALIGNMENT = 4096;
-    /** Expiry and retired-node blocks are flushed when the next entry would pass this. */
+    /** Expiry, retired-node and unlisted-key blocks are flushed when the next entry would pass this. */
     static final int ENTRY_BLOCK_BYTES = 1 << 20;
     /** An expiry entry: expiration, key hash, location, each u64. */
     static final int EXPIRY_ENTRY_BYTES = 24;
+
+    /** A namespace block after its name: capacity, live keys, deleted slots (u32), listed keys (u64), unlisted keys (u32). */
+    static final int NAMESPACE_FIXED_BYTES = 24;
 
     /** The listing state block before its free-list heads: four u64 and four u32. */
     static final int LISTING_STATE_FIXED_BYTES = 48;
@@ -76,6 +82,7 @@ final class CheckpointFormat {
             case KIND_RETIRED_NODES: return "retired nodes";
             case KIND_LISTING_CHUNK: return "listing chunk";
             case KIND_PADDING: return "padding";
+            case KIND_UNLISTED_KEYS: return "unlisted keys";
             default: return "unknown kind " + kind;
         }
     }

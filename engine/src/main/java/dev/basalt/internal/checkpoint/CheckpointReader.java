@@ -67,6 +67,7 @@ final class CheckpointReader {
         final LongArrayList slotBlocks = new LongArrayList(); // pairs: offset, block number
         final LongArrayList chunkBlocks = new LongArrayList();
         ListingImage.Shape listing;
+        UnlistedKeys unlisted;
 
         Planned(String name, IndexImage.Shape shape, long listed) {
             this.name = name;
@@ -139,7 +140,8 @@ final class CheckpointReader {
         HintFile.Builder hints = load(header);
         List<CheckpointContent.Namespace> namespaces = new ArrayList<>();
         for (int i = 0; i < planned.size(); i++) {
-            namespaces.add(new CheckpointContent.Namespace(planned.get(i).name, indexes[i], listings[i]));
+            namespaces.add(new CheckpointContent.Namespace(planned.get(i).name, indexes[i], listings[i],
+                    planned.get(i).unlisted));
         }
         CoveredLog log = new CoveredLog(header.ids, header.ends, header.modified, CoveredLog.ActiveHints.of(hints));
         return new CheckpointContent(header.storeId, header.hashSeed, header.maxSequence, header.liveExpiringKeys,
@@ -152,7 +154,7 @@ final class CheckpointReader {
 
     private Planned planNamespace(BlockInput in) throws CheckpointRejected {
         UnsafeBuffer b = in.next(KIND_NAMESPACE);
-        if (b.capacity() < 2 || b.capacity() != 2 + (b.getShort(0, ORDER) & 0xFFFF) + 20) {
+        if (b.capacity() < 2 || b.capacity() != 2 + (b.getShort(0, ORDER) & 0xFFFF) + NAMESPACE_FIXED_BYTES) {
             throw new CheckpointRejected("a namespace block of " + b.capacity() + " bytes does not match its name length");
         }
         int nameLength = b.getShort(0, ORDER) & 0xFFFF;
@@ -161,9 +163,11 @@ final class CheckpointReader {
         IndexImage.Shape shape = new IndexImage.Shape(b.getInt(at, ORDER), b.getInt(at + 4, ORDER),
                 b.getInt(at + 8, ORDER));
         long listed = b.getLong(at + 12, ORDER);
-        if (listed != shape.liveKeys()) {
-            throw new CheckpointRejected("namespace " + name + " lists " + listed + " keys but indexes "
-                    + shape.liveKeys());
+        int unlisted = b.getInt(at + 20, ORDER);
+        // Every indexed key is listed or owed; an owed key may have been deleted since, or owed twice.
+        if (unlisted < 0 || listed > shape.liveKeys() || listed + unlisted < shape.liveKeys()) {
+            throw new CheckpointRejected("namespace " + name + " lists " + listed + " keys and owes its listing "
+                    + unlisted + ", but indexes " + shape.liveKeys());
         }
         Planned p = new Planned(name, shape, listed);
         mappedBlocks(in, KIND_INDEX_SLOTS, p.slotBlocks);
@@ -173,7 +177,22 @@ final class CheckpointReader {
                     + " keys, its namespace says " + listed);
         }
         mappedBlocks(in, KIND_LISTING_CHUNK, p.chunkBlocks);
+        p.unlisted = unlistedKeys(in, name, unlisted);
         return p;
+    }
+
+    /** Reads the {@code count} keys of the unlisted-key blocks at the walk's position. */
+    private static UnlistedKeys unlistedKeys(BlockInput in, String name, int count) throws CheckpointRejected {
+        UnlistedKeys.Builder keys = new UnlistedKeys.Builder();
+        while (keys.count() < count && in.peekKind() == KIND_UNLISTED_KEYS) {
+            UnsafeBuffer block = in.next(KIND_UNLISTED_KEYS);
+            keys.addPacked(block, block.capacity());
+        }
+        if (keys.count() != count) {
+            throw new CheckpointRejected("namespace " + name + " owes its listing " + count + " keys; its blocks hold "
+                    + keys.count());
+        }
+        return keys.build();
     }
 
     /** Locates the run of {@code kind} blocks at the walk's position, each maybe after a padding block. */

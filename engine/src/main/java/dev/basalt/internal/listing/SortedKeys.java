@@ -76,6 +76,16 @@ public final class SortedKeys {
         return keyStarts[size];
     }
 
+    /** A copy of the keys' bytes, {@link #keyBytes()} long, in their present order; two array copies. */
+    public byte[] keyBytesCopy() {
+        return Arrays.copyOf(keyBytes, keyStarts[size]);
+    }
+
+    /** A copy of where each key starts in {@link #keyBytesCopy()}, {@code size() + 1} entries (the last: the end). */
+    public int[] keyStartsCopy() {
+        return Arrays.copyOf(keyStarts, size + 1);
+    }
+
     /** The buffer every key lies in; valid until the next {@link #add}. */
     public DirectBuffer keys() {
         return view;

@@ -3,6 +3,7 @@ package dev.basalt.internal.store;
 import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.checkpoint.CheckpointFile;
 import dev.basalt.internal.checkpoint.CheckpointRejected;
+import dev.basalt.internal.checkpoint.UnlistedKeys;
 import dev.basalt.internal.compaction.SegmentUsage;
 import dev.basalt.internal.env.CopySpace;
 import dev.basalt.internal.env.FileIo;
@@ -12,7 +13,9 @@ import dev.basalt.internal.log.SegmentLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How the store uses its checkpoint ({@code internal.checkpoint}): read at open, installed when
@@ -88,7 +91,8 @@ final class Checkpoints {
      * ({@link #reserveCopies}): {@code preCopies} made exact, or whole copies for namespaces it
      * did not start. The file is written from them after the lock is released, and
      * {@link #writeCopy} frees them. Without a space (at close, when nothing changes any more)
-     * they are the live structures themselves.
+     * they are the live structures themselves. With a copy, the new keys the writers owe the
+     * listings are saved as they stand ({@link UnlistedKeys}); at close they are listed first.
      *
      * <p>{@code firstUnapplied} is the location of the oldest record group commit has appended
      * but not applied to the indexes yet (-1: none): the checkpoint then covers the log only up
@@ -113,10 +117,15 @@ final class Checkpoints {
         if (namespaces.anyListingBehind()) {
             return null; // a listing still catching up after the open: next time
         }
+        // At close the owed keys are listed; in the background they are saved as they stand, and
+        // an open from the checkpoint owes them to the listing again.
+        Map<NamespaceState, UnlistedKeys> unlisted = new HashMap<>();
         for (NamespaceState ns : namespaces.all()) {
-            if (!ns.owedNewKeys().listAllUnderLock(ns)) {
+            UnlistedKeys owed = copy != null ? ns.owedNewKeys().copyUnderLock() : UnlistedKeys.NONE;
+            if (owed == null || copy == null && !ns.owedNewKeys().listAllUnderLock(ns)) {
                 return null; // another thread is listing a batch of new keys: next time
             }
+            unlisted.put(ns, owed);
         }
         List<NamespaceState> states = new ArrayList<>(namespaces.all());
         states.sort((a, b) -> a.name().compareTo(b.name()));
@@ -126,7 +135,8 @@ final class Checkpoints {
         try {
             for (NamespaceState state : states) {
                 positionById[state.id()] = images.size();
-                images.add(copy != null ? preCopies.finish(state, copy) : NamespaceImages.image(state));
+                images.add((copy != null ? preCopies.finish(state, copy) : NamespaceImages.image(state))
+                        .withUnlisted(unlisted.get(state)));
             }
         } catch (RuntimeException | Error e) {
             if (copy != null) {

@@ -1,5 +1,6 @@
 package dev.basalt.internal.store;
 
+import dev.basalt.internal.checkpoint.UnlistedKeys;
 import dev.basalt.internal.listing.KeyListing;
 
 /**
@@ -38,6 +39,17 @@ final class ListingBacklog implements ListingDebt {
      */
     ListingBacklog(OwedKeys owed) {
         this.owed = owed;
+    }
+
+    /**
+     * Owes the listing {@code keys} too, the keys the checkpoint's listing did not hold yet, each
+     * noted where {@code state}'s index has it as the open leaves it (a key the replay touched as
+     * well is owed twice, which comes out the same: a key made to agree twice agrees). At open,
+     * after the reconcile.
+     */
+    void oweAlso(UnlistedKeys keys, NamespaceState state) {
+        keys.forEach((key, offset, length) ->
+                owed.add(key, offset, length, state.newest(key, offset, length), OwedKeys.UNKNOWN));
     }
 
     /** Whether a listing of {@code listedKeys} keys owing {@code owedKeys} is better built again by a merge. */

@@ -33,9 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ends discards the copy, and the keys are inserted one by one as above.
  *
  * <p>It lists the new keys the writers owe ({@link OwedNewKeys}) the same way: the background
- * thread once a batch is due, a list or range scan and the close before they read the listing,
- * a background checkpoint before its copies, after the copying and after catching the copies up
- * (in rounds: {@link #listOwedNewKeys()}).
+ * thread once a batch is due, a list or range scan and the close before they read the listing, a
+ * background checkpoint between its steps ({@link #listOwedNewKeys()}; its capture saves the keys
+ * owed as they stand).
  *
  * <p>Threads: any; one catch-up of a namespace at a time (its backlog's monitor, or its owed new
  * keys' monitor), each hold under the append lock.
@@ -48,10 +48,6 @@ final class ListingCatchUp {
      * itself: a few milliseconds, not worth a catch-up.
      */
     static final int LISTED_AT_OPEN_UP_TO = 1 << 16;
-    /** Owed keys a checkpoint's capture may list under the lock: about 1 ms of listing. */
-    static final int LEFT_TO_THE_CAPTURE = 1024;
-    /** Rounds of listing before a capture, at most: a writer that never stops must not hold it off. */
-    static final int ROUNDS_BEFORE_A_CAPTURE = 4;
     /** Above 0, the background thread leaves the debts alone (tests watch the listing behind). */
     private static final AtomicInteger pausedForTests = new AtomicInteger();
     private static final int KEYS_PER_TEST_BATCH = 97;
@@ -134,23 +130,17 @@ final class ListingCatchUp {
     }
 
     /**
-     * {@link #listOwedNewKeys(NamespaceState)} for every namespace, again while a round leaves
-     * {@value #LEFT_TO_THE_CAPTURE} keys or more owed, {@value #ROUNDS_BEFORE_A_CAPTURE} rounds
-     * at most: before a background checkpoint's capture, which lists what is left under the
-     * append lock. During a load the writers owe a key a put; one round left the capture 40-60 ms
-     * of listing with the writers stopped at 1-3 M keys, and since a round lists several times
-     * faster than a writer owes, each round leaves a fraction of the one before.
+     * {@link #listOwedNewKeys(NamespaceState)} for every namespace: for a background checkpoint,
+     * which runs on the thread that lists them otherwise, between its long steps (the copying,
+     * the file's writing), so that the writers do not run into {@link OwedNewKeys#MAX_OWED} and
+     * insert directly meanwhile (at 3 M keys that tripled a load's listing time).
      */
     void listOwedNewKeys() {
-        for (int round = 0; round < ROUNDS_BEFORE_A_CAPTURE; round++) {
-            boolean fewLeft = true;
-            for (NamespaceState ns : namespaces.all()) {
-                listOwedNewKeys(ns); // a dropped namespace's keys are left (listNewKeysOneHold)
-                fewLeft &= ns.owedNewKeys().owed() < LEFT_TO_THE_CAPTURE;
-            }
-            if (fewLeft) {
-                return;
-            }
+        if (pausedForTests.get() > 0) {
+            return; // in the background step's stead, so paused with it
+        }
+        for (NamespaceState ns : namespaces.all()) {
+            listOwedNewKeys(ns); // a dropped namespace's keys are left (listNewKeysOneHold)
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.basalt.internal.store;
 
+import dev.basalt.internal.checkpoint.UnlistedKeys;
 import dev.basalt.internal.listing.SortedKeys;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
@@ -121,6 +122,11 @@ final class OwedKeys {
             }
         }
         return inserted;
+    }
+
+    /** A copy of the keys, in their present order, as a checkpoint saves them: two array copies. */
+    UnlistedKeys copyKeys() {
+        return UnlistedKeys.of(keys.keyBytesCopy(), keys.keyStartsCopy(), keys.size());
     }
 
     /** The buffer the keys lie in, for the accessors below; valid until the next {@link #add}. */

@@ -1,5 +1,6 @@
 package dev.basalt.internal.store;
 
+import dev.basalt.internal.checkpoint.UnlistedKeys;
 import org.agrona.DirectBuffer;
 
 /**
@@ -11,9 +12,11 @@ import org.agrona.DirectBuffer;
  * writer rather than in its way.
  *
  * <p>Why a list still sees every key acknowledged before it began: the owed keys are listed
- * before any page, range scan or checkpoint reads the listing ({@link ListingCatchUp#finish},
- * {@link #listAllUnderLock}). Why an owed key comes out right: when nothing took a key out of the
- * listing or cleared a plain flag since the first key of a batch was owed
+ * before any page or range scan reads the listing ({@link ListingCatchUp#finish}), and before a
+ * checkpoint at close saves it ({@link #listAllUnderLock}); a background checkpoint saves them as
+ * they stand beside it ({@link #copyUnderLock}), and an open from it owes them again. Why an
+ * owed key comes out right: when nothing took a key out of the listing or cleared a plain flag
+ * since the first key of a batch was owed
  * ({@link NamespaceState#listingEdits()} unchanged), every key of the batch is still in the index
  * as it was owed, plain as noted; otherwise each is made what the index says when its turn comes
  * ({@link NamespaceState#catchUpListed}), which is right whatever happened to it meanwhile.
@@ -69,11 +72,6 @@ final class OwedNewKeys {
         return true;
     }
 
-    /** How many keys are owed and not taken as a batch; any thread, a recent figure. */
-    int owed() {
-        return owedCount;
-    }
-
     /** Whether nothing is owed and no batch is being listed; any thread, a recent figure. */
     boolean none() {
         return owedCount == 0 && underWay == null;
@@ -127,7 +125,20 @@ final class OwedNewKeys {
     }
 
     /**
-     * Lists every owed key at once, for a checkpoint's capture; under the lock. Returns false,
+     * The owed keys as they stand, for a background checkpoint's capture, which saves them beside
+     * the listing instead of listing them while the writers wait; under the lock. Null when
+     * another thread has a batch under way: its keys are being sorted without the lock, and the
+     * capture waits for the next time rather than for that thread.
+     */
+    UnlistedKeys copyUnderLock() {
+        if (underWay != null) {
+            return null;
+        }
+        return filling.copyKeys();
+    }
+
+    /**
+     * Lists every owed key at once, for a checkpoint's capture at close; under the lock. Returns false,
      * listing nothing, when another thread has a batch under way (the capture waits for the next
      * time rather than for that thread).
      */

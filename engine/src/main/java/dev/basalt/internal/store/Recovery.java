@@ -1,6 +1,7 @@
 package dev.basalt.internal.store;
 
 import dev.basalt.internal.checkpoint.CheckpointContent;
+import dev.basalt.internal.checkpoint.UnlistedKeys;
 import dev.basalt.internal.compaction.SegmentUsage;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.IndexImage;
@@ -82,6 +83,8 @@ final class Recovery implements RecoverySink {
         long newestKeyedSequence;
         /** From the checkpoint (null when the replay built this namespace from nothing). */
         KeyListing listing;
+        /** Of a checkpointed namespace: the keys its listing did not hold yet when the checkpoint was captured. */
+        UnlistedKeys unlisted = UnlistedKeys.NONE;
         /** Position of this namespace in the checkpoint, which its expiry entries name it by. */
         int checkpointPosition = -1;
         /** Of a checkpointed namespace: the keys the replay changed, with their checkpoint locations. */
@@ -164,6 +167,7 @@ final class Recovery implements RecoverySink {
             replayed.index = ns.index();
             replayed.matcher = new RecordMatcher(log, replayed.nameBytes, true);
             replayed.listing = ns.listing();
+            replayed.unlisted = ns.unlisted();
             replayed.checkpointPosition = i;
             // It existed at the checkpoint; only a drop after it can end it.
             replayed.createSequence = checkpoint.maxSequence();
@@ -445,6 +449,7 @@ final class Recovery implements RecoverySink {
         NamespaceState state = namespaces.create(replayed.name, replayed.index, replayed.listing);
         byPosition[replayed.checkpointPosition] = state;
         ListingBacklog listingOwes = TouchedKeysReconcile.reconcile(state, touched, finals);
+        listingOwes.oweAlso(replayed.unlisted, state);
         if (listingOwes.remaining() > pagesWorthCopying(replayed.listing.offHeapBytes())
                 && !ListingBacklog.mergesInto(listingOwes.remaining(), replayed.listing.size())) {
             // Before any reader can see it; a listing a merge will replace is never written.

@@ -203,8 +203,8 @@ public final class Store implements AutoCloseable {
 
     /**
      * Stops the background catch-up of listings in every store of this JVM until the handle is
-     * closed (a list, a range scan or the close still catches its listing up first). For tests
-     * that change keys while a listing is behind.
+     * closed, a background checkpoint's listing of owed keys included (a list, a range scan or the
+     * close still catches its listing up first). For tests that change keys while a listing is behind.
      */
     public static AutoCloseable pauseListingCatchUps() {
         return ListingCatchUp.pauseForTests();

@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -145,7 +147,12 @@ final class CheckpointCheck {
     private void checkEntries(CheckpointContent checkpoint, long storeId) throws IOException {
         List<long[]> entries = new ArrayList<>(); // {location, namespace position, keyHash}
         List<CheckpointContent.Namespace> namespaces = checkpoint.namespaces();
+        List<Set<String>> unlisted = new ArrayList<>();
         for (int i = 0; i < namespaces.size(); i++) {
+            Set<String> keys = new HashSet<>();
+            namespaces.get(i).unlisted().forEach((key, offset, length) ->
+                    keys.add(key.getStringWithoutLengthUtf8(offset, length)));
+            unlisted.add(keys);
             int position = i;
             namespaces.get(i).index().forEach((keyHash, location) -> entries.add(new long[] {location, position,
                     keyHash}));
@@ -169,7 +176,7 @@ final class CheckpointCheck {
             }
             CheckpointContent.Namespace ns = namespaces.get((int) entry[1]);
             String problem = problemAt(segment, Locations.offset(entry[0]), Checksums.mask(storeId, segmentId),
-                    ns, checkpoint.hashSeed(), entry[2]);
+                    ns, unlisted.get((int) entry[1]), checkpoint.hashSeed(), entry[2]);
             if (problem != null) {
                 disagree(segmentFile, Locations.offset(entry[0]), "namespace " + ns.name() + ": " + problem);
             }
@@ -178,7 +185,7 @@ final class CheckpointCheck {
 
     /** Null when the record at {@code offset} is the key the checkpoint says; else what is wrong. */
     private static String problemAt(UnsafeBuffer segment, int offset, int mask, CheckpointContent.Namespace ns,
-            long hashSeed, long keyHash) {
+            Set<String> unlisted, long hashSeed, long keyHash) {
         if (Records.checkHeader(segment, offset, segment.capacity(), mask) != Records.VALID) {
             return "the checkpoint indexes a record whose header does not verify";
         }
@@ -199,8 +206,9 @@ final class CheckpointCheck {
         if (KeyHash.hash(hashSeed, segment, keyOffset, keyLength) != keyHash) {
             return "the record's key does not hash to the slot the checkpoint holds it in";
         }
-        if (!ns.listing().contains(segment, keyOffset, keyLength)) {
-            return "the key is indexed but not in the checkpoint's listing";
+        if (!ns.listing().contains(segment, keyOffset, keyLength)
+                && !unlisted.contains(segment.getStringWithoutLengthUtf8(keyOffset, keyLength))) {
+            return "the key is indexed but neither in the checkpoint's listing nor among the keys it owes it";
         }
         if (ns.listing().isPlain(segment, keyOffset, keyLength)
                 && (Records.expirationEpochSeconds(segment, offset) != Limits.NO_EXPIRATION

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The checkpoint reader against its writer: whatever the structures, on one thread or with the
  * listings built on a second, what is read back is exactly what was written (index slots byte
- * for byte, listed keys in order, active hint entries, expiry entries); and a checkpoint with any
- * one bit flipped is rejected, never half-loaded.
+ * for byte, listed keys in order, keys owed to the listings, active hint entries, expiry
+ * entries); and a checkpoint with any one bit flipped is rejected, never half-loaded.
  */
 class CheckpointReaderTest {
     private static final long STORE_ID = 0x5EED_5EEDL;
@@ -83,6 +83,25 @@ class CheckpointReaderTest {
         assertReadBackWhole(Written.of(keys, 1000), dir -> CheckpointFile.read(FileIo.real(), dir, STORE_ID));
     }
 
+    /**
+     * A namespace whose listing holds fewer keys than its index, without as many owed to it, is
+     * rejected: an open from it would leave keys out of every list for good.
+     */
+    @Test
+    void aListingShortOfItsIndexWithoutTheKeysOwedIsRejected() throws Exception {
+        Path dir = TestFiles.newTempDirectory("checkpoint-reader-");
+        Written written = Written.of(List.of(List.of("a", "b", "c", "d")), 0, false);
+        try {
+            CheckpointFile.write(FileIo.real(), dir, written.content);
+            assertThatThrownBy(() -> CheckpointFile.read(FileIo.real(), dir, STORE_ID))
+                    .isInstanceOf(CheckpointRejected.class)
+                    .hasMessage("namespace NS0 lists 3 keys and owes its listing 0, but indexes 4");
+        } finally {
+            written.close();
+            TestFiles.deleteRecursively(dir);
+        }
+    }
+
     /** How a test reads the checkpoint it wrote into {@code dir}. */
     @FunctionalInterface
     private interface Reader {
@@ -112,12 +131,20 @@ class CheckpointReaderTest {
 
     /** Structures written to a checkpoint, and what the reader must give back. */
     private static final class Written {
+        /** Per namespace, the keys its listing holds, in order; the rest of its keys are owed. */
         final List<List<String>> sortedKeys = new ArrayList<>();
+        /** Per namespace, the keys owed to its listing, in the order written (one owed twice). */
+        final List<List<String>> unlistedKeys = new ArrayList<>();
         final List<long[]> expiry = new ArrayList<>();
         CheckpointContent content;
         HintFile.Builder hints;
 
         static Written of(List<List<String>> keys, int hintEntries) {
+            return of(keys, hintEntries, true);
+        }
+
+        /** Every third key left out of its listing; owed to it when {@code owed}, else missing. */
+        static Written of(List<List<String>> keys, int hintEntries, boolean owed) {
             Written w = new Written();
             List<CheckpointContent.Namespace> namespaces = new ArrayList<>();
             for (int n = 0; n < keys.size(); n++) {
@@ -126,7 +153,8 @@ class CheckpointReaderTest {
                     sorted.add(new String(key.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
                 }
                 List<String> list = new ArrayList<>(sorted);
-                w.sortedKeys.add(list);
+                List<String> listed = new ArrayList<>();
+                List<String> unlisted = new ArrayList<>();
                 HashIndex index = new HashIndex(16);
                 KeyListing listing = new KeyListing();
                 for (int i = 0; i < list.size(); i++) {
@@ -134,12 +162,21 @@ class CheckpointReaderTest {
                     index.put(KeyHash.hash(SEED, key, 0, key.capacity()), key, 0, key.capacity(), i,
                             (location, k, offset, length) -> new UnsafeBuffer(list.get((int) location)
                                     .getBytes(StandardCharsets.UTF_8)).compareTo(new UnsafeBuffer(k, offset, length)) == 0);
-                    listing.insert(key, 0, key.capacity());
+                    if (i % 3 != 2) {
+                        listing.insert(key, 0, key.capacity());
+                        listed.add(list.get(i));
+                    } else if (owed) {
+                        for (int times = unlisted.isEmpty() ? 2 : 1; times > 0; times--) {
+                            unlisted.add(list.get(i));
+                        }
+                    }
                     if (i % 3 == 0) {
                         w.expiry.add(new long[] {n, 1_900_000_000L + i, KeyHash.hash(SEED, key, 0, key.capacity()), i});
                     }
                 }
-                namespaces.add(new CheckpointContent.Namespace("NS" + n, index, listing));
+                w.sortedKeys.add(listed);
+                w.unlistedKeys.add(unlisted);
+                namespaces.add(new CheckpointContent.Namespace("NS" + n, index, listing, unlistedKeys(unlisted)));
             }
             w.hints = new HintFile.Builder();
             UnsafeBuffer names = new UnsafeBuffer(new byte[64]);
@@ -158,6 +195,16 @@ class CheckpointReaderTest {
             return w;
         }
 
+        private static UnlistedKeys unlistedKeys(List<String> keys) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            int[] starts = new int[keys.size() + 1];
+            for (int i = 0; i < keys.size(); i++) {
+                bytes.writeBytes(keys.get(i).getBytes(StandardCharsets.UTF_8));
+                starts[i + 1] = bytes.size();
+            }
+            return UnlistedKeys.of(bytes.toByteArray(), starts, keys.size());
+        }
+
         void assertSameAs(CheckpointContent read) throws IOException {
             assertThat(read.storeId()).isEqualTo(STORE_ID);
             assertThat(read.hashSeed()).isEqualTo(SEED);
@@ -172,7 +219,10 @@ class CheckpointReaderTest {
                 CheckpointContent.Namespace ns = read.namespaces().get(n);
                 assertThat(ns.name()).isEqualTo("NS" + n);
                 assertThat(slots(ns.index())).isEqualTo(slots(content.namespaces().get(n).index()));
-                assertThat(ns.index().size()).isEqualTo(sortedKeys.get(n).size());
+                List<String> unlisted = new ArrayList<>();
+                ns.unlisted().forEach((key, offset, length) -> unlisted.add(key.getStringWithoutLengthUtf8(offset, length)));
+                assertThat(unlisted).containsExactlyElementsOf(unlistedKeys.get(n));
+                assertThat(ns.index().size()).isEqualTo(sortedKeys.get(n).size() + new TreeSet<>(unlisted).size());
                 List<String> listed = new ArrayList<>();
                 ns.listing().scan(null, 0, 0, false, null, 0, 0, Integer.MAX_VALUE, new KeyBatch(16), batch -> {
                     for (int i = 0; i < batch.size(); i++) {

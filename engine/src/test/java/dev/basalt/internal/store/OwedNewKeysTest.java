@@ -10,8 +10,13 @@ import dev.basalt.KeyInfo;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
 import dev.basalt.PutOptions;
+import dev.basalt.internal.checkpoint.CheckpointContent;
+import dev.basalt.internal.checkpoint.CheckpointFile;
+import dev.basalt.internal.env.FileIo;
+import dev.basalt.internal.log.LogFormat;
 import dev.basalt.testing.ManualClock;
 import dev.basalt.testing.TestFiles;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -131,8 +136,8 @@ class OwedNewKeysTest {
     }
 
     /**
-     * A background checkpoint lists the owed keys before it copies the listing: a store killed
-     * after it opens from it with every key listed, though nothing else listed them.
+     * A background checkpoint saves the owed keys beside its listing: a store killed after it
+     * opens from it with every key listed, though nothing else listed them.
      */
     @Example
     void aCheckpointTakenWhileKeysAreOwedListsThem() throws Exception {
@@ -161,6 +166,7 @@ class OwedNewKeysTest {
             }
             assertThat(checkpoint).as("a background checkpoint").exists();
             TestFiles.copyAsAKillLeavesIt(dir, crashed);
+            assertThat(unlistedKeysSaved(crashed)).as("keys the checkpoint owes its listing").isPositive();
         } finally {
             paused.close();
         }
@@ -171,6 +177,88 @@ class OwedNewKeysTest {
             assertThat(listed(db.namespace("alpha"))).isEqualTo(expected(model));
         } finally {
             TestFiles.deleteRecursively(root);
+        }
+    }
+
+    /**
+     * Whatever the writers did to owed keys before a background checkpoint saved them (deleted
+     * them, gave them metadata or an expiration, deleted and put them again) and after it (the
+     * tail a kill leaves), a store opened from it lists what a model of the writes says: with
+     * few keys owed they are inserted one by one, with many the listing is merged again.
+     */
+    @Property(tries = 6)
+    void keysACheckpointSavedAsOwedAreListedAfterAKill(@ForAll @LongRange(min = 1) long seed,
+            @ForAll boolean manyKeys) throws Exception {
+        Path root = Files.createTempDirectory("basalt-owed");
+        Path dir = root.resolve("data");
+        Path crashed = root.resolve("crashed");
+        BasaltOptions options = options(stoppedClock()).withCheckpointInterval(1 << 20);
+        Random random = new Random(seed);
+        // Few: a hundred keys with large values, so that the log passes the interval before the
+        // deletes and puts again have owed a thousand.
+        int keySpace = manyKeys ? 6000 : 100;
+        int valueBytes = manyKeys ? 200 : 2000;
+        Map<String, String> model = new TreeMap<>();
+        AutoCloseable paused = Store.pauseListingCatchUps();
+        try (Basalt db = Basalt.open(dir, options)) {
+            KvNamespace ns = db.namespace("alpha");
+            Path checkpoint = dir.resolve("CHECKPOINT");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            int op = 0;
+            while (!Files.exists(checkpoint) && System.nanoTime() < deadline) {
+                randomWrite(ns, random, keySpace, valueBytes, op++, model);
+            }
+            assertThat(checkpoint).as("a background checkpoint").exists();
+            for (int tail = 0; tail < 2000; tail++) {
+                randomWrite(ns, random, keySpace, valueBytes, op++, model);
+            }
+            TestFiles.copyAsAKillLeavesIt(dir, crashed);
+        } finally {
+            paused.close();
+        }
+        try {
+            int saved = unlistedKeysSaved(crashed);
+            assertThat(saved).as("keys the checkpoint owes its listing").isPositive();
+            assertThat(saved < 1024).as("few enough to be inserted one by one").isEqualTo(!manyKeys);
+            try (Basalt db = Basalt.open(crashed, options)) {
+                assertThat(BasaltInternals.store(db).replayedBecause()).as("opened from the checkpoint").isNull();
+                assertThat(listed(db.namespace("alpha"))).isEqualTo(expected(model));
+            }
+        } finally {
+            TestFiles.deleteRecursively(root);
+        }
+    }
+
+    /** One write of a key drawn from {@code keySpace}, recorded in {@code model}. */
+    private static void randomWrite(KvNamespace ns, Random random, int keySpace, int valueBytes, int op,
+            Map<String, String> model) {
+        int roll = random.nextInt(100);
+        String key = "k/" + random.nextInt(keySpace);
+        if (roll < 15) {
+            ns.delete(key);
+            model.remove(key);
+        } else if (roll < 20) {
+            ns.put(key, "m" + op, PutOptions.none().withMetadata(Map.of("n", op)));
+            model.put(key, "{\"n\":" + op + "}");
+        } else if (roll < 23) {
+            long expiration = NOW + 100 + random.nextInt(1000);
+            ns.put(key, "e" + op, PutOptions.expiration(expiration));
+            model.put(key, "expires " + expiration);
+        } else {
+            ns.put(key, "p" + op + "x".repeat(valueBytes));
+            model.put(key, "plain");
+        }
+    }
+
+    /** How many keys the directory's checkpoint owes its listings. */
+    private static int unlistedKeysSaved(Path dir) throws Exception {
+        ByteBuffer store = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(LogFormat.STORE_FILE)))
+                .order(LogFormat.BYTE_ORDER);
+        CheckpointContent checkpoint = CheckpointFile.read(FileIo.real(), dir, store.getLong(LogFormat.STORE_ID_OFFSET));
+        try {
+            return checkpoint.namespaces().stream().mapToInt(ns -> ns.unlisted().count()).sum();
+        } finally {
+            checkpoint.free();
         }
     }
 

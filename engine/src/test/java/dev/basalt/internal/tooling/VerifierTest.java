@@ -85,6 +85,31 @@ class VerifierTest {
     }
 
     /**
+     * A background checkpoint taken while the writers owed the listing new keys saves them beside
+     * it: verify counts a key indexed and owed as agreeing with the log, as an open lists it.
+     */
+    @Test
+    void aCheckpointThatOwesItsListingKeysAgreesWithTheLog(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("data");
+        Path crashed = tmp.resolve("crashed");
+        AutoCloseable paused = dev.basalt.internal.store.Store.pauseListingCatchUps();
+        try (Basalt db = Basalt.open(dir, dev.basalt.BasaltOptions.defaults().withCheckpointInterval(1 << 20))) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            for (int i = 0; !Files.exists(dir.resolve("CHECKPOINT")) && System.nanoTime() < deadline; i++) {
+                db.namespace("USERS").put("key-" + i, TestStores.value(i));
+            }
+            dev.basalt.testing.TestFiles.copyAsAKillLeavesIt(dir, crashed);
+        } finally {
+            paused.close();
+        }
+
+        VerifyReport report = Verifier.verify(crashed);
+
+        assertThat(report.checkpoint()).startsWith("agrees with the log");
+        assertThat(report.damage()).isEmpty();
+    }
+
+    /**
      * A checkpoint whose listing flags a key plain although its record has metadata (what an
      * engine that did not know the flag could have left): the block's checksum made to match, so
      * only the check against the log can tell. Verify names the key's record.

@@ -1,0 +1,125 @@
+package dev.basalt.internal.checkpoint;
+
+import java.util.Arrays;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Keys a namespace's index may hold that its listing does not yet: the new keys the writers had
+ * left for the listing's catch-up when a background checkpoint was captured. A capture saves them
+ * as they stand rather than listing them under the append lock, where each cost a descent of the
+ * listing with the writers stopped (4-54 ms of a load's capture at 1-3 M keys). An open from the
+ * checkpoint owes each one to the listing, made to agree with the index as the open leaves it
+ * ({@code docs/format.md}, {@code UNLISTED_KEYS}).
+ *
+ * <p>A key may appear twice, or be absent from the index by the time of the capture (deleted
+ * after it was owed): making a key agree with the index is the same work either way. Key
+ * {@code i} is {@code bytes[starts[i], starts[i + 1])}, so that a capture takes them with two
+ * array copies ({@link #of}): a loop over the keys, run once a checkpoint, ran cold, at hundreds
+ * of nanoseconds a key. Immutable once built.
+ */
+public final class UnlistedKeys {
+    /** The longest key a namespace can hold, in bytes (the record format's limit). */
+    public static final int MAX_KEY_BYTES = 512;
+    /** None: a checkpoint taken at close, or a capture that found nothing owed. */
+    public static final UnlistedKeys NONE = new UnlistedKeys(new byte[0], new int[1], 0);
+
+    private final byte[] bytes;
+    private final int[] starts;
+    private final int count;
+
+    private UnlistedKeys(byte[] bytes, int[] starts, int count) {
+        this.bytes = bytes;
+        this.starts = starts;
+        this.count = count;
+    }
+
+    /**
+     * The {@code count} keys in {@code bytes}, key {@code i} from {@code starts[i]} to
+     * {@code starts[i + 1]}, each a key a namespace held (1..{@value #MAX_KEY_BYTES} bytes: not
+     * checked here, under the lock); the arrays become this object's.
+     *
+     * @throws IllegalArgumentException if the starts do not reach {@code count} keys from 0 within {@code bytes}
+     */
+    public static UnlistedKeys of(byte[] bytes, int[] starts, int count) {
+        if (count < 0 || starts.length <= count || starts[0] != 0 || starts[count] > bytes.length) {
+            throw new IllegalArgumentException("key starts that do not describe " + count + " keys in "
+                    + bytes.length + " bytes");
+        }
+        return count == 0 ? NONE : new UnlistedKeys(bytes, starts, count);
+    }
+
+    /** How many keys (a key owed twice counts twice). */
+    public int count() {
+        return count;
+    }
+
+    /** Hands every key to {@code sink}, in the order they were added; the buffer is valid during the call only. */
+    public void forEach(KeySink sink) {
+        UnsafeBuffer view = new UnsafeBuffer(bytes);
+        for (int i = 0; i < count; i++) {
+            sink.accept(view, starts[i], starts[i + 1] - starts[i]);
+        }
+    }
+
+    /** One key: {@code length} bytes of {@code buffer} from {@code offset}. */
+    @FunctionalInterface
+    public interface KeySink {
+        void accept(DirectBuffer buffer, int offset, int length);
+    }
+
+    /** Key {@code i}'s length in bytes. */
+    int length(int i) {
+        return starts[i + 1] - starts[i];
+    }
+
+    /** Key {@code i}'s bytes into {@code into} at its position. */
+    void copyKey(int i, java.nio.ByteBuffer into) {
+        into.put(bytes, starts[i], length(i));
+    }
+
+    /** Collects keys read from a checkpoint's blocks; single-threaded. */
+    static final class Builder {
+        private byte[] bytes = new byte[256];
+        private int[] starts = new int[17];
+        private int count;
+
+        /** Adds the packed entries ({@code keyLength u16 | key bytes} each) of a block, checking each length. */
+        Builder addPacked(DirectBuffer block, int blockBytes) throws CheckpointRejected {
+            int at = 0;
+            while (at < blockBytes) {
+                if (blockBytes - at < 2) {
+                    throw new CheckpointRejected("an unlisted-keys block ends inside a key's length");
+                }
+                int length = block.getShort(at, CheckpointFormat.ORDER) & 0xFFFF;
+                if (length < 1 || length > MAX_KEY_BYTES || length > blockBytes - at - 2) {
+                    throw new CheckpointRejected("an unlisted key of " + length + " bytes at " + at
+                            + " of a block of " + blockBytes + "; keys are 1.." + MAX_KEY_BYTES + " bytes within it");
+                }
+                add(block, at + 2, length);
+                at += 2 + length;
+            }
+            return this;
+        }
+
+        private void add(DirectBuffer key, int offset, int length) {
+            int end = starts[count] + length;
+            if (end > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(end, 2 * bytes.length));
+            }
+            if (count + 1 == starts.length) {
+                starts = Arrays.copyOf(starts, 2 * starts.length);
+            }
+            key.getBytes(offset, bytes, starts[count], length);
+            starts[++count] = end;
+        }
+
+        int count() {
+            return count;
+        }
+
+        UnlistedKeys build() {
+            return count == 0 ? NONE : new UnlistedKeys(bytes, starts, count);
+        }
+    }
+}
