@@ -156,7 +156,8 @@ public final class CheckpointFile {
         BlockOutput.EntryBlocks unlisted = out.new EntryBlocks(KIND_UNLISTED_KEYS);
         UnlistedKeys keys = ns.unlisted();
         for (int i = 0; i < keys.count(); i++) {
-            ByteBuffer entry = unlisted.room(Short.BYTES + keys.length(i)).putShort((short) keys.length(i));
+            ByteBuffer entry = unlisted.room(UnlistedKeys.ENTRY_FIXED_BYTES + keys.length(i))
+                    .putLong(keys.location(i)).put(keys.plainness(i)).putShort((short) keys.length(i));
             keys.copyKey(i, entry);
         }
         unlisted.flush();

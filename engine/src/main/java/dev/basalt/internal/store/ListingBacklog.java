@@ -43,13 +43,19 @@ final class ListingBacklog implements ListingDebt {
 
     /**
      * Owes the listing {@code keys} too, the keys the checkpoint's listing did not hold yet, each
-     * noted where {@code state}'s index has it as the open leaves it (a key the replay touched as
-     * well is owed twice, which comes out the same: a key made to agree twice agrees). At open,
-     * after the reconcile.
+     * noted where {@code state}'s index has it as the open leaves it: where it was owed, with what
+     * was noted of that record, when the index still holds the key there (one probe, no record
+     * read), else as found by key (a key the replay touched as well is owed twice, which comes out
+     * the same: a key made to agree twice agrees). At open, after the reconcile.
      */
     void oweAlso(UnlistedKeys keys, NamespaceState state) {
-        keys.forEach((key, offset, length) ->
-                owed.add(key, offset, length, state.newest(key, offset, length), OwedKeys.UNKNOWN));
+        keys.forEach((key, offset, length, location, plain) -> {
+            if (state.holds(state.hash(key, offset, length), location)) {
+                owed.add(key, offset, length, location, plain);
+            } else {
+                owed.add(key, offset, length, state.newest(key, offset, length), OwedKeys.UNKNOWN);
+            }
+        });
     }
 
     /** Whether a listing of {@code listedKeys} keys owing {@code owedKeys} is better built again by a merge. */

@@ -16,11 +16,11 @@ import org.agrona.DirectBuffer;
  */
 final class OwedKeys {
     /** {@link #add}'s {@code plain}: the record at the location was not read. */
-    static final byte UNKNOWN = 0;
+    static final byte UNKNOWN = UnlistedKeys.UNKNOWN;
     /** The record has no expiration and no metadata. */
-    static final byte PLAIN = 1;
+    static final byte PLAIN = UnlistedKeys.PLAIN;
     /** The record has an expiration or metadata. */
-    static final byte NOT_PLAIN = 2;
+    static final byte NOT_PLAIN = UnlistedKeys.NOT_PLAIN;
 
     private final SortedKeys keys = new SortedKeys();
     /** Per key: its location when noted (NO_LOCATION: none); in the order added, then in key order. */
@@ -124,9 +124,10 @@ final class OwedKeys {
         return inserted;
     }
 
-    /** A copy of the keys, in their present order, as a checkpoint saves them: two array copies. */
+    /** A copy of the keys and what was noted of them, in their present order, as a checkpoint saves them. */
     UnlistedKeys copyKeys() {
-        return UnlistedKeys.of(keys.keyBytesCopy(), keys.keyStartsCopy(), keys.size());
+        return UnlistedKeys.of(keys.keyBytesCopy(), keys.keyStartsCopy(), Arrays.copyOf(noted, keys.size()),
+                Arrays.copyOf(plainness, keys.size()), keys.size());
     }
 
     /** The buffer the keys lie in, for the accessors below; valid until the next {@link #add}. */

@@ -150,7 +150,7 @@ final class CheckpointCheck {
         List<Set<String>> unlisted = new ArrayList<>();
         for (int i = 0; i < namespaces.size(); i++) {
             Set<String> keys = new HashSet<>();
-            namespaces.get(i).unlisted().forEach((key, offset, length) ->
+            namespaces.get(i).unlisted().forEach((key, offset, length, location, plain) ->
                     keys.add(key.getStringWithoutLengthUtf8(offset, length)));
             unlisted.add(keys);
             int position = i;

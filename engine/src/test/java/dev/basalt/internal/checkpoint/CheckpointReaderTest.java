@@ -202,7 +202,13 @@ class CheckpointReaderTest {
                 bytes.writeBytes(keys.get(i).getBytes(StandardCharsets.UTF_8));
                 starts[i + 1] = bytes.size();
             }
-            return UnlistedKeys.of(bytes.toByteArray(), starts, keys.size());
+            long[] locations = new long[keys.size()];
+            byte[] plainness = new byte[keys.size()];
+            for (int i = 0; i < keys.size(); i++) {
+                locations[i] = 1L << 32 | 64 + 8L * i;
+                plainness[i] = (byte) (i % 3);
+            }
+            return UnlistedKeys.of(bytes.toByteArray(), starts, locations, plainness, keys.size());
         }
 
         void assertSameAs(CheckpointContent read) throws IOException {
@@ -220,8 +226,16 @@ class CheckpointReaderTest {
                 assertThat(ns.name()).isEqualTo("NS" + n);
                 assertThat(slots(ns.index())).isEqualTo(slots(content.namespaces().get(n).index()));
                 List<String> unlisted = new ArrayList<>();
-                ns.unlisted().forEach((key, offset, length) -> unlisted.add(key.getStringWithoutLengthUtf8(offset, length)));
+                List<String> noted = new ArrayList<>();
+                ns.unlisted().forEach((key, offset, length, location, plain) -> {
+                    unlisted.add(key.getStringWithoutLengthUtf8(offset, length));
+                    noted.add(location + " " + plain);
+                });
                 assertThat(unlisted).containsExactlyElementsOf(unlistedKeys.get(n));
+                List<String> notedWritten = new ArrayList<>();
+                content.namespaces().get(n).unlisted().forEach((key, offset, length, location, plain) ->
+                        notedWritten.add(location + " " + plain));
+                assertThat(noted).containsExactlyElementsOf(notedWritten);
                 assertThat(ns.index().size()).isEqualTo(sortedKeys.get(n).size() + new TreeSet<>(unlisted).size());
                 List<String> listed = new ArrayList<>();
                 ns.listing().scan(null, 0, 0, false, null, 0, 0, Integer.MAX_VALUE, new KeyBatch(16), batch -> {
