@@ -1,5 +1,6 @@
 package dev.basalt.internal.checkpoint;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -103,7 +104,7 @@ public final class UnlistedKeys {
     }
 
     /** Key {@code i}'s bytes into {@code into} at its position. */
-    void copyKey(int i, java.nio.ByteBuffer into) {
+    void copyKey(int i, ByteBuffer into) {
         into.put(bytes, starts[i], length(i));
     }
 
