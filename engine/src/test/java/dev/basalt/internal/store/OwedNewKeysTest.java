@@ -79,23 +79,12 @@ class OwedNewKeysTest {
             for (int op = 0; op < 12_000; op++) {
                 int roll = random.nextInt(1000);
                 String key = "k/" + random.nextInt(KEY_SPACE);
-                if (roll < 150) {
-                    ns.delete(key);
-                    model.remove(key);
-                } else if (roll < 200) {
-                    ns.put(key, "m" + op, PutOptions.none().withMetadata(Map.of("n", op)));
-                    model.put(key, "{\"n\":" + op + "}");
-                } else if (roll < 230) {
-                    long expiration = NOW + 100 + random.nextInt(1000);
-                    ns.put(key, "e" + op, PutOptions.expiration(expiration));
-                    model.put(key, "expires " + expiration);
-                } else if (roll < 240) {
+                if (roll >= 230 && roll < 240) {
                     store.catchUpListingsOneStep(); // a hold of the background's batch, between writes
-                } else if (roll < 241) {
+                } else if (roll == 240) {
                     assertThat(listed(ns)).as("list %d at op %d", ++lists, op).isEqualTo(expected(model));
                 } else {
-                    ns.put(key, "p" + op);
-                    model.put(key, "plain");
+                    write(ns, random, roll, key, op, 0, model);
                 }
             }
             // A key no op drew, so that the last list has owed keys to list whatever the draws did
@@ -232,15 +221,24 @@ class OwedNewKeysTest {
     /** One write of a key drawn from {@code keySpace}, recorded in {@code model}. */
     private static void randomWrite(KvNamespace ns, Random random, int keySpace, int valueBytes, int op,
             Map<String, String> model) {
-        int roll = random.nextInt(100);
-        String key = "k/" + random.nextInt(keySpace);
-        if (roll < 15) {
+        int roll = random.nextInt(1000);
+        write(ns, random, roll, "k/" + random.nextInt(keySpace), op, valueBytes, model);
+    }
+
+    /**
+     * The write a {@code roll} of 0-999 draws for {@code key}, recorded in {@code model}: a delete
+     * below 150, a put with metadata below 200, with an expiration below 230, else a plain put
+     * of {@code valueBytes} more bytes.
+     */
+    private static void write(KvNamespace ns, Random random, int roll, String key, int op, int valueBytes,
+            Map<String, String> model) {
+        if (roll < 150) {
             ns.delete(key);
             model.remove(key);
-        } else if (roll < 20) {
+        } else if (roll < 200) {
             ns.put(key, "m" + op, PutOptions.none().withMetadata(Map.of("n", op)));
             model.put(key, "{\"n\":" + op + "}");
-        } else if (roll < 23) {
+        } else if (roll < 230) {
             long expiration = NOW + 100 + random.nextInt(1000);
             ns.put(key, "e" + op, PutOptions.expiration(expiration));
             model.put(key, "expires " + expiration);
