@@ -121,8 +121,9 @@ final class Checkpoints {
         // an open from the checkpoint owes them to the listing again.
         Map<NamespaceState, UnlistedKeys> unlisted = new HashMap<>();
         for (NamespaceState ns : namespaces.all()) {
-            UnlistedKeys owed = copy != null ? ns.owedNewKeys().copyUnderLock() : UnlistedKeys.NONE;
-            if (owed == null || copy == null && !ns.owedNewKeys().listAllUnderLock(ns)) {
+            OwedNewKeys owedNewKeys = ns.owedNewKeys();
+            UnlistedKeys owed = copy != null ? owedNewKeys.copyUnderLock() : owedNewKeys.listAllUnderLock(ns);
+            if (owed == null) {
                 return null; // another thread is listing a batch of new keys: next time
             }
             unlisted.put(ns, owed);

@@ -138,13 +138,13 @@ final class OwedNewKeys {
     }
 
     /**
-     * Lists every owed key at once, for a checkpoint's capture at close; under the lock. Returns false,
-     * listing nothing, when another thread has a batch under way (the capture waits for the next
-     * time rather than for that thread).
+     * Lists every owed key at once, for a checkpoint's capture at close, and returns what is then
+     * left owed: {@link UnlistedKeys#NONE}. Under the lock. Null, listing nothing, as
+     * {@link #copyUnderLock}, when another thread has a batch under way.
      */
-    boolean listAllUnderLock(NamespaceState ns) {
+    UnlistedKeys listAllUnderLock(NamespaceState ns) {
         if (underWay != null) {
-            return false;
+            return null;
         }
         if (filling.size() > 0) {
             filling.sortOnce();
@@ -152,6 +152,6 @@ final class OwedNewKeys {
             filling.clear();
             owedCount = 0;
         }
-        return true;
+        return UnlistedKeys.NONE;
     }
 }

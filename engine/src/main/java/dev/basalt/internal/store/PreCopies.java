@@ -4,6 +4,7 @@ import dev.basalt.internal.checkpoint.CheckpointContent;
 import dev.basalt.internal.env.CopySpace;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * A background checkpoint's copies of every namespace's index and listing, taken with the
@@ -47,11 +48,7 @@ final class PreCopies {
      * without the append lock, inside the namespaces' memory monitor.
      */
     void copy(CopySpace space) {
-        for (Map.Entry<NamespaceState, NamespaceImages.StartedCopy> e : started.entrySet()) {
-            if (!e.getKey().dropped()) {
-                e.getValue().copy(space);
-            }
-        }
+        forEachNotDropped((state, copy) -> copy.copy(space));
     }
 
     /**
@@ -59,11 +56,7 @@ final class PreCopies {
      * namespace whose listing was replaced since the start (a relayout) is left to the finish.
      */
     void mark() {
-        for (Map.Entry<NamespaceState, NamespaceImages.StartedCopy> e : started.entrySet()) {
-            if (!e.getKey().dropped()) {
-                e.getValue().mark(e.getKey());
-            }
-        }
+        forEachNotDropped((state, copy) -> copy.mark(state));
     }
 
     /**
@@ -72,9 +65,14 @@ final class PreCopies {
      * after it.
      */
     void catchUp(CopySpace space) {
+        forEachNotDropped((state, copy) -> copy.catchUp(space));
+    }
+
+    /** {@code step} for each started copy of a namespace not dropped since (whose memory may be gone). */
+    private void forEachNotDropped(BiConsumer<NamespaceState, NamespaceImages.StartedCopy> step) {
         for (Map.Entry<NamespaceState, NamespaceImages.StartedCopy> e : started.entrySet()) {
             if (!e.getKey().dropped()) {
-                e.getValue().catchUp(space);
+                step.accept(e.getKey(), e.getValue());
             }
         }
     }
