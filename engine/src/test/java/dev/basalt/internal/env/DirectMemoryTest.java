@@ -8,39 +8,73 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Large buffers are mappings of their own, zeroed, writable and starting on a huge page, and
- * unmapped by {@link DirectMemory#free}; small ones, and buffers from anywhere else, are freed as
- * before.
+ * Large buffers are mappings of their own, zeroed, writable, resident and starting on a huge
+ * page; middle-sized ones mappings of whole pages, zeroed, writable and resident; both unmapped by
+ * {@link DirectMemory#free}. Small ones, and buffers from anywhere else, are freed as before.
  */
 class DirectMemoryTest {
     private static final int LARGE = 3 * DirectMemory.MIN_MAPPED_BYTES + 123;
+    private static final int MIDDLE = DirectMemory.MIN_POPULATED_BYTES + 5 * 4096 + 17;
+    private static final long PAGE = 4096;
 
     @Test
     void aLargeBufferIsZeroedWritableAndUnmappedByFree() {
         ByteBuffer buffer = DirectMemory.allocateZeroed(LARGE);
         long address = BufferUtil.address(buffer);
         try {
+            if (DirectMemory.mapsLargeBuffers()) {
+                // Read before any byte is touched here: every page was made resident.
+                assertThat(ResidentPages.residentBytes(address)).as("resident before its first touch here")
+                        .isGreaterThanOrEqualTo((LARGE + PAGE - 1) & -PAGE);
+                long hugePage = 2L << 20;
+                assertThat(DirectMemory.mappedLength(address)).as("a mapping rounded up to whole huge pages")
+                        .isEqualTo((LARGE + hugePage - 1) & -hugePage);
+                assertThat(address % hugePage).as("starts on a huge page").isZero();
+            }
             assertThat(buffer.isDirect()).isTrue();
             assertThat(buffer.capacity()).isEqualTo(LARGE);
             UnsafeBuffer view = new UnsafeBuffer(buffer);
             for (int i = 0; i < LARGE; i += 997) {
                 assertThat(view.getByte(i)).as("byte %d", i).isZero();
             }
-            view.putLong(LARGE - Long.BYTES, 0x1234_5678_9ABC_DEF0L);
-            view.putLong(0, -1L);
-            assertThat(view.getLong(LARGE - Long.BYTES)).isEqualTo(0x1234_5678_9ABC_DEF0L);
-            assertThat(view.getLong(0)).isEqualTo(-1L);
-            if (DirectMemory.mapsLargeBuffers()) {
-                long hugePage = 2L << 20;
-                assertThat(DirectMemory.mappedLength(address)).as("a mapping rounded up to whole huge pages")
-                        .isEqualTo((LARGE + hugePage - 1) & -hugePage);
-                assertThat(address % hugePage).as("starts on a huge page").isZero();
-            }
+            assertWritable(view, LARGE);
         } finally {
             DirectMemory.free(buffer);
         }
         assertThat(DirectMemory.mappedLength(address)).as("unmapped by free").isZero();
         DirectMemory.free(buffer); // a second free finds no mapping, and a buffer without a cleaner
+    }
+
+    @Test
+    void aMiddleSizedBufferIsAPopulatedMappingOfWholePagesUnmappedByFree() {
+        ByteBuffer buffer = DirectMemory.allocateZeroed(MIDDLE);
+        long address = BufferUtil.address(buffer);
+        try {
+            assertThat(buffer.capacity()).isEqualTo(MIDDLE);
+            if (DirectMemory.mapsLargeBuffers()) {
+                // Read before any byte is touched here: the kernel made every page resident.
+                assertThat(ResidentPages.residentBytes(address)).as("resident before its first touch here")
+                        .isGreaterThanOrEqualTo((MIDDLE + PAGE - 1) & -PAGE);
+                assertThat(DirectMemory.mappedLength(address)).as("a mapping of whole 4 KiB pages")
+                        .isEqualTo((MIDDLE + PAGE - 1) & -PAGE);
+                assertThat(address % PAGE).as("starts on a page").isZero();
+            }
+            UnsafeBuffer view = new UnsafeBuffer(buffer);
+            for (int i = 0; i < MIDDLE; i += 997) {
+                assertThat(view.getByte(i)).as("byte %d", i).isZero();
+            }
+            assertWritable(view, MIDDLE);
+        } finally {
+            DirectMemory.free(buffer);
+        }
+        assertThat(DirectMemory.mappedLength(address)).as("unmapped by free").isZero();
+    }
+
+    private static void assertWritable(UnsafeBuffer view, int capacity) {
+        view.putLong(capacity - Long.BYTES, 0x1234_5678_9ABC_DEF0L);
+        view.putLong(0, -1L);
+        assertThat(view.getLong(capacity - Long.BYTES)).isEqualTo(0x1234_5678_9ABC_DEF0L);
+        assertThat(view.getLong(0)).isEqualTo(-1L);
     }
 
     /**
@@ -66,7 +100,7 @@ class DirectMemoryTest {
 
     @Test
     void smallBuffersAndOthersAreFreedAsBefore() {
-        ByteBuffer small = DirectMemory.allocateZeroed(DirectMemory.MIN_MAPPED_BYTES - 1);
+        ByteBuffer small = DirectMemory.allocateZeroed(DirectMemory.MIN_POPULATED_BYTES - 1);
         assertThat(small.isDirect()).isTrue();
         assertThat(DirectMemory.mappedLength(BufferUtil.address(small))).as("no mapping for a small buffer").isZero();
         DirectMemory.free(small);

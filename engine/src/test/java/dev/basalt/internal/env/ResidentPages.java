@@ -1,0 +1,56 @@
+package dev.basalt.internal.env;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How much of a mapping is resident, as Linux reports it in {@code /proc/self/smaps}: what a test
+ * reads to tell memory made resident when it was allocated from memory that faults on its first
+ * touch, without touching it.
+ */
+final class ResidentPages {
+    private ResidentPages() {
+    }
+
+    /**
+     * The resident bytes ({@code Rss}) of the mapping that holds {@code address}. The kernel may
+     * have merged the mapping with a neighbour of the same kind, so this is at least the
+     * mapping's own resident bytes, not exactly them.
+     *
+     * @throws AssertionError when no mapping holds the address
+     */
+    static long residentBytes(long address) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(Path.of("/proc/self/smaps"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int dash = line.indexOf('-');
+            int space = line.indexOf(' ');
+            if (dash <= 0 || space <= dash || !Character.isLetterOrDigit(line.charAt(0)) || line.contains(":")
+                    && line.indexOf(':') < space) {
+                continue;
+            }
+            long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+            long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+            if (Long.compareUnsigned(address, start) >= 0 && Long.compareUnsigned(address, end) < 0) {
+                for (int j = i + 1; j < lines.size(); j++) {
+                    if (lines.get(j).startsWith("Rss:")) {
+                        return kilobytes(lines.get(j)) * 1024;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no mapping holds address " + Long.toHexString(address));
+    }
+
+    private static long kilobytes(String field) {
+        return Long.parseLong(field.replaceAll("[^0-9]", ""));
+    }
+}
