@@ -76,6 +76,16 @@ public final class SortedKeys {
         return keyStarts[size];
     }
 
+    /**
+     * Copies the keys' bytes into {@code bytes} and where each starts into {@code starts}
+     * ({@code size() + 1} entries, the last the end), in their present order; the arrays must
+     * hold them.
+     */
+    public void copyInto(byte[] bytes, int[] starts) {
+        System.arraycopy(keyBytes, 0, bytes, 0, keyStarts[size]);
+        System.arraycopy(keyStarts, 0, starts, 0, size + 1);
+    }
+
     /** A copy of the keys' bytes, {@link #keyBytes()} long, in their present order; two array copies. */
     public byte[] keyBytesCopy() {
         return Arrays.copyOf(keyBytes, keyStarts[size]);

@@ -17,7 +17,8 @@ import org.agrona.concurrent.NanoClock;
  *   <li>without the lock: the copying, then the owed keys listed again;</li>
  *   <li>under the lock, briefly: the copies marked ({@link PreCopies#mark}); without it, what
  *       the writers stored up to the mark copied again ({@link PreCopies#catchUp}), so that the
- *       capture copies only what they stored after it; twice ({@link #CATCH_UP_ROUNDS});</li>
+ *       capture copies only what they stored after it, and room made for the capture's copy of
+ *       the keys owed ({@link OwedKeysRoom}); twice ({@link #CATCH_UP_ROUNDS});</li>
  *   <li>under the lock again: the copies are made exact (what the writers stored meanwhile is
  *       copied again), and the log position, expiry entries, segment figures and the new keys
  *       the writers owe the listings are captured, the keys as they stand

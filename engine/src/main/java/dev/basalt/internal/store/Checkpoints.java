@@ -122,7 +122,8 @@ final class Checkpoints {
         Map<NamespaceState, UnlistedKeys> unlisted = new HashMap<>();
         for (NamespaceState ns : namespaces.all()) {
             OwedNewKeys owedNewKeys = ns.owedNewKeys();
-            UnlistedKeys owed = copy != null ? owedNewKeys.copyUnderLock() : owedNewKeys.listAllUnderLock(ns);
+            UnlistedKeys owed = copy != null ? owedNewKeys.copyUnderLock(preCopies.owedKeysRoom(ns))
+                    : owedNewKeys.listAllUnderLock(ns);
             if (owed == null) {
                 return null; // another thread is listing a batch of new keys: next time
             }

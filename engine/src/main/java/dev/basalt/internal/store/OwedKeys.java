@@ -124,10 +124,20 @@ final class OwedKeys {
         return inserted;
     }
 
-    /** A copy of the keys and what was noted of them, in their present order, as a checkpoint saves them. */
-    UnlistedKeys copyKeys() {
-        return UnlistedKeys.of(keys.keyBytesCopy(), keys.keyStartsCopy(), Arrays.copyOf(noted, keys.size()),
-                Arrays.copyOf(plainness, keys.size()), keys.size());
+    /**
+     * A copy of the keys and what was noted of them, in their present order, as a checkpoint
+     * saves them: in {@code room} when they fit it (null: none), else in arrays of its own.
+     */
+    UnlistedKeys copyKeys(OwedKeysRoom room) {
+        int size = keys.size();
+        if (room == null || !room.fits(size, keys.keyBytes())) {
+            return UnlistedKeys.of(keys.keyBytesCopy(), keys.keyStartsCopy(), Arrays.copyOf(noted, size),
+                    Arrays.copyOf(plainness, size), size);
+        }
+        keys.copyInto(room.keyBytes, room.keyStarts);
+        System.arraycopy(noted, 0, room.noted, 0, size);
+        System.arraycopy(plainness, 0, room.plainness, 0, size);
+        return UnlistedKeys.of(room.keyBytes, room.keyStarts, room.noted, room.plainness, size);
     }
 
     /** The buffer the keys lie in, for the accessors below; valid until the next {@link #add}. */

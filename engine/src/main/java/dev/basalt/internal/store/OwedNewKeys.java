@@ -130,11 +130,21 @@ final class OwedNewKeys {
      * another thread has a batch under way: its keys are being sorted without the lock, and the
      * capture waits for the next time rather than for that thread.
      */
-    UnlistedKeys copyUnderLock() {
+    UnlistedKeys copyUnderLock(OwedKeysRoom room) {
         if (underWay != null) {
             return null;
         }
-        return filling.copyKeys();
+        return filling.copyKeys(room);
+    }
+
+    /** Keys owed now, for sizing an {@link OwedKeysRoom}; under the lock. */
+    int owedKeys() {
+        return filling.size();
+    }
+
+    /** Bytes of the keys owed now; under the lock. */
+    int owedKeyBytes() {
+        return filling.keyBytes();
     }
 
     /**
