@@ -350,8 +350,8 @@ final class NodeArena {
                 + chunkBytes + " bytes of nodes");
         }
         final int bytes = chunkBytes(old.length);
-        // Zeroed and resident in one call from 64 KiB up (a fault a page cost the writer about
-        // 100 ms of a 1 M-key load); page-aligned, and freed whole by DirectMemory.free.
+        // Zeroed and resident in one call from 64 KiB up rather than a fault on each page's first
+        // touch (DirectMemory says why); page-aligned, and freed whole by DirectMemory.free.
         final UnsafeBuffer chunk = new UnsafeBuffer(DirectMemory.allocateZeroed(bytes));
         chunk.verifyAlignment(); // int pointers must be aligned to be read and written atomically
         final UnsafeBuffer[] grown = Arrays.copyOf(old, old.length + 1);

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How much of a mapping is resident, as Linux reports it in {@code /proc/self/smaps}: what a test
@@ -12,6 +14,9 @@ import java.util.List;
  * touch, without touching it.
  */
 final class ResidentPages {
+    /** A mapping's first line: its address range in hex, "start-end ", then its permissions. */
+    private static final Pattern MAPPING_HEADER = Pattern.compile("([0-9a-f]+)-([0-9a-f]+) ");
+
     private ResidentPages() {
     }
 
@@ -30,15 +35,12 @@ final class ResidentPages {
             throw new UncheckedIOException(e);
         }
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            int dash = line.indexOf('-');
-            int space = line.indexOf(' ');
-            if (dash <= 0 || space <= dash || !Character.isLetterOrDigit(line.charAt(0)) || line.contains(":")
-                    && line.indexOf(':') < space) {
-                continue;
+            Matcher range = MAPPING_HEADER.matcher(lines.get(i));
+            if (!range.lookingAt()) {
+                continue; // a field of the mapping above ("Rss:    12 kB")
             }
-            long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
-            long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+            long start = Long.parseUnsignedLong(range.group(1), 16);
+            long end = Long.parseUnsignedLong(range.group(2), 16);
             if (Long.compareUnsigned(address, start) >= 0 && Long.compareUnsigned(address, end) < 0) {
                 for (int j = i + 1; j < lines.size(); j++) {
                     if (lines.get(j).startsWith("Rss:")) {

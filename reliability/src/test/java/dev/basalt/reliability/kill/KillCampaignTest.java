@@ -442,8 +442,7 @@ class KillCampaignTest {
      * {@link #ARMED_TIMEOUT_MILLIS} or (the offline tool) finished its run without reaching the point.
      */
     private static boolean awaitHalt(Process child, Path out, boolean offline) throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(offline ? ARMED_TIMEOUT_MILLIS : READY_TIMEOUT_MILLIS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(offline ? ARMED_TIMEOUT_MILLIS : READY_TIMEOUT_MILLIS);
         boolean ready = false;
         while (System.nanoTime() < deadline) {
             if (child.waitFor(20, TimeUnit.MILLISECONDS)) {
