@@ -47,14 +47,14 @@ final class ReplayHandoff implements RecoverySink {
         }
     }
 
-    private static final int EVENTS_PER_BATCH = 2048;
+    static final int EVENTS_PER_BATCH = 2048;
     /**
      * How far the log's side may run ahead, about 130,000 records (some 10 MB of batches at most,
      * allocated as needed): the sink stops for tens of milliseconds at times (an index growing),
      * and with four batches the log's side stopped with it, so each waited on the other: the
      * replay of a 1 M-key open after a kill took a sixth less time instead of a third.
      */
-    private static final int BATCHES_IN_FLIGHT = 64;
+    static final int BATCHES_IN_FLIGHT = 64;
     private static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long SETTLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
