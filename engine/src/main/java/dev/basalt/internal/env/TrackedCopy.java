@@ -90,21 +90,8 @@ public final class TrackedCopy {
         if (copies == null || mark.recorded == null || !startsWithSource(mark.chunks)) {
             return;
         }
-        UnsafeBuffer[] from = source;
-        UnsafeBuffer[] into = copies;
-        mark.recorded.forEach(caughtUpTo, (chunk, offset, length) -> {
-            if (chunk < into.length) { // a chunk added since is copied whole below
-                into[chunk].putBytes(offset, from[chunk], offset, length);
-            }
-        });
-        if (mark.chunks.length > copies.length) {
-            UnsafeBuffer[] grown = java.util.Arrays.copyOf(copies, mark.chunks.length);
-            for (int i = copies.length; i < grown.length; i++) {
-                grown[i] = new UnsafeBuffer(space.take(mark.chunks[i].capacity()));
-                grown[i].putBytes(0, mark.chunks[i], 0, mark.chunks[i].capacity());
-            }
-            copies = grown;
-        }
+        copyRecorded(mark.recorded);
+        copies = withChunksAdded(mark.chunks, space);
         source = mark.chunks;
         caughtUpTo = mark.recorded.size();
     }
@@ -120,16 +107,8 @@ public final class TrackedCopy {
                 discard();
                 return space.copyOf(chunks);
             }
-            trail.forEach(caughtUpTo, (chunk, offset, length) -> {
-                if (chunk < copies.length) { // a chunk added since is copied whole below
-                    copies[chunk].putBytes(offset, source[chunk], offset, length);
-                }
-            });
-            UnsafeBuffer[] exact = java.util.Arrays.copyOf(copies, chunks.length);
-            for (int i = copies.length; i < chunks.length; i++) {
-                exact[i] = new UnsafeBuffer(space.take(chunks[i].capacity()));
-                exact[i].putBytes(0, chunks[i], 0, chunks[i].capacity());
-            }
+            copyRecorded(trail.recorded());
+            UnsafeBuffer[] exact = withChunksAdded(chunks, space);
             copies = null;
             return exact;
         } finally {
@@ -138,6 +117,35 @@ public final class TrackedCopy {
     }
 
     /** Ranges the trail recorded (0 once finished); for tests and events. */
+    /**
+     * Copies again the ranges recorded since the last catch-up, into the chunks the copies have
+     * (a chunk added since is copied whole by {@link #withChunksAdded}). The finish under the
+     * lock shares this code with the catch-ups before it, so its first run in a process does not
+     * link a lambda there.
+     */
+    private void copyRecorded(WriteTrail.Recorded recorded) {
+        UnsafeBuffer[] from = source;
+        UnsafeBuffer[] into = copies;
+        recorded.forEach(caughtUpTo, (chunk, offset, length) -> {
+            if (chunk < into.length) {
+                into[chunk].putBytes(offset, from[chunk], offset, length);
+            }
+        });
+    }
+
+    /** The copies, with whole copies of the chunks of {@code chunks} added after them, from {@code space}. */
+    private UnsafeBuffer[] withChunksAdded(UnsafeBuffer[] chunks, CopySpace space) {
+        if (chunks.length <= copies.length) {
+            return copies;
+        }
+        UnsafeBuffer[] grown = java.util.Arrays.copyOf(copies, chunks.length);
+        for (int i = copies.length; i < grown.length; i++) {
+            grown[i] = new UnsafeBuffer(space.take(chunks[i].capacity()));
+            grown[i].putBytes(0, chunks[i], 0, chunks[i].capacity());
+        }
+        return grown;
+    }
+
     public int trailedRanges() {
         return trail.size();
     }

@@ -101,8 +101,10 @@ public final class HashIndex implements AutoCloseable {
     /** Writer-only. */
     private boolean closed;
     private final NextTable next = new NextTable();
+    /** The hook of an index nobody asked to be told: one shared constant, so constructing an index links no lambda. */
+    private static final Runnable NOBODY_TO_TELL = () -> { };
     /** Run by the writer when an insert enters the last eighth before a growth ({@link NextTable}). */
-    private Runnable growthNear = () -> { };
+    private Runnable growthNear = NOBODY_TO_TELL;
 
     /**
      * An empty index that holds {@code initialCapacityKeys} keys before its first growth.

@@ -94,7 +94,7 @@ public record CoveredLog(long[] segmentIds, long[] dataEnds, long[] modifiedNano
         for (int i = 0; i < sealed.size(); i++) {
             ids[i] = sealed.get(i).id();
             ends[i] = sealed.get(i).dataEnd();
-            modified[i] = io.lastModifiedNanos(sealed.get(i).path());
+            modified[i] = sealed.get(i).sealedModifiedNanos(io);
         }
         ids[n - 1] = active.id();
         ends[n - 1] = activeEnd;

@@ -119,7 +119,9 @@ public final class HintFile {
             int keptN = Math.min(n, keptCount);
             int keptBytes = keptN == keptCount ? kept.capacity() : prefixBytes(kept, keptN);
             List<ByteBuffer> views = new ArrayList<>();
-            views.add(view(kept, keptBytes));
+            if (keptBytes > 0) { // a new segment's empty view of nothing would load a class under the lock
+                views.add(view(kept, keptBytes));
+            }
             views.addAll(added.views(n - keptN));
             return views.toArray(new ByteBuffer[0]);
         }

@@ -36,6 +36,8 @@ public final class Segment {
     private final UnsafeBuffer buffer;
     private final AtomicInteger references = new AtomicInteger(1);
     private volatile long dataEnd;
+    /** The file's modification time once sealed, read on first use; 0: not read yet. */
+    private volatile long sealedModifiedNanos;
 
     private Segment(long id, Path path, long capacityBytes, int mask, MappedFile mappedFile,
             MappedBytesStore bytesStore, ReferenceOwner owner, long dataEnd) {
@@ -90,6 +92,22 @@ public final class Segment {
 
     public long dataEnd() {
         return dataEnd;
+    }
+
+    /**
+     * The file's modification time, for a segment already sealed: its file never changes again,
+     * so the time is asked of the file system once and remembered, and a checkpoint captured
+     * under the writers' lock makes no system call for the segments it covers whole (a cold
+     * first call took milliseconds). Should the file change behind the store's back after all,
+     * the time remembered is the one the open then finds wrong, which is the point of noting it.
+     */
+    public long sealedModifiedNanos(FileIo io) throws IOException {
+        long noted = sealedModifiedNanos;
+        if (noted == 0) {
+            noted = io.lastModifiedNanos(path);
+            sealedModifiedNanos = noted;
+        }
+        return noted;
     }
 
     void publishDataEnd(long newDataEnd) {

@@ -8,6 +8,7 @@ import dev.basalt.internal.compaction.SegmentUsage;
 import dev.basalt.internal.env.CopySpace;
 import dev.basalt.internal.env.FileIo;
 import dev.basalt.internal.events.CheckpointEvent;
+import dev.basalt.internal.expiry.ExpiryQueue;
 import dev.basalt.internal.log.CoveredLog;
 import dev.basalt.internal.log.SegmentLog;
 import java.io.IOException;
@@ -30,6 +31,9 @@ import java.util.Map;
  */
 final class Checkpoints {
     private static final System.Logger LOG = System.getLogger(Checkpoints.class.getName());
+    /** A checkpoint's namespaces in name order; linked here, not by the first capture under the lock. */
+    private static final java.util.Comparator<NamespaceState> BY_NAME =
+            java.util.Comparator.comparing(NamespaceState::name);
 
     private final FileIo io;
     private final Path dir;
@@ -130,9 +134,13 @@ final class Checkpoints {
             unlisted.put(ns, owed);
         }
         List<NamespaceState> states = new ArrayList<>(namespaces.all());
-        states.sort((a, b) -> a.name().compareTo(b.name()));
+        states.sort(BY_NAME);
         List<CheckpointContent.Namespace> images = new ArrayList<>();
-        int[] positionById = new int[states.stream().mapToInt(NamespaceState::id).max().orElse(0) + 1];
+        int maxId = 0;
+        for (NamespaceState state : states) {
+            maxId = Math.max(maxId, state.id());
+        }
+        int[] positionById = new int[maxId + 1];
         java.util.Arrays.fill(positionById, -1);
         try {
             for (NamespaceState state : states) {
@@ -146,14 +154,8 @@ final class Checkpoints {
             }
             throw e;
         }
-        ExpiryCopy expiry = new ExpiryCopy();
-        ledger.forEachEntry((expiration, namespaceId, keyHash, location) -> {
-            // An entry of a dropped namespace is stale: it would purge nothing.
-            if (namespaceId < positionById.length && positionById[namespaceId] >= 0) {
-                expiry.add(positionById[namespaceId], expiration, keyHash, location);
-            }
-            return false;
-        });
+        ExpiryCopy expiry = new ExpiryCopy(ledger.queuedEntries(), positionById);
+        ledger.forEachEntry(expiry);
         return new CheckpointContent(storeId, hashSeed, maxSequence, ledger.liveExpiringKeys(), damagedRanges,
                 covered, liveBytes, minSequences, images, expiry);
     }
@@ -225,19 +227,32 @@ final class Checkpoints {
         }
     }
 
-    /** The expiry entries, copied while the queue cannot change, four longs an entry. */
-    private static final class ExpiryCopy implements CheckpointContent.ExpiryEntries {
-        private long[] entries = new long[64];
+    /**
+     * The expiry entries, copied while the queue cannot change, four longs an entry, each with
+     * its namespace's position in the checkpoint. An entry of a namespace dropped meanwhile is
+     * stale (it would purge nothing) and left out. Sized for every queued entry up front, so the
+     * copy never grows under the lock; a class of its own rather than a lambda, so the first
+     * capture of a process does not link one under the lock.
+     */
+    static final class ExpiryCopy implements CheckpointContent.ExpiryEntries, ExpiryQueue.EntryPredicate {
+        private final long[] entries;
+        private final int[] positionById;
         private int used;
 
-        void add(int namespace, long expiration, long keyHash, long location) {
-            if (used + 4 > entries.length) {
-                entries = java.util.Arrays.copyOf(entries, entries.length * 2);
+        ExpiryCopy(long queuedEntries, int[] positionById) {
+            this.entries = new long[Math.toIntExact(4 * queuedEntries)];
+            this.positionById = positionById;
+        }
+
+        @Override
+        public boolean test(long expiration, int namespaceId, long keyHash, long location) {
+            if (namespaceId < positionById.length && positionById[namespaceId] >= 0) {
+                entries[used++] = positionById[namespaceId];
+                entries[used++] = expiration;
+                entries[used++] = keyHash;
+                entries[used++] = location;
             }
-            entries[used++] = namespace;
-            entries[used++] = expiration;
-            entries[used++] = keyHash;
-            entries[used++] = location;
+            return false;
         }
 
         @Override

@@ -66,12 +66,18 @@ final class ExpiryLedger implements AutoCloseable {
         return liveExpiringKeys;
     }
 
-    /** Visits every queued entry (for a checkpoint); the queue is left as it was. */
+    /**
+     * Visits every queued entry (for a checkpoint), {@link #queuedEntries()} of them; the visitor
+     * answers false for each, so the queue is left as it was.
+     */
     void forEachEntry(ExpiryQueue.EntryPredicate visitor) {
-        queue.removeIf((expiration, namespaceId, keyHash, location) -> {
-            visitor.test(expiration, namespaceId, keyHash, location);
-            return false;
-        });
+        long removed = queue.removeIf(visitor);
+        assert removed == 0 : "a visitor removed " + removed + " entries";
+    }
+
+    /** Entries queued, stale ones included. */
+    long queuedEntries() {
+        return queue.size();
     }
 
     /** Hands due entries to {@code consumer}, at most {@code maxEntries}; returns how many it took. */

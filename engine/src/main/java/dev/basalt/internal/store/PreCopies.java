@@ -62,13 +62,17 @@ final class PreCopies {
     /**
      * Under the append lock, after {@link #copy}: marks every copy for {@link #catchUp}. A
      * namespace whose listing was replaced since the start (a relayout) is left to the finish.
+     * A plain loop, not {@link #forEachNotDropped}: its first run would link a lambda under the lock.
      */
     void mark() {
-        forEachNotDropped((state, copy) -> {
-            copy.mark(state);
-            OwedNewKeys owed = state.owedNewKeys();
-            owedAtMark.put(state, new int[] {owed.owedKeys(), owed.owedKeyBytes()});
-        });
+        for (Map.Entry<NamespaceState, NamespaceImages.StartedCopy> e : started.entrySet()) {
+            NamespaceState state = e.getKey();
+            if (!state.dropped()) {
+                e.getValue().mark(state);
+                OwedNewKeys owed = state.owedNewKeys();
+                owedAtMark.put(state, new int[] {owed.owedKeys(), owed.owedKeyBytes()});
+            }
+        }
     }
 
     /**

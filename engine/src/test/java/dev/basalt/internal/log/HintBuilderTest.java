@@ -103,6 +103,18 @@ class HintBuilderTest {
     }
 
     @Test
+    void aNewSegmentsEntriesHaveNoEmptyPart() {
+        HintFile.Builder fresh = new HintFile.Builder(256);
+        assertThat(fresh.entries()).as("no entries, no parts").isEmpty();
+        for (int i = 0; i < 12; i++) {
+            add(fresh, i);
+        }
+        assertThat(fresh.entries()).as("a part per chunk, none of them the empty kept prefix").hasSizeGreaterThan(1)
+                .allMatch(ByteBuffer::hasRemaining);
+        assertThat(fresh.entries(0)).isEmpty();
+    }
+
+    @Test
     void savedBytesThatDoNotHoldTheCountAreRefused() {
         HintFile.Builder saved = new HintFile.Builder();
         add(saved, 0);
