@@ -116,7 +116,6 @@ public final class TrackedCopy {
         }
     }
 
-    /** Ranges the trail recorded (0 once finished); for tests and events. */
     /**
      * Copies again the ranges recorded since the last catch-up, into the chunks the copies have
      * (a chunk added since is copied whole by {@link #withChunksAdded}). The finish under the
@@ -146,6 +145,7 @@ public final class TrackedCopy {
         return grown;
     }
 
+    /** Ranges the trail recorded (0 once finished); for tests and events. */
     public int trailedRanges() {
         return trail.size();
     }

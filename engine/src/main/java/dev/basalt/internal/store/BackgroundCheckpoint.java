@@ -88,6 +88,7 @@ final class BackgroundCheckpoint {
     private final Runnable listOwedKeys;
     /** How long the writers waited for the checkpoint under way (its holds of the append lock). */
     private long heldNanos;
+    /** Whether {@link #loadLockedClassesAhead} ran: on this thread's first round. */
     private boolean lockedClassesLoaded;
 
     BackgroundCheckpoint(long intervalBytes, NanoClock clock, CheckpointSchedule schedule, Checkpoints checkpoints,
