@@ -79,6 +79,13 @@ class KillCampaignTest {
      * offline tool had compacted the directory), both of one run's, which failed the campaign.
      */
     private static final long ARMED_TIMEOUT_MILLIS = 8_000;
+    /**
+     * {@link #ARMED_TIMEOUT_MILLIS} for EXPIRY_PURGED, which only time passing reaches: a key
+     * written after the open must outlive its 2-4 s and not be overwritten before the sweep comes
+     * by, twice for a second hit. Both of its armed cycles in one CI run (2026-12-07, 07:38 UTC,
+     * SYNC_EACH_WRITE, a put per fsync on a busy machine) missed the 8 s and failed the campaign.
+     */
+    private static final long EXPIRY_ARMED_TIMEOUT_MILLIS = 20_000;
     private static final long READY_TIMEOUT_MILLIS = 60_000;
 
     @TempDir
@@ -377,7 +384,9 @@ class KillCampaignTest {
         boolean killed = false;
         try {
             if (spec.point() != null) {
-                if (!awaitHalt(child, out, spec.mode().equals("OFFLINE"))) {
+                long armedMillis = spec.point() == CrashPoint.EXPIRY_PURGED ? EXPIRY_ARMED_TIMEOUT_MILLIS
+                        : ARMED_TIMEOUT_MILLIS;
+                if (!awaitHalt(child, out, spec.mode().equals("OFFLINE"), armedMillis)) {
                     killed = true;
                     figures.armedNotReached++;
                 } else if (child.exitValue() != CrashPoints.HALT_STATUS) {
@@ -439,10 +448,11 @@ class KillCampaignTest {
 
     /**
      * Waits for an armed child to halt: true when it exited, false when it did not within
-     * {@link #ARMED_TIMEOUT_MILLIS} or (the offline tool) finished its run without reaching the point.
+     * {@code armedMillis} of its open or (the offline tool) finished its run without reaching the point.
      */
-    private static boolean awaitHalt(Process child, Path out, boolean offline) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(offline ? ARMED_TIMEOUT_MILLIS : READY_TIMEOUT_MILLIS);
+    private static boolean awaitHalt(Process child, Path out, boolean offline, long armedMillis)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(offline ? armedMillis : READY_TIMEOUT_MILLIS);
         boolean ready = false;
         while (System.nanoTime() < deadline) {
             if (child.waitFor(20, TimeUnit.MILLISECONDS)) {
@@ -454,7 +464,7 @@ class KillCampaignTest {
             }
             if (!offline && !ready && ChildJvm.completeLines(Files.readAllBytes(out)).contains("READY")) {
                 ready = true;
-                deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ARMED_TIMEOUT_MILLIS);
+                deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(armedMillis);
             }
         }
         return false;
