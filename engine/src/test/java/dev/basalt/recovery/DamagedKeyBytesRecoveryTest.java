@@ -65,6 +65,9 @@ class DamagedKeyBytesRecoveryTest {
 
     @TempDir
     Path dir;
+    /** Where the kill copies go: siblings of {@link #dir} would outlive the test. */
+    @TempDir
+    Path copies;
 
     private final ManualClock clock = new ManualClock();
 
@@ -115,7 +118,7 @@ class DamagedKeyBytesRecoveryTest {
         try (Basalt db = Basalt.open(dir, options)) {
             db.namespace(NAMESPACE).put("k9", "nine");
         }
-        Path crashed = dir.resolveSibling(dir.getFileName() + "-crashed");
+        Path crashed = copies.resolve("crashed");
         Path sealed;
         try (Basalt db = Basalt.open(dir, options)) {
             KvNamespace ns = db.namespace(NAMESPACE);
@@ -137,7 +140,7 @@ class DamagedKeyBytesRecoveryTest {
         // As bit rot leaves it: the same size and time, so the checkpoint still trusts the file.
         java.nio.file.Files.setLastModifiedTime(sealedCopy, modified);
 
-        Path fullReplay = dir.resolveSibling(dir.getFileName() + "-full");
+        Path fullReplay = copies.resolve("full");
         TestFiles.copyAsAKillLeavesIt(crashed, fullReplay);
         java.nio.file.Files.delete(fullReplay.resolve("CHECKPOINT"));
         long liveBytes;
