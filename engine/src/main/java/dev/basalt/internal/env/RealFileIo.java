@@ -151,9 +151,9 @@ final class RealFileIo implements FileIo {
 
     @Override
     public SharedMapping mapShared(Path file, int length) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return new RealSharedMapping(file, channel.map(FileChannel.MapMode.READ_WRITE, 0, length));
-        }
+        // Kept open by the mapping, which maps one window of the file at a time.
+        return new RealSharedMapping(file, FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                length);
     }
 
     /** A file channel; every call is a direct pass-through. */
