@@ -19,8 +19,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * with more than one core that is a TLB shootdown, an interrupt to every core running the
  * process, for each folio written back. The force that follows the writer then interrupted the
  * writer once per folio behind it, and the writer's next store to such a page faulted again (a
- * profile of a sustained overwrite at 1 M keys put 38 % of the forcing thread's samples in those
- * interrupts). Pages of a window already unmapped have no writable mapping left, so their
+ * profile of a sustained overwrite at 1 M keys put 75 % of the forcing thread's samples in those
+ * shootdowns). Pages of a window already unmapped have no writable mapping left, so their
  * writeback touches no page table; the price is one unmap (one shootdown) per window.
  *
  * <p>Threads: one writer at a time, as {@link SharedMapping} says.
