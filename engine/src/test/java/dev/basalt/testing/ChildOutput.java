@@ -18,6 +18,9 @@ public final class ChildOutput {
      */
     private static final FileOutputStream STDOUT = new FileOutputStream(FileDescriptor.out);
 
+    /** Frames of each stack an ERROR line shows. */
+    private static final int STACK_FRAMES = 12;
+
     private ChildOutput() {
     }
 
@@ -33,10 +36,21 @@ public final class ChildOutput {
         }
     }
 
-    /** An exception and its cause on one line, for an ERROR line of the protocol. */
+    /**
+     * An exception, its cause and where each was thrown (the first frames of their stacks) on
+     * one line, for an ERROR line of the protocol: a child's failure is often seen once, in CI,
+     * so the line has to say where it came from.
+     */
     public static String oneLine(Throwable e) {
-        String text = e + (e.getCause() != null ? " caused by " + e.getCause() : "");
-        return text.replace('\n', ' ');
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            text.append(t == e ? "" : " caused by ").append(t);
+            StackTraceElement[] frames = t.getStackTrace();
+            for (int i = 0; i < Math.min(frames.length, STACK_FRAMES); i++) {
+                text.append(i == 0 ? " at " : " < ").append(frames[i]);
+            }
+        }
+        return text.toString().replace('\n', ' ');
     }
 
     /** The value a put with this id and filler length stores: the id, a colon, a filler derived from the id. */
