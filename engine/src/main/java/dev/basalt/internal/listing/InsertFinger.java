@@ -32,10 +32,13 @@ final class InsertFinger {
     /** The key is not near the last insert; search from the head. */
     static final int MISSED = 2;
     /**
-     * How many levels the finger climbs before it gives up: a key within about {@code 4^REACH}
-     * keys after the last insert (the listing's levels thin by four) is found from the finger.
-     * Farther away a descent from the head costs no more, and a key in random order gives up
-     * after {@code REACH} comparisons, most with nodes the last insert just touched.
+     * How many levels the finger climbs before it gives up: a key before the finger's successor
+     * on level {@code REACH - 1} is found from the finger, and that successor lies on average
+     * {@code 4^(REACH - 1)} = 64 listed keys ahead (the listing's levels thin by four). Farther
+     * away a descent from the head costs little more: the misses that cost are those of the
+     * lowest levels, which a descent from the finger takes too (a reach of 6 measured no
+     * cheaper at 10 M keys, {@code docs/benchmarks.md}). A key in random order gives up after
+     * {@code REACH} comparisons, most with nodes the last insert just touched.
      */
     static final int REACH = 4;
 

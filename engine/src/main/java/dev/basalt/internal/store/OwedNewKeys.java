@@ -36,7 +36,9 @@ final class OwedNewKeys {
     static final int MIN_DUE = 4096;
     /**
      * A listing of {@code n} keys is caught up once {@code n / SPACING} keys are owed: sorted, they
-     * then land about this many listed keys apart, within the finger's reach (256).
+     * then land about this many listed keys apart, at the edge of the finger's reach (64 on
+     * average, {@code InsertFinger.REACH}), so about two inserts in three descend from the head;
+     * a longer reach measured no cheaper ({@code docs/benchmarks.md}).
      */
     static final int SPACING = 64;
 
