@@ -7,9 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -89,38 +88,92 @@ final class PutArguments {
         return new Spooled(spool, length);
     }
 
-    /** A batch's entries, each checked as its put or delete would be; errors name the entry. */
+    /**
+     * A batch's entries, each checked as its put or delete would be; errors name the entry. A
+     * repeated key is found by its encoded bytes, which the check has just read: a map of the
+     * caller's strings hashed each one first, a cache miss per key in a large batch, and was
+     * more of a batched load's time than the append (issue 14, {@code docs/benchmarks.md}).
+     */
     List<BatchEntry> check(WriteBatch batch) {
         List<WriteBatch.Entry> entries = batch.entries();
         if (entries.isEmpty() || entries.size() > Limits.MAX_BATCH_ENTRIES) {
             throw new IllegalArgumentException("batch has " + entries.size() + " entries; it must be 1.."
                     + Limits.MAX_BATCH_ENTRIES);
         }
-        Map<String, Integer> seen = new HashMap<>();
+        DistinctKeys seen = new DistinctKeys(entries.size());
         List<BatchEntry> checked = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             WriteBatch.Entry entry = entries.get(i);
-            Integer earlier = seen.putIfAbsent(entry.key(), i);
-            if (earlier != null) {
+            byte[] key = encodedKey(entry, i);
+            int earlier = seen.indexOf(key, i);
+            if (earlier != i) {
                 throw new IllegalArgumentException("batch entry [" + i + "] (key \"" + entry.key()
                         + "\") repeats the key of entry [" + earlier + "]; a batch takes each key at most once");
             }
             try {
-                checked.add(check(entry));
+                checked.add(check(entry, key));
             } catch (IllegalArgumentException bad) {
-                throw new IllegalArgumentException("batch entry [" + i + "] (key \"" + entry.key() + "\"): "
-                        + bad.getMessage(), bad);
+                throw named(entry, i, bad);
             }
         }
         return checked;
     }
 
-    private BatchEntry check(WriteBatch.Entry entry) {
-        if (entry.isDelete()) {
-            return BatchEntry.delete(Keys.encode(entry.key()));
+    private static byte[] encodedKey(WriteBatch.Entry entry, int i) {
+        try {
+            return Keys.encode(entry.key());
+        } catch (IllegalArgumentException bad) {
+            throw named(entry, i, bad);
         }
-        Checked checked = check(entry.key(), entry.options());
+    }
+
+    private static IllegalArgumentException named(WriteBatch.Entry entry, int i, IllegalArgumentException bad) {
+        return new IllegalArgumentException("batch entry [" + i + "] (key \"" + entry.key() + "\"): "
+                + bad.getMessage(), bad);
+    }
+
+    private BatchEntry check(WriteBatch.Entry entry, byte[] key) {
+        if (entry.isDelete()) {
+            return BatchEntry.delete(key);
+        }
+        long expiration = expiration(entry.options());
+        byte[] metadata = metadata(entry.options());
         options.checkValueSize(entry.value().length);
-        return BatchEntry.put(checked.key(), checked.metadata(), checked.expiration(), entry.value());
+        return BatchEntry.put(key, metadata, expiration, entry.value());
+    }
+
+    /**
+     * The encoded keys of one batch, by their first entry: an open-addressing table of entry
+     * numbers, two to four times the batch's size (at most 10,000 entries: 32,768 slots, 128 KB),
+     * probed linearly.
+     */
+    private static final class DistinctKeys {
+        private final byte[][] keys;
+        private final int[] entryPlusOne;
+        private final int mask;
+        private final int shift;
+
+        DistinctKeys(int entries) {
+            int slots = Integer.highestOneBit(Math.max(2, entries) * 2 - 1) << 1;
+            keys = new byte[entries][];
+            entryPlusOne = new int[slots];
+            mask = slots - 1;
+            shift = Integer.SIZE - Integer.numberOfTrailingZeros(slots);
+        }
+
+        /** The first entry with {@code key}: {@code entry} itself when none before it had the key, which is then noted. */
+        int indexOf(byte[] key, int entry) {
+            for (int slot = Arrays.hashCode(key) * 0x9E3779B9 >>> shift; ; slot = slot + 1 & mask) {
+                int found = entryPlusOne[slot] - 1;
+                if (found < 0) {
+                    entryPlusOne[slot] = entry + 1;
+                    keys[entry] = key;
+                    return entry;
+                }
+                if (Arrays.equals(keys[found], key)) {
+                    return found;
+                }
+            }
+        }
     }
 }
