@@ -161,7 +161,10 @@ final class PutArguments {
             shift = Integer.SIZE - Integer.numberOfTrailingZeros(slots);
         }
 
-        /** The first entry with {@code key}: {@code entry} itself when none before it had the key, which is then noted. */
+        /**
+         * The first entry with {@code key}: {@code entry} itself when no entry before it had the
+         * key, which is then noted.
+         */
         int indexOf(byte[] key, int entry) {
             for (int slot = Arrays.hashCode(key) * 0x9E3779B9 >>> shift; ; slot = slot + 1 & mask) {
                 int found = entryPlusOne[slot] - 1;
