@@ -42,9 +42,13 @@ final class PutArguments {
 
     Checked check(String key, PutOptions putOptions) {
         Objects.requireNonNull(putOptions, "options");
-        byte[] keyBytes = Keys.encode(key);
+        return check(Keys.encode(key), putOptions);
+    }
+
+    /** A put's options checked, for a key already encoded. */
+    private Checked check(byte[] key, PutOptions putOptions) {
         long expiration = expiration(putOptions);
-        return new Checked(keyBytes, metadata(putOptions), expiration);
+        return new Checked(key, metadata(putOptions), expiration);
     }
 
     /** The options' expiration in epoch seconds (or none), checked against the clock now. */
@@ -136,10 +140,9 @@ final class PutArguments {
         if (entry.isDelete()) {
             return BatchEntry.delete(key);
         }
-        long expiration = expiration(entry.options());
-        byte[] metadata = metadata(entry.options());
+        Checked checked = check(key, entry.options());
         options.checkValueSize(entry.value().length);
-        return BatchEntry.put(key, metadata, expiration, entry.value());
+        return BatchEntry.put(key, checked.metadata(), checked.expiration(), entry.value());
     }
 
     /**

@@ -43,7 +43,7 @@ public final class ChildOutput {
      */
     public static String oneLine(Throwable e) {
         StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
             text.append(t == e ? "" : " caused by ").append(t);
             StackTraceElement[] frames = t.getStackTrace();
             for (int i = 0; i < Math.min(frames.length, STACK_FRAMES); i++) {

@@ -33,9 +33,9 @@ final class RealSharedMapping implements SharedMapping {
     private final Path file;
     private final int capacity;
     private FileChannel channel;
-    private MappedByteBuffer window;
+    /** The mapped window, or an empty array while none is mapped. */
     private UnsafeBuffer memory = new UnsafeBuffer(new byte[0]);
-    /** The file offset of {@link #window}'s first byte; -1 while none is mapped. */
+    /** The file offset of {@link #memory}'s first byte; -1 while none is mapped. */
     private long windowStart = -1;
 
     RealSharedMapping(Path file, FileChannel channel, int capacity) {
@@ -82,7 +82,7 @@ final class RealSharedMapping implements SharedMapping {
 
     /** Makes the window that holds file offset {@code at} the mapped one, unmapping the previous. */
     private void mapWindowAt(long at) throws IOException {
-        if (windowStart >= 0 && at >= windowStart && at < windowStart + memory.capacity()) {
+        if (at >= windowStart && at < windowStart + memory.capacity()) { // never while none is mapped: capacity 0
             return;
         }
         if (channel == null) {
@@ -90,8 +90,7 @@ final class RealSharedMapping implements SharedMapping {
         }
         unmapWindow();
         long start = at - at % WINDOW_BYTES;
-        window = mapUninterrupted(start, (int) Math.min(WINDOW_BYTES, capacity - start));
-        memory = new UnsafeBuffer(window);
+        memory = new UnsafeBuffer(mapUninterrupted(start, (int) Math.min(WINDOW_BYTES, capacity - start)));
         windowStart = start;
     }
 
@@ -123,8 +122,7 @@ final class RealSharedMapping implements SharedMapping {
     }
 
     private void unmapWindow() {
-        MappedByteBuffer released = window;
-        window = null;
+        ByteBuffer released = memory.byteBuffer(); // null for the empty array
         memory = new UnsafeBuffer(new byte[0]);
         windowStart = -1;
         if (released != null) {
