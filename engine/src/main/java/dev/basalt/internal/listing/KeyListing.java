@@ -262,7 +262,16 @@ public final class KeyListing implements AutoCloseable {
     /** The header of the key's node, or {@link #ABSENT} when the key is not present. */
     private int liveHeader(DirectBuffer key, int offset, int length) {
         KeyBounds.checkKey(key, offset, length);
-        final int node = seek(key, offset, length, true);
+        return liveHeaderAt(seek(key, offset, length, true), key, offset, length);
+    }
+
+    /** Whether {@code node} (NIL: none) holds the key and is not removed. Any thread. */
+    boolean holdsLiveKey(int node, DirectBuffer key, int offset, int length) {
+        return liveHeaderAt(node, key, offset, length) != ABSENT;
+    }
+
+    /** The header of {@code node} (NIL: none) if it holds the key and is not removed, else ABSENT. */
+    private int liveHeaderAt(int node, DirectBuffer key, int offset, int length) {
         if (node == NIL) {
             return ABSENT;
         }

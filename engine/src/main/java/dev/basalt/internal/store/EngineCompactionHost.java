@@ -52,7 +52,7 @@ final class EngineCompactionHost implements CompactionHost {
 
     @Override
     public void lockStep() {
-        writes.lockForCompaction();
+        writes.lockForBackgroundStep();
         if (open.isClosed()) {
             writes.unlock();
             open.checkOpen();

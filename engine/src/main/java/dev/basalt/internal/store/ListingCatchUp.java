@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>It lists the new keys the writers owe ({@link OwedNewKeys}) the same way: the background
  * thread once a batch is due, a list or range scan and the close before they read the listing, a
  * background checkpoint between its steps ({@link #listOwedNewKeys()}; its capture saves the keys
- * owed as they stand).
+ * owed as they stand). The background thread looks each hold's keys up before it takes the lock
+ * ({@link #warm}), and takes it ahead of the writers ({@code WritePath.lockForBackgroundStep}):
+ * the hold then inserts into cached nodes (a batched load of 1 M keys: 1.1-1.3 s instead of 1.4-1.8).
  *
  * <p>Threads: any; one catch-up of a namespace at a time (its backlog's monitor, or its owed new
  * keys' monitor), each hold under the append lock.
@@ -43,6 +45,15 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ListingCatchUp {
     /** Keys caught up per hold of the append lock: about 0.4 ms at 1 M keys (0.7 µs a key measured). */
     static final int KEYS_PER_HOLD = 512;
+    /**
+     * The owed keys' hold is warmed ({@link #warm}) only while fewer keys than this wait beside it:
+     * warming costs processor time the inserts then need, and when the writers outrun the
+     * catch-up (a 10 M-key load on two cores) cold inserts under the lock hold them to the
+     * listing's pace, where warmed ones let the keys pile up to {@link OwedNewKeys#MAX_OWED} and
+     * the writers insert them one by one, unsorted (a 10 M-key load took 43 s warming always,
+     * 20.7-25.8 s with this bound and 26.0-30.7 s never warming; {@code docs/benchmarks.md}).
+     */
+    static final int WARM_WHILE_OWED_BELOW = OwedNewKeys.MAX_OWED / 2;
     /**
      * A namespace rebuilt from the whole log with at most this many keys is listed by the open
      * itself: a few milliseconds, not worth a catch-up.
@@ -173,7 +184,8 @@ final class ListingCatchUp {
     /**
      * Lists one hold's worth of {@code ns}'s owed new keys, taking the writers' keys as a batch
      * (and sorting it without the lock) when none is under way, so that a hold of a batch under
-     * way takes the lock once; with {@code owed}'s monitor held.
+     * way takes the lock once; with {@code owed}'s monitor held. Before the hold, while the
+     * writers keep up with it, the hold's keys are looked up without the lock ({@link #warm}).
      * Returns the keys listed (0: none owed).
      */
     private int listNewKeysOneHold(NamespaceState ns, OwedNewKeys owed) {
@@ -190,12 +202,25 @@ final class ListingCatchUp {
             }
             batch.sortOnce();
         }
-        writes.lock();
+        if (owed.owedNow() < WARM_WHILE_OWED_BELOW) {
+            warm(ns, batch);
+        }
+        writes.lockForBackgroundStep();
         try {
             return ns.dropped() ? 0 : Math.max(1, owed.listNext(ns, KEYS_PER_HOLD));
         } finally {
             writes.unlock();
         }
+    }
+
+    /**
+     * Looks the next hold's keys up in the listing as a reader would, without the lock, so that
+     * the nodes their inserts pass are in the cache when the hold runs: the inserts' cache misses
+     * (most of their time) are then taken beside the writers rather than while they wait.
+     */
+    private void warm(NamespaceState ns, OwedKeys batch) {
+        UnlockedListingRead.run(epochs, namespaceMemory, ns,
+                () -> batch.warmNext(ns.relaid().current(), KEYS_PER_HOLD));
     }
 
     /** Catches every listing up; at close, before its checkpoint. A failed one stays behind (no checkpoint). */

@@ -1,6 +1,8 @@
 package dev.basalt.internal.store;
 
 import dev.basalt.internal.checkpoint.UnlistedKeys;
+import dev.basalt.internal.listing.AscendingLookups;
+import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.listing.SortedKeys;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
@@ -30,6 +32,8 @@ final class OwedKeys {
     private boolean sorted;
     /** The next key to insert, by its index in key order. */
     private int next;
+    /** {@link #warmNext}'s lookups; the catch-up's thread, with the monitor held. */
+    private final AscendingLookups warmLookups = new AscendingLookups();
 
     /** Owes {@code key}, noted at {@code location} (NO_LOCATION: absent), whose record is {@code plain}. */
     void add(DirectBuffer key, int offset, int length, long location, byte plain) {
@@ -122,6 +126,26 @@ final class OwedKeys {
             }
         }
         return inserted;
+    }
+
+    /**
+     * Looks the next {@code maxKeys} keys up in {@code listing} without changing it, so that the
+     * nodes their inserts pass are in the cache when {@link #insertNext} runs under the lock. A
+     * lock-free reader's lookups, each from the one before ({@link AscendingLookups}):
+     * inside one read epoch, after {@link #sortOnce}, by the thread that then inserts them.
+     * Returns how many of them are listed already.
+     */
+    int warmNext(KeyListing listing, int maxKeys) {
+        int end = Math.min(keys.size(), next + maxKeys);
+        DirectBuffer bytes = keys.keys();
+        int present = 0;
+        warmLookups.start(listing);
+        for (int at = next; at < end; at++) {
+            if (warmLookups.contains(bytes, keys.keyOffset(at), keys.keyLength(at))) {
+                present++;
+            }
+        }
+        return present;
     }
 
     /**

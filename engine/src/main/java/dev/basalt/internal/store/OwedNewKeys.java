@@ -139,6 +139,11 @@ final class OwedNewKeys {
         return filling.copyKeys(room);
     }
 
+    /** Keys the writers owe now, beside any batch under way; any thread, a recent figure. */
+    int owedNow() {
+        return owedCount;
+    }
+
     /** Keys owed now, for sizing an {@link OwedKeysRoom}; under the lock. */
     int owedKeys() {
         return filling.size();

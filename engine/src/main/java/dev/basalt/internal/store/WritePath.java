@@ -12,6 +12,7 @@ import dev.basalt.internal.log.RecordEncoder;
 import dev.basalt.internal.log.SegmentLog;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -47,10 +48,11 @@ final class WritePath {
     private final ArrayDeque<Update> pending = new ArrayDeque<>();
     private final GroupCommit groupCommit;
     /**
-     * Set while a compaction step waits for the append lock; writers step aside until it has it
-     * ({@link #lockForCompaction}).
+     * Background steps waiting for the append lock (a compaction step, a listing catch-up's
+     * hold); writers step aside while any does ({@link #lockForBackgroundStep}). A count, not a
+     * flag: the two run on different threads.
      */
-    private volatile boolean compactionWaiting;
+    private final AtomicInteger stepsWaiting = new AtomicInteger();
     /** Under the lock. */
     private long lastSequence;
     private volatile long appendedSequence;
@@ -250,8 +252,8 @@ final class WritePath {
     }
 
     /**
-     * The append lock for a put, a delete or a batch. A compaction step next in line goes first
-     * ({@link #lockForCompaction}). Then the writer spins for up to {@value #SPIN_NANOS} ns
+     * The append lock for a put, a delete or a batch. A background step next in line goes first
+     * ({@link #lockForBackgroundStep}). Then the writer spins for up to {@value #SPIN_NANOS} ns
      * before it parks: the other holders' critical sections are short (a compaction step copies
      * one record, an expiry batch purges a few keys), while a park and its wake-up cost tens to
      * hundreds of microseconds on the project's busy 2-vCPU VMs (issue 14: alternating
@@ -267,7 +269,7 @@ final class WritePath {
      * lone writer, which finds the lock free, does nothing more than before.
      */
     private void lockForWrite(NamespaceState ns, DirectBuffer key, int keyOffset, int keyLength, byte[] ownedKey) {
-        if (!compactionWaiting && appendLock.tryLock()) {
+        if (stepsWaiting.get() == 0 && appendLock.tryLock()) {
             return;
         }
         if (key != null) {
@@ -279,8 +281,8 @@ final class WritePath {
     }
 
     private void lockForWrite() {
-        if (compactionWaiting) {
-            stepAsideForCompaction();
+        if (stepsWaiting.get() != 0) {
+            stepAsideForBackgroundStep();
         }
         if (!spinForLock()) {
             appendLock.lock();
@@ -300,13 +302,13 @@ final class WritePath {
     }
 
     /**
-     * Waits while a compaction step is about to take the lock: it spins for it too
-     * ({@link #lockForCompaction}), so this is normally the time of one compare-and-set on the
-     * other core. Yields only past the spin, when the step's thread has lost its CPU.
+     * Waits while a background step is about to take the lock: it spins for it too
+     * ({@link #lockForBackgroundStep}), so this is normally the time of one compare-and-set on
+     * the other core. Yields only past the spin, when the step's thread has lost its CPU.
      */
-    private void stepAsideForCompaction() {
+    private void stepAsideForBackgroundStep() {
         long deadline = System.nanoTime() + SPIN_NANOS;
-        while (compactionWaiting) {
+        while (stepsWaiting.get() != 0) {
             if (System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             } else {
@@ -316,7 +318,8 @@ final class WritePath {
     }
 
     /**
-     * The append lock for a compaction step. The lock is not fair (fairness would cost every
+     * The append lock for a background step: a compaction step, or a hold of the listing
+     * catch-up ({@code ListingCatchUp}). The lock is not fair (fairness would cost every
      * write a hand-off), so under a steady stream of writers a parked compaction thread can lose
      * the race at every release: the endurance run saw 250 segments of garbage pile up in four
      * seconds of PERIODIC writes with no pass getting through. While this waits, writers yield
@@ -328,15 +331,20 @@ final class WritePath {
      * writer yielded in a system call until the step ran: with a pass copying 2.3 records per
      * put, that hand-off was most of a put's cost under sustained overwrite (issue 14,
      * docs/benchmarks.md).
+     *
+     * <p>The listing catch-up needs the same: once it looks up a hold's keys before it takes the
+     * lock, a writer that spins for the lock takes it back at every release, the owed keys pile
+     * up and the writers insert them one by one in their arrival order, the slowest way there is
+     * (issue 14, docs/benchmarks.md).
      */
-    void lockForCompaction() {
-        compactionWaiting = true;
+    void lockForBackgroundStep() {
+        stepsWaiting.incrementAndGet();
         try {
             if (!spinForLock()) {
                 appendLock.lock();
             }
         } finally {
-            compactionWaiting = false;
+            stepsWaiting.decrementAndGet();
         }
     }
 

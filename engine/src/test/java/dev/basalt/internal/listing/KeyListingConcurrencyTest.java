@@ -38,6 +38,7 @@ class KeyListingConcurrencyTest {
     private static final int OPS_PER_RECLAIM = 500;
     private static final int READERS = 2;
     private static final int[] PAGE_SIZES = {1, 3, 64, 1000};
+    private static final int LOOKUPS_PER_EPOCH = 512;
 
     private final KeyListing listing = new KeyListing();
     private final ReadEpochs epochs = new ReadEpochs();
@@ -150,6 +151,9 @@ class KeyListingConcurrencyTest {
                 final int pageSize = PAGE_SIZES[pass % PAGE_SIZES.length];
                 final int block = pass % 2 == 0 ? -1 : random.nextInt(ID_LIMIT >>> 8);
                 readPass(pageSize, block);
+                if (pass % 4 == 3) {
+                    lookUpPass(random.nextInt(1, 64));
+                }
                 readerPasses[reader].incrementAndGet();
                 if (lastPass) {
                     return;
@@ -187,6 +191,32 @@ class KeyListingConcurrencyTest {
             expectedStable += Scans.startsWith(key(id), prefix) ? 1 : 0;
         }
         check(checker.stableSeen == expectedStable, "stable keys seen " + checker.stableSeen + " of " + expectedStable, block);
+    }
+
+    /**
+     * Looks every {@code stride}-th id up in ascending order with {@link AscendingLookups}, a
+     * sequence of {@code LOOKUPS_PER_EPOCH} per read epoch: stable ids must be found, ghosts never.
+     */
+    private void lookUpPass(int stride) {
+        final AscendingLookups lookups = new AscendingLookups();
+        int id = 0;
+        while (id < ID_LIMIT + GHOSTS && firstViolation.get() == null) {
+            final int token = epochs.enter();
+            try {
+                lookups.start(listing);
+                for (int n = 0; n < LOOKUPS_PER_EPOCH && id < ID_LIMIT + GHOSTS; n++, id += stride) {
+                    final UnsafeBuffer key = new UnsafeBuffer(key(id));
+                    final boolean found = lookups.contains(key, 0, key.capacity());
+                    if (id >= ID_LIMIT) {
+                        check(!found, "ghost found by an ascending lookup", id);
+                    } else if (id % 2 == 0) {
+                        check(found, "stable key missed by an ascending lookup", id);
+                    }
+                }
+            } finally {
+                epochs.exit(token);
+            }
+        }
     }
 
     /** Checks each key as it is visited; remembers the last one so the next page resumes after it. */
