@@ -44,6 +44,16 @@ final class BenchmarkKeys {
         return new String(bytes, StandardCharsets.US_ASCII);
     }
 
+    /** Keys {@code 0..count-1} as strings, in the seeded random order of {@link #permutation}. */
+    static String[] keyStringsInRandomOrder(int count, long seed) {
+        int[] order = permutation(count, seed);
+        String[] keys = new String[count];
+        for (int i = 0; i < count; i++) {
+            keys[i] = keyString(order[i]);
+        }
+        return keys;
+    }
+
     /**
      * A direct buffer holding keys {@code 0..keyCount-1} back to back: key {@code i} is at byte
      * offset {@code i * KEY_LENGTH_BYTES}. Readers slice it by position and limit, so a measured

@@ -34,11 +34,7 @@ public final class CheckpointDuringLoad {
     public static void main(String[] args) throws Exception {
         int keys = args.length > 0 ? Integer.parseInt(args[0]) : 3_000_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        int[] order = BenchmarkKeys.permutation(keys, LOAD_ORDER_SEED);
-        String[] names = new String[keys];
-        for (int i = 0; i < keys; i++) {
-            names[i] = BenchmarkKeys.keyString(order[i]);
-        }
+        String[] names = BenchmarkKeys.keyStringsInRandomOrder(keys, LOAD_ORDER_SEED);
         for (int run = 1; run <= runs; run++) {
             load(run, names);
         }

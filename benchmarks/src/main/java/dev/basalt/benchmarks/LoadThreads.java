@@ -44,11 +44,7 @@ public final class LoadThreads {
         int keys = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        int[] order = BenchmarkKeys.permutation(keys, LOAD_ORDER_SEED);
-        String[] names = new String[keys];
-        for (int i = 0; i < keys; i++) {
-            names[i] = BenchmarkKeys.keyString(order[i]);
-        }
+        String[] names = BenchmarkKeys.keyStringsInRandomOrder(keys, LOAD_ORDER_SEED);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int run = 1; run <= runs; run++) {
             load(run, names, batch, threads);
