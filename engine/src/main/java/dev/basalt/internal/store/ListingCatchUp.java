@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>It lists the new keys the writers owe ({@link OwedNewKeys}) the same way: the background
  * thread once a batch is due, a list or range scan and the close before they read the listing, a
  * background checkpoint between its steps ({@link #listOwedNewKeys()}; its capture saves the keys
- * owed as they stand). The background thread looks each hold's keys up before it takes the lock
+ * owed as they stand). Whoever lists them looks each hold's keys up before it takes the lock
  * ({@link #warm}), and takes it ahead of the writers ({@code WritePath.lockForBackgroundStep}):
  * the hold then inserts into cached nodes (a batched load of 1 M keys: 1.1-1.3 s instead of 1.4-1.8).
  *
@@ -219,8 +219,10 @@ final class ListingCatchUp {
      * (most of their time) are then taken beside the writers rather than while they wait.
      */
     private void warm(NamespaceState ns, OwedKeys batch) {
-        UnlockedListingRead.run(epochs, namespaceMemory, ns,
-                () -> batch.warmNext(ns.relaid().current(), KEYS_PER_HOLD));
+        UnlockedListingRead.run(epochs, namespaceMemory, ns, () -> {
+            batch.warmNext(ns.relaid().current(), KEYS_PER_HOLD);
+            return null;
+        });
     }
 
     /** Catches every listing up; at close, before its checkpoint. A failed one stays behind (no checkpoint). */

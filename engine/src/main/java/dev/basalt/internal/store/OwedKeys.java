@@ -133,19 +133,15 @@ final class OwedKeys {
      * nodes their inserts pass are in the cache when {@link #insertNext} runs under the lock. A
      * lock-free reader's lookups, each from the one before ({@link AscendingLookups}):
      * inside one read epoch, after {@link #sortOnce}, by the thread that then inserts them.
-     * Returns how many of them are listed already.
+     * The answers are not needed: the inserts find the same nodes again, now cached.
      */
-    int warmNext(KeyListing listing, int maxKeys) {
+    void warmNext(KeyListing listing, int maxKeys) {
         int end = Math.min(keys.size(), next + maxKeys);
         DirectBuffer bytes = keys.keys();
-        int present = 0;
         warmLookups.start(listing);
         for (int at = next; at < end; at++) {
-            if (warmLookups.contains(bytes, keys.keyOffset(at), keys.keyLength(at))) {
-                present++;
-            }
+            warmLookups.contains(bytes, keys.keyOffset(at), keys.keyLength(at));
         }
-        return present;
     }
 
     /**

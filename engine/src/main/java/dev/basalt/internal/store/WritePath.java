@@ -50,7 +50,7 @@ final class WritePath {
     /**
      * Background steps waiting for the append lock (a compaction step, a listing catch-up's
      * hold); writers step aside while any does ({@link #lockForBackgroundStep}). A count, not a
-     * flag: the two run on different threads.
+     * flag: several threads may wait at once (compaction's, the background thread, a list's).
      */
     private final AtomicInteger stepsWaiting = new AtomicInteger();
     /** Under the lock. */
