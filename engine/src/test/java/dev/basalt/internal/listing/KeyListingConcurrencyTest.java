@@ -190,7 +190,8 @@ class KeyListingConcurrencyTest {
         for (int id = 0; id < ID_LIMIT; id += 2) {
             expectedStable += Scans.startsWith(key(id), prefix) ? 1 : 0;
         }
-        check(checker.stableSeen == expectedStable, "stable keys seen " + checker.stableSeen + " of " + expectedStable, block);
+        check(checker.stableSeen == expectedStable,
+            "stable keys seen " + checker.stableSeen + " of " + expectedStable, block);
     }
 
     /**
