@@ -83,6 +83,12 @@ class AscendingLookupsTest {
             .isInstanceOf(IllegalStateException.class);
     }
 
+    /**
+     * Keys drawn as arrays of alphabet indexes, not with the other model tests' generator of
+     * alphabet bytes ({@code KeyListingModelTest.alphabetBytes}): with that one, four runs of 300
+     * tries each missed a mutation that reports removed nodes as present, which this form catches
+     * in every run.
+     */
     @Provide
     Arbitrary<List<byte[]>> keySets() {
         return Arbitraries.bytes().between((byte) 0, (byte) (ALPHABET.length - 1)).array(byte[].class)
