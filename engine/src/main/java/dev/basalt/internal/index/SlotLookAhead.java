@@ -26,6 +26,20 @@ public final class SlotLookAhead {
         }
     }
 
+    /**
+     * Loads the home slot of each of {@code keyHashes[0..count)}, no branch on what it finds, so
+     * that every load is in flight at once; returns a mix of the loaded words for the caller to
+     * keep, so that the loads are not dropped. For a writer about to index the keys itself.
+     */
+    public static long touchHomeSlots(HashIndex index, long[] keyHashes, int count) {
+        final SlotTable t = index.table();
+        long mix = 0;
+        for (int i = 0; i < count; i++) {
+            mix += t.hash(t.homeSlot(keyHashes[i]));
+        }
+        return mix;
+    }
+
     private static long candidate(SlotTable t, long keyHash) {
         int slot = t.homeSlot(keyHash);
         for (int probes = 0; probes < t.capacitySlots; probes++) {

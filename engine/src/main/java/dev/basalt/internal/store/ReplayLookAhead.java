@@ -10,16 +10,23 @@ import dev.basalt.internal.log.RecoverySink;
  * key's slot (at 10 M keys the table is 268 MB: a cache miss and a TLB miss, about 400 ns on a
  * 2-vCPU VM), and between two such loads it does the whole work of a record, too much for the
  * processor to keep more than one or two in flight. Loaded together, the slots of a run arrive
- * while they are loaded; the records are then indexed exactly as before, in order. Decides
- * nothing: a slot loaded for a key of another namespace, or in a table a growth replaced since,
- * is merely a wasted load. The sweep after the replay ({@link ReplaySweep#touched}) looks up the
- * touched keys the same way, a run at a time. Replay thread only.
+ * while they are loaded; the records are then indexed exactly as before, in order. Only each
+ * key's home slot is loaded, with no branch on what it holds: a loop that followed each probe
+ * run to the key's slot (as a list page's look-ahead does, which wants the record too) branched
+ * on every loaded word, and its mispredictions kept the loads from overlapping; the probe's
+ * later slots are mostly on the home slot's cache line. On a 10 M-key copy killed at the end
+ * of its load (a 1.64 M-record tail) the open took 983 ms at the median of 18 opens against
+ * 1,319 with that loop ({@code docs/benchmarks.md}, "The replay's look-ahead without branches").
+ * Decides nothing: a slot loaded for a key of another namespace, or in a table a growth replaced
+ * since, is merely a wasted load. The sweep after the replay ({@link ReplaySweep#touched}) looks
+ * up the touched keys the same way, a run at a time. Replay thread only.
  */
 final class ReplayLookAhead {
     private final long[] keyHashes = new long[RecoverySink.RUN];
-    private final long[] candidates = new long[RecoverySink.RUN];
     private HashIndex index;
     private int count;
+    /** What the loads returned, kept so that the compiler cannot drop them; never read. */
+    private long loaded;
 
     /** Notes a key of the coming run; one of another index than the run's first is left out. */
     void expect(HashIndex keyIndex, long keyHash) {
@@ -33,7 +40,7 @@ final class ReplayLookAhead {
     /** Loads the noted keys' slots, then forgets them. */
     void fetch() {
         if (count > 0) {
-            SlotLookAhead.candidates(index, keyHashes, candidates, count);
+            loaded += SlotLookAhead.touchHomeSlots(index, keyHashes, count);
         }
         count = 0;
         index = null;

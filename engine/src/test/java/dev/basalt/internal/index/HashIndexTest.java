@@ -396,6 +396,30 @@ class HashIndexTest {
         return keys;
     }
 
+    @Test
+    void touchingHomeSlotsLoadsEachKeysHomeSlotAndChangesNothing() {
+        // Two hashes with one home slot (they differ only in the low half, which does not place
+        // a key): the first key takes the home slot, the second the slot after it.
+        final long firstHash = 0x4242_4242_0000_0001L;
+        final long secondHash = 0x4242_4242_0000_0002L;
+        final UnsafeBuffer first = buffer("first");
+        final UnsafeBuffer second = buffer("second");
+        final UnsafeBuffer elsewhere = buffer("elsewhere");
+        final long atFirst = putWithHash(first, firstHash);
+        final long atSecond = putWithHash(second, secondHash);
+        final long atElsewhere = put(elsewhere);
+        assertThat(index.table().homeSlot(hash(elsewhere))).isNotEqualTo(index.table().homeSlot(firstHash));
+
+        // The second key's entry yields the word in its home slot (the first key's hash), not its own.
+        assertThat(SlotLookAhead.touchHomeSlots(index, new long[] {secondHash, hash(elsewhere)}, 2))
+                .isEqualTo(firstHash + hash(elsewhere));
+        assertThat(SlotLookAhead.touchHomeSlots(index, new long[] {firstHash}, 0)).isZero();
+        assertThat(index.get(firstHash, first, 0, first.capacity(), book)).isEqualTo(atFirst);
+        assertThat(index.get(secondHash, second, 0, second.capacity(), book)).isEqualTo(atSecond);
+        assertThat(get(elsewhere)).isEqualTo(atElsewhere);
+        assertThat(index.size()).isEqualTo(3);
+    }
+
     private long put(UnsafeBuffer key) {
         return putWithHash(key, hash(key));
     }
