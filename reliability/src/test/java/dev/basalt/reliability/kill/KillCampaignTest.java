@@ -354,11 +354,6 @@ class KillCampaignTest {
         }
     }
 
-    /**
-     * Whether the directory has a sealed segment (a newer one exists), whose hint
-     * {@link #runArmed} can delete for the open to write again. Not whether it still has its hint:
-     * a published checkpoint deletes the hints of the segments it covers whole.
-     */
     /** {@code preferred} if its directory has a sealed segment, else another stream's that has one, else -1. */
     private static int streamWithSealedSegment(Path[] streams, int preferred) throws IOException {
         for (int i = 0; i < streams.length; i++) {
@@ -370,6 +365,11 @@ class KillCampaignTest {
         return -1;
     }
 
+    /**
+     * Whether the directory has a sealed segment (a newer one exists), whose hint
+     * {@link #runArmed} can delete for the open to write again. Not whether it still has its hint:
+     * a published checkpoint deletes the hints of the segments it covers whole.
+     */
     private static boolean hasSealedSegment(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".seg")).count() >= 2;
