@@ -162,7 +162,8 @@ class KillCampaignTest {
             if (point != null) {
                 long hitAt = plan.hitAt(point);
                 durability = CrashPointPlan.modeFor(point, durability);
-                when = "cycle " + cycle + " (stream " + stream + ", " + durability + ", armed " + point + ":" + hitAt + ")";
+                when = "cycle " + cycle + " (stream " + stream + ", " + durability + ", armed " + point + ":" + hitAt
+                        + ")";
                 if (CrashPointPlan.needsFreshDirectory(point)) {
                     runFresh(cycle, point, hitAt, random, figures, violations, when);
                     printDuration(when, cycleStartNanos, figures);
@@ -195,9 +196,9 @@ class KillCampaignTest {
                 tally.acknowledged, tally.inFlight, tally.keyChecks, tally.expiredChecks, tally.lost,
                 tally.resurrected, figures.failedOpens, figures.verifyDirty, figures.childFailures, violations.size());
         System.out.printf("KillCampaignTest: batches acknowledged %d %s, in flight at a kill %d; checked %d:"
-                        + " acknowledged %d (incomplete %d), in flight landed whole %d, dropped whole %d, undecidable %d,"
-                        + " torn %d%n", tally.batchesAcknowledged, figures.batchesByMode, tally.batchesInFlight,
-                tally.batchesChecked(),
+                        + " acknowledged %d (incomplete %d), in flight landed whole %d, dropped whole %d,"
+                        + " undecidable %d, torn %d%n", tally.batchesAcknowledged, figures.batchesByMode,
+                tally.batchesInFlight, tally.batchesChecked(),
                 tally.acknowledgedBatchesChecked, tally.acknowledgedBatchesIncomplete, tally.inFlightBatchesLanded,
                 tally.inFlightBatchesDropped, tally.inFlightBatchesUndecidable, tally.tornBatches);
         ReliabilityReport.line("kill", seed)
