@@ -13,8 +13,9 @@ import dev.basalt.internal.log.RecoverySink;
  * while they are loaded; the records are then indexed exactly as before, in order. Only each
  * key's home slot is loaded, with no branch on what it holds: a loop that followed each probe
  * run to the key's slot (as a list page's look-ahead does, which wants the record too) branched
- * on every loaded word, and its mispredictions kept the loads from overlapping; the probe's
- * later slots are mostly on the home slot's cache line. On a 10 M-key copy killed at the end
+ * on every loaded word, which likely kept its loads from overlapping (measured: the open is
+ * faster without; not observed: the mispredictions themselves); the probe's later slots are
+ * mostly on the home slot's cache line. On a 10 M-key copy killed at the end
  * of its load (a 1.64 M-record tail) the open took 983 ms at the median of 18 opens against
  * 1,319 with that loop ({@code docs/benchmarks.md}, "The replay's look-ahead without branches").
  * Decides nothing: a slot loaded for a key of another namespace, or in a table a growth replaced
