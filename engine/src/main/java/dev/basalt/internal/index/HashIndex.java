@@ -143,11 +143,14 @@ public final class HashIndex implements AutoCloseable {
         this.growthNear = Objects.requireNonNull(hook, "hook");
     }
 
-    /** Rebuilds the table to hold {@code keys}, at least the live ones; returns the old one. */
-    SlotTable rehashFor(long keys) {
+    /**
+     * Rebuilds the table to hold {@code keys}, at least the live ones; returns the old one. On two
+     * threads if {@code twoThreads}: at open, when the second core has nothing else to do.
+     */
+    SlotTable rehashFor(long keys, boolean twoThreads) {
         final SlotTable old = table;
         final int live = liveKeys();
-        rehashInto(old, live, SlotTable.capacityForKeys(Math.max(keys, live)));
+        rehashInto(old, live, SlotTable.capacityForKeys(Math.max(keys, live)), twoThreads);
         return old;
     }
 
@@ -209,7 +212,7 @@ public final class HashIndex implements AutoCloseable {
             final int live = liveKeys();
             if (live + deletedSlots + 1 > t.maxUsedSlots) {
                 t = rehash(t, live);
-                slot = firstEmptySlot(t, keyHash);
+                slot = LiveSlotCopy.firstEmptySlot(t, keyHash);
             }
             fill(t, slot, keyHash, location);
         }
@@ -423,35 +426,19 @@ public final class HashIndex implements AutoCloseable {
         return NO_SLOT;
     }
 
-    private static int firstEmptySlot(SlotTable t, long keyHash) {
-        int slot = t.homeSlot(keyHash);
-        while (t.hash(slot) != EMPTY_HASH) {
-            slot = t.nextSlot(slot);
-        }
-        return slot;
-    }
-
     /**
      * Copies the live slots into a fresh table and publishes it. Grows one step when at least
      * half of the capacity is live, else keeps the size and only drops tombstones.
      */
     private SlotTable rehash(SlotTable old, int live) {
         return rehashInto(old, live, live >= old.capacitySlots / 2 ? SlotTable.nextCapacity(old.capacitySlots)
-            : old.capacitySlots);
+            : old.capacitySlots, false);
     }
 
-    /** {@link #rehash} into a table of {@code capacity} slots. */
-    private SlotTable rehashInto(SlotTable old, int live, int capacity) {
+    /** {@link #rehash} into a table of {@code capacity} slots, on two threads if {@code twoThreads}. */
+    private SlotTable rehashInto(SlotTable old, int live, int capacity, boolean twoThreads) {
         final SlotTable fresh = next.take(capacity);
-        int copied = 0;
-        for (int slot = 0; slot < old.capacitySlots; slot++) {
-            final long slotHash = old.hash(slot);
-            final long slotLocation = old.location(slot);
-            if (slotHash != EMPTY_HASH && slotLocation >= 0) {
-                fresh.putPlain(firstEmptySlot(fresh, slotHash), slotHash, slotLocation);
-                copied++;
-            }
-        }
+        final int copied = LiveSlotCopy.copy(old, fresh, twoThreads);
         assert copied == live : "copied=" + copied + ", " + describe();
         deletedSlots = 0;
         // The volatile write publishes the plain stores above to every reader that loads it.

@@ -1,8 +1,5 @@
 package dev.basalt.internal.index;
 
-import static dev.basalt.internal.index.SlotTable.DELETED_LOCATION;
-import static dev.basalt.internal.index.SlotTable.EMPTY_HASH;
-
 import dev.basalt.internal.env.CopySpace;
 import dev.basalt.internal.env.DirectMemory;
 import dev.basalt.internal.env.TrackedCopy;
@@ -135,7 +132,8 @@ public final class IndexImage {
 
     /**
      * Moves the table's mapped chunks into memory of its own (see {@link #restore}), or into a
-     * larger table when it would soon grow; only while no reader can see the index.
+     * larger table when it would soon grow, that one on two threads ({@link LiveSlotCopy}); only
+     * at open, while no reader can see the index.
      *
      * @param expectedKeys the keys the writer expects the index to hold before it is done with
      *                     it, or {@link #UNKNOWN}
@@ -151,7 +149,7 @@ public final class IndexImage {
         // A table that would grow anyway is rebuilt at the size it needs rather than copied:
         // one copy of every slot costs half of two (at 10 M keys each is hundreds of ms).
         if (expected + index.deletedSlots() > table.maxUsedSlots) {
-            index.rehashFor(Math.min(expected, SlotTable.MAX_KEYS)).free();
+            index.rehashFor(Math.min(expected, SlotTable.MAX_KEYS), true).free();
         } else {
             table.ownMemory();
         }
@@ -161,23 +159,9 @@ public final class IndexImage {
     public static final long UNKNOWN = -1;
 
     private static void checkCounts(SlotTable table, Shape shape) {
-        long live = 0;
-        long deleted = 0;
-        for (int slot = 0; slot < table.capacitySlots; slot++) {
-            long hash = table.hash(slot);
-            if (hash == EMPTY_HASH) {
-                continue;
-            }
-            long location = table.location(slot);
-            if (location >= 0) {
-                live++;
-            } else if (location == DELETED_LOCATION) {
-                deleted++;
-            } else {
-                throw new IllegalArgumentException("slot " + slot + " holds location " + location
-                        + ", neither a record nor a tombstone");
-            }
-        }
+        SlotCensus census = SlotCensus.of(table);
+        long live = census.live;
+        long deleted = census.deleted;
         if (live != shape.liveKeys() || deleted != shape.deletedSlots()) {
             throw new IllegalArgumentException("the slots hold " + live + " keys and " + deleted
                     + " tombstones; the image says " + shape.liveKeys() + " and " + shape.deletedSlots());

@@ -25,7 +25,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * </pre>
  *
  * <p>Thread ownership: the shape (capacity, chunks) is immutable. Slot words are written only
- * by the index's single writer, each as one 8-byte release store; readers load them with
+ * by the index's single writer (and by a helper of the open, into half of a table no reader can
+ * see yet: {@link LiveSlotCopy}), each as one 8-byte release store; readers load them with
  * acquire loads, so a reader sees either the old or the new value of a word, never a torn
  * one. A table that has been replaced by a larger one is never written again.
  *
