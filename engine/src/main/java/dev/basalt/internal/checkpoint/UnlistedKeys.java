@@ -88,19 +88,29 @@ public final class UnlistedKeys {
         void accept(DirectBuffer buffer, int offset, int length, long location, byte plainness);
     }
 
+    /** Every key's bytes, key {@code i} from {@link #offset}; a fresh view, for reading. */
+    public DirectBuffer keyBytes() {
+        return new UnsafeBuffer(bytes);
+    }
+
+    /** Where key {@code i} starts in {@link #keyBytes}. */
+    public int offset(int i) {
+        return starts[i];
+    }
+
+    /** Key {@code i}'s length in bytes. */
+    public int length(int i) {
+        return starts[i + 1] - starts[i];
+    }
+
     /** Key {@code i}'s location when it was owed. */
-    long location(int i) {
+    public long location(int i) {
         return locations[i];
     }
 
     /** What was noted of key {@code i}'s record. */
-    byte plainness(int i) {
+    public byte plainness(int i) {
         return plainness[i];
-    }
-
-    /** Key {@code i}'s length in bytes. */
-    int length(int i) {
-        return starts[i + 1] - starts[i];
     }
 
     /** Key {@code i}'s bytes into {@code into} at its position. */

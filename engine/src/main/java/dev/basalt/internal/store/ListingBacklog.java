@@ -2,6 +2,7 @@ package dev.basalt.internal.store;
 
 import dev.basalt.internal.checkpoint.UnlistedKeys;
 import dev.basalt.internal.listing.KeyListing;
+import org.agrona.DirectBuffer;
 
 /**
  * The keys of one namespace whose listing entries an open left for {@link ListingCatchUp}: those
@@ -25,7 +26,15 @@ final class ListingBacklog implements ListingDebt {
     /** Fewer owed keys than this are inserted: a few milliseconds at most, not worth a copy. */
     static final int MERGE_MIN_KEYS = 1024;
 
+    /**
+     * The unlisted keys' index slots are loaded this many at a time before they are checked
+     * ({@link #oweAlso}), so that the misses overlap, as the replay's are ({@link ReplayLookAhead}).
+     */
+    static final int LOOK_AHEAD_KEYS = 32;
+
     private final OwedKeys owed;
+    /** What the look-ahead's loads returned, kept so that the compiler cannot drop them; never read. */
+    private long loaded;
     private RuntimeException failure;
     /** The merge under way, or null. */
     private volatile ListingMerge merge;
@@ -45,17 +54,29 @@ final class ListingBacklog implements ListingDebt {
      * Owes the listing {@code keys} too, the keys the checkpoint's listing did not hold yet, each
      * noted where {@code state}'s index has it as the open leaves it: where it was owed, with what
      * was noted of that record, when the index still holds the key there (one probe, no record
-     * read), else as found by key (a key the replay touched as well is owed twice, which comes out
+     * read; the probes' first slots loaded {@value #LOOK_AHEAD_KEYS} keys at a time), else as found by key (a key the replay touched as well is owed twice, which comes out
      * the same: a key made to agree twice agrees). At open, after the reconcile.
      */
     void oweAlso(UnlistedKeys keys, NamespaceState state) {
-        keys.forEach((key, offset, length, location, plain) -> {
-            if (state.holds(state.hash(key, offset, length), location)) {
-                owed.add(key, offset, length, location, plain);
-            } else {
-                owed.add(key, offset, length, state.newest(key, offset, length), OwedKeys.UNKNOWN);
+        DirectBuffer bytes = keys.keyBytes();
+        long[] hashes = new long[LOOK_AHEAD_KEYS];
+        for (int first = 0; first < keys.count(); first += LOOK_AHEAD_KEYS) {
+            int run = Math.min(LOOK_AHEAD_KEYS, keys.count() - first);
+            for (int i = 0; i < run; i++) {
+                hashes[i] = state.hash(bytes, keys.offset(first + i), keys.length(first + i));
             }
-        });
+            loaded += state.touchHomeSlots(hashes, run);
+            for (int i = 0; i < run; i++) {
+                int key = first + i;
+                int offset = keys.offset(key);
+                int length = keys.length(key);
+                if (state.holds(hashes[i], keys.location(key))) {
+                    owed.add(bytes, offset, length, keys.location(key), keys.plainness(key));
+                } else {
+                    owed.add(bytes, offset, length, state.newest(bytes, offset, length), OwedKeys.UNKNOWN);
+                }
+            }
+        }
     }
 
     /** Whether a listing of {@code listedKeys} keys owing {@code owedKeys} is better built again by a merge. */

@@ -6,6 +6,7 @@ import dev.basalt.internal.compaction.SegmentUsage;
 import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.KeyHash;
+import dev.basalt.internal.index.SlotLookAhead;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.listing.SortedInserts;
 import dev.basalt.internal.log.LogFormat;
@@ -88,6 +89,11 @@ public final class NamespaceState implements LiveKeys {
 
     long hash(DirectBuffer key, int offset, int length) {
         return KeyHash.hash(hashSeed, key, offset, length);
+    }
+
+    /** Loads the index's home slots of {@code keyHashes[0..count)} together ({@link SlotLookAhead#touchHomeSlots}). */
+    long touchHomeSlots(long[] keyHashes, int count) {
+        return SlotLookAhead.touchHomeSlots(index, keyHashes, count);
     }
 
     // ---------------------------------------------------------------- readers (inside a read epoch)
