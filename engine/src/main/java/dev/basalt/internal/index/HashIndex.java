@@ -212,7 +212,7 @@ public final class HashIndex implements AutoCloseable {
             final int live = liveKeys();
             if (live + deletedSlots + 1 > t.maxUsedSlots) {
                 t = rehash(t, live);
-                slot = LiveSlotCopy.firstEmptySlot(t, keyHash);
+                slot = t.firstEmptySlot(keyHash);
             }
             fill(t, slot, keyHash, location);
         }

@@ -63,7 +63,8 @@ final class LiveSlotCopy {
         return first.placed + second.placed + first.placeSetAside() + second.placeSetAside();
     }
 
-    private static void rethrow(Throwable failure) {
+    /** A helper's failure, rethrown on the opening thread; nothing when there was none. */
+    static void rethrow(Throwable failure) {
         if (failure instanceof RuntimeException) {
             throw (RuntimeException) failure;
         }
@@ -78,20 +79,11 @@ final class LiveSlotCopy {
             final long slotHash = old.hash(slot);
             final long slotLocation = old.location(slot);
             if (slotHash != EMPTY_HASH && slotLocation >= 0) {
-                fresh.putPlain(firstEmptySlot(fresh, slotHash), slotHash, slotLocation);
+                fresh.putPlain(fresh.firstEmptySlot(slotHash), slotHash, slotLocation);
                 copied++;
             }
         }
         return copied;
-    }
-
-    /** The slot an insert of {@code keyHash} takes: the first empty one from its home, wrapping. */
-    static int firstEmptySlot(SlotTable table, long keyHash) {
-        int slot = table.homeSlot(keyHash);
-        while (table.hash(slot) != EMPTY_HASH) {
-            slot = table.nextSlot(slot);
-        }
-        return slot;
     }
 
     /** One thread's share: old slots {@code [from, to)} into fresh slots {@code [low, high)}. */
@@ -162,7 +154,7 @@ final class LiveSlotCopy {
         int placeSetAside() {
             for (int i = 0; i < setAsideCount; i++) {
                 final long keyHash = setAside[i * 2];
-                fresh.putPlain(firstEmptySlot(fresh, keyHash), keyHash, setAside[i * 2 + 1]);
+                fresh.putPlain(fresh.firstEmptySlot(keyHash), keyHash, setAside[i * 2 + 1]);
             }
             return setAsideCount;
         }

@@ -30,7 +30,7 @@ final class SlotCensus {
     /**
      * Counts {@code table}'s slots, which no thread writes meanwhile.
      *
-     * @throws IllegalArgumentException naming the first slot found whose location is neither a
+     * @throws IllegalArgumentException naming a slot found whose location is neither a
      *                                  record's nor a tombstone's
      */
     static SlotCensus of(SlotTable table) {
@@ -51,9 +51,7 @@ final class SlotCensus {
         } finally {
             OpenHelpers.joinUninterruptibly(helper); // the caller unmaps the table on a failure
         }
-        if (second.failure != null) {
-            throw second.failure;
-        }
+        LiveSlotCopy.rethrow(second.failure);
         return new SlotCensus(first.live + second.counted.live, first.deleted + second.counted.deleted);
     }
 
@@ -83,7 +81,8 @@ final class SlotCensus {
         private final SlotTable table;
         private final int from;
         SlotCensus counted;
-        RuntimeException failure;
+        /** What stopped the count (a slot neither live nor deleted); read after the join. */
+        Throwable failure;
 
         Half(SlotTable table, int from) {
             this.table = table;
@@ -94,7 +93,7 @@ final class SlotCensus {
         public void run() {
             try {
                 counted = count(table, from, table.capacitySlots);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failure = e;
             }
         }

@@ -175,6 +175,15 @@ final class SlotTable {
         return next == capacitySlots ? 0 : next;
     }
 
+    /** The slot an insert of {@code keyHash} takes: the first empty one from its home, wrapping. */
+    int firstEmptySlot(long keyHash) {
+        int slot = homeSlot(keyHash);
+        while (hash(slot) != EMPTY_HASH) {
+            slot = nextSlot(slot);
+        }
+        return slot;
+    }
+
     int previousSlot(int slot) {
         return (slot == 0 ? capacitySlots : slot) - 1;
     }

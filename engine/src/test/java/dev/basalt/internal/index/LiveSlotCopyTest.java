@@ -82,7 +82,7 @@ class LiveSlotCopyTest {
             while (live.size() < SlotTable.maxUsedSlots(capacity)) {
                 long hash = random.nextLong() | 1;
                 if (live.putIfAbsent(hash, (long) live.size()) == null) {
-                    old.putPlain(LiveSlotCopy.firstEmptySlot(old, hash), hash, live.get(hash));
+                    old.putPlain(old.firstEmptySlot(hash), hash, live.get(hash));
                 }
             }
 
@@ -165,7 +165,7 @@ class LiveSlotCopyTest {
         SlotTable oldTable() {
             SlotTable table = new SlotTable(oldCapacity);
             for (long[] slot : slots) {
-                table.putPlain(LiveSlotCopy.firstEmptySlot(table, slot[0]), slot[0], slot[1]);
+                table.putPlain(table.firstEmptySlot(slot[0]), slot[0], slot[1]);
             }
             return table;
         }
