@@ -1,6 +1,7 @@
 package dev.basalt.internal.store;
 
 import dev.basalt.internal.checkpoint.UnlistedKeys;
+import dev.basalt.internal.index.SlotLookAhead;
 import dev.basalt.internal.listing.KeyListing;
 import org.agrona.DirectBuffer;
 
@@ -54,8 +55,9 @@ final class ListingBacklog implements ListingDebt {
      * Owes the listing {@code keys} too, the keys the checkpoint's listing did not hold yet, each
      * noted where {@code state}'s index has it as the open leaves it: where it was owed, with what
      * was noted of that record, when the index still holds the key there (one probe, no record
-     * read; the probes' first slots loaded {@value #LOOK_AHEAD_KEYS} keys at a time), else as found by key (a key the replay touched as well is owed twice, which comes out
-     * the same: a key made to agree twice agrees). At open, after the reconcile.
+     * read; the probes' first slots loaded {@value #LOOK_AHEAD_KEYS} keys at a time), else as
+     * found by key (a key the replay touched as well is owed twice, which comes out the same: a
+     * key made to agree twice agrees). At open, after the reconcile.
      */
     void oweAlso(UnlistedKeys keys, NamespaceState state) {
         DirectBuffer bytes = keys.keyBytes();
@@ -65,7 +67,7 @@ final class ListingBacklog implements ListingDebt {
             for (int i = 0; i < run; i++) {
                 hashes[i] = state.hash(bytes, keys.offset(first + i), keys.length(first + i));
             }
-            loaded += state.touchHomeSlots(hashes, run);
+            loaded += SlotLookAhead.touchHomeSlots(state.index(), hashes, run);
             for (int i = 0; i < run; i++) {
                 int key = first + i;
                 int offset = keys.offset(key);

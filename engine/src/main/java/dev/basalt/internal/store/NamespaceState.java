@@ -6,7 +6,6 @@ import dev.basalt.internal.compaction.SegmentUsage;
 import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.index.HashIndex;
 import dev.basalt.internal.index.KeyHash;
-import dev.basalt.internal.index.SlotLookAhead;
 import dev.basalt.internal.listing.KeyListing;
 import dev.basalt.internal.listing.SortedInserts;
 import dev.basalt.internal.log.LogFormat;
@@ -89,11 +88,6 @@ public final class NamespaceState implements LiveKeys {
 
     long hash(DirectBuffer key, int offset, int length) {
         return KeyHash.hash(hashSeed, key, offset, length);
-    }
-
-    /** Loads the index's home slots of {@code keyHashes[0..count)} together ({@link SlotLookAhead#touchHomeSlots}). */
-    long touchHomeSlots(long[] keyHashes, int count) {
-        return SlotLookAhead.touchHomeSlots(index, keyHashes, count);
     }
 
     // ---------------------------------------------------------------- readers (inside a read epoch)
@@ -440,7 +434,7 @@ public final class NamespaceState implements LiveKeys {
                 isPlain(location) ? OwedKeys.PLAIN : OwedKeys.NOT_PLAIN);
     }
 
-    /** The hash index, for {@link NamespaceImages}. */
+    /** The hash index, for {@link NamespaceImages} and the open's look-ahead ({@link ListingBacklog#oweAlso}). */
     HashIndex index() {
         return index;
     }
