@@ -36,7 +36,10 @@ final class ListingBacklog implements ListingDebt {
     private final OwedKeys owed;
     /** What the look-ahead's loads returned, kept so that the compiler cannot drop them; never read. */
     private long loaded;
-    private RuntimeException failure;
+    /** Volatile for the pages that read it without the monitor ({@link #sortedForPages}). */
+    private volatile RuntimeException failure;
+    /** The owed keys once sorted, read by pages without the monitor; they do not change again. */
+    private volatile OwedKeys sortedForPages;
     /** The merge under way, or null. */
     private volatile ListingMerge merge;
     /** Once true, the keys are inserted one by one (the merge was not wanted, or was given up). */
@@ -129,6 +132,24 @@ final class ListingBacklog implements ListingDebt {
     /** Keys left. */
     int remaining() {
         return owed.remaining();
+    }
+
+    /**
+     * The owed keys, sorted, for a list page to merge into the listing instead of waiting for the
+     * catch-up ({@link ListPage#listOwing}); null once the backlog failed. They are not changed
+     * again once sorted (only added to at open), so the page may read them beside the catch-up.
+     * Any thread; the first call waits for a step of the catch-up under way, and sorts.
+     */
+    OwedKeys sortedForPages() {
+        OwedKeys sorted = sortedForPages;
+        if (sorted == null) {
+            synchronized (this) { // a page would otherwise wait for a merge step (2-5 ms) each
+                owed.sortOnce();
+                sorted = owed;
+                sortedForPages = owed;
+            }
+        }
+        return failure == null ? sorted : null;
     }
 
     /** Sorts the keys once, so that each insert starts from the previous one; without the append lock. */

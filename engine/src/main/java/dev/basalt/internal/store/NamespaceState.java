@@ -102,10 +102,7 @@ public final class NamespaceState implements LiveKeys {
         return locate(hash(key, offset, length), key, offset, length, nowEpochSeconds);
     }
 
-    /**
-     * Loads what a lookup of the key loads (its index slot, the key bytes of the record that slot
-     * names) and keeps nothing; for {@link Reads#touch}.
-     */
+    /** Loads what a lookup of the key loads (its slot, its record's key), keeps nothing; {@link Reads#touch}. */
     void touch(DirectBuffer key, int offset, int length) {
         index.get(hash(key, offset, length), key, offset, length, matcher);
     }
@@ -133,11 +130,14 @@ public final class NamespaceState implements LiveKeys {
     /**
      * Visits, in ascending unsigned byte order, the live keys that start with {@code prefix} and
      * come strictly after {@code after} (null: from the start of the prefix range), until
-     * {@code maxKeys} were visited ({@link ListPage}).
+     * {@code maxKeys} were visited ({@link ListPage}); with {@code owed}, the keys an open's
+     * backlog still owes the listing, merged in (null: none, {@link ListPage#listOwing}).
      */
-    int list(byte[] prefix, byte[] after, int maxKeys, long nowEpochSeconds, RecordView.Visitor visitor) {
-        return new ListPage(index, log, hashSeed, matcher, nowEpochSeconds, visitor)
-                .list(listing.current(), prefix, after, maxKeys);
+    int list(OwedKeys owed, byte[] prefix, byte[] after, int maxKeys, long nowEpochSeconds,
+            RecordView.Visitor visitor) {
+        ListPage page = new ListPage(index, log, hashSeed, matcher, nowEpochSeconds, visitor);
+        return owed == null ? page.list(listing.current(), prefix, after, maxKeys)
+                : page.listOwing(listing.current(), owed, prefix, after, maxKeys);
     }
 
     /**
@@ -333,10 +333,7 @@ public final class NamespaceState implements LiveKeys {
         return from != to && isPlain(from) && !isPlain(to);
     }
 
-    /**
-     * Leaves the listing behind on {@code debt} for {@link ListingCatchUp}; at open, before the
-     * namespace is published.
-     */
+    /** Leaves the listing behind on {@code debt} for {@link ListingCatchUp}; at open, before it is published. */
     void leaveListingBehind(ListingDebt debt) {
         listingDebt = debt;
     }

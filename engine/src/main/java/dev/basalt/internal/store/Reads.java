@@ -128,12 +128,12 @@ final class Reads {
         }
     }
 
-    /** A page of live keys; see {@link NamespaceState#list}. O(log n + page). */
-    int list(NamespaceState ns, byte[] prefix, byte[] after, int maxKeys, RecordView.Visitor visitor) {
+    /** A page of live keys, {@code owed} merged in unless null; see {@link NamespaceState#list}. O(log n + page). */
+    int list(NamespaceState ns, OwedKeys owed, byte[] prefix, byte[] after, int maxKeys, RecordView.Visitor visitor) {
         int token = epochs.enter();
         try {
             open.checkReadable(ns);
-            return ns.list(prefix, after, maxKeys, nowEpochSeconds(), visitor);
+            return ns.list(owed, prefix, after, maxKeys, nowEpochSeconds(), visitor);
         } finally {
             epochs.exit(token);
         }

@@ -203,8 +203,9 @@ public final class Store implements AutoCloseable {
 
     /**
      * Stops the background catch-up of listings in every store of this JVM until the handle is
-     * closed, a background checkpoint's listing of owed keys included (a list, a range scan or the
-     * close still catches its listing up first). For tests that change keys while a listing is behind.
+     * closed, a background checkpoint's listing of owed keys included (a range scan or the close
+     * still catches its listing up first, a list all but an open's backlog, which it merges in).
+     * For tests that change keys while a listing is behind.
      */
     public static AutoCloseable pauseListingCatchUps() {
         return ListingCatchUp.pauseForTests();
@@ -351,8 +352,8 @@ public final class Store implements AutoCloseable {
      * after {@code afterKey} (null: from the start), until {@code maxKeys} were visited. O(log n + page).
      */
     public int list(NamespaceState ns, byte[] prefix, byte[] afterKey, int maxKeys, RecordView.Visitor visitor) {
-        listingCatchUp.finish(ns);
-        return reads.list(ns, prefix, afterKey, maxKeys, visitor);
+        OwedKeys owed = listingCatchUp.finishForPage(ns);
+        return reads.list(ns, owed, prefix, afterKey, maxKeys, visitor);
     }
 
     /**

@@ -48,13 +48,13 @@ class OwedNewKeysTest {
     /** Keys the property draws from: past {@link OwedNewKeys#MIN_DUE}, so the background step takes batches. */
     private static final int KEY_SPACE = 6000;
 
-    private static BasaltOptions options(Clock clock) {
+    static BasaltOptions options(Clock clock) {
         return BasaltOptions.defaults().withSegmentSize(1 << 20).withDurability(Durability.PERIODIC)
                 .withBackgroundCompaction(false).withMinExpirationTtl(Duration.ZERO).withClock(clock)
                 .withCheckpointInterval(0);
     }
 
-    private static Clock stoppedClock() {
+    static Clock stoppedClock() {
         return Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
     }
 
@@ -219,7 +219,7 @@ class OwedNewKeysTest {
     }
 
     /** One write of a key drawn from {@code keySpace}, recorded in {@code model}. */
-    private static void randomWrite(KvNamespace ns, Random random, int keySpace, int valueBytes, int op,
+    static void randomWrite(KvNamespace ns, Random random, int keySpace, int valueBytes, int op,
             Map<String, String> model) {
         int roll = random.nextInt(1000);
         write(ns, random, roll, "k/" + random.nextInt(keySpace), op, valueBytes, model);
@@ -249,7 +249,7 @@ class OwedNewKeysTest {
     }
 
     /** How many keys the directory's checkpoint owes its listings. */
-    private static int unlistedKeysSaved(Path dir) throws Exception {
+    static int unlistedKeysSaved(Path dir) throws Exception {
         ByteBuffer store = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(LogFormat.STORE_FILE)))
                 .order(LogFormat.BYTE_ORDER);
         CheckpointContent checkpoint = CheckpointFile.read(FileIo.real(), dir, store.getLong(LogFormat.STORE_ID_OFFSET));
@@ -288,13 +288,13 @@ class OwedNewKeysTest {
         return ns.listAll(ListOptions.all()).map(OwedNewKeysTest::shown).collect(Collectors.toList());
     }
 
-    private static List<String> expected(Map<String, String> model) {
+    static List<String> expected(Map<String, String> model) {
         List<String> expected = new ArrayList<>();
         model.forEach((key, shown) -> expected.add(key + " " + shown));
         return expected;
     }
 
-    private static String shown(KeyInfo info) {
+    static String shown(KeyInfo info) {
         if (info.expiration() != null) {
             return info.name() + " expires " + info.expiration();
         }
