@@ -179,32 +179,10 @@ class OwedNewKeysTest {
     void keysACheckpointSavedAsOwedAreListedAfterAKill(@ForAll @LongRange(min = 1) long seed,
             @ForAll boolean manyKeys) throws Exception {
         Path root = Files.createTempDirectory("basalt-owed");
-        Path dir = root.resolve("data");
-        Path crashed = root.resolve("crashed");
-        BasaltOptions options = options(stoppedClock()).withCheckpointInterval(1 << 20);
-        Random random = new Random(seed);
-        // Few: a hundred keys with large values, so that the log passes the interval before the
-        // deletes and puts again have owed a thousand.
-        int keySpace = manyKeys ? 6000 : 100;
-        int valueBytes = manyKeys ? 200 : 2000;
         Map<String, String> model = new TreeMap<>();
-        AutoCloseable paused = Store.pauseListingCatchUps();
-        try (Basalt db = Basalt.open(dir, options)) {
-            KvNamespace ns = db.namespace("alpha");
-            Path checkpoint = dir.resolve("CHECKPOINT");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            int op = 0;
-            while (!Files.exists(checkpoint) && System.nanoTime() < deadline) {
-                randomWrite(ns, random, keySpace, valueBytes, op++, model);
-            }
-            assertThat(checkpoint).as("a background checkpoint").exists();
-            for (int tail = 0; tail < 2000; tail++) {
-                randomWrite(ns, random, keySpace, valueBytes, op++, model);
-            }
-            TestFiles.copyAsAKillLeavesIt(dir, crashed);
-        } finally {
-            paused.close();
-        }
+        KilledTail killed = KilledTail.make(root, new Random(seed), manyKeys, model, true);
+        Path crashed = killed.crashed();
+        BasaltOptions options = killed.options();
         try {
             int saved = unlistedKeysSaved(crashed);
             assertThat(saved).as("keys the checkpoint owes its listing").isPositive();
@@ -215,6 +193,46 @@ class OwedNewKeysTest {
             }
         } finally {
             TestFiles.deleteRecursively(root);
+        }
+    }
+
+    /**
+     * A store killed after a tail of writes past its first background checkpoint: {@code crashed}
+     * is the copy, opened with {@code options}; {@code writes} were made to namespace alpha, keys
+     * drawn from {@code keySpace} with values of {@code valueBytes} more bytes.
+     */
+    record KilledTail(Path crashed, BasaltOptions options, int keySpace, int valueBytes, int writes) {
+        /**
+         * Writes to a store in {@code root/data} until its first background checkpoint, then 2,000
+         * more, and copies the directory to {@code root/crashed} as a kill leaves it; the listing
+         * catch-up paused meanwhile if {@code pausedLoad} (the checkpoint then saves the new keys
+         * as unlisted). Few keys: a hundred with large values, so that the log passes the
+         * interval before the deletes and puts again have owed a thousand.
+         */
+        static KilledTail make(Path root, Random random, boolean manyKeys, Map<String, String> model,
+                boolean pausedLoad) throws Exception {
+            Path dir = root.resolve("data");
+            BasaltOptions options = OwedNewKeysTest.options(stoppedClock()).withCheckpointInterval(1 << 20);
+            int keySpace = manyKeys ? 6000 : 100;
+            int valueBytes = manyKeys ? 200 : 2000;
+            AutoCloseable paused = pausedLoad ? Store.pauseListingCatchUps() : () -> { };
+            int op = 0;
+            try (Basalt db = Basalt.open(dir, options)) {
+                KvNamespace ns = db.namespace("alpha");
+                Path checkpoint = dir.resolve("CHECKPOINT");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!Files.exists(checkpoint) && System.nanoTime() < deadline) {
+                    randomWrite(ns, random, keySpace, valueBytes, op++, model);
+                }
+                assertThat(checkpoint).as("a background checkpoint").exists();
+                for (int tail = 0; tail < 2000; tail++) {
+                    randomWrite(ns, random, keySpace, valueBytes, op++, model);
+                }
+                TestFiles.copyAsAKillLeavesIt(dir, root.resolve("crashed"));
+            } finally {
+                paused.close();
+            }
+            return new KilledTail(root.resolve("crashed"), options, keySpace, valueBytes, op);
         }
     }
 
@@ -252,7 +270,8 @@ class OwedNewKeysTest {
     static int unlistedKeysSaved(Path dir) throws Exception {
         ByteBuffer store = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(LogFormat.STORE_FILE)))
                 .order(LogFormat.BYTE_ORDER);
-        CheckpointContent checkpoint = CheckpointFile.read(FileIo.real(), dir, store.getLong(LogFormat.STORE_ID_OFFSET));
+        CheckpointContent checkpoint = CheckpointFile.read(FileIo.real(), dir,
+                store.getLong(LogFormat.STORE_ID_OFFSET));
         try {
             return checkpoint.namespaces().stream().mapToInt(ns -> ns.unlisted().count()).sum();
         } finally {

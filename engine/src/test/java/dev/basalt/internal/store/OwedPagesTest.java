@@ -1,19 +1,17 @@
 package dev.basalt.internal.store;
 
 import static dev.basalt.internal.store.OwedNewKeysTest.expected;
-import static dev.basalt.internal.store.OwedNewKeysTest.options;
 import static dev.basalt.internal.store.OwedNewKeysTest.randomWrite;
 import static dev.basalt.internal.store.OwedNewKeysTest.shown;
-import static dev.basalt.internal.store.OwedNewKeysTest.stoppedClock;
-import static dev.basalt.internal.store.OwedNewKeysTest.unlistedKeysSaved;
 import static org.assertj.core.api.Assertions.assertThat;
+
 
 import dev.basalt.Basalt;
 import dev.basalt.BasaltInternals;
-import dev.basalt.BasaltOptions;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
 import dev.basalt.ListResult;
+import dev.basalt.internal.store.OwedNewKeysTest.KilledTail;
 import dev.basalt.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,35 +40,15 @@ class OwedPagesTest {
     void pagesShowTheModelWhileTheOpensBacklogWaits(@ForAll @LongRange(min = 1) long seed,
             @ForAll boolean manyKeys, @ForAll boolean pausedLoad) throws Exception {
         Path root = Files.createTempDirectory("basalt-owed-pages");
-        Path dir = root.resolve("data");
-        Path crashed = root.resolve("crashed");
-        BasaltOptions options = options(stoppedClock()).withCheckpointInterval(1 << 20);
         Random random = new Random(seed);
-        int keySpace = manyKeys ? 6000 : 100;
-        int valueBytes = manyKeys ? 200 : 2000;
         Map<String, String> model = new TreeMap<>();
-        int op = 0;
         // Paused, the checkpoint's listing lacks the new keys (it saves them as unlisted); running,
         // it holds most of them, and the tail's changes to those are what the open owes it.
-        AutoCloseable paused = pausedLoad ? Store.pauseListingCatchUps() : () -> { };
-        try (Basalt db = Basalt.open(dir, options)) {
-            KvNamespace ns = db.namespace("alpha");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.exists(dir.resolve("CHECKPOINT")) && System.nanoTime() < deadline) {
-                randomWrite(ns, random, keySpace, valueBytes, op++, model);
-            }
-            assertThat(dir.resolve("CHECKPOINT")).as("a background checkpoint").exists();
-            for (int tail = 0; tail < 2000; tail++) {
-                randomWrite(ns, random, keySpace, valueBytes, op++, model);
-            }
-            TestFiles.copyAsAKillLeavesIt(dir, crashed);
-        } finally {
-            paused.close();
-        }
+        KilledTail killed = KilledTail.make(root, random, manyKeys, model, pausedLoad);
+        int op = killed.writes();
         try {
-            assertThat(unlistedKeysSaved(crashed) + 1).as("the checkpoint was taken during the writes").isPositive();
-            paused = Store.pauseListingCatchUps();
-            try (Basalt db = Basalt.open(crashed, options)) {
+            AutoCloseable paused = Store.pauseListingCatchUps();
+            try (Basalt db = Basalt.open(killed.crashed(), killed.options())) {
                 KvNamespace ns = db.namespace("alpha");
                 NamespaceState state = BasaltInternals.store(db).namespace("alpha");
                 assertThat(BasaltInternals.store(db).replayedBecause()).as("opened from the checkpoint").isNull();
@@ -78,7 +56,7 @@ class OwedPagesTest {
 
                 assertEveryPageShowsTheModel(ns, model, random);
                 for (int write = 0; write < 400; write++) {
-                    randomWrite(ns, random, keySpace, valueBytes, op++, model);
+                    randomWrite(ns, random, killed.keySpace(), killed.valueBytes(), op++, model);
                 }
                 assertEveryPageShowsTheModel(ns, model, random);
                 assertThat(state.listingDebt()).as("still owed: the pages merged it, did not pay it")
