@@ -129,7 +129,7 @@ final class ListingCatchUp {
      * Readies {@code ns}'s listing for a {@code list} page: as {@link #finish}, except that an
      * open's backlog ({@link ListingBacklog}) is left to the background and its keys, sorted,
      * returned for the page to merge in ({@link ListPage#listOwing}); null when nothing is owed
-     * but what {@link #finish} paid. After a 10 M-key open the first page waited 1.3-1.8 s for
+     * but what {@link #finish} paid. After a 10 M-key open the first page waited 1.6-1.9 s for
      * the whole merge; a page that merges the owed keys in costs a sort of them at most.
      *
      * @throws BasaltException when the catch-up failed (the listing cannot be trusted)
