@@ -144,13 +144,13 @@ public final class HashIndex implements AutoCloseable {
     }
 
     /**
-     * Rebuilds the table to hold {@code keys}, at least the live ones; returns the old one. On two
-     * threads if {@code twoThreads}: at open, when the second core has nothing else to do.
+     * Rebuilds the table to hold {@code keys}, at least the live ones; returns the old one. At
+     * open, on two threads when the table is large: the second core has nothing else to do.
      */
-    SlotTable rehashFor(long keys, boolean twoThreads) {
+    SlotTable rehashFor(long keys) {
         final SlotTable old = table;
         final int live = liveKeys();
-        rehashInto(old, live, SlotTable.capacityForKeys(Math.max(keys, live)), twoThreads);
+        rehashInto(old, live, SlotTable.capacityForKeys(Math.max(keys, live)), true);
         return old;
     }
 

@@ -149,7 +149,7 @@ public final class IndexImage {
         // A table that would grow anyway is rebuilt at the size it needs rather than copied:
         // one copy of every slot costs half of two (at 10 M keys each is hundreds of ms).
         if (expected + index.deletedSlots() > table.maxUsedSlots) {
-            index.rehashFor(Math.min(expected, SlotTable.MAX_KEYS), true).free();
+            index.rehashFor(Math.min(expected, SlotTable.MAX_KEYS)).free();
         } else {
             table.ownMemory();
         }

@@ -52,25 +52,8 @@ final class LiveSlotCopy {
         Half second = new Half(old, fresh, old.capacitySlots / 2, old.capacitySlots,
                 fresh.capacitySlots / 2, fresh.capacitySlots);
         Half first = new Half(old, fresh, 0, old.capacitySlots / 2, 0, fresh.capacitySlots / 2);
-        Thread helper = OpenHelpers.start("basalt-open-rehash", second);
-        try {
-            first.run();
-        } finally {
-            OpenHelpers.joinUninterruptibly(helper); // the caller frees the old table afterwards
-        }
-        rethrow(first.failure);
-        rethrow(second.failure);
+        OpenHelpers.inParallel("basalt-open-rehash", second, first); // the caller frees the old table afterwards
         return first.placed + second.placed + first.placeSetAside() + second.placeSetAside();
-    }
-
-    /** A helper's failure, rethrown on the opening thread; nothing when there was none. */
-    static void rethrow(Throwable failure) {
-        if (failure instanceof RuntimeException) {
-            throw (RuntimeException) failure;
-        }
-        if (failure instanceof Error) {
-            throw (Error) failure;
-        }
     }
 
     private static int copyAll(SlotTable old, SlotTable fresh) {
@@ -98,8 +81,6 @@ final class LiveSlotCopy {
         private long[] setAside = new long[64];
         private int setAsideCount;
         int placed;
-        /** What stopped this half (an out-of-memory set-aside list, a bug); read after the join. */
-        Throwable failure;
 
         Half(SlotTable old, SlotTable fresh, int from, int to, int low, int high) {
             this.old = old;
@@ -112,16 +93,12 @@ final class LiveSlotCopy {
 
         @Override
         public void run() {
-            try {
-                for (int slot = from; slot < to; slot++) {
-                    final long slotHash = old.hash(slot);
-                    final long slotLocation = old.location(slot);
-                    if (slotHash != EMPTY_HASH && slotLocation >= 0 && !place(slotHash, slotLocation)) {
-                        setAside(slotHash, slotLocation);
-                    }
+            for (int slot = from; slot < to; slot++) {
+                final long slotHash = old.hash(slot);
+                final long slotLocation = old.location(slot);
+                if (slotHash != EMPTY_HASH && slotLocation >= 0 && !place(slotHash, slotLocation)) {
+                    setAside(slotHash, slotLocation);
                 }
-            } catch (RuntimeException | Error e) {
-                failure = e;
             }
         }
 

@@ -43,16 +43,10 @@ final class SlotCensus {
     /** {@link #of} in two halves whatever the table's size. */
     static SlotCensus inHalves(SlotTable table) {
         int middle = table.capacitySlots / 2;
-        Half second = new Half(table, middle);
-        Thread helper = OpenHelpers.start("basalt-open-count", second);
-        SlotCensus first;
-        try {
-            first = count(table, 0, middle);
-        } finally {
-            OpenHelpers.joinUninterruptibly(helper); // the caller unmaps the table on a failure
-        }
-        LiveSlotCopy.rethrow(second.failure);
-        return new SlotCensus(first.live + second.counted.live, first.deleted + second.counted.deleted);
+        SlotCensus[] halves = new SlotCensus[2];
+        OpenHelpers.inParallel("basalt-open-count", () -> halves[1] = count(table, middle, table.capacitySlots),
+                () -> halves[0] = count(table, 0, middle)); // the caller unmaps the table on a failure
+        return new SlotCensus(halves[0].live + halves[1].live, halves[0].deleted + halves[1].deleted);
     }
 
     private static SlotCensus count(SlotTable table, int from, int to) {
@@ -74,28 +68,5 @@ final class SlotCensus {
             }
         }
         return new SlotCensus(live, deleted);
-    }
-
-    /** The helper's share: slots from {@code from} to the end. */
-    private static final class Half implements Runnable {
-        private final SlotTable table;
-        private final int from;
-        SlotCensus counted;
-        /** What stopped the count (a slot neither live nor deleted); read after the join. */
-        Throwable failure;
-
-        Half(SlotTable table, int from) {
-            this.table = table;
-            this.from = from;
-        }
-
-        @Override
-        public void run() {
-            try {
-                counted = count(table, from, table.capacitySlots);
-            } catch (RuntimeException | Error e) {
-                failure = e;
-            }
-        }
     }
 }

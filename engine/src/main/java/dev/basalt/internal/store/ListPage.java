@@ -100,14 +100,13 @@ final class ListPage {
                 if (visited == maxKeys) {
                     break;
                 }
-                if (order == 0) {
-                    nextOwed = pastRepeats(owed, nextOwed); // the owed entry speaks for the listed key
-                    visited += visitListed(listedKeys, offset, length, hash(listedKeys, offset, length)) ? 1 : 0;
-                } else if (round.flag(i)) {
-                    visited += visitPlain(listedKeys, offset, length) ? 1 : 0;
-                } else {
-                    visited += visitListed(listedKeys, offset, length, hash(listedKeys, offset, length)) ? 1 : 0;
+                boolean owedToo = order == 0; // then the owed entry speaks for the key: through the index
+                if (owedToo) {
+                    nextOwed = pastRepeats(owed, nextOwed);
                 }
+                boolean counted = !owedToo && round.flag(i) ? visitPlain(listedKeys, offset, length)
+                        : visitListed(listedKeys, offset, length, hash(listedKeys, offset, length));
+                visited += counted ? 1 : 0;
             }
             if (round.size() < wanted) { // the listing has no more keys under the prefix
                 while (nextOwed < owed.size() && visited < maxKeys && hasPrefix(owed, nextOwed, prefixBuffer)) {
