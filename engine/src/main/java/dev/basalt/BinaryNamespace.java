@@ -2,11 +2,11 @@ package dev.basalt;
 
 import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.store.BatchEntry;
+import dev.basalt.internal.store.Keys;
 import dev.basalt.internal.store.NamespaceState;
 import dev.basalt.internal.store.RecordView;
 import dev.basalt.internal.store.Store;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -198,23 +198,7 @@ public final class BinaryNamespace {
      */
     public Iterator<Entry> prefix(byte[] prefix) {
         checkKey(prefix);
-        return new Pages(prefix.clone(), true, prefixEnd(prefix), false, false);
-    }
-
-    /**
-     * The first key after every key that starts with {@code prefix}: the prefix with its last
-     * byte below 0xFF incremented and the bytes after it dropped; null (no end) when every byte
-     * is 0xFF.
-     */
-    static byte[] prefixEnd(byte[] prefix) {
-        for (int i = prefix.length - 1; i >= 0; i--) {
-            if (prefix[i] != (byte) 0xFF) {
-                byte[] end = Arrays.copyOf(prefix, i + 1);
-                end[i]++;
-                return end;
-            }
-        }
-        return null;
+        return new Pages(prefix.clone(), true, Keys.prefixEnd(prefix), false, false);
     }
 
     private static byte[] value(RecordView record) {

@@ -1,7 +1,6 @@
 package dev.basalt.internal.listing;
 
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A few consecutive listed keys, handed to a {@link Visitor} together by {@link KeyListing#scan}.
@@ -20,7 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>One reader's scratch space: reused by every batch of a scan, never shared between threads.
  */
 public final class KeyBatch {
-    private final UnsafeBuffer[] buffers;
+    private final DirectBuffer[] buffers;
     private final int[] offsets;
     private final int[] lengths;
     private final boolean[] plain;
@@ -36,7 +35,7 @@ public final class KeyBatch {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity=" + capacity + " must be >= 1");
         }
-        buffers = new UnsafeBuffer[capacity];
+        buffers = new DirectBuffer[capacity];
         offsets = new int[capacity];
         lengths = new int[capacity];
         plain = new boolean[capacity];
@@ -82,11 +81,18 @@ public final class KeyBatch {
         return counted;
     }
 
-    void clear() {
+    /** Empties the batch, to be filled again by the scan or by its owner ({@link #add}). */
+    public void clear() {
         size = 0;
     }
 
-    void add(UnsafeBuffer buffer, int offset, int length, boolean plainKey) {
+    /**
+     * Appends a key: the scan's way of filling the batch, and its owner's when it hands keys of
+     * its own to a {@link Visitor} (a page that merges keys the listing owes into its walk).
+     *
+     * @throws ArrayIndexOutOfBoundsException when the batch is full
+     */
+    public void add(DirectBuffer buffer, int offset, int length, boolean plainKey) {
         buffers[size] = buffer;
         offsets[size] = offset;
         lengths[size] = length;

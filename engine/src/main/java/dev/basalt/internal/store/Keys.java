@@ -2,6 +2,7 @@ package dev.basalt.internal.store;
 
 import dev.basalt.internal.env.Limits;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.agrona.DirectBuffer;
 
 /**
@@ -12,6 +13,22 @@ import org.agrona.DirectBuffer;
  */
 public final class Keys {
     private Keys() {
+    }
+
+    /**
+     * The first key after every key that starts with {@code prefix}: the prefix with its last
+     * byte below 0xFF incremented and the bytes after it dropped; null (no end) when every byte
+     * is 0xFF, or the prefix is empty.
+     */
+    public static byte[] prefixEnd(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if (prefix[i] != (byte) 0xFF) {
+                byte[] end = Arrays.copyOf(prefix, i + 1);
+                end[i]++;
+                return end;
+            }
+        }
+        return null;
     }
 
     /** The key's UTF-8 bytes; throws {@link IllegalArgumentException} naming the rule broken. */

@@ -1,16 +1,13 @@
 package dev.basalt.internal.store;
 
 import dev.basalt.internal.index.HashIndex;
-import dev.basalt.internal.index.KeyHash;
-import dev.basalt.internal.listing.KeyBatch;
 import dev.basalt.internal.listing.KeyListing;
-import dev.basalt.internal.listing.SortedKeys;
-import dev.basalt.internal.log.ByteRanges;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.LogFormat;
 import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.Segment;
 import dev.basalt.internal.log.SegmentLog;
+import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -34,8 +31,6 @@ final class ListPage {
     private final long nowEpochSeconds;
     private final RecordView.Visitor visitor;
     private final RecordView view = new RecordView();
-    /** Listed keys a round of {@link #listOwing} reads at most. */
-    static final int LISTED_PER_ROUND = 256;
 
     ListPage(HashIndex index, SegmentLog log, long hashSeed, RecordMatcher matcher, long nowEpochSeconds,
             RecordView.Visitor visitor) {
@@ -56,113 +51,27 @@ final class ListPage {
         UnsafeBuffer afterBuffer = after == null ? null : new UnsafeBuffer(after);
         ListedLookAhead lookAhead = new ListedLookAhead(index, log, hashSeed, true);
         return keys.scan(afterBuffer, 0, after == null ? 0 : after.length, false, prefixBuffer, 0, prefix.length,
-                maxKeys, lookAhead.batch(), lookAhead.visitor((key, offset, length, plain, keyHash) -> plain
-                        ? visitPlain(key, offset, length)
-                        : visitListed(key, offset, length, keyHash)));
+                maxKeys, lookAhead.batch(), lookAhead.visitor(this::resolve));
+    }
+
+    /** A listed key: from its node when plain, else through the index and its record. */
+    private boolean resolve(DirectBuffer key, int offset, int length, boolean plain, long keyHash) {
+        return plain ? visitPlain(key, offset, length) : visitListed(key, offset, length, keyHash);
     }
 
     /**
      * {@link #list} while the listing still owes {@code owed}'s keys (an open's backlog, sorted,
-     * not yet paid): the listing's keys and the owed ones, merged in key order. Every owed key is
-     * resolved through the index, whatever the listing holds for it (the listing may lack it, or
-     * hold it from before the log's tail changed it); every other listed key as {@link #list}
-     * resolves it, since the writers keep the listing right for the keys it does not owe. The
-     * listing is read {@value #LISTED_PER_ROUND} keys a round at most, each round's keys copied
-     * out, so that a page does not hold the walk's nodes while it resolves keys.
+     * not yet paid): the prefix's range after the cursor, walked by {@link RangeScan#walkOwing},
+     * which merges the owed keys in. Every owed key, and every listed key also owed, is resolved
+     * through the index, whatever the listing holds for it (the listing may lack it, or hold it
+     * from before the log's tail changed it); every other listed key as {@link #list} resolves it,
+     * since the writers keep the listing right for the keys it does not owe.
      */
     int listOwing(KeyListing keys, OwedKeys owed, byte[] prefix, byte[] after, int maxKeys) {
-        UnsafeBuffer prefixBuffer = new UnsafeBuffer(prefix);
-        SortedKeys round = new SortedKeys();
-        KeyBatch batch = new KeyBatch(ListedLookAhead.BATCH_KEYS);
-        byte[] resume = after;
-        int nextOwed = firstOwed(owed, prefixBuffer, after);
-        int visited = 0;
-        while (visited < maxKeys) {
-            round.clear();
-            int wanted = Math.min(LISTED_PER_ROUND, maxKeys - visited);
-            keys.scan(resume == null ? null : new UnsafeBuffer(resume), 0, resume == null ? 0 : resume.length, false,
-                    prefixBuffer, 0, prefix.length, wanted, batch, listed -> {
-                        for (int i = 0; i < listed.size(); i++) {
-                            round.add(listed.buffer(i), listed.offset(i), listed.length(i), listed.plain(i));
-                        }
-                        return listed.size();
-                    });
-            DirectBuffer listedKeys = round.keys();
-            for (int i = 0; i < round.size() && visited < maxKeys; i++) {
-                int offset = round.keyOffset(i);
-                int length = round.keyLength(i);
-                int order = 1;
-                while (nextOwed < owed.size() && (order = owed.compare(nextOwed, listedKeys, offset, length)) < 0
-                        && visited < maxKeys) {
-                    visited += visitOwed(owed, nextOwed) ? 1 : 0;
-                    nextOwed = pastRepeats(owed, nextOwed);
-                }
-                if (visited == maxKeys) {
-                    break;
-                }
-                boolean owedToo = order == 0; // then the owed entry speaks for the key: through the index
-                if (owedToo) {
-                    nextOwed = pastRepeats(owed, nextOwed);
-                }
-                boolean counted = !owedToo && round.flag(i) ? visitPlain(listedKeys, offset, length)
-                        : visitListed(listedKeys, offset, length, hash(listedKeys, offset, length));
-                visited += counted ? 1 : 0;
-            }
-            if (round.size() < wanted) { // the listing has no more keys under the prefix
-                while (nextOwed < owed.size() && visited < maxKeys && hasPrefix(owed, nextOwed, prefixBuffer)) {
-                    visited += visitOwed(owed, nextOwed) ? 1 : 0;
-                    nextOwed = pastRepeats(owed, nextOwed);
-                }
-                return visited;
-            }
-            int last = round.size() - 1;
-            resume = new byte[round.keyLength(last)];
-            listedKeys.getBytes(round.keyOffset(last), resume);
-        }
-        return visited;
-    }
-
-    /** The first owed key after {@code after} (null: none) that is not below {@code prefix}. */
-    private static int firstOwed(OwedKeys owed, DirectBuffer prefix, byte[] after) {
-        int low = 0;
-        int high = owed.size();
-        UnsafeBuffer afterBuffer = after == null ? null : new UnsafeBuffer(after);
-        while (low < high) {
-            int middle = (low + high) >>> 1;
-            boolean below = owed.compare(middle, prefix, 0, prefix.capacity()) < 0
-                    || afterBuffer != null && owed.compare(middle, afterBuffer, 0, after.length) <= 0;
-            if (below) {
-                low = middle + 1;
-            } else {
-                high = middle;
-            }
-        }
-        return low;
-    }
-
-    /** The owed key after {@code key} and its repeats (a key the replay touched and the checkpoint owed). */
-    private static int pastRepeats(OwedKeys owed, int key) {
-        int next = key + 1;
-        while (next < owed.size() && owed.compare(next, owed.keys(), owed.keyOffset(key), owed.keyLength(key)) == 0) {
-            next++;
-        }
-        return next;
-    }
-
-    private static boolean hasPrefix(OwedKeys owed, int key, DirectBuffer prefix) {
-        return owed.keyLength(key) >= prefix.capacity()
-                && ByteRanges.equal(owed.keys(), owed.keyOffset(key), prefix, 0, prefix.capacity());
-    }
-
-    private boolean visitOwed(OwedKeys owed, int key) {
-        DirectBuffer bytes = owed.keys();
-        int offset = owed.keyOffset(key);
-        int length = owed.keyLength(key);
-        return visitListed(bytes, offset, length, hash(bytes, offset, length));
-    }
-
-    private long hash(DirectBuffer key, int offset, int length) {
-        return KeyHash.hash(hashSeed, key, offset, length);
+        boolean fromCursor = after != null && Arrays.compareUnsigned(after, prefix) >= 0;
+        RangeScan range = new RangeScan(fromCursor ? after : prefix, !fromCursor, Keys.prefixEnd(prefix), false,
+                false, new ListedLookAhead(index, log, hashSeed, true), this::resolve);
+        return range.walkOwing(keys, owed, maxKeys);
     }
 
     private boolean visitPlain(DirectBuffer key, int offset, int length) {

@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Who does the work: the background thread, {@value #KEYS_PER_HOLD} keys per hold of the
  * append lock, so a writer waits for a few hundred inserts at most; and anyone who needs the
- * listing before it is done does the rest on its own thread first: a range scan of that
- * namespace, the close (whose checkpoint must hold a whole listing), a {@code list} unless the
- * debt is an open's backlog, whose sorted keys a page merges in instead ({@link #finishForPage}).
+ * listing before it is done does the rest on its own thread first: the close (whose checkpoint
+ * must hold a whole listing), a {@code list} or a range scan of that namespace unless the debt is
+ * an open's backlog, whose sorted keys a page merges in instead ({@link #finishForPage}).
  * A background checkpoint is not taken while any listing is behind, and a relayout does not
  * start on one.
  *
@@ -126,9 +126,10 @@ final class ListingCatchUp {
     }
 
     /**
-     * Readies {@code ns}'s listing for a {@code list} page: as {@link #finish}, except that an
-     * open's backlog ({@link ListingBacklog}) is left to the background and its keys, sorted,
-     * returned for the page to merge in ({@link ListPage#listOwing}); null when nothing is owed
+     * Readies {@code ns}'s listing for a {@code list} page or a range scan: as {@link #finish},
+     * except that an open's backlog ({@link ListingBacklog}) is left to the background and its
+     * keys, sorted, returned for the page to merge in ({@link ListPage#listOwing},
+     * {@link RangeScan#walkOwing}); null when nothing is owed
      * but what {@link #finish} paid. After a 10 M-key open the first page waited 1.6-1.9 s for
      * the whole merge; a page that merges the owed keys in costs a sort of them at most.
      *

@@ -146,27 +146,25 @@ public final class NamespaceState implements LiveKeys {
      * {@code end} (null: no end), each bound inclusive or not, until {@code maxKeys} were
      * visited. Keys deleted or expired at {@code nowEpochSeconds} are skipped; each visited
      * record's checksum is verified, as for a read. O(log n + page) ascending; descending costs a
-     * short search per key ({@code KeyListing.walk}). Keys come in batches whose index and record loads
-     * start together ({@link ListedLookAhead}). For the binary-key surface.
+     * short search per key ({@code KeyListing.walk}). An open's backlog, {@code owed} (null:
+     * none), is merged into the walk ({@link RangeScan}). For the binary-key surface.
      *
      * @throws BasaltException when a record in the range fails its checksum
      */
-    int scanRange(byte[] start, boolean startInclusive, byte[] end, boolean endInclusive, boolean descending,
-            int maxKeys, long nowEpochSeconds, RecordView.Visitor visitor) {
+    int scanRange(OwedKeys owed, byte[] start, boolean startInclusive, byte[] end, boolean endInclusive,
+            boolean descending, int maxKeys, long nowEpochSeconds, RecordView.Visitor visitor) {
         RecordView view = new RecordView();
-        ListedLookAhead lookAhead = new ListedLookAhead(index, log, hashSeed, false);
-        ListedLookAhead.ListedKey visitLive = (key, offset, length, plain, keyHash) -> {
-            long location = locate(keyHash, key, offset, length, nowEpochSeconds);
-            if (location == HashIndex.NO_LOCATION) {
-                return false;
-            }
-            visitor.visit(view.wrap(log.segment(Locations.segmentId(location)).buffer(), Locations.offset(location)));
-            return true;
-        };
+        RangeScan range = new RangeScan(start, startInclusive, end, endInclusive, descending,
+                new ListedLookAhead(index, log, hashSeed, false), (key, offset, length, plain, keyHash) -> {
+                    long location = locate(keyHash, key, offset, length, nowEpochSeconds);
+                    if (location != HashIndex.NO_LOCATION) {
+                        visitor.visit(view.wrap(log.segment(Locations.segmentId(location)).buffer(),
+                                Locations.offset(location)));
+                    }
+                    return location != HashIndex.NO_LOCATION;
+                });
         KeyListing keys = listing.current();
-        return keys.walk(start == null ? null : new UnsafeBuffer(start), 0, start == null ? 0 : start.length,
-                startInclusive, end == null ? null : new UnsafeBuffer(end), 0, end == null ? 0 : end.length,
-                endInclusive, descending, maxKeys, lookAhead.batch(), lookAhead.visitor(visitLive));
+        return owed == null ? range.walk(keys, maxKeys) : range.walkOwing(keys, owed, maxKeys);
     }
 
     static boolean isExpired(long expiration, long nowEpochSeconds) {

@@ -139,14 +139,14 @@ final class Reads {
         }
     }
 
-    /** A page of a key range, in either direction; see {@link NamespaceState#scanRange}. */
-    int scanRange(NamespaceState ns, byte[] start, boolean startInclusive, byte[] end, boolean endInclusive,
-            boolean descending, int maxKeys, RecordView.Visitor visitor) {
+    /** A key range page in either direction, {@code owed} merged in unless null ({@link NamespaceState#scanRange}). */
+    int scanRange(NamespaceState ns, OwedKeys owed, byte[] start, boolean startInclusive, byte[] end,
+            boolean endInclusive, boolean descending, int maxKeys, RecordView.Visitor visitor) {
         int token = epochs.enter();
         try {
             open.checkReadable(ns);
-            return ns.scanRange(start, startInclusive, end, endInclusive, descending, maxKeys, nowEpochSeconds(),
-                    visitor);
+            return ns.scanRange(owed, start, startInclusive, end, endInclusive, descending, maxKeys,
+                    nowEpochSeconds(), visitor);
         } finally {
             epochs.exit(token);
         }

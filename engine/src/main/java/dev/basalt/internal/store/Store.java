@@ -203,8 +203,8 @@ public final class Store implements AutoCloseable {
 
     /**
      * Stops the background catch-up of listings in every store of this JVM until the handle is
-     * closed, a background checkpoint's listing of owed keys included (a range scan or the close
-     * still catches its listing up first, a list all but an open's backlog, which it merges in).
+     * closed, a background checkpoint's listing of owed keys included (the close still catches its
+     * listing up first, a list or a range scan all but an open's backlog, which they merge in).
      * For tests that change keys while a listing is behind.
      */
     public static AutoCloseable pauseListingCatchUps() {
@@ -363,8 +363,8 @@ public final class Store implements AutoCloseable {
      */
     public int scanRange(NamespaceState ns, byte[] start, boolean startInclusive, byte[] end, boolean endInclusive,
             boolean descending, int maxKeys, RecordView.Visitor visitor) {
-        listingCatchUp.finish(ns);
-        return reads.scanRange(ns, start, startInclusive, end, endInclusive, descending, maxKeys, visitor);
+        OwedKeys owed = listingCatchUp.finishForPage(ns);
+        return reads.scanRange(ns, owed, start, startInclusive, end, endInclusive, descending, maxKeys, visitor);
     }
 
     /** Encodes and checks this store's list cursors. */
