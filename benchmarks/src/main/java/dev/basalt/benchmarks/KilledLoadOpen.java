@@ -2,6 +2,7 @@ package dev.basalt.benchmarks;
 
 import dev.basalt.Basalt;
 import dev.basalt.BasaltOptions;
+import dev.basalt.BinaryNamespace;
 import dev.basalt.Durability;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
@@ -10,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Locale;
 
 /**
@@ -23,12 +25,14 @@ import java.util.Locale;
  * {@code open} copies that copy afresh {@code opens}
  * times, waits for the copy to reach the disk ({@code sync}, then one second), and times
  * {@code Basalt.open} plus {@code namespace()} and one read, then the time from the open's start
- * to a first page of 1,000 keys (which waits for the listing's catch-up after the open), and the
- * mean time of the 200 pages after it (which shows whether the listing lies in key order).
+ * to a first page of 1,000 keys (a {@code list} page, or with {@code range} or {@code range-desc}
+ * 1,000 entries of the binary view's range over every key, ascending or descending), and the mean
+ * time of the 200 pages after it (which shows whether the listing lies in key order).
  *
  * <pre>java -Xmx4g &lt;the engine's flags&gt; -cp benchmarks/target/benchmarks.jar
  *     dev.basalt.benchmarks.KilledLoadOpen make COPY [keys=10000000] [segmentBytes=1073741824] [closedAt=0]
- * java ... dev.basalt.benchmarks.KilledLoadOpen open COPY [opens=4] [segmentBytes=1073741824]</pre>
+ * java ... dev.basalt.benchmarks.KilledLoadOpen open COPY [opens=4] [segmentBytes=1073741824]
+ *     [list|range|range-desc]</pre>
  *
  * <p>The first opens of a JVM run cold code; compare the later ones, alternating builds. Not a
  * JMH benchmark: its printed times are single runs. Single-threaded.
@@ -45,7 +49,7 @@ public final class KilledLoadOpen {
         if (args.length < 2 || !args[0].equals("make") && !args[0].equals("open")) {
             System.err.println("usage: KilledLoadOpen make COPY [keys=10000000] [segmentBytes=1073741824]"
                     + " [closedAt=0]\n"
-                    + "       KilledLoadOpen open COPY [opens=4] [segmentBytes=1073741824]");
+                    + "       KilledLoadOpen open COPY [opens=4] [segmentBytes=1073741824] [list|range|range-desc]");
             System.exit(2);
         }
         Path copy = Path.of(args[1]);
@@ -56,7 +60,9 @@ public final class KilledLoadOpen {
             make(copy, args.length > 2 ? Integer.parseInt(args[2]) : 10_000_000,
                     args.length > 4 ? Integer.parseInt(args[4]) : 0, options);
         } else {
-            open(copy, args.length > 2 ? Integer.parseInt(args[2]) : 4, options);
+            FirstPage first = args.length > 4
+                    ? FirstPage.valueOf(args[4].toUpperCase(Locale.ROOT).replace('-', '_')) : FirstPage.LIST;
+            open(copy, args.length > 2 ? Integer.parseInt(args[2]) : 4, options, first);
         }
     }
 
@@ -100,7 +106,29 @@ public final class KilledLoadOpen {
         }
     }
 
-    private static void open(Path copy, int opens, BasaltOptions options) throws Exception {
+    /** What the first page after the open is: a {@code list}, or a binary range ascending or descending. */
+    enum FirstPage { LIST, RANGE, RANGE_DESC }
+
+    /** Mean nanoseconds a page of 1,000 entries of the binary range, {@link #PAGES_AFTER} pages after the first. */
+    private static double rangePagesAfter(Iterator<BinaryNamespace.Entry> range) {
+        long start = System.nanoTime();
+        for (int p = 0; p < PAGES_AFTER; p++) {
+            rangePage(range);
+        }
+        return (System.nanoTime() - start) / (double) PAGES_AFTER;
+    }
+
+    /** Takes up to 1,000 entries from {@code range}; returns how many it took. */
+    private static int rangePage(Iterator<BinaryNamespace.Entry> range) {
+        int taken = 0;
+        while (taken < 1000 && range.hasNext()) {
+            range.next();
+            taken++;
+        }
+        return taken;
+    }
+
+    private static void open(Path copy, int opens, BasaltOptions options, FirstPage first) throws Exception {
         ByteBuffer key = ByteBuffer.allocateDirect(BenchmarkKeys.KEY_LENGTH_BYTES);
         key.put(BenchmarkKeys.keyString(0).getBytes(StandardCharsets.US_ASCII)).flip();
         ByteBuffer value = ByteBuffer.allocateDirect(Long.BYTES);
@@ -116,6 +144,17 @@ public final class KilledLoadOpen {
                     long nanos = System.nanoTime() - start;
                     if (read != Long.BYTES) {
                         throw new IllegalStateException("key 0 read " + read + " bytes after the open");
+                    }
+                    if (first != FirstPage.LIST) {
+                        Iterator<BinaryNamespace.Entry> range = db.binaryNamespace(NAMESPACE).range(null, true, null,
+                                false, first == FirstPage.RANGE_DESC);
+                        int taken = rangePage(range);
+                        long toPage = System.nanoTime() - start;
+                        System.out.printf(Locale.ROOT, "open %d: %d ms; first %s page of %d entries %d ms after the "
+                                + "open began; the next %d pages %.0f µs each%n", i, nanos / 1_000_000,
+                                first.name().toLowerCase(Locale.ROOT), taken, toPage / 1_000_000, PAGES_AFTER,
+                                rangePagesAfter(range) / 1e3);
+                        continue;
                     }
                     // A page waits for the listing's catch-up after the open: from the open's start to it.
                     ListResult page = db.namespace(NAMESPACE).list(ListOptions.all().withLimit(1000));
