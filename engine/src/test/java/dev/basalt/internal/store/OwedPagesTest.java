@@ -1,26 +1,16 @@
 package dev.basalt.internal.store;
 
 import static dev.basalt.internal.store.OwedNewKeysTest.expected;
-import static dev.basalt.internal.store.OwedNewKeysTest.randomWrite;
 import static dev.basalt.internal.store.OwedNewKeysTest.shown;
 import static org.assertj.core.api.Assertions.assertThat;
 
-
-import dev.basalt.Basalt;
-import dev.basalt.BasaltInternals;
 import dev.basalt.KvNamespace;
 import dev.basalt.ListOptions;
 import dev.basalt.ListResult;
-import dev.basalt.internal.store.OwedNewKeysTest.KilledTail;
-import dev.basalt.testing.TestFiles;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -39,42 +29,8 @@ class OwedPagesTest {
     @Property(tries = 12)
     void pagesShowTheModelWhileTheOpensBacklogWaits(@ForAll @LongRange(min = 1) long seed,
             @ForAll boolean manyKeys, @ForAll boolean pausedLoad) throws Exception {
-        Path root = Files.createTempDirectory("basalt-owed-pages");
-        Random random = new Random(seed);
-        Map<String, String> model = new TreeMap<>();
-        // Paused, the checkpoint's listing lacks the new keys (it saves them as unlisted); running,
-        // it holds most of them, and the tail's changes to those are what the open owes it.
-        KilledTail killed = KilledTail.make(root, random, manyKeys, model, pausedLoad);
-        int op = killed.writes();
-        try {
-            AutoCloseable paused = Store.pauseListingCatchUps();
-            try (Basalt db = Basalt.open(killed.crashed(), killed.options())) {
-                KvNamespace ns = db.namespace("alpha");
-                NamespaceState state = BasaltInternals.store(db).namespace("alpha");
-                assertThat(BasaltInternals.store(db).replayedBecause()).as("opened from the checkpoint").isNull();
-                assertThat(state.listingDebt()).as("the open's backlog").isInstanceOf(ListingBacklog.class);
-
-                assertEveryPageShowsTheModel(ns, model, random);
-                for (int write = 0; write < 400; write++) {
-                    randomWrite(ns, random, killed.keySpace(), killed.valueBytes(), op++, model);
-                }
-                assertEveryPageShowsTheModel(ns, model, random);
-                assertThat(state.listingDebt()).as("still owed: the pages merged it, did not pay it")
-                        .isInstanceOf(ListingBacklog.class);
-
-                paused.close();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (state.listingDebt() != null && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
-                assertThat(state.listingDebt()).as("paid by the background catch-up").isNull();
-                assertEveryPageShowsTheModel(ns, model, random);
-            } finally {
-                paused.close();
-            }
-        } finally {
-            TestFiles.deleteRecursively(root);
-        }
+        OwedBacklog.checkWhileOwedAndAfter(seed, manyKeys, pausedLoad,
+                (db, model, random, killed) -> assertEveryPageShowsTheModel(db.namespace("alpha"), model, random));
     }
 
     /** Lists every prefix, page by page, at a page size drawn for each prefix, against the model. */

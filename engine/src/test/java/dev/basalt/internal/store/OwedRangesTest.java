@@ -1,6 +1,5 @@
 package dev.basalt.internal.store;
 
-import static dev.basalt.internal.store.OwedNewKeysTest.randomWrite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.Basalt;
@@ -8,17 +7,12 @@ import dev.basalt.BasaltInternals;
 import dev.basalt.BinaryNamespace;
 import dev.basalt.KvNamespace;
 import dev.basalt.internal.store.OwedNewKeysTest.KilledTail;
-import dev.basalt.testing.TestFiles;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
@@ -38,40 +32,10 @@ class OwedRangesTest {
     @Property(tries = 12)
     void rangesShowTheModelWhileTheOpensBacklogWaits(@ForAll @LongRange(min = 1) long seed,
             @ForAll boolean manyKeys, @ForAll boolean pausedLoad) throws Exception {
-        Path root = Files.createTempDirectory("basalt-owed-ranges");
-        Random random = new Random(seed);
-        NavigableMap<String, String> model = new TreeMap<>();
-        KilledTail killed = KilledTail.make(root, random, manyKeys, model, pausedLoad);
-        int op = killed.writes();
-        try {
-            AutoCloseable paused = Store.pauseListingCatchUps();
-            try (Basalt db = Basalt.open(killed.crashed(), killed.options())) {
-                KvNamespace ns = db.namespace("alpha");
-                Store store = BasaltInternals.store(db);
-                NamespaceState state = store.namespace("alpha");
-                assertThat(state.listingDebt()).as("the open's backlog").isInstanceOf(ListingBacklog.class);
-
-                assertRangesShowTheModel(db, store, state, model, random, killed);
-                for (int write = 0; write < 400; write++) {
-                    randomWrite(ns, random, killed.keySpace(), killed.valueBytes(), op++, model);
-                }
-                assertRangesShowTheModel(db, store, state, model, random, killed);
-                assertThat(state.listingDebt()).as("still owed: the scans merged it, did not pay it")
-                        .isInstanceOf(ListingBacklog.class);
-
-                paused.close();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (state.listingDebt() != null && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
-                assertThat(state.listingDebt()).as("paid by the background catch-up").isNull();
-                assertRangesShowTheModel(db, store, state, model, random, killed);
-            } finally {
-                paused.close();
-            }
-        } finally {
-            TestFiles.deleteRecursively(root);
-        }
+        OwedBacklog.checkWhileOwedAndAfter(seed, manyKeys, pausedLoad, (db, model, random, killed) -> {
+            Store store = BasaltInternals.store(db);
+            assertRangesShowTheModel(db, store, store.namespace("alpha"), model, random, killed);
+        });
     }
 
     /**
