@@ -128,6 +128,29 @@ public final class KilledLoadOpen {
         return taken;
     }
 
+    /**
+     * A first {@code list} page of 1,000 keys, timed from the open's start (it may wait for the
+     * listing's catch-up), then {@link #PAGES_AFTER} more; what they took, as printed.
+     */
+    private static String listPages(Basalt db, long openStart) {
+        ListResult page = db.namespace(NAMESPACE).list(ListOptions.all().withLimit(1000));
+        long toPage = System.nanoTime() - openStart;
+        return String.format(Locale.ROOT, "first page of %d keys %d ms after the open began; the next %d pages "
+                + "%.0f µs each", page.keys().size(), toPage / 1_000_000, PAGES_AFTER,
+                pagesAfter(db.namespace(NAMESPACE), page) / 1e3);
+    }
+
+    /** {@link #listPages} for pages of 1,000 entries of the binary view's range over every key. */
+    private static String rangePages(Basalt db, FirstPage first, long openStart) {
+        Iterator<BinaryNamespace.Entry> range = db.binaryNamespace(NAMESPACE).range(null, true, null, false,
+                first == FirstPage.RANGE_DESC);
+        int taken = rangePage(range);
+        long toPage = System.nanoTime() - openStart;
+        return String.format(Locale.ROOT, "first %s page of %d entries %d ms after the open began; the next %d "
+                + "pages %.0f µs each", first.name().toLowerCase(Locale.ROOT), taken, toPage / 1_000_000,
+                PAGES_AFTER, rangePagesAfter(range) / 1e3);
+    }
+
     private static void open(Path copy, int opens, BasaltOptions options, FirstPage first) throws Exception {
         ByteBuffer key = ByteBuffer.allocateDirect(BenchmarkKeys.KEY_LENGTH_BYTES);
         key.put(BenchmarkKeys.keyString(0).getBytes(StandardCharsets.US_ASCII)).flip();
@@ -145,23 +168,8 @@ public final class KilledLoadOpen {
                     if (read != Long.BYTES) {
                         throw new IllegalStateException("key 0 read " + read + " bytes after the open");
                     }
-                    if (first != FirstPage.LIST) {
-                        Iterator<BinaryNamespace.Entry> range = db.binaryNamespace(NAMESPACE).range(null, true, null,
-                                false, first == FirstPage.RANGE_DESC);
-                        int taken = rangePage(range);
-                        long toPage = System.nanoTime() - start;
-                        System.out.printf(Locale.ROOT, "open %d: %d ms; first %s page of %d entries %d ms after the "
-                                + "open began; the next %d pages %.0f µs each%n", i, nanos / 1_000_000,
-                                first.name().toLowerCase(Locale.ROOT), taken, toPage / 1_000_000, PAGES_AFTER,
-                                rangePagesAfter(range) / 1e3);
-                        continue;
-                    }
-                    // A page waits for the listing's catch-up after the open: from the open's start to it.
-                    ListResult page = db.namespace(NAMESPACE).list(ListOptions.all().withLimit(1000));
-                    long toPage = System.nanoTime() - start;
-                    System.out.printf(Locale.ROOT, "open %d: %d ms; first page of %d keys %d ms after the open began; "
-                            + "the next %d pages %.0f µs each%n", i, nanos / 1_000_000, page.keys().size(),
-                            toPage / 1_000_000, PAGES_AFTER, pagesAfter(db.namespace(NAMESPACE), page) / 1e3);
+                    String firstPages = first == FirstPage.LIST ? listPages(db, start) : rangePages(db, first, start);
+                    System.out.printf(Locale.ROOT, "open %d: %d ms; %s%n", i, nanos / 1_000_000, firstPages);
                 }
             } finally {
                 TempDirectories.deleteRecursively(work);

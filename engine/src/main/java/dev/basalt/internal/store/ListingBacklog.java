@@ -135,8 +135,8 @@ final class ListingBacklog implements ListingDebt {
     }
 
     /**
-     * The owed keys, sorted, for a list page to merge into the listing instead of waiting for the
-     * catch-up ({@link ListPage#listOwing}); null once the backlog failed. They are not changed
+     * The owed keys, sorted, for a list page or a range scan to merge into the listing instead of
+     * waiting for the catch-up ({@link RangeScan#walkOwing}); null once the backlog failed. They are not changed
      * again once sorted (only added to at open), so the page may read them beside the catch-up.
      * Any thread; the first call waits for a step of the catch-up under way, and sorts.
      */
