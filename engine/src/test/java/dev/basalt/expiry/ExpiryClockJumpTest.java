@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.basalt.BasaltInternals;
 import dev.basalt.BasaltOptions;
 import dev.basalt.PutOptions;
+import dev.basalt.internal.env.CrashPoint;
+import dev.basalt.internal.env.CrashPoints;
 import dev.basalt.internal.store.Store;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,10 +98,13 @@ class ExpiryClockJumpTest extends ExpiryTestBase {
 
     /**
      * A sweep handed 50,000 due keys in one call holds the append lock for a few dozen purges at a
-     * time: a put made while it runs returns before the sweep is done, not after it.
+     * time: a put made while it runs returns before the sweep is done, not after it. The sweep
+     * waits before its last hundred purges until the test has read the count, so that a test
+     * thread the machine leaves unscheduled meanwhile cannot see the sweep done; a put still
+     * waiting then keeps the sweep waiting in vain, which fails the test.
      */
     @Test
-    void aPutGetsThroughWhileOneLongSweepPurges() throws InterruptedException {
+    void aPutGetsThroughWhileOneLongSweepPurges() throws Exception {
         int keys = 50_000;
         for (int i = 0; i < keys; i++) {
             ns.put("long-" + i, "v", PutOptions.expirationTtl(TTL_SECONDS));
@@ -103,16 +112,32 @@ class ExpiryClockJumpTest extends ExpiryTestBase {
         clock.advanceSeconds(JUMP_SECONDS);
         long now = now();
         Store store = BasaltInternals.store(db);
+        CountDownLatch countRead = new CountDownLatch(1);
+        AtomicInteger sweptPurges = new AtomicInteger();
+        AtomicBoolean waitedInVain = new AtomicBoolean();
         Thread sweeper = new Thread(() -> store.expiry().sweep(now, keys), "long-sweep");
-        sweeper.start();
-        while (stats().expiredAndPurged() == 0 && sweeper.isAlive()) {
-            Thread.onSpinWait();
+        long purgedWhenThePutReturned;
+        AutoCloseable holdNearTheEnd = CrashPoints.observe(point -> {
+            if (point == CrashPoint.EXPIRY_PURGED && Thread.currentThread() == sweeper
+                    && sweptPurges.incrementAndGet() == keys - 100) {
+                waitedInVain.set(!awaitQuietly(countRead));
+            }
+        });
+        try {
+            sweeper.start();
+            while (stats().expiredAndPurged() == 0 && sweeper.isAlive()) {
+                Thread.onSpinWait();
+            }
+
+            ns.put("writer", "w");
+            purgedWhenThePutReturned = stats().expiredAndPurged();
+            countRead.countDown();
+            sweeper.join();
+        } finally {
+            holdNearTheEnd.close();
         }
 
-        ns.put("writer", "w");
-        long purgedWhenThePutReturned = stats().expiredAndPurged();
-        sweeper.join();
-
+        assertThat(waitedInVain).as("the put returned before the sweep's last hundred purges").isFalse();
         assertThat(purgedWhenThePutReturned).as("keys purged when the put returned").isLessThan(keys);
         assertThat(stats().expiredAndPurged()).isEqualTo(keys);
         assertThat(ns.get("writer")).isEqualTo("w");
@@ -163,5 +188,14 @@ class ExpiryClockJumpTest extends ExpiryTestBase {
         assertThat(ns.get("late-0")).isNull();
         assertThat(ns.get("after")).isEqualTo("a");
         assertThat(stats().liveKeys()).isEqualTo(2);
+    }
+
+    private static boolean awaitQuietly(CountDownLatch latch) {
+        try {
+            return latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }
