@@ -45,6 +45,30 @@ class WriteBatchTest {
         }
     }
 
+    /**
+     * A batch's index slots are loaded before the append lock, before the checks made under it:
+     * a dropped namespace's handle and a closed store still refuse the batch, and nothing of it
+     * is written.
+     */
+    @Test
+    void aBatchToADroppedNamespaceOrAClosedStoreIsRefusedAndWritesNothing() {
+        WriteBatch batch = WriteBatch.create().put("a", "1").put("b", "2").delete("c");
+        Basalt db = Basalt.open(dir, options(Durability.PERIODIC));
+        KvNamespace dropped = db.namespace("DROPPED");
+        dropped.put("before", "x");
+        db.dropNamespace("DROPPED");
+        assertThatThrownBy(() -> dropped.write(batch)).isInstanceOf(IllegalStateException.class);
+        assertThat(db.namespace("DROPPED").list().keys()).isEmpty();
+        KvNamespace kept = db.namespace("KEPT");
+        db.close();
+        assertThatThrownBy(() -> kept.write(batch)).isInstanceOf(IllegalStateException.class);
+
+        try (Basalt reopened = Basalt.open(dir, options(Durability.PERIODIC))) {
+            assertThat(reopened.namespace("DROPPED").list().keys()).isEmpty();
+            assertThat(reopened.namespace("KEPT").list().keys()).isEmpty();
+        }
+    }
+
     private static void assertRead(KvNamespace ns) {
         assertThat(ns.get("a")).isEqualTo("1");
         assertThat(ns.get("b", dev.basalt.ValueType.BYTES)).containsExactly(2);

@@ -2,6 +2,7 @@ package dev.basalt.internal.store;
 
 import dev.basalt.internal.env.Limits;
 import dev.basalt.internal.index.HashIndex;
+import dev.basalt.internal.index.SlotLookAhead;
 import dev.basalt.internal.log.Locations;
 import dev.basalt.internal.log.Records;
 import dev.basalt.internal.log.Segment;
@@ -61,6 +62,21 @@ final class Reads {
             if (!open.isClosed() && !ns.dropped()) {
                 ns.touch(key, keyOffset, keyLength);
             }
+        } finally {
+            epochs.exit(token);
+        }
+    }
+
+    /**
+     * Loads the home index slot of each of {@code keyHashes[0..count)}, inside a read epoch (the
+     * table may be replaced or the namespace dropped meanwhile), for a writer about to index the
+     * keys: their misses overlap here instead of coming one at a time under the append lock.
+     * Returns a mix of the loaded words, for the caller to keep so that the loads stay.
+     */
+    long touchHomeSlots(NamespaceState ns, long[] keyHashes, int count) {
+        int token = epochs.enter();
+        try {
+            return open.isClosed() || ns.dropped() ? 0 : SlotLookAhead.touchHomeSlots(ns.index(), keyHashes, count);
         } finally {
             epochs.exit(token);
         }

@@ -53,6 +53,12 @@ final class WritePath {
      * flag: several threads may wait at once (compaction's, the background thread, a list's).
      */
     private final AtomicInteger stepsWaiting = new AtomicInteger();
+    /**
+     * What a batch's look-ahead loaded, kept so that its loads are not dropped; never read. A
+     * batch's keys' home slots are loaded before the lock, their misses overlapping, instead of
+     * one after another as the batch is indexed under it. Written racily by concurrent writers.
+     */
+    private long slotsTouched;
     /** Under the lock. */
     private long lastSequence;
     private volatile long appendedSequence;
@@ -173,6 +179,7 @@ final class WritePath {
             hashes[i] = ns.hash(new UnsafeBuffer(entry.key()), 0, entry.key().length);
             putBytes += entry.isPut() ? entry.recordLength(ns.nameBytes().length, count > 1) : 0;
         }
+        slotsTouched += reads.touchHomeSlots(ns, hashes, count);
         long last;
         lockForWrite();
         try {
