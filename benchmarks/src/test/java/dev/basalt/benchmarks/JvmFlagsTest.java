@@ -26,6 +26,19 @@ class JvmFlagsTest {
                 .contains(JvmFlags.BENCHMARK_HEAP);
     }
 
+    /** The engine-only benchmarks that load a store of their own: the engine's flags and their heap. */
+    @Test
+    void theEngineOnlyWriteForksHaveEveryFlagTheEngineRequires() {
+        for (Class<?> benchmark : List.of(IndexGrowthBenchmark.class, BatchOverwriteBenchmark.class)) {
+            Fork fork = benchmark.getAnnotation(Fork.class);
+
+            assertThat(Arrays.asList(fork.jvmArgsAppend()))
+                    .as(benchmark.getSimpleName())
+                    .containsAll(dev.basalt.internal.env.JvmFlags.REQUIRED)
+                    .contains(JvmFlags.BENCHMARK_HEAP);
+        }
+    }
+
     /** Basalt alone, through the peers' adapter and data: the engine's flags and the peers' heap. */
     @Test
     void theFullReplayOpenForkHasEveryFlagTheEngineRequires() {
